@@ -1,0 +1,154 @@
+"""Settings from arguments, environment variables and a ``.env`` file.
+
+Precedence: an explicit argument, then the environment, then ``.env`` (found from the
+working directory upwards; it never overrides a variable that is already set).
+
+The API key itself is never read into our objects: :class:`Settings` only records
+*whether* one is configured; the ``openai`` SDK reads it from the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ConfigError, InputError
+
+PLANNERS = ("offline", "openai")
+DEFAULT_MODEL = "gpt-4o-mini"
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_ROWS = 1000
+MAX_DESCRIPTION = 4000
+
+_dotenv_loaded = False
+
+
+def load_dotenv_once() -> None:
+    """Read ``.env`` from the working directory or a parent, once per process."""
+    global _dotenv_loaded
+    if _dotenv_loaded:
+        return
+    _dotenv_loaded = True
+    from dotenv import find_dotenv, load_dotenv
+
+    path = find_dotenv(usecwd=True)
+    if path:
+        load_dotenv(path, override=False)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the pipeline needs to know; holds no secret."""
+
+    planner: str
+    model: str
+    base_url: str | None
+    has_key: bool
+    timeout: float
+    cache_dir: Path
+
+    def __repr__(self) -> str:
+        key = "set" if self.has_key else "not set"
+        return (f"Settings(planner={self.planner!r}, model={self.model!r}, base_url={self.base_url!r}, "
+                f"api_key={key}, timeout={self.timeout}, cache_dir='{self.cache_dir}')")
+
+
+def settings(planner: str | None = None, model: str | None = None,
+             cache_dir: str | os.PathLike[str] | None = None) -> Settings:
+    """Resolve the settings for one run."""
+    load_dotenv_once()
+    env = os.environ
+    has_key = bool(env.get("OPENAI_API_KEY", "").strip())
+    base_url = env.get("OPENAI_BASE_URL", "").strip() or None
+    chosen = planner or env.get("SYNTH_PLANNER", "").strip() or None
+    if chosen is None:
+        chosen = "openai" if (has_key or base_url) else "offline"
+    chosen = chosen.strip().lower()
+    if chosen not in PLANNERS:
+        raise InputError(f"Unknown planner '{chosen}'; use 'offline' or 'openai'.")
+    timeout_text = env.get("SYNTH_TIMEOUT", "").strip()
+    try:
+        timeout = float(timeout_text) if timeout_text else DEFAULT_TIMEOUT
+        if not 0 < timeout <= 600:
+            raise ValueError
+    except ValueError:
+        raise ConfigError(f"SYNTH_TIMEOUT must be a number of seconds between 0 and 600, not '{timeout_text}'.") from None
+    return Settings(
+        planner=chosen,
+        model=(model or env.get("SYNTH_MODEL", "").strip() or DEFAULT_MODEL),
+        base_url=base_url,
+        has_key=has_key,
+        timeout=timeout,
+        cache_dir=Path(cache_dir or env.get("SYNTH_CACHE_DIR", "").strip() or default_cache_dir()).expanduser(),
+    )
+
+
+def default_cache_dir() -> Path:
+    """The user cache directory of this platform, e.g. ``~/.cache/synth-magic``."""
+    home = Path.home()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or home / "AppData" / "Local")
+        return base / "synth-magic" / "Cache"
+    if sys.platform == "darwin":
+        return home / "Library" / "Caches" / "synth-magic"
+    return Path(os.environ.get("XDG_CACHE_HOME") or home / ".cache") / "synth-magic"
+
+
+def check_locale(locale: str) -> str:
+    """'de-DE', 'de_de' or 'de_DE' → 'de_DE'; an unknown locale is refused."""
+    from .pools import available_locales
+
+    if not isinstance(locale, str) or not locale.strip():
+        raise InputError("The locale must be a name such as en_US or de_DE.")
+    text = locale.strip().replace("-", "_")
+    known = available_locales()
+    by_lower = {loc.lower(): loc for loc in known}
+    found = by_lower.get(text.lower())
+    if found:
+        return found
+    raise InputError(
+        f"Unknown locale '{locale}'; use a Faker locale such as en_US, de_DE, fr_FR or ja_JP "
+        "(`synth --locales` lists them all)."
+    )
+
+
+def check_rows(rows: object) -> int:
+    """A positive whole number of rows that fits on this machine."""
+    if isinstance(rows, bool) or not isinstance(rows, int):
+        if isinstance(rows, str) and rows.strip().isdigit():
+            rows = int(rows.strip())
+        elif isinstance(rows, float) and rows.is_integer():
+            rows = int(rows)
+        else:
+            raise InputError(f"rows must be a whole number such as 1000, not {str(rows)[:40]!r}.")
+    if rows < 1:
+        raise InputError(f"rows must be at least 1, not {rows}.")
+    return rows
+
+
+def check_seed(seed: object) -> int | None:
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        if isinstance(seed, str) and seed.strip().isdigit():
+            return int(seed.strip())
+        raise InputError(f"seed must be a whole number such as 42, not {str(seed)[:40]!r}.")
+    if not 0 <= seed < 2**63:
+        raise InputError("seed must be a whole number from 0 up.")
+    return seed
+
+
+def check_description(description: object) -> str:
+    if not isinstance(description, str):
+        raise InputError("The description must be text, e.g. 'finance transactions'.")
+    text = description.strip()
+    if not text:
+        raise InputError("The description is empty; say what the table holds, e.g. 'finance transactions'.")
+    if len(text) > MAX_DESCRIPTION:
+        raise InputError(
+            f"The description is {len(text):,} characters long; keep it under {MAX_DESCRIPTION:,} "
+            "(list the columns you need rather than pasting documents)."
+        )
+    return text

@@ -1,0 +1,175 @@
+"""Faker's locale data as Arrow arrays, built once per locale and process.
+
+Name lists (with their weights) are read straight from Faker's providers. Values that
+Faker composes from formats (cities, streets, companies, phone numbers...) are sampled
+once into a pool by a Faker instance seeded with a fixed seed, so pools are the same in
+every run of the same Faker version. Which Faker method fills which pool is fixed here
+in code (``SAMPLERS``); no name that came from a user, a model or a cache is ever
+looked up on Faker.
+"""
+
+from __future__ import annotations
+
+import threading
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyarrow as pa
+
+from .kernels import cdf_of
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from faker import Faker
+
+POOL_SIZE = 1000
+_lock = threading.RLock()
+
+# Locales whose names are written family name first, without a space.
+FAMILY_FIRST = {"ja_JP", "zh_CN", "zh_TW", "ko_KR"}
+
+
+SAMPLERS: dict[str, Callable[[Faker], Any]] = {
+    "city": lambda f: f.city(),
+    "street_address": lambda f: f.street_address(),
+    "street_name": lambda f: f.street_name(),
+    "state": lambda f: f.administrative_unit(),
+    "postcode": lambda f: f.postcode(),
+    "country": lambda f: f.country(),
+    "country_code": lambda f: f.country_code(),
+    "company": lambda f: f.company(),
+    "job": lambda f: f.job(),
+    "phone": lambda f: f.phone_number(),
+    "free_email_domain": lambda f: f.free_email_domain(),
+    "domain_name": lambda f: f.domain_name(),
+    "user_agent": lambda f: f.user_agent(),
+    "uri_path": lambda f: f.uri_path(),
+    "file_name": lambda f: f.file_name(),
+    "mime_type": lambda f: f.mime_type(),
+    "color_name": lambda f: f.color_name(),
+    "license_plate": lambda f: f.license_plate(),
+    "swift": lambda f: f.swift(),
+    "timezone": lambda f: f.timezone(),
+    "currency_code": lambda f: f.currency_code(),
+    "language": lambda f: f.language_name(),
+}
+
+
+def available_locales() -> tuple[str, ...]:
+    from faker.config import AVAILABLE_LOCALES
+
+    return tuple(sorted(AVAILABLE_LOCALES))
+
+
+@lru_cache(maxsize=None)
+def faker(locale: str) -> Faker:
+    from faker import Faker
+
+    with _lock:
+        return Faker(locale)
+
+
+def _seeded(locale: str, tag: str) -> Faker:
+    f = faker(locale)
+    f.seed_instance(zlib.crc32(f"{locale}:{tag}".encode()))
+    return f
+
+
+@lru_cache(maxsize=None)
+def sampled(locale: str, kind: str) -> pa.Array:
+    """POOL_SIZE draws of one Faker method (deduplicated, order kept)."""
+    sampler = SAMPLERS[kind]
+    with _lock:
+        f = _seeded(locale, kind)
+        values = dict.fromkeys(str(sampler(f)) for _ in range(POOL_SIZE))
+    return pa.array(list(values), type=pa.string())
+
+
+@dataclass(frozen=True)
+class Names:
+    """One locale's given and family names with their frequencies."""
+
+    male: pa.Array
+    male_cdf: np.ndarray
+    female: pa.Array
+    female_cdf: np.ndarray
+    last: pa.Array
+    last_cdf: np.ndarray
+    male_ascii: pa.Array
+    female_ascii: pa.Array
+    last_ascii: pa.Array
+    family_first: bool
+
+
+def _weighted(data: Any) -> tuple[list[str], list[float]]:
+    if hasattr(data, "items"):
+        items = [(str(k), float(v)) for k, v in data.items()]
+    else:  # a plain sequence: equal weights, duplicates counted
+        counts: dict[str, float] = {}
+        for v in data:
+            counts[str(v)] = counts.get(str(v), 0.0) + 1.0
+        items = list(counts.items())
+    return [k for k, _ in items], [w for _, w in items]
+
+
+def _ascii(values: list[str]) -> pa.Array:
+    """Lower-case ASCII slugs of names, for e-mail addresses and user names."""
+    from faker.decode import unidecode
+
+    out = []
+    for v in values:
+        s = "".join(ch for ch in unidecode(v).lower() if ch.isalnum())
+        out.append(s or "user")
+    return pa.array(out, type=pa.string())
+
+
+@lru_cache(maxsize=None)
+def names(locale: str) -> Names:
+    with _lock:
+        person = faker(locale).provider("faker.providers.person")
+    first_any = getattr(person, "first_names", None) or ()
+    male = getattr(person, "first_names_male", None) or first_any
+    female = getattr(person, "first_names_female", None) or first_any
+    last = getattr(person, "last_names", None) or ()
+    if not (male and female and last):  # a locale without its own names: en_US's
+        return names("en_US")
+    parts = [_weighted(x) for x in (male, female, last)]
+    arrays = [pa.array(v, type=pa.string()) for v, _ in parts]
+    cdfs = [cdf_of(w) for _, w in parts]
+    ascii_ = [_ascii(v) for v, _ in parts]
+    return Names(arrays[0], cdfs[0], arrays[1], cdfs[1], arrays[2], cdfs[2],
+                 ascii_[0], ascii_[1], ascii_[2], locale in FAMILY_FIRST)
+
+
+@lru_cache(maxsize=None)
+def words(locale: str) -> pa.Array:
+    """The locale's lorem word list (English words for en_*)."""
+    with _lock:
+        lorem = faker(locale).provider("faker.providers.lorem")
+    data = getattr(lorem, "word_list", None) or ()
+    values = list(dict.fromkeys(str(w) for w in data if str(w).strip()))
+    return pa.array(values or ["lorem", "ipsum"], type=pa.string())
+
+
+@lru_cache(maxsize=None)
+def formats(locale: str, provider: str) -> tuple[str, ...]:
+    """Faker's plain number formats ('###-###-####') for phone numbers or postcodes.
+
+    Only formats made of '#', '%', digits, letters, spaces and punctuation qualify;
+    templates ('{{area_code}}') and Faker's other wildcards are left to sampled pools.
+    """
+    with _lock:
+        f = faker(locale)
+        if provider == "phone":
+            data = getattr(f.provider("faker.providers.phone_number"), "formats", ())
+        else:
+            data = getattr(f.provider("faker.providers.address"), "postcode_formats", ())
+    allowed = set("#%0123456789 -+().") if provider == "phone" else set("#0123456789 -")
+    plain = [str(x) for x in data if set(str(x)) <= allowed and "#" in str(x)]
+    if provider == "phone":
+        plain = [x for x in plain if "x" not in x][:6]
+    return tuple(dict.fromkeys(plain))

@@ -1,0 +1,555 @@
+"""``Schema`` and ``Column``: declarative data, validation, JSON and text forms.
+
+A schema never holds code. Every value is checked against the type catalogue when a
+schema is built from outside data (:meth:`Schema.from_dict`, :meth:`Schema.from_json`,
+:meth:`Schema.from_text`), so a schema from a model, a cache file or a user is just as
+safe to generate as one the offline planner made.
+
+The text form, one column a line::
+
+    title: finance transactions
+    locale: en_US
+    columns:
+      transaction_id: uuid unique
+      amount: money min=1 max=500 distribution=lognormal  # constraint: between 1 and 500
+      category: category values=[groceries, travel] weights=[0.7, 0.3]
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .errors import SchemaError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .catalog import Param, TypeSpec
+
+MAX_COLUMNS = 200
+MAX_NAME = 64
+MAX_TITLE = 200
+MAX_NOTE = 300
+SOURCES = ("named", "domain", "constraint", "model", "fallback", "user")
+_NAME = re.compile(r"^[^\W\d][\w .\-/()%#]*$")
+_COMMON = ("name", "type", "null_rate", "unique", "source", "why")
+
+
+@dataclass
+class Column:
+    """One column: a catalogue type, its parameters, and how it came to be."""
+
+    name: str
+    type: str
+    params: dict[str, Any] = field(default_factory=dict)
+    null_rate: float = 0.0
+    unique: bool = False
+    source: str = ""
+    why: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "type": self.type}
+        out.update({k: v for k, v in self.params.items() if v is not None})
+        if self.null_rate:
+            out["null_rate"] = self.null_rate
+        if self.unique:
+            out["unique"] = True
+        if self.source:
+            out["source"] = self.source
+        if self.why:
+            out["why"] = self.why
+        return out
+
+    def spec(self) -> TypeSpec:
+        from .catalog import TYPES
+
+        return TYPES[self.type]
+
+    def resolved(self) -> dict[str, Any]:
+        """Parameters with every default filled in."""
+        return {**self.spec().defaults(), **{k: v for k, v in self.params.items() if v is not None}}
+
+
+@dataclass
+class Schema:
+    """A table to generate: its columns, locale and a few notes."""
+
+    columns: list[Column]
+    title: str = ""
+    locale: str = "en_US"
+    rows: int | None = None
+    planner: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+    # ------------------------------------------------------------- generating
+    def generate(self, rows: int | None = None, *, seed: int | None = None,
+                 progress: Any = None) -> pd.DataFrame:
+        """``rows`` rows (default: the schema's own, else 1000) as a DataFrame."""
+        from .generate import generate
+
+        return generate(self, rows, seed=seed, progress=progress)
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    # ----------------------------------------------------------------- JSON
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"title": self.title, "locale": self.locale}
+        if self.rows is not None:
+            out["rows"] = self.rows
+        if self.planner:
+            out["planner"] = self.planner
+        if self.notes:
+            out["notes"] = list(self.notes)
+        out["columns"] = [c.to_dict() for c in self.columns]
+        return out
+
+    def to_json(self, indent: int | None = None) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Schema:
+        """Build and validate a schema from untrusted JSON-like data."""
+        if not isinstance(data, dict):
+            raise SchemaError("A schema must be a JSON object with a 'columns' list.")
+        unknown = set(data) - {"title", "locale", "rows", "planner", "notes", "columns"}
+        if unknown:
+            raise SchemaError(f"Unknown schema field '{sorted(unknown)[0]}'; use title, locale, rows, notes and columns.")
+        columns = data.get("columns")
+        if not isinstance(columns, list) or not columns:
+            raise SchemaError("A schema needs a non-empty 'columns' list.")
+        if len(columns) > MAX_COLUMNS:
+            raise SchemaError(f"A schema may have at most {MAX_COLUMNS} columns, not {len(columns)}.")
+        cols = [_column_from_dict(c, i) for i, c in enumerate(columns)]
+        notes = data.get("notes") or []
+        if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
+            raise SchemaError("Schema 'notes' must be a list of strings.")
+        return cls(
+            columns=cols,
+            title=_text(data.get("title", ""), "title", MAX_TITLE),
+            locale=_text(data.get("locale") or "en_US", "locale", 20),
+            rows=data.get("rows"),
+            planner=_text(data.get("planner", ""), "planner", 40),
+            notes=[n[:MAX_NOTE] for n in notes[:20]],
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Schema:
+        try:
+            data = json.loads(text, parse_constant=_reject_constant)
+        except (ValueError, RecursionError) as exc:
+            raise SchemaError(f"The schema is not valid JSON ({str(exc).split(':')[0]}); check its quotes and brackets.") from None
+        return cls.from_dict(data)
+
+    # ----------------------------------------------------------------- text
+    def to_text(self) -> str:
+        """The readable form: paste it into a ``%%synth`` cell, edit, run again."""
+        lines = []
+        if self.title:
+            lines.append(f"title: {self.title}")
+        lines.append(f"locale: {self.locale}")
+        if self.rows is not None:
+            lines.append(f"rows: {self.rows}")
+        for note in self.notes:
+            lines.append(f"note: {note}")
+        lines.append("columns:")
+        for col in self.columns:
+            parts = [f"  {col.name}: {col.type}"]
+            parts += [f"{k}={_format_value(v)}" for k, v in col.params.items() if v is not None]
+            if col.null_rate:
+                parts.append(f"null_rate={_format_value(col.null_rate)}")
+            if col.unique:
+                parts.append("unique")
+            line = " ".join(parts)
+            if col.source:
+                line += f"  # {col.source}" + (f": {col.why}" if col.why else "")
+            lines.append(line)
+        return "\n".join(lines) + "\n"
+
+    @classmethod
+    def from_text(cls, text: str) -> Schema:
+        data: dict[str, Any] = {"columns": [], "notes": []}
+        in_columns = False
+        for number, raw in enumerate(text.splitlines(), 1):
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            if not in_columns:
+                key, sep, value = line.partition(":")
+                key = key.strip().lower()
+                if not sep or key not in ("title", "locale", "rows", "note", "columns"):
+                    raise SchemaError(
+                        f"Line {number} of the schema ('{_clip(line)}') is not 'title:', 'locale:', "
+                        "'rows:', 'note:' or 'columns:'."
+                    )
+                value = value.strip()
+                if key == "columns":
+                    in_columns = True
+                elif key == "rows":
+                    if not value.isdigit():
+                        raise SchemaError(f"Line {number}: rows must be a whole number, not '{_clip(value)}'.")
+                    data["rows"] = int(value)
+                elif key == "note":
+                    data["notes"].append(value)
+                else:
+                    data[key] = value
+                continue
+            data["columns"].append(_parse_column_line(line, number))
+        if not in_columns:
+            raise SchemaError("The schema text needs a 'columns:' line followed by one column per line.")
+        return cls.from_dict(data)
+
+
+def looks_like_text_form(text: str) -> bool:
+    """True when ``text`` is a schema in its text form rather than a description."""
+    return any(line.strip().lower() == "columns:" for line in text.splitlines())
+
+
+# ------------------------------------------------------------------ validation
+
+def validate(schema: Schema) -> None:
+    """Raise :class:`SchemaError` naming the column for anything that cannot be generated."""
+    from .catalog import TYPES, column_refs
+
+    if not schema.columns:
+        raise SchemaError("A schema needs at least one column.")
+    if len(schema.columns) > MAX_COLUMNS:
+        raise SchemaError(f"A schema may have at most {MAX_COLUMNS} columns, not {len(schema.columns)}.")
+    if schema.rows is not None and (isinstance(schema.rows, bool) or not isinstance(schema.rows, int) or schema.rows < 1):
+        raise SchemaError("The schema's rows must be a whole number of at least 1.")
+    from .config import check_locale
+
+    schema.locale = check_locale(schema.locale)
+    seen: dict[str, Column] = {}
+    lowered: set[str] = set()
+    for col in schema.columns:
+        if not isinstance(col.name, str) or not _NAME.match(col.name) or len(col.name) > MAX_NAME:
+            raise SchemaError(
+                f"Column name {_clip(str(col.name))!r} is not usable; start with a letter and use "
+                f"letters, digits, spaces or _ (at most {MAX_NAME} characters)."
+            )
+        if col.name.lower() in lowered:
+            raise SchemaError(f"Column '{col.name}' appears twice; give each column its own name.")
+        lowered.add(col.name.lower())
+        spec = TYPES.get(col.type) if isinstance(col.type, str) else None
+        if spec is None:
+            hint = _closest(str(col.type), TYPES)
+            raise SchemaError(
+                f"Column '{col.name}' has unknown type {_clip(str(col.type))!r}"
+                + (f"; did you mean '{hint}'?" if hint else "; run `synth --types` to list the types.")
+            )
+        if isinstance(col.null_rate, bool) or not isinstance(col.null_rate, int | float) or not 0 <= col.null_rate <= 0.99:
+            raise SchemaError(f"Column '{col.name}': null_rate must be a share between 0 and 0.99.")
+        if not isinstance(col.unique, bool):
+            raise SchemaError(f"Column '{col.name}': unique must be true or false.")
+        if col.source and col.source not in SOURCES:
+            raise SchemaError(f"Column '{col.name}': source must be one of {', '.join(SOURCES)}.")
+        col.why = _text(col.why, f"column '{col.name}' why", MAX_NOTE)
+        for key in col.params:
+            if key not in spec.param_index:
+                allowed = ", ".join(spec.param_index) or "no parameters"
+                raise SchemaError(f"Column '{col.name}': type '{col.type}' has no parameter '{_clip(key)}' (it takes {allowed}).")
+        for key, value in list(col.params.items()):
+            if value is not None:
+                col.params[key] = _check_param(col, spec.param_index[key], value)
+        resolved = col.resolved()
+        for p in spec.params:
+            if p.kind in ("strings", "expr") and p.default is None and resolved.get(p.name) is None and p.name != "weights":
+                raise SchemaError(f"Column '{col.name}': type '{col.type}' needs '{p.name}'.")
+        if spec.check:
+            problem = spec.check(resolved)
+            if problem:
+                raise SchemaError(f"Column '{col.name}': {problem}.")
+        seen[col.name] = col
+    _check_references(schema, seen, TYPES, column_refs)
+
+
+def _check_references(schema: Schema, seen: dict[str, Column], types: dict, column_refs: Any) -> None:
+    from .catalog import BOOL, DATE, DATETIME, FLOAT, INT, STRING
+
+    numeric = (INT, FLOAT, BOOL)
+    wants = {"after": (DATE, DATETIME), "expr": numeric}
+    deps: dict[str, list[str]] = {}
+    for col in schema.columns:
+        spec = types[col.type]
+        params = col.resolved()
+        refs = column_refs(spec, params)
+        for ref in refs:
+            if ref not in seen:
+                raise SchemaError(f"Column '{col.name}' refers to column '{_clip(ref)}', which the schema does not have.")
+            if ref == col.name:
+                raise SchemaError(f"Column '{col.name}' cannot be derived from itself.")
+        target_kind = {r: types[seen[r].type].kind for r in refs}
+        if params.get("after") and target_kind[params["after"]] not in wants["after"]:
+            raise SchemaError(f"Column '{col.name}' can only follow a date or datetime column, not '{params['after']}'.")
+        if col.type == "formula":
+            for ref in refs:
+                if target_kind[ref] not in wants["expr"]:
+                    raise SchemaError(f"Column '{col.name}': formula uses '{ref}', which is not a numeric column.")
+        if col.type == "age" and params.get("derive_from") and target_kind[params["derive_from"]] not in (DATE, DATETIME):
+            raise SchemaError(f"Column '{col.name}': an age can only be counted from a date column.")
+        if col.type == "birth_date" and params.get("derive_from") and target_kind[params["derive_from"]] not in (INT, FLOAT):
+            raise SchemaError(f"Column '{col.name}': a birth date can only follow a numeric age column.")
+        if col.type in ("email", "username") and params.get("derive_from") and target_kind[params["derive_from"]] != STRING:
+            raise SchemaError(f"Column '{col.name}' can only be built from a text column such as a name.")
+        deps[col.name] = refs
+    order_columns(schema.columns, deps)
+
+
+def order_columns(columns: list[Column], deps: dict[str, list[str]]) -> list[Column]:
+    """Columns in an order where each comes after the columns it reads."""
+    by_name = {c.name: c for c in columns}
+    done: dict[str, None] = {}
+    visiting: set[str] = set()
+
+    def visit(name: str, chain: list[str]) -> None:
+        if name in done:
+            return
+        if name in visiting:
+            cycle = " -> ".join([*chain[chain.index(name):], name])
+            raise SchemaError(f"Columns depend on each other in a circle ({cycle}); break the circle.")
+        visiting.add(name)
+        for dep in deps.get(name, []):
+            visit(dep, [*chain, name])
+        visiting.discard(name)
+        done[name] = None
+
+    for col in columns:
+        visit(col.name, [])
+    return [by_name[n] for n in done]
+
+
+def _check_param(col: Column, p: Param, value: Any) -> Any:
+    """One parameter value, coerced to its kind or refused with a sentence."""
+    from .catalog import MAX_CATEGORIES, MAX_STRING, parse_duration, parse_when
+    from .kernels import PATTERN_CLASSES
+
+    where = f"Column '{col.name}': {p.name}"
+    kind = p.kind
+    if kind in ("int", "float", "share"):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise SchemaError(f"{where} must be a number, not {_clip(repr(value))}.")
+        if kind == "int":
+            if value != int(value):
+                raise SchemaError(f"{where} must be a whole number, not {value}.")
+            value = int(value)
+        lo = 0.0 if kind == "share" else p.lo
+        hi = 1.0 if kind == "share" else p.hi
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            raise SchemaError(f"{where} must be between {_num(lo)} and {_num(hi)}, not {_num(value)}.")
+        return value
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise SchemaError(f"{where} must be true or false.")
+        return value
+    if kind == "strings":
+        if not isinstance(value, list) or not value:
+            raise SchemaError(f"{where} must be a non-empty list of values.")
+        if len(value) > MAX_CATEGORIES:
+            raise SchemaError(f"{where} may list at most {MAX_CATEGORIES} values, not {len(value)}.")
+        out = []
+        for item in value:
+            if isinstance(item, bool) or not isinstance(item, str | int | float):
+                raise SchemaError(f"{where} must hold plain text values, not {_clip(repr(item))}.")
+            text = item if isinstance(item, str) else _num(item)
+            if not text.strip() or len(text) > MAX_STRING:
+                raise SchemaError(f"{where} values must be 1 to {MAX_STRING} characters long.")
+            out.append(text)
+        return out
+    if kind == "floats":
+        if not isinstance(value, list) or len(value) > MAX_CATEGORIES:
+            raise SchemaError(f"{where} must be a list of at most {MAX_CATEGORIES} numbers.")
+        for item in value:
+            if isinstance(item, bool) or not isinstance(item, int | float) or not math.isfinite(item) or not 0 <= item <= 1e9:
+                raise SchemaError(f"{where} must hold numbers from 0 up, not {_clip(repr(item))}.")
+        return [float(v) for v in value]
+    if not isinstance(value, str):
+        raise SchemaError(f"{where} must be text, not {_clip(repr(value))}.")
+    if len(value) > MAX_STRING:
+        raise SchemaError(f"{where} is longer than {MAX_STRING} characters.")
+    if kind == "enum" and value not in p.choices:
+        raise SchemaError(f"{where} must be one of {', '.join(p.choices)}, not {_clip(value)!r}.")
+    if kind == "when" and parse_when(value) is None:
+        raise SchemaError(f"{where} must be a date like 2024-03-01 (or 'today', 'today-90d'), not {_clip(value)!r}.")
+    if kind == "duration" and parse_duration(value) is None:
+        raise SchemaError(f"{where} must be a duration like 30s, 5min, 2h or 3d, not {_clip(value)!r}.")
+    if kind == "pattern":
+        if len(value) > 40:
+            raise SchemaError(f"{where} may be at most 40 characters long.")
+        if not any(ch in PATTERN_CLASSES for ch in value):
+            raise SchemaError(f"{where} needs at least one # (digit), ? (letter) or * (either).")
+    if kind == "column" and not value.strip():
+        raise SchemaError(f"{where} must name a column.")
+    if kind == "expr":
+        from . import formula
+
+        formula.parse(value, col.name)
+    return value
+
+
+def _column_from_dict(data: Any, i: int) -> Column:
+    if not isinstance(data, dict):
+        raise SchemaError(f"Column {i + 1} must be an object with at least 'name' and 'type'.")
+    name, type_ = data.get("name"), data.get("type")
+    if not isinstance(name, str) or not name.strip():
+        raise SchemaError(f"Column {i + 1} needs a 'name'.")
+    if not isinstance(type_, str):
+        raise SchemaError(f"Column '{_clip(name)}' needs a 'type' (run `synth --types` to list them).")
+    params = {k: v for k, v in data.items() if k not in _COMMON}
+    if "derive_from" in params and params["derive_from"] is None:
+        params.pop("derive_from")
+    return Column(
+        name=name.strip(),
+        type=type_.strip(),
+        params=params,
+        null_rate=data.get("null_rate", 0.0) or 0.0,
+        unique=data.get("unique", False),
+        source=data.get("source", "") or "",
+        why=data.get("why", "") or "",
+    )
+
+
+# ------------------------------------------------------------- text form bits
+
+_TOKEN = re.compile(
+    r"""\s*(?:
+        (?P<key>[A-Za-z_]\w*)\s*=\s*(?P<value>\[[^\]]*\]|"(?:[^"\\]|\\.)*"|[^\s\[\]"]+)
+      | (?P<flag>unique)\b
+    )""",
+    re.VERBOSE,
+)
+_BARE = re.compile(r"^[\w.@:/+%\-]+$")
+_ITEM = re.compile(r"""\s*("(?:[^"\\]|\\.)*"|[^,\s][^,]*?)\s*(?:,|$)""")
+
+
+def _format_value(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_format_scalar(v) for v in value) + "]"
+    return _format_scalar(value)
+
+
+def _format_scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return _num(value)
+    text = str(value)
+    if _BARE.match(text) and _parse_scalar(text) == text and "," not in text:
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _parse_scalar(token: str) -> Any:
+    if token.startswith('"'):
+        try:
+            return json.loads(token)
+        except ValueError:
+            raise SchemaError(f"Bad quoted text {_clip(token)} in the schema; close the quotes.") from None
+    if token in ("true", "false"):
+        return token == "true"
+    if re.fullmatch(r"-?\d+", token):
+        return int(token)
+    if re.fullmatch(r"-?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?", token):
+        return float(token)
+    return token
+
+
+def _parse_value(token: str) -> Any:
+    if token.startswith("["):
+        inner = token[1:-1].strip()
+        if not inner:
+            return []
+        return [_parse_scalar(m.group(1).strip()) for m in _ITEM.finditer(inner) if m.group(1)]
+    return _parse_scalar(token)
+
+
+def _parse_column_line(line: str, number: int) -> dict[str, Any]:
+    body, why, source = line, "", ""
+    comment = _split_comment(line)
+    if comment is not None:
+        body, note = line[:comment].rstrip(), line[comment + 1:].strip()
+        source, _, why = note.partition(":")
+        source, why = source.strip(), why.strip()
+        if source not in SOURCES:
+            source, why = "", ""
+    name, sep, rest = body.partition(":")
+    if not sep or not name.strip():
+        raise SchemaError(f"Line {number} of the schema ('{_clip(line)}') should look like 'name: type key=value ...'.")
+    rest = rest.strip()
+    type_, _, args = rest.partition(" ")
+    if not type_:
+        raise SchemaError(f"Line {number}: column '{_clip(name.strip())}' needs a type after the colon.")
+    out: dict[str, Any] = {"name": name.strip(), "type": type_.strip()}
+    pos, args = 0, args.strip()
+    while pos < len(args):
+        m = _TOKEN.match(args, pos)
+        if not m or m.end() == pos:
+            raise SchemaError(
+                f"Line {number}: cannot read {_clip(args[pos:].strip())!r}; write parameters as key=value."
+            )
+        if m.group("flag"):
+            out["unique"] = True
+        else:
+            out[m.group("key")] = _parse_value(m.group("value"))
+        pos = m.end()
+    if source:
+        out["source"] = source
+    if why:
+        out["why"] = why
+    return out
+
+
+def _split_comment(line: str) -> int | None:
+    """Index of a '#' that starts a comment (outside quotes and after whitespace)."""
+    quoted = False
+    for i, ch in enumerate(line):
+        if ch == '"' and (i == 0 or line[i - 1] != "\\"):
+            quoted = not quoted
+        elif ch == "#" and not quoted and i > 0 and line[i - 1] in " \t":
+            return i
+    return None
+
+
+# ------------------------------------------------------------------- helpers
+
+def _text(value: Any, what: str, limit: int) -> str:
+    if not isinstance(value, str):
+        raise SchemaError(f"The schema's {what} must be text.")
+    if len(value) > limit:
+        raise SchemaError(f"The schema's {what} is longer than {limit} characters.")
+    return value
+
+
+def _num(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value)) if not isinstance(value, bool) else str(value)
+    return str(value)
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
+
+
+def _closest(word: str, options: Any) -> str | None:
+    import difflib
+
+    match = difflib.get_close_matches(word.lower(), list(options), n=1, cutoff=0.75)
+    return match[0] if match else None
