@@ -11,6 +11,7 @@ category codes) or an Arrow string array.
 
 from __future__ import annotations
 
+import functools
 import re
 import zlib
 from collections.abc import Callable
@@ -98,12 +99,12 @@ class Ctx:
         """Global row numbers of this chunk."""
         return np.arange(self.start, self.start + self.n, dtype=np.int64)
 
-    def pick(self, domain: int, cdf: np.ndarray | None = None) -> np.ndarray:
+    def pick(self, domain: int, weights: K.Weighted | None = None) -> np.ndarray:
         """Indices into ``domain`` values: distinct per row when the column is unique."""
         if self.unique:
             return K.scramble(self.index, domain, self.key)
-        if cdf is not None:
-            return K.weighted_index(self.rng, cdf, self.n)
+        if weights is not None:
+            return weights.draw(self.rng, self.n)
         return self.rng.integers(0, domain, self.n)
 
 
@@ -257,13 +258,16 @@ def _gen_id(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
 
 
 def _gen_uuid(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
-    raw = ctx.rng.integers(0, 256, (ctx.n, 16), dtype=np.uint8)
-    raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40  # version 4
-    raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80  # RFC 4122 variant
-    hexed = K.hex_bytes(raw)
-    mat = np.full((ctx.n, 36), ord("-"), dtype=np.uint8)
-    for dst, src in ((0, 0), (9, 8), (14, 12), (19, 16), (24, 20)):
-        width = 12 if dst == 24 else (8 if dst == 0 else 4)
+    groups = ctx.rng.integers(0, 1 << 16, (ctx.n, 8), dtype=np.uint16)  # 8 x 4 hex digits
+    groups[:, 3] &= 0x0FFF
+    groups[:, 3] |= 0x4000  # version 4
+    groups[:, 4] &= 0x3FFF
+    groups[:, 4] |= 0x8000  # RFC 4122 variant
+    hexed = K.hex_groups(groups)
+    mat = np.empty((ctx.n, 36), dtype=np.uint8)
+    for dash in (8, 13, 18, 23):
+        mat[:, dash] = ord("-")
+    for dst, src, width in ((0, 0, 8), (9, 8, 4), (14, 12, 4), (19, 16, 4), (24, 20, 12)):
         mat[:, dst:dst + width] = hexed[:, src:src + width]
     return K.fixed_width(mat)
 
@@ -352,8 +356,8 @@ def _card_domain(p: dict[str, Any], _: str) -> int:
 
 # People ------------------------------------------------------------------------
 
-def _gender_masks(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
-    """True where a row gets a female given name."""
+def _gender_masks(ctx: Ctx, p: dict[str, Any]) -> np.ndarray | None:
+    """True where a row gets a female given name; None: either, at one half each."""
     source = p.get("gender_from")
     if source and source in ctx.cols:
         codes, cats = ctx.aux.get(source + ":categories", (None, None))
@@ -370,18 +374,22 @@ def _gender_masks(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
         return np.ones(ctx.n, dtype=bool)
     if gender == "male":
         return np.zeros(ctx.n, dtype=bool)
-    return ctx.rng.random(ctx.n) < 0.5
+    return None
 
 
-def _first_names(ctx: Ctx, p: dict[str, Any]) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+def _first_index(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
+    """Indices into the locale's given names (male names first, then female)."""
     names = pools.names(ctx.locale)
     female = _gender_masks(ctx, p)
-    fi = K.weighted_index(ctx.rng, names.female_cdf, ctx.n)
-    mi = K.weighted_index(ctx.rng, names.male_cdf, ctx.n)
-    # One combined pool (male then female) so a single take serves both.
-    combined = pa.concat_arrays([names.male, names.female])
-    idx = np.where(female, len(names.male) + fi, mi)
-    return K.take(combined, idx), idx, female
+    if female is None:
+        return names.first_any.draw(ctx.rng, ctx.n)
+    if female.all():
+        return names.n_male + names.female_w.draw(ctx.rng, ctx.n)
+    if not female.any():
+        return names.male_w.draw(ctx.rng, ctx.n)
+    fi = names.female_w.draw(ctx.rng, ctx.n)
+    mi = names.male_w.draw(ctx.rng, ctx.n)
+    return np.where(female, names.n_male + fi, mi)
 
 
 def _name_aux(ctx: Ctx, first_idx: np.ndarray | None, last_idx: np.ndarray | None) -> None:
@@ -389,41 +397,27 @@ def _name_aux(ctx: Ctx, first_idx: np.ndarray | None, last_idx: np.ndarray | Non
 
 
 def _gen_first_name(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
-    values, idx, _ = _first_names(ctx, p)
+    idx = _first_index(ctx, p)
     _name_aux(ctx, idx, None)
-    return values
+    return K.take(pools.names(ctx.locale).first, idx)
 
 
 def _gen_last_name(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
     names = pools.names(ctx.locale)
-    idx = K.weighted_index(ctx.rng, names.last_cdf, ctx.n)
+    idx = names.last_w.draw(ctx.rng, ctx.n)
     _name_aux(ctx, None, idx)
     return K.take(names.last, idx)
 
 
 def _gen_full_name(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
     names = pools.names(ctx.locale)
-    first, fidx, _ = _first_names(ctx, p)
-    lidx = K.weighted_index(ctx.rng, names.last_cdf, ctx.n)
-    last = K.take(names.last, lidx)
+    fidx = _first_index(ctx, p)
+    lidx = names.last_w.draw(ctx.rng, ctx.n)
     _name_aux(ctx, fidx, lidx)
+    first, last = K.take(names.first, fidx), K.take(names.last, lidx)
     if names.family_first:
         return K.join(last, first, sep="")
     return K.join(first, last, sep=" ")
-
-
-def _name_slugs(ctx: Ctx, source: str | None) -> tuple[pa.Array | None, pa.Array | None]:
-    """ASCII first and last name slugs of a name column made earlier in this chunk."""
-    info = ctx.aux.get(source) if source else None
-    if not info:
-        return None, None
-    names = pools.names(ctx.locale)
-    first = last = None
-    if info.get("first") is not None:
-        first = K.take(pa.concat_arrays([names.male_ascii, names.female_ascii]), info["first"])
-    if info.get("last") is not None:
-        last = K.take(names.last_ascii, info["last"])
-    return first, last
 
 
 def _generic_slug(values: pa.Array) -> pa.Array:
@@ -433,49 +427,91 @@ def _generic_slug(values: pa.Array) -> pa.Array:
     return pc.if_else(pc.equal(pc.utf8_length(slug), 0), "user", slug)
 
 
-def _local_parts(ctx: Ctx, source: str | None) -> pa.Array:
-    """E-mail / user-name stems that follow the name column when there is one."""
-    first, last = _name_slugs(ctx, source)
+# E-mail / user-name styles: first.last, firstlast, f + last, first_last. Each style's
+# separator is glued to the family names once per locale (``_sep_lasts``), so a local part
+# is two takes and the whole address one join of three or four parts.
+_STYLE_SEP = np.array([0, 1, 1, 2])  # style -> separator: '.', '', '_'
+_SEPS = (".", "", "_")
+_INITIAL_STYLE = 2
+_SUFFIXES = 100  # '' and '1'..'99'
+
+
+@functools.cache
+def _first_slugs(locale: str) -> pa.Array:
+    """ASCII given-name slugs followed by their initials (index + len for the initial)."""
+    first = pools.names(locale).first_ascii
+    return pa.concat_arrays([first, pc.utf8_slice_codeunits(first, 0, 1)])
+
+
+@functools.cache
+def _sep_lasts(locale: str) -> pa.Array:
+    """'.smith', 'smith', '_smith' ...: family-name slugs behind each separator."""
+    last = pools.names(locale).last_ascii
+    return pa.concat_arrays([K.join(sep, last) for sep in _SEPS])
+
+
+@functools.cache
+def _at_domains(locale: str, domain: str | None) -> pa.Array:
+    if domain:
+        return pa.array(["@" + domain], type=pa.string())
+    return K.join("@", pools.sampled(locale, "free_email_domain"))
+
+
+@functools.cache
+def _suffixed_domains(locale: str, domain: str | None) -> pa.Array:
+    """'@gmail.com', '1@gmail.com' ... '99@gmail.com', then the next domain."""
+    digits = K.digits_or_empty().slice(0, _SUFFIXES)
+    return pa.concat_arrays([K.join(digits, at) for at in _at_domains(locale, domain).to_pylist()])
+
+
+def _local_parts(ctx: Ctx, source: str | None) -> list[pa.Array]:
+    """E-mail / user-name stems (as parts to join) that follow the name column if any."""
+    info = ctx.aux.get(source) if source else None
+    names = pools.names(ctx.locale)
     rng = ctx.rng
-    if first is None and last is None:
-        if source and source in ctx.cols and isinstance(ctx.cols[source], pa.Array):
-            return _generic_slug(ctx.cols[source])
-        names = pools.names(ctx.locale)
-        first = K.take(names.female_ascii if rng.random() < 0.5 else names.male_ascii,
-                       rng.integers(0, len(names.female_ascii), ctx.n) % len(names.male_ascii))
-        last = K.take(names.last_ascii, rng.integers(0, len(names.last_ascii), ctx.n))
-    if first is None:
-        return last
-    if last is None:
-        return first
-    style = rng.integers(0, 4, ctx.n)
-    initial = pc.utf8_slice_codeunits(first, 0, 1)
-    options = [K.join(first, last, sep="."), K.join(first, last), K.join(initial, last),
-               K.join(first, last, sep="_")]
-    return pc.choose(pa.array(style), *options)
+    if info:
+        fidx, lidx = info.get("first"), info.get("last")
+    elif source and source in ctx.cols and isinstance(ctx.cols[source], pa.Array):
+        return [_generic_slug(ctx.cols[source])]
+    else:
+        fidx = names.first_any.draw(rng, ctx.n)
+        lidx = names.last_w.draw(rng, ctx.n)
+    if fidx is None:
+        return [K.take(names.last_ascii, lidx)]
+    if lidx is None:
+        return [K.take(names.first_ascii, fidx)]
+    style = rng.integers(0, len(_STYLE_SEP), ctx.n)
+    initial = np.where(style == _INITIAL_STYLE, len(names.first_ascii), 0)
+    sep_last = _STYLE_SEP[style] * len(names.last_ascii) + lidx
+    return [K.take(_first_slugs(ctx.locale), fidx + initial), K.take(_sep_lasts(ctx.locale), sep_last)]
 
 
-def _number_suffix(ctx: Ctx, base: pa.Array) -> pa.Array:
-    """Append digits: a scrambled row number when unique, else a sometimes-there 1..99."""
-    if ctx.unique:
-        return K.join(base, K.to_str(K.scramble(ctx.index, 1 << 31, ctx.key)))
-    num = ctx.rng.integers(1, 100, ctx.n)
-    with_num = K.join(base, K.to_str(num))
-    return pc.if_else(pa.array(ctx.rng.random(ctx.n) < 0.4), with_num, base)
+def _unique_number(ctx: Ctx) -> pa.Array:
+    return K.to_str(K.scramble(ctx.index, 1 << 31, ctx.key))
+
+
+def _optional_number(ctx: Ctx) -> np.ndarray:
+    """1..99 on four rows in ten, else 0 (which spells nothing)."""
+    num = ctx.rng.integers(1, _SUFFIXES, ctx.n)
+    num[ctx.rng.random(ctx.n) >= 0.4] = 0
+    return num
 
 
 def _gen_email(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
-    local = _number_suffix(ctx, _local_parts(ctx, p.get("derive_from")))
-    if p.get("domain"):
-        domain: pa.Array | str = p["domain"]
+    parts = _local_parts(ctx, p.get("derive_from"))
+    domain = p.get("domain") or None
+    which = ctx.rng.integers(0, len(_at_domains(ctx.locale, domain)), ctx.n)
+    if ctx.unique:
+        parts += [_unique_number(ctx), K.take(_at_domains(ctx.locale, domain), which)]
     else:
-        pool = pools.sampled(ctx.locale, "free_email_domain")
-        domain = K.take(pool, ctx.rng.integers(0, len(pool), ctx.n))
-    return K.join(local, domain, sep="@")
+        parts.append(K.take(_suffixed_domains(ctx.locale, domain), which * _SUFFIXES + _optional_number(ctx)))
+    return K.join(*parts)
 
 
 def _gen_username(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
-    return _number_suffix(ctx, _local_parts(ctx, p.get("derive_from")))
+    parts = _local_parts(ctx, p.get("derive_from"))
+    number = _unique_number(ctx) if ctx.unique else K.take(K.digits_or_empty(), _optional_number(ctx))
+    return K.join(*parts, number)
 
 
 _YEAR_SECONDS = 365.2425 * 86400
@@ -509,8 +545,8 @@ def _gen_birth_date(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
 
 def _gen_choice(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
     values, weights = p["values"], p.get("weights")
-    cdf = K.cdf_of(weights) if weights else None
-    return ctx.pick(len(values), cdf)
+    table = K.weighted(tuple(float(w) for w in weights)) if weights else None
+    return ctx.pick(len(values), table)
 
 
 def _choice_categories(p: dict[str, Any]) -> list[str]:
@@ -763,8 +799,8 @@ def _gen_url(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
 
 def _gen_http_status(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
     codes = np.array([200, 201, 204, 301, 302, 304, 400, 401, 403, 404, 429, 500, 502, 503])
-    weights = [70, 4, 2, 2, 3, 5, 3, 1.5, 1, 4, 0.5, 2, 1, 1]
-    return codes[K.weighted_index(ctx.rng, K.cdf_of(weights), ctx.n)]
+    weights = (70, 4, 2, 2, 3, 5, 3, 1.5, 1, 4, 0.5, 2, 1, 1)
+    return codes[K.weighted_index(ctx.rng, weights, ctx.n)]
 
 
 def _gen_formula(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:

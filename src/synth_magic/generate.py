@@ -90,9 +90,7 @@ def estimate_bytes_per_row(schema: Schema) -> int:
         kind = col.spec().kind
         if kind == C.STRING:
             total += _STRING_BYTES.get(col.type, 20) + 4
-        elif kind == C.CATEGORY:
-            total += 2
-        elif kind == C.BOOL:
+        elif kind == C.CATEGORY or kind == C.BOOL:
             total += 2
         else:
             total += 9

@@ -6,6 +6,8 @@ Arrow arrays element-wise; both stay in C for every row.
 
 from __future__ import annotations
 
+from functools import cache, lru_cache
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -20,8 +22,8 @@ PATTERN_CLASSES: dict[str, bytes] = {
 }
 
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
-# Large primes for the affine scramble; at least one never divides a domain size.
-_PRIMES = (2_147_483_647, 2_147_483_629, 2_147_483_587, 1_000_000_007, 998_244_353)
+# Byte value -> its two hex digits as one little-endian uint16 (high nibble first in memory).
+_HEX16 = (_HEX[np.arange(256) >> 4].astype("<u2") | (_HEX[np.arange(256) & 15].astype("<u2") << 8))
 _MAX_SCRAMBLE = 1 << 62
 
 
@@ -36,10 +38,24 @@ def fixed_width(mat: np.ndarray) -> pa.StringArray:
 def hex_bytes(raw: np.ndarray) -> np.ndarray:
     """An (n, k) uint8 matrix → (n, 2k) matrix of lower-case hex digits."""
     n, k = raw.shape
-    out = np.empty((n, 2 * k), dtype=np.uint8)
-    out[:, 0::2] = _HEX[raw >> 4]
-    out[:, 1::2] = _HEX[raw & 15]
-    return out
+    pairs = np.take(_HEX16, np.ascontiguousarray(raw, dtype=np.uint8))
+    return pairs.view(np.uint8).reshape(n, 2 * k)
+
+
+@cache
+def _hex4() -> np.ndarray:
+    """uint16 value -> its four hex digits as the bytes of one little-endian uint32."""
+    v = np.arange(1 << 16, dtype=np.uint32)
+    table = np.zeros(1 << 16, dtype="<u4")
+    for j, shift in enumerate((12, 8, 4, 0)):
+        table |= _HEX[(v >> shift) & 15].astype("<u4") << np.uint32(8 * j)
+    return table
+
+
+def hex_groups(groups: np.ndarray) -> np.ndarray:
+    """An (n, k) uint16 matrix → (n, 4k) matrix of lower-case hex digits."""
+    n, k = groups.shape
+    return np.take(_hex4(), groups).view(np.uint8).reshape(n, 4 * k)
 
 
 def digit_matrix(values: np.ndarray, width: int) -> np.ndarray:
@@ -48,8 +64,37 @@ def digit_matrix(values: np.ndarray, width: int) -> np.ndarray:
     return ((values.astype(np.int64)[:, None] // powers) % 10).astype(np.uint8)
 
 
+_SPLIT = 100_000
+
+
+@cache
+def _decimal_pools() -> tuple[pa.Array, pa.Array, pa.Array]:
+    """'0'..'99999'; '', '1'..'99999' (zero as nothing); '00000'..'99999'."""
+    plain = pc.cast(pa.array(np.arange(_SPLIT, dtype=np.int64)), pa.string())
+    lead = pa.concat_arrays([pa.array([""], pa.string()), plain.slice(1)])
+    padded = fixed_width(digit_matrix(np.arange(_SPLIT, dtype=np.int64), 5) + 48)
+    return plain, lead, padded
+
+
+def digits_or_empty() -> pa.Array:
+    """'', '1', '2', ... '99999': index 0 spells nothing (optional number suffixes)."""
+    return _decimal_pools()[1]
+
+
 def to_str(values: np.ndarray) -> pa.Array:
-    """Numbers → their decimal strings (Arrow's own formatting)."""
+    """Integers → their decimal strings.
+
+    Non-negative values below 10**10 are spelled by two takes from tables of the
+    numbers below 100,000 (much faster than a per-value cast); others use Arrow's cast.
+    """
+    values = np.asarray(values)
+    if values.size and values.dtype.kind in "iu" and values.min() >= 0 and values.max() < _SPLIT**2:
+        plain, lead, padded = _decimal_pools()
+        hi, lo = np.divmod(values.astype(np.int64), _SPLIT)
+        if not hi.any():
+            return take(plain, lo)
+        low = take(pa.concat_arrays([padded, plain]), np.where(hi > 0, lo, lo + _SPLIT))
+        return join(take(lead, hi), low)
     return pc.cast(pa.array(values), pa.string())
 
 
@@ -62,17 +107,36 @@ def take(pool: pa.Array, idx: np.ndarray) -> pa.Array:
     return pool.take(pa.array(idx, type=pa.int64()))
 
 
+@cache
+def _multiplier(domain: int) -> int:
+    """A multiplier coprime with ``domain`` that spreads consecutive rows far apart.
+
+    The integer nearest min(domain, 2**31)/φ, moved up until coprime with the domain
+    (a Weyl step: rows i and i+1 land about 0.62·domain apart in domains up to 2**31).
+    It stays below 2**31, so a·i fits in int64 for every row number below 2**32.
+    """
+    from math import gcd
+
+    a = max(1, int(min(domain, 1 << 31) * 0.6180339887498949))
+    while gcd(a, domain) != 1:
+        a += 1
+    return a
+
+
 def scramble(index: np.ndarray, domain: int, key: int) -> np.ndarray:
     """A bijection of [0, domain) applied to ``index``: unique in, unique out.
 
-    Affine map (a*i + b) mod domain with ``a`` a prime that does not divide the domain.
-    ``a`` < 2**31 and indices < 2**32 keep every product inside int64.
+    Affine map (a*i + b) mod domain with ``a`` coprime with the domain.
     """
     if domain <= 1:
         return np.zeros(len(index), dtype=np.int64)
-    a = next(p for p in _PRIMES if domain % p)
+    a = _multiplier(domain)
     b = key % domain
-    return ((index.astype(np.int64) * a) % domain + b) % domain
+    out = index.astype(np.int64) * a
+    out %= domain
+    out += b
+    out %= domain
+    return out
 
 
 def pattern_domain(pattern: str) -> int:
@@ -141,12 +205,47 @@ def mod97(digits: np.ndarray) -> np.ndarray:
     return r
 
 
-def weighted_index(rng: np.random.Generator, cdf: np.ndarray, n: int) -> np.ndarray:
-    """n indices drawn with probabilities given by a cumulative distribution ending at 1."""
-    return np.minimum(np.searchsorted(cdf, rng.random(n), side="right"), len(cdf) - 1)
+class Weighted:
+    """Walker's alias table: O(1) weighted draws of indices in [0, k), one uniform each.
+
+    A uniform u·k picks a slot i (its integer part) and the fraction decides between
+    the slot's own index and its alias; the draw is exact, unlike a quantised table,
+    and costs a handful of vector passes where a binary search costs log2(k).
+    """
+
+    __slots__ = ("alias", "k", "prob")
+
+    def __init__(self, weights) -> None:
+        w = np.asarray(weights, dtype=np.float64)
+        k = len(w)
+        scaled = w * (k / w.sum())
+        prob = np.ones(k, dtype=np.float64)
+        alias = np.arange(k, dtype=np.int64)
+        small = [i for i in range(k) if scaled[i] < 1.0]
+        large = [i for i in range(k) if scaled[i] >= 1.0]
+        while small and large:
+            s, g = small.pop(), large.pop()
+            prob[s], alias[s] = scaled[s], g
+            scaled[g] -= 1.0 - scaled[s]
+            (small if scaled[g] < 1.0 else large).append(g)
+        self.prob, self.alias, self.k = prob, alias, k
+
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        u = rng.random(n)
+        u *= self.k
+        i = u.astype(np.int64)
+        np.minimum(i, self.k - 1, out=i)
+        u -= i
+        return np.where(u < self.prob[i], i, self.alias[i])
 
 
-def cdf_of(weights) -> np.ndarray:
-    w = np.asarray(weights, dtype=np.float64)
-    c = np.cumsum(w)
-    return c / c[-1]
+@lru_cache(maxsize=1024)
+def weighted(weights: tuple[float, ...]) -> Weighted:
+    """The alias table of a weight list (cached: categories redraw it every chunk)."""
+    return Weighted(weights)
+
+
+def weighted_index(rng: np.random.Generator, weights: Weighted | tuple[float, ...], n: int) -> np.ndarray:
+    """n indices drawn with probabilities proportional to ``weights``."""
+    table = weights if isinstance(weights, Weighted) else weighted(tuple(float(w) for w in weights))
+    return table.draw(rng, n)

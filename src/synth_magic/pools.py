@@ -13,13 +13,13 @@ from __future__ import annotations
 import threading
 import zlib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
 
-from .kernels import cdf_of
+from .kernels import Weighted
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -65,7 +65,7 @@ def available_locales() -> tuple[str, ...]:
     return tuple(sorted(AVAILABLE_LOCALES))
 
 
-@lru_cache(maxsize=None)
+@cache
 def faker(locale: str) -> Faker:
     from faker import Faker
 
@@ -79,7 +79,7 @@ def _seeded(locale: str, tag: str) -> Faker:
     return f
 
 
-@lru_cache(maxsize=None)
+@cache
 def sampled(locale: str, kind: str) -> pa.Array:
     """POOL_SIZE draws of one Faker method (deduplicated, order kept)."""
     sampler = SAMPLERS[kind]
@@ -91,17 +91,21 @@ def sampled(locale: str, kind: str) -> pa.Array:
 
 @dataclass(frozen=True)
 class Names:
-    """One locale's given and family names with their frequencies."""
+    """One locale's given and family names with their frequencies.
 
-    male: pa.Array
-    male_cdf: np.ndarray
-    female: pa.Array
-    female_cdf: np.ndarray
+    ``first`` is the male names followed by the female names, so one index (and one
+    take) serves both; ``first_any`` draws from it with each gender at one half.
+    """
+
+    first: pa.Array
+    first_ascii: pa.Array
+    n_male: int
+    male_w: Weighted
+    female_w: Weighted
+    first_any: Weighted
     last: pa.Array
-    last_cdf: np.ndarray
-    male_ascii: pa.Array
-    female_ascii: pa.Array
     last_ascii: pa.Array
+    last_w: Weighted
     family_first: bool
 
 
@@ -127,7 +131,7 @@ def _ascii(values: list[str]) -> pa.Array:
     return pa.array(out, type=pa.string())
 
 
-@lru_cache(maxsize=None)
+@cache
 def names(locale: str) -> Names:
     with _lock:
         person = faker(locale).provider("faker.providers.person")
@@ -137,15 +141,23 @@ def names(locale: str) -> Names:
     last = getattr(person, "last_names", None) or ()
     if not (male and female and last):  # a locale without its own names: en_US's
         return names("en_US")
-    parts = [_weighted(x) for x in (male, female, last)]
-    arrays = [pa.array(v, type=pa.string()) for v, _ in parts]
-    cdfs = [cdf_of(w) for _, w in parts]
-    ascii_ = [_ascii(v) for v, _ in parts]
-    return Names(arrays[0], cdfs[0], arrays[1], cdfs[1], arrays[2], cdfs[2],
-                 ascii_[0], ascii_[1], ascii_[2], locale in FAMILY_FIRST)
+    (mv, mw), (fv, fw), (lv, lw) = (_weighted(x) for x in (male, female, last))
+    mw_, fw_ = np.asarray(mw) / sum(mw), np.asarray(fw) / sum(fw)
+    return Names(
+        first=pa.array(mv + fv, type=pa.string()),
+        first_ascii=_ascii(mv + fv),
+        n_male=len(mv),
+        male_w=Weighted(mw),
+        female_w=Weighted(fw),
+        first_any=Weighted(np.concatenate([mw_, fw_]) / 2),
+        last=pa.array(lv, type=pa.string()),
+        last_ascii=_ascii(lv),
+        last_w=Weighted(lw),
+        family_first=locale in FAMILY_FIRST,
+    )
 
 
-@lru_cache(maxsize=None)
+@cache
 def words(locale: str) -> pa.Array:
     """The locale's lorem word list (English words for en_*)."""
     with _lock:
@@ -155,7 +167,7 @@ def words(locale: str) -> pa.Array:
     return pa.array(values or ["lorem", "ipsum"], type=pa.string())
 
 
-@lru_cache(maxsize=None)
+@cache
 def formats(locale: str, provider: str) -> tuple[str, ...]:
     """Faker's plain number formats ('###-###-####') for phone numbers or postcodes.
 
