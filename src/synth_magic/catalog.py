@@ -808,7 +808,8 @@ def _gen_formula(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
 
     tree, names = formula.parse(p["expr"], ctx.name)
     env = {name: np.asarray(ctx.cols[name], dtype=np.float64) for name in names}
-    return np.round(formula.evaluate(tree, env), p["decimals"])
+    values = np.broadcast_to(formula.evaluate(tree, env), (ctx.n,))  # "1 + 1" is one number
+    return np.round(values, p["decimals"])
 
 
 # ------------------------------------------------------------------ the table
@@ -950,7 +951,8 @@ _TYPE_LIST: list[TypeSpec] = [
     TypeSpec("brand", "commerce", STRING, "Brand name", _gen_brand,
              domain=lambda p, _: len(_BRAND_HEADS) * len(_BRAND_TAILS)),
     TypeSpec("rating", "commerce", FLOAT, "Rating leaning high, as reviews do", _gen_rating,
-             (_num("min", 1.0), _num("max", 5.0), _int("decimals", 1, 0, 3, "digits after the point")),
+             (_num("min", 1.0, help="lowest rating"), _num("max", 5.0, help="highest rating"),
+              _int("decimals", 1, 0, 3, "digits after the point")),
              domain=_decimal_domain, check=_check_min_max),
     _numeric("quantity", "commerce", "Item count (mostly small)", INT, 1, 10, "poisson", None,
              gen=_gen_quantity),

@@ -79,7 +79,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
     if args.from_schema:
         source = _read_schema_file(args.from_schema)
-    elif args.description:
+    elif args.description is not None:
         source = args.description
     else:
         parser.error("give a description, e.g. synth \"finance transactions\", or --from-schema FILE")

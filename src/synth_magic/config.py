@@ -10,6 +10,7 @@ The API key itself is never read into our objects: :class:`Settings` only record
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,7 +118,7 @@ def check_locale(locale: str) -> str:
 def check_rows(rows: object) -> int:
     """A positive whole number of rows that fits on this machine."""
     if isinstance(rows, bool) or not isinstance(rows, int):
-        if isinstance(rows, str) and rows.strip().isdigit():
+        if isinstance(rows, str) and re.fullmatch(r"[-+]?\d{1,30}", rows.strip()):
             rows = int(rows.strip())
         elif isinstance(rows, float) and rows.is_integer():
             rows = int(rows)
@@ -132,8 +133,8 @@ def check_seed(seed: object) -> int | None:
     if seed is None:
         return None
     if isinstance(seed, bool) or not isinstance(seed, int):
-        if isinstance(seed, str) and seed.strip().isdigit():
-            return int(seed.strip())
+        if isinstance(seed, str) and re.fullmatch(r"[-+]?\d{1,30}", seed.strip()):
+            return check_seed(int(seed.strip()))
         raise InputError(f"seed must be a whole number such as 42, not {str(seed)[:40]!r}.")
     if not 0 <= seed < 2**63:
         raise InputError("seed must be a whole number from 0 up.")

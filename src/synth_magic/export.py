@@ -89,8 +89,7 @@ def save_frames(frames: Iterable[pd.DataFrame], path: str | os.PathLike[str]) ->
             for df in frames:
                 table = to_arrow(df, csv=fmt == "csv")
                 if writer is None:
-                    writer = (pcsv.CSVWriter(tmp, table.schema, write_options=pcsv.WriteOptions(quoting_style="needed"))
-                              if fmt == "csv"
+                    writer = (pcsv.CSVWriter(tmp, table.schema) if fmt == "csv"
                               else pq.ParquetWriter(tmp, table.schema, compression="zstd"))
                 writer.write_table(table)
         finally:

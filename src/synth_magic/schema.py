@@ -71,7 +71,11 @@ class Column:
 
     def resolved(self) -> dict[str, Any]:
         """Parameters with every default filled in."""
-        return {**self.spec().defaults(), **{k: v for k, v in self.params.items() if v is not None}}
+        given = {k: v for k, v in self.params.items() if v is not None}
+        out = {**self.spec().defaults(), **given}
+        if "values" in given and "weights" not in given:
+            out["weights"] = None  # default weights belong to the default values
+        return out
 
 
 @dataclass
@@ -232,8 +236,12 @@ def validate(schema: Schema) -> None:
     if schema.rows is not None and (isinstance(schema.rows, bool) or not isinstance(schema.rows, int) or schema.rows < 1):
         raise SchemaError("The schema's rows must be a whole number of at least 1.")
     from .config import check_locale
+    from .errors import InputError
 
-    schema.locale = check_locale(schema.locale)
+    try:
+        schema.locale = check_locale(schema.locale)
+    except InputError as exc:
+        raise SchemaError(str(exc)) from None
     seen: dict[str, Column] = {}
     lowered: set[str] = set()
     for col in schema.columns:
@@ -458,7 +466,7 @@ def _parse_scalar(token: str) -> Any:
         try:
             return json.loads(token)
         except ValueError:
-            raise SchemaError(f"Bad quoted text {_clip(token)} in the schema; close the quotes.") from None
+            raise SchemaError(f"bad quoted text {_clip(token)}; close the quotes") from None
     if token in ("true", "false"):
         return token == "true"
     if re.fullmatch(r"-?\d+", token):
@@ -504,7 +512,10 @@ def _parse_column_line(line: str, number: int) -> dict[str, Any]:
         if m.group("flag"):
             out["unique"] = True
         else:
-            out[m.group("key")] = _parse_value(m.group("value"))
+            try:
+                out[m.group("key")] = _parse_value(m.group("value"))
+            except SchemaError as exc:
+                raise SchemaError(f"Line {number}: {exc}.") from None
         pos = m.end()
     if source:
         out["source"] = source
@@ -535,7 +546,7 @@ def _text(value: Any, what: str, limit: int) -> str:
 
 
 def _num(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
         return str(int(value)) if not isinstance(value, bool) else str(value)
     return str(value)
 

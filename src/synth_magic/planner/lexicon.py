@@ -61,7 +61,7 @@ def detect_rows(lower: str) -> int | None:
     for m in _ROWS.finditer(lower):
         number = m.group(1).replace(",", "")
         before = lower[max(0, m.start() - 12):m.start()]
-        if re.search(r"(between|from|to|and|over|under|than|of|-)\s*\$?$", before):
+        if re.search(r"(between|from|to|and|over|under|than|-)\s*\$?$", before):
             continue
         noun = m.group(2)
         if noun in ("minutes", "seconds", "hours", "days", "weeks", "months", "years", "stars", "points",

@@ -1,0 +1,164 @@
+"""Saving (atomic, CSV and Parquet) and the `synth` command."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from synth_magic import ExportError, synth
+from synth_magic.cli import main
+from synth_magic.export import save, save_frames, suggest_path
+from synth_magic.generate import frames
+from synth_magic.schema import Schema
+
+SRC = str(Path(__file__).parents[1] / "src")
+
+
+def test_csv_and_parquet_round_trip(tmp_path):
+    df = synth("online orders with order date, ship date and delivery status", rows=200, seed=5)
+    save(df, tmp_path / "o.parquet")
+    back = pd.read_parquet(tmp_path / "o.parquet")
+    assert back.shape == df.shape and list(back.columns) == list(df.columns)
+    save(df, tmp_path / "o.csv")
+    with open(tmp_path / "o.csv", newline="") as fh:
+        header = next(__import__("csv").reader(fh))
+    assert header == list(df.columns)
+    csv = pd.read_csv(tmp_path / "o.csv")
+    assert len(csv) == 200
+    ship = [c for c in df.columns if "ship" in c][0]
+    assert csv[ship].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()  # dates, not midnight timestamps
+
+
+def test_save_is_atomic_on_failure(tmp_path):
+    target = tmp_path / "keep.csv"
+    target.write_text("precious\n")
+    schema = Schema.from_dict({"columns": [{"name": "a", "type": "uuid"}]})
+
+    def exploding():
+        yield from frames(schema, 10, seed=1)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        save_frames(exploding(), target)
+    assert target.read_text() == "precious\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.csv"]
+
+
+def test_streamed_file_equals_the_in_memory_frame(tmp_path):
+    schema = Schema.from_dict({"columns": [{"name": "id", "type": "id"}, {"name": "v", "type": "float"}]})
+    save_frames(frames(schema, 50000, seed=2, rows_per_frame=16384), tmp_path / "s.csv")
+    streamed = pd.read_csv(tmp_path / "s.csv")
+    whole = schema.generate(50000, seed=2)
+    assert streamed["id"].tolist() == whole["id"].tolist()
+    assert (streamed["v"] - whole["v"]).abs().max() < 1e-9
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("x.txt", "Cannot save to 'x.txt': use a name ending in .csv or .parquet."),
+     ("nodir/x.csv", "Cannot save to 'nodir/x.csv': the folder 'nodir' does not exist.")],
+)
+def test_bad_targets(tmp_path, monkeypatch, name, message):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ExportError) as err:
+        save(pd.DataFrame({"a": [1]}), name)
+    assert str(err.value) == message
+
+
+def test_suggested_names_never_collide(tmp_path):
+    assert suggest_path("Finance transactions, 2% fraud!", directory=tmp_path).name == "finance_transactions_2_fraud.csv"
+    (tmp_path / "synth.csv").write_text("")
+    assert suggest_path("!!!", directory=tmp_path).name == "synth_1.csv"
+
+
+# ----------------------------------------------------------------------- CLI
+
+def test_cli_writes_and_previews(tmp_path, capsys):
+    out = tmp_path / "tx.csv"
+    assert main(["finance transactions", "--rows", "1000", "--seed", "42", "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "1,000 rows × 11 columns · schema from offline · seed 42" in printed
+    assert f"wrote {out}" in printed
+    df = pd.read_csv(out)
+    assert df.shape == (1000, 11)
+    again = tmp_path / "again.csv"
+    main(["finance transactions", "--rows", "1000", "--seed", "42", "-o", str(again)])
+    assert out.read_bytes() == again.read_bytes()
+
+
+def test_cli_file_matches_the_python_api(tmp_path):
+    out = tmp_path / "c.csv"
+    main(["bank customers", "--rows", "300", "--seed", "9", "-o", str(out), "--preview", "0"])
+    expected = synth("bank customers", rows=300, seed=9)
+    got = pd.read_csv(out)
+    assert got["customer_id"].tolist() == expected["customer_id"].tolist()
+    assert got["full_name"].tolist() == expected["full_name"].tolist()
+
+
+def test_cli_schema_and_from_schema(tmp_path, capsys):
+    assert main(["tasks with a priority of low, normal or high and a done flag", "--schema"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("title: ") and "columns:" in text
+    path = tmp_path / "schema.txt"
+    path.write_text(text.replace("priority: category", "priority: category"))
+    assert main(["--from-schema", str(path), "--rows", "5", "--seed", "1"]) == 0
+    assert "5 rows" in capsys.readouterr().out
+    assert main(["bank customers", "--schema", "--json"]) == 0
+    assert Schema.from_json(capsys.readouterr().out).columns
+
+
+def test_cli_lists_types_and_locales(capsys):
+    assert main(["--types"]) == 0
+    types = capsys.readouterr().out
+    assert "money" in types and "lognormal" not in types.split("money")[0][-5:]
+    assert main(["--locales"]) == 0
+    assert "de_DE" in capsys.readouterr().out.split()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["bank customers", "--rows", "ten"], "synth: error: rows must be a whole number such as 1000, not 'ten'."),
+        (["bank customers", "--rows", "0"], "synth: error: rows must be at least 1, not 0."),
+        (["bank customers", "--rows", "-1"], "synth: error: rows must be at least 1, not -1."),
+        ([""], "synth: error: The description is empty; say what the table holds, e.g. 'finance transactions'."),
+        (["x" * 5000], "synth: error: The description is 5,000 characters long; keep it under 4,000 (list the columns you need rather than pasting documents)."),
+        (["bank customers", "--locale", "xx"], "synth: error: Unknown locale 'xx'; use a Faker locale such as en_US, de_DE, fr_FR or ja_JP (`synth --locales` lists them all)."),
+        (["bank customers", "-o", "x.xlsx"], "synth: error: Cannot save to 'x.xlsx': use a name ending in .csv or .parquet."),
+        (["--from-schema", "/no/such/file"], "synth: error: Cannot read schema file '/no/such/file': No such file or directory."),
+        (["bank customers", "--rows", str(10**12)], None),
+    ],
+)
+def test_cli_bad_input_exits_2_with_one_line(argv, message, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith("synth: error: ")
+    if message:
+        assert err == message
+
+
+def test_cli_unknown_type_in_a_schema_file(tmp_path, capsys):
+    path = tmp_path / "s.txt"
+    path.write_text("columns:\n  a: wibble\n")
+    assert main(["--from-schema", str(path)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "synth: error: Column 'a' has unknown type 'wibble'; run `synth --types` to list the types."
+    )
+
+
+def test_cli_runs_as_a_module(tmp_path):
+    env = {**os.environ, "PYTHONPATH": SRC}
+    done = subprocess.run([sys.executable, "-m", "synth_magic", "--help"], capture_output=True, text=True, env=env,
+                          timeout=60)
+    assert done.returncode == 0
+    for option in ("--rows", "--seed", "--locale", "--output", "--planner", "--model", "--schema", "--from-schema",
+                   "--refresh", "--types", "--locales", "--preview", "--json"):
+        assert option in done.stdout
+    bad = subprocess.run([sys.executable, "-m", "synth_magic", "bank customers", "--rows", "abc"],
+                         capture_output=True, text=True, env=env, timeout=60)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr

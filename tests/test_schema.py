@@ -1,0 +1,188 @@
+"""Schema validation (exact messages), JSON and text round trips."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from synth_magic import SchemaError
+from synth_magic.catalog import TYPES
+from synth_magic.schema import Column, Schema, looks_like_text_form
+
+
+def schema_of(*cols: dict, **top) -> Schema:
+    return Schema.from_dict({"columns": list(cols), **top})
+
+
+BAD = [
+    ({"name": "x", "type": "wibble"}, "Column 'x' has unknown type 'wibble'; run `synth --types` to list the types."),
+    ({"name": "x", "type": "emial"}, "Column 'x' has unknown type 'emial'; did you mean 'email'?"),
+    ({"name": "x", "type": "money", "min": 10, "max": 5}, "Column 'x': min must not be greater than max."),
+    ({"name": "x", "type": "money", "min": "ten"}, "Column 'x': min must be a number, not 'ten'."),
+    ({"name": "x", "type": "integer", "max": 1e300}, "Column 'x': max must be between -1000000000000000 and 1000000000000000, not 1e+300."),
+    ({"name": "x", "type": "boolean", "p_true": 1.5}, "Column 'x': p_true must be between 0 and 1, not 1.5."),
+    ({"name": "x", "type": "money", "distribution": "zipf"},
+     "Column 'x': distribution must be one of uniform, normal, lognormal, poisson, exponential, not 'zipf'."),
+    ({"name": "x", "type": "category"}, "Column 'x': type 'category' needs 'values'."),
+    ({"name": "x", "type": "category", "values": ["a", "b"], "weights": [1]},
+     "Column 'x': weights must have one number per value (2)."),
+    ({"name": "x", "type": "category", "values": ["a", "a"]}, "Column 'x': values must not repeat."),
+    ({"name": "x", "type": "category", "values": [{"x": 1}]}, "Column 'x': values must hold plain text values, not {'x': 1}."),
+    ({"name": "x", "type": "date", "start": "2024-02-30"},
+     "Column 'x': start must be a date like 2024-03-01 (or 'today', 'today-90d'), not '2024-02-30'."),
+    ({"name": "x", "type": "date", "start": "2025-01-01", "end": "2024-01-01"},
+     "Column 'x': start 2025-01-01 is after end 2024-01-01."),
+    ({"name": "x", "type": "datetime", "step": "soon"},
+     "Column 'x': step must be a duration like 30s, 5min, 2h or 3d, not 'soon'."),
+    ({"name": "x", "type": "money", "colour": "red"},
+     "Column 'x': type 'money' has no parameter 'colour' (it takes min, max, distribution, mean, std, decimals)."),
+    ({"name": "x", "type": "uuid", "null_rate": 2}, "Column 'x': null_rate must be a share between 0 and 0.99."),
+    ({"name": "1x", "type": "uuid"},
+     "Column name '1x' is not usable; start with a letter and use letters, digits, spaces or _ (at most 64 characters)."),
+    ({"name": "x", "type": "formula", "expr": "__import__('os').system('id')"},
+     "Column 'x': formula '__import__('os').system('id')' calls something other than abs, ceil, exp, floor, log, max, min, round, sqrt."),
+    ({"name": "x", "type": "formula", "expr": "a.b"},
+     "Column 'x': formula 'a.b' is not arithmetic; use column names, numbers and + - * / ( )."),
+    ({"name": "x", "type": "formula", "expr": "'a' * 3"}, "Column 'x': formula ''a' * 3' may only contain numbers, not 'a'."),
+    ({"name": "x", "type": "formula", "expr": "y * 2"},
+     "Column 'x' refers to column 'y', which the schema does not have."),
+    ({"name": "x", "type": "email", "derive_from": "x"}, "Column 'x' cannot be derived from itself."),
+    ({"name": "x", "type": "code", "pattern": "ABC"},
+     "Column 'x': pattern needs at least one # (digit), ? (letter) or * (either)."),
+    ({"name": "x", "faker_method": "fake.company() + ' ' + fake.word()"}, "Column 'x' needs a 'type' (run `synth --types` to list them)."),
+]
+
+
+@pytest.mark.parametrize(("column", "message"), BAD)
+def test_bad_columns_are_refused_with_one_sentence(column, message):
+    with pytest.raises(SchemaError) as err:
+        schema_of(column)
+    assert str(err.value) == message
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ([], "A schema must be a JSON object with a 'columns' list."),
+        ({"columns": []}, "A schema needs a non-empty 'columns' list."),
+        ({"columns": [{"name": "a", "type": "uuid"}] * 201}, "A schema may have at most 200 columns, not 201."),
+        ({"columns": [{"name": "a", "type": "uuid"}, {"name": "A", "type": "uuid"}]},
+         "Column 'A' appears twice; give each column its own name."),
+        ({"columns": [{"name": "a", "type": "uuid"}], "locale": "xx_YY"},
+         "Unknown locale 'xx_YY'; use a Faker locale such as en_US, de_DE, fr_FR or ja_JP (`synth --locales` lists them all)."),
+        ({"columns": [{"name": "a", "type": "uuid"}], "code": "import os"},
+         "Unknown schema field 'code'; use title, locale, rows, notes and columns."),
+        ({"columns": [
+            {"name": "a", "type": "date", "after": "b"},
+            {"name": "b", "type": "date", "after": "a"}]},
+         "Columns depend on each other in a circle (a -> b -> a); break the circle."),
+        ({"columns": [{"name": "a", "type": "uuid"}, {"name": "b", "type": "date", "after": "a"}]},
+         "Column 'b' can only follow a date or datetime column, not 'a'."),
+        ({"columns": [{"name": "a", "type": "city"}, {"name": "t", "type": "formula", "expr": "a + 1"}]},
+         "Column 't': formula uses 'a', which is not a numeric column."),
+    ],
+)
+def test_bad_schemas_are_refused(data, message):
+    with pytest.raises(SchemaError) as err:
+        Schema.from_dict(data)
+    assert str(err.value) == message
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["{not json", "[1, 2", '{"columns": NaN}', "1e999999"],
+)
+def test_bad_json_is_one_sentence(text):
+    with pytest.raises(SchemaError) as err:
+        Schema.from_json(text)
+    assert "\n" not in str(err.value) and str(err.value).endswith(".")
+
+
+def test_locale_is_normalised():
+    assert schema_of({"name": "a", "type": "uuid"}, locale="de-de").locale == "de_DE"
+
+
+RICH = {
+    "title": "shop: orders & \"quotes\"",
+    "locale": "fr_FR",
+    "rows": 250,
+    "notes": ["made by hand"],
+    "columns": [
+        {"name": "order_id", "type": "code", "pattern": "ORD-######", "unique": True, "source": "domain",
+         "why": "e-commerce default"},
+        {"name": "Customer Name", "type": "full_name", "gender": "female"},
+        {"name": "email", "type": "email", "derive_from": "Customer Name", "null_rate": 0.05},
+        {"name": "status", "type": "category", "values": ["new", "on hold", "1", "true", "a,b", "x#y", 'say "hi"'],
+         "weights": [0.5, 0.1, 0.1, 0.1, 0.1, 0.05, 0.05], "source": "named", "why": "one of ... # with a hash"},
+        {"name": "qty", "type": "quantity", "min": 1, "max": 9},
+        {"name": "price", "type": "money", "min": 0.5, "max": 99.99, "distribution": "normal", "decimals": 2},
+        {"name": "total", "type": "formula", "expr": "qty * price"},
+        {"name": "ordered", "type": "datetime", "start": "2024-01-01", "end": "2024-06-30 23:59:59"},
+        {"name": "shipped", "type": "date", "after": "ordered", "min_gap": "1d", "max_gap": "5d"},
+        {"name": "flag", "type": "boolean", "p_true": 0.25, "source": "constraint", "why": "25% from the description"},
+    ],
+}
+
+
+def test_json_round_trip():
+    schema = Schema.from_dict(RICH)
+    again = Schema.from_json(schema.to_json())
+    assert again == schema
+    assert json.loads(schema.to_json()) == json.loads(again.to_json())
+
+
+def test_text_round_trip_keeps_everything():
+    schema = Schema.from_dict(RICH)
+    text = schema.to_text()
+    again = Schema.from_text(text)
+    assert again.to_dict() == schema.to_dict()
+    assert again.to_text() == text
+    assert looks_like_text_form(text)
+    assert '  status: category values=[new, "on hold", "1", "true", "a,b", "x#y", "say \\"hi\\""]' in text
+    assert "  order_id: code pattern=\"ORD-######\" unique  # domain: e-commerce default" in text
+
+
+@pytest.mark.parametrize("type_", sorted(TYPES))
+def test_every_type_round_trips_through_text_with_defaults(type_):
+    spec = TYPES[type_]
+    params = {p.name: p.default for p in spec.params if p.default is not None and p.kind not in ("column",)}
+    if type_ == "category":
+        params["values"] = ["a", "b"]
+    if type_ == "formula":
+        params["expr"] = "2 * 3"
+    schema = Schema([Column("c", type_, params)])
+    assert Schema.from_text(schema.to_text()).to_dict() == schema.to_dict()
+
+
+def test_edited_text_is_what_runs():
+    schema = Schema.from_dict(RICH)
+    edited = schema.to_text().replace("max=9", "max=3").replace("p_true=0.25", "p_true=1")
+    df = Schema.from_text(edited).generate(200, seed=1)
+    assert df["qty"].max() <= 3 and df["flag"].all()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("title: x\n", "The schema text needs a 'columns:' line followed by one column per line."),
+        ("colour: red\ncolumns:\n  a: uuid\n",
+         "Line 1 of the schema ('colour: red') is not 'title:', 'locale:', 'rows:', 'note:' or 'columns:'."),
+        ("columns:\n  just words\n", "Line 2 of the schema ('just words') should look like 'name: type key=value ...'."),
+        ("columns:\n  a:\n", "Line 2: column 'a' needs a type after the colon."),
+        ("columns:\n  a: integer min 5\n", "Line 2: cannot read 'min 5'; write parameters as key=value."),
+        ("rows: many\ncolumns:\n  a: uuid\n", "Line 1: rows must be a whole number, not 'many'."),
+        ("columns:\n  a: category values=[\"x]\n", "Line 2: bad quoted text \"x; close the quotes."),
+    ],
+)
+def test_bad_text_names_the_line(text, message):
+    with pytest.raises(SchemaError) as err:
+        Schema.from_text(text)
+    assert str(err.value) == message
+
+
+def test_schema_is_data_not_code():
+    """A Faker method string is just an unknown type; nothing is looked up or run."""
+    hostile = {"columns": [{"name": "x", "type": "fake.company() + ' ' + fake.word().title()"}]}
+    with pytest.raises(SchemaError, match="unknown type"):
+        Schema.from_dict(hostile)
