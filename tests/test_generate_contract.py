@@ -1,0 +1,299 @@
+"""What the generator's speed work must not break (no timings here: see bench/).
+
+- Determinism: the same schema, rows and seed give the same frame.
+- Prefix stability: the first k rows of a bigger request equal a request for k rows,
+  on both sides of every chunk boundary, and the streamed frames equal the whole frame.
+- Independence: adding or removing a column does not change the other columns.
+- Dtypes: every value kind gets its pandas dtype, with and without missing values.
+- Uniqueness: unique columns never repeat, at a million rows too.
+- Start-up: ``import synth_magic`` imports nothing heavy.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal, assert_series_equal
+
+from synth_magic import catalog as C
+from synth_magic import generate as G
+from synth_magic.schema import Schema
+
+CHUNK = G.CHUNK
+
+FINANCE = {
+    "title": "finance transactions",
+    "locale": "en_US",
+    "columns": [
+        {"name": "transaction_id", "type": "uuid", "unique": True},
+        {"name": "account_number", "type": "account_number", "unique": True},
+        {"name": "customer_name", "type": "full_name"},
+        {"name": "email", "type": "email", "derive_from": "customer_name", "null_rate": 0.05},
+        {"name": "merchant", "type": "company"},
+        {"name": "category", "type": "category",
+         "values": ["groceries", "travel", "dining", "utilities", "entertainment", "shopping"],
+         "weights": [30, 10, 20, 10, 10, 20]},
+        {"name": "amount", "type": "money", "min": 1, "max": 500, "distribution": "lognormal"},
+        {"name": "currency", "type": "currency_code"},
+        {"name": "timestamp", "type": "datetime", "start": "2025-01-01", "end": "2025-12-31 23:59:59"},
+        {"name": "is_fraud", "type": "boolean", "p_true": 0.02},
+    ],
+}
+
+# Every value kind, with and without missing values, plus derived columns.
+KINDS = {
+    "locale": "en_US",
+    "columns": [
+        {"name": "id", "type": "id"},
+        {"name": "code", "type": "code", "pattern": "ORD-######", "unique": True},
+        {"name": "gender", "type": "gender", "null_rate": 0.1},
+        {"name": "first", "type": "first_name", "gender_from": "gender"},
+        {"name": "name", "type": "full_name"},
+        {"name": "username", "type": "username", "derive_from": "name", "unique": True},
+        {"name": "phone", "type": "phone", "null_rate": 0.2},
+        {"name": "age", "type": "age"},
+        {"name": "age_or_none", "type": "age", "null_rate": 0.3},
+        {"name": "price", "type": "money", "min": 1, "max": 100},
+        {"name": "qty", "type": "quantity"},
+        {"name": "total", "type": "formula", "expr": "price * qty"},
+        {"name": "score", "type": "float", "null_rate": 0.1},
+        {"name": "flag", "type": "boolean"},
+        {"name": "flag_or_none", "type": "boolean", "null_rate": 0.25},
+        {"name": "ordered", "type": "date"},
+        {"name": "shipped", "type": "date", "after": "ordered", "null_rate": 0.1},
+        {"name": "seen", "type": "datetime"},
+        {"name": "ticked", "type": "datetime", "step": "1min"},
+        {"name": "status", "type": "order_status"},
+        {"name": "sentence", "type": "sentence"},
+        {"name": "ip", "type": "ipv4", "unique": True},
+        {"name": "uuid", "type": "uuid"},
+        {"name": "iban", "type": "iban"},
+    ],
+}
+
+
+def schema(data: dict) -> Schema:
+    return Schema.from_dict(data)
+
+
+@pytest.fixture(scope="module")
+def kinds() -> Schema:
+    return schema(KINDS)
+
+
+@pytest.fixture(scope="module")
+def finance() -> Schema:
+    return schema(FINANCE)
+
+
+# ---------------------------------------------------------------- determinism
+
+def test_same_schema_rows_and_seed_give_the_same_frame(kinds):
+    a = kinds.generate(5000, seed=11)
+    b = kinds.generate(5000, seed=11)
+    assert_frame_equal(a, b)
+    c = kinds.generate(5000, seed=12)
+    for name in ("uuid", "name", "price", "seen"):
+        assert not a[name].equals(c[name]), name
+
+
+def test_a_fresh_process_gives_the_same_frame(finance, tmp_path):
+    """Nothing leaks in from process state (pool order, hash seeds, caches)."""
+    here = finance.generate(3000, seed=5)
+    script = (
+        "import sys; from synth_magic.schema import Schema; "
+        f"s = Schema.from_json({finance.to_json()!r}); "
+        f"s.generate(3000, seed=5).to_parquet(sys.argv[1])"
+    )
+    out = tmp_path / "frame.parquet"
+    env = {**os.environ, "PYTHONPATH": _src(), "PYTHONHASHSEED": "123"}
+    subprocess.run([sys.executable, "-c", script, str(out)], check=True, env=env, timeout=120)
+    there = pd.read_parquet(out)
+    assert_frame_equal(here.reset_index(drop=True), there, check_dtype=False)
+
+
+# ------------------------------------------------------------ prefix stability
+
+@pytest.mark.parametrize("small", [1, 7, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK + 3])
+def test_first_rows_of_a_bigger_request_equal_a_smaller_request(kinds, small):
+    big = kinds.generate(2 * CHUNK + 10, seed=3)
+    part = kinds.generate(small, seed=3)
+    assert len(part) == small
+    assert_frame_equal(part, big.iloc[:small])
+
+
+def test_prefix_stability_at_40_000_of_100_000(finance):
+    big = finance.generate(100_000, seed=9)
+    part = finance.generate(40_000, seed=9)
+    assert_frame_equal(part, big.iloc[:40_000])
+
+
+def test_streamed_frames_equal_the_whole_frame(kinds):
+    rows = 3 * CHUNK + 5
+    whole = kinds.generate(rows, seed=4)
+    parts = list(G.frames(kinds, rows, seed=4, rows_per_frame=CHUNK))
+    assert len(parts) == 4
+    streamed = pd.concat(parts)
+    assert_frame_equal(streamed, whole, check_categorical=False)
+    for name in whole.columns:
+        assert streamed[name].dtype == whole[name].dtype or isinstance(whole[name].dtype, pd.CategoricalDtype)
+
+
+# ---------------------------------------------------------------- independence
+
+def test_adding_a_column_does_not_change_the_others(finance):
+    before = finance.generate(CHUNK + 100, seed=21)
+    data = {**FINANCE, "columns": list(FINANCE["columns"])}
+    data["columns"].insert(2, {"name": "city", "type": "city"})
+    data["columns"].append({"name": "note", "type": "sentence", "null_rate": 0.5})
+    after = schema(data).generate(CHUNK + 100, seed=21)
+    assert_frame_equal(after[before.columns], before)
+
+
+def test_removing_an_unrelated_column_does_not_change_the_others(finance):
+    before = finance.generate(2000, seed=2)
+    data = {**FINANCE, "columns": [c for c in FINANCE["columns"] if c["name"] != "merchant"]}
+    after = schema(data).generate(2000, seed=2)
+    assert_frame_equal(after, before.drop(columns="merchant"))
+
+
+def test_column_order_does_not_change_values(finance):
+    before = finance.generate(2000, seed=8)
+    data = {**FINANCE, "columns": list(reversed(FINANCE["columns"]))}
+    after = schema(data).generate(2000, seed=8)
+    assert list(after.columns) == list(reversed(before.columns))
+    assert_frame_equal(after[before.columns], before)
+
+
+# ----------------------------------------------------------------------- dtypes
+
+def _dtype_ok(kind: str, s: pd.Series, nullable: bool) -> bool:
+    dtype = s.dtype
+    if kind == C.STRING:
+        return dtype == "str"
+    if kind == C.CATEGORY:
+        return isinstance(dtype, pd.CategoricalDtype) and dtype.categories.dtype == "str"
+    if kind == C.INT:
+        return dtype == ("Int64" if nullable else np.int64)
+    if kind == C.BOOL:
+        return dtype == ("boolean" if nullable else np.bool_)
+    if kind == C.FLOAT:
+        return dtype == np.float64
+    return str(dtype) == "datetime64[s]"  # DATE and DATETIME
+
+
+@pytest.mark.parametrize("rows", [CHUNK + 1, 50])
+def test_every_kind_gets_its_dtype(kinds, rows):
+    df = kinds.generate(rows, seed=1)
+    prepared = {p.column.name: p for p in G._prepare(kinds, rows)}
+    seen = set()
+    for col in kinds.columns:
+        kind = col.spec().kind
+        seen.add(kind)
+        s = df[col.name]
+        assert _dtype_ok(kind, s, prepared[col.name].nullable), f"{col.name} ({kind}) is {s.dtype}"
+        if not prepared[col.name].nullable:
+            assert not s.isna().any(), col.name
+        elif rows > 1000:
+            assert s.isna().any(), col.name
+    assert seen == set(C.PANDAS_DTYPES)
+    assert (df["total"].isna() == df["price"].isna() | df["qty"].isna()).all()
+    assert (df["shipped"].dropna() >= df["ordered"][df["shipped"].notna()]).all()
+
+
+@pytest.mark.parametrize("type_", sorted(C.TYPES))
+def test_every_type_keeps_its_dtype_across_chunks_and_with_nulls(type_):
+    params = {"category": {"values": ["a", "b"]}, "formula": {"expr": "1 + 1"}}.get(type_, {})
+    s = Schema.from_dict({"columns": [{"name": "x", "type": type_, "null_rate": 0.5, **params}]})
+    x = s.generate(CHUNK + 2, seed=6)["x"]
+    assert _dtype_ok(C.TYPES[type_].kind, x, nullable=True), f"{type_} gave {x.dtype}"
+    assert 0.4 < x.isna().mean() < 0.6
+
+
+# ------------------------------------------------------------------- uniqueness
+
+@pytest.mark.slow
+def test_unique_identifiers_never_repeat_at_a_million_rows():
+    s = Schema.from_dict({"columns": [
+        {"name": "id", "type": "id"},
+        {"name": "uuid", "type": "uuid", "unique": True},
+        {"name": "code", "type": "code", "pattern": "TX-########", "unique": True},
+        {"name": "account", "type": "account_number", "unique": True},
+    ]})
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    df = s.generate(1_000_000, seed=13)
+    assert len(df) == 1_000_000
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    for name in df.columns:
+        assert pc.count_distinct(table.column(name)).as_py() == len(df), name
+
+
+@pytest.mark.parametrize("column", [
+    {"type": "email", "unique": True},
+    {"type": "username", "unique": True},
+    {"type": "integer", "min": 0, "max": 10**6, "unique": True},
+    {"type": "money", "min": 0, "max": 10**4, "unique": True},
+    {"type": "date", "start": "1800-01-01", "end": "2025-12-31", "unique": True},
+    {"type": "datetime", "unique": True},
+    {"type": "ipv4", "unique": True},
+    {"type": "iban", "unique": True},
+    {"type": "isbn", "unique": True},
+    {"type": "credit_card_number", "unique": True},
+    {"type": "time", "unique": True},
+])
+def test_unique_columns_never_repeat_across_chunks(column):
+    s = Schema.from_dict({"columns": [{"name": "x", **column}]})
+    x = s.generate(3 * CHUNK, seed=17)["x"]
+    assert x.nunique() == len(x), column["type"]
+
+
+def test_scramble_is_a_bijection():
+    from synth_magic.kernels import scramble
+
+    for domain in (1, 2, 10, 97, 1000, CHUNK, 2**31, 9 * 10**9, 10**17):
+        n = min(domain, 200_000)
+        out = scramble(np.arange(n), domain, key=12345)
+        assert out.min() >= 0 and out.max() < domain
+        assert np.unique(out).size == n, domain
+
+
+def test_weighted_draws_follow_their_weights():
+    from synth_magic.kernels import Weighted
+
+    weights = [5, 0, 1, 3, 1]
+    idx = Weighted(weights).draw(np.random.default_rng(0), 200_000)
+    share = np.bincount(idx, minlength=5) / len(idx)
+    assert share[1] == 0
+    assert np.allclose(share, np.array(weights) / sum(weights), atol=0.005)
+
+
+# ----------------------------------------------------------------------- start-up
+
+def _src() -> str:
+    return str(Path(__file__).resolve().parents[1] / "src")
+
+
+def test_import_is_light():
+    code = (
+        "import sys, synth_magic\n"
+        "heavy = ['pandas', 'numpy', 'pyarrow', 'faker', 'openai', 'ipywidgets', 'IPython', 'diskcache']\n"
+        "print(','.join(m for m in heavy if m in sys.modules))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": _src()}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True, timeout=60)
+    assert out.stdout.strip() == "", f"import synth_magic loaded {out.stdout.strip()}"
+
+
+def test_generated_frame_index_and_values_are_plain(finance):
+    df = finance.generate(100, seed=1)
+    assert isinstance(df.index, pd.RangeIndex) and df.index[0] == 0
+    assert_series_equal(df["amount"], df["amount"].clip(1, 500))
