@@ -1,0 +1,388 @@
+"""synth-magic against its peers on one 10-column finance-transactions table.
+
+    python bench/bench.py            # 10k, 100k and 1M rows, peers where they finish
+    python bench/bench.py --quick    # small sizes, one repeat: a smoke run
+    python bench/bench.py --sizes 10000 1000000 --repeats 5 --json results.json
+
+The same table (uuid id, account number, customer name, e-mail, merchant, category,
+amount, currency, timestamp, fraud flag) is built as a pandas DataFrame by
+
+  (a) a Faker row loop: one Faker call per cell (the original service design),
+  (b) Mimesis' Fieldset: one call per column asking for ``i`` values,
+  (c) synth-magic from a Schema built from a dict (no planner involved).
+
+Peers run only up to the sizes they finish in reasonable time (``--faker-max``,
+``--mimesis-max``); at bigger sizes their rows/s at their largest size is used for the
+ratios and marked as extrapolated. synth-magic is timed warm (pools built, the normal
+state of a notebook after its first cell) and cold (a fresh process: imports, Faker
+locale data and pools included), each the median of ``--repeats`` runs.
+
+Also measured, each in a fresh process: peak memory while generating the largest size
+against the final frame's own ``memory_usage(deep=True)``, CSV writing of that frame
+through ``synth_magic.export.save``, and ``python -c "import synth_magic"``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+SRC = HERE.parent / "src"
+if str(SRC) not in sys.path:  # run from a checkout without installing
+    sys.path.insert(0, str(SRC))
+
+CATEGORIES = ["groceries", "travel", "dining", "utilities", "entertainment", "shopping"]
+WEIGHTS = [30, 10, 20, 10, 10, 20]
+START, END = datetime(2025, 1, 1), datetime(2025, 12, 31, 23, 59, 59)
+
+SCHEMA: dict[str, Any] = {
+    "title": "finance transactions",
+    "locale": "en_US",
+    "columns": [
+        {"name": "transaction_id", "type": "uuid", "unique": True},
+        {"name": "account_number", "type": "account_number", "unique": True},
+        {"name": "customer_name", "type": "full_name"},
+        {"name": "email", "type": "email", "derive_from": "customer_name"},
+        {"name": "merchant", "type": "company"},
+        {"name": "category", "type": "category", "values": CATEGORIES, "weights": WEIGHTS},
+        {"name": "amount", "type": "money", "min": 1, "max": 500, "distribution": "lognormal"},
+        {"name": "currency", "type": "currency_code"},
+        {"name": "timestamp", "type": "datetime", "start": "2025-01-01", "end": "2025-12-31 23:59:59"},
+        {"name": "is_fraud", "type": "boolean", "p_true": 0.02},
+    ],
+}
+
+
+# ----------------------------------------------------------------------- builders
+
+def faker_loop(rows: int, seed: int = 42):
+    """One Faker call per cell, one dict per row: the original service design."""
+    from collections import OrderedDict
+
+    import pandas as pd
+    from faker import Faker
+
+    fake = Faker("en_US")
+    fake.seed_instance(seed)
+    total = sum(WEIGHTS)
+    categories = OrderedDict((c, w / total) for c, w in zip(CATEGORIES, WEIGHTS, strict=True))
+    out = []
+    for _ in range(rows):
+        out.append({
+            "transaction_id": fake.uuid4(),
+            "account_number": fake.numerify("%#########"),
+            "customer_name": fake.name(),
+            "email": fake.email(),
+            "merchant": fake.company(),
+            "category": fake.random_element(categories),
+            "amount": fake.pyfloat(min_value=1, max_value=500, right_digits=2),
+            "currency": fake.currency_code(),
+            "timestamp": fake.date_time_between(START, END),
+            "is_fraud": fake.boolean(chance_of_getting_true=2),
+        })
+    return pd.DataFrame(out)
+
+
+def mimesis_fieldset(rows: int, seed: int = 42):
+    """Mimesis' Fieldset: each column asked for ``rows`` values at once."""
+    import pandas as pd
+    from mimesis import Fieldset
+    from mimesis.locales import Locale
+
+    fs = Fieldset(locale=Locale.EN, seed=seed)
+    return pd.DataFrame({
+        "transaction_id": fs("uuid", i=rows),
+        "account_number": fs("random.generate_string_by_mask", mask="##########", i=rows),
+        "customer_name": fs("person.full_name", i=rows),
+        "email": fs("person.email", i=rows),
+        "merchant": fs("finance.company", i=rows),
+        "category": fs("random.weighted_choice", choices=dict(zip(CATEGORIES, WEIGHTS, strict=True)), i=rows),
+        "amount": fs("finance.price", minimum=1, maximum=500, i=rows),
+        "currency": fs("finance.currency_iso_code", i=rows),
+        "timestamp": fs("datetime.datetime", start=2025, end=2025, i=rows),
+        "is_fraud": fs("random.weighted_choice", choices={True: 0.02, False: 0.98}, i=rows),
+    })
+
+
+def synth_schema():
+    from synth_magic.schema import Schema
+
+    return Schema.from_dict(SCHEMA)
+
+
+def synth_magic(rows: int, seed: int = 42, schema: Any = None):
+    return (schema or synth_schema()).generate(rows, seed=seed)
+
+
+# ----------------------------------------------------------------------- timing
+
+def timed(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
+    """Median wall time of ``repeats`` calls, and the last result."""
+    times, result = [], None
+    for _ in range(repeats):
+        result = None  # let the previous frame go before the next run
+        t = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), result
+
+
+def child(code: str, timeout: float = 900) -> dict[str, Any]:
+    """Run ``code`` in a fresh interpreter (this checkout's src first); it prints JSON."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), str(HERE)])}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         timeout=timeout, check=False)
+    if out.returncode:
+        raise RuntimeError(f"benchmark child failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def cold_run(rows: int) -> dict[str, Any]:
+    """A fresh process: import, schema, first frame (pools built), second frame."""
+    return child(f"""
+import json, time
+t0 = time.perf_counter()
+import synth_magic
+t1 = time.perf_counter()
+from bench import synth_schema
+s = synth_schema()
+t2 = time.perf_counter()
+s.generate({rows}, seed=42)
+t3 = time.perf_counter()
+s.generate({rows}, seed=42)
+t4 = time.perf_counter()
+print(json.dumps({{"import": t1 - t0, "schema": t2 - t1, "first": t3 - t2, "second": t4 - t3}}))
+""")
+
+
+def memory_run(rows: int) -> dict[str, Any]:
+    """Peak memory of generating ``rows`` rows (pools already built), in a fresh process.
+
+    Three views: the growth of the process' resident set (sampled every 2 ms in a
+    thread; it sees every allocator, Arrow's included), numpy/Python allocations seen
+    by tracemalloc, and Arrow's own pool high-water mark.
+    """
+    return child(f"""
+import gc, json, threading, time, tracemalloc
+import pyarrow as pa
+from bench import synth_schema, rss_bytes
+s = synth_schema()
+s.generate(20000, seed=1)  # build the pools first: they are not part of one frame
+gc.collect()
+base = rss_bytes()
+arrow_base = pa.default_memory_pool().max_memory()
+peak = [base]
+done = threading.Event()
+def sample():
+    while not done.is_set():
+        peak[0] = max(peak[0], rss_bytes())
+        time.sleep(0.002)
+t = threading.Thread(target=sample, daemon=True)
+t.start()
+df = s.generate({rows}, seed=42)
+done.set(); t.join()
+peak[0] = max(peak[0], rss_bytes())
+frame = int(df.memory_usage(deep=True).sum())
+del df
+gc.collect()
+tracemalloc.start()
+df = s.generate({rows}, seed=42)
+traced = tracemalloc.get_traced_memory()[1]
+tracemalloc.stop()
+print(json.dumps({{"rss_peak_growth": peak[0] - base, "frame": frame, "tracemalloc_peak": traced,
+                   "arrow_max": pa.default_memory_pool().max_memory() - arrow_base,
+                   "arrow_backend": pa.default_memory_pool().backend_name}}))
+""")
+
+
+def csv_run(rows: int, repeats: int) -> dict[str, Any]:
+    """CSV (and Parquet) writing of the ``rows``-row frame through synth_magic.export.save."""
+    return child(f"""
+import json, os, statistics, tempfile, time
+from bench import synth_schema
+from synth_magic.export import save
+df = synth_schema().generate({rows}, seed=42)
+out = {{}}
+with tempfile.TemporaryDirectory() as tmp:
+    for suffix in (".csv", ".parquet"):
+        path = os.path.join(tmp, "frame" + suffix)
+        times = []
+        for _ in range({repeats}):
+            t = time.perf_counter(); save(df, path); times.append(time.perf_counter() - t)
+        out[suffix] = {{"seconds": statistics.median(times), "bytes": os.path.getsize(path)}}
+print(json.dumps(out))
+""")
+
+
+def import_time(repeats: int) -> dict[str, float]:
+    """Best wall time of ``python -c "import synth_magic"`` and of ``python -c pass``."""
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+
+    def best(code: str) -> float:
+        times = []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], env=env, check=True)
+            times.append(time.perf_counter() - t)
+        return min(times)
+
+    return {"import synth_magic": best("import synth_magic"), "python -c pass": best("pass")}
+
+
+def rss_bytes() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+# ----------------------------------------------------------------------- machine
+
+def machine() -> dict[str, str]:
+    import importlib.metadata as md
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), cpu)
+    except OSError:
+        pass
+    versions = []
+    for pkg in ("numpy", "pandas", "pyarrow", "faker", "mimesis"):
+        try:
+            versions.append(f"{pkg} {md.version(pkg)}")
+        except md.PackageNotFoundError:
+            versions.append(f"{pkg} -")
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    return {"cpus": str(os.cpu_count()), "cpu": cpu, "python": platform.python_version(),
+            "versions": ", ".join(versions), "load": load,
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+
+
+# ----------------------------------------------------------------------- report
+
+def fmt_rate(x: float | None) -> str:
+    return "-" if x is None else f"{x:,.0f}"
+
+
+def mib(n: float) -> str:
+    return f"{n / 2**20:,.0f} MiB"
+
+
+def cell(row: dict[str, Any], name: str) -> str:
+    if name not in row:
+        return "-"
+    return fmt_rate(row[name]["rows_per_s"]) + ("*" if row[name].get("extrapolated") else "")
+
+
+def ratio(row: dict[str, Any], name: str) -> str:
+    return f"{row[f'x_{name}']:,.0f}x" if f"x_{name}" in row else "-"
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    info = machine()
+    print(f"machine: {info['cpus']} CPUs, {info['cpu']}, Python {info['python']}")
+    print(f"         {info['versions']}")
+    print(f"         load average before: {info['load']}")
+    results: dict[str, Any] = {"machine": info, "sizes": {}}
+
+    schema = synth_schema()
+    synth_magic(20_000, schema=schema)  # warm: pools built once per process and locale
+    peak_rate = {"faker": None, "mimesis": None}
+    print()
+    print(f"{'rows':>10} {'Faker loop':>12} {'Mimesis':>12} {'synth warm':>12} {'synth cold':>12}"
+          f" {'x Faker':>9} {'x Mimesis':>10}   (rows/s, median of {args.repeats})")
+    for rows in args.sizes:
+        row: dict[str, Any] = {}
+        for name, fn, limit in (("faker", faker_loop, args.faker_max), ("mimesis", mimesis_fieldset, args.mimesis_max)):
+            if rows <= limit:
+                secs, _ = timed(lambda fn=fn, rows=rows: fn(rows), args.repeats if rows < limit else 1)
+                row[name] = {"seconds": secs, "rows_per_s": rows / secs, "extrapolated": False}
+                peak_rate[name] = rows / secs
+            elif peak_rate[name] is not None:
+                row[name] = {"seconds": rows / peak_rate[name], "rows_per_s": peak_rate[name], "extrapolated": True}
+        secs, df = timed(lambda rows=rows: synth_magic(rows, schema=schema), args.repeats)
+        assert len(df) == rows and list(df.columns) == [c["name"] for c in SCHEMA["columns"]]
+        del df
+        row["synth_warm"] = {"seconds": secs, "rows_per_s": rows / secs}
+        if not args.no_cold:
+            colds = [cold_run(rows) for _ in range(args.repeats)]
+            first = statistics.median(c["first"] for c in colds)
+            row["synth_cold"] = {"seconds": first, "rows_per_s": rows / first,
+                                 "import": statistics.median(c["import"] for c in colds),
+                                 "schema": statistics.median(c["schema"] for c in colds)}
+        warm = row["synth_warm"]["rows_per_s"]
+        for name in ("faker", "mimesis"):
+            if name in row:
+                row[f"x_{name}"] = warm / row[name]["rows_per_s"]
+        results["sizes"][rows] = row
+        print(f"{rows:>10,} {cell(row, 'faker'):>12} {cell(row, 'mimesis'):>12} {cell(row, 'synth_warm'):>12}"
+              f" {cell(row, 'synth_cold'):>12} {ratio(row, 'faker'):>9} {ratio(row, 'mimesis'):>10}", flush=True)
+    print("  * extrapolated: the peer's rows/s at the largest size it ran")
+    cold = {r: v["synth_cold"] for r, v in results["sizes"].items() if "synth_cold" in v}
+    if cold:
+        r = max(cold)
+        print(f"  cold ({r:,} rows, fresh process): import {cold[r]['import']:.2f} s, schema {cold[r]['schema']:.2f} s"
+              f" (Faker locale list), first frame {cold[r]['seconds']:.2f} s incl. building pools")
+
+    big = max(args.sizes)
+    if not args.no_memory:
+        mem = memory_run(big)
+        results["memory"] = mem
+        print(f"\nmemory at {big:,} rows: peak RSS growth while generating {mib(mem['rss_peak_growth'])}"
+              f" = {mem['rss_peak_growth'] / mem['frame']:.2f}x the frame's own {mib(mem['frame'])}"
+              f" (memory_usage(deep=True));")
+        print(f"  tracemalloc peak (numpy + Python) {mib(mem['tracemalloc_peak'])},"
+              f" Arrow pool high-water {mib(mem['arrow_max'])} ({mem['arrow_backend']})")
+    if not args.no_csv:
+        out = csv_run(big, args.repeats)
+        results["write"] = out
+        for suffix, v in out.items():
+            print(f"write {suffix:8s} {big:,} rows: {v['seconds']:.2f} s = {fmt_rate(big / v['seconds'])} rows/s,"
+                  f" {v['bytes'] / 2**20:,.0f} MiB (synth_magic.export.save)")
+    imp = import_time(args.import_repeats)
+    results["import"] = imp
+    print(f"python -c 'import synth_magic': {imp['import synth_magic']:.3f} s"
+          f" (python -c pass: {imp['python -c pass']:.3f} s), best of {args.import_repeats}")
+    info_after = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    results["machine"]["load_after"] = info_after
+    print(f"load average after: {info_after}")
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--repeats", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument("--faker-max", type=int, default=10_000, help="largest size for the Faker loop")
+    parser.add_argument("--mimesis-max", type=int, default=100_000, help="largest size for Mimesis")
+    parser.add_argument("--import-repeats", type=int, default=7)
+    parser.add_argument("--quick", action="store_true", help="2k/20k rows, one repeat: a smoke run")
+    parser.add_argument("--no-cold", action="store_true", help="skip fresh-process (cold) runs")
+    parser.add_argument("--no-memory", action="store_true")
+    parser.add_argument("--no-csv", action="store_true")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.sizes, args.repeats, args.import_repeats = [2_000, 20_000], 1, 3
+        args.faker_max, args.mimesis_max = 2_000, 20_000
+    args.sizes = sorted(args.sizes)
+    results = run(args)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
