@@ -409,15 +409,22 @@ def _gen_last_name(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
     return K.take(names.last, idx)
 
 
+@functools.cache
+def _full_name_pieces(locale: str) -> K.Pieces:
+    names = pools.names(locale)
+    if names.family_first:
+        return K.Pieces(names.last, names.first)
+    return K.Pieces(names.first, " ", names.last)
+
+
 def _gen_full_name(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
     names = pools.names(ctx.locale)
     fidx = _first_index(ctx, p)
     lidx = names.last_w.draw(ctx.rng, ctx.n)
     _name_aux(ctx, fidx, lidx)
-    first, last = K.take(names.first, fidx), K.take(names.last, lidx)
     if names.family_first:
-        return K.join(last, first, sep="")
-    return K.join(first, last, sep=" ")
+        return _full_name_pieces(ctx.locale).spell(lidx, fidx)
+    return _full_name_pieces(ctx.locale).spell(fidx, 0, lidx)
 
 
 def _generic_slug(values: pa.Array) -> pa.Array:
@@ -427,30 +434,28 @@ def _generic_slug(values: pa.Array) -> pa.Array:
     return pc.if_else(pc.equal(pc.utf8_length(slug), 0), "user", slug)
 
 
-# E-mail / user-name styles: first.last, firstlast, f + last, first_last. Each style's
-# separator is glued to the family names once per locale (``_sep_lasts``), so a local part
-# is two takes and the whole address one join of three or four parts.
+# E-mail addresses and user names are spelled by one take from pools glued together
+# (``K.Pieces``): a stem from the name (styles first.last, firstlast, f + last,
+# first_last; each style's separator glued to the family names), then a number, then
+# for e-mail '@' and a domain (the optional 1..99 glued to the domains).
 _STYLE_SEP = np.array([0, 1, 1, 2])  # style -> separator: '.', '', '_'
 _SEPS = (".", "", "_")
 _INITIAL_STYLE = 2
 _SUFFIXES = 100  # '' and '1'..'99'
 
 
-@functools.cache
-def _first_slugs(locale: str) -> pa.Array:
-    """ASCII given-name slugs followed by their initials (index + len for the initial)."""
-    first = pools.names(locale).first_ascii
-    return pa.concat_arrays([first, pc.utf8_slice_codeunits(first, 0, 1)])
+def _stem_pools(locale: str, stem: str) -> tuple[pa.Array, ...]:
+    names = pools.names(locale)
+    if stem == "first":
+        return (names.first_ascii,)
+    if stem == "last":
+        return (names.last_ascii,)
+    first = names.first_ascii
+    last = names.last_ascii
+    return (pa.concat_arrays([first, pc.utf8_slice_codeunits(first, 0, 1)]),  # names, then initials
+            pa.concat_arrays([K.join(sep, last) for sep in _SEPS]))  # '.smith', 'smith', '_smith'
 
 
-@functools.cache
-def _sep_lasts(locale: str) -> pa.Array:
-    """'.smith', 'smith', '_smith' ...: family-name slugs behind each separator."""
-    last = pools.names(locale).last_ascii
-    return pa.concat_arrays([K.join(sep, last) for sep in _SEPS])
-
-
-@functools.cache
 def _at_domains(locale: str, domain: str | None) -> pa.Array:
     if domain:
         return pa.array(["@" + domain], type=pa.string())
@@ -458,36 +463,38 @@ def _at_domains(locale: str, domain: str | None) -> pa.Array:
 
 
 @functools.cache
-def _suffixed_domains(locale: str, domain: str | None) -> pa.Array:
-    """'@gmail.com', '1@gmail.com' ... '99@gmail.com', then the next domain."""
-    digits = K.digits_or_empty().slice(0, _SUFFIXES)
-    return pa.concat_arrays([K.join(digits, at) for at in _at_domains(locale, domain).to_pylist()])
+def _address_pieces(locale: str, stem: str, unique: bool, email: bool, domain: str | None) -> K.Pieces:
+    parts = list(_stem_pools(locale, stem))
+    if unique:
+        parts += K.decimal_pools()
+        if email:
+            parts.append(_at_domains(locale, domain))
+    elif email:  # '@gmail.com', '1@gmail.com' ... '99@gmail.com', then the next domain
+        digits = K.digits_or_empty().slice(0, _SUFFIXES)
+        parts.append(pa.concat_arrays([K.join(digits, at) for at in _at_domains(locale, domain).to_pylist()]))
+    else:
+        parts.append(K.digits_or_empty())
+    return K.Pieces(*parts)
 
 
-def _local_parts(ctx: Ctx, source: str | None) -> list[pa.Array]:
-    """E-mail / user-name stems (as parts to join) that follow the name column if any."""
+def _stem_index(ctx: Ctx, source: str | None) -> tuple[str, list[np.ndarray]] | pa.Array:
+    """Which stem pools and indices follow the name column (or a slug of another column)."""
     info = ctx.aux.get(source) if source else None
     names = pools.names(ctx.locale)
-    rng = ctx.rng
     if info:
         fidx, lidx = info.get("first"), info.get("last")
     elif source and source in ctx.cols and isinstance(ctx.cols[source], pa.Array):
-        return [_generic_slug(ctx.cols[source])]
+        return _generic_slug(ctx.cols[source])
     else:
-        fidx = names.first_any.draw(rng, ctx.n)
-        lidx = names.last_w.draw(rng, ctx.n)
+        fidx = names.first_any.draw(ctx.rng, ctx.n)
+        lidx = names.last_w.draw(ctx.rng, ctx.n)
     if fidx is None:
-        return [K.take(names.last_ascii, lidx)]
+        return "last", [lidx]
     if lidx is None:
-        return [K.take(names.first_ascii, fidx)]
-    style = rng.integers(0, len(_STYLE_SEP), ctx.n)
+        return "first", [fidx]
+    style = ctx.rng.integers(0, len(_STYLE_SEP), ctx.n)
     initial = np.where(style == _INITIAL_STYLE, len(names.first_ascii), 0)
-    sep_last = _STYLE_SEP[style] * len(names.last_ascii) + lidx
-    return [K.take(_first_slugs(ctx.locale), fidx + initial), K.take(_sep_lasts(ctx.locale), sep_last)]
-
-
-def _unique_number(ctx: Ctx) -> pa.Array:
-    return K.to_str(K.scramble(ctx.index, 1 << 31, ctx.key))
+    return "name", [fidx + initial, _STYLE_SEP[style] * len(names.last_ascii) + lidx]
 
 
 def _optional_number(ctx: Ctx) -> np.ndarray:
@@ -497,21 +504,38 @@ def _optional_number(ctx: Ctx) -> np.ndarray:
     return num
 
 
-def _gen_email(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
-    parts = _local_parts(ctx, p.get("derive_from"))
-    domain = p.get("domain") or None
-    which = ctx.rng.integers(0, len(_at_domains(ctx.locale, domain)), ctx.n)
+def _gen_address_like(ctx: Ctx, p: dict[str, Any], email: bool) -> pa.Array:
+    """E-mail address or user name: stem, number (a scrambled row number when unique)."""
+    domain = (p.get("domain") or None) if email else None
+    stem = _stem_index(ctx, p.get("derive_from"))
+    which = ctx.rng.integers(0, len(_at_domains(ctx.locale, domain)), ctx.n) if email else None
+    if isinstance(stem, pa.Array):  # a slug of some other text column: join, not pools
+        parts: list[Any] = [stem]
+        if ctx.unique:
+            parts.append(K.to_str(K.scramble(ctx.index, 1 << 31, ctx.key)))
+        else:
+            parts.append(K.take(K.digits_or_empty(), _optional_number(ctx)))
+        if email:
+            parts.append(K.take(_at_domains(ctx.locale, domain), which))
+        return K.join(*parts)
+    kind, idx = stem
     if ctx.unique:
-        parts += [_unique_number(ctx), K.take(_at_domains(ctx.locale, domain), which)]
+        idx += K.decimal_index(K.scramble(ctx.index, 1 << 31, ctx.key))
+        if email:
+            idx.append(which)
+    elif email:
+        idx.append(which * _SUFFIXES + _optional_number(ctx))
     else:
-        parts.append(K.take(_suffixed_domains(ctx.locale, domain), which * _SUFFIXES + _optional_number(ctx)))
-    return K.join(*parts)
+        idx.append(_optional_number(ctx))
+    return _address_pieces(ctx.locale, kind, ctx.unique, email, domain).spell(*idx)
+
+
+def _gen_email(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
+    return _gen_address_like(ctx, p, email=True)
 
 
 def _gen_username(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
-    parts = _local_parts(ctx, p.get("derive_from"))
-    number = _unique_number(ctx) if ctx.unique else K.take(K.digits_or_empty(), _optional_number(ctx))
-    return K.join(*parts, number)
+    return _gen_address_like(ctx, p, email=False)
 
 
 _YEAR_SECONDS = 365.2425 * 86400
@@ -619,12 +643,18 @@ _BRAND_TAILS = ("ara", "ex", "ion", "ora", "ix", "ly", "mo", "nova", "on", "ra",
                 "ton", "lux", "io", "wave")
 
 
+@functools.cache
+def _product_pieces() -> K.Pieces:
+    materials = pa.array([m + " " for m in _MATERIALS] + [""])  # the last: no material
+    return K.Pieces(pa.array([a + " " for a in _ADJECTIVES]), materials, pa.array(_PRODUCTS))
+
+
 def _gen_product_name(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
-    adj = K.take(pa.array(_ADJECTIVES), ctx.rng.integers(0, len(_ADJECTIVES), ctx.n))
-    mat = K.take(pa.array(_MATERIALS), ctx.rng.integers(0, len(_MATERIALS), ctx.n))
-    noun = K.take(pa.array(_PRODUCTS), ctx.rng.integers(0, len(_PRODUCTS), ctx.n))
-    with_material = K.join(adj, mat, noun, sep=" ")
-    return pc.if_else(pa.array(ctx.rng.random(ctx.n) < 0.5), with_material, K.join(adj, noun, sep=" "))
+    adj = ctx.rng.integers(0, len(_ADJECTIVES), ctx.n)
+    mat = ctx.rng.integers(0, len(_MATERIALS), ctx.n)
+    noun = ctx.rng.integers(0, len(_PRODUCTS), ctx.n)
+    mat[ctx.rng.random(ctx.n) >= 0.5] = len(_MATERIALS)
+    return _product_pieces().spell(adj, mat, noun)
 
 
 def _gen_brand(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
@@ -756,13 +786,19 @@ def _check_words(lo: str, hi: str) -> Callable[[dict[str, Any]], str | None]:
 
 # Internet ------------------------------------------------------------------------
 
+@functools.cache
+def _ipv4_pieces() -> K.Pieces:
+    octet = K.to_str(np.arange(256))
+    return K.Pieces(octet, ".", octet, ".", octet, ".", octet)
+
+
 def _gen_ipv4(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
     if ctx.unique:
         n32 = K.scramble(ctx.index, 1 << 32, ctx.key)
         octets = [(n32 >> s) & 255 for s in (24, 16, 8, 0)]
     else:
         octets = [ctx.rng.integers(1 if i == 0 else 0, 255 if i == 0 else 256, ctx.n) for i in range(4)]
-    return K.join(*(K.to_str(o) for o in octets), sep=".")
+    return _ipv4_pieces().spell(octets[0], 0, octets[1], 0, octets[2], 0, octets[3])
 
 
 def _hex_groups(ctx: Ctx, groups: int, size: int, sep: str) -> pa.Array:
@@ -789,12 +825,17 @@ def _gen_hex_color(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
     return K.fixed_width(mat)
 
 
+@functools.cache
+def _url_pieces(locale: str) -> K.Pieces:
+    return K.Pieces("https://www.", pools.sampled(locale, "domain_name"), "/", pools.sampled(locale, "uri_path"))
+
+
 def _gen_url(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
     domains = pools.sampled(ctx.locale, "domain_name")
     paths = pools.sampled(ctx.locale, "uri_path")
-    host = K.take(domains, ctx.rng.integers(0, len(domains), ctx.n))
-    path = K.take(paths, ctx.rng.integers(0, len(paths), ctx.n))
-    return K.join("https://www.", host, "/", path)
+    host = ctx.rng.integers(0, len(domains), ctx.n)
+    path = ctx.rng.integers(0, len(paths), ctx.n)
+    return _url_pieces(ctx.locale).spell(0, host, 0, path)
 
 
 def _gen_http_status(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:

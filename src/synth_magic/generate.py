@@ -127,38 +127,81 @@ def resolve_seed(seed: int | None) -> int:
     return seed
 
 
+def threads() -> int:
+    """Worker threads for generating chunks: ``SYNTH_THREADS`` or up to 4 of the CPUs.
+
+    numpy and Arrow release the GIL inside their kernels, so chunks generated in
+    parallel threads overlap; results are consumed in chunk order, and every chunk has
+    its own random streams, so the frame does not depend on the number of threads.
+    """
+    text = os.environ.get("SYNTH_THREADS", "").strip()
+    if text.isdigit() and int(text) > 0:
+        return min(int(text), 64)
+    return max(1, min(4, os.cpu_count() or 1))
+
+
 def _chunks(schema: Schema, prepared: list[_Col], rows: int, seed: int,
             first: int = 0, stop: int | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield (start, {name: values}) for chunks [first, stop), nulls applied, cut to ``rows``."""
-    locale = schema.locale
+    """Yield (start, {name: values}) for chunks [first, stop), nulls applied, cut to ``rows``.
+
+    The first chunk is made in the calling thread (it builds any missing pools); the
+    rest by a small thread pool, at most two chunks per worker in flight so memory
+    stays flat, yielded in order.
+    """
     last = -(-rows // CHUNK) if stop is None else min(stop, -(-rows // CHUNK))
-    for chunk in range(first, last):
-        start = chunk * CHUNK
-        keep = min(CHUNK, rows - start)
-        values: dict[str, Any] = {}
-        aux: dict[str, Any] = {}
-        masks: dict[str, np.ndarray | None] = {}
-        for col in prepared:
-            name = col.column.name
-            rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(col.key, chunk)))
-            ctx = C.Ctx(rng=rng, n=CHUNK, start=start, locale=locale, cols=values, aux=aux,
-                        unique=col.column.unique, key=col.key, name=name)
-            values[name] = col.spec.gen(ctx, col.params)
-            if col.categories is not None:
-                aux[name + ":categories"] = (None, col.categories)
-            mask = None
-            if col.column.null_rate:
-                null_rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(col.key, chunk, 1)))
-                mask = null_rng.random(CHUNK) < col.column.null_rate
-            for ref in col.refs:  # a value derived from a missing value is missing too
-                if masks.get(ref) is not None:
-                    mask = masks[ref] if mask is None else (mask | masks[ref])
-            masks[name] = mask
-        out = {}
-        for col in prepared:
-            name = col.column.name
-            out[name] = _cut(values[name], masks[name], col.spec.kind, keep)
-        yield start, out
+    if first >= last:
+        return
+    yield _chunk(schema, prepared, rows, seed, first)
+    workers = min(threads(), last - first - 1)
+    if workers <= 1:
+        for chunk in range(first + 1, last):
+            yield _chunk(schema, prepared, rows, seed, chunk)
+        return
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(workers, thread_name_prefix="synth") as pool:
+        pending: deque = deque()
+        todo = iter(range(first + 1, last))
+        try:
+            for chunk in todo:
+                pending.append(pool.submit(_chunk, schema, prepared, rows, seed, chunk))
+                if len(pending) >= 2 * workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _chunk(schema: Schema, prepared: list[_Col], rows: int, seed: int, chunk: int) -> tuple[int, dict[str, Any]]:
+    start = chunk * CHUNK
+    keep = min(CHUNK, rows - start)
+    values: dict[str, Any] = {}
+    aux: dict[str, Any] = {}
+    masks: dict[str, np.ndarray | None] = {}
+    for col in prepared:
+        name = col.column.name
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(col.key, chunk)))
+        ctx = C.Ctx(rng=rng, n=CHUNK, start=start, locale=schema.locale, cols=values, aux=aux,
+                    unique=col.column.unique, key=col.key, name=name)
+        values[name] = col.spec.gen(ctx, col.params)
+        if col.categories is not None:
+            aux[name + ":categories"] = (None, col.categories)
+        mask = None
+        if col.column.null_rate:
+            null_rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(col.key, chunk, 1)))
+            mask = null_rng.random(CHUNK) < col.column.null_rate
+        for ref in col.refs:  # a value derived from a missing value is missing too
+            if masks.get(ref) is not None:
+                mask = masks[ref] if mask is None else (mask | masks[ref])
+        masks[name] = mask
+    out = {}
+    for col in prepared:
+        name = col.column.name
+        out[name] = _cut(values[name], masks[name], col.spec.kind, keep)
+    return start, out
 
 
 def _cut(values: Any, mask: np.ndarray | None, kind: str, keep: int) -> Any:

@@ -64,37 +64,88 @@ def digit_matrix(values: np.ndarray, width: int) -> np.ndarray:
     return ((values.astype(np.int64)[:, None] // powers) % 10).astype(np.uint8)
 
 
+def concat(pool: pa.Array, idx: np.ndarray) -> pa.StringArray:
+    """Row r = pool[idx[r, 0]] + pool[idx[r, 1]] + ... for an (n, k) index matrix.
+
+    One take of the flattened (row-major) indices lays every row's parts out back to
+    back, so the joined strings are that same data buffer read with every k-th offset:
+    no second copy and no per-part join.
+    """
+    n, k = idx.shape
+    flat = take(pool, idx.reshape(-1))
+    if k == 1:
+        return flat
+    _, offsets, data = flat.buffers()
+    every = np.frombuffer(offsets, dtype=np.int32, count=len(flat) + 1, offset=flat.offset * 4)[::k]
+    return pa.StringArray.from_buffers(n, pa.py_buffer(np.ascontiguousarray(every)), data)
+
+
+class Pieces:
+    """String pools (or literals) glued into one so that one take spells whole rows.
+
+    ``Pieces(first, " ", last).spell(fi, 0, li)`` is first[fi] + " " + last[li]:
+    the j-th index picks from the j-th pool.
+    """
+
+    __slots__ = ("base", "pool")
+
+    def __init__(self, *parts: pa.Array | str) -> None:
+        arrays = [pa.array([p], type=pa.string()) if isinstance(p, str) else p.cast(pa.string())
+                  for p in parts]
+        self.pool = pa.concat_arrays(arrays)
+        self.base = np.cumsum([0] + [len(a) for a in arrays[:-1]]).astype(np.int64)
+
+    def spell(self, *idx: np.ndarray | int) -> pa.StringArray:
+        n = next(len(i) for i in idx if isinstance(i, np.ndarray))
+        mat = np.empty((n, len(idx)), dtype=np.int64)
+        for j, i in enumerate(idx):
+            mat[:, j] = i
+        mat += self.base
+        return concat(self.pool, mat)
+
+
 _SPLIT = 100_000
 
 
 @cache
-def _decimal_pools() -> tuple[pa.Array, pa.Array, pa.Array]:
-    """'0'..'99999'; '', '1'..'99999' (zero as nothing); '00000'..'99999'."""
+def decimal_pools() -> tuple[pa.Array, pa.Array]:
+    """The two pools numbers below 10**10 are spelled from (see :func:`decimal_index`).
+
+    ``lead``: '', '1'..'99999' (zero spells nothing); ``low``: '00000'..'99999' then
+    '0'..'99999'.
+    """
     plain = pc.cast(pa.array(np.arange(_SPLIT, dtype=np.int64)), pa.string())
     lead = pa.concat_arrays([pa.array([""], pa.string()), plain.slice(1)])
     padded = fixed_width(digit_matrix(np.arange(_SPLIT, dtype=np.int64), 5) + 48)
-    return plain, lead, padded
+    return lead, pa.concat_arrays([padded, plain])
+
+
+@cache
+def _decimal_pieces() -> Pieces:
+    return Pieces(*decimal_pools())
+
+
+def decimal_index(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Indices into the two :func:`decimal_pools` spelling values in [0, 10**10)."""
+    hi, lo = np.divmod(values.astype(np.int64), _SPLIT)
+    lo[hi == 0] += _SPLIT
+    return hi, lo
 
 
 def digits_or_empty() -> pa.Array:
     """'', '1', '2', ... '99999': index 0 spells nothing (optional number suffixes)."""
-    return _decimal_pools()[1]
+    return decimal_pools()[0]
 
 
 def to_str(values: np.ndarray) -> pa.Array:
     """Integers → their decimal strings.
 
-    Non-negative values below 10**10 are spelled by two takes from tables of the
-    numbers below 100,000 (much faster than a per-value cast); others use Arrow's cast.
+    Non-negative values below 10**10 are spelled from tables of the numbers below
+    100,000 (a take instead of a per-value cast); others use Arrow's cast.
     """
     values = np.asarray(values)
     if values.size and values.dtype.kind in "iu" and values.min() >= 0 and values.max() < _SPLIT**2:
-        plain, lead, padded = _decimal_pools()
-        hi, lo = np.divmod(values.astype(np.int64), _SPLIT)
-        if not hi.any():
-            return take(plain, lo)
-        low = take(pa.concat_arrays([padded, plain]), np.where(hi > 0, lo, lo + _SPLIT))
-        return join(take(lead, hi), low)
+        return _decimal_pieces().spell(*decimal_index(values))
     return pc.cast(pa.array(values), pa.string())
 
 
