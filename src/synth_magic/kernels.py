@@ -24,7 +24,7 @@ PATTERN_CLASSES: dict[str, bytes] = {
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 # Byte value -> its two hex digits as one little-endian uint16 (high nibble first in memory).
 _HEX16 = (_HEX[np.arange(256) >> 4].astype("<u2") | (_HEX[np.arange(256) & 15].astype("<u2") << 8))
-_MAX_SCRAMBLE = 1 << 62
+_MAX_SCRAMBLE = 1 << 62  # the Feistel halves stay below 2**31
 
 
 def fixed_width(mat: np.ndarray) -> pa.StringArray:
@@ -60,6 +60,10 @@ def hex_groups(groups: np.ndarray) -> np.ndarray:
 
 def digit_matrix(values: np.ndarray, width: int) -> np.ndarray:
     """Non-negative integers → (n, width) matrix of their zero-padded decimal digits."""
+    return ascii_digits(values, width) - np.uint8(48)
+
+
+def digit_matrix_slow(values: np.ndarray, width: int) -> np.ndarray:
     powers = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
     return ((values.astype(np.int64)[:, None] // powers) % 10).astype(np.uint8)
 
@@ -158,36 +162,61 @@ def take(pool: pa.Array, idx: np.ndarray) -> pa.Array:
     return pool.take(pa.array(idx, type=pa.int64()))
 
 
-@cache
-def _multiplier(domain: int) -> int:
-    """A multiplier coprime with ``domain`` that spreads consecutive rows far apart.
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_ROUNDS = 3  # Luby-Rackoff: three rounds make a pseudo-random permutation
 
-    The integer nearest min(domain, 2**31)/φ, moved up until coprime with the domain
-    (a Weyl step: rows i and i+1 land about 0.62·domain apart in domains up to 2**31).
-    It stays below 2**31, so a·i fits in int64 for every row number below 2**32.
-    """
-    from math import gcd
 
-    a = max(1, int(min(domain, 1 << 31) * 0.6180339887498949))
-    while gcd(a, domain) != 1:
-        a += 1
-    return a
+def _round_keys(key: int) -> tuple[np.uint64, ...]:
+    out, z = [], key & 0xFFFFFFFFFFFFFFFF
+    for _ in range(_ROUNDS):  # splitmix64
+        z = (z + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
+        m = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+        m = ((m ^ (m >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+        out.append(np.uint64(m ^ (m >> 31)))
+    return tuple(out)
+
+
+def _feistel(x: np.ndarray, half: int, keys: tuple[np.uint64, ...]) -> np.ndarray:
+    """A keyed permutation of [0, 2**(2*half)): balanced Feistel rounds."""
+    shift, low = np.uint64(half), np.uint64((1 << half) - 1)
+    top = np.uint64(64 - half)
+    left, right = x >> shift, x & low
+    for k in keys:
+        f = right ^ k
+        f *= _GOLDEN
+        f >>= top
+        f ^= left
+        left, right = right, f
+    left <<= shift
+    left |= right
+    return left
 
 
 def scramble(index: np.ndarray, domain: int, key: int) -> np.ndarray:
-    """A bijection of [0, domain) applied to ``index``: unique in, unique out.
+    """A keyed bijection of [0, domain) applied to ``index``: unique in, unique out.
 
-    Affine map (a*i + b) mod domain with ``a`` coprime with the domain.
+    A Feistel permutation of the smallest even power of two covering the domain,
+    cycle-walked back into the domain (values that land outside are permuted again
+    until they fall inside; the result is still a bijection of [0, domain)). Consecutive
+    row numbers come out looking unrelated, unlike with an affine map.
     """
     if domain <= 1:
         return np.zeros(len(index), dtype=np.int64)
-    a = _multiplier(domain)
-    b = key % domain
-    out = index.astype(np.int64) * a
-    out %= domain
-    out += b
-    out %= domain
-    return out
+    bits = (domain - 1).bit_length()
+    half = (bits + 1) // 2
+    keys = _round_keys(key)
+    with np.errstate(over="ignore"):
+        x = np.asarray(index, dtype=np.int64)
+        if len(x) and (x[0] < 0 or x[-1] >= domain or x.min() < 0 or x.max() >= domain):
+            x = x % domain
+        x = x.astype(np.uint64)
+        y = _feistel(x, half, keys)
+        out = np.flatnonzero(y >= np.uint64(domain))
+        while out.size:
+            z = _feistel(y[out], half, keys)
+            y[out] = z
+            out = out[z >= np.uint64(domain)]
+    return y.astype(np.int64)
 
 
 def pattern_domain(pattern: str) -> int:
@@ -203,37 +232,85 @@ def fill_pattern(pattern: str, rng: np.random.Generator, n: int,
     """Strings following ``pattern`` ('#', '%', '?', '*' classes; other chars literal).
 
     With ``unique_index`` (global row numbers), the trailing class positions spell a
-    scrambled row number, so no two rows share a value.
+    scrambled row number, so no two rows share a value. Runs of '#' are drawn and
+    spelled as whole numbers (four digits per table lookup), not digit by digit.
     """
-    classes = [(i, PATTERN_CLASSES[ch]) for i, ch in enumerate(pattern) if ch in PATTERN_CLASSES]
-    chosen: dict[int, np.ndarray] = {}
-    if unique_index is not None:
-        tail, size = [], 1
-        for i, alphabet in reversed(classes):
-            if size * len(alphabet) > _MAX_SCRAMBLE:
-                break
-            tail.append((i, alphabet))
-            size *= len(alphabet)
-        code = scramble(unique_index, size, key)
-        for i, alphabet in tail:
-            code, digit = np.divmod(code, len(alphabet))
-            chosen[i] = digit
-    width = len(pattern.encode())
-    mat = np.empty((n, width), dtype=np.uint8)
-    col = 0
-    for i, ch in enumerate(pattern):
+    cols: list[tuple[int, str]] = []  # (byte column, class char) of every class position
+    width = 0
+    literal = np.empty(len(pattern.encode()), dtype=np.uint8)
+    for ch in pattern:
+        raw = ch.encode()
         if ch in PATTERN_CLASSES:
-            alphabet = np.frombuffer(PATTERN_CLASSES[ch], dtype=np.uint8)
-            digits = chosen.get(i)
-            if digits is None:
-                digits = rng.integers(0, len(alphabet), n)
-            mat[:, col] = alphabet[digits]
-            col += 1
+            cols.append((width, ch))
         else:
-            raw = np.frombuffer(ch.encode(), dtype=np.uint8)
-            mat[:, col:col + len(raw)] = raw
-            col += len(raw)
+            literal[width:width + len(raw)] = np.frombuffer(raw, dtype=np.uint8)
+        width += len(raw)
+    mat = np.empty((n, width), dtype=np.uint8)
+    is_class = np.zeros(width, dtype=bool)
+    is_class[[c for c, _ in cols]] = True
+    for c in np.flatnonzero(~is_class):
+        mat[:, c] = literal[c]
+    rest = cols
+    if unique_index is not None:
+        tail, size = 0, 1
+        for _, ch in reversed(cols):
+            if size * len(PATTERN_CLASSES[ch]) > _MAX_SCRAMBLE:
+                break
+            tail += 1
+            size *= len(PATTERN_CLASSES[ch])
+        code = scramble(unique_index, size, key)
+        rest, fixed = cols[:len(cols) - tail], cols[len(cols) - tail:]
+        for run in reversed(_runs(fixed)):
+            code, value = np.divmod(code, len(PATTERN_CLASSES[run[0][1]]) ** len(run))
+            _write_run(mat, run, value)
+    for run in _runs(rest):
+        radix = len(PATTERN_CLASSES[run[0][1]])
+        for part in range(0, len(run), 18 if radix == 10 else 1):
+            piece = run[part:part + (18 if radix == 10 else 1)]
+            _write_run(mat, piece, rng.integers(0, radix ** len(piece), n, dtype=np.int64))
     return fixed_width(mat)
+
+
+def _runs(cols: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """Adjacent '#' positions grouped into runs; every other class position alone."""
+    runs: list[list[tuple[int, str]]] = []
+    for col, ch in cols:
+        if runs and ch == "#" and runs[-1][-1][1] == "#" and runs[-1][-1][0] == col - 1:
+            runs[-1].append((col, ch))
+        else:
+            runs.append([(col, ch)])
+    return runs
+
+
+def _write_run(mat: np.ndarray, run: list[tuple[int, str]], value: np.ndarray) -> None:
+    """Spell ``value`` (below radix**len(run)) into the run's columns."""
+    col, ch = run[0]
+    if ch == "#":
+        mat[:, col:col + len(run)] = ascii_digits(value, len(run))
+    else:
+        mat[:, col] = np.frombuffer(PATTERN_CLASSES[ch], dtype=np.uint8)[value]
+
+
+@cache
+def _digits4() -> np.ndarray:
+    """0..9999 → their four ASCII digits as the bytes of one uint32."""
+    v = np.arange(10_000)
+    return digit_matrix_slow(v, 4).astype(np.uint8).__add__(48).view("<u4").reshape(-1)
+
+
+def ascii_digits(values: np.ndarray, width: int) -> np.ndarray:
+    """Non-negative integers below 10**width → (n, width) matrix of their ASCII digits."""
+    groups = -(-width // 4)
+    words = np.empty((len(values), groups), dtype="<u4")
+    table = _digits4()
+    v = np.asarray(values, dtype=np.int64)
+    for j in range(groups - 1, -1, -1):
+        if j:
+            v, low = np.divmod(v, 10_000)
+        else:
+            low = v
+        words[:, j] = table[low]
+    return words.view(np.uint8).reshape(len(values), 4 * groups)[:, 4 * groups - width:]
 
 
 def luhn_digit(digits: np.ndarray) -> np.ndarray:
