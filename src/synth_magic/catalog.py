@@ -458,7 +458,7 @@ def _stem_pools(locale: str, stem: str) -> tuple[pa.Array, ...]:
 
 def _at_domains(locale: str, domain: str | None) -> pa.Array:
     if domain:
-        return pa.array(["@" + domain], type=pa.string())
+        return pa.array(["@" + domain], type=K.STR)
     return K.join("@", pools.sampled(locale, "free_email_domain"))
 
 
@@ -748,12 +748,15 @@ def _check_clock(p: dict[str, Any]) -> str | None:
 
 # Text --------------------------------------------------------------------------
 
-def _word_lists(ctx: Ctx, lo: int, hi: int) -> pa.ListArray:
+_SPACE = pa.scalar(" ", K.STR)
+
+
+def _word_lists(ctx: Ctx, lo: int, hi: int) -> pa.LargeListArray:
     pool = pools.words(ctx.locale)
     counts = ctx.rng.integers(lo, hi + 1, ctx.n)
-    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     flat = K.take(pool, ctx.rng.integers(0, len(pool), int(offsets[-1])))
-    return pa.ListArray.from_arrays(pa.array(offsets), flat)
+    return pa.LargeListArray.from_arrays(pa.array(offsets), flat)
 
 
 def _gen_word(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
@@ -762,7 +765,7 @@ def _gen_word(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
 
 
 def _gen_sentence(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
-    text = pc.binary_join(_word_lists(ctx, p["min_words"], p["max_words"]), " ")
+    text = pc.binary_join(_word_lists(ctx, p["min_words"], p["max_words"]), _SPACE)
     return K.join(pc.utf8_capitalize(text), ".")
 
 
@@ -772,12 +775,12 @@ def _gen_paragraph(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
     inner = Ctx(rng=ctx.rng, n=total, start=0, locale=ctx.locale, cols={}, aux={}, unique=False,
                 key=ctx.key, name=ctx.name)
     sentences = _gen_sentence(inner, {"min_words": 5, "max_words": 14})
-    offsets = np.concatenate([[0], np.cumsum(per_row)]).astype(np.int32)
-    return pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), sentences), " ")
+    offsets = np.concatenate([[0], np.cumsum(per_row)]).astype(np.int64)
+    return pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), sentences), _SPACE)
 
 
 def _gen_title(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
-    return pc.utf8_title(pc.binary_join(_word_lists(ctx, p["min_words"], p["max_words"]), " "))
+    return pc.utf8_title(pc.binary_join(_word_lists(ctx, p["min_words"], p["max_words"]), _SPACE))
 
 
 def _check_words(lo: str, hi: str) -> Callable[[dict[str, Any]], str | None]:

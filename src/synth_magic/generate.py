@@ -207,8 +207,10 @@ def _chunk(schema: Schema, prepared: list[_Col], rows: int, seed: int, chunk: in
 def _cut(values: Any, mask: np.ndarray | None, kind: str, keep: int) -> Any:
     if kind == C.STRING:
         arr = values.slice(0, keep)
+        if arr.type != pa.large_string():  # what pandas' "str" holds: no conversion later
+            arr = arr.cast(pa.large_string())
         if mask is not None:
-            arr = pc.if_else(pa.array(mask[:keep]), pa.scalar(None, pa.string()), arr)
+            arr = pc.if_else(pa.array(mask[:keep]), pa.scalar(None, pa.large_string()), arr)
         return arr
     arr = np.asarray(values)[:keep]
     if kind == C.FLOAT:
@@ -316,7 +318,7 @@ def _to_pandas(values: Any, mask: np.ndarray | None, prep: _Col) -> Any:
 
     kind = prep.spec.kind
     if kind == C.STRING:
-        return pd.array(pa.chunked_array(values, type=pa.string()), dtype="str")
+        return pd.array(pa.chunked_array(values, type=pa.large_string()), dtype="str")
     if kind == C.CATEGORY:
         cats = prep.categories or []
         codes = values.astype(np.int8 if len(cats) < 127 else np.int16)

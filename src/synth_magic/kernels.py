@@ -27,12 +27,17 @@ _HEX16 = (_HEX[np.arange(256) >> 4].astype("<u2") | (_HEX[np.arange(256) & 15].a
 _MAX_SCRAMBLE = 1 << 62  # the Feistel halves stay below 2**31
 
 
-def fixed_width(mat: np.ndarray) -> pa.StringArray:
+# Strings are built as Arrow large_string (64-bit offsets) throughout: that is what
+# pandas' "str" dtype holds, so handing a column to pandas costs no conversion.
+STR = pa.large_string()
+
+
+def fixed_width(mat: np.ndarray) -> pa.LargeStringArray:
     """An (n, w) uint8 matrix of UTF-8 bytes → n strings of w bytes each."""
     n, w = mat.shape
     data = np.ascontiguousarray(mat, dtype=np.uint8).reshape(-1)
-    offsets = np.arange(0, (n + 1) * w, w, dtype=np.int32) if n else np.zeros(1, np.int32)
-    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data))
+    offsets = np.arange(0, (n + 1) * w, w, dtype=np.int64) if n else np.zeros(1, np.int64)
+    return pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data))
 
 
 def hex_bytes(raw: np.ndarray) -> np.ndarray:
@@ -68,7 +73,7 @@ def digit_matrix_slow(values: np.ndarray, width: int) -> np.ndarray:
     return ((values.astype(np.int64)[:, None] // powers) % 10).astype(np.uint8)
 
 
-def concat(pool: pa.Array, idx: np.ndarray) -> pa.StringArray:
+def concat(pool: pa.Array, idx: np.ndarray) -> pa.LargeStringArray:
     """Row r = pool[idx[r, 0]] + pool[idx[r, 1]] + ... for an (n, k) index matrix.
 
     One take of the flattened (row-major) indices lays every row's parts out back to
@@ -76,12 +81,12 @@ def concat(pool: pa.Array, idx: np.ndarray) -> pa.StringArray:
     no second copy and no per-part join.
     """
     n, k = idx.shape
-    flat = take(pool, idx.reshape(-1))
+    flat = take(pool.cast(STR), idx.reshape(-1))
     if k == 1:
         return flat
     _, offsets, data = flat.buffers()
-    every = np.frombuffer(offsets, dtype=np.int32, count=len(flat) + 1, offset=flat.offset * 4)[::k]
-    return pa.StringArray.from_buffers(n, pa.py_buffer(np.ascontiguousarray(every)), data)
+    every = np.frombuffer(offsets, dtype=np.int64, count=len(flat) + 1, offset=flat.offset * 8)[::k]
+    return pa.LargeStringArray.from_buffers(n, pa.py_buffer(np.ascontiguousarray(every)), data)
 
 
 class Pieces:
@@ -94,12 +99,11 @@ class Pieces:
     __slots__ = ("base", "pool")
 
     def __init__(self, *parts: pa.Array | str) -> None:
-        arrays = [pa.array([p], type=pa.string()) if isinstance(p, str) else p.cast(pa.string())
-                  for p in parts]
+        arrays = [pa.array([p], type=STR) if isinstance(p, str) else p.cast(STR) for p in parts]
         self.pool = pa.concat_arrays(arrays)
         self.base = np.cumsum([0] + [len(a) for a in arrays[:-1]]).astype(np.int64)
 
-    def spell(self, *idx: np.ndarray | int) -> pa.StringArray:
+    def spell(self, *idx: np.ndarray | int) -> pa.LargeStringArray:
         n = next(len(i) for i in idx if isinstance(i, np.ndarray))
         mat = np.empty((n, len(idx)), dtype=np.int64)
         for j, i in enumerate(idx):
@@ -118,8 +122,8 @@ def decimal_pools() -> tuple[pa.Array, pa.Array]:
     ``lead``: '', '1'..'99999' (zero spells nothing); ``low``: '00000'..'99999' then
     '0'..'99999'.
     """
-    plain = pc.cast(pa.array(np.arange(_SPLIT, dtype=np.int64)), pa.string())
-    lead = pa.concat_arrays([pa.array([""], pa.string()), plain.slice(1)])
+    plain = pc.cast(pa.array(np.arange(_SPLIT, dtype=np.int64)), STR)
+    lead = pa.concat_arrays([pa.array([""], STR), plain.slice(1)])
     padded = fixed_width(digit_matrix(np.arange(_SPLIT, dtype=np.int64), 5) + 48)
     return lead, pa.concat_arrays([padded, plain])
 
@@ -150,12 +154,13 @@ def to_str(values: np.ndarray) -> pa.Array:
     values = np.asarray(values)
     if values.size and values.dtype.kind in "iu" and values.min() >= 0 and values.max() < _SPLIT**2:
         return _decimal_pieces().spell(*decimal_index(values))
-    return pc.cast(pa.array(values), pa.string())
+    return pc.cast(pa.array(values), STR)
 
 
 def join(*parts: pa.Array | str, sep: str = "") -> pa.Array:
-    """Element-wise concatenation of string arrays and scalars."""
-    return pc.binary_join_element_wise(*parts, sep)
+    """Element-wise concatenation of string arrays and scalars (as large_string)."""
+    args = [pa.scalar(p, STR) if isinstance(p, str) else p.cast(STR) for p in parts]
+    return pc.binary_join_element_wise(*args, pa.scalar(sep, STR))
 
 
 def take(pool: pa.Array, idx: np.ndarray) -> pa.Array:
@@ -228,7 +233,7 @@ def pattern_domain(pattern: str) -> int:
 
 
 def fill_pattern(pattern: str, rng: np.random.Generator, n: int,
-                 unique_index: np.ndarray | None = None, key: int = 0) -> pa.StringArray:
+                 unique_index: np.ndarray | None = None, key: int = 0) -> pa.LargeStringArray:
     """Strings following ``pattern`` ('#', '%', '?', '*' classes; other chars literal).
 
     With ``unique_index`` (global row numbers), the trailing class positions spell a

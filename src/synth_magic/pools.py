@@ -86,7 +86,7 @@ def sampled(locale: str, kind: str) -> pa.Array:
     with _lock:
         f = _seeded(locale, kind)
         values = dict.fromkeys(str(sampler(f)) for _ in range(POOL_SIZE))
-    return pa.array(list(values), type=pa.string())
+    return pa.array(list(values), type=pa.large_string())
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ def _ascii(values: list[str]) -> pa.Array:
     for v in values:
         s = "".join(ch for ch in unidecode(v).lower() if ch.isalnum())
         out.append(s or "user")
-    return pa.array(out, type=pa.string())
+    return pa.array(out, type=pa.large_string())
 
 
 @cache
@@ -144,13 +144,13 @@ def names(locale: str) -> Names:
     (mv, mw), (fv, fw), (lv, lw) = (_weighted(x) for x in (male, female, last))
     mw_, fw_ = np.asarray(mw) / sum(mw), np.asarray(fw) / sum(fw)
     return Names(
-        first=pa.array(mv + fv, type=pa.string()),
+        first=pa.array(mv + fv, type=pa.large_string()),
         first_ascii=_ascii(mv + fv),
         n_male=len(mv),
         male_w=Weighted(mw),
         female_w=Weighted(fw),
         first_any=Weighted(np.concatenate([mw_, fw_]) / 2),
-        last=pa.array(lv, type=pa.string()),
+        last=pa.array(lv, type=pa.large_string()),
         last_ascii=_ascii(lv),
         last_w=Weighted(lw),
         family_first=locale in FAMILY_FIRST,
@@ -164,7 +164,7 @@ def words(locale: str) -> pa.Array:
         lorem = faker(locale).provider("faker.providers.lorem")
     data = getattr(lorem, "word_list", None) or ()
     values = list(dict.fromkeys(str(w) for w in data if str(w).strip()))
-    return pa.array(values or ["lorem", "ipsum"], type=pa.string())
+    return pa.array(values or ["lorem", "ipsum"], type=pa.large_string())
 
 
 @cache
