@@ -128,16 +128,18 @@ def resolve_seed(seed: int | None) -> int:
 
 
 def threads() -> int:
-    """Worker threads for generating chunks: ``SYNTH_THREADS`` or up to 4 of the CPUs.
+    """Worker threads for generating chunks: ``SYNTH_THREADS``, else 1.
 
-    numpy and Arrow release the GIL inside their kernels, so chunks generated in
-    parallel threads overlap; results are consumed in chunk order, and every chunk has
-    its own random streams, so the frame does not depend on the number of threads.
+    numpy and Arrow release the GIL inside their kernels, so chunks made in parallel
+    threads can overlap; results are consumed in chunk order and every chunk has its
+    own random streams, so the frame does not depend on the number of threads. On the
+    shared 2-core machines of bench/ two threads gave no speed-up (the Python glue
+    between kernels holds the GIL and the cores were busy), so one is the default.
     """
     text = os.environ.get("SYNTH_THREADS", "").strip()
     if text.isdigit() and int(text) > 0:
         return min(int(text), 64)
-    return max(1, min(4, os.cpu_count() or 1))
+    return 1
 
 
 def _chunks(schema: Schema, prepared: list[_Col], rows: int, seed: int,
