@@ -14,8 +14,9 @@ amount, currency, timestamp, fraud flag) is built as a pandas DataFrame by
 Peers run only up to the sizes they finish in reasonable time (``--faker-max``,
 ``--mimesis-max``); at bigger sizes their rows/s at their largest size is used for the
 ratios and marked as extrapolated. synth-magic is timed warm (pools built, the normal
-state of a notebook after its first cell) and cold (a fresh process: imports, Faker
-locale data and pools included), each the median of ``--repeats`` runs.
+state of a notebook after its first cell) and cold (a fresh process, from ``import
+synth_magic`` to the frame: numpy/pyarrow/pandas/Faker imports, Faker locale data and
+pools included), each the median of ``--repeats`` runs. Ratios use the warm rate.
 
 Also measured, each in a fresh process: peak memory while generating the largest size
 against the final frame's own ``memory_usage(deep=True)``, CSV writing of that frame
@@ -149,11 +150,17 @@ def child(code: str, timeout: float = 900) -> dict[str, Any]:
 
 
 def cold_run(rows: int) -> dict[str, Any]:
-    """A fresh process: import, schema, first frame (pools built), second frame."""
+    """A fresh process: everything from ``import synth_magic`` to the first frame.
+
+    Split into the one-time imports (numpy, pyarrow, pandas, Faker: usually already
+    loaded in a notebook), building the schema, the first frame (Faker pools built on
+    the way) and a second frame (pure generation).
+    """
     return child(f"""
 import json, time
 t0 = time.perf_counter()
 import synth_magic
+import numpy, pyarrow, pandas, faker
 t1 = time.perf_counter()
 from bench import synth_schema
 s = synth_schema()
@@ -162,7 +169,8 @@ s.generate({rows}, seed=42)
 t3 = time.perf_counter()
 s.generate({rows}, seed=42)
 t4 = time.perf_counter()
-print(json.dumps({{"import": t1 - t0, "schema": t2 - t1, "first": t3 - t2, "second": t4 - t3}}))
+print(json.dumps({{"imports": t1 - t0, "schema": t2 - t1, "first": t3 - t2, "second": t4 - t3,
+                   "total": t3 - t0}}))
 """)
 
 
@@ -203,6 +211,32 @@ tracemalloc.stop()
 print(json.dumps({{"rss_peak_growth": peak[0] - base, "frame": frame, "tracemalloc_peak": traced,
                    "arrow_max": pa.default_memory_pool().max_memory() - arrow_base,
                    "arrow_backend": pa.default_memory_pool().backend_name}}))
+""")
+
+
+def stream_run(rows: int) -> dict[str, Any]:
+    """``rows`` rows streamed to CSV with frames() + save_frames (what ``synth -o`` does):
+    time and peak RSS growth, which should not grow with the row count."""
+    return child(f"""
+import json, os, tempfile, threading, time
+from bench import synth_schema, rss_bytes
+from synth_magic.generate import frames
+from synth_magic.export import save_frames
+s = synth_schema()
+s.generate(20000, seed=1)
+base = rss_bytes(); peak = [base]; done = threading.Event()
+def sample():
+    while not done.is_set():
+        peak[0] = max(peak[0], rss_bytes()); time.sleep(0.002)
+t = threading.Thread(target=sample, daemon=True); t.start()
+with tempfile.TemporaryDirectory() as tmp:
+    path = os.path.join(tmp, "stream.csv")
+    t0 = time.perf_counter()
+    save_frames(frames(s, {rows}, seed=42), path)
+    secs = time.perf_counter() - t0
+    size = os.path.getsize(path)
+done.set(); t.join()
+print(json.dumps({{"seconds": secs, "rss_peak_growth": peak[0] - base, "bytes": size}}))
 """)
 
 
@@ -316,10 +350,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         row["synth_warm"] = {"seconds": secs, "rows_per_s": rows / secs}
         if not args.no_cold:
             colds = [cold_run(rows) for _ in range(args.repeats)]
-            first = statistics.median(c["first"] for c in colds)
-            row["synth_cold"] = {"seconds": first, "rows_per_s": rows / first,
-                                 "import": statistics.median(c["import"] for c in colds),
-                                 "schema": statistics.median(c["schema"] for c in colds)}
+            cold = {k: statistics.median(c[k] for c in colds) for k in colds[0]}
+            row["synth_cold"] = {"seconds": cold["total"], "rows_per_s": rows / cold["total"], **cold}
         warm = row["synth_warm"]["rows_per_s"]
         for name in ("faker", "mimesis"):
             if name in row:
@@ -328,12 +360,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         print(f"{rows:>10,} {cell(row, 'faker'):>12} {cell(row, 'mimesis'):>12} {cell(row, 'synth_warm'):>12}"
               f" {cell(row, 'synth_cold'):>12} {ratio(row, 'faker'):>9} {ratio(row, 'mimesis'):>10}", flush=True)
     print("  * extrapolated: the peer's rows/s at the largest size it ran")
-    cold = {r: v["synth_cold"] for r, v in results["sizes"].items() if "synth_cold" in v}
-    if cold:
-        r = max(cold)
-        print(f"  cold ({r:,} rows, fresh process): import {cold[r]['import']:.2f} s, schema {cold[r]['schema']:.2f} s"
-              f" (Faker locale list), first frame {cold[r]['seconds']:.2f} s incl. building pools")
-
+    for r, v in results["sizes"].items():
+        if "synth_cold" in v:
+            c = v["synth_cold"]
+            print(f"  cold {r:,} rows (fresh process, from `import synth_magic` to the frame): {c['total']:.2f} s ="
+                  f" imports of numpy/pyarrow/pandas/Faker {c['imports']:.2f} s + schema {c['schema']:.2f} s"
+                  f" + first frame {c['first']:.2f} s (pools {max(c['first'] - c['second'], 0):.2f} s,"
+                  f" generation {c['second']:.2f} s)")
     big = max(args.sizes)
     if not args.no_memory:
         mem = memory_run(big)
@@ -349,6 +382,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         for suffix, v in out.items():
             print(f"write {suffix:8s} {big:,} rows: {v['seconds']:.2f} s = {fmt_rate(big / v['seconds'])} rows/s,"
                   f" {v['bytes'] / 2**20:,.0f} MiB (synth_magic.export.save)")
+    if not args.no_csv and not args.no_memory:
+        for rows in sorted({big, 4 * big}):
+            out = stream_run(rows)
+            results.setdefault("stream", {})[rows] = out
+            print(f"stream {rows:,} rows to CSV (frames() + save_frames): {out['seconds']:.2f} s ="
+                  f" {fmt_rate(rows / out['seconds'])} rows/s, peak RSS growth {mib(out['rss_peak_growth'])}")
     imp = import_time(args.import_repeats)
     results["import"] = imp
     print(f"python -c 'import synth_magic': {imp['import synth_magic']:.3f} s"
