@@ -128,15 +128,20 @@ def synth_magic(rows: int, seed: int = 42, schema: Any = None):
 
 # ----------------------------------------------------------------------- timing
 
-def timed(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
-    """Median wall time of ``repeats`` calls, and the last result."""
-    times, result = [], None
+def timed(fn: Callable[[], Any], repeats: int) -> tuple[float, float, Any]:
+    """Median wall time and median CPU time of ``repeats`` calls, and the last result.
+
+    CPU time (this process, all threads) is the steadier number on a shared machine:
+    other people's work stretches wall time but not the CPU seconds a run needs.
+    """
+    walls, cpus, result = [], [], None
     for _ in range(repeats):
         result = None  # let the previous frame go before the next run
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         result = fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), result
+        walls.append(time.perf_counter() - t)
+        cpus.append(time.process_time() - c)
+    return statistics.median(walls), statistics.median(cpus), result
 
 
 def child(code: str, timeout: float = 900) -> dict[str, Any]:
@@ -331,7 +336,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     schema = synth_schema()
     synth_magic(20_000, schema=schema)  # warm: pools built once per process and locale
-    peak_rate = {"faker": None, "mimesis": None}
+    peak_rate: dict[str, tuple[float, float] | None] = {"faker": None, "mimesis": None}
     print()
     print(f"{'rows':>10} {'Faker loop':>12} {'Mimesis':>12} {'synth warm':>12} {'synth cold':>12}"
           f" {'x Faker':>9} {'x Mimesis':>10}   (rows/s, median of {args.repeats})")
@@ -339,15 +344,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         row: dict[str, Any] = {}
         for name, fn, limit in (("faker", faker_loop, args.faker_max), ("mimesis", mimesis_fieldset, args.mimesis_max)):
             if rows <= limit:
-                secs, _ = timed(lambda fn=fn, rows=rows: fn(rows), args.repeats if rows < limit else 1)
-                row[name] = {"seconds": secs, "rows_per_s": rows / secs, "extrapolated": False}
-                peak_rate[name] = rows / secs
+                secs, cpu, _ = timed(lambda fn=fn, rows=rows: fn(rows), args.repeats if rows < limit else 1)
+                row[name] = {"seconds": secs, "rows_per_s": rows / secs, "rows_per_cpu_s": rows / cpu,
+                             "extrapolated": False}
+                peak_rate[name] = (rows / secs, rows / cpu)
             elif peak_rate[name] is not None:
-                row[name] = {"seconds": rows / peak_rate[name], "rows_per_s": peak_rate[name], "extrapolated": True}
-        secs, df = timed(lambda rows=rows: synth_magic(rows, schema=schema), args.repeats)
+                wall_rate, cpu_rate = peak_rate[name]
+                row[name] = {"seconds": rows / wall_rate, "rows_per_s": wall_rate, "rows_per_cpu_s": cpu_rate,
+                             "extrapolated": True}
+        secs, cpu, df = timed(lambda rows=rows: synth_magic(rows, schema=schema), args.repeats)
         assert len(df) == rows and list(df.columns) == [c["name"] for c in SCHEMA["columns"]]
         del df
-        row["synth_warm"] = {"seconds": secs, "rows_per_s": rows / secs}
+        row["synth_warm"] = {"seconds": secs, "rows_per_s": rows / secs, "rows_per_cpu_s": rows / cpu}
         if not args.no_cold:
             colds = [cold_run(rows) for _ in range(args.repeats)]
             cold = {k: statistics.median(c[k] for c in colds) for k in colds[0]}
@@ -356,10 +364,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         for name in ("faker", "mimesis"):
             if name in row:
                 row[f"x_{name}"] = warm / row[name]["rows_per_s"]
+                row[f"x_{name}_cpu"] = row["synth_warm"]["rows_per_cpu_s"] / row[name]["rows_per_cpu_s"]
         results["sizes"][rows] = row
         print(f"{rows:>10,} {cell(row, 'faker'):>12} {cell(row, 'mimesis'):>12} {cell(row, 'synth_warm'):>12}"
               f" {cell(row, 'synth_cold'):>12} {ratio(row, 'faker'):>9} {ratio(row, 'mimesis'):>10}", flush=True)
     print("  * extrapolated: the peer's rows/s at the largest size it ran")
+    print("  per CPU second (steadier under load):", "; ".join(
+        f"{r:,}: Faker {fmt_rate(v['faker']['rows_per_cpu_s']) if 'faker' in v else '-'},"
+        f" Mimesis {fmt_rate(v['mimesis']['rows_per_cpu_s']) if 'mimesis' in v else '-'},"
+        f" synth {fmt_rate(v['synth_warm']['rows_per_cpu_s'])}"
+        + (f" ({v['x_faker_cpu']:,.0f}x Faker, {v['x_mimesis_cpu']:,.0f}x Mimesis)" if "x_mimesis_cpu" in v else "")
+        for r, v in results["sizes"].items()))
     for r, v in results["sizes"].items():
         if "synth_cold" in v:
             c = v["synth_cold"]
