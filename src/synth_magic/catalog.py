@@ -438,8 +438,7 @@ def _generic_slug(values: pa.Array) -> pa.Array:
 # (``K.Pieces``): a stem from the name (styles first.last, firstlast, f + last,
 # first_last; each style's separator glued to the family names), then a number, then
 # for e-mail '@' and a domain (the optional 1..99 glued to the domains).
-_STYLE_SEP = np.array([0, 1, 1, 2])  # style -> separator: '.', '', '_'
-_SEPS = (".", "", "_")
+_STYLE_SEPS = (".", "", "", "_")  # per style, the separator before the family name
 _INITIAL_STYLE = 2
 _SUFFIXES = 100  # '' and '1'..'99'
 
@@ -450,10 +449,11 @@ def _stem_pools(locale: str, stem: str) -> tuple[pa.Array, ...]:
         return (names.first_ascii,)
     if stem == "last":
         return (names.last_ascii,)
-    first = names.first_ascii
-    last = names.last_ascii
-    return (pa.concat_arrays([first, pc.utf8_slice_codeunits(first, 0, 1)]),  # names, then initials
-            pa.concat_arrays([K.join(sep, last) for sep in _SEPS]))  # '.smith', 'smith', '_smith'
+    first, last = names.first_ascii, names.last_ascii
+    initial = pc.utf8_slice_codeunits(first, 0, 1)
+    # One block per style, so a row's index is style * block + name: no per-row branching.
+    return (pa.concat_arrays([initial if style == _INITIAL_STYLE else first for style in range(len(_STYLE_SEPS))]),
+            pa.concat_arrays([K.join(sep, last) for sep in _STYLE_SEPS]))
 
 
 def _at_domains(locale: str, domain: str | None) -> pa.Array:
@@ -492,15 +492,18 @@ def _stem_index(ctx: Ctx, source: str | None) -> tuple[str, list[np.ndarray]] | 
         return "last", [lidx]
     if lidx is None:
         return "first", [fidx]
-    style = ctx.rng.integers(0, len(_STYLE_SEP), ctx.n)
-    initial = np.where(style == _INITIAL_STYLE, len(names.first_ascii), 0)
-    return "name", [fidx + initial, _STYLE_SEP[style] * len(names.last_ascii) + lidx]
+    style = ctx.rng.integers(0, len(_STYLE_SEPS), ctx.n)
+    first = style * len(names.first_ascii)
+    first += fidx
+    style *= len(names.last_ascii)
+    style += lidx
+    return "name", [first, style]
 
 
 def _optional_number(ctx: Ctx) -> np.ndarray:
-    """1..99 on four rows in ten, else 0 (which spells nothing)."""
-    num = ctx.rng.integers(1, _SUFFIXES, ctx.n)
-    num[ctx.rng.random(ctx.n) >= 0.4] = 0
+    """1..99 on about four rows in ten (99 in 250), else 0 (which spells nothing)."""
+    num = ctx.rng.integers(0, 250, ctx.n)
+    num[num >= _SUFFIXES] = 0
     return num
 
 

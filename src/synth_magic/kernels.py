@@ -107,8 +107,10 @@ class Pieces:
         n = next(len(i) for i in idx if isinstance(i, np.ndarray))
         mat = np.empty((n, len(idx)), dtype=np.int64)
         for j, i in enumerate(idx):
-            mat[:, j] = i
-        mat += self.base
+            if isinstance(i, np.ndarray):
+                np.add(i, self.base[j], out=mat[:, j])
+            else:
+                mat[:, j] = self.base[j] + i
         return concat(self.pool, mat)
 
 
