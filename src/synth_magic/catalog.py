@@ -751,15 +751,32 @@ def _check_clock(p: dict[str, Any]) -> str | None:
 
 # Text --------------------------------------------------------------------------
 
-_SPACE = pa.scalar(" ", K.STR)
+# Text is spelled like names: one take from the locale's words glued into blocks
+# (Capitalised, ' word', ' Capitalised', '.', Title, ' Title') and the parts of each row
+# read back as one string (``K.concat_ragged``).
+_CAP, _SP_WORD, _SP_CAP, _DOT, _TITLE, _SP_TITLE = range(6)
 
 
-def _word_lists(ctx: Ctx, lo: int, hi: int) -> pa.LargeListArray:
-    pool = pools.words(ctx.locale)
-    counts = ctx.rng.integers(lo, hi + 1, ctx.n)
-    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    flat = K.take(pool, ctx.rng.integers(0, len(pool), int(offsets[-1])))
-    return pa.LargeListArray.from_arrays(pa.array(offsets), flat)
+@functools.cache
+def _text_pieces(locale: str) -> K.Pieces:
+    words = pools.words(locale)
+    cap, title = pc.utf8_capitalize(words), pc.utf8_title(words)
+    return K.Pieces(cap, K.join(" ", words), K.join(" ", cap), ".", title, K.join(" ", title))
+
+
+def _spell_words(ctx: Ctx, counts: np.ndarray, first: np.ndarray | int, rest: int,
+                 end: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """Part indices for groups of ``counts`` words (+ an ``end`` part), and their sizes."""
+    pieces = _text_pieces(ctx.locale)
+    size = counts + (end is not None)
+    ends = np.cumsum(size)
+    starts = ends - size
+    idx = ctx.rng.integers(0, len(pools.words(ctx.locale)), int(ends[-1]) if len(ends) else 0)
+    idx[starts] += pieces.base[first] - pieces.base[rest]
+    idx += pieces.base[rest]
+    if end is not None:
+        idx[ends - 1] = pieces.base[end]
+    return idx, size
 
 
 def _gen_word(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
@@ -768,22 +785,29 @@ def _gen_word(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
 
 
 def _gen_sentence(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
-    text = pc.binary_join(_word_lists(ctx, p["min_words"], p["max_words"]), _SPACE)
-    return K.join(pc.utf8_capitalize(text), ".")
+    counts = ctx.rng.integers(p["min_words"], p["max_words"] + 1, ctx.n)
+    idx, size = _spell_words(ctx, counts, _CAP, _SP_WORD, _DOT)
+    return K.concat_ragged(_text_pieces(ctx.locale).pool, idx, size)
 
 
 def _gen_paragraph(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
     per_row = ctx.rng.integers(p["min_sentences"], p["max_sentences"] + 1, ctx.n)
-    total = int(per_row.sum())
-    inner = Ctx(rng=ctx.rng, n=total, start=0, locale=ctx.locale, cols={}, aux={}, unique=False,
-                key=ctx.key, name=ctx.name)
-    sentences = _gen_sentence(inner, {"min_words": 5, "max_words": 14})
-    offsets = np.concatenate([[0], np.cumsum(per_row)]).astype(np.int64)
-    return pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), sentences), _SPACE)
+    counts = ctx.rng.integers(5, 15, int(per_row.sum()))
+    opens_row = np.zeros(len(counts), dtype=bool)
+    opens_row[np.cumsum(per_row) - per_row] = True  # a row's first sentence has no space before it
+    first = np.where(opens_row, _CAP, _SP_CAP)
+    idx, size = _spell_words(ctx, counts, 0, _SP_WORD, _DOT)
+    pieces = _text_pieces(ctx.locale)
+    starts = np.cumsum(size) - size
+    idx[starts] += pieces.base[first]
+    row_parts = np.add.reduceat(size, np.cumsum(per_row) - per_row)
+    return K.concat_ragged(pieces.pool, idx, row_parts)
 
 
 def _gen_title(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
-    return pc.utf8_title(pc.binary_join(_word_lists(ctx, p["min_words"], p["max_words"]), _SPACE))
+    counts = ctx.rng.integers(p["min_words"], p["max_words"] + 1, ctx.n)
+    idx, size = _spell_words(ctx, counts, _TITLE, _SP_TITLE, None)
+    return K.concat_ragged(_text_pieces(ctx.locale).pool, idx, size)
 
 
 def _check_words(lo: str, hi: str) -> Callable[[dict[str, Any]], str | None]:

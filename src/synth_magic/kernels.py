@@ -89,6 +89,16 @@ def concat(pool: pa.Array, idx: np.ndarray) -> pa.LargeStringArray:
     return pa.LargeStringArray.from_buffers(n, pa.py_buffer(np.ascontiguousarray(every)), data)
 
 
+def concat_ragged(pool: pa.Array, idx: np.ndarray, counts: np.ndarray) -> pa.LargeStringArray:
+    """Like :func:`concat` with ``counts[r]`` parts in row r: ``idx`` lists all rows' parts."""
+    flat = take(pool.cast(STR), idx)
+    _, offsets, data = flat.buffers()
+    every = np.frombuffer(offsets, dtype=np.int64, count=len(flat) + 1, offset=flat.offset * 8)
+    at = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=at[1:])
+    return pa.LargeStringArray.from_buffers(len(counts), pa.py_buffer(every[at]), data)
+
+
 class Pieces:
     """String pools (or literals) glued into one so that one take spells whole rows.
 
