@@ -26,6 +26,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import warnings
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,10 @@ MAX_MODEL_ROWS = 1_000_000  # a row count the model may suggest; callers can ask
 LOCAL_KEY = "local-server"  # what we send when only OPENAI_BASE_URL is set (Ollama, llama.cpp, vLLM)
 MODES = ("json_schema", "json_object", "text")
 _COLUMN_FIELDS = ("name", "type", "params", "null_rate", "unique", "why", "source")
+_FENCE = re.compile(r"```[a-zA-Z]*\s*\n(.*?)(?:```|$)", re.DOTALL)
+# The response format each server (base URL, model) accepted, so a server without json_schema
+# support is not asked for it again in this process.
+_MODE_BY_SERVER: dict[tuple[str | None, str], int] = {}
 
 
 class _Unavailable(Exception):
@@ -252,14 +257,16 @@ def _column(data: Any, i: int) -> dict[str, Any]:
 
 
 def _strip_fences(content: str) -> str:
-    """```json ... ``` around an answer (common outside json modes) → the JSON inside."""
+    """The JSON in an answer: fences (```json ... ```) and prose around it, common outside
+    the json modes, are dropped. This only cuts text; what is left is parsed as JSON."""
     text = content.strip()
-    if text.startswith("```"):
-        first_newline = text.find("\n")
-        text = text[first_newline + 1:] if first_newline != -1 else ""
-        if text.rstrip().endswith("```"):
-            text = text.rstrip()[:-3]
-    return text.strip()
+    if text.startswith(("{", "[")):
+        return text
+    fence = _FENCE.search(text)
+    if fence:
+        return fence.group(1).strip()
+    start, end = text.find("{"), text.rfind("}")
+    return text[start:end + 1] if 0 <= start < end else text
 
 
 def _check_numbers(data: Any) -> None:
@@ -309,7 +316,7 @@ class OpenAIPlanner:
         self.settings = settings
         self.model = settings.model
         self.version = prompt_version()
-        self._mode = 0  # index into MODES; moves on when a server rejects a response format
+        self._server = (settings.base_url, settings.model)
 
     def __repr__(self) -> str:
         return f"OpenAIPlanner(model={self.model!r}, server={self._where()!r})"
@@ -368,6 +375,15 @@ class OpenAIPlanner:
                 "The openai SDK could not be set up; check OPENAI_API_KEY and OPENAI_BASE_URL "
                 "in the environment or .env file."
             ) from None
+
+    @property
+    def _mode(self) -> int:
+        """Index into MODES; moves on when a server rejects a response format."""
+        return _MODE_BY_SERVER.get(self._server, 0)
+
+    @_mode.setter
+    def _mode(self, value: int) -> None:
+        _MODE_BY_SERVER[self._server] = value
 
     def _request(self) -> dict[str, Any]:
         mode = MODES[self._mode]
