@@ -118,7 +118,7 @@ BAD_ANSWERS = {
                             "unknown type"),
     "python code in formula": (good_with(name="total", type="formula",
                                          params=[{"name": "expr", "value": "__import__('os').system('touch {sentinel}')"}]),
-                               "total"),
+                               "calls something other than"),
     "faker call as parameter": (good_with(name="merchant2", type="company",
                                           params=[{"name": "provider", "value": "fake.company()"}]), "no parameter"),
     "huge number": (good_with(name="big", type="integer", params=[{"name": "max", "value": 1e300}]), "number"),
@@ -128,6 +128,8 @@ BAD_ANSWERS = {
     "absurd rows": ({**GOOD, "rows": 10**12}, "rows"),
     "10,000 columns": ({**GOOD, "columns": [{"name": f"c{i}", "type": "integer", "params": [], "null_rate": 0,
                                               "unique": False} for i in range(10_000)]}, "columns"),
+    "500 columns": ({**GOOD, "columns": [{"name": f"c{i}", "type": "integer", "params": [], "null_rate": 0,
+                                          "unique": False} for i in range(500)]}, "at most 200"),
     "not an object": ("[1, 2, 3]", "JSON object"),
     "code instead of JSON": ("import os; os.system('touch {sentinel}')", "not valid JSON"),
 }
@@ -416,3 +418,30 @@ def test_any_answer_is_a_valid_schema_or_a_schema_error(data: Any) -> None:
 ])
 def test_answers_wrapped_in_prose_or_fences_are_read(text: str) -> None:
     assert op.to_schema(op.read_answer(text)).names == ["a"]
+
+
+def test_max_retries_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert config.settings().max_retries == config.DEFAULT_MAX_RETRIES
+    monkeypatch.setenv("SYNTH_MAX_RETRIES", "0")
+    assert config.settings().max_retries == 0
+    monkeypatch.setenv("SYNTH_MAX_RETRIES", "lots")
+    with pytest.raises(ConfigError, match="SYNTH_MAX_RETRIES"):
+        config.settings()
+
+
+def test_settings_repr_hides_credentials_in_the_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", "https://user:hunter2@proxy.example:8443/v1?api-key=hunter2")
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    shown = repr(config.settings())
+    assert "hunter2" not in shown and KEY not in shown
+    assert "https://proxy.example:8443/v1" in shown and "api_key=set" in shown
+
+
+def test_openai_sdk_is_imported_lazily() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, synth_magic, synth_magic.planner.openai; print('openai' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"PYTHONPATH": str(Path(__file__).parents[1] / "src")})
+    assert out.stdout.strip() == "False"
