@@ -445,3 +445,13 @@ def test_openai_sdk_is_imported_lazily() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"PYTHONPATH": str(Path(__file__).parents[1] / "src")})
     assert out.stdout.strip() == "False"
+
+
+def test_400_in_every_mode_falls_back_and_is_not_remembered(server: FakeOpenAI) -> None:
+    server.script(error(400, "context_length_exceeded"))
+    fallback(r"rejected the request \(HTTP 400\)")
+    assert [r.response_format for r in server.requests] == ["json_schema", "json_object", None]
+    assert op._MODE_BY_SERVER == {}
+    server.script(answer(GOOD))
+    assert plan().source == "openai"
+    assert server.requests[-1].response_format == "json_schema"

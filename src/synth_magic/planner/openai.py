@@ -376,17 +376,7 @@ class OpenAIPlanner:
                 "in the environment or .env file."
             ) from None
 
-    @property
-    def _mode(self) -> int:
-        """Index into MODES; moves on when a server rejects a response format."""
-        return _MODE_BY_SERVER.get(self._server, 0)
-
-    @_mode.setter
-    def _mode(self, value: int) -> None:
-        _MODE_BY_SERVER[self._server] = value
-
-    def _request(self) -> dict[str, Any]:
-        mode = MODES[self._mode]
+    def _request(self, mode: str) -> dict[str, Any]:
         if mode == "json_schema":
             return {"response_format": {"type": "json_schema", "json_schema": {
                 "name": "synth_schema", "strict": True, "schema": answer_schema()}},
@@ -402,30 +392,33 @@ class OpenAIPlanner:
         if estimate_tokens(messages) >= PROMPT_TOKEN_LIMIT:  # MAX_DESCRIPTION and MAX_ECHO_CHARS keep it under
             raise PlannerError("The prompt for the model is too long; shorten the description.")
         where, retries = self._where(), self.settings.max_retries
+        subject = where[0].upper() + where[1:]
         after = f"after {retries} {'retry' if retries == 1 else 'retries'}"
+        mode = _MODE_BY_SERVER.get(self._server, 0)
         while True:
             try:
-                response = client.chat.completions.create(model=self.model, messages=messages, **self._request())
+                response = client.chat.completions.create(
+                    model=self.model, messages=messages, **self._request(MODES[mode]))
                 break
             except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
-                if self._mode < len(MODES) - 1:
-                    self._mode += 1  # e.g. no json_schema support: try json_object, then plain text
+                if mode < len(MODES) - 1:
+                    mode += 1  # e.g. no json_schema support: try json_object, then plain text
                     continue
                 raise _Unavailable(f"{where} rejected the request (HTTP {exc.status_code})") from None
             except openai.AuthenticationError:
                 raise PlannerError(
-                    f"{where[0].upper()}{where[1:]} refused the API key (HTTP 401); set a valid "
-                    "OPENAI_API_KEY in the environment or a .env file, or use planner='offline'."
+                    f"{subject} refused the API key (HTTP 401); set a valid OPENAI_API_KEY in the "
+                    "environment or a .env file, or use planner='offline'."
                 ) from None
             except openai.PermissionDeniedError:
                 raise PlannerError(
-                    f"{where[0].upper()}{where[1:]} does not allow this key to use model '{self.model}' "
-                    "(HTTP 403); check OPENAI_API_KEY and SYNTH_MODEL, or use planner='offline'."
+                    f"{subject} does not allow this key to use model '{self.model}' (HTTP 403); "
+                    "check OPENAI_API_KEY and SYNTH_MODEL, or use planner='offline'."
                 ) from None
             except openai.NotFoundError:
                 raise PlannerError(
-                    f"{where[0].upper()}{where[1:]} has no model '{self.model}' (HTTP 404); set SYNTH_MODEL "
-                    "to a model it serves and check that OPENAI_BASE_URL ends in /v1."
+                    f"{subject} has no model '{self.model}' (HTTP 404); set SYNTH_MODEL to a model it "
+                    "serves and check that OPENAI_BASE_URL ends in /v1."
                 ) from None
             except openai.RateLimitError:
                 raise _Unavailable(f"{where} was rate-limited or out of quota (HTTP 429) {after}") from None
@@ -439,6 +432,7 @@ class OpenAIPlanner:
                 raise _Unavailable(f"{where} answered HTTP {exc.status_code} {after}") from None
             except openai.APIError:
                 raise _Unavailable(f"{where} sent a response the openai SDK could not read") from None
+        _MODE_BY_SERVER[self._server] = mode  # remembered only once a request in this mode worked
         return _content(response)
 
     # ------------------------------------------------------------------- fallback
