@@ -89,7 +89,7 @@ class SynthForm:
         self.description = w.Textarea(
             placeholder="finance transactions with merchant, amount between 1 and 500, about 2% fraud",
             description="Describe", rows=3, layout=wide, style=label)
-        self.rows = w.Text(placeholder="from the text, else 1000", description="Rows",
+        self.rows = w.Text(placeholder="auto", description="Rows",
                            style=label, layout=w.Layout(width="19em"))
         self.seed = w.Text(placeholder="random", description="Seed", style=label,
                            layout=w.Layout(width="19em"))
@@ -112,7 +112,8 @@ class SynthForm:
         self.summary = w.HTML()
         self.preview = w.Output()
         self.schema_text = w.Textarea(rows=10, layout=w.Layout(width="100%"))
-        self.regenerate = w.Button(description="Regenerate from schema", icon="refresh")
+        self.regenerate = w.Button(description="Regenerate from schema", icon="refresh",
+                                   layout=w.Layout(width="auto"))
         self.schema_box = w.VBox([w.HTML("<b>Schema</b> (edit it and regenerate)"), self.schema_text,
                                   self.regenerate], layout=w.Layout(display="none"))
 
@@ -290,4 +291,5 @@ def preview_html(frame: pd.DataFrame, rows: int = PREVIEW_ROWS) -> str:
     shown = min(rows, len(frame))
     caption = f"first {shown:,} of {len(frame):,} rows" if shown < len(frame) else f"all {len(frame):,} rows"
     table = head.to_html(classes="synth-preview-table", border=0, na_rep="<NA>", max_cols=60)
-    return f"<div class='synth-preview-caption'><small>{caption}</small></div>{table}"
+    return (f"<div class='synth-preview-caption'><small>{caption}</small></div>"
+            f"<div style='overflow-x:auto'>{table}</div>")
