@@ -41,6 +41,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage"]
 ROWS = 7
+ROWS_AGAIN = 4
 SCHEMA_TEXT = re.compile(r"^title: [\s\S]*\ncolumns:\n[\s\S]*  amount: money")
 
 
@@ -202,12 +203,19 @@ def _run_form(page: Page, tmp_path: Path) -> None:
     expect(form.locator(".synth-messages .synth-message")).to_have_count(0)
     form.screenshot(path=str(tmp_path / "form.png"))
 
-    # an error shows as one red line in the form, and the form keeps working
+    # an error shows as one red line in the form, and the form keeps working after it
     form.locator(".synth-rows input").fill("lots")
     form.locator(".synth-rows input").press("Tab")
     generate.click()
     expect(form.locator(".synth-messages .synth-message")).to_have_count(1)
     expect(form.locator(".synth-messages .synth-message")).to_contain_text("rows must be a whole number")
+    expect(generate).to_be_enabled()
+    form.locator(".synth-rows input").fill(str(ROWS_AGAIN))
+    form.locator(".synth-rows input").press("Tab")
+    generate.click()
+    expect(rows).to_have_count(ROWS_AGAIN, timeout=30_000)
+    expect(form.locator(".synth-messages .synth-message")).to_have_count(0)
+    expect(form.locator(".synth-summary")).to_contain_text(f"{ROWS_AGAIN} rows × ")
 
     # the variable exists in the kernel: add a cell below and print from it
     notebook.locator(".jp-Cell").last.locator(".jp-InputPrompt").click()
@@ -217,4 +225,4 @@ def _run_form(page: Page, tmp_path: Path) -> None:
     page.keyboard.type("print('len', len(tx), type(tx).__name__, tx['amount'].between(1, 500).all())")
     page.keyboard.press("Shift+Enter")
     expect(notebook.locator(".jp-OutputArea-output", has_text="len ")).to_contain_text(
-        f"len {ROWS} DataFrame True", timeout=30_000)
+        f"len {ROWS_AGAIN} DataFrame True", timeout=30_000)
