@@ -178,7 +178,7 @@ class SynthForm:
             else:
                 note = ("needs <code>OPENAI_API_KEY</code> (or <code>OPENAI_BASE_URL</code> for a "
                         "compatible server such as Ollama) in the environment or a <code>.env</code> "
-                        "file; neither is set, so choose <i>offline</i> or set one and restart the kernel.")
+                        "file; neither is set, so choose <i>offline</i> or set one first.")
         self.planner_note.value = f"<span style='{_WARNING_STYLE}'>openai: {note}</span>"
 
     # ------------------------------------------------------------------ running
@@ -209,6 +209,9 @@ class SynthForm:
 
     def _run(self, from_schema: bool) -> None:
         try:
+            # SynthWarnings (cache trouble, planner fallback) go into the form; on a worker
+            # thread they would otherwise land in the log console. (catch_warnings is
+            # process-wide: a warning from another thread during a run shows here too.)
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 result, name = self._call(from_schema)
