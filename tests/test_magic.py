@@ -561,6 +561,14 @@ def test_help_lists_every_option_and_setting(ip):
     assert "rows=N" in out.stdout + "".join(o.data.get("text/plain", "") for o in out.outputs)
 
 
+@pytest.mark.parametrize("text", ["--help", "-h", "tx --help"])
+def test_dash_dash_help_prints_the_help(ip, text):
+    with capture_output() as out:
+        ip.run_cell_magic("synth", text, "customers")
+    assert out.stdout == ip.find_cell_magic("synth").__doc__ + "\n"
+    assert "tx" not in ip.user_ns and "df" not in ip.user_ns
+
+
 def test_readme_documents_every_option_and_magic():
     readme = (ROOT / "README.md").read_text()
     section = readme.split("## Jupyter", 1)[1].split("\n## ", 1)[0]

@@ -27,6 +27,7 @@ import difflib
 import keyword
 import re
 import sys
+import textwrap
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -59,14 +60,14 @@ class Option:
 # The one table every parse, message and help text is made from.
 OPTIONS: tuple[Option, ...] = (
     Option("rows", "N", "number of rows (default: a count in the description, "
-           "else SynthMagics.default_rows = 1000)"),
+           "else SynthMagics.default_rows, 1000)"),
     Option("seed", "S", "the same seed gives the same frame (default: random, shown in the summary)"),
     Option("locale", "L", "Faker locale for names, addresses and phones, e.g. de_DE or ja_JP"),
     Option("save", "PATH", "also write a .csv or .parquet file (atomically)"),
     Option("planner", "offline|openai", "which planner writes the schema (default: openai when "
            "OPENAI_API_KEY or OPENAI_BASE_URL is set, else offline)"),
     Option("model", "M", "model for the openai planner (default gpt-4o-mini or SYNTH_MODEL)"),
-    Option("preview", "N", "rows to preview (default SynthMagics.preview_rows = 5; 0 for none)"),
+    Option("preview", "N", "rows to preview (default SynthMagics.preview_rows, 5; 0 for none)"),
     Option("refresh", "", "plan again instead of using the cached schema"),
 )
 _BY_NAME = {o.name: o for o in OPTIONS}
@@ -88,7 +89,8 @@ def _help() -> str:
     lines = []
     for o in OPTIONS:
         form = f"{o.name}={o.metavar}" if o.metavar else o.name
-        lines.append(f"  {form:<{width}}{o.help}")
+        lines.append(textwrap.fill(o.help, 88, initial_indent=f"  {form:<{width}}",
+                                   subsequent_indent=" " * (width + 2)))
     options = "\n".join(lines)
     return f"""Make a synthetic pandas DataFrame from a sentence and store it in VAR (default df).
 
@@ -99,7 +101,8 @@ def _help() -> str:
 
   %synth [VAR options] description on one line
 
-Options (write them as name=value or --name value; a flag alone or as --flag):
+Options (write them as name=value or --name value; a flag alone or as --flag;
+%%synth --help prints this help):
 
 {options}
 
@@ -376,6 +379,10 @@ class SynthMagics(Magics):
     @no_var_expand
     @line_cell_magic
     def synth(self, line: str, cell: str | None = None) -> None:
+        words = line.split()
+        if "--help" in words or words[:1] == ["-h"]:
+            print(_help())
+            return
         with self._errors():
             parsed = parse(line, cell, self.shell.user_ns if self.shell is not None else {})
             self._make(parsed)
