@@ -1,11 +1,11 @@
 # Two commands on a fresh machine with Python >= 3.11:
 #   make demo   set up .venv and write a 1000-row finance-transactions CSV (offline, no key)
-#   make test   set up .venv with the test tools and run the whole suite
+#   make test   set up .venv with the test tools and run the whole suite (tests/ and, with nbval, notebooks/)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint clean chromium
+.PHONY: demo test lint clean chromium notebooks
 
 $(BIN)/synth: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ chromium:
 	  echo "installing chromium for the browser test"; \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	fi
+
+# re-run the notebooks and save their outputs (review the diff: nbval compares against them)
+notebooks: $(BIN)/synth
+	PYTHONPATH=$(CURDIR)/src $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.record_timing=False notebooks/*.ipynb notebooks/regression/*.ipynb
 
 lint: $(BIN)/synth
 	$(BIN)/ruff check src tests bench
