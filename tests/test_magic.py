@@ -306,7 +306,7 @@ BAD = [
     ("--rowz 5", TX, "Unknown option 'rowz'; did you mean 'rows'?"),
     ("rows=abc", TX, "rows must be a whole number such as 1000, not 'abc'."),
     ("rows=0", TX, "rows must be at least 1, not 0."),
-    ("rows=-3", TX, "rows must be a whole number such as 1000, not '-3'."),
+    ("rows=-3", TX, "rows must be at least 1, not -3."),
     ("--rows", TX, "rows needs a value, e.g. rows=1000."),
     ("rows=1 rows=2", TX, "The option rows is given twice; give it once."),
     ("seed=x", TX, "seed must be a whole number such as 42, not 'x'."),
@@ -582,3 +582,12 @@ def test_readme_documents_every_option_and_magic():
 def test_parse_is_pure():
     p = parse("tx --rows 5 seed=1", "customers\n")
     assert (p.var, p.options, p.description) == ("tx", {"rows": 5, "seed": 1}, "customers\n")
+
+
+def test_synth_form_shows_the_form_bound_to_the_shell(ip):
+    from synth_magic.widget import SynthForm
+
+    shown = ip.run_line_magic("synth_form", "")
+    assert isinstance(shown, SynthForm) and shown.shell is ip
+    with pytest.raises(UsageError, match="^%synth_form takes no options; fill in the form's fields instead.$"):
+        ip.run_line_magic("synth_form", "rows=5")

@@ -489,6 +489,16 @@ class SynthMagics(Magics):
             _show_warnings(caught)
 
 
+    @line_magic
+    def synth_form(self, line: str) -> Any:
+        """The form: ``%synth_form`` shows fields and a Generate button (see ``synth_magic.form``)."""
+        with self._errors():
+            if line.strip():
+                raise InputError("%synth_form takes no options; fill in the form's fields instead.")
+            from .widget import form
+
+            return form(self.shell)
+
 def _cache_action(store: Any, action: str) -> None:
     if action == "clear":
         count = store.clear()
