@@ -1,11 +1,11 @@
 # Two commands on a fresh machine with Python >= 3.11:
 #   make demo   set up .venv and write a 1000-row finance-transactions CSV (offline, no key)
-#   make test   set up .venv with the test tools and run the whole suite
+#   make test   set up .venv with the test tools and run the whole suite (tests/ and, with nbval, notebooks/)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint clean chromium notebooks
 
 $(BIN)/synth: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,23 @@ $(BIN)/synth: pyproject.toml
 demo: $(BIN)/synth
 	$(BIN)/synth "finance transactions" --rows 1000 --seed 42 -o transactions.csv
 
-test: $(BIN)/synth
+test: $(BIN)/synth chromium
 	$(BIN)/python -m pytest
+
+# The form's browser test drives Debian's chromium (tests/test_form_browser.py); install it
+# when missing and we can (apt-get, as root or with password-less sudo). Without it the
+# test is skipped, except in CI (CI=true), where it fails.
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else exit 0; fi; \
+	  echo "installing chromium for the browser test"; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
+
+# re-run the notebooks and save their outputs (review the diff: nbval compares against them)
+notebooks: $(BIN)/synth
+	PYTHONPATH=$(CURDIR)/src $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.record_timing=False notebooks/*.ipynb notebooks/regression/*.ipynb
 
 lint: $(BIN)/synth
 	$(BIN)/ruff check src tests bench

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import synth_magic
-from synth_magic import InputError, PlannerError, SchemaError, SynthError, plan, synth
+from synth_magic import InputError, SchemaError, SynthError, plan, synth
 from synth_magic import config as cfg
 from synth_magic.api import run, schema_of
 from synth_magic.schema import Schema
@@ -136,18 +136,6 @@ def test_bad_timeout_is_a_config_error(monkeypatch):
     monkeypatch.setenv("SYNTH_TIMEOUT", "soon")
     with pytest.raises(SynthError, match="^SYNTH_TIMEOUT must be a number of seconds between 0 and 600, not 'soon'.$"):
         cfg.settings()
-
-
-def test_openai_without_the_planner_module_says_so_or_plans(monkeypatch):
-    """Until the openai planner is configured it must fail with one sentence, never a traceback."""
-    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
-    monkeypatch.setenv("SYNTH_TIMEOUT", "1")
-    try:
-        schema = plan("bank customers", planner="openai")
-    except PlannerError as exc:
-        assert "\n" not in str(exc)
-    else:  # the openai planner exists and fell back to offline with a note
-        assert schema.columns
 
 
 def test_the_text_form_is_accepted_as_a_description():

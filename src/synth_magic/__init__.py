@@ -35,6 +35,7 @@ __all__ = [
     "SynthError",
     "SynthWarning",
     "__version__",
+    "form",
     "load_ipython_extension",
     "plan",
     "synth",
@@ -45,11 +46,13 @@ _LAZY = {
     "plan": ("api", "plan"),
     "Schema": ("schema", "Schema"),
     "Column": ("schema", "Column"),
+    "form": ("widget", "form"),
 }
 
 if TYPE_CHECKING:
     from .api import plan, synth
     from .schema import Column, Schema
+    from .widget import form
 
 
 def __getattr__(name: str) -> Any:

@@ -103,15 +103,23 @@ def plan(description: str | Schema, *, planner: str | None = None, model: str | 
 def run(description: str | Schema, rows: int | None = None, *, seed: int | None = None,
         locale: str | None = None, planner: str | None = None, model: str | None = None,
         save: str | os.PathLike[str] | bool | None = None, refresh: bool = False,
-        progress: Progress | None = None) -> Result:
-    """The whole pipeline, returning the frame with what surfaces show about it."""
+        progress: Progress | None = None, default_rows: int | None = None,
+        cache_dir: str | os.PathLike[str] | None = None) -> Result:
+    """The whole pipeline, returning the frame with what surfaces show about it.
+
+    ``default_rows`` is used when neither ``rows`` nor the description gives a count
+    (a surface's own default, e.g. ``%config SynthMagics.default_rows``).
+    """
     from .generate import generate
 
     started = time.perf_counter()
     if rows is not None:
         rows = config.check_rows(rows)
     save_path = _save_target(description, save)
-    planned = plan_with_source(description, planner=planner, model=model, locale=locale, refresh=refresh)
+    planned = plan_with_source(description, planner=planner, model=model, locale=locale, refresh=refresh,
+                               cache_dir=cache_dir)
+    if rows is None and planned.schema.rows is None and default_rows is not None:
+        rows = config.check_rows(default_rows)
     frame = generate(planned.schema, rows, seed=seed, progress=progress)
     frame.attrs["synth"]["source"] = planned.source
     written = None

@@ -20,6 +20,7 @@ from .errors import ConfigError, InputError
 PLANNERS = ("offline", "openai")
 DEFAULT_MODEL = "gpt-4o-mini"
 DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_RETRIES = 2
 DEFAULT_ROWS = 1000
 MAX_DESCRIPTION = 4000
 
@@ -49,11 +50,14 @@ class Settings:
     has_key: bool
     timeout: float
     cache_dir: Path
+    max_retries: int = DEFAULT_MAX_RETRIES
 
     def __repr__(self) -> str:
         key = "set" if self.has_key else "not set"
-        return (f"Settings(planner={self.planner!r}, model={self.model!r}, base_url={self.base_url!r}, "
-                f"api_key={key}, timeout={self.timeout}, cache_dir='{self.cache_dir}')")
+        base_url = shown_url(self.base_url) if self.base_url else None
+        return (f"Settings(planner={self.planner!r}, model={self.model!r}, base_url={base_url!r}, "
+                f"api_key={key}, timeout={self.timeout}, max_retries={self.max_retries}, "
+                f"cache_dir='{self.cache_dir}')")
 
 
 def settings(planner: str | None = None, model: str | None = None,
@@ -76,14 +80,53 @@ def settings(planner: str | None = None, model: str | None = None,
             raise ValueError
     except ValueError:
         raise ConfigError(f"SYNTH_TIMEOUT must be a number of seconds between 0 and 600, not '{timeout_text}'.") from None
+    retries_text = env.get("SYNTH_MAX_RETRIES", "").strip()
+    if retries_text and not (retries_text.isdigit() and int(retries_text) <= 10):
+        raise ConfigError(f"SYNTH_MAX_RETRIES must be a whole number from 0 to 10, not '{retries_text[:20]}'.")
+    if chosen == "openai" and base_url is not None:
+        check_base_url(base_url)
     return Settings(
         planner=chosen,
         model=(model or env.get("SYNTH_MODEL", "").strip() or DEFAULT_MODEL),
         base_url=base_url,
         has_key=has_key,
         timeout=timeout,
+        max_retries=int(retries_text) if retries_text else DEFAULT_MAX_RETRIES,
         cache_dir=Path(cache_dir or env.get("SYNTH_CACHE_DIR", "").strip() or default_cache_dir()).expanduser(),
     )
+
+
+def check_base_url(url: str) -> str:
+    """An ``http(s)://host/...`` URL, or a :class:`ConfigError` that does not echo it."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        ok = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ConfigError(
+            "OPENAI_BASE_URL must be an http:// or https:// address such as "
+            "http://localhost:11434/v1 (Ollama) or https://api.openai.com/v1."
+        )
+    return url
+
+
+def shown_url(url: str) -> str:
+    """``url`` without any user name, password or query string, for messages and reprs."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if ":" in host:
+            host = f"[{host}]"
+        if parts.port:
+            host = f"{host}:{parts.port}"
+        return urlunsplit((parts.scheme, host, parts.path, "", ""))
+    except ValueError:
+        return "<unreadable URL>"
 
 
 def default_cache_dir() -> Path:

@@ -1,0 +1,552 @@
+"""``%%synth`` and friends: parse the line, call :mod:`synth_magic.api`, present.
+
+::
+
+    %load_ext synth_magic
+
+    %%synth tx rows=1000 seed=42 save=transactions.csv
+    finance transactions with merchant, amount between 1 and 500, about 2% fraud
+
+    %synth customers --rows 50 customers who spend over $100
+    %synth_schema tx          # the schema behind tx, ready to paste into a cell and edit
+    %synth_cache info         # list | clear | info
+
+Settings are traitlets: ``%config SynthMagics.default_rows = 500`` or
+``c.SynthMagics.default_rows = 500`` in ``ipython_config.py``.
+
+This module holds no pipeline logic. It parses arguments (one table of options, which
+also makes the ``%%synth?`` help), calls :func:`synth_magic.api.run`, pushes the frame
+into the user's namespace and shows a summary and a preview. Errors we raise on
+purpose become IPython's :class:`~IPython.core.error.UsageError`: one line, no
+traceback, and "Run All" stops.
+"""
+
+from __future__ import annotations
+
+import difflib
+import keyword
+import re
+import sys
+import textwrap
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class, no_var_expand
+from traitlets import Bool, Enum, Int, Unicode
+
+from .errors import InputError, PlannerError, SynthError, SynthWarning
+
+if TYPE_CHECKING:
+    from .api import Result
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option of ``%%synth``: ``name=value``, ``--name value`` or a bare flag."""
+
+    name: str
+    metavar: str  # "" for a flag
+    help: str
+
+    @property
+    def flag(self) -> bool:
+        return not self.metavar
+
+
+# The one table every parse, message and help text is made from.
+OPTIONS: tuple[Option, ...] = (
+    Option("rows", "N", "number of rows (default: a count in the description, "
+           "else SynthMagics.default_rows, 1000)"),
+    Option("seed", "S", "the same seed gives the same frame (default: random, shown in the summary)"),
+    Option("locale", "L", "Faker locale for names, addresses and phones, e.g. de_DE or ja_JP"),
+    Option("save", "PATH", "also write a .csv or .parquet file (atomically)"),
+    Option("planner", "offline|openai", "which planner writes the schema (default: openai when "
+           "OPENAI_API_KEY or OPENAI_BASE_URL is set, else offline)"),
+    Option("model", "M", "model for the openai planner (default gpt-4o-mini or SYNTH_MODEL)"),
+    Option("preview", "N", "rows to preview (default SynthMagics.preview_rows, 5; 0 for none)"),
+    Option("refresh", "", "plan again instead of using the cached schema"),
+)
+_BY_NAME = {o.name: o for o in OPTIONS}
+_SECRET_NAMES = {"key", "api_key", "apikey", "openai_api_key", "token", "secret"}
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+_DOLLAR = re.compile(r"^\$([A-Za-z_]\w*)$")
+
+SECRET_MESSAGE = ("Never pass an API key to a magic: put OPENAI_API_KEY=... in a .env file next to "
+                  "the notebook (or run %env OPENAI_API_KEY=... and clear that cell's output).")
+MISSING_KEY_MESSAGE = ("The openai planner needs an API key: put OPENAI_API_KEY=... in a .env file "
+                       "next to the notebook (or run %env OPENAI_API_KEY=... in a cell and clear its "
+                       "output, or set OPENAI_BASE_URL for a local server), then run this cell again, "
+                       "or use planner=offline.")
+
+
+def _help() -> str:
+    width = max(len(f"{o.name}={o.metavar}" if o.metavar else o.name) for o in OPTIONS) + 2
+    lines = []
+    for o in OPTIONS:
+        form = f"{o.name}={o.metavar}" if o.metavar else o.name
+        lines.append(textwrap.fill(o.help, 88, initial_indent=f"  {form:<{width}}",
+                                   subsequent_indent=" " * (width + 2)))
+    options = "\n".join(lines)
+    return f"""Make a synthetic pandas DataFrame from a sentence and store it in VAR (default df).
+
+::
+
+  %%synth [VAR] [options]
+  description of the table, or a schema in its text form (see %synth_schema)
+
+  %synth [VAR options] description on one line
+
+Options (write them as name=value or --name value; a flag alone or as --flag;
+%%synth --help prints this help):
+
+{options}
+
+Examples::
+
+  %%synth tx rows=1000 seed=42 save=transactions.csv
+  finance transactions with merchant, amount between 1 and 500, about 2% fraud
+
+  %%synth --rows 200 --seed 7
+  employees with name, department and salary
+
+  %synth orders rows=20 seed=1 online orders over $100
+
+In %synth, a name directly followed by an option is VAR; the text after the options is
+the description. The description is never expanded: $var and {{var}} stay as written.
+An option value written $name is read from a variable, e.g. rows=$n.
+
+The frame's schema is shown by %synth_schema VAR; cached schemas by %synth_cache.
+Settings: %config SynthMagics.default_rows = 500 (also default_planner, model, cache_dir,
+short_errors, preview_rows, progress_rows). The API key is never an option: it is read
+from OPENAI_API_KEY in the environment or a .env file.
+"""
+
+
+# ------------------------------------------------------------------ parsing
+
+@dataclass
+class Parsed:
+    """What a ``%%synth`` / ``%synth`` line asked for."""
+
+    var: str = "df"
+    options: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: str
+    start: int
+    end: int
+
+
+def tokens(line: str) -> list[_Token]:
+    """Whitespace-separated words; a quote at a word's start or after ``=`` runs to its mate.
+
+    An apostrophe inside a word ("customer's") is just a character.
+    """
+    out: list[_Token] = []
+    i, n = 0, len(line)
+    while i < n:
+        while i < n and line[i].isspace():
+            i += 1
+        if i >= n:
+            break
+        start = i
+        while i < n and not line[i].isspace():
+            ch = line[i]
+            if ch in "\"'" and (i == start or line[i - 1] == "="):
+                mate = line.find(ch, i + 1)
+                if mate != -1:
+                    i = mate + 1
+                    continue
+            i += 1
+        out.append(_Token(line[start:i], start, i))
+    return out
+
+
+def _unquote(text: str) -> str:
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        return text[1:-1]
+    return text
+
+
+def _split_option(text: str) -> tuple[str, str | None, bool] | None:
+    """``name=value`` / ``--name=value`` / ``--name`` → (name, value or None, dashed)."""
+    dashed = text.startswith("--") and len(text) > 2
+    body = text[2:] if dashed else text
+    name, sep, value = body.partition("=")
+    name = name.replace("-", "_").lower() if dashed else name
+    if not sep and not dashed:
+        return None
+    if not re.fullmatch(r"[A-Za-z_][\w]*", name):
+        return None
+    return name, (value if sep else None), dashed
+
+
+def _unknown(name: str) -> InputError:
+    if name.lower() in _SECRET_NAMES:
+        return InputError(SECRET_MESSAGE)
+    close = difflib.get_close_matches(name.lower(), list(_BY_NAME), n=1, cutoff=0.6)
+    if close:
+        return InputError(f"Unknown option '{name}'; did you mean '{close[0]}'?")
+    names = [o.name for o in OPTIONS]
+    return InputError(f"Unknown option '{name}'; the options are {', '.join(names[:-1])} and {names[-1]}.")
+
+
+def check_var(name: str) -> str:
+    """A name the frame can be stored under."""
+    if keyword.iskeyword(name):
+        raise InputError(f"'{name}' is a Python keyword and cannot name a variable; use another name, e.g. {name}_df.")
+    if not name.isidentifier():
+        raise InputError(f"'{name[:40]}' is not a valid variable name; use letters, digits and "
+                         "underscores, not starting with a digit, e.g. df or tx.")
+    return name
+
+
+def parse(line: str, cell: str | None, user_ns: dict[str, Any] | None = None) -> Parsed:
+    """Parse a ``%%synth`` line (``cell`` is its body) or a ``%synth`` line (``cell`` is None).
+
+    Raises :class:`InputError` with the sentence the user sees.
+    """
+    toks = tokens(line)
+    parsed = Parsed()
+    raw: dict[str, str | None] = {}
+    words: list[_Token] = []  # the description words of a line magic
+    i = 0
+    if toks and _split_option(toks[0].text) is None and toks[0].text != "refresh":
+        follows = len(toks) > 1 and _is_option_start(toks[1].text)
+        if cell is not None or follows:
+            parsed.var = check_var(toks[0].text)
+            i = 1
+    in_description = False
+    while i < len(toks):
+        text = toks[i].text
+        split = _split_option(text)
+        if split is None and text.lower() == "refresh" and not in_description:
+            split = ("refresh", None, False)
+        if split is not None:
+            name, value, dashed = split
+            if name.lower() in _SECRET_NAMES:
+                raise InputError(SECRET_MESSAGE)
+            if name not in _BY_NAME and (cell is not None or dashed or not in_description):
+                raise _unknown(name)
+            if name in _BY_NAME:
+                option = _BY_NAME[name]
+                if value is None and not option.flag:
+                    if not dashed or i + 1 >= len(toks):
+                        raise InputError(f"{name} needs a value, e.g. {name}={_example(name)}.")
+                    i += 1
+                    value = toks[i].text
+                if name in raw:
+                    raise InputError(f"The option {name} is given twice; give it once.")
+                raw[name] = value
+                i += 1
+                continue
+        if cell is not None:
+            raise InputError(f"Unexpected '{text[:40]}' on the %%synth line; give one variable name, then "
+                             "options such as rows=1000 (the description goes in the cell body).")
+        in_description = True
+        words.append(toks[i])
+        i += 1
+    parsed.options = {name: _convert(name, value, user_ns or {}) for name, value in raw.items()}
+    if cell is not None:
+        if not cell.strip():
+            raise InputError("The %%synth cell has no description; say what the table holds on the lines "
+                             "below the %%synth line, e.g. finance transactions.")
+        parsed.description = cell
+    else:
+        text = " ".join(line[t.start:t.end] for t in words).strip()
+        if len(words) == 1:
+            text = _unquote(text)
+        if not text:
+            raise InputError("%synth needs a description after the options, e.g. "
+                             "%synth df rows=100 finance transactions.")
+        parsed.description = text
+    return parsed
+
+
+def _is_option_start(text: str) -> bool:
+    return text.lower() == "refresh" or _split_option(text) is not None
+
+
+def _example(name: str) -> str:
+    return {"rows": "1000", "seed": "42", "locale": "de_DE", "save": "data.csv", "planner": "offline",
+            "model": "gpt-4o-mini", "preview": "5"}.get(name, "...")
+
+
+def _convert(name: str, value: str | None, user_ns: dict[str, Any]) -> Any:
+    from . import config
+
+    if value is None:
+        return True  # a flag
+    value = _unquote(value)
+    found: Any = value
+    m = _DOLLAR.match(value)
+    if m:
+        if m.group(1) not in user_ns:
+            raise InputError(f"{name}=${m.group(1)} names no variable; define {m.group(1)} first or write the value.")
+        found = user_ns[m.group(1)]
+    if name == "refresh":
+        word = str(found).strip().lower()
+        if word in _TRUE:
+            return True
+        if word in _FALSE:
+            return False
+        raise InputError(f"refresh is a flag: write refresh alone, or refresh=yes / refresh=no, not '{value[:40]}'.")
+    if name == "rows":
+        if isinstance(found, str) and re.fullmatch(r"\d[\d_]*", found.strip()):
+            found = found.strip().replace("_", "")
+        return config.check_rows(found)
+    if name == "seed":
+        return config.check_seed(found)
+    if name == "preview":
+        text = str(found).strip()
+        if isinstance(found, bool) or not text.isdigit():
+            raise InputError(f"preview must be a whole number of rows from 0 up, not '{text[:40]}'.")
+        return int(text)
+    if not isinstance(found, str) or not found.strip():
+        raise InputError(f"{name} needs a value, e.g. {name}={_example(name)}.")
+    if name == "planner":
+        word = found.strip().lower()
+        if word not in config.PLANNERS:
+            raise InputError(f"Unknown planner '{found[:40]}'; use 'offline' or 'openai'.")
+        return word
+    return found.strip()
+
+
+# ------------------------------------------------------------------ presenting
+
+class _Progress:
+    """A tqdm.auto bar, made only once a run turns out to be long."""
+
+    def __init__(self, threshold: int):
+        self.threshold = threshold
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if total <= self.threshold:
+            return
+        if self.bar is None:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=total, unit="rows", unit_scale=True, leave=False, desc="synth")
+        self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+class SchemaText(str):
+    """The text ``%synth_schema`` returns: shown as is, without quotes."""
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(str(self).rstrip("\n"))
+
+
+# ------------------------------------------------------------------ the magics
+
+@magics_class
+class SynthMagics(Magics):
+    """``%%synth``, ``%synth``, ``%synth_schema`` and ``%synth_cache``."""
+
+    default_rows = Int(1000, min=1, help="Rows when neither rows= nor the description gives a count.").tag(config=True)
+    default_planner = Enum(["offline", "openai"], default_value=None, allow_none=True,
+                           help="Planner when planner= is not given (None: automatic).").tag(config=True)
+    model = Unicode(None, allow_none=True, help="Model for the openai planner (None: SYNTH_MODEL or gpt-4o-mini).").tag(config=True)
+    cache_dir = Unicode(None, allow_none=True, help="Schema cache directory (None: SYNTH_CACHE_DIR or the user cache).").tag(config=True)
+    short_errors = Bool(True, help="Show errors as one UsageError line; False shows the full traceback.").tag(config=True)
+    preview_rows = Int(5, min=0, help="Rows shown after a run (0: no preview).").tag(config=True)
+    progress_rows = Int(200_000, min=0, help="Show a progress bar for runs of more rows than this.").tag(config=True)
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """SynthError → UsageError (one line); ``short_errors=False`` keeps the original."""
+        try:
+            yield
+        except SynthError as exc:
+            if not self.short_errors:
+                raise
+            raise UsageError(str(exc)) from None
+
+    @no_var_expand
+    @line_cell_magic
+    def synth(self, line: str, cell: str | None = None) -> None:
+        words = line.split()
+        if "--help" in words or words[:1] == ["-h"]:
+            print(_help())
+            return
+        with self._errors():
+            parsed = parse(line, cell, self.shell.user_ns if self.shell is not None else {})
+            self._make(parsed)
+
+    def _make(self, parsed: Parsed) -> None:
+        from . import api
+
+        opts = parsed.options
+        planner = opts.get("planner") or self.default_planner
+        self._check_key(planner, parsed.description)
+        progress = _Progress(self.progress_rows)
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", SynthWarning)
+                result = api.run(parsed.description, opts.get("rows"), seed=opts.get("seed"),
+                                 locale=opts.get("locale"), planner=planner,
+                                 model=opts.get("model") or self.model, save=opts.get("save"),
+                                 refresh=bool(opts.get("refresh")), progress=progress,
+                                 default_rows=self.default_rows, cache_dir=self.cache_dir)
+        except KeyboardInterrupt:
+            progress.close()
+            if not self.short_errors:
+                raise
+            raise UsageError(f"Interrupted: {parsed.var} was not changed and no file was written.") from None
+        finally:
+            progress.close()
+        _show_warnings(caught)
+        if self.shell is not None:
+            self.shell.push({parsed.var: result.frame})
+        self._present(parsed.var, result, opts.get("preview", self.preview_rows))
+
+    def _check_key(self, planner: str | None, description: str) -> None:
+        """A clear message before the run when planner=openai has no key or base URL."""
+        from . import config
+        from .schema import looks_like_text_form
+
+        chosen = config.settings(planner=planner, model=self.model, cache_dir=self.cache_dir)
+        if chosen.planner == "openai" and not (chosen.has_key or chosen.base_url) \
+                and not looks_like_text_form(description):
+            raise PlannerError(MISSING_KEY_MESSAGE)
+
+    def _present(self, var: str, result: Result, preview: int) -> None:
+        print(f"{var}: {result.summary()}")
+        for note in result.schema.notes:
+            print(f"note: {note}")
+        if preview:
+            from IPython.display import display
+
+            display(result.frame.head(preview))
+
+    @line_magic
+    def synth_schema(self, line: str) -> SchemaText:
+        """Show the schema behind a frame made by synth-magic, ready to paste into a cell.
+
+        ::
+
+          %synth_schema [VAR]      (VAR defaults to df)
+
+        The first line is a %%synth line with the frame's rows and seed; the rest is the
+        schema's text form. Paste it into a new cell, edit a column, run it again.
+        """
+        with self._errors():
+            words = line.split()
+            if len(words) > 1:
+                raise InputError("%synth_schema takes at most one variable name, e.g. %synth_schema df.")
+            var = check_var(words[0]) if words else "df"
+            ns = self.shell.user_ns if self.shell is not None else {}
+            if var not in ns:
+                raise InputError(f"There is no variable '{var}'; make one first, e.g. %synth {var} rows=100 customers.")
+            from .api import schema_of
+
+            frame = ns[var]
+            schema = schema_of(frame)
+            if schema is None:
+                raise InputError(f"'{var}' was not made by synth-magic, so it has no schema to show.")
+            seed = frame.attrs["synth"].get("seed")
+            head = f"%%synth {var} rows={len(frame)}" + (f" seed={seed}" if seed is not None else "")
+            return SchemaText(f"{head}\n{schema.to_text()}")
+
+    @line_magic
+    def synth_cache(self, line: str) -> None:
+        """The schema cache: ``%synth_cache [list|clear|info]`` (default list).
+
+        ::
+
+          %synth_cache list     titles of the cached schemas
+          %synth_cache clear    remove every cached schema
+          %synth_cache info     where the cache is, entries and size
+        """
+        with self._errors():
+            from . import config
+            from .cache import SchemaCache
+
+            action = line.strip().lower() or "list"
+            if action not in ("list", "clear", "info"):
+                raise InputError(f"Unknown %synth_cache action '{line.strip()[:40]}'; use list, clear or info.")
+            store = SchemaCache(config.settings(cache_dir=self.cache_dir).cache_dir)
+            try:
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always", SynthWarning)
+                    _cache_action(store, action)
+            finally:
+                store.close()
+            _show_warnings(caught)
+
+
+    @line_magic
+    def synth_form(self, line: str) -> Any:
+        """The form: ``%synth_form`` shows fields and a Generate button (see ``synth_magic.form``)."""
+        with self._errors():
+            if line.strip():
+                raise InputError("%synth_form takes no options; fill in the form's fields instead.")
+            from .widget import form
+
+            return form(self.shell)
+
+def _cache_action(store: Any, action: str) -> None:
+    if action == "clear":
+        count = store.clear()
+        print(f"Removed {count} cached schema{'' if count == 1 else 's'}.")
+    elif action == "info":
+        info = store.info()
+        state = "" if info["usable"] else " (not usable)"
+        print(f"schema cache: {info['directory']}{state}\n"
+              f"{info['entries']} entr{'y' if info['entries'] == 1 else 'ies'}, {info['bytes']:,} bytes")
+    else:
+        schemas = store.entries()
+        if not schemas:
+            print("The schema cache is empty.")
+        for schema in sorted(schemas, key=lambda s: s.title):
+            print(f"{schema.title or '(untitled)'} · {len(schema.columns)} columns · {schema.planner or 'schema'}")
+
+
+def _show_warnings(caught: list[warnings.WarningMessage]) -> None:
+    for w in caught:
+        if issubclass(w.category, SynthWarning):
+            print(f"warning: {w.message}", file=sys.stderr)
+        else:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+
+
+SynthMagics.synth.__doc__ = _help()
+
+_LOADED: dict[int, SynthMagics] = {}
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext synth_magic``."""
+    if id(ipython) in _LOADED:
+        return
+    magics = SynthMagics(shell=ipython)
+    ipython.register_magics(magics)
+    _LOADED[id(ipython)] = magics
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    """``%unload_ext synth_magic``: remove the magics and their settings object."""
+    magics = _LOADED.pop(id(ipython), None)
+    if magics is None:
+        return
+    table = ipython.magics_manager.magics
+    for kind, names in (("line", ("synth", "synth_schema", "synth_cache")), ("cell", ("synth",))):
+        for name in names:
+            table[kind].pop(name, None)
+    if magics in ipython.configurables:
+        ipython.configurables.remove(magics)
+

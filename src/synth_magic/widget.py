@@ -1,0 +1,298 @@
+"""The ipywidgets form: ``synth_magic.form()`` (and ``%synth_form``).
+
+A surface like the magic and the CLI: it reads the fields, calls :func:`api.run` and
+shows what came back. No pipeline logic lives here.
+
+::
+
+    ┌ description ─────────────────────────────┐
+    │ rows  seed  locale  planner  name  save  │
+    │ [Generate]  progress · status            │
+    │ messages  (one red line per error)       │
+    │ summary · preview table (first rows)     │
+    │ schema text  [Regenerate from schema]    │
+    └──────────────────────────────────────────┘
+
+Runs happen on a worker thread (in a kernel) so the notebook stays responsive; the
+buttons are disabled while one runs and a click that arrives meanwhile is ignored.
+Everything a run reports (errors, warnings, an unexpected traceback) is written into the
+form's own ``Output`` widgets, never to the cell or the log console.
+"""
+
+from __future__ import annotations
+
+import html
+import keyword
+import threading
+import traceback
+import warnings
+from typing import TYPE_CHECKING, Any
+
+from . import api, config
+from .errors import InputError, SynthError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["SynthForm", "form"]
+
+PREVIEW_ROWS = 10
+AUTO_LOCALE = ""
+_ERROR_STYLE = "color:#c62828;font-weight:600"
+_WARNING_STYLE = "color:#a15c00"
+
+
+def form(shell: Any = None, *, background: bool | None = None) -> SynthForm:
+    """The form; show it as a cell's last expression or with ``display()``.
+
+    ``shell`` is the IPython shell whose namespace receives the frame (default: the
+    running one). ``background`` runs generations on a worker thread; by default it does
+    so inside a kernel and runs in line otherwise (plain Python, tests).
+    """
+    if shell is None:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    if background is None:
+        background = getattr(shell, "kernel", None) is not None
+    return SynthForm(shell, background=background)
+
+
+def valid_name(name: str) -> bool:
+    """A Python identifier that is not a keyword: ``df``, ``tx_2024``."""
+    return name.isidentifier() and not keyword.iskeyword(name)
+
+
+class SynthForm:
+    """The widgets of one form and the two actions behind its buttons."""
+
+    def __init__(self, shell: Any = None, *, background: bool = False) -> None:
+        import ipywidgets as w
+
+        from .pools import available_locales
+
+        self.shell = shell
+        self.background = background
+        self.result: api.Result | None = None
+        self.runs = 0
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        startup_problem = None
+        try:
+            current = config.settings()
+            default_planner = current.planner
+        except SynthError as exc:
+            default_planner, startup_problem = "offline", str(exc)
+
+        wide = w.Layout(width="100%")
+        label = {"description_width": "7em"}
+        self.description = w.Textarea(
+            placeholder="finance transactions with merchant, amount between 1 and 500, about 2% fraud",
+            description="Describe", rows=3, layout=wide, style=label)
+        self.rows = w.Text(placeholder="auto", description="Rows",
+                           style=label, layout=w.Layout(width="19em"))
+        self.seed = w.Text(placeholder="random", description="Seed", style=label,
+                           layout=w.Layout(width="19em"))
+        self.locale = w.Dropdown(
+            options=[("auto (from the text)", AUTO_LOCALE), *((loc, loc) for loc in available_locales())],
+            value=AUTO_LOCALE, description="Locale", style=label, layout=w.Layout(width="19em"))
+        self.planner = w.Dropdown(options=list(config.PLANNERS), value=default_planner,
+                                  description="Planner", style=label, layout=w.Layout(width="19em"))
+        self.planner_note = w.HTML()
+        self.name = w.Text(value="df", description="Variable", style=label,
+                           layout=w.Layout(width="19em"))
+        self.save = w.Checkbox(value=False, description="save as CSV", indent=False,
+                               layout=w.Layout(width="8em"))
+        self.path = w.Text(placeholder="file.csv (blank: a name from the text)", disabled=True,
+                           layout=w.Layout(width="22em"))
+        self.generate = w.Button(description="Generate", button_style="primary", icon="play")
+        self.progress = w.IntProgress(value=0, min=0, max=1, layout=w.Layout(width="16em", visibility="hidden"))
+        self.status = w.Label()
+        self.messages = w.Output()
+        self.summary = w.HTML()
+        self.preview = w.Output()
+        self.schema_text = w.Textarea(rows=10, layout=w.Layout(width="100%"))
+        self.regenerate = w.Button(description="Regenerate from schema", icon="refresh",
+                                   layout=w.Layout(width="auto"))
+        self.schema_box = w.VBox([w.HTML("<b>Schema</b> (edit it and regenerate)"), self.schema_text,
+                                  self.regenerate], layout=w.Layout(display="none"))
+
+        for widget, css in [(self.description, "synth-description"), (self.rows, "synth-rows"),
+                            (self.seed, "synth-seed"), (self.locale, "synth-locale"),
+                            (self.planner, "synth-planner"), (self.planner_note, "synth-planner-note"),
+                            (self.name, "synth-name"), (self.save, "synth-save"), (self.path, "synth-path"),
+                            (self.generate, "synth-generate"), (self.progress, "synth-progress"),
+                            (self.status, "synth-status"), (self.messages, "synth-messages"),
+                            (self.summary, "synth-summary"), (self.preview, "synth-preview"),
+                            (self.schema_text, "synth-schema"), (self.regenerate, "synth-regenerate")]:
+            widget.add_class(css)
+
+        self.widget = w.VBox([
+            self.description,
+            w.HBox([self.rows, self.seed, self.locale]),
+            w.HBox([self.planner, self.planner_note]),
+            w.HBox([self.name, self.save, self.path]),
+            w.HBox([self.generate, self.progress, self.status]),
+            self.messages,
+            self.summary,
+            self.preview,
+            self.schema_box,
+        ])
+        self.widget.add_class("synth-form")
+
+        self.planner.observe(self._explain_planner, names="value")
+        self.save.observe(lambda change: setattr(self.path, "disabled", not change["new"]), names="value")
+        self.generate.on_click(lambda _button: self._start(from_schema=False))
+        self.regenerate.on_click(lambda _button: self._start(from_schema=True))
+        self._explain_planner()
+        if startup_problem:
+            self._message(startup_problem, _ERROR_STYLE, clear=True)
+
+    # ------------------------------------------------------------------ display
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    @property
+    def busy(self) -> bool:
+        return self._lock.locked()
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Block until a background run has finished (tests, scripts)."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
+    # ------------------------------------------------------------------ planner note
+    def _explain_planner(self, _change: Any = None) -> None:
+        if self.planner.value != "openai":
+            self.planner_note.value = ""
+            return
+        try:
+            current = config.settings(planner="openai")
+        except SynthError as exc:
+            note = html.escape(str(exc))
+        else:
+            if current.has_key or current.base_url:
+                where = f"server {html.escape(current.base_url)}" if current.base_url else "the OpenAI API"
+                note = f"model {html.escape(current.model)} via {where}"
+            else:
+                note = ("needs <code>OPENAI_API_KEY</code> (or <code>OPENAI_BASE_URL</code> for a "
+                        "compatible server such as Ollama) in the environment or a <code>.env</code> "
+                        "file; neither is set, so choose <i>offline</i> or set one first.")
+        self.planner_note.value = f"<span style='{_WARNING_STYLE}'>openai: {note}</span>"
+
+    # ------------------------------------------------------------------ running
+    def _start(self, *, from_schema: bool) -> None:
+        if not self._lock.acquire(blocking=False):
+            return  # a run is going on: ignore the extra click
+        try:
+            self._set_running(True)
+            if self.background:
+                self._thread = threading.Thread(target=self._run, args=(from_schema,),
+                                                name="synth-form", daemon=True)
+                self._thread.start()
+                return
+        except BaseException:
+            self._set_running(False)
+            self._lock.release()
+            raise
+        self._run(from_schema)
+
+    def _set_running(self, running: bool) -> None:
+        self.generate.disabled = running
+        self.regenerate.disabled = running
+        self.progress.layout.visibility = "visible" if running else "hidden"
+        if running:
+            self.progress.value = 0
+            self.status.value = "planning…"
+            self.messages.outputs = ()
+
+    def _run(self, from_schema: bool) -> None:
+        try:
+            # SynthWarnings (cache trouble, planner fallback) go into the form; on a worker
+            # thread they would otherwise land in the log console. (catch_warnings is
+            # process-wide: a warning from another thread during a run shows here too.)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                result, name = self._call(from_schema)
+            for warning in caught:
+                self._message(str(warning.message), _WARNING_STYLE)
+            self._show(result, name)
+        except SynthError as exc:
+            self._message(str(exc), _ERROR_STYLE, clear=True)
+        except Exception:  # a bug: show the whole traceback, in the form
+            self._message("Unexpected error (a bug in synth-magic; please report it):", _ERROR_STYLE, clear=True)
+            self.messages.outputs += ({"output_type": "stream", "name": "stderr",
+                                       "text": traceback.format_exc()},)
+        finally:
+            self.status.value = ""
+            self._set_running(False)
+            self._lock.release()
+
+    def _call(self, from_schema: bool) -> tuple[api.Result, str]:
+        """Read the fields, call the pipeline once."""
+        name = self.name.value.strip()
+        if not valid_name(name):
+            raise InputError(f"'{name}' cannot be a variable name; use letters, digits and _ "
+                        "(not starting with a digit, not a Python keyword), e.g. df.")
+        rows_text = self.rows.value.strip().replace(",", "").replace("_", "")
+        rows = config.check_rows(rows_text) if rows_text else None
+        seed = config.check_seed(self.seed.value.strip() or None)
+        save: str | bool | None = None
+        if self.save.value:
+            save = self.path.value.strip() or True
+        if from_schema:
+            from .schema import Schema
+
+            source: str | Schema = Schema.from_text(self.schema_text.value)
+        else:
+            source = self.description.value
+        result = api.run(source, rows, seed=seed, locale=self.locale.value or None,
+                         planner=self.planner.value, save=save, progress=self._progress)
+        return result, name
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.max = max(total, 1)
+        self.progress.value = done
+        self.status.value = f"{done:,} / {total:,} rows"
+
+    # ------------------------------------------------------------------ presenting
+    def _show(self, result: api.Result, name: str) -> None:
+        self.result = result
+        self.runs += 1
+        shell = self.shell
+        pushed = False
+        if shell is not None and hasattr(shell, "user_ns"):
+            shell.user_ns[name] = result.frame
+            pushed = True
+        summary = html.escape(result.summary())
+        if pushed:
+            summary += f" · in <code>{html.escape(name)}</code>"
+        self.summary.value = f"<span class='synth-summary-line'>{summary}</span>"
+        table = preview_html(result.frame)
+        self.preview.outputs = ({"output_type": "display_data",
+                                 "data": {"text/html": table,
+                                          "text/plain": f"preview of {len(result.frame):,} rows"},
+                                 "metadata": {}},)
+        self.schema_text.value = result.schema.to_text()
+        self.schema_box.layout.display = "flex"
+
+    def _message(self, text: str, style: str, *, clear: bool = False) -> None:
+        line = {"output_type": "display_data",
+                "data": {"text/html": f"<div class='synth-message' style='{style}'>{html.escape(text)}</div>",
+                         "text/plain": text},
+                "metadata": {}}
+        self.messages.outputs = (line,) if clear else (*self.messages.outputs, line)
+
+
+def preview_html(frame: pd.DataFrame, rows: int = PREVIEW_ROWS) -> str:
+    """The first rows as an HTML table, with each column's dtype under its name."""
+    import pandas as pd
+
+    head = frame.head(rows).copy()
+    head.columns = pd.MultiIndex.from_arrays([list(frame.columns), [str(t) for t in frame.dtypes]])
+    shown = min(rows, len(frame))
+    caption = f"first {shown:,} of {len(frame):,} rows" if shown < len(frame) else f"all {len(frame):,} rows"
+    table = head.to_html(classes="synth-preview-table", border=0, na_rep="<NA>", max_cols=60)
+    return (f"<div class='synth-preview-caption'><small>{caption}</small></div>"
+            f"<div style='overflow-x:auto'>{table}</div>")
