@@ -302,6 +302,23 @@ def test_import_is_light():
     assert out.stdout.strip() == "", f"import synth_magic loaded {out.stdout.strip()}"
 
 
+def test_load_ext_is_light(tmp_path):
+    pytest.importorskip("IPython")
+    code = (
+        "import sys\n"
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "shell = InteractiveShell.instance()\n"
+        "before = set(sys.modules)\n"
+        "shell.run_line_magic('load_ext', 'synth_magic')\n"
+        "heavy = {'pandas', 'numpy', 'pyarrow', 'faker', 'openai', 'ipywidgets'}\n"
+        "print(','.join(sorted(heavy & (set(sys.modules) - before))))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": _src(), "IPYTHONDIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True, timeout=120)
+    assert out.stdout.strip().splitlines()[-1:] in ([], [""]), f"%load_ext synth_magic loaded {out.stdout.strip()}"
+
+
 def test_generated_frame_index_and_values_are_plain(finance):
     df = finance.generate(100, seed=1)
     assert isinstance(df.index, pd.RangeIndex) and df.index[0] == 0
