@@ -52,8 +52,10 @@ def report(runs: list[dict[str, Any]]) -> str:
         rows = [run["sizes"][str(size)] for run in runs if str(size) in run["sizes"]]
 
         def cpu(name: str, rows: list[dict[str, Any]] = rows) -> str:
-            got = [r[name]["rows_per_cpu_s"] for r in rows if name in r and "rows_per_cpu_s" in r[name]]
-            return rate(median(got)) if got else "–"
+            got = [r[name] for r in rows if name in r and "rows_per_cpu_s" in r[name]]
+            if not got:
+                return "–"
+            return rate(median([g["rows_per_cpu_s"] for g in got])) + ("*" if got[0].get("extrapolated") else "")
 
         def xcpu(name: str, rows: list[dict[str, Any]] = rows) -> str:
             got = [r[f"x_{name}_cpu"] for r in rows if f"x_{name}_cpu" in r]
