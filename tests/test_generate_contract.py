@@ -250,6 +250,7 @@ def test_unique_identifiers_never_repeat_at_a_million_rows():
     {"type": "username", "unique": True},
     {"type": "integer", "min": 0, "max": 10**6, "unique": True},
     {"type": "money", "min": 0, "max": 10**4, "unique": True},
+    {"type": "float", "min": -10**15, "max": 10**15, "decimals": 6, "unique": True},
     {"type": "date", "start": "1800-01-01", "end": "2025-12-31", "unique": True},
     {"type": "datetime", "unique": True},
     {"type": "ipv4", "unique": True},
@@ -267,7 +268,7 @@ def test_unique_columns_never_repeat_across_chunks(column):
 def test_scramble_is_a_bijection():
     from synth_magic.kernels import scramble
 
-    for domain in (1, 2, 10, 97, 1000, CHUNK, 2**31, 9 * 10**9, 10**17):
+    for domain in (1, 2, 10, 97, 1000, CHUNK, 2**31, 9 * 10**9, 10**17, 2**62, 10**21):
         n = min(domain, 200_000)
         out = scramble(np.arange(n), domain, key=12345)
         assert out.min() >= 0 and out.max() < domain

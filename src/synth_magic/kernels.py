@@ -219,6 +219,9 @@ def scramble(index: np.ndarray, domain: int, key: int) -> np.ndarray:
     """
     if domain <= 1:
         return np.zeros(len(index), dtype=np.int64)
+    # Rows number below 2**31, so a bijection of [0, 2**62) is plenty: its values are
+    # distinct and inside any larger domain, and the arithmetic stays in 64 bits.
+    domain = min(domain, _MAX_SCRAMBLE)
     bits = (domain - 1).bit_length()
     half = (bits + 1) // 2
     keys = _round_keys(key)
