@@ -1,7 +1,8 @@
 """Vectorised building blocks: numpy in, Arrow strings out, no Python loop per row.
 
-Strings are built as fixed-width byte matrices (one row per value) or by joining
-Arrow arrays element-wise; both stay in C for every row.
+Strings are built as fixed-width byte matrices (one row per value), or by one Arrow
+take from pools glued together (:class:`Pieces`: every row's parts land back to back in
+one buffer, read back with every k-th offset); both stay in C for every row.
 """
 
 from __future__ import annotations
@@ -66,11 +67,6 @@ def hex_groups(groups: np.ndarray) -> np.ndarray:
 def digit_matrix(values: np.ndarray, width: int) -> np.ndarray:
     """Non-negative integers → (n, width) matrix of their zero-padded decimal digits."""
     return ascii_digits(values, width) - np.uint8(48)
-
-
-def digit_matrix_slow(values: np.ndarray, width: int) -> np.ndarray:
-    powers = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
-    return ((values.astype(np.int64)[:, None] // powers) % 10).astype(np.uint8)
 
 
 def concat(pool: pa.Array, idx: np.ndarray) -> pa.LargeStringArray:
@@ -315,7 +311,8 @@ def _write_run(mat: np.ndarray, run: list[tuple[int, str]], value: np.ndarray) -
 def _digits4() -> np.ndarray:
     """0..9999 → their four ASCII digits as the bytes of one uint32."""
     v = np.arange(10_000)
-    return digit_matrix_slow(v, 4).astype(np.uint8).__add__(48).view("<u4").reshape(-1)
+    digits = (v[:, None] // np.array([1000, 100, 10, 1]) % 10 + 48).astype(np.uint8)
+    return digits.view("<u4").reshape(-1)
 
 
 def ascii_digits(values: np.ndarray, width: int) -> np.ndarray:
