@@ -118,15 +118,6 @@ def test_a_fresh_process_gives_the_same_frame(finance, tmp_path):
     assert_frame_equal(here.reset_index(drop=True), there, check_dtype=False)
 
 
-@pytest.mark.parametrize("threads", ["2", "3"])
-def test_the_number_of_threads_does_not_change_the_frame(kinds, monkeypatch, threads):
-    monkeypatch.setenv("SYNTH_THREADS", "1")
-    one = kinds.generate(5 * CHUNK + 7, seed=31)
-    monkeypatch.setenv("SYNTH_THREADS", threads)
-    assert G.threads() == int(threads)
-    assert_frame_equal(kinds.generate(5 * CHUNK + 7, seed=31), one)
-
-
 # ------------------------------------------------------------ prefix stability
 
 @pytest.mark.parametrize("small", [1, 7, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK + 3])

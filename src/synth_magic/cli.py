@@ -75,7 +75,6 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return 0
     from . import api, config
     from .errors import InputError
-    from .schema import Schema
 
     if args.from_schema:
         source = _read_schema_file(args.from_schema)

@@ -127,54 +127,12 @@ def resolve_seed(seed: int | None) -> int:
     return seed
 
 
-def threads() -> int:
-    """Worker threads for generating chunks: ``SYNTH_THREADS``, else 1.
-
-    numpy and Arrow release the GIL inside their kernels, so chunks made in parallel
-    threads can overlap; results are consumed in chunk order and every chunk has its
-    own random streams, so the frame does not depend on the number of threads. On the
-    shared 2-core machines of bench/ two threads gave no speed-up (the Python glue
-    between kernels holds the GIL and the cores were busy), so one is the default.
-    """
-    text = os.environ.get("SYNTH_THREADS", "").strip()
-    if text.isdigit() and int(text) > 0:
-        return min(int(text), 64)
-    return 1
-
-
 def _chunks(schema: Schema, prepared: list[_Col], rows: int, seed: int,
             first: int = 0, stop: int | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield (start, {name: values}) for chunks [first, stop), nulls applied, cut to ``rows``.
-
-    The first chunk is made in the calling thread (it builds any missing pools); the
-    rest by a small thread pool, at most two chunks per worker in flight so memory
-    stays flat, yielded in order.
-    """
+    """Yield (start, {name: values}) for chunks [first, stop), nulls applied, cut to ``rows``."""
     last = -(-rows // CHUNK) if stop is None else min(stop, -(-rows // CHUNK))
-    if first >= last:
-        return
-    yield _chunk(schema, prepared, rows, seed, first)
-    workers = min(threads(), last - first - 1)
-    if workers <= 1:
-        for chunk in range(first + 1, last):
-            yield _chunk(schema, prepared, rows, seed, chunk)
-        return
-    from collections import deque
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(workers, thread_name_prefix="synth") as pool:
-        pending: deque = deque()
-        todo = iter(range(first + 1, last))
-        try:
-            for chunk in todo:
-                pending.append(pool.submit(_chunk, schema, prepared, rows, seed, chunk))
-                if len(pending) >= 2 * workers:
-                    yield pending.popleft().result()
-            while pending:
-                yield pending.popleft().result()
-        finally:
-            for future in pending:
-                future.cancel()
+    for chunk in range(first, last):
+        yield _chunk(schema, prepared, rows, seed, chunk)
 
 
 def _chunk(schema: Schema, prepared: list[_Col], rows: int, seed: int, chunk: int) -> tuple[int, dict[str, Any]]:
