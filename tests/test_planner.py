@@ -1,0 +1,428 @@
+"""The offline planner: shared cases, our own cases, and the properties it promises.
+
+The cases are data (``shared/planner-cases.json`` beside the repository, and
+``tests/planner_cases_extra.json``); every case plans a schema, checks the column names
+against regular expressions and checks properties of 2000 generated rows.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from synth_magic.planner import offline
+from synth_magic.planner.offline import OfflinePlanner, plan
+from synth_magic.schema import SOURCES, Schema
+
+HERE = Path(__file__).resolve().parent
+SHARED_CANDIDATES = (
+    Path(__file__).resolve().parents[2] / "shared" / "planner-cases.json",
+    Path("/work/shared/planner-cases.json"),
+)
+ROWS = 2000
+PERSON_TYPES = ("full_name", "first_name", "last_name")
+ADDRESS_TYPES = ("city", "street_address", "address")
+
+
+def _shared_path() -> Path | None:
+    return next((p for p in SHARED_CANDIDATES if p.exists()), None)
+
+
+def _load(path: Path | None, tag: str) -> list[Any]:
+    if path is None:
+        return [pytest.param(None, id=f"{tag}-missing",
+                             marks=pytest.mark.skip(reason="shared/planner-cases.json not found beside the repository "
+                                                           "nor at /work/shared"))]
+    cases = json.loads(path.read_text(encoding="utf-8"))["cases"]
+    return [pytest.param(c, id=f"{tag}{i:02d}-{c['description'][:40]}") for i, c in enumerate(cases)]
+
+
+SHARED = _load(_shared_path(), "shared")
+EXTRA = _load(HERE / "planner_cases_extra.json", "extra")
+
+
+# ----------------------------------------------------------------- checking
+
+def _matching(schema: Schema, regex: str) -> list[str]:
+    return [n for n in schema.names if re.search(regex, n, re.I)]
+
+
+def _check_range(schema: Schema, df: pd.DataFrame, regex: str, lo: float, hi: float) -> None:
+    cols = [n for n in _matching(schema, regex) if pd.api.types.is_numeric_dtype(df[n])
+            and not pd.api.types.is_bool_dtype(df[n])]
+    assert cols, f"no numeric column matches {regex!r} in {schema.names}"
+    found = {n: (df[n].min(), df[n].max()) for n in cols}
+    assert any(lo <= a and b <= hi for a, b in found.values()), f"{regex!r}: {found} not within [{lo}, {hi}]"
+
+
+def _check_values(schema: Schema, df: pd.DataFrame, regex: str, allowed: list[str]) -> None:
+    allowed_l = {str(a).lower() for a in allowed}
+    cols = _matching(schema, regex)
+    assert cols, f"no column matches {regex!r} in {schema.names}"
+    results = {}
+    for n in cols:
+        seen = {str(v).lower() for v in df[n].dropna().unique()}
+        results[n] = seen
+        if seen <= allowed_l and len(seen) >= 2:
+            return
+    pytest.fail(f"{regex!r}: values {results} are not a subset (of 2+) of {sorted(allowed_l)}")
+
+
+def _check_true_fraction(schema: Schema, df: pd.DataFrame, regex: str, lo: float, hi: float) -> None:
+    cols = [n for n in _matching(schema, regex) if pd.api.types.is_bool_dtype(df[n])]
+    assert cols, f"no boolean column matches {regex!r} in {schema.names}"
+    shares = {n: float(df[n].astype("boolean").mean()) for n in cols}
+    assert any(lo <= s <= hi for s in shares.values()), f"{regex!r}: true shares {shares} not in [{lo}, {hi}]"
+
+
+def _check_null_fraction(schema: Schema, df: pd.DataFrame, regex: str, lo: float, hi: float) -> None:
+    cols = _matching(schema, regex)
+    assert cols, f"no column matches {regex!r} in {schema.names}"
+    shares = {n: float(df[n].isna().mean()) for n in cols}
+    assert any(lo <= s <= hi for s in shares.values()), f"{regex!r}: null shares {shares} not in [{lo}, {hi}]"
+
+
+def _bound(text: str, end: bool) -> pd.Timestamp:
+    ts = pd.Timestamp(text)
+    if end and len(text) <= 10:
+        ts = ts + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)
+    return ts
+
+
+def _check_date_range(schema: Schema, df: pd.DataFrame, regex: str, start: str, end: str) -> None:
+    cols = [n for n in _matching(schema, regex) if pd.api.types.is_datetime64_any_dtype(df[n])]
+    assert cols, f"no date column matches {regex!r} in {schema.names}"
+    lo, hi = _bound(start, False), _bound(end, True)
+    found = {n: (df[n].min(), df[n].max()) for n in cols}
+    assert any(lo <= a and b <= hi for a, b in found.values()), f"{regex!r}: {found} not within [{lo}, {hi}]"
+
+
+def _faker_names(locale: str) -> tuple[set[str], set[str], bool]:
+    from faker import Faker
+
+    person = Faker(locale).provider("faker.providers.person")
+    firsts = set()
+    for attr in ("first_names", "first_names_male", "first_names_female"):
+        firsts |= {str(x) for x in (getattr(person, attr, None) or ())}
+    lasts = {str(x) for x in (getattr(person, "last_names", None) or ())}
+    return firsts, lasts, locale in ("ja_JP", "zh_CN", "zh_TW", "ko_KR")
+
+
+def _is_full_name(value: str, firsts: set[str], lasts: set[str], family_first: bool) -> bool:
+    if family_first:
+        return any(value[:k] in lasts and value[k:] in firsts for k in range(1, min(len(value), 5)))
+    parts = value.split(" ")
+    return any(" ".join(parts[:k]) in firsts and " ".join(parts[k:]) in lasts for k in range(1, len(parts)))
+
+
+def _check_locale(schema: Schema, df: pd.DataFrame, locale: str) -> None:
+    from synth_magic import pools
+
+    assert schema.locale == locale, f"locale {schema.locale}, expected {locale}"
+    people = [c for c in schema.columns if c.type in PERSON_TYPES]
+    places = [c for c in schema.columns if c.type in ADDRESS_TYPES]
+    assert people or places, f"no person or address column in {schema.names}"
+    firsts, lasts, family_first = _faker_names(locale)
+    for col in people:
+        values = df[col.name].dropna().astype(str).unique()
+        if col.type == "first_name":
+            bad = [v for v in values if v not in firsts]
+        elif col.type == "last_name":
+            bad = [v for v in values if v not in lasts]
+        else:
+            bad = [v for v in values if not _is_full_name(v, firsts, lasts, family_first)]
+        assert not bad, f"{col.name}: {bad[:5]} are not {locale} names"
+    for col in places:
+        if col.type == "address":
+            cities = set(pools.sampled(locale, "city").to_pylist())
+            bad = [v for v in df[col.name].dropna().astype(str).unique() if not any(v.endswith(c) for c in cities)]
+        else:
+            kind = "city" if col.type == "city" else "street_address"
+            known = set(pools.sampled(locale, kind).to_pylist())
+            bad = [v for v in df[col.name].dropna().astype(str).unique() if v not in known]
+        assert not bad, f"{col.name}: {bad[:5]} are not {locale} places"
+    if places:  # the pools themselves must be the locale's: compare with a fresh Faker draw
+        from faker import Faker
+
+        fresh = Faker(locale)
+        fresh.seed_instance(7)
+        en = {Faker("en_US").city() for _ in range(50)}
+        ours = {fresh.city() for _ in range(50)}
+        assert ours != en or locale.startswith("en_")
+
+
+CHECKS = {"range": _check_range, "values": _check_values, "true_fraction": _check_true_fraction,
+          "null_fraction": _check_null_fraction, "date_range": _check_date_range, "locale": _check_locale}
+
+
+def _run_case(case: dict[str, Any]) -> None:
+    schema = plan(case["description"])
+    for regex in case["columns"]:
+        assert _matching(schema, regex), f"no column matches {regex!r}: {schema.names}\n{schema.to_text()}"
+    if "rows" in case:
+        assert schema.rows == case["rows"]
+    assert not any("nothing it recognises" in n for n in schema.notes), "a generic fallback table"
+    checks = case.get("checks") or {}
+    if not checks:
+        schema.generate(50, seed=1)
+        return
+    df = schema.generate(ROWS, seed=1)
+    for kind, args in checks.items():
+        CHECKS[kind](schema, df, *args)
+
+
+@pytest.mark.parametrize("case", SHARED)
+def test_shared_case(case: dict[str, Any]) -> None:
+    _run_case(case)
+
+
+@pytest.mark.parametrize("case", EXTRA)
+def test_extra_case(case: dict[str, Any]) -> None:
+    _run_case(case)
+
+
+# -------------------------------------------------------------- properties
+
+ALL_DESCRIPTIONS = [c.values[0]["description"] for c in SHARED + EXTRA if c.values[0]]
+
+
+def test_enough_own_cases() -> None:
+    assert len(EXTRA) >= 30
+
+
+@pytest.mark.parametrize("description", ALL_DESCRIPTIONS[:12] + ["asdf", ""])
+def test_deterministic(description: str) -> None:
+    assert plan(description).to_json() == plan(description).to_json()
+
+
+@pytest.mark.parametrize("description", ALL_DESCRIPTIONS)
+def test_every_column_has_provenance(description: str) -> None:
+    schema = plan(description)
+    assert schema.planner == "offline"
+    for col in schema.columns:
+        assert col.source in SOURCES and col.source != "fallback", (col.name, col.source)
+        assert col.why, col.name
+    text = schema.to_text()
+    assert all(f"  # {c.source}" in text for c in schema.columns)
+    assert Schema.from_text(text).to_json() == schema.to_json()
+
+
+@pytest.mark.parametrize("description", ["asdf", "qwerty zxcv", "", "   ", "!!!"])
+def test_fallback_only_for_nothing_recognisable(description: str) -> None:
+    schema = plan(description)
+    assert schema.notes and "generic" in schema.notes[0]
+    assert {c.source for c in schema.columns} == {"fallback"}
+    schema.generate(20, seed=1)
+
+
+@pytest.mark.parametrize("description", ["asdf customers", "names and emails", "planets with diameter",
+                                         "a table of products"])
+def test_recognisable_content_is_not_fallback(description: str) -> None:
+    schema = plan(description)
+    assert not schema.notes, schema.notes
+    assert all(c.source != "fallback" for c in schema.columns)
+
+
+def test_planner_interface() -> None:
+    planner = OfflinePlanner()
+    assert planner.name == "offline" and planner.model == "" and planner.version == offline.VERSION
+    assert planner.plan("bank customers").to_json() == plan("bank customers").to_json()
+
+
+# ---------------------------------------------------------------- domains
+
+def test_at_least_forty_domains() -> None:
+    from synth_magic.planner.domains import DOMAINS
+
+    assert len(DOMAINS) >= 40
+    assert len({d.key for d in DOMAINS}) == len(DOMAINS)
+
+
+def _domain_params() -> list[Any]:
+    from synth_magic.planner.domains import DOMAINS
+
+    return [pytest.param(d, id=d.key) for d in DOMAINS]
+
+
+@pytest.mark.parametrize("domain", _domain_params())
+def test_each_domain_is_reachable_and_generates(domain: Any) -> None:
+    schema = plan(domain.example)
+    assert schema.title == domain.title, (domain.example, schema.title)
+    assert len(schema.columns) >= 5
+    assert {c.source for c in schema.columns} <= {"domain", "constraint", "named"}
+    df = schema.generate(200, seed=3)
+    assert len(df) == 200 and list(df.columns) == schema.names
+
+
+# ---------------------------------------------------------- related columns
+
+def test_order_columns_agree() -> None:
+    schema = plan("e-commerce orders")
+    df = schema.generate(500, seed=2)
+    total = schema.column("total")
+    assert total.type == "formula"
+    assert np.allclose(df["total"], (df["quantity"] * df["unit_price"]).round(2))
+    assert (df["ship_date"] >= df["order_date"].dt.floor("D")).all()
+    email = schema.column("email")
+    assert email.params.get("derive_from") == "customer_name"
+
+
+def test_age_agrees_with_birth_date() -> None:
+    schema = plan("patients")
+    age = next(c for c in schema.columns if c.type == "age")
+    birth = next(c for c in schema.columns if c.type == "birth_date")
+    assert age.params.get("derive_from") == birth.name
+    df = schema.generate(300, seed=4)
+    years = (pd.Timestamp("2025-12-31") - df[birth.name]).dt.days / 365.2425
+    assert (abs(years - df[age.name]) < 1.01).all()
+
+
+def test_invoice_line_total_is_a_formula() -> None:
+    schema = plan("invoice lines: invoice number, item, quantity, unit price and line total")
+    total = schema.column("line_total")
+    assert total.type == "formula" and "quantity" in total.params["expr"] and "unit_price" in total.params["expr"]
+
+
+def test_email_follows_the_name_column() -> None:
+    schema = plan("customers: name, email, country")
+    assert schema.column("email").params.get("derive_from") == "name"
+
+
+# ------------------------------------------------------------ reading text
+
+@pytest.mark.parametrize(("description", "name", "type_"), [
+    ("customers with adress and emial", "adress", "address"),
+    ("customers with adress and emial", "emial", "email"),
+    ("products with prices and categries", "price", "money"),
+    ("employees with salarys and departmnt", "departmnt", "department"),
+    ("users with phone nubmer", "phone_nubmer", "phone"),
+    ("orders with quantities", "quantity", "quantity"),
+    ("people with birthdays", "birthday", "birth_date"),
+])
+def test_typos_and_plurals(description: str, name: str, type_: str) -> None:
+    schema = plan(description)
+    assert name in schema.names, schema.names
+    assert schema.column(name).type == type_
+
+
+@pytest.mark.parametrize(("description", "names"), [
+    ("columns order_id, customer_email, total_amount", ["order_id", "customer_email", "total_amount"]),
+    ("fields: a, b and c", ["a", "b", "c"]),
+    ("table with columns foo_bar and bazQux", ["foo_bar", "bazQux"]),
+    ("people: first name; last name; shoe size", ["first_name", "last_name", "shoe_size"]),
+    ("sensors including sensor_id, reading and unit", ["sensor_id", "reading", "unit"]),
+])
+def test_named_columns_are_kept(description: str, names: list[str]) -> None:
+    schema = plan(description)
+    for name in names:
+        assert name in schema.names, (name, schema.names)
+        assert schema.column(name).source in ("named", "constraint")
+
+
+@pytest.mark.parametrize(("description", "column", "lo", "hi"), [
+    ("orders with amount between 5 and 500", "amount", 5, 500),
+    ("students with score 0-100", "score", 0, 100),
+    ("reviews with rating 1 to 5", "rating", 1, 5),
+    ("applicants with credit score (300 to 850)", "credit_score", 300, 850),
+    ("payments with amount over $100", "amount", 100, None),
+    ("parcels with weight under 30 kg", "weight", None, 30),
+])
+def test_ranges(description: str, column: str, lo: float | None, hi: float | None) -> None:
+    col = plan(description).column(column)
+    params = col.resolved()
+    if lo is not None:
+        assert params["min"] == lo
+    if hi is not None:
+        assert params["max"] == hi
+    assert col.source in ("named", "constraint") and "range" in col.why
+
+
+@pytest.mark.parametrize(("description", "column", "values"), [
+    ("orders with status one of pending, shipped, delivered", "status", ["pending", "shipped", "delivered"]),
+    ("tickets with severity low, medium or high", "severity", ["low", "medium", "high"]),
+    ("trades with side buy or sell", "side", ["buy", "sell"]),
+    ("robots with zone A/B/C", "zone", ["A", "B", "C"]),
+    ("students with grade A-F", "grade", ["A", "B", "C", "D", "E", "F"]),
+])
+def test_enumerations(description: str, column: str, values: list[str]) -> None:
+    col = plan(description).column(column)
+    assert col.type == "category" and col.params["values"] == values
+
+
+def test_shares_become_null_rate_and_p_true() -> None:
+    schema = plan("customers where 30% have no phone and about 5% are churned")
+    assert schema.column("phone").null_rate == pytest.approx(0.3)
+    churn = next(c for c in schema.columns if "churn" in c.name)
+    assert churn.type == "boolean" and churn.params["p_true"] == pytest.approx(0.05)
+
+
+@pytest.mark.parametrize(("description", "start", "end"), [
+    ("sales in 2024", "2024-01-01", "2024-12-31"),
+    ("web logs for the last 90 days", "today-90d", "today"),
+    ("orders from 2020 to 2022", "2020-01-01", "2022-12-31"),
+])
+def test_time_windows(description: str, start: str, end: str) -> None:
+    schema = plan(description)
+    dated = [c for c in schema.columns if c.type in ("date", "datetime") and "after" not in c.params]
+    assert dated
+    for c in dated:
+        assert c.params["start"] == start and c.params["end"].startswith(end)
+
+
+def test_every_minute_is_a_regular_series() -> None:
+    schema = plan("temperature readings every minute")
+    ts = next(c for c in schema.columns if c.type == "datetime")
+    assert ts.params["step"] == "1min"
+    df = schema.generate(10, seed=1)
+    assert (df[ts.name].diff().dropna() == pd.Timedelta(minutes=1)).all()
+
+
+@pytest.mark.parametrize(("description", "column", "expect"), [
+    ("podcast episodes with duration in minutes", "duration", {"unit": "minutes"}),
+    ("calls with duration in seconds", "duration", {"unit": "seconds"}),
+])
+def test_units(description: str, column: str, expect: dict[str, Any]) -> None:
+    col = plan(description).column(column)
+    for k, v in expect.items():
+        assert col.params.get(k) == v
+
+
+def test_currency_unit_is_recorded() -> None:
+    schema = plan("apartment rentals with rent in EUR")
+    rent = schema.column("rent")
+    assert rent.type == "money" and "EUR" in rent.why
+
+
+@pytest.mark.parametrize(("description", "rows"), [
+    ("a list of 200 employees with salaries", 200),
+    ("1,500 orders", 1500),
+    ("5k transactions", 5000),
+    ("orders with amount between 5 and 500", None),
+    ("sales in 2023", None),
+    ("podcast episodes with duration in minutes", None),
+])
+def test_row_counts(description: str, rows: int | None) -> None:
+    assert plan(description).rows == rows
+
+
+@pytest.mark.parametrize(("description", "locale"), [
+    ("German customers", "de_DE"), ("customers in Paris", "fr_FR"), ("Japanese employees", "ja_JP"),
+    ("Spanish users", "es_ES"), ("patients in Mexico City", "es_MX"), ("Italian restaurants", "it_IT"),
+    ("Dutch students", "nl_NL"), ("Brazilian customers", "pt_BR"), ("people in Lisbon", "pt_PT"),
+    ("Chinese users", "zh_CN"), ("Korean gamers", "ko_KR"), ("Indian employees", "en_IN"),
+    ("Polish customers", "pl_PL"), ("Russian users", "ru_RU"), ("Swedish employees", "sv_SE"),
+    ("Turkish customers", "tr_TR"), ("British customers", "en_GB"), ("employees in Sydney", "en_AU"),
+    ("Canadian customers", "en_CA"), ("customers", "en_US"),
+])
+def test_locales(description: str, locale: str) -> None:
+    assert plan(description).locale == locale
+
+
+def test_currency_words_are_not_locales() -> None:
+    assert plan("payments in EUR").locale == "en_US"
