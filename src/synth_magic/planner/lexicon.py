@@ -291,7 +291,7 @@ def split_list(rest: str) -> list[str]:
     i = 0
     while i < len(parts):
         part = parts[i]
-        if re.fullmatch(r"[\w$€£&'+-]+(?: [\w$€£&'+-]+)? or [\w$€£&'+-]+(?: [\w$€£&'+-]+)?", part, re.I) and out:
+        if re.fullmatch(r"[\w$€£&'+-]+ or [\w$€£&'+-]+(?: [\w$€£&'+-]+)?", part, re.I) and out:
             j = len(out) - 1
             while j > 0 and len(out[j].split()) == 1:
                 j -= 1

@@ -44,6 +44,9 @@ DATES = ("date", "datetime")
 GENERIC = {"date", "time", "name", "id", "number", "type", "amount", "status", "total", "value", "count",
            "code", "at", "rate", "level", "score", "price", "no", "num", "of", "in", "per", "flag", "is", "has",
            "start", "end", "first", "last", "home", "away", "unit"}
+# Templates whose rows are people: an explicit list keeps the person's name column.
+PERSON_ROWS = {"patients", "employees", "people", "users", "customers", "students", "bank_customers", "athletes",
+               "payroll", "exam_results", "clinical_trials", "credit_cards", "loans"}
 # Columns that are a topic rather than a column ("demographics", "contact details").
 GROUPS: dict[str, tuple[tuple[str, str, dict[str, Any]], ...]] = {
     "demographic": (("gender", "gender", {}), ("birth_date", "birth_date", {}), ("age", "age", {})),
@@ -102,12 +105,16 @@ def _plan(text: str) -> Schema:
     parts = L.split_description(text)
     domain = pick_domain(parts.subject, lower)
     named: list[Draft] = []
+    used: set[str] = set()
     for raw in parts.phrases:
-        named.extend(_named_drafts(L.parse_phrase(raw), domain))
+        for d in _named_drafts(L.parse_phrase(raw), domain, used):
+            if d.origin:
+                used.add(d.origin)
+            named.append(d)
     if domain is None and not named:
         named = _loose_columns(text)
     notes: list[str] = []
-    drafts = _assemble(domain, named, explicit=parts.explicit) if domain is not None else named
+    drafts = _assemble(domain, named, parts.explicit, parts.marker) if domain is not None else named
     if not drafts:
         drafts = _fallback()
         notes.append(FALLBACK_NOTE)
@@ -178,8 +185,8 @@ def pick_domain(subject: str, lower: str) -> D.Domain | None:
             best, best_score = dom, score
     if best is not None:
         return best
-    # Typos: 'custmers', 'employes'.
-    fixed = " ".join(L.correct(w) for w in text.split())
+    # Typos: 'custmers', 'employes' (long words only: 'planet' is not a misspelt 'plant').
+    fixed = " ".join(L.correct(w) if len(w) >= 6 and len(L.correct(w)) >= 6 else w for w in text.split())
     if fixed != text:
         return pick_domain("", fixed) if fixed.split() != text.split() else None
     return None
@@ -187,14 +194,14 @@ def pick_domain(subject: str, lower: str) -> D.Domain | None:
 
 # ------------------------------------------------------------ named columns
 
-def _named_drafts(ph: L.Phrase, domain: D.Domain | None) -> list[Draft]:
+def _named_drafts(ph: L.Phrase, domain: D.Domain | None, used: set[str]) -> list[Draft]:
     name = L.column_name(ph.head)
     if not name:
         return []
     group = _group(name, ph)
     if group:
         return group
-    col = _domain_column(name, domain)
+    col = _domain_column(name, domain, used)
     if col is not None and ph.vague:
         name = col.name  # "billing information" → the template's billing column
     if col is not None:
@@ -220,31 +227,47 @@ def _group(name: str, ph: L.Phrase) -> list[Draft]:
             for n, t, p in GROUPS[key]]
 
 
-def _domain_column(name: str, domain: D.Domain | None) -> D.Col | None:
+_WEAK = ("category", "word", "date", "datetime", "money", "integer", "float", "code", "percent", "title",
+         "sentence", "paragraph", "quantity", "boolean", "duration", "rating", "city", "company", "year")
+
+
+def _domain_column(name: str, domain: D.Domain | None, used: set[str]) -> D.Col | None:
+    """The template column a named column stands for: same name, same distinctive word, or
+    the same distinctive type ('birthday' → birth_date)."""
     if domain is None:
         return None
-    toks = {L.singular(t) for t in name.lower().split("_")}
-    for col in domain.columns:
+    cols = [c for c in domain.columns if c.name not in used]
+    toks = {_stem(t) for t in name.lower().split("_")}
+    for col in cols:
         if col.name == name.lower():
             return col
-    for col in domain.columns:
-        ctoks = {L.singular(t) for t in col.name.split("_")}
+    for col in cols:
+        ctoks = {_stem(t) for t in col.name.split("_")}
         common = toks & ctoks
         if common - GENERIC and (toks <= ctoks or ctoks <= toks):
             return col
+    type_, _, how = L.infer(name)
     if len(toks) == 1:
         (tok,) = toks
-        candidates = [c for c in domain.columns if L.singular(c.name.split("_")[-1]) == tok]
+        candidates = [c for c in cols if _stem(c.name.split("_")[-1]) == tok]
         if candidates:
-            type_, _, how = L.infer(name)
             same = [c for c in candidates if c.type == type_]
             if same:
                 return same[0]
-            weak = ("category", "word", "date", "datetime", "money", "integer", "float", "code", "percent",
-                    "title", "sentence", "quantity")
-            if how != "rule" or type_ in weak:
+            if how != "rule" or type_ in _WEAK:
                 return candidates[0]
+    if how == "rule" and type_ not in _WEAK + PERSON:
+        return next((c for c in cols if c.type == type_), None)
     return None
+
+
+def _stem(word: str) -> str:
+    """'passed' → 'pass', 'ratings' → 'rating', 'completed' → 'complet': for matching names only."""
+    w = L.singular(word)
+    for suffix in ("ed", "ing", "e"):
+        if len(w) > len(suffix) + 3 and w.endswith(suffix):
+            return w[: -len(suffix)]
+    return w
 
 
 def _apply_phrase(d: Draft, ph: L.Phrase) -> None:
@@ -415,14 +438,19 @@ def _from_template(col: D.Col, domain: D.Domain) -> Draft:
                  f"{domain.title} template default", origin=col.name, core=col.core)
 
 
-def _assemble(domain: D.Domain, named: list[Draft], explicit: bool) -> list[Draft]:
+def _assemble(domain: D.Domain, named: list[Draft], explicit: bool, marker: str) -> list[Draft]:
     by_origin = {d.origin: d for d in named if d.origin}
     if not explicit:
         out = [by_origin.get(col.name) or _from_template(col, domain) for col in domain.columns]
         return out + [d for d in named if not d.origin]
     core = []
+    if marker == "cols":  # "columns a, b, c": exactly those
+        return named
     for col in domain.columns:
         if not col.core or col.name in by_origin or _covered(col, named):
+            continue
+        if not (col.unique or (col.type in PERSON and domain.key in PERSON_ROWS)
+                or col.type in ("street_address", "address")):
             continue
         draft = _from_template(col, domain)
         draft.why = f"{domain.title} template: identifies each row"
@@ -469,6 +497,8 @@ def _find(drafts: list[Draft], word: str, want_bool: bool) -> Draft | None:
     found = [d for d in drafts if hit(d)]
     if want_bool:
         found.sort(key=lambda d: d.type != "boolean")
+    # A column the description already shaped wins (the share was read beside it).
+    found.sort(key=lambda d: "share" not in d.fixed)
     return found[0] if found else None
 
 
