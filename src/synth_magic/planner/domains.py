@@ -387,7 +387,7 @@ DOMAINS: list[Domain] = [
         when("posted_date", "date", start="2025-01-01", end="2025-12-31"),
         count("applicants", 0, 800, 45))),
     _D("people", "people",
-       ("people", "person", "individual", "contact", "population", "citizen", "resident"),
+       ("people", "person", "individual", "contact", "citizen", "resident"),
        "people",
        (C("id", "id", core=True),
         C("first_name", "first_name", core=True),

@@ -243,6 +243,9 @@ def split_description(text: str) -> Parts:
         pre = _PRE_LIST.match(text)
         if pre and not _MARKER.search(pre.group("list")):
             return _parts(pre.group("subject"), pre.group("list"), "pre")
+        bare = split_list(text)
+        if len(bare) >= 3 and all(len(p.split()) <= 5 for p in bare):
+            return _parts("", text, "cols")
         return Parts(subject=text)
     return _parts(subject, rest, kind)
 
@@ -371,6 +374,11 @@ def enumeration(phrase: str) -> tuple[list[str], str] | None:
         values = [v.strip() for v in m.group(1).split("/") if v.strip()]
         if len(values) >= 2 and len(set(values)) == len(values):
             return values, (p[:m.start()] + p[m.end():]).strip()
+    m = re.search(r"\(\s*([^()]+?,[^()]+?)\s*\)", p)
+    if m and not re.search(r"\d\s*(?:-|to)\s*\d", m.group(1)):
+        items = _items(m.group(1))
+        if 2 <= len(items) <= 30 and all(re.fullmatch(_VALUE, v) for v in items):
+            return items, (p[:m.start()] + p[m.end():]).strip()
     m = _ONE_OF.search(p)
     if m:
         items = _items(m.group(1))
@@ -636,6 +644,16 @@ RULES: list[Rule] = [
     _r(r"\b(?:birth|dob|birthday|birthdate|born|date of birth)\b", "birth_date"),
     _r(r"^age$|\bage$|^age\b|\baged\b", "age"),
     _r(r"\b(?:gender|sex)\b", "gender"),
+    _r(r"\b(?:blood pressure|systolic|bp|systolic bp)\b", "integer", min=85, max=190, distribution="normal", mean=125,
+       std=16),
+    _r(r"\bdiastolic\b", "integer", min=50, max=120, distribution="normal", mean=80, std=10),
+    _r(r"\b(?:heart rate|pulse|bpm|resting heart rate)\b", "integer", min=40, max=180, distribution="normal", mean=74,
+       std=12),
+    _r(r"\b(?:cholesterol|ldl|hdl)\b", "integer", min=100, max=320, distribution="normal", mean=195, std=38),
+    _r(r"\b(?:glucose|blood sugar)\b", "integer", min=60, max=300, distribution="lognormal", mean=105),
+    _r(r"\bbmi\b", "float", min=15, max=50, distribution="normal", mean=27, std=5, decimals=1),
+    _r(r"\b(?:population|inhabitants|residents count)\b", "integer", min=1000, max=10000000,
+       distribution="lognormal", mean=150000),
     _r(r"\bblood\b", "blood_type"),
     _r(r"\b(?:nationality|citizenship)\b", "country"),
     _r(r"\b(?:job title|job|occupation|profession|role|position title|designation)\b", "job_title"),
@@ -964,6 +982,26 @@ def shares(lower: str) -> list[tuple[str, str, float]]:
     for m in _SHARE_AFTER.finditer(lower):
         out.append(("true", m.group("word"), float(m.group(2)) / 100))
     return out
+
+
+_AGES = re.compile(r"\b(?:aged|ages?|age range|between the ages of|from the ages of)\s+(?:of\s+)?(?:between\s+|from\s+)?"
+                   r"(\d{1,3})\s*(?:-|–|to|and)\s*(\d{1,3})\b|\baged\s+(?:over|above|at least)\s+(\d{1,3})\b|"
+                   r"\baged\s+(?:under|below)\s+(\d{1,3})\b|\b(\d{1,3})\s*(?:-|–|to)\s*(\d{1,3})[- ]year[- ]olds?\b")
+
+
+def age_range(lower: str) -> tuple[int | None, int | None, str] | None:
+    """'aged 30 to 60', 'ages 18-25', 'aged over 65', '20-30 year olds' → (lo, hi, words)."""
+    m = _AGES.search(lower)
+    if not m:
+        return None
+    g = m.groups()
+    if g[0]:
+        return int(g[0]), int(g[1]), m.group(0)
+    if g[2]:
+        return int(g[2]), 100, m.group(0)
+    if g[3]:
+        return 0, int(g[3]), m.group(0)
+    return int(g[4]), int(g[5]), m.group(0)
 
 
 _MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",

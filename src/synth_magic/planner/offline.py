@@ -113,6 +113,8 @@ def _plan(text: str) -> Schema:
             named.append(d)
     if domain is None and not named:
         named = _loose_columns(text)
+    if domain is None and named and parts.subject:
+        named = _entity_column(parts.subject, named) + named
     notes: list[str] = []
     drafts = _assemble(domain, named, parts.explicit, parts.marker) if domain is not None else named
     if not drafts:
@@ -129,7 +131,7 @@ def _plan(text: str) -> Schema:
             if d.type in PERSON + ("street_address", "city", "address", "phone", "postcode", "state"):
                 d.note(f"{locale} data ('{found[1]}')")
                 break
-    title = domain.title if domain is not None and not parts.explicit else _title(text)
+    title = domain.title if domain is not None and not parts.explicit else _title(parts.subject or text)
     return Schema(columns=[d.column() for d in drafts], title=title, locale=locale, rows=L.detect_rows(lower),
                   planner="offline", notes=notes)
 
@@ -414,6 +416,18 @@ def apply_share(d: Draft, kind: str, share: float) -> None:
     d.fixed.add("share")
 
 
+def _entity_column(subject: str, named: list[Draft]) -> list[Draft]:
+    """'cities with population': the rows are cities, so a city column leads."""
+    head = head_noun(subject)
+    if not head or any(d.name == head for d in named):
+        return []
+    type_, params, how = L.infer(head)
+    if how == "guess" or type_ not in ("city", "country", "company", "product_name", "full_name", "title",
+                                       "state", "job_title", "language", "brand"):
+        return []
+    return [Draft(head, type_, params, source="named", why=f"the rows are {L.words(subject)[-1]}")]
+
+
 def _loose_columns(text: str) -> list[Draft]:
     """'names and emails': no list marker and no domain, but words that name columns."""
     out = []
@@ -532,6 +546,18 @@ def _apply_global(drafts: list[Draft], lower: str, parts: L.Parts) -> None:
             target.params["p_true"] = value
             _touch(target, f"true for {value:.0%}, from the description")
         target.fixed.add("share")
+    ages = L.age_range(lower)
+    if ages:
+        age = next((d for d in drafts if d.type == "age" or (d.name == "age" and d.type in NUMERIC)), None)
+        if age is None:
+            age = Draft("age", "age", {}, source="constraint", why="")
+            drafts.append(age)
+        if "range" not in age.fixed:
+            if age.type != "age":
+                age.type, age.params = "age", {}
+            apply_range(age, ages[0], ages[1], ages[2])
+            if age.source == "domain":
+                age.source = "constraint"
     window = L.time_window(lower)
     dated = [d for d in drafts if d.type in DATES]
     if window:
