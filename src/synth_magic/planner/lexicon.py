@@ -239,6 +239,10 @@ def split_description(text: str) -> Parts:
                 rest, kind = rest[inner.end():], "cols"
         if kind == "colon" and not rest.strip():
             rest = None
+        elif kind == "colon":  # "mock data for a SaaS company: accounts with name, ..."
+            nested = re.match(r"\s*([\w -]{1,40}?)\s+(?:with|including|containing|having)\s+(.+)$", rest, re.I)
+            if nested:
+                subject, rest = f"{subject} {nested.group(1)}", nested.group(2)
     if rest is None:
         pre = _PRE_LIST.match(text)
         if pre and not _MARKER.search(pre.group("list")):
@@ -259,7 +263,7 @@ def _parts(subject: str, rest: str, kind: str) -> Parts:
 
 _PROTECT = [
     re.compile(r"\([^)]*\)"),
-    re.compile(r"\b(?:between|from)\s+[$€£]?[\d.,]+\w*\s+(?:and|to)\s+[$€£]?[\d.,]+\w*", re.I),
+    re.compile(r"\b(?:between|from)\s+[$€£]?\d[\d.]*(?:,\d{3})*\w*\s+(?:and|to)\s+[$€£]?\d[\d.]*(?:,\d{3})*\w*", re.I),
     re.compile(r"\bone of\s+[^,;]+(?:\s*,\s*[^,;]+?)*(?=\s*(?:;|$|\band\b\s+(?:an?|the)\b))", re.I),
     re.compile(r"\b(?:of|is|are|being|either|as|like)\s+(?:[\w$€£&'+-]+\s*,\s*)+[\w$€£&'+-]+\s*,?\s*(?:or|and)\s+"
                r"[\w$€£&'+-]+", re.I),
@@ -453,8 +457,8 @@ _UNITS: list[tuple[re.Pattern[str], str, str]] = [
 _UNIT_AFTER = re.compile(r"\s*(%|percent|kgs?|g|mg|lbs?|kms?|miles?|m|cm|mm|minutes?|mins?|seconds?|secs?|hours?|"
                          r"hrs?|days?|ms|kwh|eur|usd|gbp|dollars?|euros?|sqm|m2|sq ?ft|sqft|°c|°f)\b", re.I)
 _IN_UNIT = re.compile(r"\s*\b(?:in|as|measured in|expressed in)\s+(?:the\s+)?([^\s,;()]+(?:\s+[^\s,;()]+)?)", re.I)
-_WINDOW_IN_PHRASE = re.compile(r"\s*\b(?:in|during|for|from|of)\s+((?:19|20)\d{2})\b(?:\s*(?:-|to|and)\s*((?:19|20)\d{2}))?",
-                               re.I)
+_WINDOW_IN_PHRASE = re.compile(r"\s*\b(?:in|during|for|from|of|since|after)\s+((?:19|20)\d{2})\b"
+                               r"(?:\s*(?:-|to|and)\s*((?:19|20)\d{2}))?", re.I)
 
 
 def unit_of(text: str) -> tuple[str, str] | None:
@@ -481,7 +485,8 @@ class Phrase:
 
 
 _LEAD_FILLER = re.compile(r"^(?:(?:a|an|the|their|its|his|her|our|my|some|each|every|all|any|optional|"
-                          r"also|plus|with|and|including|whether|if|how|many|much|what)\s+)+", re.I)
+                          r"also|plus|with|and|including|whether|if|how|many|much|what|they|it|he|she|we|you|"
+                          r"them|were|was|are|is|has|have|had|do|does|did|got|get|gets)\s+)+", re.I)
 _TRAIL_FILLER = re.compile(r"(?:\s+(?:flag|indicator|field|column|data|info|information|details?|values?|"
                            r"numbers?|list|fields|columns|boolean|bool|yes/no|true/false|attribute|"
                            r"in which|that|which|if any))+$", re.I)
@@ -503,7 +508,8 @@ def parse_phrase(raw: str) -> Phrase:
             text = re.sub(r"\b(?:that|which)\s+(?:is|are)\s*$|\b(?:of|for)\s*$", "", text.strip(), flags=re.I).strip()
     w = _WINDOW_IN_PHRASE.search(text)
     if w:
-        ph.window = (f"{w.group(1)}-01-01", f"{w.group(2) or w.group(1)}-12-31")
+        open_ended = re.match(r"\s*(?:since|after)", w.group(0), re.I) and not w.group(2)
+        ph.window = (f"{w.group(1)}-01-01", "today" if open_ended else f"{w.group(2) or w.group(1)}-12-31")
         text = (text[:w.start()] + text[w.end():]).strip()
     lo, hi, said = number_range(text)
     if said:
@@ -744,8 +750,10 @@ RULES: list[Rule] = [
     _r(r"\b(?:lifetime value|ltv|clv|customer value)\b", "money", min=0, max=10000, distribution="lognormal", mean=900),
     _r(r"\b(?:deal size|deal value|deal amount|deal|contract value|opportunity value)\b", "money", min=500,
        max=250000, distribution="lognormal", mean=18000, decimals=0),
-    _r(r"\b(?:mrr|arr|recurring revenue|subscription fee|monthly fee)\b", "money", min=0, max=5000,
+    _r(r"\b(?:mrr|monthly recurring revenue|subscription fee|monthly fee)\b", "money", min=0, max=5000,
        distribution="lognormal", mean=120),
+    _r(r"\b(?:arr|annual recurring revenue|acv|contract value)\b", "money", min=0, max=500000,
+       distribution="lognormal", mean=15000, decimals=0),
     _r(r"\b(?:budget|funding|grant|donation|investment|loan amount|loan|principal|credit limit|limit)\b", "money",
        min=100, max=100000, distribution="lognormal", mean=12000, decimals=0),
     _r(r"\b(?:premium|deductible|copay|claim amount|claim)\b", "money", min=50, max=20000, distribution="lognormal",
@@ -818,6 +826,8 @@ RULES: list[Rule] = [
     _r(r"\b(?:weekday|day of week|day of the week|dow)\b", "weekday"),
     _r(r"\b(?:time of day|clock time)\b", "time"),
     # dates and times
+    _r(r"\b(?:date time|datetime|date and time)\b", "datetime"),
+    _r(r"\bdate\b", "date"),
     _r(r"\b(?:timestamp|datetime|date time|time|ts|seen|logged|pickup|dropoff|drop off|pick up|departure|arrival|"
        r"executed|started|ended|start|end|hour|login|last login|last active|last seen|occurred|event time|"
        r"checkin time|scheduled)\b|\bat$", "datetime"),

@@ -398,8 +398,9 @@ def apply_unit(d: Draft, kind: str, unit: str) -> None:
             d.type, d.params = "percent", {}
         d.note("a percentage")
         return
-    if unit in _UNIT_DEFAULTS and "range" not in d.fixed and (d.type in ("word", "integer", "category")
-                                                             or d.why.endswith("typed by its shape")):
+    marked = unit.lower() in (d.origin or d.name).lower().split("_")
+    if unit in _UNIT_DEFAULTS and "range" not in d.fixed and not marked and d.type in ("word", "integer", "category",
+                                                                                       "float"):
         d.type, d.params = "float", dict(_UNIT_DEFAULTS[unit])
     d.note(f"in {unit}")
 
@@ -464,7 +465,8 @@ def _assemble(domain: D.Domain, named: list[Draft], explicit: bool, marker: str)
         if not col.core or col.name in by_origin or _covered(col, named):
             continue
         if not (col.unique or (col.type in PERSON and domain.key in PERSON_ROWS)
-                or col.type in ("street_address", "address")):
+                or col.type in ("street_address", "address")
+                or (col.type in DATES and not any(d.type in DATES for d in named))):
             continue
         draft = _from_template(col, domain)
         draft.why = f"{domain.title} template: identifies each row"
@@ -738,6 +740,8 @@ def _num(x: float) -> str:
 
 def _title(text: str) -> str:
     words = re.sub(r"^(?:please\s+)?(?:generate|create|make|give me|build|i need|i want|produce|simulate|"
-                   r"synthesi[sz]e)\s+", "", text, flags=re.I)
-    words = re.sub(r"^(?:an?|the|some)\s+(?:table|list|dataset|set)\s+of\s+", "", words, flags=re.I)
+                   r"synthesi[sz]e|show me|get me)\s+(?:me\s+)?", "", text, flags=re.I)
+    words = re.sub(r"^(?:(?:an?|the|some)\s+)?(?:\d[\d,]*\s+)?(?:table|list|dataset|set|rows|records|sample|"
+                   r"(?:mock|fake|dummy|synthetic|test|sample|random)\s+data)\s+(?:of|for|with)\s+(?:an?\s+)?", "", words,
+                   flags=re.I)
     return words[:80].rstrip(" .,:;") or "table"
