@@ -625,6 +625,10 @@ RULES: list[Rule] = [
     _r(r"\bsku\b", "sku"),
     _r(r"\btracking\b|\bwaybill\b", "tracking_number"),
     _r(r"\bvin\b", "code", pattern="1*?**##?*?#######"),
+    _r(r"\b(?:wallet|wallet address|tx hash|transaction hash|txid|hash|contract address)\b", "code",
+       pattern="0x**************************************"),
+    _cat(r"\b(?:coin|token|cryptocurrency|crypto|asset)\b", ["BTC", "ETH", "SOL", "USDT", "XRP", "ADA", "DOGE"],
+         [30, 25, 12, 15, 8, 5, 5]),
     _r(r"\b(?:card network|card type|card brand|card provider|card issuer)\b", "credit_card_provider"),
     _r(r"\b(?:card number|credit card|card no|debit card|pan)\b|^card$", "credit_card_number"),
     _r(r"\b(?:account number|account no|account num|bank account)\b|^account$", "account_number"),
@@ -706,8 +710,9 @@ RULES: list[Rule] = [
     _cat(r"\b(?:team|club|home team|away team|opponent)\b", D.TEAMS),
     _cat(r"\bshift\b", D.SHIFTS, [40, 35, 25]),
     _cat(r"\b(?:room type|room)\b", ["single", "double", "twin", "suite", "family"], [15, 45, 15, 10, 15]),
-    _cat(r"\b(?:member type|membership type|membership|user type|rider type|customer type)\b", ["member", "casual"],
-         [70, 30]),
+    _cat(r"\b(?:membership type|membership|membership level|membership tier)\b", ["basic", "standard", "premium"],
+         [45, 35, 20]),
+    _cat(r"\b(?:member type|user type|rider type|customer type)\b", ["member", "casual"], [70, 30]),
     _cat(r"\b(?:treatment arm|arm|cohort|study group|group)\b", ["placebo", "treatment"]),
     _cat(r"\b(?:side|direction|buy sell)\b", ["buy", "sell"]),
     _cat(r"\b(?:plan|tier|subscription plan|package|subscription)\b", D.PLANS, D.PLAN_W),
@@ -812,6 +817,9 @@ RULES: list[Rule] = [
     _r(r"\b(?:passengers|guests|occupants|party size|adults|children|kids|dependents|household size)\b",
        "integer", min=1, max=6, distribution="poisson", mean=1.8),
     _r(r"\b(?:pages|page count)\b", "integer", min=40, max=1200, distribution="normal", mean=320, std=110),
+    _r(r"\bper (?:day|week|month|year|session|visit|user|order|customer)\b|\b(?:daily|weekly|monthly) "
+       r"(?:visits|logins|sessions|orders|steps|calls|messages)\b", "integer", min=0, max=60,
+       distribution="lognormal", mean=8),
     _r(r"\b(?:likes|shares|retweets|reposts|views|clicks|impressions|conversions|downloads|followers|"
        r"comments|votes|upvotes|visits|sessions|installs|plays|streams|listens|subscribers|pageviews|"
        r"visitors|signups|opens|tickets sold|tickets|attendance|attendees|applicants|enrolled|capacity|"
@@ -943,7 +951,8 @@ def correct(word: str) -> str:
     """A known word for a typo ('adress' → 'address'), or the word itself."""
     if len(word) < 4 or word in _vocab_set() or singular(word) in _vocab_set():
         return word
-    close = difflib.get_close_matches(word, vocabulary(), n=1, cutoff=0.8)
+    # Typos keep their first letter ('adress', 'emial'); 'history' is not a misspelt 'story'.
+    close = difflib.get_close_matches(word, [v for v in vocabulary() if v[0] == word[0]], n=1, cutoff=0.8)
     return close[0] if close else word
 
 

@@ -238,6 +238,15 @@ def _domain_column(name: str, domain: D.Domain | None, used: set[str]) -> D.Col 
     the same distinctive type ('birthday' → birth_date)."""
     if domain is None:
         return None
+    found = _domain_column_exact(name, domain, used)
+    if found is None:
+        fixed = "_".join(L.correct(w) for w in name.lower().split("_"))
+        if fixed != name.lower():
+            found = _domain_column_exact(fixed, domain, used)
+    return found
+
+
+def _domain_column_exact(name: str, domain: D.Domain, used: set[str]) -> D.Col | None:
     cols = [c for c in domain.columns if c.name not in used]
     toks = {_stem(t) for t in name.lower().split("_")}
     for col in cols:
@@ -432,13 +441,16 @@ def _entity_column(subject: str, named: list[Draft]) -> list[Draft]:
 def _loose_columns(text: str) -> list[Draft]:
     """'names and emails': no list marker and no domain, but words that name columns."""
     out = []
-    for raw in L.split_list(text):
+    items = L.split_list(text)
+    if len(items) < 2:
+        return []
+    for raw in items:
         ph = L.parse_phrase(raw)
         name = L.column_name(ph.head)
         if not name:
             continue
         type_, params, how = L.infer(name)
-        if how == "guess":
+        if how != "rule":
             continue
         d = Draft(name, type_, params, source="named", why=f"named in the description ({_quote(raw)})")
         _apply_phrase(d, ph)
@@ -548,6 +560,7 @@ def _apply_global(drafts: list[Draft], lower: str, parts: L.Parts) -> None:
             target.params["p_true"] = value
             _touch(target, f"true for {value:.0%}, from the description")
         target.fixed.add("share")
+    _subject_flags(drafts, parts.subject or lower)
     ages = L.age_range(lower)
     if ages:
         age = next((d for d in drafts if d.type == "age" or (d.name == "age" and d.type in NUMERIC)), None)
@@ -584,7 +597,7 @@ def _apply_global(drafts: list[Draft], lower: str, parts: L.Parts) -> None:
                 base.params["end"] += " 23:59:59"
         base.params["step"] = every[0]
         _touch(base, f"one row every {every[0]} ('{every[1]}')")
-    elif re.search(r"\b(?:daily|weekly|monthly|hourly|per day|each day|by day)\b", lower) and \
+    elif re.search(r"\b(?:daily|weekly|monthly|hourly|per day|each day|by day)\b", parts.subject.lower()) and \
             not any(d.type in DATES for d in drafts):
         drafts.insert(0, Draft("date", "date", {}, source="constraint", why="a date for the daily/weekly figures"))
     currency = L.global_currency(lower)
@@ -596,6 +609,25 @@ def _apply_global(drafts: list[Draft], lower: str, parts: L.Parts) -> None:
                     "values" not in d.fixed:
                 d.type, d.params = "category", {"values": [currency]}
                 _touch(d, f"all in {currency}")
+
+
+# Outcomes a dataset is often about ("customer churn dataset", "loan default data").
+FLAGS = {"churn": ("churned", 0.2), "fraud": ("is_fraud", 0.02), "default": ("defaulted", 0.06),
+         "attrition": ("left_company", 0.15), "readmission": ("readmitted", 0.14), "conversion": ("converted", 0.05),
+         "cancellation": ("cancelled", 0.12), "no show": ("no_show", 0.1), "return": ("returned", 0.08),
+         "delay": ("delayed", 0.2), "spam": ("is_spam", 0.15), "anomaly": ("is_anomaly", 0.02)}
+
+
+def _subject_flags(drafts: list[Draft], subject: str) -> None:
+    text = L.singular_text(subject)
+    for word, (name, p_true) in FLAGS.items():
+        if not re.search(rf"\b{word}\b", text):
+            continue
+        stem = word.split()[0][:5]
+        if any(stem in d.name.lower() for d in drafts):
+            continue
+        drafts.append(Draft(name, "boolean", {"p_true": p_true}, source="constraint",
+                            why=f"the description is about {word}"))
 
 
 def _weight_value(drafts: list[Draft], word: str, share: float) -> bool:
