@@ -427,3 +427,118 @@ def test_locales(description: str, locale: str) -> None:
 
 def test_currency_words_are_not_locales() -> None:
     assert plan("payments in EUR").locale == "en_US"
+
+
+# ------------------------------------------------------------ more reading
+
+def test_age_range_in_the_sentence() -> None:
+    schema = plan("500 patients aged 30 to 60 with blood pressure and cholesterol")
+    age = schema.column("age")
+    assert (age.params["min"], age.params["max"]) == (30, 60)
+    birth = next(c for c in schema.columns if c.type == "birth_date")
+    assert birth.params.get("derive_from") == "age"
+    df = schema.generate(500, seed=1)
+    assert df["age"].between(30, 60).all()
+    assert schema.column("blood_pressure").type == "integer"
+    assert schema.rows == 500
+
+
+@pytest.mark.parametrize(("description", "column", "values"), [
+    ("users: id, plan (free, pro, enterprise)", "plan", ["free", "pro", "enterprise"]),
+    ("sensors with a status that is ok, warning or error", "status", ["ok", "warning", "error"]),
+    ("hotel bookings with room type single, double or suite, nightly rate", "room_type", ["single", "double", "suite"]),
+])
+def test_more_enumerations(description: str, column: str, values: list[str]) -> None:
+    col = plan(description).column(column)
+    assert col.type == "category" and col.params["values"] == values
+
+
+def test_bare_column_list_is_exactly_those_columns() -> None:
+    schema = plan("employee_id, salary, hire_date")
+    assert schema.names == ["employee_id", "salary", "hire_date"]
+    assert schema.column("salary").type == "money" and schema.column("hire_date").type == "date"
+
+
+def test_nested_colon_list() -> None:
+    schema = plan("mock data for a SaaS company: accounts with company name, industry, seats between 1 and 500, ARR")
+    assert {"company_name", "industry", "seats", "arr"} <= set(schema.names)
+    assert schema.column("seats").params["max"] == 500
+
+
+def test_entity_without_template_leads_the_table() -> None:
+    schema = plan("a table of cities with population and country")
+    assert schema.names[:1] == ["city"] and {"population", "country"} <= set(schema.names)
+
+
+def test_outcome_named_in_the_subject_becomes_a_flag() -> None:
+    schema = plan("customer churn dataset")
+    churn = schema.column("churned")
+    assert churn.type == "boolean" and 0 < churn.params["p_true"] < 0.5
+
+
+def test_share_of_a_category_value() -> None:
+    schema = plan("employees where 70% are female")
+    gender = next(c for c in schema.columns if c.name == "gender" or c.type == "gender")
+    df = schema.generate(3000, seed=5)
+    assert 0.65 < (df[gender.name] == "Female").mean() < 0.75
+
+
+def test_open_window_since_a_year() -> None:
+    col = plan("employee table: name, start date since 2015").column("start_date")
+    assert col.type == "date" and col.params["start"] == "2015-01-01" and col.params["end"] == "today"
+
+
+def test_every_five_minutes() -> None:
+    schema = plan("server metrics every 5 minutes")
+    ts = next(c for c in schema.columns if c.params.get("step"))
+    assert ts.params["step"] == "5min"
+
+
+def test_subject_time_words_add_a_date_only_for_series() -> None:
+    assert any(c.type == "date" for c in plan("daily revenue per store").columns)
+    assert "date" not in plan("gym members with monthly fee").names
+
+
+def test_named_columns_keep_the_users_words_for_typos() -> None:
+    schema = plan("emplyees with salry and departmnt")
+    assert schema.title == "employees"
+    assert schema.column("salry").type == "money" and schema.column("departmnt").type == "department"
+    assert "salary" not in schema.names and "department" not in schema.names
+
+
+def test_planets_are_not_a_misspelt_plant() -> None:
+    schema = plan("planets with diameter")
+    assert schema.names == ["diameter"] and schema.column("diameter").type == "float"
+
+
+def test_domain_templates_are_well_formed() -> None:
+    from synth_magic.planner.domains import DOMAINS
+
+    for dom in DOMAINS:
+        names = [c.name for c in dom.columns]
+        assert len(names) == len(set(names)), dom.key
+        assert any(c.core for c in dom.columns), dom.key
+        assert dom.keywords and dom.example, dom.key
+
+
+def _random_descriptions(count: int) -> list[str]:
+    import random
+
+    from synth_magic.planner import lexicon as L
+    from synth_magic.planner.domains import DOMAINS
+
+    rng = random.Random(2024)
+    vocab = sorted(L.vocabulary())
+    extras = ["with", "including", ":", "and", ",", "between 5 and 50", "one of a, b or c", "about 20%", "in 2023",
+              "last 7 days", "every 5 minutes", "in EUR", "German", "in Tokyo", "30% have no", "(1-10)", "A/B/C",
+              "over $20", "under 3 kg", "grade A-F", "200", "where", "for analysis", "aged 20 to 30", "since 2019"]
+    pool = vocab + extras + [d.example for d in DOMAINS]
+    return [" ".join(rng.choice(pool) for _ in range(rng.randint(1, 12))) for _ in range(count)]
+
+
+@pytest.mark.parametrize("chunk", range(4))
+def test_any_mix_of_words_plans_a_valid_generatable_schema(chunk: int) -> None:
+    for text in _random_descriptions(400)[chunk * 100:(chunk + 1) * 100]:
+        schema = plan(text)
+        assert schema.columns, text
+        schema.generate(5, seed=1)

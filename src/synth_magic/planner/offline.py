@@ -167,7 +167,7 @@ def head_noun(subject: str) -> str:
     return ws[-1] if ws else ""
 
 
-def pick_domain(subject: str, lower: str) -> D.Domain | None:
+def pick_domain(subject: str, lower: str, typos: bool = True) -> D.Domain | None:
     """The template whose keywords the description uses most, the subject's noun counting double."""
     head = head_noun(subject or lower)
     text = L.singular_text(lower)
@@ -185,12 +185,12 @@ def pick_domain(subject: str, lower: str) -> D.Domain | None:
                 score += weight
         if score > best_score:
             best, best_score = dom, score
-    if best is not None:
+    if best is not None or not typos:
         return best
     # Typos: 'custmers', 'employes' (long words only: 'planet' is not a misspelt 'plant').
     fixed = " ".join(L.correct(w) if len(w) >= 6 and len(L.correct(w)) >= 6 else w for w in text.split())
     if fixed != text:
-        return pick_domain("", fixed) if fixed.split() != text.split() else None
+        return pick_domain("", fixed, typos=False)
     return None
 
 
@@ -420,7 +420,7 @@ def apply_share(d: Draft, kind: str, share: float) -> None:
         d.note(f"{share:.0%} missing, from the description")
     else:
         if d.type != "boolean":
-            d.type, d.params = "boolean", {}
+            d.type, d.params, d.unique = "boolean", {}, False
         d.params["p_true"] = share
         d.note(f"true for {share:.0%}, from the description")
     d.fixed.add("share")
@@ -535,6 +535,13 @@ def _apply_global(drafts: list[Draft], lower: str, parts: L.Parts) -> None:
         target = _find(drafts, word, want_bool=kind == "true")
         if target is not None and "share" in target.fixed:
             continue
+        if target is not None and kind == "true" and target.type != "boolean" and \
+                (target.unique or target.type in IDENTIFIER + PERSON + DATES):
+            target = None
+        if target is None and kind == "true" and word in _GENDER_WORDS:
+            if not any(d.type == "gender" for d in drafts):
+                drafts.append(Draft("gender", "gender", {}, source="constraint", why=""))
+            word = _GENDER_WORDS[word]
         if target is None and kind == "true" and _weight_value(drafts, word, value):
             continue
         if target is None:
@@ -552,7 +559,7 @@ def _apply_global(drafts: list[Draft], lower: str, parts: L.Parts) -> None:
                 continue
             if target.source == "named":
                 continue
-            target.type, target.params = "boolean", {}
+            target.type, target.params, target.unique = "boolean", {}, False
         if kind == "null":
             target.null_rate = min(value, 0.99)
             _touch(target, f"{value:.0%} missing, from the description")
@@ -628,6 +635,10 @@ def _subject_flags(drafts: list[Draft], subject: str) -> None:
             continue
         drafts.append(Draft(name, "boolean", {"p_true": p_true}, source="constraint",
                             why=f"the description is about {word}"))
+
+
+_GENDER_WORDS = {"female": "female", "females": "female", "women": "female", "woman": "female", "male": "male",
+                 "males": "male", "men": "male", "man": "male"}
 
 
 def _weight_value(drafts: list[Draft], word: str, share: float) -> bool:
