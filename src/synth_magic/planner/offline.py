@@ -605,7 +605,7 @@ def _apply_global(drafts: list[Draft], lower: str, parts: L.Parts) -> None:
         base.params["step"] = every[0]
         _touch(base, f"one row every {every[0]} ('{every[1]}')")
     elif re.search(r"\b(?:daily|weekly|monthly|hourly|per day|each day|by day)\b", parts.subject.lower()) and \
-            not any(d.type in DATES for d in drafts):
+            not any(d.type in DATES + ("month", "year", "weekday") for d in drafts):
         drafts.insert(0, Draft("date", "date", {}, source="constraint", why="a date for the daily/weekly figures"))
     currency = L.global_currency(lower)
     if currency:
