@@ -542,3 +542,53 @@ def test_any_mix_of_words_plans_a_valid_generatable_schema(chunk: int) -> None:
         schema = plan(text)
         assert schema.columns, text
         schema.generate(5, seed=1)
+
+
+@pytest.mark.parametrize(("description", "column", "lo", "hi"), [
+    ("products priced between €5 and €50", "price", 5, 50),
+    ("employees earning over 100k", "salary", 100000, None),
+    ("sessions lasting 1-30 minutes", "session_minutes", 1, 30),
+])
+def test_ranges_in_running_text(description: str, column: str, lo: float, hi: float | None) -> None:
+    col = plan(description).column(column)
+    assert col.params["min"] == lo
+    if hi is not None:
+        assert col.params["max"] == hi
+
+
+@pytest.mark.parametrize(("description", "column", "start", "end"), [
+    ("employees hired between 2015 and 2020", "hire_date", "2015-01-01", "2020-12-31"),
+    ("patients born between 1950 and 1990", "birth_date", "1950-01-01", "1990-12-31"),
+])
+def test_year_ranges_are_windows(description: str, column: str, start: str, end: str) -> None:
+    schema = plan(description)
+    col = schema.column(column)
+    assert (col.params["start"], col.params["end"]) == (start, end)
+    if any(c.type == "age" for c in schema.columns):
+        age = next(c for c in schema.columns if c.type == "age")
+        assert age.params.get("derive_from") == column
+
+
+@pytest.mark.parametrize(("description", "column", "kind", "share"), [
+    ("users where email is missing for 10%", "email", "null", 0.10),
+    ("customers with 15% missing emails", "email", "null", 0.15),
+    ("transactions with a fraud rate of 2%", "fraud", "true", 0.02),
+])
+def test_share_phrasings(description: str, column: str, kind: str, share: float) -> None:
+    col = plan(description).column(column)
+    if kind == "null":
+        assert col.null_rate == pytest.approx(share)
+    else:
+        assert col.type == "boolean" and col.params["p_true"] == pytest.approx(share)
+
+
+def test_share_of_a_status_value() -> None:
+    schema = plan("orders, 5% of which are returned")
+    df = schema.generate(4000, seed=2)
+    assert 0.03 < (df["status"] == "returned").mean() < 0.07
+
+
+@pytest.mark.parametrize("description", ["a table with 3 columns", "products in 5 categories", "3 bedroom apartments",
+                                         "10 stores with daily sales"])
+def test_numbers_that_are_not_row_counts(description: str) -> None:
+    assert plan(description).rows is None

@@ -158,7 +158,12 @@ def detect_locale(lower: str) -> tuple[str, str] | None:
 
 _UNIT_NOUNS = {"minute", "second", "hour", "day", "week", "month", "year", "star", "point", "km", "kms",
                "mile", "dollar", "euro", "percent", "word", "digit", "decimal", "character", "kg", "gram",
-               "meter", "metre", "cent", "pound", "yen", "time", "ms", "sqm", "foot", "feet", "inch"}
+               "meter", "metre", "cent", "pound", "yen", "time", "ms", "sqm", "foot", "feet", "inch",
+               "column", "field", "attribute", "feature", "variable", "category", "type", "class", "group",
+               "value", "option", "level", "tier", "segment", "bucket", "variant", "store", "region", "country",
+               "city", "language", "currency", "product", "device", "sensor", "team", "department",
+               "place", "letter", "night", "room", "bedroom", "bathroom", "seat", "page", "kid", "child",
+               "share", "like", "click", "view", "visit", "credit", "goal", "refill", "guest", "passenger"}
 _ROWS = re.compile(r"(?<![\w.$€£-])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k|m|thousand|million)?\b(?!\s*%)"
                    r"((?:\s+[a-z][a-z-]*){1,3})")
 _ROWS_BEFORE = re.compile(r"(?:between|from|to|and|over|under|than|least|most|above|below|of about|"
@@ -211,7 +216,8 @@ _TAIL = re.compile(
     r"dashboards?|reporting|research|training|modell?ing|visuali[sz]ation|prototyping|benchmarking))\b.*$",
     re.I,
 )
-_PRE_LIST = re.compile(r"^(?P<list>[^:]*?(?:,|\band\b)[^:]*?)\s+(?:of|for|from)\s+(?P<subject>[^,]+)$", re.I)
+_PRE_LIST = re.compile(r"^(?P<list>[^:%\d]*?(?:,|\band\b)[^:%\d]*?)\s+(?:of|for|from)\s+"
+                       r"(?!which\b|whom\b|them\b|these\b|those\b|it\b|all\b)(?P<subject>[^,]+)$", re.I)
 
 
 @dataclass
@@ -555,7 +561,7 @@ def column_name(head: str) -> str:
     if _IDENT.match(head) and ("_" in head or _CAMEL.match(head)):
         return head[:64]
     ws = words(head)
-    if not ws:
+    if not ws or not any(w[0].isalpha() for w in ws):
         return ""
     ws = ws[:5]
     last = ws[-1]
@@ -970,7 +976,7 @@ def _fuzzy_key(key: str) -> str:
 _SHARE = re.compile(
     r"(?:about|around|roughly|approximately|approx\.?|~|some|nearly|almost|only|just)?\s*(\d+(?:\.\d+)?)\s*"
     r"(?:%|percent\b)\s*(?:of\s+(?:the\s+)?(?:them|rows|records|users|customers|people|entries|cases|"
-    r"transactions|orders|employees|patients|students)\s+)?"
+    r"transactions|orders|employees|patients|students|which|these|those|all)\s+)?"
     r"(?P<neg>(?:have|has|with|had)\s+no|have\s+not|without|missing|lack(?:ing)?|(?:are|is)\s+missing|"
     r"(?:do|does|did)\s+not\s+have|have\s+an?\s+empty|(?:are|is|were|being|have|has|with|of\s+which\s+are|"
     r"marked(?:\s+as)?|flagged(?:\s+as)?))?\s*(?:an?\s+|the\s+|their\s+)?(?P<word>[a-z_-]+)(?:\s+(?P<word2>[a-z_]+))?",
@@ -1000,6 +1006,49 @@ def shares(lower: str) -> list[tuple[str, str, float]]:
         out.append((kind, word, value))
     for m in _SHARE_AFTER.finditer(lower):
         out.append(("true", m.group("word"), float(m.group(2)) / 100))
+    for m in _NULL_AFTER.finditer(lower):
+        out.append(("null", m.group("word"), float(m.group(2)) / 100))
+    for m in _RATE_OF.finditer(lower):
+        out.append(("true", m.group("word"), float(m.group(2)) / 100))
+    return out
+
+
+_NULL_AFTER = re.compile(r"(?P<word>[a-z_]+)\s+(?:is\s+|are\s+)?(?:missing|empty|null|blank|unknown|not\s+given)\s+"
+                         r"(?:for|in)\s+(?:about|around|roughly|approximately|~)?\s*(\d+(?:\.\d+)?)\s*%")
+_RATE_OF = re.compile(r"(?P<word>[a-z_]+)\s+(?:rate|share|ratio|percentage|prevalence)\s+(?:of\s+|is\s+|at\s+|around\s+|"
+                      r"about\s+|~\s*)*(\d+(?:\.\d+)?)\s*%")
+
+
+_VERB_TARGET = {"priced": "price", "costing": "price", "costs": "price", "cost": "price", "lasting": "duration",
+                "taking": "duration", "weighing": "weight", "earning": "salary", "earn": "salary", "paid": "salary",
+                "hired": "hire", "born": "birth", "joined": "signup", "signed": "signup", "created": "created",
+                "rated": "rating", "scoring": "score", "scored": "score", "sized": "size", "spending": "spend",
+                "aged": "age", "worth": "value", "valued": "value"}
+
+
+def global_ranges(lower: str) -> list[tuple[list[str], float | None, float | None, str, tuple[str, str] | None]]:
+    """Ranges written in running text: (candidate column words nearest first, lo, hi, the words, unit)."""
+    out = []
+    taken: list[tuple[int, int]] = []
+    for pattern in (*_RANGES, _LOWER, _UPPER):
+        for m in pattern.finditer(lower):
+            if any(a <= m.start() < b or a < m.end() <= b for a, b in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            if pattern in _RANGES:
+                lo, hi = _number(m.group(1)), _number(m.group(2))
+                lo, hi = (lo, hi) if lo <= hi else (hi, lo)
+            elif pattern is _LOWER:
+                lo, hi = _number(m.group(1)), None
+            else:
+                lo, hi = None, _number(m.group(1))
+            before = words(lower[max(0, m.start() - 60):m.start()])[-4:]
+            before = [w for w in reversed(before) if w not in ("a", "an", "the", "of", "is", "are", "with", "and",
+                                                               "in", "that", "which", "range", "between", "from")]
+            cands = [_VERB_TARGET.get(w, w) for w in before]
+            after = _UNIT_AFTER.match(lower, m.end())
+            unit = unit_of(after.group(1)) if after else None
+            out.append((cands, lo, hi, m.group(0).strip(), unit))
     return out
 
 

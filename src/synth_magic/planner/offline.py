@@ -198,6 +198,8 @@ def pick_domain(subject: str, lower: str, typos: bool = True) -> D.Domain | None
 
 def _named_drafts(ph: L.Phrase, domain: D.Domain | None, used: set[str]) -> list[Draft]:
     name = L.column_name(ph.head)
+    if ph.share and ph.share[0] == "true":  # "a fraud rate of 2%" is a 2% fraud flag
+        name = re.sub(r"_(?:rate|share|ratio|percentage|prevalence)$", "", name)
     if not name:
         return []
     group = _group(name, ph)
@@ -314,6 +316,7 @@ def apply_range(d: Draft, lo: float | None, hi: float | None, said: str) -> None
         d.fixed.add("range")
         return
     floats = any(x is not None and not float(x).is_integer() for x in (lo, hi))
+    d.unique = False
     if d.type not in NUMERIC or d.type == "formula":
         d.type, d.params = ("float", {"decimals": 2}) if floats else ("integer", {})
     elif floats and d.type in ("integer", "quantity", "age", "year"):
@@ -352,7 +355,7 @@ def apply_values(d: Draft, values: list[str]) -> None:
         lookup = {str(v).lower(): w for v, w in zip(old, d.params["weights"], strict=False)}
         if all(v.lower() in lookup for v in values):
             weights = [lookup[v.lower()] for v in values]
-    d.type = "category"
+    d.type, d.unique = "category", False
     d.params = {"values": values}
     if weights and sum(weights) > 0:
         d.params["weights"] = weights
@@ -568,6 +571,8 @@ def _apply_global(drafts: list[Draft], lower: str, parts: L.Parts) -> None:
             _touch(target, f"true for {value:.0%}, from the description")
         target.fixed.add("share")
     _subject_flags(drafts, parts.subject or lower)
+    if not parts.phrases:
+        _apply_global_ranges(drafts, lower)
     ages = L.age_range(lower)
     if ages:
         age = next((d for d in drafts if d.type == "age" or (d.name == "age" and d.type in NUMERIC)), None)
@@ -616,6 +621,42 @@ def _apply_global(drafts: list[Draft], lower: str, parts: L.Parts) -> None:
                     "values" not in d.fixed:
                 d.type, d.params = "category", {"values": [currency]}
                 _touch(d, f"all in {currency}")
+
+
+def _apply_global_ranges(drafts: list[Draft], lower: str) -> None:
+    """'products priced between €5 and €50', 'employees hired between 2015 and 2020'."""
+    if L.age_range(lower):
+        lower = L._AGES.sub(" ", lower)
+    for cands, lo, hi, said, unit in L.global_ranges(lower):
+        target = None
+        for word in cands:
+            if word.isdigit():
+                break
+            target = _find(drafts, word, want_bool=False)
+            if target is None:
+                type_, _, how = L.infer(word)
+                if how == "rule":
+                    target = next((d for d in drafts if d.type == type_), None)
+            if target is not None:
+                break
+        if target is None or target.fixed & {"range", "window"} or target.type not in NUMERIC + DATES + ("birth_date",):
+            continue
+        apply_range(target, lo, hi, said)
+        if unit:
+            apply_unit(target, *unit)
+            _rename_unit(target, unit[1])
+        if target.source == "domain":
+            target.source = "constraint"
+
+
+def _rename_unit(d: Draft, unit: str) -> None:
+    """A template's 'session_seconds' measured in minutes becomes 'session_minutes'."""
+    m = re.search(r"_(seconds|minutes|hours|days|ms)$", d.name)
+    if m and d.source in ("domain", "constraint") and unit in _TIME_WORDS and m.group(1) != unit:
+        d.name = d.name[:m.start()] + "_" + unit
+
+
+_TIME_WORDS = ("seconds", "minutes", "hours", "days", "ms")
 
 
 # Outcomes a dataset is often about ("customer churn dataset", "loan default data").
@@ -705,13 +746,14 @@ def _link(drafts: list[Draft]) -> None:
             if not set(refs) <= names:
                 type_, params, _ = L.infer(d.name)
                 d.type, d.params = ("money", params) if type_ != "money" else (type_, params)
-    birth = next((d for d in drafts if d.type == "birth_date"), None)
+    birth = next((d for d in drafts if d.type == "birth_date" or (d.type == "date" and re.search(
+        r"(?:^|_)(?:birth|dob|born|birthday|birthdate)", d.name))), None)
     age = next((d for d in drafts if d.type == "age"), None)
     if birth and age:
-        if "range" in age.fixed and "range" not in birth.fixed:
+        if "range" in age.fixed and "range" not in birth.fixed and birth.type == "birth_date":
             birth.params = {"derive_from": age.name}
             birth.note(f"agrees with {age.name}")
-        elif "range" in birth.fixed or "derive_from" not in age.params:
+        elif "range" in birth.fixed or "window" in birth.fixed or "derive_from" not in age.params:
             age.params = {"derive_from": birth.name}
             age.note(f"counted from {birth.name}")
     _order_dates(drafts)
