@@ -592,3 +592,26 @@ def test_share_of_a_status_value() -> None:
                                          "10 stores with daily sales"])
 def test_numbers_that_are_not_row_counts(description: str) -> None:
     assert plan(description).rows is None
+
+
+def test_every_locale_the_planner_names_exists_in_faker() -> None:
+    from faker.config import AVAILABLE_LOCALES
+
+    from synth_magic.planner.lexicon import LOCALE_WORDS
+
+    assert set(LOCALE_WORDS.values()) <= set(AVAILABLE_LOCALES)
+    assert len(set(LOCALE_WORDS.values())) >= 15
+
+
+@pytest.mark.parametrize(("description", "locale"), [
+    ("customers in Hamburg", "de_DE"), ("French customers", "fr_FR"), ("Japanese employees", "ja_JP"),
+    ("customers in Madrid", "es_ES"), ("Mexican customers", "es_MX"), ("customers in Milan", "it_IT"),
+    ("Dutch customers", "nl_NL"), ("customers in Rio de Janeiro", "pt_BR"), ("Portuguese customers", "pt_PT"),
+    ("customers in Shanghai", "zh_CN"), ("customers in Seoul", "ko_KR"), ("customers in Mumbai", "en_IN"),
+    ("customers in Warsaw", "pl_PL"), ("Russian customers", "ru_RU"), ("customers in Stockholm", "sv_SE"),
+    ("customers in Istanbul", "tr_TR"), ("customers in Manchester", "en_GB"), ("Greek customers", "el_GR"),
+])
+def test_locale_data_is_used(description: str, locale: str) -> None:
+    schema = plan(description)
+    df = schema.generate(300, seed=9)
+    _check_locale(schema, df, locale)

@@ -132,7 +132,6 @@ _LOCALES: dict[str, tuple[str, ...]] = {
     "vi_VN": ("vietnamese", "vietnam", "viet nam", "hanoi", "ho chi minh city", "saigon"),
     "he_IL": ("israeli", "israel", "tel aviv", "jerusalem"),
     "ar_EG": ("egyptian", "egypt", "cairo", "alexandria"),
-    "fil_PH": ("filipino", "philippines", "manila"),
 }
 LOCALE_WORDS: dict[str, str] = {w: loc for loc, ws in _LOCALES.items() for w in ws}
 _LOCALE_RE = re.compile(
