@@ -84,7 +84,7 @@ def snake(text: str) -> str:
 _LOCALES: dict[str, tuple[str, ...]] = {
     "en_US": ("american", "usa", "u.s.", "united states", "new york", "los angeles", "chicago", "san francisco",
               "texas", "california", "boston", "seattle", "miami", "us-based"),
-    "en_GB": ("british", "uk", "united kingdom", "england", "english", "scottish", "welsh", "london",
+    "en_GB": ("british", "uk", "united kingdom", "england", "scottish", "welsh", "london",
               "manchester", "birmingham", "edinburgh", "glasgow", "liverpool"),
     "en_IE": ("irish", "ireland", "dublin", "cork"),
     "en_CA": ("canadian", "canada", "toronto", "vancouver", "ottawa", "calgary"),
@@ -253,7 +253,8 @@ def split_description(text: str) -> Parts:
         if pre and not _MARKER.search(pre.group("list")):
             return _parts(pre.group("subject"), pre.group("list"), "pre")
         bare = split_list(text)
-        if len(bare) >= 3 and all(len(p.split()) <= 5 for p in bare):
+        if len(bare) >= 3 and all(len(p.split()) <= 4 and not re.search(
+                r"\b(?:for|of|in|with|from|to|about|on|at|by)\b", p, re.I) for p in bare):
             return _parts("", text, "cols")
         return Parts(subject=text)
     return _parts(subject, rest, kind)
@@ -493,7 +494,7 @@ _LEAD_FILLER = re.compile(r"^(?:(?:a|an|the|their|its|his|her|our|my|some|each|e
                           r"also|plus|with|and|including|whether|if|how|many|much|what|they|it|he|she|we|you|"
                           r"them|were|was|are|is|has|have|had|do|does|did|got|get|gets)\s+)+", re.I)
 _TRAIL_FILLER = re.compile(r"(?:\s+(?:flag|indicator|field|column|data|info|information|details?|values?|"
-                           r"numbers?|list|fields|columns|boolean|bool|yes/no|true/false|attribute|"
+                           r"list|fields|columns|boolean|bool|yes/no|true/false|attribute|"
                            r"in which|that|which|if any))+$", re.I)
 _VAGUE = re.compile(r"\b(?:information|info|details?|data|demographics|metadata|stats|statistics)\b", re.I)
 
@@ -650,6 +651,8 @@ RULES: list[Rule] = [
     _r(r"\b(?:ip|ip address|ipv4|client ip|source ip|remote addr)\b", "ipv4"),
     _r(r"\bipv6\b", "ipv6"),
     _r(r"\bmac(?: address)?\b", "mac_address"),
+    _r(r"\b(?:table number|seat number|room number|gate|platform|lane|floor number|table no|locker)\b", "integer",
+       min=1, max=60, distribution="uniform"),
     _r(r"^(\w+(?: \w+)?) (?:id|number|no|num|code|ref|reference|key|identifier)$", "code"),
     # people
     _r(r"\b(?:first name|given name|forename|firstname|middle name)\b", "first_name"),
@@ -733,13 +736,19 @@ RULES: list[Rule] = [
     _cat(r"\b(?:major|field of study)\b", D.MAJORS),
     _cat(r"\b(?:course|subject area|class name)\b", D.COURSES),
     _cat(r"\b(?:campaign|campaign name)\b", D.CAMPAIGNS),
+    _cat(r"\b(?:dish|menu item|meal|entree|food item)\b", D.DISHES),
     _cat(r"\b(?:insurance type|policy type|coverage)\b", D.INSURANCE_TYPES),
     _cat(r"\b(?:position)\b", D.SPORT_POSITIONS),
     _cat(r"\b(?:event type)\b", D.EVENT_TYPES),
     _cat(r"\b(?:property type|home type|housing type)\b", D.DEPTS_PROPERTY),
     _cat(r"\b(?:term|loan term)\b", ["12", "24", "36", "48", "60"], [10, 20, 35, 10, 25]),
     _cat(r"\bgrade\b", D.LETTER_GRADES, D.LETTER_GRADE_W),
-    _cat(r"\b(?:size|shirt size|clothing size)$", ["XS", "S", "M", "L", "XL", "XXL"], [5, 18, 30, 27, 14, 6]),
+    _cat(r"\b(?:shirt size|clothing size|t shirt size|garment size|apparel size)$", ["XS", "S", "M", "L", "XL", "XXL"],
+         [5, 18, 30, 27, 14, 6]),
+    _cat(r"\b(?:employment status|employment|employment type|work status)\b",
+         ["employed", "self-employed", "unemployed", "student", "retired"], [62, 12, 8, 8, 10]),
+    _cat(r"\b(?:decision|approval decision|approval status|application status|verdict)\b",
+         ["approved", "rejected", "pending"], [60, 30, 10]),
     _r(r"\b(?:status|state of)\b", "category", values=["active", "inactive", "pending"], weights=[70, 20, 10]),
     # money
     _r(r"\b(?:salary|salaries|wage|income|compensation|annual pay|base pay)\b", "money",
@@ -807,7 +816,7 @@ RULES: list[Rule] = [
     _r(r"\b(?:voltage|volts)\b", "float", min=210, max=250, distribution="normal", mean=230, std=4, decimals=1),
     _r(r"\b(?:kwh|consumption|energy|power|usage kwh|generation|watts|load kw)\b", "float", min=0, max=10,
        distribution="lognormal", mean=1, decimals=3),
-    _r(r"\b(?:square feet|square foot|sqft|sq ft)\b", "float", min=300, max=6000, distribution="lognormal",
+    _r(r"\b(?:square feet|square foot|sqft|sq ft|square footage|footage)\b", "float", min=300, max=6000, distribution="lognormal",
        mean=1600, decimals=0),
     _r(r"\b(?:size|area|sqm|square meters|square metres|square meter|surface|floor area|living area|m2)\b",
        "float", min=15, max=300, distribution="lognormal", mean=80, decimals=0),
@@ -868,7 +877,7 @@ RULES: list[Rule] = [
        r"instructions|slogan|tagline|excerpt)\b", "sentence"),
     _r(r"\b(?:title|headline|subject|episode|track|song|album|book|movie|film|show|podcast|event name|"
        r"event|project|project name|product title|course title|session title|talk|chapter|playlist|"
-       r"game|app|app name|dish|menu item|recipe|exhibit)\b", "title"),
+       r"game|app|app name|recipe|exhibit)\b", "title"),
     # internet
     _r(r"\b(?:url|website|link|homepage|web page|webpage|referrer|referer|landing page url|image url)\b", "url"),
     _r(r"\b(?:user agent|useragent|ua)\b", "user_agent"),

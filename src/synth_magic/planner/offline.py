@@ -629,17 +629,22 @@ def _apply_global_ranges(drafts: list[Draft], lower: str) -> None:
         lower = L._AGES.sub(" ", lower)
     for cands, lo, hi, said, unit in L.global_ranges(lower):
         target = None
-        for word in cands:
+        for i, word in enumerate(cands):
             if word.isdigit():
                 break
-            target = _find(drafts, word, want_bool=False)
-            if target is None:
+            found = _find(drafts, word, want_bool=False)
+            if found is None:
                 type_, _, how = L.infer(word)
                 if how == "rule":
-                    target = next((d for d in drafts if d.type == type_), None)
-            if target is not None:
+                    found = next((d for d in drafts if d.type == type_), None)
+            if found is None:
+                continue
+            numeric = found.type in NUMERIC + DATES + ("birth_date",)
+            # "grades (0-100)": a range right after a template category makes it a number
+            if numeric or (i == 0 and found.source == "domain" and found.type in ("category", "word")):
+                target = found
                 break
-        if target is None or target.fixed & {"range", "window"} or target.type not in NUMERIC + DATES + ("birth_date",):
+        if target is None or target.fixed & {"range", "window"}:
             continue
         apply_range(target, lo, hi, said)
         if unit:
@@ -714,8 +719,24 @@ _QTY = re.compile(r"(?:^|_)(?:quantity|qty|units|units_sold|count)(?:$|_)")
 _PRICE = re.compile(r"(?:^|_)(?:price|unit_price|unit_cost|price_per_unit|cost_per_unit)$")
 
 
+# How often common flags are true, for flags named without a share.
+BOOL_PRIORS = {"churn": 0.2, "fraud": 0.02, "default": 0.06, "attrition": 0.15, "verified": 0.8, "active": 0.75,
+               "remote": 0.3, "premium": 0.2, "skip": 0.25, "complet": 0.7, "cancel": 0.12, "return": 0.08,
+               "convert": 0.05, "approv": 0.65, "paid": 0.85, "delay": 0.2, "on_time": 0.8, "subscrib": 0.3,
+               "smoker": 0.15, "insured": 0.88, "spam": 0.15, "anomal": 0.02, "vip": 0.05, "done": 0.4,
+               "pass": 0.75, "sponsor": 0.05, "refund": 0.05, "roaming": 0.04, "available": 0.8, "in_stock": 0.88,
+               "deleted": 0.03, "archived": 0.1, "married": 0.5, "readmit": 0.14, "no_show": 0.1, "win": 0.45,
+               "success": 0.8, "fail": 0.1, "error": 0.03, "click": 0.04, "open": 0.25, "bounce": 0.4}
+
+
 def _link(drafts: list[Draft]) -> None:
     """Make related columns agree: e-mail from the name, total = quantity × unit price, ..."""
+    for d in drafts:
+        if d.type == "boolean" and "p_true" not in d.params:
+            prior = next((p for k, p in BOOL_PRIORS.items() if k in d.name.lower()), None)
+            if prior is not None:
+                d.params["p_true"] = prior
+                d.note(f"true for about {prior:.0%}, as is typical")
     people = [d for d in drafts if d.type in ("full_name", "first_name")]
     for d in drafts:
         if d.type in ("email", "username") and people and "derive_from" not in d.params:
