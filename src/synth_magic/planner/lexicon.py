@@ -270,7 +270,7 @@ def _parts(subject: str, rest: str, kind: str) -> Parts:
 _PROTECT = [
     re.compile(r"\([^)]*\)"),
     re.compile(r"\b(?:between|from)\s+[$€£]?\d[\d.]*(?:,\d{3})*\w*\s+(?:and|to)\s+[$€£]?\d[\d.]*(?:,\d{3})*\w*", re.I),
-    re.compile(r"\bone of\s+[^,;]+(?:\s*,\s*[^,;]+?)*(?=\s*(?:;|$|\band\b\s+(?:an?|the)\b))", re.I),
+    re.compile(r"\bone of\s+[\w$€£&'+.-]+(?:\s*,\s*[\w$€£&'+.-]+)*(?:\s*,?\s*or\s+[\w$€£&'+.-]+)?", re.I),
     re.compile(r"\b(?:of|is|are|being|either|as|like)\s+(?:[\w$€£&'+-]+\s*,\s*)+[\w$€£&'+-]+\s*,?\s*(?:or|and)\s+"
                r"[\w$€£&'+-]+", re.I),
     re.compile(r"\b(?:of|either)\s+[\w$€£&'+-]+\s+or\s+[\w$€£&'+-]+", re.I),
@@ -990,7 +990,7 @@ _SHARE = re.compile(
     r"marked(?:\s+as)?|flagged(?:\s+as)?))?\s*(?:an?\s+|the\s+|their\s+)?(?P<word>[a-z_-]+)(?:\s+(?P<word2>[a-z_]+))?",
     re.I,
 )
-_SHARE_AFTER = re.compile(r"(?P<word>[a-z_]+)\s+(?:flag\s+)?(?:that\s+is\s+|which\s+is\s+|is\s+)?(?:true|set|yes|on)\s+"
+_SHARE_AFTER = re.compile(r"\b(?P<word>[a-z_]+)\s+(?:flag\s+)?(?:that\s+is\s+|which\s+is\s+|is\s+)?(?:true|set|yes|on)\s+"
                           r"(?:for|in)\s+(?:about|around|roughly|approximately|~)?\s*(\d+(?:\.\d+)?)\s*%")
 _SHARE_SKIP = {"of", "the", "and", "or", "to", "in", "on", "for", "off", "more", "less", "than", "discount",
                "chance", "probability", "increase", "decrease", "growth", "rate", "tax", "vat", "margin"}
@@ -1021,9 +1021,9 @@ def shares(lower: str) -> list[tuple[str, str, float]]:
     return out
 
 
-_NULL_AFTER = re.compile(r"(?P<word>[a-z_]+)\s+(?:is\s+|are\s+)?(?:missing|empty|null|blank|unknown|not\s+given)\s+"
+_NULL_AFTER = re.compile(r"\b(?P<word>[a-z_]+)\s+(?:is\s+|are\s+)?(?:missing|empty|null|blank|unknown|not\s+given)\s+"
                          r"(?:for|in)\s+(?:about|around|roughly|approximately|~)?\s*(\d+(?:\.\d+)?)\s*%")
-_RATE_OF = re.compile(r"(?P<word>[a-z_]+)\s+(?:rate|share|ratio|percentage|prevalence)\s+(?:of\s+|is\s+|at\s+|around\s+|"
+_RATE_OF = re.compile(r"\b(?P<word>[a-z_]+)\s+(?:rate|share|ratio|percentage|prevalence)\s+(?:of\s+|is\s+|at\s+|around\s+|"
                       r"about\s+|~\s*)*(\d+(?:\.\d+)?)\s*%")
 
 

@@ -32,6 +32,8 @@ from . import domains as D
 from . import lexicon as L
 
 VERSION = "2"
+MAX_DESCRIPTION = 4000  # characters read; a description is a sentence or a paragraph
+MAX_PLANNED = 180  # columns from the list and template; constraints may add a few more (the schema allows 200)
 
 FALLBACK_NOTE = ("The offline planner found nothing it recognises in the description, so this is a generic "
                  "table; name the columns you want (e.g. 'with name, email and signup date').")
@@ -92,7 +94,7 @@ class OfflinePlanner:
 
 def plan(description: str) -> Schema:
     """A schema for ``description``: deterministic, offline, a few milliseconds."""
-    return Schema.from_json(_plan_json(" ".join(str(description).split())))
+    return Schema.from_json(_plan_json(" ".join(str(description).split())[:MAX_DESCRIPTION]))
 
 
 @lru_cache(maxsize=256)
@@ -117,6 +119,7 @@ def _plan(text: str) -> Schema:
         named = _entity_column(parts.subject, named) + named
     notes: list[str] = []
     drafts = _assemble(domain, named, parts.explicit, parts.marker) if domain is not None else named
+    drafts = drafts[:MAX_PLANNED]
     if not drafts:
         drafts = _fallback()
         notes.append(FALLBACK_NOTE)
@@ -547,6 +550,8 @@ def _apply_global(drafts: list[Draft], lower: str, parts: L.Parts) -> None:
             word = _GENDER_WORDS[word]
         if target is None and kind == "true" and _weight_value(drafts, word, value):
             continue
+        if target is None and len(drafts) >= MAX_PLANNED + 15:
+            continue
         if target is None:
             if kind == "true":
                 name = word if word.startswith(("is_", "has_")) else f"is_{L.singular(word)}"
@@ -818,7 +823,7 @@ def _unique_names(drafts: list[Draft]) -> list[Draft]:
     seen: set[str] = set()
     out = []
     for d in drafts:
-        name = d.name
+        name = d.name = d.name[:60].rstrip("_") or "column"
         if name.lower() in seen:
             if d.source in ("domain", "constraint"):
                 continue
@@ -828,7 +833,7 @@ def _unique_names(drafts: list[Draft]) -> list[Draft]:
             name = d.name = f"{name}_{k}"
         seen.add(name.lower())
         out.append(d)
-    return out[:200]
+    return out
 
 
 def _copy(params: dict[str, Any]) -> dict[str, Any]:
