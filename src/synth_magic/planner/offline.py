@@ -146,8 +146,7 @@ def _keyword_patterns() -> list[tuple[D.Domain, list[tuple[re.Pattern[str], str,
     out = []
     for dom in D.DOMAINS:
         pats = []
-        for kw in dom.keywords:
-            norm = L.singular_text(kw)
+        for norm in dict.fromkeys(L.singular_text(kw) for kw in dom.keywords):
             pats.append((re.compile(rf"\b{re.escape(norm)}\b"), norm, len(norm.split())))
         out.append((dom, pats))
     return out
