@@ -656,3 +656,16 @@ def test_long_descriptions_stay_bounded() -> None:
     schema = plan("customers with " + items)
     assert 100 < len(schema.columns) <= 200
     assert plan("a" * 20000 + " with " + "b, " * 3000).columns
+
+
+def test_fare_follows_distance_even_when_the_user_renames_it() -> None:
+    schema = plan("taxi trips with pickup time, dropoff time, distance in km, fare and tip")
+    assert schema.column("fare").type == "formula" and "distance" in schema.column("fare").params["expr"]
+    df = schema.generate(200, seed=1)
+    assert df["fare"].corr(df["distance"]) > 0.99
+
+
+def test_a_person_word_stays_a_person() -> None:
+    schema = plan("student enrollments in 2024 with student, course code and grade A-F")
+    assert schema.column("student").type == "full_name"
+    assert any(c.type == "date" and c.params.get("start") == "2024-01-01" for c in schema.columns)

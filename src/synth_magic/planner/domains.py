@@ -534,7 +534,7 @@ DOMAINS: list[Domain] = [
         C("dropoff_zone", "city"),
         num("distance_km", 0.3, 60, dist="lognormal", mean=5.5, decimals=2),
         C("passengers", "integer", min=1, max=6, distribution="poisson", mean=1.4),
-        money("fare", 3, 200, 18),
+        C("fare", "formula", expr="3.2 + distance_km * 1.75"),
         money("tip", 0, 50, 3),
         C("payment_type", "category", values=["card", "cash", "app wallet"], weights=[68, 22, 10]))),
     _D("rentals", "bike rentals",

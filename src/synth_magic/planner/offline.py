@@ -256,12 +256,15 @@ def _domain_column_exact(name: str, domain: D.Domain, used: set[str]) -> D.Col |
     for col in cols:
         if col.name == name.lower():
             return col
+    type_, _, how = L.infer(name)
+    if how == "rule":  # a name that clearly means a person, a date or an id stays one
+        cols = [c for c in cols if _family(c.type) == _family(type_) or _family(type_) == "other"
+                or _family(c.type) == "other"]
     for col in cols:
         ctoks = {_stem(t) for t in col.name.split("_")}
         common = toks & ctoks
         if common - GENERIC and (toks <= ctoks or ctoks <= toks):
             return col
-    type_, _, how = L.infer(name)
     if len(toks) == 1:
         (tok,) = toks
         candidates = [c for c in cols if _stem(c.name.split("_")[-1]) == tok]
@@ -274,6 +277,16 @@ def _domain_column_exact(name: str, domain: D.Domain, used: set[str]) -> D.Col |
     if how == "rule" and type_ not in _WEAK + PERSON:
         return next((c for c in cols if c.type == type_), None)
     return None
+
+
+def _family(type_: str) -> str:
+    if type_ in PERSON:
+        return "person"
+    if type_ in IDENTIFIER:
+        return "id"
+    if type_ in DATES + ("birth_date",):
+        return "date"
+    return "other"
 
 
 def _stem(word: str) -> str:
@@ -593,7 +606,9 @@ def _apply_global(drafts: list[Draft], lower: str, parts: L.Parts) -> None:
     dated = [d for d in drafts if d.type in DATES]
     if window:
         if not dated:
-            drafts.append(Draft("date", "date", {}, source="constraint", why=""))
+            head = head_noun(parts.subject) if parts.subject else ""
+            name = f"{head}_date" if re.fullmatch(r"[a-z]{3,20}", head) else "date"
+            drafts.append(Draft(name, "date", {}, source="constraint", why=""))
             dated = drafts[-1:]
         for d in dated:
             if "window" in d.fixed or "after" in d.params:
@@ -760,6 +775,10 @@ def _link(drafts: list[Draft]) -> None:
             d.type, d.params = "formula", {"expr": f"{qty.name} * {price.name}", "decimals": 2}
             _touch(d, f"= {qty.name} × {price.name}")
     names = {d.name for d in drafts}
+    renamed = {d.origin: d.name for d in drafts if d.origin and d.origin != d.name and d.origin not in names}
+    for d in drafts:
+        if d.type == "formula" and renamed and d.params.get("expr"):
+            d.params["expr"] = re.sub(r"[A-Za-z_]\w*", lambda m: renamed.get(m.group(0), m.group(0)), d.params["expr"])
     for d in drafts:
         if d.type == "formula":
             from ..formula import parse
