@@ -160,13 +160,14 @@ _UNIT_NOUNS = {"minute", "second", "hour", "day", "week", "month", "year", "star
                "meter", "metre", "cent", "pound", "yen", "time", "ms", "sqm", "foot", "feet", "inch",
                "column", "field", "attribute", "feature", "variable", "category", "type", "class", "group",
                "value", "option", "level", "tier", "segment", "bucket", "variant", "store", "region", "country",
-               "city", "language", "currency", "product", "device", "sensor", "team", "department",
+               "city", "language", "currency", "warehouse", "location", "branch", "site", "shop", "device",
+               "sensor", "team", "department",
                "place", "letter", "night", "room", "bedroom", "bathroom", "seat", "page", "kid", "child",
                "share", "like", "click", "view", "visit", "credit", "goal", "refill", "guest", "passenger"}
 _ROWS = re.compile(r"(?<![\w.$€£-])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k|m|thousand|million)?\b(?!\s*%)"
                    r"((?:\s+[a-z][a-z-]*){1,3})")
 _ROWS_BEFORE = re.compile(r"(?:between|from|to|and|over|under|than|least|most|above|below|of about|"
-                          r"every|last|past|next|first|top|each|per|in|within|after|before|age|aged|"
+                          r"every|last|past|next|first|each|per|in|within|after|before|age|aged|across|among|"
                           r"score|rating|level)\s*$")
 _ROW_NOUNS = {"row", "record", "entry", "item", "line", "sample", "example", "observation", "person",
               "people"}
@@ -275,7 +276,7 @@ _PROTECT = [
                r"[\w$€£&'+-]+", re.I),
     re.compile(r"\b(?:of|either)\s+[\w$€£&'+-]+\s+or\s+[\w$€£&'+-]+", re.I),
 ]
-_SPLIT = re.compile(r"\s*[,;]\s*(?:and\s+|or\s+|plus\s+|as well as\s+)?|\s+(?:and|plus|as well as|&)\s+(?=[\w$])",
+_SPLIT = re.compile(r"\s*[,;]\s*(?:and\s+|or\s+|plus\s+|as well as\s+)?|\s+(?:and|plus|as well as|&)\s+(?=[\w$\"'`])",
                     re.I)
 
 
@@ -500,7 +501,7 @@ _VAGUE = re.compile(r"\b(?:information|info|details?|data|demographics|metadata|
 
 
 def parse_phrase(raw: str) -> Phrase:
-    text = raw.strip()
+    text = raw.strip().strip("`'\"“”‘’ ")
     ph = Phrase(raw=raw, head=text)
     # shares first ("a pass flag that is true for about 70%", "about 1% fraud")
     m = _SHARE_IN_PHRASE.search(text)

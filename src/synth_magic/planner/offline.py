@@ -286,6 +286,8 @@ def _family(type_: str) -> str:
         return "id"
     if type_ in DATES + ("birth_date",):
         return "date"
+    if type_ in NUMERIC + ("formula",):
+        return "number"
     return "other"
 
 
@@ -870,6 +872,7 @@ def _num(x: float) -> str:
 def _title(text: str) -> str:
     words = re.sub(r"^(?:please\s+)?(?:generate|create|make|give me|build|i need|i want|produce|simulate|"
                    r"synthesi[sz]e|show me|get me)\s+(?:me\s+)?", "", text, flags=re.I)
+    words = re.sub(r"^(?:list|show|find)\s+(?:the\s+)?(?:top\s+\d+\s+)?", "", words, flags=re.I)
     words = re.sub(r"^(?:(?:an?|the|some)\s+)?(?:\d[\d,]*\s+)?(?:table|list|dataset|set|rows|records|sample|"
                    r"(?:mock|fake|dummy|synthetic|test|sample|random)\s+data)\s+(?:of|for|with)\s+(?:an?\s+)?", "", words,
                    flags=re.I)
