@@ -669,3 +669,24 @@ def test_a_person_word_stays_a_person() -> None:
     schema = plan("student enrollments in 2024 with student, course code and grade A-F")
     assert schema.column("student").type == "full_name"
     assert any(c.type == "date" and c.params.get("start") == "2024-01-01" for c in schema.columns)
+
+
+def test_quoted_names_are_kept_as_written() -> None:
+    schema = plan('orders with `order_id`, `totalAmount` and "ship date"')
+    assert schema.names == ["order_id", "totalAmount", "ship_date"]
+    assert schema.column("totalAmount").type == "money"
+
+
+@pytest.mark.parametrize(("description", "rows"), [
+    ("list the top 100 songs with artist and streams", 100),
+    ("inventory of 50 products across 3 warehouses", 50),
+    ("2 million transactions", 2_000_000),
+])
+def test_more_row_counts(description: str, rows: int) -> None:
+    assert plan(description).rows == rows
+
+
+def test_values_without_a_name_find_their_column() -> None:
+    schema = plan("orders: order id, pending, shipped or delivered, amount")
+    status = schema.column("status")
+    assert status.type == "category" and status.params["values"] == ["pending", "shipped", "delivered"]

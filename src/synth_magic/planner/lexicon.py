@@ -268,6 +268,10 @@ def _parts(subject: str, rest: str, kind: str) -> Parts:
     return Parts(subject=subject.strip(), phrases=phrases, explicit=explicit, marker=kind)
 
 
+# Last words that end a column name, not start a list of values ("order id, pending or shipped").
+_NAME_ENDS = {"id", "date", "name", "number", "amount", "time", "code", "count", "price", "total", "at", "no",
+              "score", "rate", "level", "percent", "value", "size", "type"}
+
 _PROTECT = [
     re.compile(r"\([^)]*\)"),
     re.compile(r"\b(?:between|from)\s+[$€£]?\d[\d.]*(?:,\d{3})*\w*\s+(?:and|to)\s+[$€£]?\d[\d.]*(?:,\d{3})*\w*", re.I),
@@ -306,12 +310,14 @@ def split_list(rest: str) -> list[str]:
     while i < len(parts):
         part = parts[i]
         if re.fullmatch(r"[\w$€£&'+-]+ or [\w$€£&'+-]+(?: [\w$€£&'+-]+)?", part, re.I) and out:
-            j = len(out) - 1
-            while j > 0 and len(out[j].split()) == 1:
+            j = len(out)
+            while j > 0 and len(out[j - 1].split()) == 1 and _rule_cached(meaning_key(out[j - 1])) is None:
                 j -= 1
-            if len(out[j].split()) >= 2:
-                merged = ", ".join(out[j:] + [part])
-                out = out[:j] + [merged]
+            head_ok = j > 0 and len(out[j - 1].split()) >= 2 and out[j - 1].split()[-1].lower() not in _NAME_ENDS
+            start = j - 1 if head_ok else j
+            if start < len(out):
+                merged = ", ".join(out[start:] + [part])
+                out = out[:start] + [merged]
                 i += 1
                 continue
         out.append(part)

@@ -200,6 +200,8 @@ def pick_domain(subject: str, lower: str, typos: bool = True) -> D.Domain | None
 
 def _named_drafts(ph: L.Phrase, domain: D.Domain | None, used: set[str]) -> list[Draft]:
     name = L.column_name(ph.head)
+    if not name and ph.values:  # "pending, shipped or delivered" alone: the column those values belong to
+        name = _column_for_values(ph.values, domain) or "category"
     if ph.share and ph.share[0] == "true":  # "a fraud rate of 2%" is a 2% fraud flag
         name = re.sub(r"_(?:rate|share|ratio|percentage|prevalence)$", "", name)
     if not name:
@@ -222,6 +224,17 @@ def _named_drafts(ph: L.Phrase, domain: D.Domain | None, used: set[str]) -> list
                       unique=type_ in ("uuid", "id") or (type_ == "code" and name.endswith(("_id", "_number"))))
     _apply_phrase(draft, ph)
     return [draft]
+
+
+def _column_for_values(values: list[str], domain: D.Domain | None) -> str | None:
+    from ..catalog import TYPES
+
+    wanted = {v.lower() for v in values}
+    for col in domain.columns if domain else ():
+        known = col.params.get("values") or TYPES[col.type].defaults().get("values") or []
+        if wanted & {str(v).lower() for v in known}:
+            return col.name
+    return None
 
 
 def _group(name: str, ph: L.Phrase) -> list[Draft]:
