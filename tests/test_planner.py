@@ -259,6 +259,8 @@ def test_each_domain_is_reachable_and_generates(domain: Any) -> None:
     assert {c.source for c in schema.columns} <= {"domain", "constraint", "named"}
     df = schema.generate(200, seed=3)
     assert len(df) == 200 and list(df.columns) == schema.names
+    again = Schema.from_text(schema.to_text())
+    assert [c.to_dict() for c in again.columns] == [c.to_dict() for c in schema.columns]
 
 
 # ---------------------------------------------------------- related columns
