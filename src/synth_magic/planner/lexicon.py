@@ -264,6 +264,8 @@ def split_description(text: str) -> Parts:
 def _parts(subject: str, rest: str, kind: str) -> Parts:
     rest = _TAIL.sub("", rest).strip(" .;")
     phrases = split_list(rest)
+    if kind == "with" and any(re.fullmatch(r"`[^`]+`|[A-Za-z]\w*_\w+|[a-z]+(?:[A-Z][a-z0-9]*)+", p.strip()) for p in phrases):
+        kind = "cols"  # code-style names: the list is a column spec
     explicit = kind in ("colon", "cols", "pre") or len(phrases) >= 3
     return Parts(subject=subject.strip(), phrases=phrases, explicit=explicit, marker=kind)
 

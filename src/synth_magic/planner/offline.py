@@ -509,10 +509,11 @@ def _assemble(domain: D.Domain, named: list[Draft], explicit: bool, marker: str)
     for col in domain.columns:
         if not col.core or col.name in by_origin or _covered(col, named):
             continue
-        if not (col.unique or (col.type in PERSON and domain.key in PERSON_ROWS)
-                or col.type in ("street_address", "address")
-                or (col.type in DATES and not any(d.type in DATES for d in named))):
+        if col.type in DATES and any(d.type in DATES for d in named):
             continue
+        if marker != "with" and not (col.unique or (col.type in PERSON and domain.key in PERSON_ROWS)
+                                     or col.type in ("street_address", "address") or col.type in DATES):
+            continue  # "customers: a, b, c" reads as a column spec: only what identifies a row is added
         draft = _from_template(col, domain)
         draft.why = f"{domain.title} template: identifies each row"
         core.append(draft)
@@ -522,9 +523,8 @@ def _assemble(domain: D.Domain, named: list[Draft], explicit: bool, marker: str)
 def _covered(col: D.Col, named: list[Draft]) -> bool:
     if col.type in PERSON:
         return any(d.type in PERSON for d in named)
-    if col.type in IDENTIFIER and col.unique:
-        ctoks = set(col.name.split("_")) - GENERIC
-        return any(d.type in IDENTIFIER and (d.name.lower() == "id" or ctoks & set(d.name.lower().split("_")))
+    if col.type in IDENTIFIER:
+        return any(d.type in IDENTIFIER and (d.unique or re.search(r"(?:^|_)(?:id|number|no|code|uuid)$", d.name.lower()))
                    for d in named)
     return any(d.type == col.type and set(d.name.split("_")) & (set(col.name.split("_")) - GENERIC) for d in named)
 
