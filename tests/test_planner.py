@@ -692,3 +692,16 @@ def test_values_without_a_name_find_their_column() -> None:
     schema = plan("orders: order id, pending, shipped or delivered, amount")
     status = schema.column("status")
     assert status.type == "category" and status.params["values"] == ["pending", "shipped", "delivered"]
+
+
+def test_hours_times_rate_and_synonyms() -> None:
+    schema = plan("invoices for a consulting firm with client, hours, hourly rate and total")
+    assert schema.column("client").type == "company"  # the template's 'customer'
+    assert "customer" not in schema.names
+    assert schema.column("hours").params.get("unit") == "hours"
+    assert schema.column("total").params["expr"] == "hours * hourly_rate"
+
+
+def test_more_currency_codes() -> None:
+    col = plan("shoppers with name and total spent in BRL").column("total_spent")
+    assert col.type == "money" and "BRL" in col.why

@@ -469,6 +469,9 @@ _UNITS: list[tuple[re.Pattern[str], str, str]] = [
     (re.compile(r"\b(?:inr|rupees?)\b", re.I), "currency", "INR"),
     (re.compile(r"\bdollars?\b", re.I), "currency", "USD"),
 ]
+for _code in ("BRL", "MXN", "CNY", "KRW", "SEK", "NOK", "DKK", "PLN", "TRY", "RUB", "ZAR", "NZD", "SGD", "HKD", "CZK",
+              "HUF", "ILS", "THB", "IDR", "VND", "ARS", "COP", "CLP", "AED", "SAR", "EGP", "NGN", "UAH", "RON"):
+    _UNITS.append((re.compile(rf"\b{_code}\b", re.I), "currency", _code))
 _UNIT_AFTER = re.compile(r"\s*(%|percent|kgs?|g|mg|lbs?|kms?|miles?|m|cm|mm|minutes?|mins?|seconds?|secs?|hours?|"
                          r"hrs?|days?|ms|kwh|eur|usd|gbp|dollars?|euros?|sqm|m2|sq ?ft|sqft|°c|°f)\b", re.I)
 _IN_UNIT = re.compile(r"\s*\b(?:in|as|measured in|expressed in)\s+(?:the\s+)?([^\s,;()]+(?:\s+[^\s,;()]+)?)", re.I)
@@ -1170,7 +1173,8 @@ def step(lower: str) -> tuple[str, str] | None:
 
 
 _GLOBAL_CURRENCY = re.compile(r"\b(?:in|priced in|paid in|amounts? in|denominated in)\s+(eur|euros?|usd|us dollars?|"
-                              r"dollars?|gbp|pounds sterling|jpy|yen|chf|cad|aud|inr|rupees?)\b|[€£¥]", re.I)
+                              r"dollars?|gbp|pounds sterling|jpy|yen|chf|cad|aud|inr|rupees?|brl|mxn|cny|krw|sek|nok|"
+                              r"dkk|pln|try|zar|nzd|sgd|hkd|czk|huf|ils|thb|aed)\b|[€£¥]", re.I)
 
 
 def global_currency(lower: str) -> str | None:

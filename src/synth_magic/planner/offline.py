@@ -218,6 +218,10 @@ def _named_drafts(ph: L.Phrase, domain: D.Domain | None, used: set[str]) -> list
                       f"'{col.name}'", origin=col.name, core=col.core)
     else:
         type_, params, how = L.infer(name)
+        if type_ == "duration":
+            unit = next((u for u in ("seconds", "minutes", "hours", "days") if u in name.lower().split("_")), None)
+            if unit:
+                params = {**_UNIT_DEFAULTS[unit], "distribution": "lognormal", "unit": unit}
         why = {"rule": "typed by its name", "fuzzy": "typed by its name (spelling forgiven)",
                "guess": "not a name the planner knows; typed by its shape"}[how]
         draft = Draft(name, type_, params, source="named", why=f"named in the description ({_quote(ph.raw)}); {why}",
@@ -263,11 +267,19 @@ def _domain_column(name: str, domain: D.Domain | None, used: set[str]) -> D.Col 
     return found
 
 
+# Words that name the same thing in column names.
+SYNONYMS = {"client": "customer", "buyer": "customer", "shopper": "customer", "purchaser": "customer",
+            "consumer": "customer", "vendor": "merchant", "store": "merchant", "qty": "quantity", "amt": "amount",
+            "dob": "birth", "birthday": "birth", "item": "product", "sex": "gender", "mail": "email",
+            "telephone": "phone", "mobile": "phone", "cost": "price", "zipcode": "postcode", "zip": "postcode",
+            "surname": "last", "forename": "first", "ts": "timestamp", "dt": "date", "desc": "description"}
+
+
 def _domain_column_exact(name: str, domain: D.Domain, used: set[str]) -> D.Col | None:
     cols = [c for c in domain.columns if c.name not in used]
-    toks = {_stem(t) for t in name.lower().split("_")}
+    toks = {_stem(SYNONYMS.get(t, t)) for t in name.lower().split("_")}
     for col in cols:
-        if col.name == name.lower():
+        if col.name == name.lower() or {_stem(t) for t in col.name.split("_")} == toks:
             return col
     type_, _, how = L.infer(name)
     if how == "rule":  # a name that clearly means a person, a date or an id stays one
@@ -749,8 +761,9 @@ def _weight_value(drafts: list[Draft], word: str, share: float) -> bool:
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _TOTAL = re.compile(r"(?:^|_)(?:total|subtotal|line_total|revenue|trade_value|order_value|line_amount|"
                     r"total_price|total_amount|extended_price|gross_amount)(?:$|_)")
-_QTY = re.compile(r"(?:^|_)(?:quantity|qty|units|units_sold|count)(?:$|_)")
-_PRICE = re.compile(r"(?:^|_)(?:price|unit_price|unit_cost|price_per_unit|cost_per_unit)$")
+_QTY = re.compile(r"(?:^|_)(?:quantity|qty|units|units_sold|count|hours|hours_worked|nights|seats)(?:$|_)")
+_PRICE = re.compile(r"(?:^|_)(?:price|unit_price|unit_cost|price_per_unit|cost_per_unit|hourly_rate|rate|"
+                    r"nightly_rate|price_per_night|seat_price)$")
 
 
 # How often common flags are true, for flags named without a share.
@@ -780,7 +793,7 @@ def _link(drafts: list[Draft]) -> None:
     if gender and people and "gender_from" not in people[0].params:
         people[0].params["gender_from"] = gender.name
         people[0].note(f"given name agrees with {gender.name}")
-    qty = next((d for d in drafts if (d.type == "quantity" or (_QTY.search(d.name) and d.type == "integer"))
+    qty = next((d for d in drafts if (d.type == "quantity" or (_QTY.search(d.name) and d.type in NUMERIC))
                 and _IDENT.match(d.name)), None)
     price = next((d for d in drafts if d.type == "money" and _PRICE.search(d.name) and _IDENT.match(d.name)), None)
     if qty and price:
