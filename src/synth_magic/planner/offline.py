@@ -535,9 +535,10 @@ def _assemble(domain: D.Domain, named: list[Draft], explicit: bool, marker: str)
 def _covered(col: D.Col, named: list[Draft]) -> bool:
     if col.type in PERSON:
         return any(d.type in PERSON for d in named)
-    if col.type in IDENTIFIER:
-        return any(d.type in IDENTIFIER and (d.unique or re.search(r"(?:^|_)(?:id|number|no|code|uuid)$", d.name.lower()))
-                   for d in named)
+    if col.type in IDENTIFIER:  # another row id ("robot id" for the template's device_id) stands in for it
+        ctoks = set(col.name.split("_")) - GENERIC
+        return any(d.type in IDENTIFIER and (re.search(r"(?:^|_)(?:id|uuid|guid)$", d.name.lower())
+                                             or ctoks & set(d.name.lower().split("_"))) for d in named)
     return any(d.type == col.type and set(d.name.split("_")) & (set(col.name.split("_")) - GENERIC) for d in named)
 
 
