@@ -503,7 +503,7 @@ def test_subject_time_words_add_a_date_only_for_series() -> None:
 
 def test_named_columns_keep_the_users_words_for_typos() -> None:
     schema = plan("emplyees with salry and departmnt")
-    assert schema.title == "employees"
+    assert schema.title == "emplyees with salry and departmnt"
     assert schema.column("salry").type == "money" and schema.column("departmnt").type == "department"
     assert "salary" not in schema.names and "department" not in schema.names
 
@@ -574,7 +574,7 @@ def test_year_ranges_are_windows(description: str, column: str, start: str, end:
 @pytest.mark.parametrize(("description", "column", "kind", "share"), [
     ("users where email is missing for 10%", "email", "null", 0.10),
     ("customers with 15% missing emails", "email", "null", 0.15),
-    ("transactions with a fraud rate of 2%", "fraud", "true", 0.02),
+    ("transactions with a fraud rate of 2%", "is_fraud", "true", 0.02),
 ])
 def test_share_phrasings(description: str, column: str, kind: str, share: float) -> None:
     col = plan(description).column(column)

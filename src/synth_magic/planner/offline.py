@@ -134,7 +134,7 @@ def _plan(text: str) -> Schema:
             if d.type in PERSON + ("street_address", "city", "address", "phone", "postcode", "state"):
                 d.note(f"{locale} data ('{found[1]}')")
                 break
-    title = domain.title if domain is not None and not parts.explicit else _title(parts.subject or text)
+    title = domain.title if domain is not None and not named else _title(text)
     return Schema(columns=[d.column() for d in drafts], title=title, locale=locale, rows=L.detect_rows(lower),
                   planner="offline", notes=notes)
 
@@ -210,8 +210,8 @@ def _named_drafts(ph: L.Phrase, domain: D.Domain | None, used: set[str]) -> list
     if group:
         return group
     col = _domain_column(name, domain, used)
-    if col is not None and ph.vague:
-        name = col.name  # "billing information" → the template's billing column
+    if col is not None and (ph.vague or (ph.share and ph.share[0] == "true" and col.type == "boolean")):
+        name = col.name  # "billing information", "about 2% fraud" → the template's column
     if col is not None:
         draft = Draft(name, col.type, _copy(col.params), col.null_rate, col.unique, "named",
                       f"named in the description ({_quote(ph.raw)}); typed as the {domain.title} template's "  # type: ignore[union-attr]
@@ -527,7 +527,7 @@ def _assemble(domain: D.Domain, named: list[Draft], explicit: bool, marker: str)
                                      or col.type in ("street_address", "address") or col.type in DATES):
             continue  # "customers: a, b, c" reads as a column spec: only what identifies a row is added
         draft = _from_template(col, domain)
-        draft.why = f"{domain.title} template: identifies each row"
+        draft.why = f"{domain.title} template: a core column (what, who or when each row is)"
         core.append(draft)
     return core + named
 
