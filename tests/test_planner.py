@@ -705,3 +705,10 @@ def test_hours_times_rate_and_synonyms() -> None:
 def test_more_currency_codes() -> None:
     col = plan("shoppers with name and total spent in BRL").column("total_spent")
     assert col.type == "money" and "BRL" in col.why
+
+
+@pytest.mark.parametrize("description", ["a table of employees that has name and salary",
+                                         "students who have a name, a gpa and a major"])
+def test_relative_clause_lists(description: str) -> None:
+    schema = plan(description)
+    assert "name" in schema.names and any(n in schema.names for n in ("salary", "gpa"))

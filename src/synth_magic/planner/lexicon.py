@@ -206,7 +206,8 @@ def detect_rows(lower: str) -> int | None:
 
 _MARKER = re.compile(
     r"(?P<colon>:)|\b(?P<cols>columns?|fields?|attributes?|properties|variables)\b(?:\s*:)?|"
-    r"\b(?P<with>with|including|includes|include|containing|contains|having|showing|"
+    r"\b(?P<with>(?:that|which|who)\s+(?:has|have|contains?|includes?)|each\s+with|"
+    r"with|including|includes|include|containing|contains|having|showing|"
     r"covering|incl\.?)\b",
     re.I,
 )
