@@ -712,3 +712,23 @@ def test_more_currency_codes() -> None:
 def test_relative_clause_lists(description: str) -> None:
     schema = plan(description)
     assert "name" in schema.names and any(n in schema.names for n in ("salary", "gpa"))
+
+
+def test_same_schemas_in_fresh_processes_with_other_hash_seeds() -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = ("import hashlib, json, sys; from synth_magic.planner.offline import plan; "
+            "texts = json.loads(sys.stdin.read()); "
+            "print(hashlib.sha256(''.join(plan(t).to_json() for t in texts).encode()).hexdigest())")
+    texts = json.dumps(ALL_DESCRIPTIONS)
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    digests = set()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": src}
+        out = subprocess.run([sys.executable, "-c", code], input=texts, capture_output=True, text=True, env=env,
+                             check=True, timeout=120)
+        digests.add(out.stdout.strip())
+    digests.add(__import__("hashlib").sha256("".join(plan(t).to_json() for t in ALL_DESCRIPTIONS).encode()).hexdigest())
+    assert len(digests) == 1
