@@ -320,6 +320,9 @@ def test_typos_and_plurals(description: str, name: str, type_: str) -> None:
     ("table with columns foo_bar and bazQux", ["foo_bar", "bazQux"]),
     ("people: first name; last name; shoe size", ["first_name", "last_name", "shoe_size"]),
     ("sensors including sensor_id, reading and unit", ["sensor_id", "reading", "unit"]),
+    ("customers: name, email, country, lifetime value between 0 and 10000", ["name", "email", "country",
+                                                                           "lifetime_value"]),
+    ("spotify-like streams: user id, track, artist", ["user_id", "track", "artist"]),
 ])
 def test_named_columns_are_kept(description: str, names: list[str]) -> None:
     schema = plan(description)
@@ -671,6 +674,11 @@ def test_a_person_word_stays_a_person() -> None:
     schema = plan("student enrollments in 2024 with student, course code and grade A-F")
     assert schema.column("student").type == "full_name"
     assert any(c.type == "date" and c.params.get("start") == "2024-01-01" for c in schema.columns)
+
+
+def test_a_foreign_id_does_not_replace_the_row_id() -> None:
+    names = plan("spotify-like streams: user id, track, artist").names
+    assert "stream_id" in names and "user_id" in names
 
 
 def test_quoted_names_are_kept_as_written() -> None:

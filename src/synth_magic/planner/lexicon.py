@@ -506,7 +506,7 @@ class Phrase:
 _LEAD_FILLER = re.compile(r"^(?:(?:a|an|the|their|its|his|her|our|my|some|each|every|all|any|optional|"
                           r"also|plus|with|and|including|whether|if|how|many|much|what|they|it|he|she|we|you|"
                           r"them|were|was|are|is|has|have|had|do|does|did|got|get|gets)\s+)+", re.I)
-_TRAIL_FILLER = re.compile(r"(?:\s+(?:flag|indicator|field|column|data|info|information|details?|values?|"
+_TRAIL_FILLER = re.compile(r"(?:\s+(?:flag|indicator|field|column|data|info|information|details?|"
                            r"list|fields|columns|boolean|bool|yes/no|true/false|attribute|"
                            r"in which|that|which|if any))+$", re.I)
 _VAGUE = re.compile(r"\b(?:information|info|details?|data|demographics|metadata|stats|statistics)\b", re.I)

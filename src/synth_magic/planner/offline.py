@@ -118,7 +118,8 @@ def _plan(text: str) -> Schema:
     if domain is None and named and parts.subject:
         named = _entity_column(parts.subject, named) + named
     notes: list[str] = []
-    drafts = _assemble(domain, named, parts.explicit, parts.marker) if domain is not None else named
+    head = head_noun(parts.subject) if parts.subject else ""
+    drafts = _assemble(domain, named, parts.explicit, parts.marker, head) if domain is not None else named
     drafts = drafts[:MAX_PLANNED]
     if not drafts:
         drafts = _fallback()
@@ -510,7 +511,7 @@ def _from_template(col: D.Col, domain: D.Domain) -> Draft:
                  f"{domain.title} template default", origin=col.name, core=col.core)
 
 
-def _assemble(domain: D.Domain, named: list[Draft], explicit: bool, marker: str) -> list[Draft]:
+def _assemble(domain: D.Domain, named: list[Draft], explicit: bool, marker: str, head: str = "") -> list[Draft]:
     by_origin = {d.origin: d for d in named if d.origin}
     if not explicit:
         out = [by_origin.get(col.name) or _from_template(col, domain) for col in domain.columns]
@@ -519,7 +520,7 @@ def _assemble(domain: D.Domain, named: list[Draft], explicit: bool, marker: str)
     if marker == "cols":  # "columns a, b, c": exactly those
         return named
     for col in domain.columns:
-        if not col.core or col.name in by_origin or _covered(col, named):
+        if not col.core or col.name in by_origin or _covered(col, named, head):
             continue
         if col.type in DATES and any(d.type in DATES for d in named):
             continue
@@ -532,13 +533,14 @@ def _assemble(domain: D.Domain, named: list[Draft], explicit: bool, marker: str)
     return core + named
 
 
-def _covered(col: D.Col, named: list[Draft]) -> bool:
+def _covered(col: D.Col, named: list[Draft], head: str = "") -> bool:
     if col.type in PERSON:
         return any(d.type in PERSON for d in named)
-    if col.type in IDENTIFIER:  # another row id ("robot id" for the template's device_id) stands in for it
-        ctoks = set(col.name.split("_")) - GENERIC
-        return any(d.type in IDENTIFIER and (re.search(r"(?:^|_)(?:id|uuid|guid)$", d.name.lower())
-                                             or ctoks & set(d.name.lower().split("_"))) for d in named)
+    if col.type in IDENTIFIER:  # the id of what the rows are ("robot id" in "warehouse robots") stands in for it
+        ctoks = (set(col.name.split("_")) - GENERIC) | ({head} if head else set())
+        return any(d.type in IDENTIFIER and (d.name.lower() in ("id", "uuid", "guid")
+                                             or ctoks & {L.singular(t) for t in d.name.lower().split("_")})
+                   for d in named)
     return any(d.type == col.type and set(d.name.split("_")) & (set(col.name.split("_")) - GENERIC) for d in named)
 
 
