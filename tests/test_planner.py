@@ -740,3 +740,9 @@ def test_same_schemas_in_fresh_processes_with_other_hash_seeds() -> None:
         digests.add(out.stdout.strip())
     digests.add(__import__("hashlib").sha256("".join(plan(t).to_json() for t in ALL_DESCRIPTIONS).encode()).hexdigest())
     assert len(digests) == 1
+
+
+def test_a_year_range_for_a_year_column_is_not_a_time_window() -> None:
+    schema = plan("used cars for sale with make, model, year between 2005 and 2024, mileage, price")
+    assert not any(c.type in ("date", "datetime") for c in schema.columns)
+    assert (schema.column("year").params["min"], schema.column("year").params["max"]) == (2005, 2024)

@@ -633,6 +633,8 @@ def _apply_global(drafts: list[Draft], lower: str, parts: L.Parts) -> None:
             if age.source == "domain":
                 age.source = "constraint"
     window = L.time_window(lower)
+    if window and any(window[2] in p.lower() for p in parts.phrases):
+        window = None  # "year between 2005 and 2024", "claim date in 2024": the phrase's own column has it
     dated = [d for d in drafts if d.type in DATES]
     if window:
         if not dated:
