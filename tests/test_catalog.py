@@ -277,3 +277,22 @@ def test_readme_documents_every_type():
     readme = (Path(__file__).parents[1] / "README.md").read_text()
     missing = [t for t in C.TYPES if not re.search(rf"\| `{re.escape(t)}` \|", readme)]
     assert not missing, f"README's type catalogue lacks {missing}"
+
+
+def test_every_locale_generates_every_string_type(monkeypatch):
+    """Locales whose Faker lacks a provider (en_PH: no phone numbers) borrow en_US's pool."""
+    import warnings
+
+    from synth_magic import pools
+
+    columns = [Column(t, t) for t in C.TYPES if C.TYPES[t].kind == C.STRING]
+    monkeypatch.setattr(pools, "POOL_SIZE", 20)  # small pools: this is about every locale working
+    pools.sampled.cache_clear()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # Faker: fr_QC is deprecated
+            for locale in pools.available_locales():
+                df = frame(*columns, rows=3, locale=locale)
+                assert not df.isna().any().any(), locale
+    finally:
+        pools.sampled.cache_clear()  # no small pool outlives this test

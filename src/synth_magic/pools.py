@@ -81,11 +81,19 @@ def _seeded(locale: str, tag: str) -> Faker:
 
 @cache
 def sampled(locale: str, kind: str) -> pa.Array:
-    """POOL_SIZE draws of one Faker method (deduplicated, order kept)."""
+    """POOL_SIZE draws of one Faker method (deduplicated, order kept).
+
+    A locale whose Faker lacks the provider (en_PH has no phone numbers) gets en_US's pool.
+    """
     sampler = SAMPLERS[kind]
     with _lock:
         f = _seeded(locale, kind)
-        values = dict.fromkeys(str(sampler(f)) for _ in range(POOL_SIZE))
+        try:
+            values = dict.fromkeys(str(sampler(f)) for _ in range(POOL_SIZE))
+        except AttributeError:
+            if locale == "en_US":
+                raise
+            return sampled("en_US", kind)
     return pa.array(list(values), type=pa.large_string())
 
 
