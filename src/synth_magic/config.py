@@ -74,7 +74,8 @@ def settings(planner: str | None = None, model: str | None = None,
         if not 0 < timeout <= 600:
             raise ValueError
     except ValueError:
-        raise ConfigError(f"SYNTH_TIMEOUT must be a number of seconds between 0 and 600, not '{timeout_text}'.") from None
+        shown = timeout_text if len(timeout_text) <= 12 else timeout_text[:6] + "…"  # never echo a pasted key
+        raise ConfigError(f"SYNTH_TIMEOUT must be a number of seconds between 0 and 600, not '{shown}'.") from None
     return Settings(
         planner=chosen,
         model=(model or env.get("SYNTH_MODEL", "").strip() or DEFAULT_MODEL),

@@ -1,8 +1,17 @@
-"""Writing frames to CSV or Parquet, atomically.
+"""Writing frames to CSV or Parquet, atomically and spreadsheet-safe.
 
 Everything is written to a temporary file beside the target and renamed over it only
 when complete, so an error or Ctrl-C mid-write never leaves half a file and never
 clobbers an existing one with half a frame.
+
+CSV files are opened by spreadsheets, which run any cell that looks like a formula.
+Text that came from a description or a model (category values, column names, free
+text) is therefore *neutralised* in CSV output: a value or header starting with ``=``,
+``@``, a tab, a carriage return, or ``+``/``-`` followed by something that is not a
+number gets a leading ``'``. Phone numbers such as ``+1-555-0100`` and numbers such as
+``-12.5`` are left exactly as they are. It is on by default; turn it off with
+``neutralise_formulas=False``, ``SYNTH_CSV_SAFETY=off`` or ``synth --no-csv-safety``.
+Parquet files hold typed data, not formulas, and are written unchanged.
 """
 
 from __future__ import annotations
@@ -22,6 +31,15 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+CSV_SAFETY_ENV = "SYNTH_CSV_SAFETY"
+_OFF = ("0", "off", "false", "no")
+
+# A cell a spreadsheet would read as a formula (RE2 syntax: pyarrow.compute).
+_FORMULA_START = r"^[=@\t\r]"
+_SIGNED = r"^[+-]."
+# ... unless a sign is followed by a number or a phone number: -12.5, 1e-3, +1-555-0100x42, +49 (0) 30 1234.
+_SIGNED_NUMBER = (r"^[+-](?:[0-9][0-9 ()./\-]*(?:\s*(?:x|ext\.?)\s*[0-9]+)?"
+                  r"|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)$")
 
 
 def suggest_path(description: str, suffix: str = ".csv", directory: str | os.PathLike[str] = ".") -> Path:
@@ -50,8 +68,40 @@ def target(path: str | os.PathLike[str]) -> tuple[Path, str]:
     return p, fmt
 
 
-def to_arrow(df: pd.DataFrame, csv: bool) -> pa.Table:
-    """The frame as an Arrow table; for CSV, midnight-only datetimes become dates."""
+def csv_safety_default() -> bool:
+    """Whether CSV output is neutralised when the caller does not say: ``SYNTH_CSV_SAFETY``."""
+    return os.environ.get(CSV_SAFETY_ENV, "").strip().lower() not in _OFF
+
+
+def neutralise(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Text values a spreadsheet would run as formulas, prefixed with ``'``; others as they are.
+
+    Vectorised with :mod:`pyarrow.compute`: two regular-expression matches and an ``if_else``.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    danger = pc.or_(
+        pc.match_substring_regex(values, _FORMULA_START),
+        pc.and_(pc.match_substring_regex(values, _SIGNED),
+                pc.invert(pc.match_substring_regex(values, _SIGNED_NUMBER))),
+    )
+    if not pc.any(danger).as_py():
+        return values
+    quoted = pc.binary_join_element_wise(pa.scalar("'", values.type), values, pa.scalar("", values.type))
+    return pc.if_else(pc.fill_null(danger, False), quoted, values)
+
+
+def neutralise_name(name: str) -> str:
+    """One column name, neutralised like a value."""
+    import pyarrow as pa
+
+    return neutralise(pa.array([name], pa.string()))[0].as_py()
+
+
+def to_arrow(df: pd.DataFrame, csv: bool, neutralise_formulas: bool = True) -> pa.Table:
+    """The frame as an Arrow table; for CSV, midnight-only datetimes become dates and
+    (with ``neutralise_formulas``) text and headers cannot run as spreadsheet formulas."""
     import numpy as np
     import pandas as pd
     import pyarrow as pa
@@ -59,35 +109,47 @@ def to_arrow(df: pd.DataFrame, csv: bool) -> pa.Table:
     table = pa.Table.from_pandas(df, preserve_index=False)
     if not csv:
         return table
+    safe = csv and neutralise_formulas
     for i, field in enumerate(table.schema):
         column = table.column(i)
+        name = neutralise_name(field.name) if safe else field.name
         if pa.types.is_dictionary(field.type):
-            table = table.set_column(i, field.name, column.cast(pa.string()))
+            column = column.cast(pa.string())
+            table = table.set_column(i, name, neutralise(column) if safe else column)
+        elif pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+            table = table.set_column(i, name, neutralise(column) if safe else column)
         elif pa.types.is_timestamp(field.type):
             values = df.iloc[:, i]
             ints = values.to_numpy(dtype="datetime64[s]", na_value=np.datetime64("NaT")).astype(np.int64)
             valid = ~pd.isna(values).to_numpy()
-            if not (ints[valid] % 86400).any():
-                table = table.set_column(i, field.name, column.cast(pa.date32()))
+            table = table.set_column(i, name, column.cast(pa.date32()) if not (ints[valid] % 86400).any() else column)
+        elif name != field.name:
+            table = table.set_column(i, name, column)
     return table
 
 
-def save(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write ``df`` to ``path`` (.csv or .parquet) atomically; return the path."""
-    return save_frames([df], path)
+def save(df: pd.DataFrame, path: str | os.PathLike[str], *, neutralise_formulas: bool | None = None) -> Path:
+    """Write ``df`` to ``path`` (.csv or .parquet) atomically; return the path.
+
+    ``neutralise_formulas`` (CSV only; default on, or ``SYNTH_CSV_SAFETY``) prefixes text
+    a spreadsheet would run as a formula with ``'``.
+    """
+    return save_frames([df], path, neutralise_formulas=neutralise_formulas)
 
 
-def save_frames(frames: Iterable[pd.DataFrame], path: str | os.PathLike[str]) -> Path:
+def save_frames(frames: Iterable[pd.DataFrame], path: str | os.PathLike[str], *,
+                neutralise_formulas: bool | None = None) -> Path:
     """Write a stream of frames with the same columns to one file, atomically."""
     import pyarrow.csv as pcsv
     import pyarrow.parquet as pq
 
     p, fmt = target(path)
+    safe = csv_safety_default() if neutralise_formulas is None else bool(neutralise_formulas)
     with _atomic(p) as tmp:
         writer = None
         try:
             for df in frames:
-                table = to_arrow(df, csv=fmt == "csv")
+                table = to_arrow(df, csv=fmt == "csv", neutralise_formulas=safe)
                 if writer is None:
                     writer = (pcsv.CSVWriter(tmp, table.schema, write_options=pcsv.WriteOptions(quoting_style="needed"))
                               if fmt == "csv"

@@ -341,7 +341,9 @@ def _check_param(col: Column, p: Param, value: Any) -> Any:
     where = f"Column '{col.name}': {p.name}"
     kind = p.kind
     if kind in ("int", "float", "share"):
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if (isinstance(value, bool) or not isinstance(value, int | float)
+                or (isinstance(value, int) and abs(value) >= 2**63)  # math.isfinite overflows on huge ints
+                or not math.isfinite(value)):
             raise SchemaError(f"{where} must be a number, not {_clip(repr(value))}.")
         if kind == "int":
             if value != int(value):
