@@ -20,6 +20,7 @@ PLANNERS = ("offline", "openai")
 DEFAULT_MODEL = "gpt-4o-mini"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_ROWS = 1000
+MAX_ROWS = 10**12  # anything bigger is a typo; the memory check refuses far less
 MAX_DESCRIPTION = 4000
 
 _dotenv_loaded = False
@@ -110,7 +111,7 @@ def check_locale(locale: str) -> str:
     if found:
         return found
     raise InputError(
-        f"Unknown locale '{locale}'; use a Faker locale such as en_US, de_DE, fr_FR or ja_JP "
+        f"Unknown locale {text[:30]!r}; use a Faker locale such as en_US, de_DE, fr_FR or ja_JP "
         "(`synth --locales` lists them all)."
     )
 
@@ -118,14 +119,17 @@ def check_locale(locale: str) -> str:
 def check_rows(rows: object) -> int:
     """A positive whole number of rows that fits on this machine."""
     if isinstance(rows, bool) or not isinstance(rows, int):
-        if isinstance(rows, str) and rows.strip().isdigit():
+        if isinstance(rows, str) and _whole(rows):
             rows = int(rows.strip())
         elif isinstance(rows, float) and rows.is_integer():
             rows = int(rows)
         else:
             raise InputError(f"rows must be a whole number such as 1000, not {str(rows)[:40]!r}.")
     if rows < 1:
-        raise InputError(f"rows must be at least 1, not {rows}.")
+        raise InputError(f"rows must be at least 1, not {rows if rows > -10**9 else 'a negative number'}.")
+    if rows > MAX_ROWS:
+        raise InputError(f"rows must be at most {MAX_ROWS:,}; for big tables stream them to a file "
+                         "with `synth ... -o data.csv`.")
     return rows
 
 
@@ -133,12 +137,18 @@ def check_seed(seed: object) -> int | None:
     if seed is None:
         return None
     if isinstance(seed, bool) or not isinstance(seed, int):
-        if isinstance(seed, str) and seed.strip().isdigit():
-            return int(seed.strip())
-        raise InputError(f"seed must be a whole number such as 42, not {str(seed)[:40]!r}.")
+        if not (isinstance(seed, str) and _whole(seed)):
+            raise InputError(f"seed must be a whole number such as 42, not {str(seed)[:40]!r}.")
+        seed = int(seed.strip())
     if not 0 <= seed < 2**63:
         raise InputError("seed must be a whole number from 0 up.")
     return seed
+
+
+def _whole(text: str) -> bool:
+    """Digits only, and few enough that int() accepts them (str.isdigit also takes '²')."""
+    text = text.strip()
+    return text.isdecimal() and len(text) <= 30
 
 
 def check_description(description: object) -> str:

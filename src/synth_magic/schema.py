@@ -128,7 +128,7 @@ class Schema:
             raise SchemaError("A schema must be a JSON object with a 'columns' list.")
         unknown = set(data) - {"title", "locale", "rows", "planner", "notes", "columns"}
         if unknown:
-            raise SchemaError(f"Unknown schema field '{sorted(unknown)[0]}'; use title, locale, rows, notes and columns.")
+            raise SchemaError(f"Unknown schema field '{_clip(sorted(map(str, unknown))[0])}'; use title, locale, rows, notes and columns.")
         columns = data.get("columns")
         if not isinstance(columns, list) or not columns:
             raise SchemaError("A schema needs a non-empty 'columns' list.")
@@ -200,7 +200,7 @@ class Schema:
                 if key == "columns":
                     in_columns = True
                 elif key == "rows":
-                    if not value.isdigit():
+                    if not value.isdecimal() or len(value) > 18:
                         raise SchemaError(f"Line {number}: rows must be a whole number, not '{_clip(value)}'.")
                     data["rows"] = int(value)
                 elif key == "note":
@@ -234,6 +234,9 @@ def validate(schema: Schema) -> None:
     from .config import check_locale
 
     schema.locale = check_locale(schema.locale)
+    # one line each, so the text form round-trips and messages stay one line
+    schema.title = _line(_text(schema.title, "title", MAX_TITLE))
+    schema.notes = [_line(_text(n, "note", MAX_NOTE)) for n in schema.notes]
     seen: dict[str, Column] = {}
     lowered: set[str] = set()
     for col in schema.columns:
@@ -258,7 +261,7 @@ def validate(schema: Schema) -> None:
             raise SchemaError(f"Column '{col.name}': unique must be true or false.")
         if col.source and col.source not in SOURCES:
             raise SchemaError(f"Column '{col.name}': source must be one of {', '.join(SOURCES)}.")
-        col.why = _text(col.why, f"column '{col.name}' why", MAX_NOTE)
+        col.why = _line(_text(col.why, f"column '{col.name}' why", MAX_NOTE))
         for key in col.params:
             if key not in spec.param_index:
                 allowed = ", ".join(spec.param_index) or "no parameters"
@@ -536,6 +539,11 @@ def _text(value: Any, what: str, limit: int) -> str:
     return value
 
 
+def _line(text: str) -> str:
+    """Text on one line: runs of whitespace (newlines included) become one space."""
+    return " ".join(text.split())
+
+
 def _num(value: Any) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value)) if not isinstance(value, bool) else str(value)
@@ -543,6 +551,10 @@ def _num(value: Any) -> str:
 
 
 def _clip(text: str, limit: int = 40) -> str:
+    """Untrusted text for a one-line message: short, control characters escaped."""
+    text = str(text)[: limit * 2]
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
