@@ -612,7 +612,20 @@ LIMITS = {
     "name too long": {"columns": [{"name": "n" * 65, "type": "integer"}]},
     "title too long": {"title": "t" * 201, "columns": [{"name": "x", "type": "integer"}]},
     "huge number": _one_column(type="integer", min=0, max=10**400),
+    "terminal escape in a category": _one_column(type="category", values=["\x1b]0;owned\x07", "b"]),
+    "bidi override in a category": _one_column(type="category", values=["abc\u202egnp.exe", "b"]),
+    "newline in a category": _one_column(type="category", values=["a\nb", "b"]),
+    "escape in a text parameter": _one_column(type="code", pattern="##\x1b[2J"),
 }
+
+
+def test_metadata_text_is_kept_on_one_line_without_control_characters():
+    schema = Schema.from_dict({"title": "sales\n\x1b[31mreport\u202e", "notes": ["a\r\nb"],
+                               "columns": [{"name": "x", "type": "integer", "source": "model",
+                                            "why": "because\n# not a comment"}]})
+    assert (schema.title, schema.notes, schema.columns[0].why) == ("sales [31mreport", ["a b"],
+                                                                   "because # not a comment")
+    assert Schema.from_text(schema.to_text()).to_dict() == {**schema.to_dict()}
 
 
 @pytest.mark.parametrize("data", list(LIMITS.values()), ids=list(LIMITS))
@@ -807,3 +820,16 @@ def test_api_key_never_appears_anywhere(isolated_env, monkeypatch, tmp_path, cap
     assert SECRET.encode() not in all_bytes_under(isolated_env)
     assert SECRET.encode() not in all_bytes_under(tmp_path)
     assert "SECRET" not in timeout_message and "SYNTH_TIMEOUT" in timeout_message
+
+
+def test_saved_file_gets_ordinary_permissions(tmp_path):
+    """The temp file is owner-only while written; the result is like any file the user writes."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    fresh = export.save(small_frame(), tmp_path / "fresh.csv")
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~mask
+    existing = tmp_path / "existing.parquet"
+    existing.write_bytes(b"old")
+    os.chmod(existing, 0o640)
+    export.save(small_frame(), existing)
+    assert stat.S_IMODE(existing.stat().st_mode) == 0o640

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -170,6 +171,7 @@ def _atomic(path: Path) -> Iterator[str]:
     os.close(fd)
     try:
         yield tmp
+        _match_mode(tmp, path)
         os.replace(tmp, path)
     except OSError as exc:
         _remove(tmp)
@@ -177,6 +179,30 @@ def _atomic(path: Path) -> Iterator[str]:
     except BaseException:
         _remove(tmp)
         raise
+
+
+def _match_mode(tmp: str, path: Path) -> None:
+    """Give the finished file the permissions a plain ``open(path, "w")`` would: those of the
+    file it replaces, else 0666 less the umask (mkstemp makes it owner-only)."""
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mode = 0o666 & ~_umask()
+    with contextlib.suppress(OSError):
+        os.chmod(tmp, mode)
+
+
+def _umask() -> int:
+    try:  # Linux: read it without changing it
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _remove(tmp: str) -> None:

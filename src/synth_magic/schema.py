@@ -37,6 +37,9 @@ MAX_NOTE = 300
 SOURCES = ("named", "domain", "constraint", "model", "fallback", "user")
 _NAME = re.compile(r"^[^\W\d][\w .\-/()%#]*$")
 _COMMON = ("name", "type", "null_rate", "unique", "source", "why")
+# Characters that never belong in generated text: C0/C1 controls (terminal escapes) and
+# bidirectional overrides (text that displays differently from what it is).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass
@@ -373,6 +376,8 @@ def _check_param(col: Column, p: Param, value: Any) -> Any:
             text = item if isinstance(item, str) else _num(item)
             if not text.strip() or len(text) > MAX_STRING:
                 raise SchemaError(f"{where} values must be 1 to {MAX_STRING} characters long.")
+            if _CONTROL.search(text):
+                raise SchemaError(f"{where} must be plain text without control characters, not '{_clip(text)}'.")
             out.append(text)
         return out
     if kind == "floats":
@@ -386,6 +391,8 @@ def _check_param(col: Column, p: Param, value: Any) -> Any:
         raise SchemaError(f"{where} must be text, not {_clip(repr(value))}.")
     if len(value) > MAX_STRING:
         raise SchemaError(f"{where} is longer than {MAX_STRING} characters.")
+    if _CONTROL.search(value):
+        raise SchemaError(f"{where} must be plain text without control characters, not '{_clip(value)}'.")
     if kind == "enum" and value not in p.choices:
         raise SchemaError(f"{where} must be one of {', '.join(p.choices)}, not {_clip(value)!r}.")
     if kind == "when" and parse_when(value) is None:
@@ -540,8 +547,9 @@ def _text(value: Any, what: str, limit: int) -> str:
 
 
 def _line(text: str) -> str:
-    """Text on one line: runs of whitespace (newlines included) become one space."""
-    return " ".join(text.split())
+    """Text on one line: runs of whitespace (newlines included) become one space and control
+    characters (terminal escapes, bidi overrides) are dropped."""
+    return _CONTROL.sub("", " ".join(text.split()))
 
 
 def _num(value: Any) -> str:
