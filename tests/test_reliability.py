@@ -833,3 +833,38 @@ def test_saved_file_gets_ordinary_permissions(tmp_path):
     os.chmod(existing, 0o640)
     export.save(small_frame(), existing)
     assert stat.S_IMODE(existing.stat().st_mode) == 0o640
+
+
+def test_no_overwrite_save_refuses_a_file_that_appears_while_writing(tmp_path):
+    """save=True's no-clobber promise holds even when another job takes the name meanwhile."""
+    path = tmp_path / "race.csv"
+
+    def frames():
+        yield small_frame()
+        path.write_text("the other job's file\n")  # appears mid-write
+        yield small_frame(start=50)
+
+    with pytest.raises(ExportError, match="appeared while writing; nothing was overwritten"):
+        export.save_frames(frames(), path, overwrite=False)
+    assert path.read_text() == "the other job's file\n"
+    assert leftovers(tmp_path) == []
+    with pytest.raises(ExportError, match="already exists"):
+        export.save(small_frame(), path, overwrite=False)
+    fresh = export.save(small_frame(), tmp_path / "fresh.csv", overwrite=False)
+    assert len(fresh.read_text().splitlines()) == 51
+    assert leftovers(tmp_path) == []
+
+
+def test_save_true_uses_no_clobber_writes(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    calls = []
+    real = export.save_frames
+
+    def spy(frames, path, **kwargs):
+        calls.append(kwargs.get("overwrite"))
+        return real(frames, path, **kwargs)
+
+    monkeypatch.setattr(export, "save_frames", spy)
+    api.run(DESCRIPTION, rows=3, seed=1, planner="offline", save=True)
+    api.run(DESCRIPTION, rows=3, seed=1, planner="offline", save=tmp_path / "explicit.csv")
+    assert calls == [False, True]

@@ -129,24 +129,28 @@ def to_arrow(df: pd.DataFrame, csv: bool, neutralise_formulas: bool = True) -> p
     return table
 
 
-def save(df: pd.DataFrame, path: str | os.PathLike[str], *, neutralise_formulas: bool | None = None) -> Path:
+def save(df: pd.DataFrame, path: str | os.PathLike[str], *, neutralise_formulas: bool | None = None,
+         overwrite: bool = True) -> Path:
     """Write ``df`` to ``path`` (.csv or .parquet) atomically; return the path.
 
     ``neutralise_formulas`` (CSV only; default on, or ``SYNTH_CSV_SAFETY``) prefixes text
-    a spreadsheet would run as a formula with ``'``.
+    a spreadsheet would run as a formula with ``'``. With ``overwrite=False`` an existing
+    file (even one that appears while writing) is never replaced: :class:`ExportError`.
     """
-    return save_frames([df], path, neutralise_formulas=neutralise_formulas)
+    return save_frames([df], path, neutralise_formulas=neutralise_formulas, overwrite=overwrite)
 
 
 def save_frames(frames: Iterable[pd.DataFrame], path: str | os.PathLike[str], *,
-                neutralise_formulas: bool | None = None) -> Path:
+                neutralise_formulas: bool | None = None, overwrite: bool = True) -> Path:
     """Write a stream of frames with the same columns to one file, atomically."""
     import pyarrow.csv as pcsv
     import pyarrow.parquet as pq
 
     p, fmt = target(path)
+    if not overwrite and p.exists():
+        raise ExportError(f"'{p}' already exists; nothing was overwritten. Choose another name.")
     safe = csv_safety_default() if neutralise_formulas is None else bool(neutralise_formulas)
-    with _atomic(p) as tmp:
+    with _atomic(p, overwrite) as tmp:
         writer = None
         try:
             for df in frames:
@@ -163,7 +167,7 @@ def save_frames(frames: Iterable[pd.DataFrame], path: str | os.PathLike[str], *,
 
 
 @contextlib.contextmanager
-def _atomic(path: Path) -> Iterator[str]:
+def _atomic(path: Path, overwrite: bool = True) -> Iterator[str]:
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     except OSError as exc:
@@ -172,13 +176,33 @@ def _atomic(path: Path) -> Iterator[str]:
     try:
         yield tmp
         _match_mode(tmp, path)
-        os.replace(tmp, path)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            _publish_new(tmp, path)
+    except FileExistsError:
+        _remove(tmp)
+        raise ExportError(f"'{path}' appeared while writing; nothing was overwritten. Choose another name.") from None
     except OSError as exc:
         _remove(tmp)
         raise ExportError(f"Could not write '{path}': {exc.strerror or exc}.") from None
     except BaseException:
         _remove(tmp)
         raise
+
+
+def _publish_new(tmp: str, path: Path) -> None:
+    """Move ``tmp`` to ``path`` only if ``path`` does not exist (a hard link fails if it does)."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links here (some network or FAT file systems): check, then rename
+        if path.exists():
+            raise FileExistsError(path) from None
+        os.replace(tmp, path)
+        return
+    _remove(tmp)
 
 
 def _match_mode(tmp: str, path: Path) -> None:
