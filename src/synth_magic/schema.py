@@ -232,9 +232,11 @@ def validate(schema: Schema) -> None:
         raise SchemaError("A schema needs at least one column.")
     if len(schema.columns) > MAX_COLUMNS:
         raise SchemaError(f"A schema may have at most {MAX_COLUMNS} columns, not {len(schema.columns)}.")
-    if schema.rows is not None and (isinstance(schema.rows, bool) or not isinstance(schema.rows, int) or schema.rows < 1):
-        raise SchemaError("The schema's rows must be a whole number of at least 1.")
-    from .config import check_locale
+    from .config import MAX_ROWS, check_locale
+
+    if schema.rows is not None and (isinstance(schema.rows, bool) or not isinstance(schema.rows, int)
+                                    or not 1 <= schema.rows <= MAX_ROWS):
+        raise SchemaError(f"The schema's rows must be a whole number from 1 to {MAX_ROWS:,}.")
 
     schema.locale = check_locale(schema.locale)
     # one line each, so the text form round-trips and messages stay one line
