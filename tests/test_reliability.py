@@ -148,6 +148,38 @@ def test_cache_concurrent_processes_and_threads(tmp_path):
         cache.close()
 
 
+def test_cache_damaged_under_concurrent_use_recovers(tmp_path):
+    """4 processes meet one damaged database at once: all complete, the cache ends up usable."""
+    cache_dir = tmp_path / "damaged-cache"
+    env = {**os.environ, "SYNTH_CACHE_DIR": str(cache_dir), "PYTHONPATH": str(SRC)}
+    subprocess.run([sys.executable, "-c", WORKER, json.dumps(CONCURRENT_DESCRIPTIONS[:2]), "0", "2"],
+                   env=env, check=True, capture_output=True, timeout=120)
+    _damage_header(cache_dir / "cache.db")
+    procs = [
+        subprocess.Popen([sys.executable, "-c", WORKER, json.dumps(CONCURRENT_DESCRIPTIONS), str(i), "8"],
+                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for i in range(4)
+    ]
+    outputs = [p.communicate(timeout=240) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], [err[-2000:] for _, err in outputs]
+    for out, _ in outputs:
+        report = json.loads(out.strip().splitlines()[-1])
+        assert report["errors"] == []
+        assert len(report["results"]) == 4 * 8
+        assert all("schema cache" in w for w in report["warnings"]), report["warnings"]
+    assert list(cache_dir.glob("cache.db.damaged-*"))
+    cache = raw_cache(cache_dir)
+    try:
+        assert cache.check() == []
+    finally:
+        cache.close()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SYNTH_CACHE_DIR", str(cache_dir))
+        plan_quietly()
+        again, warned = plan_quietly()
+    assert (again.source, warned) == ("cache", [])
+
+
 def test_cache_threads_in_one_process_share_one_directory(tmp_path):
     import threading
 
