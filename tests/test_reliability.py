@@ -444,6 +444,20 @@ def test_pickled_entry_is_never_unpickled(isolated_env, tmp_path, big):
     assert not marker.exists()
 
 
+def test_pickled_key_is_never_unpickled_when_listing(isolated_env, tmp_path):
+    marker = tmp_path / "KEY_UNPICKLED"
+    plan_quietly()
+    cache = raw_cache(isolated_env)
+    cache.set(("key", Booby(str(marker))), "value")
+    cache.close()
+    store = SchemaCache(isolated_env)
+    assert store.keys() == [offline_key(DESCRIPTION)]
+    assert [s.to_json() for s in store.entries()] == [expected_json()]
+    assert store.info()["entries"] == 1
+    store.close()
+    assert not marker.exists()
+
+
 def test_entry_pointing_outside_the_cache_is_neither_read_nor_deleted(isolated_env, tmp_path):
     """A database row naming a file elsewhere (../ or absolute): not read, not removed."""
     import diskcache.core

@@ -70,6 +70,9 @@ def _json_only_disk() -> type:
             if self._inside(file_path):
                 super().remove(file_path)
 
+        def get(self, key: Any, raw: bool) -> Any:  # a key read back (listing): never unpickled
+            return super().get(key, raw) if raw else None
+
         def put(self, key: Any) -> Any:  # keys are hex strings: stored raw, never pickled
             if not isinstance(key, str):
                 raise TypeError("cache keys are strings")
