@@ -363,6 +363,21 @@ def test_locked_database_is_not_moved_aside(isolated_env, monkeypatch):
     assert plan_quietly()[0].source == "cache"
 
 
+@pytest.mark.parametrize("setting", ["cull_limit", "disk_min_file_size", "eviction_policy", "statistics",
+                                     "sqlite_mmap_size", "size_limit"])
+def test_garbled_settings_table_does_not_break_the_cache(isolated_env, setting):
+    """diskcache reads its settings from the database; ours are always given explicitly."""
+    plan_quietly()
+    con = sqlite3.connect(isolated_env / "cache.db")
+    con.execute("UPDATE Settings SET value = ? WHERE key = ?", ("bogus", setting))
+    con.commit()
+    con.close()
+    for description in (DESCRIPTION, "orders with amount", "orders with amount"):
+        planned, warned = plan_quietly(description)
+        assert warned == []
+    assert planned.source == "cache"
+
+
 HOSTILE_ENTRIES = {
     "not json": "{'columns': [}",
     "json but not a schema": "[1, 2, 3]",

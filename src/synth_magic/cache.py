@@ -34,6 +34,10 @@ if TYPE_CHECKING:
 # forever on the latter, so it is never used here: a write is tried ``_WRITE_TRIES`` times.
 _PROBLEMS = (OSError, sqlite3.Error, ValueError, TypeError, EOFError, diskcache.Timeout)
 _WRITE_TRIES = 2
+# Every setting given explicitly: diskcache otherwise takes them from the database's own
+# Settings table, so a garbled value there (cull_limit='x') would break every write.
+_SETTINGS = {**diskcache.core.DEFAULT_SETTINGS, "size_limit": 256 << 20,
+             "eviction_policy": "least-recently-stored"}
 _BUSY = "busy or read-only"
 MAX_ENTRY = 1 << 20  # a schema's JSON is a few kB; anything far bigger is not ours
 _DAMAGE = ("malformed", "not a database", "corrupt", "no such table", "no such column")
@@ -113,8 +117,7 @@ class SchemaCache:
             self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
             with contextlib.suppress(OSError):
                 os.chmod(self.directory, 0o700)
-            self._cache = diskcache.Cache(str(self.directory), disk=_json_only_disk(), timeout=10,
-                                          size_limit=256 << 20, eviction_policy="least-recently-stored")
+            self._cache = diskcache.Cache(str(self.directory), disk=_json_only_disk(), timeout=10, **_SETTINGS)
         except _PROBLEMS as exc:
             if _damaged(exc):
                 if self._move_aside(exc):
