@@ -142,6 +142,11 @@ def test_from_json_on_anything(text):
 # -------------------------------------------------------------------- planner-shaped answers
 
 TYPE_NAMES = sorted(TYPES)
+
+
+def mostly(good: st.SearchStrategy, bad: st.SearchStrategy) -> st.SearchStrategy:
+    """``good`` about four times in five, else ``bad``."""
+    return st.sampled_from([True, True, True, True, False]).flatmap(lambda ok: good if ok else bad)
 NAMES = ["a", "b", "amount", "created_at", "ship date", "name", "qty", "price", "total", "x1", "Ünïcode"]
 DATES = ["2024-01-01", "2020-02-29", "today", "today-90d", "2024-13-40", "yesterday", "2024-01-01T12:30:00",
          "1900-01-01", "9999-12-31", "0001-01-01"]
@@ -151,13 +156,21 @@ EXPRS = ["a * b", "a + 1", "qty * price", "round(a, 2)", "a / 0", "a ** 1000", "
 
 
 def param_value(kind: str, p) -> st.SearchStrategy:
-    numbers = st.one_of(st.integers(-10**6, 10**6), st.floats(allow_nan=True, allow_infinity=True),
+    """Mostly plausible values of the parameter's kind (so many schemas validate and generate),
+    sometimes edge values, sometimes any JSON scalar."""
+    lo = p.lo if p.lo is not None else -10**6
+    hi = p.hi if p.hi is not None else 10**6
+    plausible = st.integers(int(max(lo, -10**6)), int(min(hi, 10**6))) if kind == "int" else st.floats(
+        max(lo, -1e6), min(hi, 1e6))
+    numbers = st.one_of(plausible, plausible, st.integers(-10**6, 10**6), st.floats(allow_nan=True, allow_infinity=True),
                         st.sampled_from([p.lo, p.hi, 0, 1, -1, 10**30, 2**63]).filter(lambda v: v is not None))
     by_kind = {
         "int": numbers, "float": numbers, "share": st.one_of(st.floats(-0.5, 1.5), numbers),
         "bool": st.booleans(),
         "enum": st.sampled_from(p.choices or ("x",)),
-        "strings": st.lists(st.one_of(st.text(max_size=12), st.integers(), st.floats()), max_size=8),
+        "strings": st.one_of(st.lists(st.sampled_from(["a", "b", "=x", "+1 555", "-y", "Zoë"]), min_size=1,
+                                      max_size=6, unique=True),
+                             st.lists(st.one_of(st.text(max_size=12), st.integers(), st.floats()), max_size=8)),
         "floats": st.lists(st.one_of(st.floats(0, 10), st.floats(), st.integers(-3, 10)), max_size=8),
         "when": st.sampled_from(DATES),
         "duration": st.sampled_from(DURATIONS),
@@ -166,21 +179,21 @@ def param_value(kind: str, p) -> st.SearchStrategy:
         "pattern": st.text(alphabet="#?*-AB9 ", max_size=12),
         "str": st.text(max_size=20),
     }
-    return st.one_of(by_kind.get(kind, st.text(max_size=10)), json_scalars)
+    return mostly(by_kind.get(kind, st.text(max_size=10)), json_scalars)
 
 
 @st.composite
 def planner_column(draw, name: str) -> dict:
-    type_name = draw(st.sampled_from(TYPE_NAMES) | st.sampled_from(["integr", "eval", ""]))
+    type_name = draw(mostly(st.sampled_from(TYPE_NAMES), st.sampled_from(["integr", "eval", ""])))
     column: dict[str, Any] = {"name": name, "type": type_name}
     spec = TYPES.get(type_name)
     if spec is not None and spec.params:
         for p in draw(st.lists(st.sampled_from(spec.params), max_size=4, unique_by=lambda p: p.name)):
             column[p.name] = draw(param_value(p.kind, p))
-    if draw(st.booleans()):
-        column["null_rate"] = draw(st.sampled_from([0, 0.1, 0.99, 1.0, -0.1, "0.1", None]))
-    if draw(st.integers(0, 4)) == 0:
-        column["unique"] = draw(st.sampled_from([True, False, "yes", 1]))
+    if draw(st.integers(0, 2)) == 0:
+        column["null_rate"] = draw(st.sampled_from([0, 0.1, 0.5, 0.99, 1.0, -0.1, "0.1", None]))
+    if draw(st.integers(0, 5)) == 0:
+        column["unique"] = draw(st.sampled_from([True, True, False, "yes", 1]))
     if draw(st.integers(0, 4)) == 0:
         column["source"] = draw(st.sampled_from(["named", "model", "bogus", ""]))
         column["why"] = draw(st.sampled_from(["", "because", "a: b # c", "two\nlines", 7]) | st.text(max_size=20))
@@ -189,16 +202,18 @@ def planner_column(draw, name: str) -> dict:
 
 @st.composite
 def planner_answer(draw) -> dict:
-    names = draw(st.lists(st.sampled_from(NAMES) | st.text(max_size=12), min_size=1, max_size=6))
+    names = draw(mostly(st.lists(st.sampled_from(NAMES), min_size=1, max_size=6, unique=True),
+                        st.lists(st.text(max_size=12) | st.sampled_from(NAMES), min_size=1, max_size=6)))
     answer: dict[str, Any] = {"columns": [draw(planner_column(n)) for n in names]}
     if draw(st.booleans()):
         answer["title"] = draw(st.text(max_size=30))
     if draw(st.integers(0, 3)) == 0:
         answer["notes"] = draw(st.lists(st.text(max_size=30), max_size=3))
     if draw(st.booleans()):
-        answer["locale"] = draw(st.sampled_from(["en_US", "de-DE", "fr_fr", "xx_XX", "", "ja_JP"]))
+        answer["locale"] = draw(mostly(st.sampled_from(["en_US", "de-DE", "fr_fr", "ja_JP", "pt_BR"]),
+                                       st.sampled_from(["xx_XX", "", "en"])))
     if draw(st.integers(0, 3)) == 0:
-        answer["rows"] = draw(st.sampled_from([1, 10, 0, -5, 2.0, "10", True, 10**20]))
+        answer["rows"] = draw(mostly(st.integers(1, 10**6), st.sampled_from([0, -5, 2.0, "10", True, 10**20])))
     return answer
 
 

@@ -551,7 +551,7 @@ def _text(value: Any, what: str, limit: int) -> str:
 def _line(text: str) -> str:
     """Text on one line: runs of whitespace (newlines included) become one space and control
     characters (terminal escapes, bidi overrides) are dropped."""
-    return _CONTROL.sub("", " ".join(text.split()))
+    return " ".join(_CONTROL.sub(" ", text).split())
 
 
 def _num(value: Any) -> str:
