@@ -3,11 +3,13 @@
 Key: SHA-256 of (normalised description, planner, model, planner version).
 Value: the schema's JSON text. A value read back is validated like any untrusted
 schema; a value that is not text (a pickle, say) is never unpickled: diskcache's
-``Disk`` is subclassed so it refuses to load pickled entries at all.
+``Disk`` is subclassed so it refuses pickled entries and keys, binary blobs, entry files
+outside the cache directory and entries over 1 MiB.
 
-Trouble with the cache (unreadable, damaged, read-only, full) gives a
-:class:`~synth_magic.errors.SynthWarning` and the run goes on without it; a damaged
-database is moved aside and a new one started.
+Trouble with the cache (unreadable, damaged, read-only, locked, full) gives a
+:class:`~synth_magic.errors.SynthWarning` and the run goes on without it. Only a damaged
+database ("malformed", "not a database") is moved aside and a new one started; a busy,
+read-only or full one is left alone. Writes never retry forever (see ``_write``).
 """
 
 from __future__ import annotations

@@ -36,6 +36,7 @@ CSV_SAFETY_ENV = "SYNTH_CSV_SAFETY"
 _OFF = ("0", "off", "false", "no")
 
 # A cell a spreadsheet would read as a formula (RE2 syntax: pyarrow.compute).
+_FIRST = ["=", "@", "+", "-", "\t", "\r"]
 _FORMULA_START = r"^[=@\t\r]"
 _SIGNED = r"^[+-]."
 # ... unless a sign is followed by a number or a phone number: -12.5, 1e-3, +1-555-0100x42, +49 (0) 30 1234.
@@ -82,6 +83,9 @@ def neutralise(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    first = pc.utf8_slice_codeunits(values, 0, 1)  # cheap first pass: most columns have no candidate
+    if not pc.any(pc.is_in(first, value_set=pa.array(_FIRST, pa.string()))).as_py():
+        return values
     danger = pc.or_(
         pc.match_substring_regex(values, _FORMULA_START),
         pc.and_(pc.match_substring_regex(values, _SIGNED),
