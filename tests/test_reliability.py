@@ -838,7 +838,10 @@ def all_bytes_under(folder: Path) -> bytes:
     return b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())
 
 
-def test_api_key_never_appears_anywhere(isolated_env, monkeypatch, tmp_path, capsys):
+def test_api_key_never_appears_anywhere(isolated_env, monkeypatch, tmp_path, capsys, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
     monkeypatch.setenv("OPENAI_API_KEY", SECRET)
     monkeypatch.setenv("SYNTH_PLANNER", "offline")
     monkeypatch.chdir(tmp_path)
@@ -877,6 +880,7 @@ def test_api_key_never_appears_anywhere(isolated_env, monkeypatch, tmp_path, cap
     seen += [str(e) for e in errors] + [repr(e) for e in errors]
     timeout_message = str(info.value)
 
+    seen.append(caplog.text)
     text = "\n".join(seen)
     assert SECRET not in text and "SECRET" not in text
     assert SECRET.encode() not in all_bytes_under(isolated_env)
@@ -930,3 +934,22 @@ def test_save_true_uses_no_clobber_writes(tmp_path, monkeypatch):
     api.run(DESCRIPTION, rows=3, seed=1, planner="offline", save=True)
     api.run(DESCRIPTION, rows=3, seed=1, planner="offline", save=tmp_path / "explicit.csv")
     assert calls == [False, True]
+
+
+def test_api_key_from_dotenv_is_only_noted_as_set(isolated_env, monkeypatch, tmp_path, capsys):
+    """A key in .env reaches the environment for the SDK; our objects only know it is set."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text(f"OPENAI_API_KEY={SECRET}\nSYNTH_PLANNER=offline\n")
+    for var in ("OPENAI_API_KEY", "SYNTH_PLANNER"):
+        monkeypatch.setenv(var, "")
+        monkeypatch.delenv(var)  # restored to absent after the test, whatever .env loads
+    monkeypatch.setattr(config, "_dotenv_loaded", False)
+    settings = config.settings()
+    assert settings.has_key and settings.planner == "offline"
+    assert os.environ["OPENAI_API_KEY"] == SECRET  # for the openai SDK to read
+    assert SECRET not in repr(settings)
+    assert cli.main([DESCRIPTION, "--rows", "3", "-o", "out.csv"]) == 0
+    out = capsys.readouterr()
+    assert "SECRET" not in out.out + out.err
+    assert SECRET.encode() not in all_bytes_under(isolated_env)
+    assert "SECRET" not in (tmp_path / "out.csv").read_text()
