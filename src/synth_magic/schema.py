@@ -240,8 +240,9 @@ def validate(schema: Schema) -> None:
 
     schema.locale = check_locale(schema.locale)
     # one line each, so the text form round-trips and messages stay one line
-    schema.title = _line(_text(schema.title, "title", MAX_TITLE))
-    schema.notes = [_line(_text(n, "note", MAX_NOTE)) for n in schema.notes]
+    # (from_dict has already refused overlong untrusted titles; a planner's are clipped here)
+    schema.title = _line(_text(schema.title, "title", 1 << 20))[:MAX_TITLE]
+    schema.notes = [_line(_text(n, "note", 1 << 20))[:MAX_NOTE] for n in schema.notes]
     seen: dict[str, Column] = {}
     lowered: set[str] = set()
     for col in schema.columns:
