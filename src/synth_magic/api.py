@@ -126,7 +126,7 @@ def run(description: str | Schema, rows: int | None = None, *, seed: int | None 
     if save_path is not None:
         from .export import save as write
 
-        written = write(frame, save_path)
+        written = write(frame, save_path, overwrite=save is not True)  # a suggested name never overwrites
     return Result(frame, planned.schema, planned.source, frame.attrs["synth"]["seed"],
                   time.perf_counter() - started, written)
 

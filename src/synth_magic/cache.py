@@ -3,11 +3,13 @@
 Key: SHA-256 of (normalised description, planner, model, planner version).
 Value: the schema's JSON text. A value read back is validated like any untrusted
 schema; a value that is not text (a pickle, say) is never unpickled: diskcache's
-``Disk`` is subclassed so it refuses to load pickled entries at all.
+``Disk`` is subclassed so it refuses pickled entries and keys, binary blobs, entry files
+outside the cache directory and entries over 1 MiB.
 
-Trouble with the cache (unreadable, damaged, read-only, full) gives a
-:class:`~synth_magic.errors.SynthWarning` and the run goes on without it; a damaged
-database is moved aside and a new one started.
+Trouble with the cache (unreadable, damaged, read-only, locked, full) gives a
+:class:`~synth_magic.errors.SynthWarning` and the run goes on without it. Only a damaged
+database ("malformed", "not a database") is moved aside and a new one started; a busy,
+read-only or full one is left alone. Writes never retry forever (see ``_write``).
 """
 
 from __future__ import annotations
@@ -22,12 +24,25 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import diskcache
+
 from .errors import SchemaError, SynthWarning
 
 if TYPE_CHECKING:
     from .schema import Schema
 
-_PROBLEMS = (OSError, sqlite3.Error, ValueError, TypeError, EOFError)
+# diskcache.Timeout: the database stayed locked for ``timeout`` seconds, or SQLite refused
+# to start a write at all (read-only, I/O error). diskcache's own ``retry=True`` loops
+# forever on the latter, so it is never used here: a write is tried ``_WRITE_TRIES`` times.
+_PROBLEMS = (OSError, sqlite3.Error, ValueError, TypeError, EOFError, diskcache.Timeout)
+_WRITE_TRIES = 2
+# Every setting given explicitly: diskcache otherwise takes them from the database's own
+# Settings table, so a garbled value there (cull_limit='x') would break every write.
+_SETTINGS = {**diskcache.core.DEFAULT_SETTINGS, "size_limit": 256 << 20,
+             "eviction_policy": "least-recently-stored"}
+_BUSY = "busy or read-only"
+MAX_ENTRY = 1 << 20  # a schema's JSON is a few kB; anything far bigger is not ours
+_DAMAGE = ("malformed", "not a database", "corrupt", "no such table", "no such column")
 
 
 def normalise(description: str) -> str:
@@ -40,20 +55,42 @@ def cache_key(description: str, planner: str, model: str, version: str) -> str:
 
 
 def _json_only_disk() -> type:
-    import diskcache
-
     class JSONOnlyDisk(diskcache.Disk):
-        """A diskcache Disk that never unpickles: pickled entries read as missing."""
+        """A diskcache Disk that only hands back text: never unpickles, never reads or
+        removes a file outside the cache directory, never reads an oversized entry."""
 
         def fetch(self, mode: int, filename: str | None, value: Any, read: bool) -> Any:
-            if mode == diskcache.core.MODE_PICKLE:
+            if mode == diskcache.core.MODE_RAW:
+                return super().fetch(mode, filename, value, read)
+            if mode != diskcache.core.MODE_TEXT or read or not self._inside(filename):
+                raise _Refused  # pickles, binary blobs, paths leading out of the cache
+            try:
+                size = os.path.getsize(os.path.join(self._directory, filename))
+            except OSError:
+                return None  # deleted meanwhile by another process: a miss
+            if size > MAX_ENTRY:
                 raise _Refused
             return super().fetch(mode, filename, value, read)
+
+        def remove(self, file_path: str) -> None:
+            if self._inside(file_path):
+                super().remove(file_path)
+
+        def get(self, key: Any, raw: bool) -> Any:  # a key read back (listing): never unpickled
+            return super().get(key, raw) if raw else None
 
         def put(self, key: Any) -> Any:  # keys are hex strings: stored raw, never pickled
             if not isinstance(key, str):
                 raise TypeError("cache keys are strings")
             return super().put(key)
+
+        @staticmethod
+        def _inside(filename: Any) -> bool:
+            """A relative path below the cache directory (diskcache writes ``ab/cd/<hex>.val``)."""
+            if not isinstance(filename, str) or not filename or os.path.isabs(filename):
+                return False
+            parts = Path(filename).parts
+            return ".." not in parts and not Path(filename).drive
 
     return JSONOnlyDisk
 
@@ -78,18 +115,16 @@ class SchemaCache:
     def _open(self) -> Any:
         if self._cache is not None or self._broken:
             return self._cache
-        import diskcache
-
         try:
             self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
             with contextlib.suppress(OSError):
                 os.chmod(self.directory, 0o700)
-            self._cache = diskcache.Cache(str(self.directory), disk=_json_only_disk(), timeout=10,
-                                          size_limit=256 << 20, eviction_policy="least-recently-stored")
-        except sqlite3.DatabaseError as exc:
-            if self._move_aside(exc):
-                return self._open()
+            self._cache = diskcache.Cache(str(self.directory), disk=_json_only_disk(), timeout=10, **_SETTINGS)
         except _PROBLEMS as exc:
+            if _damaged(exc):
+                if self._move_aside(exc):
+                    return self._open()
+                return None
             self._broken = True
             _warn(f"The schema cache at {self.directory} cannot be used ({_reason(exc)}); running without it.")
         return self._cache
@@ -101,7 +136,7 @@ class SchemaCache:
             self._broken = True
             _warn(f"The schema cache at {self.directory} cannot be used ({_reason(exc)}); running without it.")
             return False
-        aside = db.with_name(f"cache.db.damaged-{int(time.time())}")
+        aside = db.with_name(f"cache.db.damaged-{int(time.time())}-{os.getpid()}")
         try:
             os.replace(db, aside)
             for extra in ("cache.db-wal", "cache.db-shm"):
@@ -122,17 +157,17 @@ class SchemaCache:
         if cache is None:
             return None
         try:
-            text = cache.get(key, default=None, retry=True)
+            text = cache.get(key, default=None, retry=False)
         except _Refused:
             _warn("A schema cache entry was not plain JSON text and was ignored; planning again.")
             self._discard(key)
             return None
         except _PROBLEMS as exc:
-            _warn(f"Could not read the schema cache ({_reason(exc)}); planning again.")
+            self._trouble(exc, f"Could not read the schema cache ({_reason(exc)}); planning again.")
             return None
         if text is None:
             return None
-        if not isinstance(text, str):
+        if not isinstance(text, str) or len(text) > MAX_ENTRY:
             _warn("A schema cache entry was not JSON text and was ignored; planning again.")
             self._discard(key)
             return None
@@ -148,13 +183,23 @@ class SchemaCache:
         if cache is None:
             return
         try:
-            cache.set(key, schema.to_json(), retry=True)
+            _write(lambda: cache.set(key, schema.to_json(), retry=False))
         except _PROBLEMS as exc:
-            _warn(f"Could not write to the schema cache ({_reason(exc)}); the schema was not cached.")
+            self._trouble(exc, f"Could not write to the schema cache ({_reason(exc)}); the schema was not cached.")
+
+    def _trouble(self, exc: BaseException, message: str) -> None:
+        """A damaged database is closed and moved aside (the next use starts afresh); other
+        trouble (locked, full, read-only) is only reported."""
+        if _damaged(exc) and self._cache is not None:
+            self.close()
+            self._move_aside(exc)
+        else:
+            _warn(message)
 
     def _discard(self, key: str) -> None:
-        with contextlib.suppress(*_PROBLEMS, _Refused):
-            self._cache.delete(key, retry=True)
+        if self._cache is not None:
+            with contextlib.suppress(*_PROBLEMS, _Refused):
+                _write(lambda: self._cache.delete(key, retry=False))
 
     def keys(self) -> list[str]:
         cache = self._open()
@@ -179,7 +224,7 @@ class SchemaCache:
         if cache is None:
             return 0
         try:
-            return int(cache.clear(retry=True))
+            return int(_write(lambda: cache.clear(retry=False)))
         except _PROBLEMS as exc:
             _warn(f"Could not clear the schema cache ({_reason(exc)}).")
             return 0
@@ -200,6 +245,28 @@ class SchemaCache:
             self._cache = None
 
 
+def _write(action: Any) -> Any:
+    """Run one cache write, trying again once if the database was busy."""
+    for attempt in range(_WRITE_TRIES):
+        try:
+            return action()
+        except diskcache.Timeout:
+            if attempt == _WRITE_TRIES - 1:
+                raise
+            time.sleep(0.05)
+    return None
+
+
+def _damaged(exc: BaseException) -> bool:
+    """True for errors that mean the database file itself is broken (not busy, full or read-only)."""
+    if not isinstance(exc, sqlite3.DatabaseError):
+        return False
+    text = str(exc).lower()
+    return type(exc) is sqlite3.DatabaseError or any(word in text for word in _DAMAGE)
+
+
 def _reason(exc: BaseException) -> str:
+    if isinstance(exc, diskcache.Timeout):
+        return f"the database is {_BUSY}"
     text = str(exc).strip() or type(exc).__name__
     return text.splitlines()[0][:120]

@@ -39,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--schema", action="store_true", help="print the planned schema as text and stop")
     parser.add_argument("--json", action="store_true", help="with --schema: print JSON instead of text")
     parser.add_argument("--from-schema", metavar="FILE", help="generate from a schema file (text or JSON form)")
+    parser.add_argument("--no-csv-safety", action="store_true",
+                        help="write text starting with = @ + - to CSV as it is (default: prefix with ')")
     parser.add_argument("--refresh", action="store_true", help="plan again instead of using the cache")
     parser.add_argument("--preview", type=int, default=5, metavar="N", help="rows to preview (default 5)")
     parser.add_argument("--types", action="store_true", help="list the column types and stop")
@@ -107,7 +109,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
                     first.append(frame.head(args.preview))
                 yield frame
 
-        path = save_frames(stream(), args.output)
+        path = save_frames(stream(), args.output,
+                           neutralise_formulas=False if args.no_csv_safety else None)
         preview = first[0] if first else None
     else:
         frame = schema.generate(rows, seed=seed)

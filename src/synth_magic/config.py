@@ -22,6 +22,7 @@ DEFAULT_MODEL = "gpt-4o-mini"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 2
 DEFAULT_ROWS = 1000
+MAX_ROWS = 10**12  # anything bigger is a typo; the memory check refuses far less
 MAX_DESCRIPTION = 4000
 
 _dotenv_loaded = False
@@ -79,10 +80,12 @@ def settings(planner: str | None = None, model: str | None = None,
         if not 0 < timeout <= 600:
             raise ValueError
     except ValueError:
-        raise ConfigError(f"SYNTH_TIMEOUT must be a number of seconds between 0 and 600, not '{timeout_text}'.") from None
+        raise ConfigError(
+            f"SYNTH_TIMEOUT must be a number of seconds between 0 and 600, not '{_shown(timeout_text)}'."
+        ) from None
     retries_text = env.get("SYNTH_MAX_RETRIES", "").strip()
-    if retries_text and not (retries_text.isdigit() and int(retries_text) <= 10):
-        raise ConfigError(f"SYNTH_MAX_RETRIES must be a whole number from 0 to 10, not '{retries_text[:20]}'.")
+    if retries_text and not (retries_text.isascii() and retries_text.isdecimal() and int(retries_text) <= 10):
+        raise ConfigError(f"SYNTH_MAX_RETRIES must be a whole number from 0 to 10, not '{_shown(retries_text)}'.")
     if chosen == "openai" and base_url is not None:
         check_base_url(base_url)
     return Settings(
@@ -94,6 +97,11 @@ def settings(planner: str | None = None, model: str | None = None,
         max_retries=int(retries_text) if retries_text else DEFAULT_MAX_RETRIES,
         cache_dir=Path(cache_dir or env.get("SYNTH_CACHE_DIR", "").strip() or default_cache_dir()).expanduser(),
     )
+
+
+def _shown(value: str) -> str:
+    """A setting's value for a message, clipped so a key pasted into the wrong variable is not echoed."""
+    return value if len(value) <= 12 else value[:6] + "…"
 
 
 def check_base_url(url: str) -> str:
@@ -153,7 +161,7 @@ def check_locale(locale: str) -> str:
     if found:
         return found
     raise InputError(
-        f"Unknown locale '{locale}'; use a Faker locale such as en_US, de_DE, fr_FR or ja_JP "
+        f"Unknown locale {text[:30]!r}; use a Faker locale such as en_US, de_DE, fr_FR or ja_JP "
         "(`synth --locales` lists them all)."
     )
 
@@ -161,14 +169,17 @@ def check_locale(locale: str) -> str:
 def check_rows(rows: object) -> int:
     """A positive whole number of rows that fits on this machine."""
     if isinstance(rows, bool) or not isinstance(rows, int):
-        if isinstance(rows, str) and re.fullmatch(r"[-+]?\d{1,30}", rows.strip()):
+        if isinstance(rows, str) and _whole(rows):
             rows = int(rows.strip())
         elif isinstance(rows, float) and rows.is_integer():
             rows = int(rows)
         else:
             raise InputError(f"rows must be a whole number such as 1000, not {str(rows)[:40]!r}.")
     if rows < 1:
-        raise InputError(f"rows must be at least 1, not {rows}.")
+        raise InputError(f"rows must be at least 1, not {rows if rows > -10**9 else 'a negative number'}.")
+    if rows > MAX_ROWS:
+        raise InputError(f"rows must be at most {MAX_ROWS:,}; for big tables stream them to a file "
+                         "with `synth ... -o data.csv`.")
     return rows
 
 
@@ -176,12 +187,18 @@ def check_seed(seed: object) -> int | None:
     if seed is None:
         return None
     if isinstance(seed, bool) or not isinstance(seed, int):
-        if isinstance(seed, str) and re.fullmatch(r"[-+]?\d{1,30}", seed.strip()):
-            return check_seed(int(seed.strip()))
-        raise InputError(f"seed must be a whole number such as 42, not {str(seed)[:40]!r}.")
+        if not (isinstance(seed, str) and _whole(seed)):
+            raise InputError(f"seed must be a whole number such as 42, not {str(seed)[:40]!r}.")
+        seed = int(seed.strip())
     if not 0 <= seed < 2**63:
         raise InputError("seed must be a whole number from 0 up.")
     return seed
+
+
+def _whole(text: str) -> bool:
+    """Digits only, and few enough that int() accepts them (str.isdigit also takes '²')."""
+    text = text.strip()
+    return text.isdecimal() and len(text) <= 30
 
 
 def check_description(description: object) -> str:

@@ -1,8 +1,17 @@
-"""Writing frames to CSV or Parquet, atomically.
+"""Writing frames to CSV or Parquet, atomically and spreadsheet-safe.
 
 Everything is written to a temporary file beside the target and renamed over it only
 when complete, so an error or Ctrl-C mid-write never leaves half a file and never
 clobbers an existing one with half a frame.
+
+CSV files are opened by spreadsheets, which run any cell that looks like a formula.
+Text that came from a description or a model (category values, column names, free
+text) is therefore *neutralised* in CSV output: a value or header starting with ``=``,
+``@``, a tab, a carriage return, or ``+``/``-`` followed by something that is not a
+number gets a leading ``'``. Phone numbers such as ``+1-555-0100`` and numbers such as
+``-12.5`` are left exactly as they are. It is on by default; turn it off with
+``neutralise_formulas=False``, ``SYNTH_CSV_SAFETY=off`` or ``synth --no-csv-safety``.
+Parquet files hold typed data, not formulas, and are written unchanged.
 """
 
 from __future__ import annotations
@@ -10,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -22,6 +32,16 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+CSV_SAFETY_ENV = "SYNTH_CSV_SAFETY"
+_OFF = ("0", "off", "false", "no")
+
+# A cell a spreadsheet would read as a formula (RE2 syntax: pyarrow.compute).
+_FIRST = ["=", "@", "+", "-", "\t", "\r"]
+_FORMULA_START = r"^[=@\t\r]"
+_SIGNED = r"^[+-]."
+# ... unless a sign is followed by a number or a phone number: -12.5, 1e-3, +1-555-0100x42, +49 (0) 30 1234.
+_SIGNED_NUMBER = (r"^[+-](?:[0-9][0-9 ()./\-]*(?:\s*(?:x|ext\.?)\s*[0-9]+)?"
+                  r"|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)$")
 
 
 def suggest_path(description: str, suffix: str = ".csv", directory: str | os.PathLike[str] = ".") -> Path:
@@ -50,8 +70,43 @@ def target(path: str | os.PathLike[str]) -> tuple[Path, str]:
     return p, fmt
 
 
-def to_arrow(df: pd.DataFrame, csv: bool) -> pa.Table:
-    """The frame as an Arrow table; for CSV, midnight-only datetimes become dates."""
+def csv_safety_default() -> bool:
+    """Whether CSV output is neutralised when the caller does not say: ``SYNTH_CSV_SAFETY``."""
+    return os.environ.get(CSV_SAFETY_ENV, "").strip().lower() not in _OFF
+
+
+def neutralise(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Text values a spreadsheet would run as formulas, prefixed with ``'``; others as they are.
+
+    Vectorised with :mod:`pyarrow.compute`: two regular-expression matches and an ``if_else``.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    first = pc.utf8_slice_codeunits(values, 0, 1)  # cheap first pass: most columns have no candidate
+    if not pc.any(pc.is_in(first, value_set=pa.array(_FIRST, pa.string()))).as_py():
+        return values
+    danger = pc.or_(
+        pc.match_substring_regex(values, _FORMULA_START),
+        pc.and_(pc.match_substring_regex(values, _SIGNED),
+                pc.invert(pc.match_substring_regex(values, _SIGNED_NUMBER))),
+    )
+    if not pc.any(danger).as_py():
+        return values
+    quoted = pc.binary_join_element_wise(pa.scalar("'", values.type), values, pa.scalar("", values.type))
+    return pc.if_else(pc.fill_null(danger, False), quoted, values)
+
+
+def neutralise_name(name: str) -> str:
+    """One column name, neutralised like a value."""
+    import pyarrow as pa
+
+    return neutralise(pa.array([name], pa.string()))[0].as_py()
+
+
+def to_arrow(df: pd.DataFrame, csv: bool, neutralise_formulas: bool = True) -> pa.Table:
+    """The frame as an Arrow table; for CSV, midnight-only datetimes become dates and
+    (with ``neutralise_formulas``) text and headers cannot run as spreadsheet formulas."""
     import numpy as np
     import pandas as pd
     import pyarrow as pa
@@ -59,35 +114,51 @@ def to_arrow(df: pd.DataFrame, csv: bool) -> pa.Table:
     table = pa.Table.from_pandas(df, preserve_index=False)
     if not csv:
         return table
+    safe = csv and neutralise_formulas
     for i, field in enumerate(table.schema):
         column = table.column(i)
+        name = neutralise_name(field.name) if safe else field.name
         if pa.types.is_dictionary(field.type):
-            table = table.set_column(i, field.name, column.cast(pa.string()))
+            column = column.cast(pa.string())
+            table = table.set_column(i, name, neutralise(column) if safe else column)
+        elif pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+            table = table.set_column(i, name, neutralise(column) if safe else column)
         elif pa.types.is_timestamp(field.type):
             values = df.iloc[:, i]
             ints = values.to_numpy(dtype="datetime64[s]", na_value=np.datetime64("NaT")).astype(np.int64)
             valid = ~pd.isna(values).to_numpy()
-            if not (ints[valid] % 86400).any():
-                table = table.set_column(i, field.name, column.cast(pa.date32()))
+            table = table.set_column(i, name, column.cast(pa.date32()) if not (ints[valid] % 86400).any() else column)
+        elif name != field.name:
+            table = table.set_column(i, name, column)
     return table
 
 
-def save(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write ``df`` to ``path`` (.csv or .parquet) atomically; return the path."""
-    return save_frames([df], path)
+def save(df: pd.DataFrame, path: str | os.PathLike[str], *, neutralise_formulas: bool | None = None,
+         overwrite: bool = True) -> Path:
+    """Write ``df`` to ``path`` (.csv or .parquet) atomically; return the path.
+
+    ``neutralise_formulas`` (CSV only; default on, or ``SYNTH_CSV_SAFETY``) prefixes text
+    a spreadsheet would run as a formula with ``'``. With ``overwrite=False`` an existing
+    file (even one that appears while writing) is never replaced: :class:`ExportError`.
+    """
+    return save_frames([df], path, neutralise_formulas=neutralise_formulas, overwrite=overwrite)
 
 
-def save_frames(frames: Iterable[pd.DataFrame], path: str | os.PathLike[str]) -> Path:
+def save_frames(frames: Iterable[pd.DataFrame], path: str | os.PathLike[str], *,
+                neutralise_formulas: bool | None = None, overwrite: bool = True) -> Path:
     """Write a stream of frames with the same columns to one file, atomically."""
     import pyarrow.csv as pcsv
     import pyarrow.parquet as pq
 
     p, fmt = target(path)
-    with _atomic(p) as tmp:
+    if not overwrite and p.exists():
+        raise ExportError(f"'{p}' already exists; nothing was overwritten. Choose another name.")
+    safe = csv_safety_default() if neutralise_formulas is None else bool(neutralise_formulas)
+    with _atomic(p, overwrite) as tmp:
         writer = None
         try:
             for df in frames:
-                table = to_arrow(df, csv=fmt == "csv")
+                table = to_arrow(df, csv=fmt == "csv", neutralise_formulas=safe)
                 if writer is None:
                     writer = (pcsv.CSVWriter(tmp, table.schema) if fmt == "csv"
                               else pq.ParquetWriter(tmp, table.schema, compression="zstd"))
@@ -99,7 +170,7 @@ def save_frames(frames: Iterable[pd.DataFrame], path: str | os.PathLike[str]) ->
 
 
 @contextlib.contextmanager
-def _atomic(path: Path) -> Iterator[str]:
+def _atomic(path: Path, overwrite: bool = True) -> Iterator[str]:
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     except OSError as exc:
@@ -107,13 +178,58 @@ def _atomic(path: Path) -> Iterator[str]:
     os.close(fd)
     try:
         yield tmp
-        os.replace(tmp, path)
+        _match_mode(tmp, path)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            _publish_new(tmp, path)
+    except FileExistsError:
+        _remove(tmp)
+        raise ExportError(f"'{path}' appeared while writing; nothing was overwritten. Choose another name.") from None
     except OSError as exc:
         _remove(tmp)
         raise ExportError(f"Could not write '{path}': {exc.strerror or exc}.") from None
     except BaseException:
         _remove(tmp)
         raise
+
+
+def _publish_new(tmp: str, path: Path) -> None:
+    """Move ``tmp`` to ``path`` only if ``path`` does not exist (a hard link fails if it does)."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links here (some network or FAT file systems): check, then rename
+        if path.exists():
+            raise FileExistsError(path) from None
+        os.replace(tmp, path)
+        return
+    _remove(tmp)
+
+
+def _match_mode(tmp: str, path: Path) -> None:
+    """Give the finished file the permissions a plain ``open(path, "w")`` would: those of the
+    file it replaces, else 0666 less the umask (mkstemp makes it owner-only)."""
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mode = 0o666 & ~_umask()
+    with contextlib.suppress(OSError):
+        os.chmod(tmp, mode)
+
+
+def _umask() -> int:
+    try:  # Linux: read it without changing it
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _remove(tmp: str) -> None:

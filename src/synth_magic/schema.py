@@ -37,6 +37,9 @@ MAX_NOTE = 300
 SOURCES = ("named", "domain", "constraint", "model", "fallback", "user")
 _NAME = re.compile(r"^[^\W\d][\w .\-/()%#]*$")
 _COMMON = ("name", "type", "null_rate", "unique", "source", "why")
+# Characters that never belong in generated text: C0/C1 controls (terminal escapes) and
+# bidirectional overrides (text that displays differently from what it is).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass
@@ -132,7 +135,7 @@ class Schema:
             raise SchemaError("A schema must be a JSON object with a 'columns' list.")
         unknown = set(data) - {"title", "locale", "rows", "planner", "notes", "columns"}
         if unknown:
-            raise SchemaError(f"Unknown schema field '{sorted(unknown)[0]}'; use title, locale, rows, notes and columns.")
+            raise SchemaError(f"Unknown schema field '{_clip(sorted(map(str, unknown))[0])}'; use title, locale, rows, notes and columns.")
         columns = data.get("columns")
         if not isinstance(columns, list) or not columns:
             raise SchemaError("A schema needs a non-empty 'columns' list.")
@@ -204,7 +207,7 @@ class Schema:
                 if key == "columns":
                     in_columns = True
                 elif key == "rows":
-                    if not value.isdigit():
+                    if not value.isdecimal() or len(value) > 18:
                         raise SchemaError(f"Line {number}: rows must be a whole number, not '{_clip(value)}'.")
                     data["rows"] = int(value)
                 elif key == "note":
@@ -233,15 +236,21 @@ def validate(schema: Schema) -> None:
         raise SchemaError("A schema needs at least one column.")
     if len(schema.columns) > MAX_COLUMNS:
         raise SchemaError(f"A schema may have at most {MAX_COLUMNS} columns, not {len(schema.columns)}.")
-    if schema.rows is not None and (isinstance(schema.rows, bool) or not isinstance(schema.rows, int) or schema.rows < 1):
-        raise SchemaError("The schema's rows must be a whole number of at least 1.")
-    from .config import check_locale
+    from .config import MAX_ROWS, check_locale
     from .errors import InputError
+
+    if schema.rows is not None and (isinstance(schema.rows, bool) or not isinstance(schema.rows, int)
+                                    or not 1 <= schema.rows <= MAX_ROWS):
+        raise SchemaError(f"The schema's rows must be a whole number from 1 to {MAX_ROWS:,}.")
 
     try:
         schema.locale = check_locale(schema.locale)
     except InputError as exc:
         raise SchemaError(str(exc)) from None
+    # one line each, so the text form round-trips and messages stay one line
+    # (from_dict has already refused overlong untrusted titles; a planner's are clipped here)
+    schema.title = _line(_text(schema.title, "title", 1 << 20))[:MAX_TITLE]
+    schema.notes = [_line(_text(n, "note", 1 << 20))[:MAX_NOTE] for n in schema.notes]
     seen: dict[str, Column] = {}
     lowered: set[str] = set()
     for col in schema.columns:
@@ -266,7 +275,7 @@ def validate(schema: Schema) -> None:
             raise SchemaError(f"Column '{col.name}': unique must be true or false.")
         if col.source and col.source not in SOURCES:
             raise SchemaError(f"Column '{col.name}': source must be one of {', '.join(SOURCES)}.")
-        col.why = _text(col.why, f"column '{col.name}' why", MAX_NOTE)
+        col.why = _line(_text(col.why, f"column '{col.name}' why", MAX_NOTE))
         for key in col.params:
             if key not in spec.param_index:
                 allowed = ", ".join(spec.param_index) or "no parameters"
@@ -349,7 +358,9 @@ def _check_param(col: Column, p: Param, value: Any) -> Any:
     where = f"Column '{col.name}': {p.name}"
     kind = p.kind
     if kind in ("int", "float", "share"):
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if (isinstance(value, bool) or not isinstance(value, int | float)
+                or (isinstance(value, int) and abs(value) >= 2**63)  # math.isfinite overflows on huge ints
+                or not math.isfinite(value)):
             raise SchemaError(f"{where} must be a number, not {_clip(repr(value))}.")
         if kind == "int":
             if value != int(value):
@@ -376,6 +387,8 @@ def _check_param(col: Column, p: Param, value: Any) -> Any:
             text = item if isinstance(item, str) else _num(item)
             if not text.strip() or len(text) > MAX_STRING:
                 raise SchemaError(f"{where} values must be 1 to {MAX_STRING} characters long.")
+            if _CONTROL.search(text):
+                raise SchemaError(f"{where} must be plain text without control characters, not '{_clip(text)}'.")
             out.append(text)
         return out
     if kind == "floats":
@@ -389,6 +402,8 @@ def _check_param(col: Column, p: Param, value: Any) -> Any:
         raise SchemaError(f"{where} must be text, not {_clip(repr(value))}.")
     if len(value) > MAX_STRING:
         raise SchemaError(f"{where} is longer than {MAX_STRING} characters.")
+    if _CONTROL.search(value):
+        raise SchemaError(f"{where} must be plain text without control characters, not '{_clip(value)}'.")
     if kind == "enum" and value not in p.choices:
         raise SchemaError(f"{where} must be one of {', '.join(p.choices)}, not {_clip(value)!r}.")
     if kind == "when" and parse_when(value) is None:
@@ -545,6 +560,12 @@ def _text(value: Any, what: str, limit: int) -> str:
     return value
 
 
+def _line(text: str) -> str:
+    """Text on one line: runs of whitespace (newlines included) become one space and control
+    characters (terminal escapes, bidi overrides) are dropped."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
 def _num(value: Any) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
         return str(int(value)) if not isinstance(value, bool) else str(value)
@@ -552,6 +573,10 @@ def _num(value: Any) -> str:
 
 
 def _clip(text: str, limit: int = 40) -> str:
+    """Untrusted text for a one-line message: short, control characters escaped."""
+    text = str(text)[: limit * 2]
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
