@@ -746,3 +746,10 @@ def test_a_year_range_for_a_year_column_is_not_a_time_window() -> None:
     schema = plan("used cars for sale with make, model, year between 2005 and 2024, mileage, price")
     assert not any(c.type in ("date", "datetime") for c in schema.columns)
     assert (schema.column("year").params["min"], schema.column("year").params["max"]) == (2005, 2024)
+
+
+@pytest.mark.parametrize("text", ["a, b\x00 and c", "with \x000\x00, x or y", "one of \x00, \x001\x00 or z"])
+def test_nul_characters_in_a_description_cannot_hang_the_planner(text):
+    """Placeholders inside the list splitter are \\x00-delimited; user text with \\x00 once looped forever."""
+    schema = OfflinePlanner().plan(text)
+    assert schema.columns

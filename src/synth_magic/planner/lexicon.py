@@ -301,9 +301,10 @@ def split_list(rest: str) -> list[str]:
     parts = [p for p in _SPLIT.split(rest) if p and p.strip(" .")]
 
     def restore(part: str) -> str:
-        while "\x00" in part:
-            for key, value in protected.items():
-                part = part.replace(key, value)
+        # Latest first: a later span may hold an earlier key, never the other way round.
+        # One pass, no loop: text that itself contains \x00 cannot make this spin.
+        for key, value in reversed(protected.items()):
+            part = part.replace(key, value)
         return part.strip(" .")
 
     parts = [restore(p) for p in parts]
