@@ -170,3 +170,16 @@ def test_save_writes_the_file_and_save_true_picks_a_new_name(tmp_path, monkeypat
     second = run("bank customers", rows=10, seed=1, save=True).path
     assert first.name == "bank_customers.csv" and second.name == "bank_customers_1.csv"
     assert "10 rows" in result.summary() and "schema from offline" in result.summary()
+
+
+def test_every_setting_the_code_reads_is_documented():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).parents[1]
+    code = "\n".join(p.read_text() for p in (root / "src" / "synth_magic").rglob("*.py"))
+    names = set(re.findall(r'"((?:SYNTH|OPENAI)_[A-Z_]+)"', code))
+    readme, example = (root / "README.md").read_text(), (root / ".env.example").read_text()
+    assert names >= {"OPENAI_API_KEY", "SYNTH_CACHE_DIR"}
+    assert [n for n in sorted(names) if f"| `{n}` |" not in readme] == []
+    assert [n for n in sorted(names) if f"\n{n}=" not in example] == []
