@@ -591,3 +591,54 @@ def test_synth_form_shows_the_form_bound_to_the_shell(ip):
     assert isinstance(shown, SynthForm) and shown.shell is ip
     with pytest.raises(UsageError, match="^%synth_form takes no options; fill in the form's fields instead.$"):
         ip.run_line_magic("synth_form", "rows=5")
+
+
+# ------------------------------------------------------------------ fuzzed magic lines
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_WORDS = st.sampled_from([
+    "tx", "df", "1df", "class", "_x", "orders", "customers", "with", "name,", "email", "amount", "between",
+    "1", "and", "500", "over", "$100", "$n", "{n}", "%", "2%", "fraud", "'quoted text'", '"open', "--", "-",
+    "=", "rows", "refresh", "--refresh", "--rows", "seed=1", "rows=3", "rows=0", "rows=-1", "rows=abc",
+    "rows=10000000000000", "rows=$n", "rows=$missing", "seed=-2", "seed=x", "locale=de_DE", "locale=xx",
+    "save=out.csv", "save=out.txt", "save=/no/such/dir/a.csv", "save=", "planner=offline",
+    "planner=openai", "planner=magic", "model=m", "preview=0", "preview=2", "preview=-1", "key=sk-1",
+    "api_key=x", "--api-key", "colour=red", "--seed", "7", "\t", "é", "\x00",
+])
+_LINES = st.lists(_WORDS, max_size=8).map(" ".join)
+_OUTCOMES: dict[str, int] = {"frame": 0, "usage error": 0}
+
+
+@settings(max_examples=120, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(line=_LINES, body=st.one_of(_LINES, st.just(""), st.just("columns:\n  a: integer max=9\n")),
+       cell=st.booleans())
+def test_any_magic_line_gives_a_frame_or_one_usage_error_line(ip, tmp_path, monkeypatch, line, body, cell):
+    """The only outcomes of a %%synth / %synth line: a frame in the namespace or a one-line UsageError."""
+    monkeypatch.chdir(tmp_path)
+    ip.user_ns["n"] = 3
+    for name in [k for k, v in ip.user_ns.items() if isinstance(v, pd.DataFrame)]:
+        del ip.user_ns[name]  # examples share the shell: start each without frames
+    try:
+        if cell:
+            ip.run_cell_magic("synth", line, body)
+        else:
+            ip.run_line_magic("synth", line)
+    except UsageError as exc:
+        message = str(exc)
+        assert message.strip() and "\n" not in message and len(message) < 600, message
+        _OUTCOMES["usage error"] += 1
+        return
+    frames = [v for v in ip.user_ns.values() if isinstance(v, pd.DataFrame)]
+    assert len(frames) == 1 and len(frames[0]) >= 1
+    _OUTCOMES["frame"] += 1
+    assert not list(tmp_path.glob("*.part")) and not list(tmp_path.glob(".*.part"))
+
+
+def test_fuzzed_magic_lines_reached_both_outcomes():
+    """The fuzz above must exercise successful runs as well as errors (runs after it)."""
+    if not any(_OUTCOMES.values()):
+        pytest.skip("run together with the fuzz test")
+    assert _OUTCOMES["frame"] >= 10 and _OUTCOMES["usage error"] >= 10, _OUTCOMES
