@@ -5,12 +5,15 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint clean chromium notebooks
+.PHONY: demo test lint clean chromium notebooks constraints
 
-$(BIN)/synth: pyproject.toml
+# constraints.txt pins the versions the suite was last run with: the regression notebooks
+# and determinism tests compare generated values, which follow Faker's data. Refresh it
+# with `make constraints` after upgrading, then `make notebooks` and review the diff.
+$(BIN)/synth: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $@
 
 demo: $(BIN)/synth
@@ -33,6 +36,11 @@ chromium:
 notebooks: $(BIN)/synth
 	PYTHONPATH=$(CURDIR)/src $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.record_timing=False notebooks/quickstart.ipynb notebooks/regression/*.ipynb
+
+constraints: $(BIN)/synth
+	$(BIN)/python -m pip install --quiet --upgrade -e ".[dev]"
+	{ echo "# Versions the test suite was last run with (make constraints); installs by \`make\` use them."; \
+	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^synth-magic'; } > constraints.txt
 
 lint: $(BIN)/synth
 	$(BIN)/ruff check src tests bench
