@@ -73,10 +73,6 @@ def singular_text(text: str) -> str:
     return " ".join(singular(w) for w in words(text))
 
 
-def snake(text: str) -> str:
-    return "_".join(words(text))
-
-
 # ---------------------------------------------------------------- locales
 
 # Countries, cities, nationalities and demonyms → Faker locale. Longer phrases are
@@ -624,7 +620,6 @@ _ID_PREFIX = {"order": "ORD", "invoice": "INV", "customer": "CUS", "user": "USR"
               "reservation": "RES", "payment": "PAY", "card": "CRD", "member": "MBR", "course": "CRS",
               "host": "HST", "server": "SRV", "call": "CALL", "job": "JOB", "listing": "LST"}
 
-_TIME_UNITS = ("ms", "seconds", "minutes", "hours", "days")
 _NAME_WORDS = (r"name|full name|customer|patient|employee|student|user|contact|author|person|driver|passenger|"
                r"guest|owner|manager|agent|artist|player|client|buyer|seller|reviewer|doctor|physician|nurse|"
                r"instructor|teacher|professor|applicant|participant|tenant|landlord|recipient|sender|director|"

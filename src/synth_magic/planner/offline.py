@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ..schema import Column, Schema
+from ..schema import Column, Schema, _num
 from . import domains as D
 from . import lexicon as L
 
@@ -894,10 +894,6 @@ def _copy(params: dict[str, Any]) -> dict[str, Any]:
 def _quote(raw: str) -> str:
     text = " ".join(raw.split())
     return repr(text if len(text) <= 50 else text[:49] + "…")
-
-
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else str(x)
 
 
 def _title(text: str) -> str:

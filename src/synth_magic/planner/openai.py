@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..config import check_description, shown_url
 from ..errors import InputError, PlannerError, SchemaError, SynthWarning
-from ..schema import MAX_COLUMNS, MAX_NOTE, MAX_TITLE, Schema
+from ..schema import MAX_COLUMNS, MAX_NOTE, MAX_TITLE, Schema, _clip, _reject_constant
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -283,15 +283,6 @@ def _check_numbers(data: Any) -> None:
                 f"The answer holds the number {_clip(str(item), 24)}; keep numbers between "
                 f"-{MAX_NUMBER:g} and {MAX_NUMBER:g}."
             )
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number")
-
-
-def _clip(text: str, limit: int = 40) -> str:
-    text = str(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _key_in(text: str) -> bool:
