@@ -54,45 +54,42 @@ def cache_key(description: str, planner: str, model: str, version: str) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _json_only_disk() -> type:
-    class JSONOnlyDisk(diskcache.Disk):
-        """A diskcache Disk that only hands back text: never unpickles, never reads or
-        removes a file outside the cache directory, never reads an oversized entry."""
+class JSONOnlyDisk(diskcache.Disk):
+    """A diskcache Disk that only hands back text: never unpickles, never reads or
+    removes a file outside the cache directory, never reads an oversized entry."""
 
-        def fetch(self, mode: int, filename: str | None, value: Any, read: bool) -> Any:
-            if mode == diskcache.core.MODE_RAW:
-                return super().fetch(mode, filename, value, read)
-            if mode != diskcache.core.MODE_TEXT or read or not self._inside(filename):
-                raise _Refused  # pickles, binary blobs, paths leading out of the cache
-            try:
-                size = os.path.getsize(os.path.join(self._directory, filename))
-            except OSError:
-                return None  # deleted meanwhile by another process: a miss
-            if size > MAX_ENTRY:
-                raise _Refused
+    def fetch(self, mode: int, filename: str | None, value: Any, read: bool) -> Any:
+        if mode == diskcache.core.MODE_RAW:
             return super().fetch(mode, filename, value, read)
+        if mode != diskcache.core.MODE_TEXT or read or not self._inside(filename):
+            raise _Refused  # pickles, binary blobs, paths leading out of the cache
+        try:
+            size = os.path.getsize(os.path.join(self._directory, filename))
+        except OSError:
+            return None  # deleted meanwhile by another process: a miss
+        if size > MAX_ENTRY:
+            raise _Refused
+        return super().fetch(mode, filename, value, read)
 
-        def remove(self, file_path: str) -> None:
-            if self._inside(file_path):
-                super().remove(file_path)
+    def remove(self, file_path: str) -> None:
+        if self._inside(file_path):
+            super().remove(file_path)
 
-        def get(self, key: Any, raw: bool) -> Any:  # a key read back (listing): never unpickled
-            return super().get(key, raw) if raw else None
+    def get(self, key: Any, raw: bool) -> Any:  # a key read back (listing): never unpickled
+        return super().get(key, raw) if raw else None
 
-        def put(self, key: Any) -> Any:  # keys are hex strings: stored raw, never pickled
-            if not isinstance(key, str):
-                raise TypeError("cache keys are strings")
-            return super().put(key)
+    def put(self, key: Any) -> Any:  # keys are hex strings: stored raw, never pickled
+        if not isinstance(key, str):
+            raise TypeError("cache keys are strings")
+        return super().put(key)
 
-        @staticmethod
-        def _inside(filename: Any) -> bool:
-            """A relative path below the cache directory (diskcache writes ``ab/cd/<hex>.val``)."""
-            if not isinstance(filename, str) or not filename or os.path.isabs(filename):
-                return False
-            parts = Path(filename).parts
-            return ".." not in parts and not Path(filename).drive
-
-    return JSONOnlyDisk
+    @staticmethod
+    def _inside(filename: Any) -> bool:
+        """A relative path below the cache directory (diskcache writes ``ab/cd/<hex>.val``)."""
+        if not isinstance(filename, str) or not filename or os.path.isabs(filename):
+            return False
+        parts = Path(filename).parts
+        return ".." not in parts and not Path(filename).drive
 
 
 class _Refused(Exception):
@@ -119,7 +116,7 @@ class SchemaCache:
             self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
             with contextlib.suppress(OSError):
                 os.chmod(self.directory, 0o700)
-            self._cache = diskcache.Cache(str(self.directory), disk=_json_only_disk(), timeout=10, **_SETTINGS)
+            self._cache = diskcache.Cache(str(self.directory), disk=JSONOnlyDisk, timeout=10, **_SETTINGS)
         except _PROBLEMS as exc:
             if _damaged(exc):
                 if self._move_aside(exc):

@@ -223,7 +223,7 @@ def scramble(index: np.ndarray, domain: int, key: int) -> np.ndarray:
     keys = _round_keys(key)
     with np.errstate(over="ignore"):
         x = np.asarray(index, dtype=np.int64)
-        if len(x) and (x[0] < 0 or x[-1] >= domain or x.min() < 0 or x.max() >= domain):
+        if len(x) and (x.min() < 0 or x.max() >= domain):
             x = x % domain
         x = x.astype(np.uint64)
         y = _feistel(x, half, keys)
