@@ -109,17 +109,24 @@ CONCURRENT_DESCRIPTIONS = [
 ]
 
 
+def _run_workers(cache_dir: Path, per_thread: int, processes: int = 4,
+                 descriptions: list[str] = CONCURRENT_DESCRIPTIONS) -> list[dict]:
+    """Run WORKER in ``processes`` processes on one cache directory; their JSON reports."""
+    env = {**os.environ, "SYNTH_CACHE_DIR": str(cache_dir), "PYTHONPATH": str(SRC)}
+    procs = [
+        subprocess.Popen([sys.executable, "-c", WORKER, json.dumps(descriptions), str(i), str(per_thread)],
+                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for i in range(processes)
+    ]
+    outputs = [p.communicate(timeout=240) for p in procs]
+    assert [p.returncode for p in procs] == [0] * processes, [err[-2000:] for _, err in outputs]
+    return [json.loads(out.strip().splitlines()[-1]) for out, _ in outputs]
+
+
 def test_cache_concurrent_processes_and_threads(tmp_path):
     """4 processes × 4 threads plan and read overlapping descriptions against one cache."""
     cache_dir = tmp_path / "shared-cache"
-    env = {**os.environ, "SYNTH_CACHE_DIR": str(cache_dir), "PYTHONPATH": str(SRC)}
-    procs = [
-        subprocess.Popen([sys.executable, "-c", WORKER, json.dumps(CONCURRENT_DESCRIPTIONS), str(i), "25"],
-                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for i in range(4)
-    ]
-    outputs = [p.communicate(timeout=240) for p in procs]
-    assert [p.returncode for p in procs] == [0, 0, 0, 0], [err[-2000:] for _, err in outputs]
+    reports = _run_workers(cache_dir, 25)
     def norm(d: str) -> str:
         return " ".join(d.split()).casefold()
 
@@ -128,8 +135,7 @@ def test_cache_concurrent_processes_and_threads(tmp_path):
     for d in CONCURRENT_DESCRIPTIONS:
         expected.setdefault(norm(d), set()).add(expected_json(d))
     sources = set()
-    for out, _ in outputs:
-        report = json.loads(out.strip().splitlines()[-1])
+    for report in reports:
         assert report["errors"] == []
         # a lock held past SQLite's 10 s busy timeout on an overloaded CI box is the only excuse
         assert [w for w in report["warnings"] if "busy" not in w] == []
@@ -151,19 +157,9 @@ def test_cache_concurrent_processes_and_threads(tmp_path):
 def test_cache_damaged_under_concurrent_use_recovers(tmp_path):
     """4 processes meet one damaged database at once: all complete, the cache ends up usable."""
     cache_dir = tmp_path / "damaged-cache"
-    env = {**os.environ, "SYNTH_CACHE_DIR": str(cache_dir), "PYTHONPATH": str(SRC)}
-    subprocess.run([sys.executable, "-c", WORKER, json.dumps(CONCURRENT_DESCRIPTIONS[:2]), "0", "2"],
-                   env=env, check=True, capture_output=True, timeout=120)
+    _run_workers(cache_dir, 2, processes=1, descriptions=CONCURRENT_DESCRIPTIONS[:2])
     _damage_header(cache_dir / "cache.db")
-    procs = [
-        subprocess.Popen([sys.executable, "-c", WORKER, json.dumps(CONCURRENT_DESCRIPTIONS), str(i), "8"],
-                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for i in range(4)
-    ]
-    outputs = [p.communicate(timeout=240) for p in procs]
-    assert [p.returncode for p in procs] == [0, 0, 0, 0], [err[-2000:] for _, err in outputs]
-    for out, _ in outputs:
-        report = json.loads(out.strip().splitlines()[-1])
+    for report in _run_workers(cache_dir, 8):
         assert report["errors"] == []
         assert len(report["results"]) == 4 * 8
         assert all("schema cache" in w for w in report["warnings"]), report["warnings"]
