@@ -34,7 +34,7 @@ chromium:
 
 # re-run the notebooks and save their outputs (review the diff: nbval compares against them)
 notebooks: $(BIN)/synth
-	PYTHONPATH=$(CURDIR)/src $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	PYTHONPATH=$(CURDIR) $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.record_timing=False notebooks/quickstart.ipynb notebooks/regression/*.ipynb
 
 constraints: $(BIN)/synth
@@ -43,7 +43,7 @@ constraints: $(BIN)/synth
 	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^synth-magic'; } > constraints.txt
 
 lint: $(BIN)/synth
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check synth_magic tests bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache transactions.csv

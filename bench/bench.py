@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-SRC = HERE.parent / "src"
+SRC = HERE.parent
 if str(SRC) not in sys.path:  # run from a checkout without installing
     sys.path.insert(0, str(SRC))
 
@@ -145,7 +145,7 @@ def timed(fn: Callable[[], Any], repeats: int) -> tuple[float, float, Any]:
 
 
 def child(code: str, timeout: float = 900) -> dict[str, Any]:
-    """Run ``code`` in a fresh interpreter (this checkout's src first); it prints JSON."""
+    """Run ``code`` in a fresh interpreter (this checkout's package first); it prints JSON."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), str(HERE)])}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          timeout=timeout, check=False)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parent
-SRC = HERE.parent / "src"
+SRC = HERE.parent
 
 # Kernels are separate processes: they find this checkout's package through PYTHONPATH,
 # whatever version of synth-magic is installed in the environment.

@@ -177,7 +177,7 @@ def test_every_setting_the_code_reads_is_documented():
     from pathlib import Path
 
     root = Path(__file__).parents[1]
-    code = "\n".join(p.read_text() for p in (root / "src" / "synth_magic").rglob("*.py"))
+    code = "\n".join(p.read_text() for p in (root / "synth_magic").rglob("*.py"))
     names = set(re.findall(r'"((?:SYNTH|OPENAI)_[A-Z_]+)"', code))
     readme, example = (root / "README.md").read_text(), (root / ".env.example").read_text()
     assert names >= {"OPENAI_API_KEY", "SYNTH_CACHE_DIR"}

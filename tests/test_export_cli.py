@@ -16,7 +16,7 @@ from synth_magic.export import save, save_frames, suggest_path
 from synth_magic.generate import frames
 from synth_magic.schema import Schema
 
-SRC = str(Path(__file__).parents[1] / "src")
+SRC = str(Path(__file__).parents[1])
 
 
 def test_csv_and_parquet_round_trip(tmp_path):

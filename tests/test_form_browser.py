@@ -95,7 +95,7 @@ def lab(tmp_path: Path) -> Iterator[Lab]:
         json.dumps({"checkForUpdates": False, "fetchNews": "false"}))
     port, token = _free_port(), secrets.token_hex(16)
     env = dict(os.environ)
-    src = str(ROOT / "src")
+    src = str(ROOT)
     env.update({
         # a fresh profile; the venv's share/jupyter (widgets lab extension, kernel spec)
         # is still on Jupyter's path because it is found from sys.prefix

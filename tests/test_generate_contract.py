@@ -279,7 +279,7 @@ def test_weighted_draws_follow_their_weights():
 # ----------------------------------------------------------------------- start-up
 
 def _src() -> str:
-    return str(Path(__file__).resolve().parents[1] / "src")
+    return str(Path(__file__).resolve().parents[1])
 
 
 def test_import_is_light():

@@ -104,7 +104,7 @@ def test_loading_the_extension_stays_light():
     code = ("import sys\nfrom IPython.testing.globalipapp import start_ipython\n"
             "ip = start_ipython()\nip.run_line_magic('load_ext', 'synth_magic')\n"
             "print(sorted(m for m in ('pandas', 'faker', 'openai', 'pyarrow', 'diskcache', 'tqdm') if m in sys.modules))")
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "[]"

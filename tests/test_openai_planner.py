@@ -443,7 +443,7 @@ def test_openai_sdk_is_imported_lazily() -> None:
 
     code = "import sys, synth_magic, synth_magic.planner.openai; print('openai' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={"PYTHONPATH": str(Path(__file__).parents[1] / "src")})
+                         env={"PYTHONPATH": str(Path(__file__).parents[1])})
     assert out.stdout.strip() == "False"
 
 

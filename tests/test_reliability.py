@@ -34,7 +34,7 @@ from synth_magic.errors import (
 )
 from synth_magic.schema import Schema
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+SRC = Path(__file__).resolve().parents[1]
 DESCRIPTION = "customers with name, email and country"
 
 
