@@ -239,7 +239,7 @@ t = threading.Thread(target=sample, daemon=True); t.start()
 with tempfile.TemporaryDirectory() as tmp:
     path = os.path.join(tmp, "stream.csv")
     t0 = time.perf_counter()
-    save_frames(frames(s, {rows}, seed=42), path)
+    save_frames(frames(s.resolve(), {rows}, seed=42), path)
     secs = time.perf_counter() - t0
     size = os.path.getsize(path)
 done.set(); t.join()

@@ -31,6 +31,8 @@ from .errors import SchemaError, SynthWarning
 if TYPE_CHECKING:
     from .schema import Schema
 
+__all__ = ["JSONOnlyDisk", "MAX_ENTRY", "SchemaCache", "cache_key", "normalise"]
+
 # diskcache.Timeout: the database stayed locked for ``timeout`` seconds, or SQLite refused
 # to start a write at all (read-only, I/O error). diskcache's own ``retry=True`` loops
 # forever on the latter, so it is never used here: a write is tried ``_WRITE_TRIES`` times.

@@ -31,6 +31,11 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
+__all__ = [
+    "CSV_SAFETY_ENV", "FORMATS", "csv_safety_default", "neutralise", "neutralise_name", "save",
+    "save_frames", "suggest_path", "target", "to_arrow",
+]
+
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 CSV_SAFETY_ENV = "SYNTH_CSV_SAFETY"
 _OFF = ("0", "off", "false", "no")

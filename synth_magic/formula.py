@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import ast
 import operator
+from functools import cache
 from typing import Any
 
-import numpy as np
-
 from .errors import SchemaError
+
+__all__ = ["FUNCTIONS", "MAX_LENGTH", "MAX_NODES", "evaluate", "parse"]
 
 MAX_LENGTH = 300
 MAX_NODES = 200
@@ -28,17 +29,18 @@ _BINARY = {
     ast.Pow: operator.pow,
 }
 _UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos}
-FUNCTIONS = {
-    "abs": np.abs,
-    "round": np.round,
-    "min": np.minimum,
-    "max": np.maximum,
-    "sqrt": np.sqrt,
-    "log": np.log,
-    "exp": np.exp,
-    "floor": np.floor,
-    "ceil": np.ceil,
-}
+# The functions a formula may call.
+FUNCTIONS = ("abs", "round", "min", "max", "sqrt", "log", "exp", "floor", "ceil")
+
+
+@cache
+def _numpy_functions() -> dict[str, Any]:
+    import numpy as np
+
+    table = {"abs": np.abs, "round": np.round, "min": np.minimum, "max": np.maximum, "sqrt": np.sqrt,
+             "log": np.log, "exp": np.exp, "floor": np.floor, "ceil": np.ceil}
+    assert tuple(table) == FUNCTIONS
+    return table
 
 
 def parse(expr: str, column: str) -> tuple[ast.Expression, list[str]]:
@@ -89,8 +91,11 @@ def parse(expr: str, column: str) -> tuple[ast.Expression, list[str]]:
     return tree, names
 
 
-def evaluate(tree: ast.Expression, env: dict[str, np.ndarray]) -> np.ndarray:
-    """Evaluate a tree accepted by :func:`parse` over arrays in ``env``."""
+def evaluate(tree: ast.Expression, env: dict[str, Any]) -> Any:
+    """Evaluate a tree accepted by :func:`parse` over numpy arrays in ``env``."""
+    import numpy as np
+
+    functions = _numpy_functions()
 
     def walk(node: ast.AST) -> Any:
         if isinstance(node, ast.Expression):
@@ -104,7 +109,7 @@ def evaluate(tree: ast.Expression, env: dict[str, np.ndarray]) -> np.ndarray:
         if isinstance(node, ast.UnaryOp):
             return _UNARY[type(node.op)](walk(node.operand))
         if isinstance(node, ast.Call):
-            return FUNCTIONS[node.func.id](*(walk(a) for a in node.args))  # type: ignore[attr-defined]
+            return functions[node.func.id](*(walk(a) for a in node.args))  # type: ignore[attr-defined]
         raise AssertionError(f"unchecked node {type(node).__name__}")
 
     with np.errstate(all="ignore"):

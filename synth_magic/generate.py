@@ -11,90 +11,50 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import catalog as C
-from .config import DEFAULT_ROWS, check_rows, check_seed
+from ._inputs import DEFAULT_ROWS, check_rows, check_seed
+from .catalog import BOOL, CATEGORY, DATE, DATETIME, FLOAT, INT, STRING, TYPES
 from .errors import InputError, SchemaError
+from .generators import GENERATORS, Ctx
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .schema import Column, Schema
+    from .schema import Plan, PlannedColumn
+
+__all__ = ["CHUNK", "MAX_ROWS", "Progress", "check_fits", "frames", "generate", "resolve_seed"]
 
 CHUNK = 16384
 MAX_ROWS = 2**31  # unique values are scrambled row numbers below 2**32
-_STRING_BYTES = {"paragraph": 420, "sentence": 80, "user_agent": 120, "address": 48,
-                 "url": 50, "uuid": 40, "title": 36, "street_address": 28}
 
 Progress = Callable[[int, int], None]
 
 
-@dataclass
-class _Col:
-    column: Column
-    spec: C.TypeSpec
-    params: dict[str, Any]
-    key: int
-    refs: list[str]
-    categories: list[str] | None
-    nullable: bool = False
-
-
-def _prepare(schema: Schema, rows: int) -> list[_Col]:
-    from .schema import order_columns
-
-    cols = {}
-    deps = {}
-    for column in schema.columns:
-        spec = column.spec()
-        params = column.resolved()
-        refs = C.column_refs(spec, params)
-        deps[column.name] = refs
-        cats = spec.categories(params) if spec.categories else None
-        cols[column.name] = _Col(column, spec, params, C.stable_key(column.name), refs, cats)
-        if column.unique:
-            _check_unique(column, spec, params, schema.locale, rows)
-    ordered = [cols[c.name] for c in order_columns(schema.columns, deps)]
-    for col in ordered:  # a value derived from a possibly missing value may be missing
-        col.nullable = col.column.null_rate > 0 or any(cols[r].nullable for r in col.refs)
-    return ordered
-
-
-def _check_unique(column: Column, spec: C.TypeSpec, params: dict[str, Any], locale: str, rows: int) -> None:
-    if spec.name in ("id", "uuid", "ipv6"):
-        return
-    if spec.domain is None:
-        raise SchemaError(
-            f"Column '{column.name}': type '{spec.name}' cannot promise unique values; drop 'unique' "
-            "or use an id, uuid or code column."
-        )
-    size = spec.domain(params, locale)
-    if size is None:
-        raise SchemaError(f"Column '{column.name}': unique values need a fixed range; drop 'after' or 'unique'.")
-    if size < rows:
-        raise SchemaError(
-            f"Column '{column.name}' must be unique but its type '{spec.name}' has only {size:,} possible "
-            f"values for {rows:,} rows; widen its range, drop 'unique' or ask for fewer rows."
-        )
-
-
-def estimate_bytes_per_row(schema: Schema) -> int:
-    total = 0
-    for col in schema.columns:
-        kind = col.spec().kind
-        if kind == C.STRING:
-            total += _STRING_BYTES.get(col.type, 20) + 4
-        elif kind == C.CATEGORY or kind == C.BOOL:
-            total += 2
-        else:
-            total += 9
-    return total
+def _check_unique(plan: Plan, rows: int) -> None:
+    """Refuse a unique column that cannot have ``rows`` distinct values."""
+    for col in plan.columns:
+        rule = TYPES[col.type].unique
+        if not col.unique or rule == "always":
+            continue
+        domain = GENERATORS[col.type].domain
+        if rule == "never" or domain is None:
+            raise SchemaError(
+                f"Column '{col.name}': type '{col.type}' cannot promise unique values; drop 'unique' "
+                "or use an id, uuid or code column."
+            )
+        size = domain(col.params, plan.locale)
+        if size is None:
+            raise SchemaError(f"Column '{col.name}': unique values need a fixed range; drop 'after' or 'unique'.")
+        if size < rows:
+            raise SchemaError(
+                f"Column '{col.name}' must be unique but its type '{col.type}' has only {size:,} possible "
+                f"values for {rows:,} rows; widen its range, drop 'unique' or ask for fewer rows."
+            )
 
 
 def _available_memory() -> int:
@@ -104,9 +64,9 @@ def _available_memory() -> int:
         return 8 << 30
 
 
-def check_fits(schema: Schema, rows: int) -> None:
+def check_fits(plan: Plan, rows: int) -> None:
     """Refuse up front a frame that cannot fit in this machine's free memory."""
-    need = estimate_bytes_per_row(schema) * rows * 2
+    need = plan.bytes_per_row() * rows * 2
     free = _available_memory()
     if rows > MAX_ROWS or need > free:
         raise InputError(
@@ -127,45 +87,42 @@ def resolve_seed(seed: int | None) -> int:
     return seed
 
 
-def _chunks(schema: Schema, prepared: list[_Col], rows: int, seed: int,
-            first: int = 0, stop: int | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
+def _chunks(plan: Plan, rows: int, seed: int, first: int = 0,
+            stop: int | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield (start, {name: values}) for chunks [first, stop), nulls applied, cut to ``rows``."""
     last = -(-rows // CHUNK) if stop is None else min(stop, -(-rows // CHUNK))
     for chunk in range(first, last):
-        yield _chunk(schema, prepared, rows, seed, chunk)
+        yield _chunk(plan, rows, seed, chunk)
 
 
-def _chunk(schema: Schema, prepared: list[_Col], rows: int, seed: int, chunk: int) -> tuple[int, dict[str, Any]]:
+def _chunk(plan: Plan, rows: int, seed: int, chunk: int) -> tuple[int, dict[str, Any]]:
     start = chunk * CHUNK
     keep = min(CHUNK, rows - start)
     values: dict[str, Any] = {}
     aux: dict[str, Any] = {}
     masks: dict[str, np.ndarray | None] = {}
-    for col in prepared:
-        name = col.column.name
+    for col in plan.columns:
+        name = col.name
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(col.key, chunk)))
-        ctx = C.Ctx(rng=rng, n=CHUNK, start=start, locale=schema.locale, cols=values, aux=aux,
-                    unique=col.column.unique, key=col.key, name=name)
-        values[name] = col.spec.gen(ctx, col.params)
+        ctx = Ctx(rng=rng, n=CHUNK, start=start, locale=plan.locale, cols=values, aux=aux,
+                  unique=col.unique, key=col.key, name=name)
+        values[name] = GENERATORS[col.type].make(ctx, col.params)
         if col.categories is not None:
             aux[name + ":categories"] = (None, col.categories)
         mask = None
-        if col.column.null_rate:
+        if col.null_rate:
             null_rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(col.key, chunk, 1)))
-            mask = null_rng.random(CHUNK) < col.column.null_rate
+            mask = null_rng.random(CHUNK) < col.null_rate
         for ref in col.refs:  # a value derived from a missing value is missing too
             if masks.get(ref) is not None:
                 mask = masks[ref] if mask is None else (mask | masks[ref])
         masks[name] = mask
-    out = {}
-    for col in prepared:
-        name = col.column.name
-        out[name] = _cut(values[name], masks[name], col.spec.kind, keep)
+    out = {col.name: _cut(values[col.name], masks[col.name], col.kind, keep) for col in plan.columns}
     return start, out
 
 
 def _cut(values: Any, mask: np.ndarray | None, kind: str, keep: int) -> Any:
-    if kind == C.STRING:
+    if kind == STRING:
         arr = values.slice(0, keep)
         if arr.type != pa.large_string():  # what pandas' "str" holds: no conversion later
             arr = arr.cast(pa.large_string())
@@ -173,17 +130,17 @@ def _cut(values: Any, mask: np.ndarray | None, kind: str, keep: int) -> Any:
             arr = pc.if_else(pa.array(mask[:keep]), pa.scalar(None, pa.large_string()), arr)
         return arr
     arr = np.asarray(values)[:keep]
-    if kind == C.FLOAT:
+    if kind == FLOAT:
         arr = arr.astype(np.float64, copy=mask is not None)
         if mask is not None:
             arr[mask[:keep]] = np.nan
         return arr
-    if kind in (C.DATE, C.DATETIME):
+    if kind in (DATE, DATETIME):
         arr = arr.astype("datetime64[s]", copy=mask is not None)
         if mask is not None:
             arr[mask[:keep]] = np.datetime64("NaT")
         return arr
-    if kind == C.CATEGORY:
+    if kind == CATEGORY:
         arr = arr.astype(np.int32)
         if mask is not None:
             arr[mask[:keep]] = -1
@@ -191,32 +148,39 @@ def _cut(values: Any, mask: np.ndarray | None, kind: str, keep: int) -> Any:
     return (arr, None if mask is None else mask[:keep])  # INT, BOOL: values + mask
 
 
-def generate(schema: Schema, rows: int | None = None, *, seed: int | None = None,
+def _rows(plan: Plan, rows: int | None) -> int:
+    return check_rows(rows if rows is not None else (plan.rows or DEFAULT_ROWS))
+
+
+def generate(plan: Plan, rows: int | None = None, *, seed: int | None = None,
              progress: Progress | None = None) -> pd.DataFrame:
-    """The whole frame in memory (see :func:`frames` to stream)."""
+    """The whole frame in memory (see :func:`frames` to stream).
+
+    ``rows`` defaults to the plan's own, else 1000.
+    """
     import pandas as pd
 
-    rows = check_rows(rows if rows is not None else (schema.rows or DEFAULT_ROWS))
-    check_fits(schema, rows)
+    rows = _rows(plan, rows)
+    check_fits(plan, rows)
     seed = resolve_seed(seed)
-    prepared = _prepare(schema, rows)
+    _check_unique(plan, rows)
     store: dict[str, Any] = {}
     masks: dict[str, np.ndarray | None] = {}
-    for col in prepared:
-        kind, name = col.spec.kind, col.column.name
-        if kind == C.STRING:
+    for col in plan.columns:
+        kind, name = col.kind, col.name
+        if kind == STRING:
             store[name] = []
-        elif kind == C.CATEGORY:
+        elif kind == CATEGORY:
             store[name] = np.empty(rows, dtype=np.int32)
         else:
-            dtype = {C.INT: np.int64, C.FLOAT: np.float64, C.BOOL: np.bool_}.get(kind, "datetime64[s]")
+            dtype = {INT: np.int64, FLOAT: np.float64, BOOL: np.bool_}.get(kind, "datetime64[s]")
             store[name] = np.empty(rows, dtype=dtype)
-            if kind in (C.INT, C.BOOL) and col.nullable:
+            if kind in (INT, BOOL) and col.nullable:
                 masks[name] = np.zeros(rows, dtype=bool)
-    for start, chunk in _chunks(schema, prepared, rows, seed):
-        for col in prepared:
-            name, value = col.column.name, chunk[col.column.name]
-            if col.spec.kind == C.STRING:
+    for start, chunk in _chunks(plan, rows, seed):
+        for col in plan.columns:
+            name, value = col.name, chunk[col.name]
+            if col.kind == STRING:
                 store[name].append(value)
             elif isinstance(value, tuple):
                 data, mask = value
@@ -227,64 +191,63 @@ def generate(schema: Schema, rows: int | None = None, *, seed: int | None = None
                 store[name][start:start + len(value)] = value
         if progress is not None:
             progress(min(start + CHUNK, rows), rows)
-    data = {p.column.name: _to_pandas(store[p.column.name], masks.get(p.column.name), p)
-            for p in _in_schema_order(schema, prepared)}
+    data = {c.name: _to_pandas(store[c.name], masks.get(c.name), c) for c in _in_frame_order(plan)}
     df = pd.DataFrame(data, copy=False)
-    df.attrs["synth"] = {"seed": seed, "schema": schema.to_json()}
+    df.attrs["synth"] = {"seed": seed, "schema": plan.schema_json}
     return df
 
 
-def frames(schema: Schema, rows: int, *, seed: int | None = None,
+def frames(plan: Plan, rows: int | None = None, *, seed: int | None = None,
            rows_per_frame: int = 8 * CHUNK) -> Iterator[pd.DataFrame]:
     """The same rows as :func:`generate`, as a stream of smaller frames (for big files)."""
     import pandas as pd
 
-    rows = check_rows(rows)
+    rows = _rows(plan, rows)
     if rows > MAX_ROWS:
         raise InputError(f"rows must be at most {MAX_ROWS:,}.")
     seed = resolve_seed(seed)
-    prepared = _prepare(schema, rows)
+    _check_unique(plan, rows)
     per = max(1, rows_per_frame // CHUNK)
     for first in range(0, -(-rows // CHUNK), per):
-        parts: dict[str, list[Any]] = {c.column.name: [] for c in prepared}
-        for _, chunk in _chunks(schema, prepared, rows, seed, first, first + per):
+        parts: dict[str, list[Any]] = {c.name: [] for c in plan.columns}
+        for _, chunk in _chunks(plan, rows, seed, first, first + per):
             for name, value in chunk.items():
                 parts[name].append(value)
-        data = {p.column.name: _to_pandas(*_concat(parts[p.column.name], p), p) for p in _in_schema_order(schema, prepared)}
+        data = {c.name: _to_pandas(*_concat(parts[c.name], c), c) for c in _in_frame_order(plan)}
         df = pd.DataFrame(data, copy=False)
         df.index = pd.RangeIndex(first * CHUNK, first * CHUNK + len(df))
         yield df
 
 
-def _concat(parts: list[Any], prep: _Col) -> tuple[Any, np.ndarray | None]:
-    if prep.spec.kind == C.STRING:
+def _concat(parts: list[Any], col: PlannedColumn) -> tuple[Any, np.ndarray | None]:
+    if col.kind == STRING:
         return parts, None
     if isinstance(parts[0], tuple):
         values = np.concatenate([p[0] for p in parts])
         mask = None if parts[0][1] is None else np.concatenate([p[1] for p in parts])
-        if mask is None and prep.nullable:
+        if mask is None and col.nullable:
             mask = np.zeros(len(values), dtype=bool)
         return values, mask
     return np.concatenate(parts), None
 
 
-def _in_schema_order(schema: Schema, prepared: list[_Col]) -> list[_Col]:
-    by_name = {p.column.name: p for p in prepared}
-    return [by_name[c.name] for c in schema.columns]
+def _in_frame_order(plan: Plan) -> list[PlannedColumn]:
+    by_name = {c.name: c for c in plan.columns}
+    return [by_name[name] for name in plan.order]
 
 
-def _to_pandas(values: Any, mask: np.ndarray | None, prep: _Col) -> Any:
+def _to_pandas(values: Any, mask: np.ndarray | None, col: PlannedColumn) -> Any:
     import pandas as pd
 
-    kind = prep.spec.kind
-    if kind == C.STRING:
+    kind = col.kind
+    if kind == STRING:
         return pd.array(pa.chunked_array(values, type=pa.large_string()), dtype="str")
-    if kind == C.CATEGORY:
-        cats = prep.categories or []
+    if kind == CATEGORY:
+        cats = list(col.categories or [])
         codes = values.astype(np.int8 if len(cats) < 127 else np.int16)
         return pd.Categorical.from_codes(codes, categories=pd.Index(cats, dtype="str"))
-    if kind == C.INT and prep.nullable:
+    if kind == INT and col.nullable:
         return pd.arrays.IntegerArray(values, mask if mask is not None else np.zeros(len(values), bool))
-    if kind == C.BOOL and prep.nullable:
+    if kind == BOOL and col.nullable:
         return pd.arrays.BooleanArray(values, mask if mask is not None else np.zeros(len(values), bool))
     return values

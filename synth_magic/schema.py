@@ -23,12 +23,31 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .errors import SchemaError
+from ._messages import CONTROL, clip, number, one_line, reject_constant
+from ._syntax import PATTERN_CLASSES, parse_clock, parse_duration, parse_when
+from .errors import InputError, SchemaError
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from .catalog import Param, TypeSpec
+
+__all__ = [
+    "MAX_COLUMNS",
+    "MAX_NAME",
+    "MAX_NOTE",
+    "MAX_TITLE",
+    "PARAM_CHECKS",
+    "SOURCES",
+    "Column",
+    "Plan",
+    "PlannedColumn",
+    "Schema",
+    "looks_like_text_form",
+    "order_columns",
+    "references",
+    "validate",
+]
 
 MAX_COLUMNS = 200
 MAX_NAME = 64
@@ -37,9 +56,6 @@ MAX_NOTE = 300
 SOURCES = ("named", "domain", "constraint", "model", "fallback", "user")
 _NAME = re.compile(r"^[^\W\d][\w .\-/()%#]*$")
 _COMMON = ("name", "type", "null_rate", "unique", "source", "why")
-# Characters that never belong in generated text: C0/C1 controls (terminal escapes) and
-# bidirectional overrides (text that displays differently from what it is).
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass
@@ -101,7 +117,11 @@ class Schema:
         """``rows`` rows (default: the schema's own, else 1000) as a DataFrame."""
         from .generate import generate
 
-        return generate(self, rows, seed=seed, progress=progress)
+        return generate(self.resolve(), rows, seed=seed, progress=progress)
+
+    def resolve(self) -> Plan:
+        """Validated again (a schema can be edited after it was made) and resolved for generation."""
+        return validate(self)
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -135,7 +155,7 @@ class Schema:
             raise SchemaError("A schema must be a JSON object with a 'columns' list.")
         unknown = set(data) - {"title", "locale", "rows", "planner", "notes", "columns"}
         if unknown:
-            raise SchemaError(f"Unknown schema field '{_clip(sorted(map(str, unknown))[0])}'; use title, locale, rows, notes and columns.")
+            raise SchemaError(f"Unknown schema field '{clip(sorted(map(str, unknown))[0])}'; use title, locale, rows, notes and columns.")
         columns = data.get("columns")
         if not isinstance(columns, list) or not columns:
             raise SchemaError("A schema needs a non-empty 'columns' list.")
@@ -157,7 +177,7 @@ class Schema:
     @classmethod
     def from_json(cls, text: str) -> Schema:
         try:
-            data = json.loads(text, parse_constant=_reject_constant)
+            data = json.loads(text, parse_constant=reject_constant)
         except (ValueError, RecursionError) as exc:
             raise SchemaError(f"The schema is not valid JSON ({str(exc).split(':')[0]}); check its quotes and brackets.") from None
         return cls.from_dict(data)
@@ -191,7 +211,7 @@ class Schema:
     def from_text(cls, text: str) -> Schema:
         data: dict[str, Any] = {"columns": [], "notes": []}
         in_columns = False
-        for number, raw in enumerate(text.splitlines(), 1):
+        for line_no, raw in enumerate(text.splitlines(), 1):
             line = raw.strip()
             if not line or line.startswith("#"):
                 continue
@@ -200,7 +220,7 @@ class Schema:
                 key = key.strip().lower()
                 if not sep or key not in ("title", "locale", "rows", "note", "columns"):
                     raise SchemaError(
-                        f"Line {number} of the schema ('{_clip(line)}') is not 'title:', 'locale:', "
+                        f"Line {line_no} of the schema ('{clip(line)}') is not 'title:', 'locale:', "
                         "'rows:', 'note:' or 'columns:'."
                     )
                 value = value.strip()
@@ -208,14 +228,14 @@ class Schema:
                     in_columns = True
                 elif key == "rows":
                     if not value.isdecimal() or len(value) > 18:
-                        raise SchemaError(f"Line {number}: rows must be a whole number, not '{_clip(value)}'.")
+                        raise SchemaError(f"Line {line_no}: rows must be a whole number, not '{clip(value)}'.")
                     data["rows"] = int(value)
                 elif key == "note":
                     data["notes"].append(value)
                 else:
                     data[key] = value
                 continue
-            data["columns"].append(_parse_column_line(line, number))
+            data["columns"].append(_parse_column_line(line, line_no))
         if not in_columns:
             raise SchemaError("The schema text needs a 'columns:' line followed by one column per line.")
         return cls.from_dict(data)
@@ -226,19 +246,59 @@ def looks_like_text_form(text: str) -> bool:
     return any(line.strip().lower() == "columns:" for line in text.splitlines())
 
 
+# ------------------------------------------------------------------ the resolved plan
+
+@dataclass(frozen=True)
+class PlannedColumn:
+    """One column as generation needs it: every parameter resolved, references listed."""
+
+    name: str
+    type: str
+    kind: str
+    params: dict[str, Any]
+    refs: tuple[str, ...]
+    null_rate: float
+    unique: bool
+    key: int  # a per-column number that does not change when other columns are added
+    categories: tuple[str, ...] | None
+    nullable: bool  # missing values possible (its own null_rate, or a missing value it reads)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A validated schema, resolved for :func:`synth_magic.generate.generate`.
+
+    ``columns`` are in an order where each comes after the columns it reads; ``order`` is
+    the schema's own column order (the frame's).
+    """
+
+    columns: tuple[PlannedColumn, ...]
+    order: tuple[str, ...]
+    locale: str
+    rows: int | None
+    schema_json: str
+
+    def bytes_per_row(self) -> int:
+        """Memory one row takes while generating, from the catalogue's sizes per value."""
+        from .catalog import TYPES
+
+        return sum(TYPES[c.type].size for c in self.columns)
+
+
 # ------------------------------------------------------------------ validation
 
-def validate(schema: Schema) -> None:
-    """Raise :class:`SchemaError` naming the column for anything that cannot be generated."""
-    from .catalog import TYPES, column_refs
+def validate(schema: Schema) -> Plan:
+    """Check ``schema`` against the catalogue and resolve it into a :class:`Plan`.
+
+    Raises :class:`SchemaError` naming the column for anything that cannot be generated.
+    """
+    from ._inputs import MAX_ROWS, check_locale
+    from .catalog import TYPES
 
     if not schema.columns:
         raise SchemaError("A schema needs at least one column.")
     if len(schema.columns) > MAX_COLUMNS:
         raise SchemaError(f"A schema may have at most {MAX_COLUMNS} columns, not {len(schema.columns)}.")
-    from .config import MAX_ROWS, check_locale
-    from .errors import InputError
-
     if schema.rows is not None and (isinstance(schema.rows, bool) or not isinstance(schema.rows, int)
                                     or not 1 <= schema.rows <= MAX_ROWS):
         raise SchemaError(f"The schema's rows must be a whole number from 1 to {MAX_ROWS:,}.")
@@ -249,14 +309,14 @@ def validate(schema: Schema) -> None:
         raise SchemaError(str(exc)) from None
     # one line each, so the text form round-trips and messages stay one line
     # (from_dict has already refused overlong untrusted titles; a planner's are clipped here)
-    schema.title = _line(_text(schema.title, "title", 1 << 20))[:MAX_TITLE]
-    schema.notes = [_line(_text(n, "note", 1 << 20))[:MAX_NOTE] for n in schema.notes]
-    seen: dict[str, Column] = {}
+    schema.title = one_line(_text(schema.title, "title", 1 << 20))[:MAX_TITLE]
+    schema.notes = [one_line(_text(n, "note", 1 << 20))[:MAX_NOTE] for n in schema.notes]
     lowered: set[str] = set()
+    resolved: dict[str, dict[str, Any]] = {}
     for col in schema.columns:
         if not isinstance(col.name, str) or not _NAME.match(col.name) or len(col.name) > MAX_NAME:
             raise SchemaError(
-                f"Column name {_clip(str(col.name))!r} is not usable; start with a letter and use "
+                f"Column name {clip(str(col.name))!r} is not usable; start with a letter and use "
                 f"letters, digits, spaces or _ (at most {MAX_NAME} characters)."
             )
         if col.name.lower() in lowered:
@@ -266,7 +326,7 @@ def validate(schema: Schema) -> None:
         if spec is None:
             hint = _closest(str(col.type), TYPES)
             raise SchemaError(
-                f"Column '{col.name}' has unknown type {_clip(str(col.type))!r}"
+                f"Column '{col.name}' has unknown type {clip(str(col.type))!r}"
                 + (f"; did you mean '{hint}'?" if hint else "; run `synth --types` to list the types.")
             )
         if isinstance(col.null_rate, bool) or not isinstance(col.null_rate, int | float) or not 0 <= col.null_rate <= 0.99:
@@ -275,56 +335,98 @@ def validate(schema: Schema) -> None:
             raise SchemaError(f"Column '{col.name}': unique must be true or false.")
         if col.source and col.source not in SOURCES:
             raise SchemaError(f"Column '{col.name}': source must be one of {', '.join(SOURCES)}.")
-        col.why = _line(_text(col.why, f"column '{col.name}' why", MAX_NOTE))
+        col.why = one_line(_text(col.why, f"column '{col.name}' why", MAX_NOTE))
         for key in col.params:
             if key not in spec.param_index:
                 allowed = ", ".join(spec.param_index) or "no parameters"
-                raise SchemaError(f"Column '{col.name}': type '{col.type}' has no parameter '{_clip(key)}' (it takes {allowed}).")
+                raise SchemaError(f"Column '{col.name}': type '{col.type}' has no parameter '{clip(key)}' (it takes {allowed}).")
         for key, value in list(col.params.items()):
             if value is not None:
-                col.params[key] = _check_param(col, spec.param_index[key], value)
-        resolved = col.resolved()
-        for p in spec.params:
-            if p.kind in ("strings", "expr") and p.default is None and resolved.get(p.name) is None and p.name != "weights":
-                raise SchemaError(f"Column '{col.name}': type '{col.type}' needs '{p.name}'.")
-        if spec.check:
-            problem = spec.check(resolved)
-            if problem:
-                raise SchemaError(f"Column '{col.name}': {problem}.")
-        seen[col.name] = col
-    _check_references(schema, seen, TYPES, column_refs)
+                p = spec.param_index[key]
+                col.params[key] = PARAM_CHECKS[p.kind](p, value, f"Column '{col.name}': {p.name}", col.name)
+        params = col.resolved()
+        problem = _relation_problem(spec, params)
+        if problem:
+            raise SchemaError(f"Column '{col.name}': {problem}.")
+        resolved[col.name] = params
+    return _resolve(schema, resolved)
 
 
-def _check_references(schema: Schema, seen: dict[str, Column], types: dict, column_refs: Any) -> None:
-    from .catalog import BOOL, DATE, DATETIME, FLOAT, INT, STRING
+def _relation_problem(spec: TypeSpec, p: dict[str, Any]) -> str | None:
+    """What is wrong between a column's parameters (all defaults filled in), or None."""
+    for param in spec.params:
+        value = p.get(param.name)
+        if param.required and value is None:
+            return f"type '{spec.name}' needs '{param.name}'"
+        if param.kind == "strings" and value is not None and len(set(value)) != len(value):
+            return f"{param.name} must not repeat"
+        if param.per and value is not None:
+            count = len(p[param.per])
+            if len(value) != count:
+                return f"{param.name} must have one number per value ({count})"
+            if sum(value) <= 0:
+                return f"{param.name} must add up to more than 0"
+    for order in spec.orders:
+        kind = spec.param_index[order.lo].kind
+        lo, hi = _MEASURE.get(kind, float)(p[order.lo]), _MEASURE.get(kind, float)(p[order.hi])
+        if lo is not None and hi is not None and lo > hi:
+            return order.message.format(lo=order.lo, hi=order.hi, lo_value=p[order.lo], hi_value=p[order.hi])
+    return None
 
-    numeric = (INT, FLOAT, BOOL)
-    wants = {"after": (DATE, DATETIME), "expr": numeric}
+
+def references(spec: TypeSpec, params: dict[str, Any]) -> list[str]:
+    """The other columns a column of this type reads, in its parameters' order."""
+    return [ref for p in spec.params for ref in _param_refs(p, params.get(p.name))]
+
+
+def _param_refs(p: Param, value: Any) -> list[str]:
+    reader = _REFS.get(p.kind)
+    return reader(value) if reader is not None and value else []
+
+
+def _formula_names(expr: str) -> list[str]:
+    from . import formula
+
+    return formula.parse(expr, "?")[1]
+
+
+# Parameter kinds that name other columns, and how to read the names from a value.
+_REFS = {"column": lambda value: [value], "expr": _formula_names}
+
+
+def _resolve(schema: Schema, resolved: dict[str, dict[str, Any]]) -> Plan:
+    """References checked, columns ordered by them, the plan built."""
+    import zlib
+
+    from .catalog import TYPES
+
+    kinds = {c.name: TYPES[c.type].kind for c in schema.columns}
     deps: dict[str, list[str]] = {}
     for col in schema.columns:
-        spec = types[col.type]
-        params = col.resolved()
-        refs = column_refs(spec, params)
+        spec, params = TYPES[col.type], resolved[col.name]
+        refs = references(spec, params)
         for ref in refs:
-            if ref not in seen:
-                raise SchemaError(f"Column '{col.name}' refers to column '{_clip(ref)}', which the schema does not have.")
+            if ref not in kinds:
+                raise SchemaError(f"Column '{col.name}' refers to column '{clip(ref)}', which the schema does not have.")
             if ref == col.name:
                 raise SchemaError(f"Column '{col.name}' cannot be derived from itself.")
-        target_kind = {r: types[seen[r].type].kind for r in refs}
-        if params.get("after") and target_kind[params["after"]] not in wants["after"]:
-            raise SchemaError(f"Column '{col.name}' can only follow a date or datetime column, not '{params['after']}'.")
-        if col.type == "formula":
-            for ref in refs:
-                if target_kind[ref] not in wants["expr"]:
-                    raise SchemaError(f"Column '{col.name}': formula uses '{ref}', which is not a numeric column.")
-        if col.type == "age" and params.get("derive_from") and target_kind[params["derive_from"]] not in (DATE, DATETIME):
-            raise SchemaError(f"Column '{col.name}': an age can only be counted from a date column.")
-        if col.type == "birth_date" and params.get("derive_from") and target_kind[params["derive_from"]] not in (INT, FLOAT):
-            raise SchemaError(f"Column '{col.name}': a birth date can only follow a numeric age column.")
-        if col.type in ("email", "username") and params.get("derive_from") and target_kind[params["derive_from"]] != STRING:
-            raise SchemaError(f"Column '{col.name}' can only be built from a text column such as a name.")
+        for p in spec.params:
+            for ref in _param_refs(p, params.get(p.name)) if p.refers else ():
+                if kinds[ref] not in p.refers:
+                    raise SchemaError(p.refers_error.format(column=col.name, ref=ref))
         deps[col.name] = refs
-    order_columns(schema.columns, deps)
+    planned: dict[str, PlannedColumn] = {}
+    for col in order_columns(schema.columns, deps):
+        spec, params = TYPES[col.type], resolved[col.name]
+        refs = tuple(deps[col.name])
+        planned[col.name] = PlannedColumn(
+            name=col.name, type=col.type, kind=spec.kind, params=params, refs=refs,
+            null_rate=col.null_rate, unique=col.unique, key=zlib.crc32(col.name.encode()),
+            categories=tuple(params[spec.categories]) if spec.categories else None,
+            nullable=col.null_rate > 0 or any(planned[r].nullable for r in refs),
+        )
+    return Plan(columns=tuple(planned.values()), order=tuple(schema.names), locale=schema.locale,
+                rows=schema.rows, schema_json=schema.to_json())
 
 
 def order_columns(columns: list[Column], deps: dict[str, list[str]]) -> list[Column]:
@@ -350,78 +452,123 @@ def order_columns(columns: list[Column], deps: dict[str, list[str]]) -> list[Col
     return [by_name[n] for n in done]
 
 
-def _check_param(col: Column, p: Param, value: Any) -> Any:
-    """One parameter value, coerced to its kind or refused with a sentence."""
-    from .catalog import MAX_CATEGORIES, MAX_STRING, parse_duration, parse_when
-    from .kernels import PATTERN_CLASSES
+# Parameter kinds (catalog.PARAM_KINDS): each checks one value and returns it coerced to its kind
+# (``where`` is "Column 'x': param", the start of every message).
 
-    where = f"Column '{col.name}': {p.name}"
-    kind = p.kind
-    if kind in ("int", "float", "share"):
-        if (isinstance(value, bool) or not isinstance(value, int | float)
-                or (isinstance(value, int) and abs(value) >= 2**63)  # math.isfinite overflows on huge ints
-                or not math.isfinite(value)):
-            raise SchemaError(f"{where} must be a number, not {_clip(repr(value))}.")
-        if kind == "int":
-            if value != int(value):
-                raise SchemaError(f"{where} must be a whole number, not {value}.")
-            value = int(value)
-        lo = 0.0 if kind == "share" else p.lo
-        hi = 1.0 if kind == "share" else p.hi
-        if (lo is not None and value < lo) or (hi is not None and value > hi):
-            raise SchemaError(f"{where} must be between {_num(lo)} and {_num(hi)}, not {_num(value)}.")
-        return value
-    if kind == "bool":
-        if not isinstance(value, bool):
-            raise SchemaError(f"{where} must be true or false.")
-        return value
-    if kind == "strings":
-        if not isinstance(value, list) or not value:
-            raise SchemaError(f"{where} must be a non-empty list of values.")
-        if len(value) > MAX_CATEGORIES:
-            raise SchemaError(f"{where} may list at most {MAX_CATEGORIES} values, not {len(value)}.")
-        out = []
-        for item in value:
-            if isinstance(item, bool) or not isinstance(item, str | int | float):
-                raise SchemaError(f"{where} must hold plain text values, not {_clip(repr(item))}.")
-            text = item if isinstance(item, str) else _num(item)
-            if not text.strip() or len(text) > MAX_STRING:
-                raise SchemaError(f"{where} values must be 1 to {MAX_STRING} characters long.")
-            if _CONTROL.search(text):
-                raise SchemaError(f"{where} must be plain text without control characters, not '{_clip(text)}'.")
-            out.append(text)
-        return out
-    if kind == "floats":
-        if not isinstance(value, list) or len(value) > MAX_CATEGORIES:
-            raise SchemaError(f"{where} must be a list of at most {MAX_CATEGORIES} numbers.")
-        for item in value:
-            if isinstance(item, bool) or not isinstance(item, int | float) or not math.isfinite(item) or not 0 <= item <= 1e9:
-                raise SchemaError(f"{where} must hold numbers from 0 up, not {_clip(repr(item))}.")
-        return [float(v) for v in value]
+def _number(p: Param, value: Any, where: str, column: str) -> Any:
+    if (isinstance(value, bool) or not isinstance(value, int | float)
+            or (isinstance(value, int) and abs(value) >= 2**63)  # math.isfinite overflows on huge ints
+            or not math.isfinite(value)):
+        raise SchemaError(f"{where} must be a number, not {clip(repr(value))}.")
+    if p.kind == "int":
+        if value != int(value):
+            raise SchemaError(f"{where} must be a whole number, not {value}.")
+        value = int(value)
+    lo = 0.0 if p.kind == "share" else p.lo
+    hi = 1.0 if p.kind == "share" else p.hi
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        raise SchemaError(f"{where} must be between {number(lo)} and {number(hi)}, not {number(value)}.")
+    return value
+
+
+def _boolean(p: Param, value: Any, where: str, column: str) -> bool:
+    if not isinstance(value, bool):
+        raise SchemaError(f"{where} must be true or false.")
+    return value
+
+
+def _strings(p: Param, value: Any, where: str, column: str) -> list[str]:
+    from .catalog import MAX_CATEGORIES, MAX_STRING
+
+    if not isinstance(value, list) or not value:
+        raise SchemaError(f"{where} must be a non-empty list of values.")
+    if len(value) > MAX_CATEGORIES:
+        raise SchemaError(f"{where} may list at most {MAX_CATEGORIES} values, not {len(value)}.")
+    out = []
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, str | int | float):
+            raise SchemaError(f"{where} must hold plain text values, not {clip(repr(item))}.")
+        text = item if isinstance(item, str) else number(item)
+        if not text.strip() or len(text) > MAX_STRING:
+            raise SchemaError(f"{where} values must be 1 to {MAX_STRING} characters long.")
+        if CONTROL.search(text):
+            raise SchemaError(f"{where} must be plain text without control characters, not '{clip(text)}'.")
+        out.append(text)
+    return out
+
+
+def _floats(p: Param, value: Any, where: str, column: str) -> list[float]:
+    from .catalog import MAX_CATEGORIES
+
+    if not isinstance(value, list) or len(value) > MAX_CATEGORIES:
+        raise SchemaError(f"{where} must be a list of at most {MAX_CATEGORIES} numbers.")
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, int | float) or not math.isfinite(item) or not 0 <= item <= 1e9:
+            raise SchemaError(f"{where} must hold numbers from 0 up, not {clip(repr(item))}.")
+    return [float(v) for v in value]
+
+
+def _plain(p: Param, value: Any, where: str, column: str) -> str:
+    from .catalog import MAX_STRING
+
     if not isinstance(value, str):
-        raise SchemaError(f"{where} must be text, not {_clip(repr(value))}.")
+        raise SchemaError(f"{where} must be text, not {clip(repr(value))}.")
     if len(value) > MAX_STRING:
         raise SchemaError(f"{where} is longer than {MAX_STRING} characters.")
-    if _CONTROL.search(value):
-        raise SchemaError(f"{where} must be plain text without control characters, not '{_clip(value)}'.")
-    if kind == "enum" and value not in p.choices:
-        raise SchemaError(f"{where} must be one of {', '.join(p.choices)}, not {_clip(value)!r}.")
-    if kind == "when" and parse_when(value) is None:
-        raise SchemaError(f"{where} must be a date like 2024-03-01 (or 'today', 'today-90d'), not {_clip(value)!r}.")
-    if kind == "duration" and parse_duration(value) is None:
-        raise SchemaError(f"{where} must be a duration like 30s, 5min, 2h or 3d, not {_clip(value)!r}.")
-    if kind == "pattern":
-        if len(value) > 40:
-            raise SchemaError(f"{where} may be at most 40 characters long.")
-        if not any(ch in PATTERN_CLASSES for ch in value):
-            raise SchemaError(f"{where} needs at least one # (digit), ? (letter) or * (either).")
-    if kind == "column" and not value.strip():
-        raise SchemaError(f"{where} must name a column.")
-    if kind == "expr":
-        from . import formula
-
-        formula.parse(value, col.name)
+    if CONTROL.search(value):
+        raise SchemaError(f"{where} must be plain text without control characters, not '{clip(value)}'.")
     return value
+
+
+def _text_kind(test: Any, message: str) -> Any:
+    """A kind written as plain text that ``test(param, text)`` accepts; else ``message``."""
+
+    def check(p: Param, value: Any, where: str, column: str) -> str:
+        text = _plain(p, value, where, column)
+        if not test(p, text):
+            raise SchemaError(message.format(where=where, value=clip(text), choices=", ".join(p.choices)))
+        return text
+
+    return check
+
+
+def _pattern(p: Param, value: Any, where: str, column: str) -> str:
+    text = _plain(p, value, where, column)
+    if len(text) > 40:
+        raise SchemaError(f"{where} may be at most 40 characters long.")
+    if not any(ch in PATTERN_CLASSES for ch in text):
+        raise SchemaError(f"{where} needs at least one # (digit), ? (letter) or * (either).")
+    return text
+
+
+def _expr(p: Param, value: Any, where: str, column: str) -> str:
+    from . import formula
+
+    text = _plain(p, value, where, column)
+    formula.parse(text, column)
+    return text
+
+
+PARAM_CHECKS = {
+    "int": _number,
+    "float": _number,
+    "share": _number,
+    "bool": _boolean,
+    "strings": _strings,
+    "floats": _floats,
+    "str": _plain,
+    "enum": _text_kind(lambda p, v: v in p.choices, "{where} must be one of {choices}, not {value!r}."),
+    "when": _text_kind(lambda p, v: parse_when(v) is not None,
+                       "{where} must be a date like 2024-03-01 (or 'today', 'today-90d'), not {value!r}."),
+    "duration": _text_kind(lambda p, v: parse_duration(v) is not None,
+                           "{where} must be a duration like 30s, 5min, 2h or 3d, not {value!r}."),
+    "clock": _text_kind(lambda p, v: parse_clock(v) is not None, "{where} must be a time of day such as 09:30."),
+    "pattern": _pattern,
+    "column": _text_kind(lambda p, v: bool(v.strip()), "{where} must name a column."),
+    "expr": _expr,
+}
+# How two values of a kind compare (Order checks); None: not comparable (already refused).
+_MEASURE = {"when": parse_when, "duration": parse_duration, "clock": parse_clock}
 
 
 def _column_from_dict(data: Any, i: int) -> Column:
@@ -431,7 +578,7 @@ def _column_from_dict(data: Any, i: int) -> Column:
     if not isinstance(name, str) or not name.strip():
         raise SchemaError(f"Column {i + 1} needs a 'name'.")
     if not isinstance(type_, str):
-        raise SchemaError(f"Column '{_clip(name)}' needs a 'type' (run `synth --types` to list them).")
+        raise SchemaError(f"Column '{clip(name)}' needs a 'type' (run `synth --types` to list them).")
     params = {k: v for k, v in data.items() if k not in _COMMON}
     if "derive_from" in params and params["derive_from"] is None:
         params.pop("derive_from")
@@ -469,7 +616,7 @@ def _format_scalar(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
-        return _num(value)
+        return number(value)
     text = str(value)
     if _BARE.match(text) and _parse_scalar(text) == text and "," not in text:
         return text
@@ -481,7 +628,7 @@ def _parse_scalar(token: str) -> Any:
         try:
             return json.loads(token)
         except ValueError:
-            raise SchemaError(f"bad quoted text {_clip(token)}; close the quotes") from None
+            raise SchemaError(f"bad quoted text {clip(token)}; close the quotes") from None
     if token in ("true", "false"):
         return token == "true"
     if re.fullmatch(r"-?\d+", token):
@@ -500,7 +647,7 @@ def _parse_value(token: str) -> Any:
     return _parse_scalar(token)
 
 
-def _parse_column_line(line: str, number: int) -> dict[str, Any]:
+def _parse_column_line(line: str, line_no: int) -> dict[str, Any]:
     body, why, source = line, "", ""
     comment = _split_comment(line)
     if comment is not None:
@@ -511,18 +658,18 @@ def _parse_column_line(line: str, number: int) -> dict[str, Any]:
             source, why = "", ""
     name, sep, rest = body.partition(":")
     if not sep or not name.strip():
-        raise SchemaError(f"Line {number} of the schema ('{_clip(line)}') should look like 'name: type key=value ...'.")
+        raise SchemaError(f"Line {line_no} of the schema ('{clip(line)}') should look like 'name: type key=value ...'.")
     rest = rest.strip()
     type_, _, args = rest.partition(" ")
     if not type_:
-        raise SchemaError(f"Line {number}: column '{_clip(name.strip())}' needs a type after the colon.")
+        raise SchemaError(f"Line {line_no}: column '{clip(name.strip())}' needs a type after the colon.")
     out: dict[str, Any] = {"name": name.strip(), "type": type_.strip()}
     pos, args = 0, args.strip()
     while pos < len(args):
         m = _TOKEN.match(args, pos)
         if not m or m.end() == pos:
             raise SchemaError(
-                f"Line {number}: cannot read {_clip(args[pos:].strip())!r}; write parameters as key=value."
+                f"Line {line_no}: cannot read {clip(args[pos:].strip())!r}; write parameters as key=value."
             )
         if m.group("flag"):
             out["unique"] = True
@@ -530,7 +677,7 @@ def _parse_column_line(line: str, number: int) -> dict[str, Any]:
             try:
                 out[m.group("key")] = _parse_value(m.group("value"))
             except SchemaError as exc:
-                raise SchemaError(f"Line {number}: {exc}.") from None
+                raise SchemaError(f"Line {line_no}: {exc}.") from None
         pos = m.end()
     if source:
         out["source"] = source
@@ -558,30 +705,6 @@ def _text(value: Any, what: str, limit: int) -> str:
     if len(value) > limit:
         raise SchemaError(f"The schema's {what} is longer than {limit} characters.")
     return value
-
-
-def _line(text: str) -> str:
-    """Text on one line: runs of whitespace (newlines included) become one space and control
-    characters (terminal escapes, bidi overrides) are dropped."""
-    return " ".join(_CONTROL.sub(" ", text).split())
-
-
-def _num(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
-        return str(int(value)) if not isinstance(value, bool) else str(value)
-    return str(value)
-
-
-def _clip(text: str, limit: int = 40) -> str:
-    """Untrusted text for a one-line message: short, control characters escaped."""
-    text = str(text)[: limit * 2]
-    if not text.isprintable():
-        text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number")
 
 
 def _closest(word: str, options: Any) -> str | None:

@@ -19,12 +19,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyarrow as pa
 
-from .kernels import Weighted
+from ._kernels import Weighted
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from faker import Faker
+
+__all__ = ["FAMILY_FIRST", "POOL_SIZE", "SAMPLERS", "Names", "faker", "formats", "names", "sampled", "words"]
 
 POOL_SIZE = 1000
 _lock = threading.RLock()
@@ -57,12 +59,6 @@ SAMPLERS: dict[str, Callable[[Faker], Any]] = {
     "currency_code": lambda f: f.currency_code(),
     "language": lambda f: f.language_name(),
 }
-
-
-def available_locales() -> tuple[str, ...]:
-    from faker.config import AVAILABLE_LOCALES
-
-    return tuple(sorted(AVAILABLE_LOCALES))
 
 
 @cache

@@ -13,14 +13,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-# Radix of each pattern character: '#' digit, '%' non-zero digit, '?' upper-case
-# letter, '*' upper-case letter or digit. Everything else is literal.
-PATTERN_CLASSES: dict[str, bytes] = {
-    "#": b"0123456789",
-    "%": b"123456789",
-    "?": b"ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-    "*": b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
-}
+from .._syntax import PATTERN_CLASSES
+
+__all__ = [
+    "STR", "Pieces", "Weighted", "ascii_digits", "concat", "concat_ragged", "decimal_index",
+    "decimal_pools", "digit_matrix", "digits_or_empty", "fill_pattern", "fixed_width", "hex_bytes",
+    "hex_groups", "join", "luhn_digit", "mod97", "pattern_domain", "scramble", "take", "to_str",
+    "weighted", "weighted_index",
+]
+
 
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 # Byte value -> its two hex digits as one little-endian uint16 (high nibble first in memory).

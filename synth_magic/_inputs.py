@@ -1,0 +1,102 @@
+"""What a run's inputs may be: a description, a row count, a seed, a locale.
+
+These checks are shared by every surface (through :mod:`synth_magic.options`), by
+:mod:`synth_magic.api` and by schema validation; each raises :class:`InputError` with
+the sentence the user sees.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import InputError
+
+__all__ = [
+    "DEFAULT_ROWS",
+    "MAX_DESCRIPTION",
+    "MAX_ROWS",
+    "available_locales",
+    "check_description",
+    "check_locale",
+    "check_rows",
+    "check_seed",
+]
+
+DEFAULT_ROWS = 1000
+MAX_ROWS = 10**12  # anything bigger is a typo; the memory check refuses far less
+MAX_DESCRIPTION = 4000
+
+
+def available_locales() -> tuple[str, ...]:
+    """Faker's locales, sorted."""
+    from faker.config import AVAILABLE_LOCALES
+
+    return tuple(sorted(AVAILABLE_LOCALES))
+
+
+def check_locale(locale: str) -> str:
+    """'de-DE', 'de_de' or 'de_DE' → 'de_DE'; an unknown locale is refused."""
+    if not isinstance(locale, str) or not locale.strip():
+        raise InputError("The locale must be a name such as en_US or de_DE.")
+    text = locale.strip().replace("-", "_")
+    known = available_locales()
+    by_lower = {loc.lower(): loc for loc in known}
+    found = by_lower.get(text.lower())
+    if found:
+        return found
+    raise InputError(
+        f"Unknown locale {text[:30]!r}; use a Faker locale such as en_US, de_DE, fr_FR or ja_JP "
+        "(`synth --locales` lists them all)."
+    )
+
+
+def check_rows(rows: object) -> int:
+    """A positive whole number of rows (``1000``, ``"1,000"``, ``"1_000"``)."""
+    if isinstance(rows, bool) or not isinstance(rows, int):
+        if isinstance(rows, str) and _whole(_GROUPED.sub("", rows)):
+            rows = int(_GROUPED.sub("", rows).strip())
+        elif isinstance(rows, float) and rows.is_integer():
+            rows = int(rows)
+        else:
+            raise InputError(f"rows must be a whole number such as 1000, not {str(rows)[:40]!r}.")
+    if rows < 1:
+        raise InputError(f"rows must be at least 1, not {rows if rows > -10**9 else 'a negative number'}.")
+    if rows > MAX_ROWS:
+        raise InputError(f"rows must be at most {MAX_ROWS:,}; for big tables stream them to a file "
+                         "with `synth ... -o data.csv`.")
+    return rows
+
+
+def check_seed(seed: object) -> int | None:
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        if not (isinstance(seed, str) and _whole(seed)):
+            raise InputError(f"seed must be a whole number such as 42, not {str(seed)[:40]!r}.")
+        seed = int(seed.strip())
+    if not 0 <= seed < 2**63:
+        raise InputError("seed must be a whole number from 0 up.")
+    return seed
+
+
+# Digit group separators between digits: 1,000 and 1_000.
+_GROUPED = re.compile(r"(?<=\d)[,_](?=\d)")
+
+
+def _whole(text: str) -> bool:
+    """An optional sign and 1 to 30 ASCII digits: what int() takes, no '²', no 5,000 digits."""
+    return re.fullmatch(r"[-+]?[0-9]{1,30}", text.strip()) is not None
+
+
+def check_description(description: object) -> str:
+    if not isinstance(description, str):
+        raise InputError("The description must be text, e.g. 'finance transactions'.")
+    text = description.strip()
+    if not text:
+        raise InputError("The description is empty; say what the table holds, e.g. 'finance transactions'.")
+    if len(text) > MAX_DESCRIPTION:
+        raise InputError(
+            f"The description is {len(text):,} characters long; keep it under {MAX_DESCRIPTION:,} "
+            "(list the columns you need rather than pasting documents)."
+        )
+    return text

@@ -1,0 +1,116 @@
+"""Identifiers with structure: UUIDs, patterned codes, account numbers, IBANs, ISBNs, cards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from . import _kernels as K
+from ._base import Ctx, Generator
+
+__all__ = ["GENERATORS", "PATTERN", "pattern"]
+
+
+def _uuid(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
+    groups = ctx.rng.integers(0, 1 << 16, (ctx.n, 8), dtype=np.uint16)  # 8 x 4 hex digits
+    groups[:, 3] &= 0x0FFF
+    groups[:, 3] |= 0x4000  # version 4
+    groups[:, 4] &= 0x3FFF
+    groups[:, 4] |= 0x8000  # RFC 4122 variant
+    hexed = K.hex_groups(groups)
+    mat = np.empty((ctx.n, 36), dtype=np.uint8)
+    for dash in (8, 13, 18, 23):
+        mat[:, dash] = ord("-")
+    for dst, src, width in ((0, 0, 8), (9, 8, 4), (14, 12, 4), (19, 16, 4), (24, 20, 12)):
+        mat[:, dst:dst + width] = hexed[:, src:src + width]
+    return K.fixed_width(mat)
+
+
+def pattern(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
+    return K.fill_pattern(p["pattern"], ctx.rng, ctx.n, ctx.index if ctx.unique else None, ctx.key)
+
+
+def _pattern_domain(p: dict[str, Any], _: str) -> int:
+    return K.pattern_domain(p["pattern"])
+
+
+def _account_number(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
+    return pattern(ctx, {"pattern": "%" + "#" * (p["digits"] - 1)})
+
+
+_IBAN_LENGTHS = {"DE": 18, "GB": 18, "FR": 23, "ES": 20, "IT": 23, "NL": 14, "BE": 12, "AT": 16,
+                 "CH": 17, "PL": 24, "PT": 21, "SE": 20, "DK": 14, "NO": 11, "FI": 14, "IE": 18}
+
+
+def _iban_country(p: dict[str, Any], locale: str) -> str:
+    country = (p.get("country") or locale.rpartition("_")[2]).upper()
+    return country if country in _IBAN_LENGTHS else "DE"
+
+
+def _iban(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
+    country = _iban_country(p, ctx.locale)
+    width = _IBAN_LENGTHS[country]
+    if ctx.unique:
+        digits = K.digit_matrix(K.scramble(ctx.index, 10 ** min(width, 17), ctx.key), width)
+    else:
+        digits = ctx.rng.integers(0, 10, (ctx.n, width), dtype=np.uint8)
+    # Check digits: 98 - (BBAN + country letters as numbers + '00') mod 97.
+    letters = [d for ch in country for d in str(ord(ch) - 55)]
+    tail = np.array([int(d) for d in letters] + [0, 0], dtype=np.uint8)
+    full = np.hstack([digits, np.broadcast_to(tail, (ctx.n, len(tail)))])
+    check = 98 - K.mod97(full)
+    head = np.empty((ctx.n, 4), dtype=np.uint8)
+    head[:, 0], head[:, 1] = ord(country[0]), ord(country[1])
+    head[:, 2], head[:, 3] = 48 + check // 10, 48 + check % 10
+    return K.fixed_width(np.hstack([head, digits + 48]))
+
+
+def _isbn(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
+    if ctx.unique:
+        nine = K.digit_matrix(K.scramble(ctx.index, 10**9, ctx.key), 9)
+    else:
+        nine = ctx.rng.integers(0, 10, (ctx.n, 9), dtype=np.uint8)
+    digits = np.hstack([np.broadcast_to(np.array([9, 7, 8], np.uint8), (ctx.n, 3)), nine])
+    weights = np.tile([1, 3], 6)
+    check = (10 - (digits.astype(np.int64) * weights).sum(axis=1) % 10) % 10
+    return K.fixed_width(np.hstack([digits, check[:, None].astype(np.uint8)]) + 48)
+
+
+# The providers are the catalogue's credit_card_number choices.
+_CARD_PREFIXES = {"Visa": ("4",), "Mastercard": ("51", "52", "53", "54", "55"),
+                  "American Express": ("34", "37"), "Discover": ("6011",)}
+_CARD_LENGTHS = {"Visa": 16, "Mastercard": 16, "American Express": 15, "Discover": 16}
+
+
+def _credit_card(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
+    provider = p["provider"] if p["provider"] in _CARD_PREFIXES else "Visa"
+    length = _CARD_LENGTHS[provider]
+    prefixes = _CARD_PREFIXES[provider]
+    width = len(prefixes[0])
+    pre = np.array([[int(c) for c in x] for x in prefixes], dtype=np.uint8)
+    head = pre[ctx.rng.integers(0, len(prefixes), ctx.n)]
+    body_len = length - width - 1
+    if ctx.unique:
+        body = K.digit_matrix(K.scramble(ctx.index, 10 ** min(body_len, 17), ctx.key), body_len)
+    else:
+        body = ctx.rng.integers(0, 10, (ctx.n, body_len), dtype=np.uint8)
+    digits = np.hstack([head, body])
+    return K.fixed_width(np.hstack([digits, K.luhn_digit(digits)[:, None]]) + 48)
+
+
+def _card_domain(p: dict[str, Any], _: str) -> int:
+    provider = p["provider"] if p["provider"] in _CARD_PREFIXES else "Visa"
+    return 10 ** min(_CARD_LENGTHS[provider] - len(_CARD_PREFIXES[provider][0]) - 1, 17)
+
+
+PATTERN = Generator(pattern, _pattern_domain)  # every type with a pattern (catalog)
+
+GENERATORS: dict[str, Generator] = {
+    "uuid": Generator(_uuid),
+    "account_number": Generator(_account_number, lambda p, _: 9 * 10 ** (p["digits"] - 1)),
+    "iban": Generator(_iban, lambda p, loc: 10 ** min(_IBAN_LENGTHS[_iban_country(p, loc)], 17)),
+    "isbn": Generator(_isbn, lambda p, _: 10**9),
+    "credit_card_number": Generator(_credit_card, _card_domain),
+}
