@@ -1,24 +1,34 @@
-"""``synth()`` and ``plan()``: the one pipeline every surface calls.
+"""``synth()``, ``plan()`` and ``run()``: the one pipeline every surface calls.
 
-description ─► plan (cache, planner) ─► Schema ─► generate ─► DataFrame ─► save
+description ─► plan (cache, planner, fallback) ─► Schema ─► resolve ─► generate ─► DataFrame ─► save
+
+This module owns what every surface shares: defaults, seeds, the planner fallback
+(a planner that raises :class:`~synth_magic.errors.PlannerUnavailable` is replaced by the
+offline planner, with a warning, and its plan is not cached), streaming to a file and the
+summary line. Surfaces only parse their input and present the :class:`Result`.
 """
 
 from __future__ import annotations
 
 import os
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import _inputs as inputs
 from . import config
-from .errors import InputError
-from .schema import Schema, looks_like_text_form
+from ._messages import clip
+from .errors import InputError, PlannerUnavailable, SynthWarning
+from .schema import MAX_NOTE, Schema, looks_like_text_form
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from .generate import Progress
+
+__all__ = ["Planned", "Result", "plan", "plan_with_source", "run", "schema_of", "synth"]
 
 
 @dataclass
@@ -32,19 +42,26 @@ class Planned:
 
 @dataclass
 class Result:
-    """What one run made, for surfaces that show more than the frame."""
+    """What one run made, for surfaces that show more than the frame.
 
-    frame: pd.DataFrame
+    ``frame`` is None when the rows were streamed to ``path`` without being kept
+    (``run(..., keep=False)``); ``head`` then holds the first rows.
+    """
+
+    frame: pd.DataFrame | None
     schema: Schema
     source: str
     seed: int
+    rows: int
     seconds: float
     path: Path | None = None
+    head: pd.DataFrame | None = None
 
-    def summary(self) -> str:
-        rows, cols = self.frame.shape
-        text = f"{rows:,} rows × {cols} columns · schema from {self.source} · seed {self.seed} · {self.seconds:.2f} s"
-        if self.path is not None:
+    def summary(self, path: bool = True) -> str:
+        """One line: rows × columns · schema from … · seed … · seconds (· saved to …)."""
+        text = (f"{self.rows:,} rows × {len(self.schema.columns)} columns · schema from {self.source} · "
+                f"seed {self.seed} · {self.seconds:.2f} s")
+        if path and self.path is not None:
             text += f" · saved to {self.path}"
         return text
 
@@ -57,37 +74,51 @@ def plan_with_source(description: str | Schema, *, planner: str | None = None, m
     if isinstance(description, Schema):
         schema, source = Schema.from_dict(description.to_dict()), "schema"
     else:
-        text = config.check_description(description)
+        text = inputs.check_description(description)
         if looks_like_text_form(text):
             schema, source = Schema.from_text(text), "schema"
         else:
             schema, source = _plan_description(text, planner, model, refresh, cache, cache_dir)
     if locale is not None:
-        schema.locale = config.check_locale(locale)
+        schema.locale = inputs.check_locale(locale)
     return Planned(schema, source, time.perf_counter() - started)
 
 
 def _plan_description(text: str, planner_name: str | None, model: str | None, refresh: bool,
                       use_cache: bool, cache_dir: str | os.PathLike[str] | None) -> tuple[Schema, str]:
+    from . import planner as planners
     from .cache import SchemaCache, cache_key
-    from .planner import get_planner
 
     settings = config.settings(planner=planner_name, model=model, cache_dir=cache_dir)
-    planner = get_planner(settings)
-    key = cache_key(text, planner.name, planner.model, planner.version)
+    chosen = planners.get_planner(settings)
+    key = cache_key(text, chosen.name, chosen.model, chosen.version)
     store = SchemaCache(settings.cache_dir) if use_cache else None
     try:
         if store is not None and not refresh:
             hit = store.get(key)
             if hit is not None:
                 return hit, "cache"
-        schema = planner.plan(text)
-        if store is not None and schema.planner == planner.name:
-            store.set(key, schema)  # a fallback plan is not cached under the model's key
-        return schema, schema.planner or planner.name
+        try:
+            schema = chosen.plan(text)
+        except PlannerUnavailable as exc:
+            return _fall_back(text, chosen.name, exc.reason, settings), planners.FALLBACK
+        if store is not None:
+            store.set(key, schema)
+        return schema, chosen.name
     finally:
         if store is not None:
             store.close()
+
+
+def _fall_back(text: str, name: str, reason: str, settings: config.Settings) -> Schema:
+    """The fallback planner's schema for a planner that could not answer (never cached)."""
+    from . import planner as planners
+
+    warnings.warn(f"The {name} planner fell back to the {planners.FALLBACK} planner because {reason}; "
+                  "the schema was not cached, so the next run asks the model again.", SynthWarning, stacklevel=5)
+    schema = planners.REGISTRY[planners.FALLBACK](settings).plan(text)
+    schema.notes.append(clip(f"Planned {planners.FALLBACK} because the {name} planner failed: {reason}.", MAX_NOTE))
+    return schema
 
 
 def plan(description: str | Schema, *, planner: str | None = None, model: str | None = None,
@@ -104,31 +135,54 @@ def run(description: str | Schema, rows: int | None = None, *, seed: int | None 
         locale: str | None = None, planner: str | None = None, model: str | None = None,
         save: str | os.PathLike[str] | bool | None = None, refresh: bool = False,
         progress: Progress | None = None, default_rows: int | None = None,
-        cache_dir: str | os.PathLike[str] | None = None) -> Result:
+        cache_dir: str | os.PathLike[str] | None = None, keep: bool = True, head: int = 0,
+        csv_safety: bool | None = None) -> Result:
     """The whole pipeline, returning the frame with what surfaces show about it.
 
     ``default_rows`` is used when neither ``rows`` nor the description gives a count
-    (a surface's own default, e.g. ``%config SynthMagics.default_rows``).
+    (a surface's own default, e.g. ``%config SynthMagics.default_rows``). With
+    ``keep=False`` and ``save``, the rows are streamed to the file in chunks and only the
+    first ``head`` rows are kept (files far larger than memory). ``csv_safety`` is the
+    export's ``neutralise_formulas`` (default: on, or ``SYNTH_CSV_SAFETY``).
     """
-    from .generate import generate
+    from .generate import frames, generate, resolve_seed
 
     started = time.perf_counter()
     if rows is not None:
-        rows = config.check_rows(rows)
+        rows = inputs.check_rows(rows)
     save_path = _save_target(description, save)
     planned = plan_with_source(description, planner=planner, model=model, locale=locale, refresh=refresh,
                                cache_dir=cache_dir)
-    if rows is None and planned.schema.rows is None and default_rows is not None:
-        rows = config.check_rows(default_rows)
-    frame = generate(planned.schema, rows, seed=seed, progress=progress)
-    frame.attrs["synth"]["source"] = planned.source
-    written = None
-    if save_path is not None:
-        from .export import save as write
+    schema = planned.schema
+    if rows is None:
+        rows = inputs.check_rows(schema.rows or default_rows or inputs.DEFAULT_ROWS)
+    resolved = schema.resolve()
+    written, frame, first = None, None, None
+    if save_path is not None and not keep:
+        from .export import save_frames
 
-        written = write(frame, save_path, overwrite=save is not True)  # a suggested name never overwrites
-    return Result(frame, planned.schema, planned.source, frame.attrs["synth"]["seed"],
-                  time.perf_counter() - started, written)
+        seed = resolve_seed(seed)
+        kept: list[pd.DataFrame] = []
+
+        def stream() -> Any:
+            for part in frames(resolved, rows, seed=seed):
+                if not kept:
+                    kept.append(part.head(head))
+                yield part
+
+        written = save_frames(stream(), save_path, neutralise_formulas=csv_safety, overwrite=save is not True)
+        first = kept[0] if kept else None
+    else:
+        frame = generate(resolved, rows, seed=seed, progress=progress)
+        frame.attrs["synth"]["source"] = planned.source
+        seed = frame.attrs["synth"]["seed"]
+        first = frame.head(head)
+        if save_path is not None:
+            from .export import save as write
+
+            written = write(frame, save_path, neutralise_formulas=csv_safety,
+                            overwrite=save is not True)  # a suggested name never overwrites
+    return Result(frame, schema, planned.source, seed, rows, time.perf_counter() - started, written, first)
 
 
 def synth(description: str | Schema, rows: int | None = None, *, seed: int | None = None,

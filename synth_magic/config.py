@@ -10,20 +10,28 @@ The API key itself is never read into our objects: :class:`Settings` only record
 from __future__ import annotations
 
 import os
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ConfigError, InputError
+from ._messages import shown_url
+from .errors import ConfigError
+from .planner import check_name
 
-PLANNERS = ("offline", "openai")
+__all__ = [
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_MODEL",
+    "DEFAULT_TIMEOUT",
+    "Settings",
+    "check_base_url",
+    "default_cache_dir",
+    "load_dotenv_once",
+    "settings",
+]
+
 DEFAULT_MODEL = "gpt-4o-mini"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 2
-DEFAULT_ROWS = 1000
-MAX_ROWS = 10**12  # anything bigger is a typo; the memory check refuses far less
-MAX_DESCRIPTION = 4000
 
 _dotenv_loaded = False
 
@@ -71,9 +79,7 @@ def settings(planner: str | None = None, model: str | None = None,
     chosen = planner or env.get("SYNTH_PLANNER", "").strip() or None
     if chosen is None:
         chosen = "openai" if (has_key or base_url) else "offline"
-    chosen = chosen.strip().lower()
-    if chosen not in PLANNERS:
-        raise InputError(f"Unknown planner '{chosen}'; use 'offline' or 'openai'.")
+    chosen = check_name(chosen)
     timeout_text = env.get("SYNTH_TIMEOUT", "").strip()
     try:
         timeout = float(timeout_text) if timeout_text else DEFAULT_TIMEOUT
@@ -121,22 +127,6 @@ def check_base_url(url: str) -> str:
     return url
 
 
-def shown_url(url: str) -> str:
-    """``url`` without any user name, password or query string, for messages and reprs."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        if ":" in host:
-            host = f"[{host}]"
-        if parts.port:
-            host = f"{host}:{parts.port}"
-        return urlunsplit((parts.scheme, host, parts.path, "", ""))
-    except ValueError:
-        return "<unreadable URL>"
-
-
 def default_cache_dir() -> Path:
     """The user cache directory of this platform, e.g. ``~/.cache/synth-magic``."""
     home = Path.home()
@@ -148,67 +138,3 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or home / ".cache") / "synth-magic"
 
 
-def check_locale(locale: str) -> str:
-    """'de-DE', 'de_de' or 'de_DE' → 'de_DE'; an unknown locale is refused."""
-    from .pools import available_locales
-
-    if not isinstance(locale, str) or not locale.strip():
-        raise InputError("The locale must be a name such as en_US or de_DE.")
-    text = locale.strip().replace("-", "_")
-    known = available_locales()
-    by_lower = {loc.lower(): loc for loc in known}
-    found = by_lower.get(text.lower())
-    if found:
-        return found
-    raise InputError(
-        f"Unknown locale {text[:30]!r}; use a Faker locale such as en_US, de_DE, fr_FR or ja_JP "
-        "(`synth --locales` lists them all)."
-    )
-
-
-def check_rows(rows: object) -> int:
-    """A positive whole number of rows that fits on this machine."""
-    if isinstance(rows, bool) or not isinstance(rows, int):
-        if isinstance(rows, str) and _whole(rows):
-            rows = int(rows.strip())
-        elif isinstance(rows, float) and rows.is_integer():
-            rows = int(rows)
-        else:
-            raise InputError(f"rows must be a whole number such as 1000, not {str(rows)[:40]!r}.")
-    if rows < 1:
-        raise InputError(f"rows must be at least 1, not {rows if rows > -10**9 else 'a negative number'}.")
-    if rows > MAX_ROWS:
-        raise InputError(f"rows must be at most {MAX_ROWS:,}; for big tables stream them to a file "
-                         "with `synth ... -o data.csv`.")
-    return rows
-
-
-def check_seed(seed: object) -> int | None:
-    if seed is None:
-        return None
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        if not (isinstance(seed, str) and _whole(seed)):
-            raise InputError(f"seed must be a whole number such as 42, not {str(seed)[:40]!r}.")
-        seed = int(seed.strip())
-    if not 0 <= seed < 2**63:
-        raise InputError("seed must be a whole number from 0 up.")
-    return seed
-
-
-def _whole(text: str) -> bool:
-    """An optional sign and 1 to 30 ASCII digits: what int() takes, no '²', no 5,000 digits."""
-    return re.fullmatch(r"[-+]?[0-9]{1,30}", text.strip()) is not None
-
-
-def check_description(description: object) -> str:
-    if not isinstance(description, str):
-        raise InputError("The description must be text, e.g. 'finance transactions'.")
-    text = description.strip()
-    if not text:
-        raise InputError("The description is empty; say what the table holds, e.g. 'finance transactions'.")
-    if len(text) > MAX_DESCRIPTION:
-        raise InputError(
-            f"The description is {len(text):,} characters long; keep it under {MAX_DESCRIPTION:,} "
-            "(list the columns you need rather than pasting documents)."
-        )
-    return text

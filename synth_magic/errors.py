@@ -6,6 +6,8 @@
      ├── InputError            a bad argument: description, rows, seed, locale, option
      ├── SchemaError           a schema that cannot be generated (unknown type, bad parameter)
      ├── PlannerError          a planner that cannot be used (not configured, refused)
+     │    └── PlannerUnavailable   it cannot answer now (down, rate-limited, invalid
+     │                             answers): synth_magic.api falls back to offline
      ├── ConfigError           a bad setting (environment variable, .env, base URL)
      └── ExportError           a file that cannot be written
 
@@ -20,6 +22,7 @@ __all__ = [
     "ExportError",
     "InputError",
     "PlannerError",
+    "PlannerUnavailable",
     "SchemaError",
     "SynthError",
     "SynthWarning",
@@ -40,6 +43,14 @@ class SchemaError(SynthError, ValueError):
 
 class PlannerError(SynthError):
     """A planner that cannot be used as configured."""
+
+
+class PlannerUnavailable(PlannerError):
+    """The planner cannot answer now; ``reason`` says why (the caller falls back)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 class ConfigError(SynthError):

@@ -1,19 +1,28 @@
-"""Planners turn a description into a :class:`~synth_magic.schema.Schema`.
+"""Planners turn a description into a :class:`~synth_magic.schema.Schema`; this is their registry.
 
 Every planner has a ``name``, a ``version`` (part of the cache key: bump it when the
 same description should plan differently) and a ``model`` (``""`` when there is none),
-and a ``plan(description)`` method.
+and a ``plan(description)`` method. A planner that cannot answer now (a server down,
+rate-limited, or giving invalid answers) raises
+:class:`~synth_magic.errors.PlannerUnavailable`; :mod:`synth_magic.api` then falls back
+to the offline planner. Any other exception is a bug and shows as itself.
+
+:data:`REGISTRY` is the one list of planners: the CLI's, the magic's and the form's choices
+come from it. Adding a planner: a module here and one entry in :data:`REGISTRY`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
-from ..errors import PlannerError
+from ..errors import InputError
 
 if TYPE_CHECKING:
     from ..config import Settings
     from ..schema import Schema
+
+__all__ = ["FALLBACK", "NAMES", "REGISTRY", "Planner", "check_name", "get_planner"]
 
 
 class Planner(Protocol):
@@ -24,18 +33,32 @@ class Planner(Protocol):
     def plan(self, description: str) -> Schema: ...
 
 
+def _offline(settings: Settings) -> Planner:
+    from .offline import OfflinePlanner
+
+    return OfflinePlanner()
+
+
+def _openai(settings: Settings) -> Planner:
+    from .openai import OpenAIPlanner
+
+    return OpenAIPlanner(settings)
+
+
+REGISTRY: dict[str, Callable[[Settings], Planner]] = {"offline": _offline, "openai": _openai}
+NAMES = tuple(REGISTRY)
+FALLBACK = "offline"  # plans when another planner is unavailable; needs no key and no network
+
+
+def check_name(name: str) -> str:
+    """A planner's name as the registry knows it ('OpenAI ' → 'openai'), or :class:`InputError`."""
+    word = name.strip().lower()
+    if word not in REGISTRY:
+        listed = ", ".join(f"'{n}'" for n in NAMES[:-1]) + f" or '{NAMES[-1]}'"
+        raise InputError(f"Unknown planner '{name.strip()[:40]}'; use {listed}.")
+    return word
+
+
 def get_planner(settings: Settings) -> Planner:
     """The planner the settings ask for."""
-    if settings.planner == "offline":
-        from .offline import OfflinePlanner
-
-        return OfflinePlanner()
-    if settings.planner == "openai":
-        try:
-            from .openai import OpenAIPlanner
-        except ImportError:
-            raise PlannerError(
-                "The openai planner is not available in this version yet; use planner='offline'."
-            ) from None
-        return OpenAIPlanner(settings)
-    raise PlannerError(f"Unknown planner '{settings.planner}'; use 'offline' or 'openai'.")
+    return REGISTRY[check_name(settings.planner)](settings)

@@ -27,9 +27,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ..schema import Column, Schema, _num
-from . import domains as D
-from . import lexicon as L
+from .._messages import number
+from ..schema import Column, Schema
+from . import _domains as D
+from . import _lexicon as L
+
+__all__ = ["FALLBACK_NOTE", "VERSION", "OfflinePlanner", "head_noun", "pick_domain", "plan"]
 
 VERSION = "2"
 MAX_DESCRIPTION = 4000  # characters read; a description is a sentence or a paragraph
@@ -388,7 +391,7 @@ def apply_range(d: Draft, lo: float | None, hi: float | None, said: str) -> None
     if d.type == "age":
         p.pop("derive_from", None)
     d.fixed.add("range")
-    d.note(f"range {_num(p['min'])} to {_num(p['max'])} from the description ({said!r})")
+    d.note(f"range {number(p['min'])} to {number(p['max'])} from the description ({said!r})")
 
 
 def apply_values(d: Draft, values: list[str]) -> None:
@@ -677,7 +680,7 @@ def _apply_global(drafts: list[Draft], lower: str, parts: L.Parts) -> None:
 def _apply_global_ranges(drafts: list[Draft], lower: str) -> None:
     """'products priced between €5 and €50', 'employees hired between 2015 and 2020'."""
     if L.age_range(lower):
-        lower = L._AGES.sub(" ", lower)
+        lower = L.AGES.sub(" ", lower)
     for cands, lo, hi, said, unit in L.global_ranges(lower):
         target = None
         for i, word in enumerate(cands):

@@ -5,8 +5,10 @@
     description ─► prompt (from the catalogue) ─► chat completion ─► JSON ─► Schema.from_dict
                                                         │                     │ invalid: one repair
                                                         ▼                     ▼ still invalid
-                                        401/403/404: PlannerError     offline planner + warning
-                                        429/5xx/timeout after retries: offline planner + warning
+                                        401/403/404: PlannerError     PlannerUnavailable
+                                        429/5xx/timeout after retries: PlannerUnavailable
+
+  (on PlannerUnavailable, :mod:`synth_magic.api` plans offline and warns)
 
 - The prompt and the structured-output JSON schema are derived from
   :data:`synth_magic.catalog.TYPES`, so the model can only name catalogue types and
@@ -27,15 +29,23 @@ import json
 import math
 import os
 import re
-import warnings
 from typing import TYPE_CHECKING, Any
 
-from ..config import check_description, shown_url
-from ..errors import InputError, PlannerError, SchemaError, SynthWarning
-from ..schema import MAX_COLUMNS, MAX_NOTE, MAX_TITLE, Schema, _clip, _reject_constant
+from .._inputs import check_description
+from .._messages import clip, reject_constant, shown_url
+from ..errors import InputError, PlannerError, PlannerUnavailable, SchemaError
+from ..schema import MAX_COLUMNS, MAX_NOTE, MAX_TITLE, Schema
 
 if TYPE_CHECKING:
+    from ..catalog import Param
     from ..config import Settings
+
+__all__ = [
+    "LOCAL_KEY", "MAX_ANSWER_CHARS", "MAX_ANSWER_TOKENS", "MAX_ECHO_CHARS", "MAX_MODEL_ROWS",
+    "MAX_NUMBER", "MODES", "OpenAIPlanner", "PROMPT_TOKEN_LIMIT", "VERSION", "answer_schema",
+    "estimate_tokens", "first_messages", "prompt_version", "read_answer", "repair_messages",
+    "system_prompt", "to_schema",
+]
 
 VERSION = "1"
 PROMPT_TOKEN_LIMIT = 4000  # system + description + repair turn, estimated at 4 characters a token
@@ -51,14 +61,6 @@ _FENCE = re.compile(r"```[a-zA-Z]*\s*\n(.*?)(?:```|$)", re.DOTALL)
 # The response format each server (base URL, model) accepted, so a server without json_schema
 # support is not asked for it again in this process.
 _MODE_BY_SERVER: dict[tuple[str | None, str], int] = {}
-
-
-class _Unavailable(Exception):
-    """The model cannot give a usable answer now: fall back, saying ``reason``."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 # --------------------------------------------------------------------------- the prompt
@@ -89,10 +91,10 @@ def system_prompt() -> str:
     functions = ", ".join(sorted(formula.FUNCTIONS))
     return f"""You plan tables of realistic synthetic data. Reply with one JSON object and nothing else:
 {{"title": "short title", "locale": "en_US", "rows": null, "columns": [
-  {{"name": "amount", "type": "money", "params": [{{"name": "max", "value": 500}}], "null_rate": 0, "unique": false}}]}}
+  {{"name": "amount", "type": "money", "params": {{"max": 500}}, "null_rate": 0, "unique": false}}]}}
 
 Rules:
-- Every column's type is one of the types listed below. params may only use that type's parameters, shown in brackets with their defaults; leave params empty to keep the defaults.
+- Every column's type is one of the types listed below. params may only use that type's parameters, shown in brackets with their defaults; leave a parameter out (or null) to keep its default.
 - Values are plain data. Never write code, function calls, Faker calls or templates.
 - Column names: snake_case, starting with a letter, unique, at most 64 characters.
 - null_rate is the share of missing values (0 to 0.99). unique is true for identifiers that must not repeat.
@@ -108,34 +110,55 @@ Types (name: meaning [parameters]):
 """
 
 
+_UNBOUNDED = 1e15  # the catalogue's default bounds: numbers the answer check refuses anyway
+
+
+def _param_schema(p: Param) -> dict[str, Any]:
+    """The JSON schema of one parameter's value (null keeps the default)."""
+    from ..catalog import PARAM_KINDS
+
+    kind = PARAM_KINDS[p.kind]
+    out: dict[str, Any] = {"type": [kind.json, "null"]}
+    if kind.items:
+        out["items"] = {"type": kind.items}
+    if p.lo is not None and p.lo > -_UNBOUNDED:
+        out["minimum"] = p.lo
+    if p.hi is not None and p.hi < _UNBOUNDED:
+        out["maximum"] = p.hi
+    if p.choices:
+        out["enum"] = [*p.choices, None]
+    return out
+
+
 @functools.cache
 def answer_schema() -> dict[str, Any]:
-    """The structured-output JSON schema: catalogue types and parameter names only."""
+    """The structured-output JSON schema: each type with its own parameters and bounds.
+
+    Types whose parameters are the same (every pool type, every choice type...) share one
+    branch of the ``anyOf``, so the schema stays small.
+    """
     from ..catalog import TYPES
 
-    param_names = sorted({p.name for spec in TYPES.values() for p in spec.params})
-    scalar = [{"type": "string"}, {"type": "number"}, {"type": "boolean"}]
-    param = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["name", "value"],
-        "properties": {
-            "name": {"type": "string", "enum": param_names},
-            "value": {"anyOf": [*scalar, {"type": "array", "items": {"anyOf": scalar[:2]}}]},
-        },
-    }
-    column = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["name", "type", "params", "null_rate", "unique"],
-        "properties": {
-            "name": {"type": "string"},
-            "type": {"type": "string", "enum": list(TYPES)},
-            "params": {"type": "array", "items": param},
-            "null_rate": {"type": "number"},
-            "unique": {"type": "boolean"},
-        },
-    }
+    groups: dict[str, list[str]] = {}
+    for spec in TYPES.values():
+        params = {p.name: _param_schema(p) for p in spec.params}
+        groups.setdefault(json.dumps(params), []).append(spec.name)
+    branches = []
+    for params_json, names in groups.items():
+        params = json.loads(params_json)
+        branches.append({
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["name", "type", "params", "null_rate", "unique"],
+            "properties": {
+                "name": {"type": "string"},
+                "type": {"type": "string", "enum": names},
+                "params": {"type": "object", "additionalProperties": False, "required": list(params),
+                           "properties": params},
+                "null_rate": {"type": "number"},
+                "unique": {"type": "boolean"},
+            },
+        })
     return {
         "type": "object",
         "additionalProperties": False,
@@ -144,7 +167,7 @@ def answer_schema() -> dict[str, Any]:
             "title": {"type": "string"},
             "locale": {"type": "string"},
             "rows": {"type": ["integer", "null"]},
-            "columns": {"type": "array", "items": column},
+            "columns": {"type": "array", "items": {"anyOf": branches}},
         },
     }
 
@@ -189,7 +212,7 @@ def read_answer(content: str) -> Any:
         )
     text = _strip_fences(content)
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=reject_constant)
     except (ValueError, RecursionError) as exc:
         reason = str(exc).split(":")[0][:80]
         raise SchemaError(f"The answer is not valid JSON ({reason}); reply with one JSON object only.") from None
@@ -208,7 +231,7 @@ def to_schema(data: Any) -> Schema:
         raise SchemaError(f"The answer has {len(columns):,} columns; use at most {MAX_COLUMNS}.")
     rows = data.get("rows")
     if rows is not None and (isinstance(rows, bool) or not isinstance(rows, int) or not 1 <= rows <= MAX_MODEL_ROWS):
-        raise SchemaError(f"rows must be null or a whole number from 1 to {MAX_MODEL_ROWS:,}, not {_clip(repr(rows))}.")
+        raise SchemaError(f"rows must be null or a whole number from 1 to {MAX_MODEL_ROWS:,}, not {clip(repr(rows))}.")
     title = data.get("title") or ""
     locale = data.get("locale") or "en_US"
     if not isinstance(title, str) or not isinstance(locale, str):
@@ -227,7 +250,7 @@ def _column(data: Any, i: int) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise SchemaError(f"Column {i + 1} must be an object with name, type, params, null_rate and unique.")
     name = data.get("name")
-    label = _clip(name) if isinstance(name, str) else str(i + 1)
+    label = clip(name) if isinstance(name, str) else str(i + 1)
     raw = data.get("params")
     pairs: list[tuple[Any, Any]] = []
     if isinstance(raw, list):
@@ -243,7 +266,7 @@ def _column(data: Any, i: int) -> dict[str, Any]:
     out: dict[str, Any] = {"name": name, "type": data.get("type")}
     for key, value in pairs:
         if not isinstance(key, str) or key in _COLUMN_FIELDS or key in out:
-            raise SchemaError(f"Column '{label}': {_clip(repr(key))} is not a parameter name, or appears twice.")
+            raise SchemaError(f"Column '{label}': {clip(repr(key))} is not a parameter name, or appears twice.")
         if value is not None:
             out[key] = value
     for key in ("null_rate", "unique"):
@@ -280,7 +303,7 @@ def _check_numbers(data: Any) -> None:
         elif isinstance(item, int | float) and not isinstance(item, bool) and (
                 (isinstance(item, float) and not math.isfinite(item)) or abs(item) > MAX_NUMBER):
             raise SchemaError(
-                f"The answer holds the number {_clip(str(item), 24)}; keep numbers between "
+                f"The answer holds the number {clip(str(item), 24)}; keep numbers between "
                 f"-{MAX_NUMBER:g} and {MAX_NUMBER:g}."
             )
 
@@ -294,7 +317,7 @@ def _key_in(text: str) -> bool:
 # ----------------------------------------------------------------------- the planner
 
 class OpenAIPlanner:
-    """Plans with a chat model; falls back to the offline planner, with a warning, when it cannot."""
+    """Plans with a chat model; raises :class:`PlannerUnavailable` when it cannot answer now."""
 
     name = "openai"
 
@@ -323,8 +346,6 @@ class OpenAIPlanner:
         client = self._client()
         try:
             return self._plan(client, text)
-        except _Unavailable as exc:
-            return self._fall_back(text, exc.reason)
         finally:
             client.close()
 
@@ -340,14 +361,14 @@ class OpenAIPlanner:
         try:
             return self._schema(self._ask(client, messages))
         except (SchemaError, InputError) as exc:
-            raise _Unavailable(f"its answer was still invalid after one repair ({_clip(str(exc), 200)})") from None
+            raise PlannerUnavailable(f"its answer was still invalid after one repair ({clip(str(exc), 200)})") from None
 
     def _schema(self, answer: str) -> Schema:
         if _key_in(answer):
-            raise _Unavailable("its answer contained the API key, so it was discarded")
+            raise PlannerUnavailable("its answer contained the API key, so it was discarded")
         data = read_answer(answer)
         if _key_in(json.dumps(data, ensure_ascii=False)):
-            raise _Unavailable("its answer contained the API key, so it was discarded")
+            raise PlannerUnavailable("its answer contained the API key, so it was discarded")
         return to_schema(data)
 
     # --------------------------------------------------------------------- the API
@@ -395,7 +416,7 @@ class OpenAIPlanner:
                 if mode < len(MODES) - 1:
                     mode += 1  # e.g. no json_schema support: try json_object, then plain text
                     continue
-                raise _Unavailable(f"{where} rejected the request (HTTP {exc.status_code})") from None
+                raise PlannerUnavailable(f"{where} rejected the request (HTTP {exc.status_code})") from None
             except openai.AuthenticationError:
                 raise PlannerError(
                     f"{subject} refused the API key (HTTP 401); set a valid OPENAI_API_KEY in the "
@@ -412,30 +433,19 @@ class OpenAIPlanner:
                     "serves and check that OPENAI_BASE_URL ends in /v1."
                 ) from None
             except openai.RateLimitError:
-                raise _Unavailable(f"{where} was rate-limited or out of quota (HTTP 429) {after}") from None
+                raise PlannerUnavailable(f"{where} was rate-limited or out of quota (HTTP 429) {after}") from None
             except openai.APITimeoutError:
-                raise _Unavailable(
+                raise PlannerUnavailable(
                     f"{where} did not answer within {self.settings.timeout:g} s {after} (SYNTH_TIMEOUT)"
                 ) from None
             except openai.APIConnectionError:
-                raise _Unavailable(f"{where} could not be reached {after}") from None
+                raise PlannerUnavailable(f"{where} could not be reached {after}") from None
             except openai.APIStatusError as exc:
-                raise _Unavailable(f"{where} answered HTTP {exc.status_code} {after}") from None
+                raise PlannerUnavailable(f"{where} answered HTTP {exc.status_code} {after}") from None
             except openai.APIError:
-                raise _Unavailable(f"{where} sent a response the openai SDK could not read") from None
+                raise PlannerUnavailable(f"{where} sent a response the openai SDK could not read") from None
         _MODE_BY_SERVER[self._server] = mode  # remembered only once a request in this mode worked
         return _content(response)
-
-    # ------------------------------------------------------------------- fallback
-    def _fall_back(self, description: str, reason: str) -> Schema:
-        from .offline import OfflinePlanner
-
-        message = (f"The openai planner fell back to the offline planner because {reason}; "
-                   "the schema was not cached, so the next run asks the model again.")
-        warnings.warn(message, SynthWarning, stacklevel=4)
-        schema = OfflinePlanner().plan(description)
-        schema.notes.append(_clip(f"Planned offline because the openai planner failed: {reason}.", MAX_NOTE))
-        return schema
 
 
 def _content(response: Any) -> str:
@@ -448,7 +458,7 @@ def _content(response: Any) -> str:
     except (AttributeError, IndexError, TypeError, KeyError):
         raise SchemaError("The response held no message; reply with one JSON object.") from None
     if refusal:
-        raise _Unavailable("the model refused to plan this description")
+        raise PlannerUnavailable("the model refused to plan this description")
     if not isinstance(content, str) or not content.strip():
         raise SchemaError("The answer was empty; reply with one JSON object.")
     if finish == "length":

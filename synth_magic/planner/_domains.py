@@ -17,6 +17,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+__all__ = [
+    "AIRLINES", "AIRPORTS", "BROWSERS", "CALL_TYPES", "CAMPAIGNS", "CAR_MAKES", "CAR_MODELS",
+    "CHANNELS", "CONDITIONS", "CONDITION_W", "COURSES", "CUISINES", "Col", "DEAL_STAGES",
+    "DEAL_STAGE_W", "DEPTS_PROPERTY", "DEVICES", "DEVICE_W", "DISHES", "DOMAINS", "DRUGS",
+    "Domain", "EVENT_TYPES", "GENRES_BOOK", "GENRES_FILM", "GENRES_MUSIC", "GENRES_MUSIC_W",
+    "INSURANCE_TYPES", "LEAD_SOURCES", "LETTER_GRADES", "LETTER_GRADE_W", "MAJORS", "OS",
+    "PLANS", "PLAN_W", "SHIFTS", "SPORT_POSITIONS", "SURVEY_AGREE", "TEAMS",
+    "TICKET_CATEGORIES", "WEATHER", "WEATHER_W",
+]
+
 
 @dataclass(frozen=True)
 class Col:

@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from . import domains as D
+from . import _domains as D
+
+__all__ = [
+    "AGES", "COUNT_NOUNS", "DATE_ORDER", "LOCALE_WORDS", "Parts", "Phrase", "RULES", "Rule",
+    "WORD", "age_range", "column_name", "correct", "detect_locale", "detect_rows",
+    "enumeration", "global_currency", "global_ranges", "infer", "meaning_key", "number_range",
+    "parse_phrase", "shares", "singular", "singular_text", "split_description", "split_list",
+    "step", "time_window", "unit_of", "vocabulary", "words",
+]
 
 # ------------------------------------------------------------------ words
 
@@ -1089,14 +1097,14 @@ def global_ranges(lower: str) -> list[tuple[list[str], float | None, float | Non
     return out
 
 
-_AGES = re.compile(r"\b(?:aged|ages?|age range|between the ages of|from the ages of)\s+(?:of\s+)?(?:between\s+|from\s+)?"
+AGES = re.compile(r"\b(?:aged|ages?|age range|between the ages of|from the ages of)\s+(?:of\s+)?(?:between\s+|from\s+)?"
                    r"(\d{1,3})\s*(?:-|–|to|and)\s*(\d{1,3})\b|\baged\s+(?:over|above|at least)\s+(\d{1,3})\b|"
                    r"\baged\s+(?:under|below)\s+(\d{1,3})\b|\b(\d{1,3})\s*(?:-|–|to)\s*(\d{1,3})[- ]year[- ]olds?\b")
 
 
 def age_range(lower: str) -> tuple[int | None, int | None, str] | None:
     """'aged 30 to 60', 'ages 18-25', 'aged over 65', '20-30 year olds' → (lo, hi, words)."""
-    m = _AGES.search(lower)
+    m = AGES.search(lower)
     if not m:
         return None
     g = m.groups()
