@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint clean chromium notebooks constraints
+.PHONY: demo test lint clean chromium notebooks constraints readme
 
 # constraints.txt pins the versions the suite was last run with: the regression notebooks
 # and determinism tests compare generated values, which follow Faker's data. Refresh it
@@ -42,8 +42,12 @@ constraints: $(BIN)/synth
 	{ echo "# Versions the test suite was last run with (make constraints); installs by \`make\` use them."; \
 	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^synth-magic'; } > constraints.txt
 
+# rewrite the README's generated tables (types, options) from the catalogue and the options table
+readme: $(BIN)/synth
+	$(BIN)/python tools/readme.py
+
 lint: $(BIN)/synth
-	$(BIN)/ruff check synth_magic tests bench
+	$(BIN)/ruff check synth_magic tests bench tools
 
 clean:
 	rm -rf $(VENV) .pytest_cache transactions.csv

@@ -1,14 +1,21 @@
-"""The ``synth`` command: parse, call the pipeline, present. Nothing else."""
+"""The ``synth`` command: parse, call the pipeline, present. Nothing else.
+
+Its arguments are made from :data:`synth_magic.options.OPTIONS`, and every value is read
+by the same parser the magic and the form use.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
-import time
 import warnings
 from collections.abc import Sequence
+from typing import Any
 
+from . import options
 from .errors import SynthError
+
+__all__ = ["EPILOG", "build_parser", "main", "types_table"]
 
 EPILOG = """\
 examples:
@@ -29,22 +36,13 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("description", nargs="?", help="what the table holds, e.g. 'finance transactions'")
-    parser.add_argument("-n", "--rows", help="number of rows (default: from the description, else 1000)")
-    parser.add_argument("-s", "--seed", help="seed for a reproducible table")
-    parser.add_argument("-l", "--locale", help="Faker locale for names and addresses, e.g. de_DE")
-    parser.add_argument("-o", "--output", metavar="PATH", help="write a .csv or .parquet file")
-    parser.add_argument("--planner", choices=["offline", "openai"], help="which planner to use")
-    parser.add_argument("--model", help="model for the openai planner (default gpt-4o-mini)")
-    parser.add_argument("--schema", action="store_true", help="print the planned schema as text and stop")
-    parser.add_argument("--json", action="store_true", help="with --schema: print JSON instead of text")
-    parser.add_argument("--from-schema", metavar="FILE", help="generate from a schema file (text or JSON form)")
-    parser.add_argument("--no-csv-safety", action="store_true",
-                        help="write text starting with = @ + - to CSV as it is (default: prefix with ')")
-    parser.add_argument("--refresh", action="store_true", help="plan again instead of using the cache")
-    parser.add_argument("--preview", type=int, default=5, metavar="N", help="rows to preview (default 5)")
-    parser.add_argument("--types", action="store_true", help="list the column types and stop")
-    parser.add_argument("--locales", action="store_true", help="list the supported locales and stop")
+    for o in options.on("cli"):
+        if o.positional:
+            parser.add_argument(o.name, nargs="?", help=o.help)
+        elif o.flag:
+            parser.add_argument(*o.cli_flags, dest=o.name, action="store_true", help=o.help)
+        else:
+            parser.add_argument(*o.cli_flags, dest=o.name, metavar=o.metavar, help=o.help)
     return parser
 
 
@@ -66,70 +64,54 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def _values(args: argparse.Namespace) -> dict[str, Any]:
+    """The options given, each read by its parser (flags as they are)."""
+    return {o.name: options.parse(o.name, getattr(args, o.name)) if not o.flag else getattr(args, o.name)
+            for o in options.on("cli") if getattr(args, o.name) not in (None, False)}
+
+
 def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.types:
         print(types_table())
         return 0
     if args.locales:
-        from .pools import available_locales
+        from ._inputs import available_locales
 
         print(" ".join(available_locales()))
         return 0
-    from . import api, config
-    from .errors import InputError
+    from . import api
 
+    given = _values(args)
     if args.from_schema:
-        source = _read_schema_file(args.from_schema)
-    elif args.description is not None:
-        source = args.description
+        source: Any = _read_schema_file(given["from_schema"])
+    elif "description" in given:
+        source = given["description"]
     else:
         parser.error("give a description, e.g. synth \"finance transactions\", or --from-schema FILE")
-    planned = api.plan_with_source(source, planner=args.planner, model=args.model, locale=args.locale,
-                                   refresh=args.refresh)
-    schema = planned.schema
+    preview = given.get("preview", options.option("preview").default)
     if args.schema:
-        print(schema.to_json(indent=2) if args.json else schema.to_text(), end="" if not args.json else "\n")
+        planned = api.plan_with_source(source, planner=given.get("planner"), model=given.get("model"),
+                                       locale=given.get("locale"), refresh=args.refresh)
+        print(planned.schema.to_json(indent=2) if args.json else planned.schema.to_text(),
+              end="" if not args.json else "\n")
         return 0
-    rows = config.check_rows(args.rows) if args.rows is not None else (schema.rows or config.DEFAULT_ROWS)
-    seed = config.check_seed(args.seed)
-    if args.preview < 0:
-        raise InputError("--preview must be 0 or more.")
-    started = time.perf_counter()
-    if args.output:
-        from .export import save_frames, target
-        from .generate import frames, resolve_seed
-
-        target(args.output)
-        seed = resolve_seed(seed)
-        first: list = []
-
-        def stream():
-            for frame in frames(schema, rows, seed=seed):
-                if not first:
-                    first.append(frame.head(args.preview))
-                yield frame
-
-        path = save_frames(stream(), args.output,
-                           neutralise_formulas=False if args.no_csv_safety else None)
-        preview = first[0] if first else None
-    else:
-        frame = schema.generate(rows, seed=seed)
-        seed, path, preview = frame.attrs["synth"]["seed"], None, frame.head(args.preview)
-    elapsed = time.perf_counter() - started + planned.seconds
-    if preview is not None and args.preview:
+    result = api.run(source, given.get("rows"), seed=given.get("seed"), locale=given.get("locale"),
+                     planner=given.get("planner"), model=given.get("model"), save=given.get("save"),
+                     refresh=args.refresh, keep=False, head=preview,
+                     csv_safety=False if args.no_csv_safety else None)
+    if result.head is not None and preview:
         import pandas as pd
 
         with pd.option_context("display.width", 120, "display.max_columns", 12, "display.max_colwidth", 28):
-            print(preview.to_string(index=False))
+            print(result.head.to_string(index=False))
         print()
-    line = f"{rows:,} rows × {len(schema.columns)} columns · schema from {planned.source} · seed {seed} · {elapsed:.2f} s"
-    print(line + (f"\nwrote {path}" if path else ""))
-    for note in schema.notes:
+    print(result.summary(path=False) + (f"\nwrote {result.path}" if result.path else ""))
+    for note in result.schema.notes:
         print(f"note: {note}")
     return 0
 
 
-def _read_schema_file(path: str):
+def _read_schema_file(path: str) -> Any:
     from .errors import InputError
     from .schema import Schema
 

@@ -24,7 +24,6 @@ traceback, and "Run All" stops.
 from __future__ import annotations
 
 import difflib
-import keyword
 import re
 import sys
 import textwrap
@@ -38,42 +37,26 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class, no_var_expand
 from traitlets import Bool, Enum, Int, Unicode
 
+from . import planner as planners
+from ._inputs import DEFAULT_ROWS
 from .errors import InputError, PlannerError, SynthError, SynthWarning
+from .options import Option, check_name, on, option
+from .options import parse as parse_option
 
 if TYPE_CHECKING:
     from .api import Result
 
-
-@dataclass(frozen=True)
-class Option:
-    """One option of ``%%synth``: ``name=value``, ``--name value`` or a bare flag."""
-
-    name: str
-    metavar: str  # "" for a flag
-    help: str
-
-    @property
-    def flag(self) -> bool:
-        return not self.metavar
+__all__ = [
+    "MISSING_KEY_MESSAGE", "OPTIONS", "SECRET_MESSAGE", "Parsed", "SchemaText", "SynthMagics",
+    "load_ipython_extension", "parse", "tokens", "unload_ipython_extension",
+]
 
 
-# The one table every parse, message and help text is made from.
-OPTIONS: tuple[Option, ...] = (
-    Option("rows", "N", "number of rows (default: a count in the description, "
-           "else SynthMagics.default_rows, 1000)"),
-    Option("seed", "S", "the same seed gives the same frame (default: random, shown in the summary)"),
-    Option("locale", "L", "Faker locale for names, addresses and phones, e.g. de_DE or ja_JP"),
-    Option("save", "PATH", "also write a .csv or .parquet file (atomically)"),
-    Option("planner", "offline|openai", "which planner writes the schema (default: openai when "
-           "OPENAI_API_KEY or OPENAI_BASE_URL is set, else offline)"),
-    Option("model", "M", "model for the openai planner (default gpt-4o-mini or SYNTH_MODEL)"),
-    Option("preview", "N", "rows to preview (default SynthMagics.preview_rows, 5; 0 for none)"),
-    Option("refresh", "", "plan again instead of using the cached schema"),
-)
+# The magic's options, from the one table of run options (VAR is the positional ``name``).
+OPTIONS: tuple[Option, ...] = tuple(o for o in on("magic") if not o.positional)
 _BY_NAME = {o.name: o for o in OPTIONS}
+_FLAGS = {o.name for o in OPTIONS if o.flag}  # written alone: refresh
 _SECRET_NAMES = {"key", "api_key", "apikey", "openai_api_key", "token", "secret"}
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off"}
 _DOLLAR = re.compile(r"^\$([A-Za-z_]\w*)$")
 
 SECRET_MESSAGE = ("Never pass an API key to a magic: put OPENAI_API_KEY=... in a .env file next to "
@@ -133,7 +116,7 @@ from OPENAI_API_KEY in the environment or a .env file.
 class Parsed:
     """What a ``%%synth`` / ``%synth`` line asked for."""
 
-    var: str = "df"
+    var: str = option("name").default
     options: dict[str, Any] = field(default_factory=dict)
     description: str = ""
 
@@ -199,16 +182,6 @@ def _unknown(name: str) -> InputError:
     return InputError(f"Unknown option '{name}'; the options are {', '.join(names[:-1])} and {names[-1]}.")
 
 
-def check_var(name: str) -> str:
-    """A name the frame can be stored under."""
-    if keyword.iskeyword(name):
-        raise InputError(f"'{name}' is a Python keyword and cannot name a variable; use another name, e.g. {name}_df.")
-    if not name.isidentifier():
-        raise InputError(f"'{name[:40]}' is not a valid variable name; use letters, digits and "
-                         "underscores, not starting with a digit, e.g. df or tx.")
-    return name
-
-
 def parse(line: str, cell: str | None, user_ns: dict[str, Any] | None = None) -> Parsed:
     """Parse a ``%%synth`` line (``cell`` is its body) or a ``%synth`` line (``cell`` is None).
 
@@ -219,17 +192,17 @@ def parse(line: str, cell: str | None, user_ns: dict[str, Any] | None = None) ->
     raw: dict[str, str | None] = {}
     words: list[_Token] = []  # the description words of a line magic
     i = 0
-    if toks and _split_option(toks[0].text) is None and toks[0].text != "refresh":
+    if toks and _split_option(toks[0].text) is None and toks[0].text not in _FLAGS:
         follows = len(toks) > 1 and _is_option_start(toks[1].text)
         if cell is not None or follows:
-            parsed.var = check_var(toks[0].text)
+            parsed.var = check_name(toks[0].text)
             i = 1
     in_description = False
     while i < len(toks):
         text = toks[i].text
         split = _split_option(text)
-        if split is None and text.lower() == "refresh" and not in_description:
-            split = ("refresh", None, False)
+        if split is None and text.lower() in _FLAGS and not in_description:
+            split = (text.lower(), None, False)
         if split is not None:
             name, value, dashed = split
             if name.lower() in _SECRET_NAMES:
@@ -237,10 +210,10 @@ def parse(line: str, cell: str | None, user_ns: dict[str, Any] | None = None) ->
             if name not in _BY_NAME and (cell is not None or dashed or not in_description):
                 raise _unknown(name)
             if name in _BY_NAME:
-                option = _BY_NAME[name]
-                if value is None and not option.flag:
+                known = _BY_NAME[name]
+                if value is None and not known.flag:
                     if not dashed or i + 1 >= len(toks):
-                        raise InputError(f"{name} needs a value, e.g. {name}={_example(name)}.")
+                        raise InputError(f"{name} needs a value, e.g. {name}={known.example}.")
                     i += 1
                     value = toks[i].text
                 if name in raw:
@@ -272,17 +245,11 @@ def parse(line: str, cell: str | None, user_ns: dict[str, Any] | None = None) ->
 
 
 def _is_option_start(text: str) -> bool:
-    return text.lower() == "refresh" or _split_option(text) is not None
-
-
-def _example(name: str) -> str:
-    return {"rows": "1000", "seed": "42", "locale": "de_DE", "save": "data.csv", "planner": "offline",
-            "model": "gpt-4o-mini", "preview": "5"}.get(name, "...")
+    return text.lower() in _FLAGS or _split_option(text) is not None
 
 
 def _convert(name: str, value: str | None, user_ns: dict[str, Any]) -> Any:
-    from . import config
-
+    """One option's value: a flag alone is True; ``$name`` reads a variable; then the option's parser."""
     if value is None:
         return True  # a flag
     value = _unquote(value)
@@ -292,32 +259,7 @@ def _convert(name: str, value: str | None, user_ns: dict[str, Any]) -> Any:
         if m.group(1) not in user_ns:
             raise InputError(f"{name}=${m.group(1)} names no variable; define {m.group(1)} first or write the value.")
         found = user_ns[m.group(1)]
-    if name == "refresh":
-        word = str(found).strip().lower()
-        if word in _TRUE:
-            return True
-        if word in _FALSE:
-            return False
-        raise InputError(f"refresh is a flag: write refresh alone, or refresh=yes / refresh=no, not '{value[:40]}'.")
-    if name == "rows":
-        if isinstance(found, str) and re.fullmatch(r"\d[\d_]*", found.strip()):
-            found = found.strip().replace("_", "")
-        return config.check_rows(found)
-    if name == "seed":
-        return config.check_seed(found)
-    if name == "preview":
-        text = str(found).strip()
-        if isinstance(found, bool) or not text.isdigit():
-            raise InputError(f"preview must be a whole number of rows from 0 up, not '{text[:40]}'.")
-        return int(text)
-    if not isinstance(found, str) or not found.strip():
-        raise InputError(f"{name} needs a value, e.g. {name}={_example(name)}.")
-    if name == "planner":
-        word = found.strip().lower()
-        if word not in config.PLANNERS:
-            raise InputError(f"Unknown planner '{found[:40]}'; use 'offline' or 'openai'.")
-        return word
-    return found.strip()
+    return parse_option(name, found)
 
 
 # ------------------------------------------------------------------ presenting
@@ -357,13 +299,13 @@ class SchemaText(str):
 class SynthMagics(Magics):
     """``%%synth``, ``%synth``, ``%synth_schema`` and ``%synth_cache``."""
 
-    default_rows = Int(1000, min=1, help="Rows when neither rows= nor the description gives a count.").tag(config=True)
-    default_planner = Enum(["offline", "openai"], default_value=None, allow_none=True,
+    default_rows = Int(DEFAULT_ROWS, min=1, help="Rows when neither rows= nor the description gives a count.").tag(config=True)
+    default_planner = Enum(list(planners.NAMES), default_value=None, allow_none=True,
                            help="Planner when planner= is not given (None: automatic).").tag(config=True)
     model = Unicode(None, allow_none=True, help="Model for the openai planner (None: SYNTH_MODEL or gpt-4o-mini).").tag(config=True)
     cache_dir = Unicode(None, allow_none=True, help="Schema cache directory (None: SYNTH_CACHE_DIR or the user cache).").tag(config=True)
     short_errors = Bool(True, help="Show errors as one UsageError line; False shows the full traceback.").tag(config=True)
-    preview_rows = Int(5, min=0, help="Rows shown after a run (0: no preview).").tag(config=True)
+    preview_rows = Int(option("preview").default, min=0, help="Rows shown after a run (0: no preview).").tag(config=True)
     progress_rows = Int(200_000, min=0, help="Show a progress bar for runs of more rows than this.").tag(config=True)
 
     @contextmanager
@@ -448,7 +390,7 @@ class SynthMagics(Magics):
             words = line.split()
             if len(words) > 1:
                 raise InputError("%synth_schema takes at most one variable name, e.g. %synth_schema df.")
-            var = check_var(words[0]) if words else "df"
+            var = check_name(words[0]) if words else "df"
             ns = self.shell.user_ns if self.shell is not None else {}
             if var not in ns:
                 raise InputError(f"There is no variable '{var}'; make one first, e.g. %synth {var} rows=100 customers.")
@@ -544,7 +486,7 @@ def unload_ipython_extension(ipython: Any) -> None:
     if magics is None:
         return
     table = ipython.magics_manager.magics
-    for kind, names in (("line", ("synth", "synth_schema", "synth_cache")), ("cell", ("synth",))):
+    for kind, names in magics.magics.items():  # every magic the class registered, by kind
         for name in names:
             table[kind].pop(name, None)
     if magics in ipython.configurables:

@@ -22,19 +22,21 @@ form's own ``Output`` widgets, never to the cell or the log console.
 from __future__ import annotations
 
 import html
-import keyword
 import threading
 import traceback
 import warnings
 from typing import TYPE_CHECKING, Any
 
+from . import _inputs as inputs
 from . import api, config
-from .errors import InputError, SynthError
+from . import planner as planners
+from .errors import SynthError
+from .options import on, option, parse
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["SynthForm", "form"]
+__all__ = ["AUTO_LOCALE", "PREVIEW_ROWS", "SynthForm", "form", "preview_html"]
 
 PREVIEW_ROWS = 10
 AUTO_LOCALE = ""
@@ -58,18 +60,11 @@ def form(shell: Any = None, *, background: bool | None = None) -> SynthForm:
     return SynthForm(shell, background=background)
 
 
-def valid_name(name: str) -> bool:
-    """A Python identifier that is not a keyword: ``df``, ``tx_2024``."""
-    return name.isidentifier() and not keyword.iskeyword(name)
-
-
 class SynthForm:
     """The widgets of one form and the two actions behind its buttons."""
 
     def __init__(self, shell: Any = None, *, background: bool = False) -> None:
         import ipywidgets as w
-
-        from .pools import available_locales
 
         self.shell = shell
         self.background = background
@@ -79,32 +74,15 @@ class SynthForm:
         self._thread: threading.Thread | None = None
         startup_problem = None
         try:
-            current = config.settings()
-            default_planner = current.planner
+            default_planner = config.settings().planner
         except SynthError as exc:
             default_planner, startup_problem = "offline", str(exc)
 
-        wide = w.Layout(width="100%")
-        label = {"description_width": "7em"}
-        self.description = w.Textarea(
-            placeholder="finance transactions with merchant, amount between 1 and 500, about 2% fraud",
-            description="Describe", rows=3, layout=wide, style=label)
-        self.rows = w.Text(placeholder="auto", description="Rows",
-                           style=label, layout=w.Layout(width="19em"))
-        self.seed = w.Text(placeholder="random", description="Seed", style=label,
-                           layout=w.Layout(width="19em"))
-        self.locale = w.Dropdown(
-            options=[("auto (from the text)", AUTO_LOCALE), *((loc, loc) for loc in available_locales())],
-            value=AUTO_LOCALE, description="Locale", style=label, layout=w.Layout(width="19em"))
-        self.planner = w.Dropdown(options=list(config.PLANNERS), value=default_planner,
-                                  description="Planner", style=label, layout=w.Layout(width="19em"))
+        self.fields = self._fields(w, default_planner)
+        for name, widget in self.fields.items():
+            setattr(self, name, widget)  # f.rows, f.seed, ... (names from the options table)
         self.planner_note = w.HTML()
-        self.name = w.Text(value="df", description="Variable", style=label,
-                           layout=w.Layout(width="19em"))
-        self.save = w.Checkbox(value=False, description="save as CSV", indent=False,
-                               layout=w.Layout(width="8em"))
-        self.path = w.Text(placeholder="file.csv (blank: a name from the text)", disabled=True,
-                           layout=w.Layout(width="22em"))
+        self.path = w.Text(placeholder=option("save").placeholder, disabled=True, layout=w.Layout(width="22em"))
         self.generate = w.Button(description="Generate", button_style="primary", icon="play")
         self.progress = w.IntProgress(value=0, min=0, max=1, layout=w.Layout(width="16em", visibility="hidden"))
         self.status = w.Label()
@@ -117,10 +95,8 @@ class SynthForm:
         self.schema_box = w.VBox([w.HTML("<b>Schema</b> (edit it and regenerate)"), self.schema_text,
                                   self.regenerate], layout=w.Layout(display="none"))
 
-        for widget, css in [(self.description, "synth-description"), (self.rows, "synth-rows"),
-                            (self.seed, "synth-seed"), (self.locale, "synth-locale"),
-                            (self.planner, "synth-planner"), (self.planner_note, "synth-planner-note"),
-                            (self.name, "synth-name"), (self.save, "synth-save"), (self.path, "synth-path"),
+        for widget, css in [*((f, f"synth-{name}") for name, f in self.fields.items()),
+                            (self.planner_note, "synth-planner-note"), (self.path, "synth-path"),
                             (self.generate, "synth-generate"), (self.progress, "synth-progress"),
                             (self.status, "synth-status"), (self.messages, "synth-messages"),
                             (self.summary, "synth-summary"), (self.preview, "synth-preview"),
@@ -147,6 +123,28 @@ class SynthForm:
         self._explain_planner()
         if startup_problem:
             self._message(startup_problem, _ERROR_STYLE, clear=True)
+
+    @staticmethod
+    def _fields(w: Any, default_planner: str) -> dict[str, Any]:
+        """One widget per form option of the options table, by the option's kind."""
+        label = {"description_width": "7em"}
+        narrow = w.Layout(width="19em")
+        made: dict[str, Any] = {}
+        for o in on("form"):
+            if o.kind == "description":
+                made[o.name] = w.Textarea(placeholder=o.placeholder, description=o.label, rows=3,
+                                          layout=w.Layout(width="100%"), style=label)
+            elif o.kind in ("locale", "planner"):
+                choices = ([("auto (from the text)", AUTO_LOCALE), *((loc, loc) for loc in inputs.available_locales())]
+                           if o.kind == "locale" else list(planners.NAMES))
+                made[o.name] = w.Dropdown(options=choices, value=AUTO_LOCALE if o.kind == "locale" else default_planner,
+                                          description=o.label, style=label, layout=narrow)
+            elif o.kind == "path":
+                made[o.name] = w.Checkbox(value=False, description=o.label, indent=False, layout=w.Layout(width="8em"))
+            else:
+                made[o.name] = w.Text(value=o.default or "", placeholder=o.placeholder, description=o.label,
+                                      style=label, layout=narrow)
+        return made
 
     # ------------------------------------------------------------------ display
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
@@ -231,13 +229,9 @@ class SynthForm:
 
     def _call(self, from_schema: bool) -> tuple[api.Result, str]:
         """Read the fields, call the pipeline once."""
-        name = self.name.value.strip()
-        if not valid_name(name):
-            raise InputError(f"'{name}' cannot be a variable name; use letters, digits and _ "
-                        "(not starting with a digit, not a Python keyword), e.g. df.")
-        rows_text = self.rows.value.strip().replace(",", "").replace("_", "")
-        rows = config.check_rows(rows_text) if rows_text else None
-        seed = config.check_seed(self.seed.value.strip() or None)
+        name = parse("name", self.name.value)
+        rows = parse("rows", self.rows.value) if self.rows.value.strip() else None
+        seed = parse("seed", self.seed.value) if self.seed.value.strip() else None
         save: str | bool | None = None
         if self.save.value:
             save = self.path.value.strip() or True
