@@ -7,7 +7,6 @@ import pytest
 
 import synth_magic
 from synth_magic import InputError, SchemaError, SynthError, plan, synth
-from synth_magic import config as cfg
 from synth_magic.api import run, schema_of
 from synth_magic.schema import Schema
 
@@ -103,41 +102,6 @@ def test_unique_over_a_small_domain_names_the_column():
     assert len(schema.generate(2)) == 2
 
 
-def test_planner_selection(monkeypatch):
-    assert cfg.settings().planner == "offline"
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
-    assert cfg.settings().planner == "openai"
-    assert cfg.settings(planner="offline").planner == "offline"
-    monkeypatch.delenv("OPENAI_API_KEY")
-    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
-    assert cfg.settings().planner == "openai"
-    monkeypatch.setenv("SYNTH_PLANNER", "offline")
-    assert cfg.settings().planner == "offline"
-
-
-def test_settings_repr_never_shows_the_key(monkeypatch):
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-SECRET-value")
-    s = cfg.settings()
-    assert "SECRET" not in repr(s) and "api_key=set" in repr(s)
-    assert not hasattr(s, "api_key")
-
-
-def test_dotenv_is_read_without_overriding_the_environment(tmp_path, monkeypatch):
-    (tmp_path / ".env").write_text("SYNTH_MODEL=from-dotenv\nSYNTH_TIMEOUT=12\n")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(cfg, "_dotenv_loaded", False)
-    monkeypatch.setenv("SYNTH_TIMEOUT", "7")
-    monkeypatch.delenv("SYNTH_MODEL", raising=False)
-    s = cfg.settings()
-    assert s.model == "from-dotenv" and s.timeout == 7.0
-
-
-def test_bad_timeout_is_a_config_error(monkeypatch):
-    monkeypatch.setenv("SYNTH_TIMEOUT", "soon")
-    with pytest.raises(SynthError, match="^SYNTH_TIMEOUT must be a number of seconds between 0 and 600, not 'soon'.$"):
-        cfg.settings()
-
-
 def test_the_text_form_is_accepted_as_a_description():
     schema = plan("online orders with order date, ship date and delivery status")
     df = synth(schema.to_text(), rows=30, seed=4)
@@ -170,16 +134,3 @@ def test_save_writes_the_file_and_save_true_picks_a_new_name(tmp_path, monkeypat
     second = run("bank customers", rows=10, seed=1, save=True).path
     assert first.name == "bank_customers.csv" and second.name == "bank_customers_1.csv"
     assert "10 rows" in result.summary() and "schema from offline" in result.summary()
-
-
-def test_every_setting_the_code_reads_is_documented():
-    import re
-    from pathlib import Path
-
-    root = Path(__file__).parents[1]
-    code = "\n".join(p.read_text() for p in (root / "synth_magic").rglob("*.py"))
-    names = set(re.findall(r'"((?:SYNTH|OPENAI)_[A-Z_]+)"', code))
-    readme, example = (root / "README.md").read_text(), (root / ".env.example").read_text()
-    assert names >= {"OPENAI_API_KEY", "SYNTH_CACHE_DIR"}
-    assert [n for n in sorted(names) if f"| `{n}` |" not in readme] == []
-    assert [n for n in sorted(names) if f"\n{n}=" not in example] == []

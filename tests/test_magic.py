@@ -90,14 +90,17 @@ def test_load_registers_every_magic(ip):
     assert isinstance(ip.magics_manager.registry["SynthMagics"], SynthMagics)
 
 
-def test_unload_and_reload(session_ip):
+def test_unload_removes_every_magic_and_reload_brings_them_back(session_ip):
+    ours = {kind: {n for n in names if n.startswith("synth")}
+            for kind, names in session_ip.magics_manager.magics.items()}
+    assert ours["line"] >= {"synth", "synth_schema", "synth_cache", "synth_form"} and ours["cell"] == {"synth"}
     session_ip.run_line_magic("unload_ext", "synth_magic")
     try:
-        assert "synth" not in session_ip.magics_manager.magics["cell"]
-        assert "synth_schema" not in session_ip.magics_manager.magics["line"]
+        for kind, names in session_ip.magics_manager.magics.items():
+            assert not {n for n in names if n.startswith("synth")}, kind
     finally:
         session_ip.run_line_magic("load_ext", "synth_magic")
-    assert "synth" in session_ip.magics_manager.magics["cell"]
+    assert {n for n in session_ip.magics_manager.magics["line"] if n.startswith("synth")} == ours["line"]
 
 
 def test_loading_the_extension_stays_light():
@@ -161,13 +164,6 @@ def test_every_option_reaches_the_api(ip, spy, tmp_path):
     assert kwargs["planner"] == "offline" and kwargs["model"] == "m1" and kwargs["refresh"] is True
     assert path.exists()
     assert pd.read_csv(path).shape == ip.user_ns["tx"].shape
-
-
-def test_every_option_is_tested_here():
-    """A new option must come with a test: this file names each one as name=."""
-    text = Path(__file__).read_text()
-    for option in OPTIONS:
-        assert f"{option.name}=" in text or option.flag, option.name
 
 
 def test_save_parquet_and_summary_names_the_file(ip, tmp_path):
@@ -608,37 +604,36 @@ _WORDS = st.sampled_from([
     "api_key=x", "--api-key", "colour=red", "--seed", "7", "\t", "é", "\x00",
 ])
 _LINES = st.lists(_WORDS, max_size=8).map(" ".join)
-_OUTCOMES: dict[str, int] = {"frame": 0, "usage error": 0}
+def test_any_magic_line_gives_a_frame_or_one_usage_error_line(ip, tmp_path, monkeypatch):
+    """The only outcomes of a %%synth / %synth line: a frame in the namespace or a one-line UsageError.
 
-
-@settings(max_examples=120, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(line=_LINES, body=st.one_of(_LINES, st.just(""), st.just("columns:\n  a: integer max=9\n")),
-       cell=st.booleans())
-def test_any_magic_line_gives_a_frame_or_one_usage_error_line(ip, tmp_path, monkeypatch, line, body, cell):
-    """The only outcomes of a %%synth / %synth line: a frame in the namespace or a one-line UsageError."""
+    The fuzz must reach both outcomes, so a parser that refuses everything fails too.
+    """
     monkeypatch.chdir(tmp_path)
-    ip.user_ns["n"] = 3
-    for name in [k for k, v in ip.user_ns.items() if isinstance(v, pd.DataFrame)]:
-        del ip.user_ns[name]  # examples share the shell: start each without frames
-    try:
-        if cell:
-            ip.run_cell_magic("synth", line, body)
-        else:
-            ip.run_line_magic("synth", line)
-    except UsageError as exc:
-        message = str(exc)
-        assert message.strip() and "\n" not in message and len(message) < 600, message
-        _OUTCOMES["usage error"] += 1
-        return
-    frames = [v for v in ip.user_ns.values() if isinstance(v, pd.DataFrame)]
-    assert len(frames) == 1 and len(frames[0]) >= 1
-    _OUTCOMES["frame"] += 1
-    assert not list(tmp_path.glob("*.part")) and not list(tmp_path.glob(".*.part"))
+    outcomes = {"frame": 0, "usage error": 0}
 
+    @settings(max_examples=120, deadline=None, derandomize=True, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(line=_LINES, body=st.one_of(_LINES, st.just(""), st.just("columns:\n  a: integer max=9\n")),
+           cell=st.booleans())
+    def check(line, body, cell):
+        ip.user_ns["n"] = 3
+        for name in [k for k, v in ip.user_ns.items() if isinstance(v, pd.DataFrame)]:
+            del ip.user_ns[name]  # examples share the shell: start each without frames
+        try:
+            if cell:
+                ip.run_cell_magic("synth", line, body)
+            else:
+                ip.run_line_magic("synth", line)
+        except UsageError as exc:
+            message = str(exc)
+            assert message.strip() and "\n" not in message and len(message) < 600, message
+            outcomes["usage error"] += 1
+            return
+        frames = [v for v in ip.user_ns.values() if isinstance(v, pd.DataFrame)]
+        assert len(frames) == 1 and len(frames[0]) >= 1
+        outcomes["frame"] += 1
+        assert not list(tmp_path.glob("*.part")) and not list(tmp_path.glob(".*.part"))
 
-def test_fuzzed_magic_lines_reached_both_outcomes():
-    """The fuzz above must exercise successful runs as well as errors (runs after it)."""
-    if not any(_OUTCOMES.values()):
-        pytest.skip("run together with the fuzz test")
-    assert _OUTCOMES["frame"] >= 10 and _OUTCOMES["usage error"] >= 10, _OUTCOMES
+    check()
+    assert outcomes["frame"] >= 10 and outcomes["usage error"] >= 10, outcomes

@@ -186,3 +186,46 @@ def test_schema_is_data_not_code():
     hostile = {"columns": [{"name": "x", "type": "fake.company() + ' ' + fake.word().title()"}]}
     with pytest.raises(SchemaError, match="unknown type"):
         Schema.from_dict(hostile)
+
+
+def test_resolve_orders_columns_after_what_they_read_and_fills_every_parameter():
+    schema = Schema.from_dict({"columns": [
+        {"name": "total", "type": "formula", "expr": "qty * price"},
+        {"name": "shipped", "type": "date", "after": "ordered"},
+        {"name": "qty", "type": "quantity"},
+        {"name": "price", "type": "money", "null_rate": 0.1},
+        {"name": "ordered", "type": "date"},
+    ]})
+    plan = schema.resolve()
+    order = [c.name for c in plan.columns]
+    assert order.index("total") > max(order.index("qty"), order.index("price"))
+    assert order.index("shipped") > order.index("ordered")
+    assert plan.order == tuple(schema.names)
+    by_name = {c.name: c for c in plan.columns}
+    assert by_name["total"].refs == ("qty", "price") and by_name["total"].nullable  # reads a nullable column
+    assert not by_name["qty"].nullable
+    assert by_name["price"].params == {**TYPES["money"].defaults(), "decimals": 2}
+    assert plan.bytes_per_row() == sum(TYPES[c.type].size for c in schema.columns)
+
+
+@pytest.mark.parametrize(("text", "seconds"), [
+    ("2024-03-01", 1709251200), ("2024-03-01 12:30", 1709296200), ("2024-03", 1709251200),
+    ("1970-01-01", 0), ("2024-13-01", None), ("2023-02-29", None), ("yesterday", None),
+    ("01/02/2024", None), ("2024-03-01T12:30", None)])
+def test_dates_are_read_as_utc_seconds(text, seconds):
+    from synth_magic._syntax import parse_when
+
+    assert parse_when(text) == seconds
+
+
+def test_relative_dates_and_durations():
+    import time
+
+    from synth_magic._syntax import parse_duration, parse_when
+
+    today = int(time.time()) // 86400 * 86400
+    assert parse_when("today") == today and parse_when("today-90d") == today - 90 * 86400
+    assert parse_when("now+2w") is not None and parse_when(" TODAY ") == today
+    assert (parse_duration("90s"), parse_duration("5min"), parse_duration("2h"), parse_duration("1.5d")) == \
+        (90, 300, 7200, 129600)
+    assert parse_duration("5 parsecs") is None

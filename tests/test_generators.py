@@ -1,0 +1,275 @@
+"""The type catalogue: every type generates its dtype and honours its parameters."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from synth_magic import catalog as C
+from synth_magic.schema import Column, Schema
+
+ROWS = 3000
+
+
+def frame(*columns: Column, rows: int = ROWS, seed: int = 7, locale: str = "en_US") -> pd.DataFrame:
+    return Schema(list(columns), locale=locale).generate(rows, seed=seed)
+
+
+def one(type_: str, rows: int = ROWS, **params) -> pd.Series:
+    return frame(Column("x", type_, params), rows=rows)["x"]
+
+
+def test_catalogue_is_broad():
+    assert len(C.TYPES) >= 60
+    assert set(C.GROUPS) == {t.group for t in C.TYPES.values()}
+    for spec in C.TYPES.values():
+        assert spec.help and spec.kind in C.PANDAS_DTYPES, spec.name
+        for p in spec.params:
+            assert p.help, f"{spec.name}.{p.name} needs help text"
+
+
+EXPECTED_DTYPE = {
+    C.STRING: lambda s: s.dtype == "str",
+    C.INT: lambda s: s.dtype == np.int64,
+    C.FLOAT: lambda s: s.dtype == np.float64,
+    C.BOOL: lambda s: s.dtype == bool,
+    C.DATETIME: lambda s: str(s.dtype) == "datetime64[s]",
+    C.DATE: lambda s: str(s.dtype) == "datetime64[s]" and (s.dt.normalize() == s).all(),
+    C.CATEGORY: lambda s: isinstance(s.dtype, pd.CategoricalDtype),
+}
+REQUIRED = {"category": {"values": ["a", "b"]}, "formula": {"expr": "1 + 1"}}
+CONSTANT = {"formula"}  # "1 + 1" is one value by design
+
+
+@pytest.mark.parametrize("type_", sorted(C.TYPES))
+def test_every_type_generates_its_dtype_without_nulls(type_):
+    s = one(type_, rows=500, **REQUIRED.get(type_, {}))
+    assert len(s) == 500
+    assert EXPECTED_DTYPE[C.TYPES[type_].kind](s), f"{type_} gave {s.dtype}"
+    assert not s.isna().any(), f"{type_} produced missing values without a null_rate"
+    if type_ not in CONSTANT:
+        assert s.nunique() > 1, f"{type_} gave a single value"
+    if s.dtype == "str":
+        assert (s.str.len() > 0).all()
+
+
+@pytest.mark.parametrize("type_", sorted(C.TYPES))
+def test_every_type_is_deterministic(type_):
+    params = REQUIRED.get(type_, {})
+    a = one(type_, rows=300, **params)
+    b = one(type_, rows=300, **params)
+    pd.testing.assert_series_equal(a, b)
+
+
+@pytest.mark.parametrize(
+    ("type_", "params", "lo", "hi"),
+    [
+        ("integer", {"min": 5, "max": 9}, 5, 9),
+        ("integer", {"min": 0, "max": 100, "distribution": "normal"}, 0, 100),
+        ("integer", {"min": 1, "max": 20, "distribution": "poisson", "mean": 4}, 1, 20),
+        ("float", {"min": -3.5, "max": 2.25}, -3.5, 2.25),
+        ("float", {"min": 0, "max": 10, "distribution": "exponential"}, 0, 10),
+        ("money", {"min": 1, "max": 500}, 1, 500),
+        ("money", {"min": 100, "max": 100000, "distribution": "lognormal", "mean": 3000}, 100, 100000),
+        ("percent", {}, 0, 100),
+        ("rating", {"min": 1, "max": 5}, 1, 5),
+        ("quantity", {"min": 1, "max": 6}, 1, 6),
+        ("age", {"min": 30, "max": 40}, 30, 40),
+        ("year", {"min": 1990, "max": 1999}, 1990, 1999),
+        ("latitude", {"min": 40, "max": 41}, 40, 41),
+        ("duration", {"min": 5, "max": 60}, 5, 60),
+    ],
+)
+def test_numbers_stay_in_range(type_, params, lo, hi):
+    s = one(type_, **params)
+    assert s.min() >= lo and s.max() <= hi
+    assert s.nunique() > 1
+
+
+def test_distributions_have_their_shape():
+    uniform = one("float", min=0, max=100)
+    normal = one("float", min=0, max=100, distribution="normal")
+    lognormal = one("money", min=1, max=1000, distribution="lognormal")
+    assert abs(uniform.mean() - 50) < 3 and uniform.std() > 25
+    assert abs(normal.mean() - 50) < 2 and normal.std() < 20
+    assert lognormal.median() < lognormal.mean() < 400  # right-skewed
+    assert one("money", min=1, max=500, decimals=2).mul(100).round(6).mod(1).eq(0).all()
+
+
+def test_boolean_share_and_category_weights():
+    flags = one("boolean", rows=20000, p_true=0.02)
+    assert 0.01 < flags.mean() < 0.03
+    cats = one("category", rows=20000, values=["x", "y", "z"], weights=[0.7, 0.2, 0.1])
+    share = cats.value_counts(normalize=True)
+    assert list(cats.cat.categories) == ["x", "y", "z"]
+    assert abs(share["x"] - 0.7) < 0.02 and abs(share["z"] - 0.1) < 0.02
+
+
+def test_dates_stay_in_their_window_and_follow_other_dates():
+    df = frame(
+        Column("ordered", "datetime", {"start": "2024-03-01", "end": "2024-03-31 23:59:59"}),
+        Column("shipped", "date", {"after": "ordered", "min_gap": "1d", "max_gap": "5d"}),
+        Column("ticks", "datetime", {"start": "2024-01-01", "step": "1min"}),
+        Column("born", "birth_date", {"min_age": 20, "max_age": 30}),
+        Column("age", "age", {"derive_from": "born"}),
+    )
+    assert df["ordered"].min() >= pd.Timestamp("2024-03-01")
+    assert df["ordered"].max() <= pd.Timestamp("2024-03-31 23:59:59")
+    gap = df["shipped"] - df["ordered"].dt.normalize()
+    assert (gap >= pd.Timedelta(days=0)).all() and (gap <= pd.Timedelta(days=5)).all()
+    assert (df["ticks"].diff().dropna() == pd.Timedelta(minutes=1)).all()
+    assert df["ticks"].iloc[0] == pd.Timestamp("2024-01-01")
+    assert df["age"].between(20, 30).all()
+    expected = ((pd.Timestamp("2025-12-31") - df["born"]).dt.days / 365.2425).astype(int)
+    assert (df["age"] == expected).all()
+
+
+def test_time_of_day_is_within_hours():
+    s = one("time", start="09:00", end="17:30")
+    assert s.str.fullmatch(r"\d\d:\d\d:\d\d").all()
+    assert s.min() >= "09:00:00" and s.max() <= "17:30:00"
+
+
+def test_identifiers_are_well_formed():
+    uuids = one("uuid")
+    assert uuids.str.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}").all()
+    codes = one("code", pattern="ORD-%####-??")
+    assert codes.str.fullmatch(r"ORD-[1-9]\d{4}-[A-Z]{2}").all()
+    assert one("account_number", digits=12).str.fullmatch(r"[1-9]\d{11}").all()
+    ids = one("id", start=100, step=5)
+    assert ids.iloc[0] == 100 and (ids.diff().dropna() == 5).all()
+
+
+def _luhn_ok(number: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(number)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def _iban_ok(iban: str) -> bool:
+    moved = iban[4:] + iban[:4]
+    return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
+
+
+def _isbn_ok(isbn: str) -> bool:
+    return sum(int(c) * (1 if i % 2 == 0 else 3) for i, c in enumerate(isbn)) % 10 == 0
+
+
+def test_check_digits_are_valid():
+    cards = one("credit_card_number", rows=500)
+    assert cards.map(_luhn_ok).all() and cards.str.startswith("4").all()
+    amex = one("credit_card_number", rows=200, provider="American Express")
+    assert amex.str.len().eq(15).all() and amex.map(_luhn_ok).all()
+    ibans = frame(Column("iban", "iban"), rows=500, locale="de_DE")["iban"]
+    assert ibans.str.fullmatch(r"DE\d{20}").all() and ibans.map(_iban_ok).all()
+    assert one("isbn", rows=500).map(_isbn_ok).all()
+
+
+def test_internet_values_are_well_formed():
+    ips = one("ipv4")
+    octets = ips.str.split(".", expand=True).astype(int)
+    assert octets.shape[1] == 4 and octets.min().min() >= 0 and octets.max().max() <= 255
+    assert one("ipv6").str.fullmatch(r"([0-9a-f]{4}:){7}[0-9a-f]{4}").all()
+    assert one("mac_address").str.fullmatch(r"([0-9a-f]{2}:){5}[0-9a-f]{2}").all()
+    assert one("hex_color").str.fullmatch(r"#[0-9a-f]{6}").all()
+    assert one("url").str.startswith("https://www.").all()
+    assert set(one("http_status").unique()) <= {200, 201, 204, 301, 302, 304, 400, 401, 403, 404, 429, 500, 502, 503}
+
+
+def test_names_come_from_the_locale_and_agree_with_gender():
+    from faker.providers.person.de_DE import Provider as German
+
+    df = frame(Column("gender", "gender", {"values": ["female", "male"]}),
+               Column("first", "first_name", {"gender_from": "gender"}),
+               Column("name", "full_name"), locale="de_DE")
+    assert df["first"].isin(set(German.first_names_female) | set(German.first_names_male)).all()
+    women = df.loc[df["gender"] == "female", "first"]
+    assert women.isin(set(German.first_names_female)).mean() > 0.95
+    last = df["name"].str.split(" ").str[-1]
+    assert last.isin(set(German.last_names)).mean() > 0.95
+
+
+def test_email_follows_the_name_column():
+    df = frame(Column("name", "full_name"), Column("email", "email", {"derive_from": "name"}))
+    first = df["name"].str.split(" ").str[0].str.lower().str.replace(r"[^a-z]", "", regex=True)
+    last = df["name"].str.split(" ").str[-1].str.lower().str.replace(r"[^a-z]", "", regex=True)
+    local = df["email"].str.split("@").str[0]
+    matches = [ln.startswith(f) or ln.startswith(f[0]) and la in ln for ln, f, la in zip(local, first, last, strict=True)]
+    assert np.mean(matches) > 0.99
+    assert df["email"].str.fullmatch(r"[a-z0-9._]+@[a-z0-9.-]+\.[a-z]+").all()
+    fixed = frame(Column("email", "email", {"domain": "example.org"}))["email"]
+    assert fixed.str.endswith("@example.org").all()
+
+
+def test_text_types_have_words_and_shape():
+    sentences = one("sentence", min_words=3, max_words=5)
+    counts = sentences.str.split().str.len()
+    assert counts.between(3, 5).all() and sentences.str.endswith(".").all()
+    titles = one("title", min_words=2, max_words=4)
+    assert (titles.str[0].str.isupper()).all()
+    paragraphs = one("paragraph", rows=200, min_sentences=2, max_sentences=3)
+    assert paragraphs.str.count(r"\.").between(2, 3).all()
+
+
+def test_unique_columns_never_repeat():
+    df = frame(
+        Column("a", "code", {"pattern": "A-####"}, unique=True),
+        Column("b", "integer", {"min": 1, "max": 5000}, unique=True),
+        Column("c", "email", unique=True),
+        Column("d", "category", {"values": [str(i) for i in range(1000)]}, unique=True),
+        Column("e", "date", {"start": "2000-01-01", "end": "2020-01-01"}, unique=True),
+        rows=1000,
+    )
+    for name in "abcde":
+        assert df[name].is_unique, name
+
+
+def test_null_rate_is_respected_and_gives_nullable_dtypes():
+    df = frame(
+        Column("i", "integer", null_rate=0.3),
+        Column("b", "boolean", null_rate=0.3),
+        Column("s", "city", null_rate=0.3),
+        Column("d", "date", null_rate=0.3),
+        Column("c", "category", {"values": ["x", "y"]}, null_rate=0.3),
+        rows=10000,
+    )
+    assert str(df["i"].dtype) == "Int64" and str(df["b"].dtype) == "boolean"
+    for name in df:
+        assert 0.27 < df[name].isna().mean() < 0.33, name
+
+
+_EVERY_LOCALE = """
+import warnings
+from synth_magic import catalog as C
+from synth_magic._inputs import available_locales
+from synth_magic.generators import _pools as pools
+from synth_magic.schema import Column, Schema
+
+pools.POOL_SIZE = 20  # small pools: this is about every locale working
+warnings.simplefilter("ignore", UserWarning)  # Faker: fr_QC is deprecated
+columns = [Column(t, t) for t in C.TYPES if C.TYPES[t].kind == C.STRING]
+for locale in available_locales():
+    df = Schema(columns, locale=locale).generate(3, seed=1)
+    assert not df.isna().any().any(), locale
+print("ok", len(available_locales()))
+"""
+
+
+def test_every_locale_generates_every_string_type():
+    """Locales whose Faker lacks a provider (en_PH: no phone numbers) borrow en_US's pool.
+
+    Run in its own process: the shrunken pools must not reach any other test's caches.
+    """
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    done = subprocess.run([sys.executable, "-c", _EVERY_LOCALE], capture_output=True, text=True, env=env,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("ok ")

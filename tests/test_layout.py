@@ -1,0 +1,264 @@
+"""The package's boundaries: pinned public names, no import cycles, private stays private.
+
+Cross-cutting like the reliability suite: it reads every module of the package.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "synth_magic"
+
+PINNED = {
+    "synth_magic": [
+        "Column", "ConfigError", "ExportError", "InputError", "PlannerError", "Schema",
+        "SchemaError", "SynthError", "SynthWarning", "__version__", "form",
+        "load_ipython_extension", "plan", "synth",
+    ],
+    "synth_magic._inputs": [
+        "DEFAULT_ROWS", "MAX_DESCRIPTION", "MAX_ROWS", "available_locales",
+        "check_description", "check_locale", "check_rows", "check_seed",
+    ],
+    "synth_magic._messages": [
+        "CONTROL", "clip", "number", "one_line", "reject_constant", "shown_url",
+    ],
+    "synth_magic._syntax": [
+        "PATTERN_CLASSES", "clock_seconds", "parse_clock", "parse_duration", "parse_when",
+    ],
+    "synth_magic.api": [
+        "Planned", "Result", "plan", "plan_with_source", "run", "schema_of", "synth",
+    ],
+    "synth_magic.cache": [
+        "JSONOnlyDisk", "MAX_ENTRY", "SchemaCache", "cache_key", "normalise",
+    ],
+    "synth_magic.catalog": [
+        "BOOL", "CATEGORY", "DATE", "DATETIME", "DISTRIBUTIONS", "FLOAT", "GROUPS", "INT",
+        "KINDS", "MAX_CATEGORIES", "MAX_STRING", "NUMERIC_KINDS", "Order", "PANDAS_DTYPES",
+        "PARAM_KINDS", "Param", "ParamKind", "STRING", "TIME_KINDS", "TYPES", "TypeSpec",
+        "UNIQUE",
+    ],
+    "synth_magic.cli": [
+        "EPILOG", "build_parser", "main", "types_table",
+    ],
+    "synth_magic.config": [
+        "DEFAULT_MAX_RETRIES", "DEFAULT_MODEL", "DEFAULT_TIMEOUT", "Settings",
+        "check_base_url", "default_cache_dir", "load_dotenv_once", "settings",
+    ],
+    "synth_magic.errors": [
+        "ConfigError", "ExportError", "InputError", "PlannerError", "PlannerUnavailable",
+        "SchemaError", "SynthError", "SynthWarning",
+    ],
+    "synth_magic.export": [
+        "CSV_SAFETY_ENV", "FORMATS", "csv_safety_default", "neutralise", "neutralise_name",
+        "save", "save_frames", "suggest_path", "target", "to_arrow",
+    ],
+    "synth_magic.formula": [
+        "FUNCTIONS", "MAX_LENGTH", "MAX_NODES", "evaluate", "parse",
+    ],
+    "synth_magic.generate": [
+        "CHUNK", "MAX_ROWS", "Progress", "check_fits", "frames", "generate", "resolve_seed",
+    ],
+    "synth_magic.generators": [
+        "Ctx", "GENERATORS", "Generator",
+    ],
+    "synth_magic.generators._base": [
+        "Ctx", "Domain", "Generator", "Make",
+    ],
+    "synth_magic.generators._dates": [
+        "GENERATORS", "when",
+    ],
+    "synth_magic.generators._identifiers": [
+        "GENERATORS", "PATTERN", "pattern",
+    ],
+    "synth_magic.generators._internet": [
+        "GENERATORS",
+    ],
+    "synth_magic.generators._kernels": [
+        "Pieces", "STR", "Weighted", "ascii_digits", "concat", "concat_ragged",
+        "decimal_index", "decimal_pools", "digit_matrix", "digits_or_empty", "fill_pattern",
+        "fixed_width", "hex_bytes", "hex_groups", "join", "luhn_digit", "mod97",
+        "pattern_domain", "scramble", "take", "to_str", "weighted", "weighted_index",
+    ],
+    "synth_magic.generators._numbers": [
+        "CHOICE", "GENERATORS", "decimal_domain", "draw_numeric", "span_domain",
+    ],
+    "synth_magic.generators._people": [
+        "GENERATORS",
+    ],
+    "synth_magic.generators._places": [
+        "GENERATORS", "pool_generator",
+    ],
+    "synth_magic.generators._pools": [
+        "FAMILY_FIRST", "Names", "POOL_SIZE", "SAMPLERS", "faker", "formats", "names",
+        "sampled", "words",
+    ],
+    "synth_magic.generators._text": [
+        "GENERATORS",
+    ],
+    "synth_magic.magic": [
+        "MISSING_KEY_MESSAGE", "OPTIONS", "Parsed", "SECRET_MESSAGE", "SchemaText",
+        "SynthMagics", "load_ipython_extension", "parse", "tokens",
+        "unload_ipython_extension",
+    ],
+    "synth_magic.options": [
+        "OPTIONS", "Option", "PARSERS", "SURFACES", "check_name", "on", "option", "parse",
+    ],
+    "synth_magic.planner": [
+        "FALLBACK", "NAMES", "Planner", "REGISTRY", "check_name", "get_planner",
+    ],
+    "synth_magic.planner._domains": [
+        "AIRLINES", "AIRPORTS", "BROWSERS", "CALL_TYPES", "CAMPAIGNS", "CAR_MAKES",
+        "CAR_MODELS", "CHANNELS", "CONDITIONS", "CONDITION_W", "COURSES", "CUISINES", "Col",
+        "DEAL_STAGES", "DEAL_STAGE_W", "DEPTS_PROPERTY", "DEVICES", "DEVICE_W", "DISHES",
+        "DOMAINS", "DRUGS", "Domain", "EVENT_TYPES", "GENRES_BOOK", "GENRES_FILM",
+        "GENRES_MUSIC", "GENRES_MUSIC_W", "INSURANCE_TYPES", "LEAD_SOURCES",
+        "LETTER_GRADES", "LETTER_GRADE_W", "MAJORS", "OS", "PLANS", "PLAN_W", "SHIFTS",
+        "SPORT_POSITIONS", "SURVEY_AGREE", "TEAMS", "TICKET_CATEGORIES", "WEATHER",
+        "WEATHER_W",
+    ],
+    "synth_magic.planner._lexicon": [
+        "AGES", "COUNT_NOUNS", "DATE_ORDER", "LOCALE_WORDS", "Parts", "Phrase", "RULES",
+        "Rule", "WORD", "age_range", "column_name", "correct", "detect_locale",
+        "detect_rows", "enumeration", "global_currency", "global_ranges", "infer",
+        "meaning_key", "number_range", "parse_phrase", "shares", "singular",
+        "singular_text", "split_description", "split_list", "step", "time_window",
+        "unit_of", "vocabulary", "words",
+    ],
+    "synth_magic.planner.offline": [
+        "FALLBACK_NOTE", "OfflinePlanner", "VERSION", "head_noun", "pick_domain", "plan",
+    ],
+    "synth_magic.planner.openai": [
+        "LOCAL_KEY", "MAX_ANSWER_CHARS", "MAX_ANSWER_TOKENS", "MAX_ECHO_CHARS",
+        "MAX_MODEL_ROWS", "MAX_NUMBER", "MODES", "OpenAIPlanner", "PROMPT_TOKEN_LIMIT",
+        "VERSION", "answer_schema", "estimate_tokens", "first_messages", "prompt_version",
+        "read_answer", "repair_messages", "system_prompt", "to_schema",
+    ],
+    "synth_magic.schema": [
+        "Column", "MAX_COLUMNS", "MAX_NAME", "MAX_NOTE", "MAX_TITLE", "PARAM_CHECKS",
+        "Plan", "PlannedColumn", "SOURCES", "Schema", "looks_like_text_form",
+        "order_columns", "references", "validate",
+    ],
+    "synth_magic.widget": [
+        "AUTO_LOCALE", "PREVIEW_ROWS", "SynthForm", "form", "preview_html",
+    ],
+}
+# The modules a user may import; every other module is private (an underscore name).
+PUBLIC = {"synth_magic", "synth_magic.api", "synth_magic.cache", "synth_magic.catalog", "synth_magic.cli",
+          "synth_magic.config", "synth_magic.errors", "synth_magic.export", "synth_magic.formula",
+          "synth_magic.generate", "synth_magic.generators", "synth_magic.magic", "synth_magic.options",
+          "synth_magic.planner", "synth_magic.planner.offline", "synth_magic.planner.openai",
+          "synth_magic.schema", "synth_magic.widget"}
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name == "__main__.py":
+            continue
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+MODULES = _modules()
+
+
+def _is_type_checking(node: ast.AST) -> bool:
+    return isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+
+
+def _imports(name: str, path: Path) -> list[tuple[str, list[str]]]:
+    """(module, names) for every import in the module, at any depth, except TYPE_CHECKING ones."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    out: list[tuple[str, list[str]]] = []
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        if _is_type_checking(node):
+            continue
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[: len(anchor) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            out.append((base, [a.name for a in node.names]))
+        elif isinstance(node, ast.Import):
+            out.extend((a.name, []) for a in node.names)
+        stack.extend(ast.iter_child_nodes(node))
+    return out
+
+
+def _edges() -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = {name: set() for name in MODULES}
+    for name, path in MODULES.items():
+        for module, names in _imports(name, path):
+            if not module.startswith("synth_magic"):
+                continue
+            targets = {f"{module}.{n}" for n in names if f"{module}.{n}" in MODULES}
+            if len(targets) < len(names) or not names:  # names that are not submodules come from module
+                targets.add(module)
+            graph[name] |= {t for t in targets if t != name}
+    return graph
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_every_module_pins_its_public_names(name):
+    module = importlib.import_module(name)
+    assert sorted(getattr(module, "__all__", None) or []) == PINNED[name], (
+        f"{name}.__all__ changed: update PINNED here if the change to the public names is meant")
+    for attr in module.__all__:
+        assert hasattr(module, attr), f"{name}.__all__ lists {attr}, which it does not have"
+
+
+def test_every_module_is_pinned_and_every_private_module_has_an_underscore():
+    assert set(PINNED) == set(MODULES)
+    for name in MODULES:
+        assert name in PUBLIC or name.rpartition(".")[2].startswith("_"), name
+
+
+def test_no_import_cycles_inside_the_package():
+    graph = _edges()
+    state: dict[str, int] = {}  # 1 visiting, 2 done
+
+    def visit(node: str, chain: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                cycle = chain[chain.index(nxt):] + [nxt] if nxt in chain else [node, nxt]
+                pytest.fail("import cycle: " + " -> ".join(cycle))
+            if nxt not in state:
+                visit(nxt, [*chain, nxt])
+        state[node] = 2
+
+    for start in sorted(graph):
+        if start not in state:
+            visit(start, [start])
+
+
+def test_nothing_imports_another_modules_underscore_names():
+    for name, path in MODULES.items():
+        for module, names in _imports(name, path):
+            if not module.startswith("synth_magic"):
+                continue
+            for imported in names:
+                private = imported.startswith("_") and not imported.startswith("__")
+                assert not private or f"{module}.{imported}" in MODULES, (
+                    f"{name} imports {imported} from {module}")
+
+
+def test_the_generator_does_not_import_the_schema():
+    graph = _edges()
+    seen, todo = set(), ["synth_magic.generate"]
+    while todo:
+        node = todo.pop()
+        for nxt in graph[node]:
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    assert "synth_magic.schema" not in seen and "synth_magic.planner" not in seen
