@@ -35,21 +35,19 @@ def types() -> str:
     return "\n".join(lines) + "\n"
 
 
-def magic_options() -> str:
+def _options(surface: str, spell) -> str:
     lines = ["| option | meaning |", "|---|---|"]
-    for o in options.on("magic"):
-        if not o.positional:
-            lines.append(f"| `{o.name}{'=' + _cell(o.metavar) if o.metavar else ''}` | {o.help} |")
+    lines += [f"| {spell(o)} | {o.help} |" for o in options.on(surface) if not o.positional]
     return "\n".join(lines) + "\n"
+
+
+def magic_options() -> str:
+    return _options("magic", lambda o: f"`{o.name}{'=' + _cell(o.metavar) if o.metavar else ''}`")
 
 
 def cli_options() -> str:
-    lines = ["| option | meaning |", "|---|---|"]
-    for o in options.on("cli"):
-        if not o.positional:
-            spelled = ", ".join(f"`{f}{' ' + _cell(o.metavar) if o.metavar else ''}`" for f in o.cli_flags)
-            lines.append(f"| {spelled} | {o.help} |")
-    return "\n".join(lines) + "\n"
+    return _options("cli", lambda o: ", ".join(f"`{f}{' ' + _cell(o.metavar) if o.metavar else ''}`"
+                                               for f in o.cli_flags))
 
 
 BLOCKS = {"types": types, "magic-options": magic_options, "cli-options": cli_options}
