@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from synth_magic.planner import _knowledge as K
 from synth_magic.planner import offline
 from synth_magic.planner.offline import OfflinePlanner, plan
 from synth_magic.schema import SOURCES, Schema
@@ -232,21 +233,24 @@ def test_recognisable_content_is_not_fallback(description: str) -> None:
 
 def test_planner_interface() -> None:
     planner = OfflinePlanner()
-    assert planner.name == "offline" and planner.model == "" and planner.version == offline.VERSION
+    assert planner.name == "offline" and planner.model == ""
+    assert planner.version == f"{offline.VERSION}-{K.version()}"
     assert planner.plan("bank customers").to_json() == plan("bank customers").to_json()
 
 
 # ---------------------------------------------------------------- domains
 
 def test_at_least_forty_domains() -> None:
-    from synth_magic.planner._domains import DOMAINS
+    from synth_magic.planner._knowledge import knowledge
+    DOMAINS = knowledge().domains
 
     assert len(DOMAINS) >= 40
     assert len({d.key for d in DOMAINS}) == len(DOMAINS)
 
 
 def _domain_params() -> list[Any]:
-    from synth_magic.planner._domains import DOMAINS
+    from synth_magic.planner._knowledge import knowledge
+    DOMAINS = knowledge().domains
 
     return [pytest.param(d, id=d.key) for d in DOMAINS]
 
@@ -517,7 +521,8 @@ def test_planets_are_not_a_misspelt_plant() -> None:
 
 
 def test_domain_templates_are_well_formed() -> None:
-    from synth_magic.planner._domains import DOMAINS
+    from synth_magic.planner._knowledge import knowledge
+    DOMAINS = knowledge().domains
 
     for dom in DOMAINS:
         names = [c.name for c in dom.columns]
@@ -530,7 +535,8 @@ def _random_descriptions(count: int) -> list[str]:
     import random
 
     from synth_magic.planner import _lexicon as L
-    from synth_magic.planner._domains import DOMAINS
+    from synth_magic.planner._knowledge import knowledge
+    DOMAINS = knowledge().domains
 
     rng = random.Random(2024)
     vocab = sorted(L.vocabulary())
@@ -650,7 +656,8 @@ DOMAIN_PHRASES = {
 
 @pytest.mark.parametrize(("description", "key"), [(d, k) for d, k in DOMAIN_PHRASES.items() if k])
 def test_domain_choice(description: str, key: str) -> None:
-    from synth_magic.planner._domains import DOMAINS
+    from synth_magic.planner._knowledge import knowledge
+    DOMAINS = knowledge().domains
 
     title = next(d.title for d in DOMAINS if d.key == key)
     assert plan(description).title == title

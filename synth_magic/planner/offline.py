@@ -29,12 +29,12 @@ from typing import Any
 
 from .._messages import number
 from ..schema import Column, Schema
-from . import _domains as D
+from . import _knowledge as K
 from . import _lexicon as L
 
 __all__ = ["FALLBACK_NOTE", "VERSION", "OfflinePlanner", "head_noun", "pick_domain", "plan"]
 
-VERSION = "2"
+VERSION = "3"  # with the knowledge files' hash: OfflinePlanner.version
 MAX_DESCRIPTION = 4000  # characters read; a description is a sentence or a paragraph
 MAX_PLANNED = 180  # columns from the list and template; constraints may add a few more (the schema allows 200)
 
@@ -88,8 +88,12 @@ class Draft:
 
 class OfflinePlanner:
     name = "offline"
-    version = VERSION
     model = ""
+
+    @property
+    def version(self) -> str:
+        """Part of the schema cache key: the code's VERSION and a hash of the knowledge files."""
+        return f"{VERSION}-{K.version()}"
 
     def plan(self, description: str) -> Schema:
         return plan(description)
@@ -146,9 +150,9 @@ def _plan(text: str) -> Schema:
 # ------------------------------------------------------------------ domains
 
 @lru_cache(maxsize=1)
-def _keyword_patterns() -> list[tuple[D.Domain, list[tuple[re.Pattern[str], str, int]]]]:
+def _keyword_patterns() -> list[tuple[K.Domain, list[tuple[re.Pattern[str], str, int]]]]:
     out = []
-    for dom in D.DOMAINS:
+    for dom in K.knowledge().domains:
         pats = []
         for norm in dict.fromkeys(L.singular_text(kw) for kw in dom.keywords):
             pats.append((re.compile(rf"\b{re.escape(norm)}\b"), norm, len(norm.split())))
@@ -173,7 +177,7 @@ def head_noun(subject: str) -> str:
     return ws[-1] if ws else ""
 
 
-def pick_domain(subject: str, lower: str, typos: bool = True) -> D.Domain | None:
+def pick_domain(subject: str, lower: str, typos: bool = True) -> K.Domain | None:
     """The template whose keywords the description uses most, the subject's noun counting double."""
     head = head_noun(subject or lower)
     text = L.singular_text(lower)
@@ -202,7 +206,7 @@ def pick_domain(subject: str, lower: str, typos: bool = True) -> D.Domain | None
 
 # ------------------------------------------------------------ named columns
 
-def _named_drafts(ph: L.Phrase, domain: D.Domain | None, used: set[str]) -> list[Draft]:
+def _named_drafts(ph: L.Phrase, domain: K.Domain | None, used: set[str]) -> list[Draft]:
     name = L.column_name(ph.head)
     if not name and ph.values:  # "pending, shipped or delivered" alone: the column those values belong to
         name = _column_for_values(ph.values, domain) or "category"
@@ -234,7 +238,7 @@ def _named_drafts(ph: L.Phrase, domain: D.Domain | None, used: set[str]) -> list
     return [draft]
 
 
-def _column_for_values(values: list[str], domain: D.Domain | None) -> str | None:
+def _column_for_values(values: list[str], domain: K.Domain | None) -> str | None:
     from ..catalog import TYPES
 
     wanted = {v.lower() for v in values}
@@ -258,7 +262,7 @@ _WEAK = ("category", "word", "date", "datetime", "money", "integer", "float", "c
          "sentence", "paragraph", "quantity", "boolean", "duration", "rating", "city", "company", "year")
 
 
-def _domain_column(name: str, domain: D.Domain | None, used: set[str]) -> D.Col | None:
+def _domain_column(name: str, domain: K.Domain | None, used: set[str]) -> K.Col | None:
     """The template column a named column stands for: same name, same distinctive word, or
     the same distinctive type ('birthday' → birth_date)."""
     if domain is None:
@@ -279,7 +283,7 @@ SYNONYMS = {"client": "customer", "buyer": "customer", "shopper": "customer", "p
             "surname": "last", "forename": "first", "ts": "timestamp", "dt": "date", "desc": "description"}
 
 
-def _domain_column_exact(name: str, domain: D.Domain, used: set[str]) -> D.Col | None:
+def _domain_column_exact(name: str, domain: K.Domain, used: set[str]) -> K.Col | None:
     cols = [c for c in domain.columns if c.name not in used]
     toks = {_stem(SYNONYMS.get(t, t)) for t in name.lower().split("_")}
     for col in cols:
@@ -509,12 +513,12 @@ def _loose_columns(text: str) -> list[Draft]:
 
 # ---------------------------------------------------------------- the table
 
-def _from_template(col: D.Col, domain: D.Domain) -> Draft:
+def _from_template(col: K.Col, domain: K.Domain) -> Draft:
     return Draft(col.name, col.type, _copy(col.params), col.null_rate, col.unique, "domain",
                  f"{domain.title} template default", origin=col.name, core=col.core)
 
 
-def _assemble(domain: D.Domain, named: list[Draft], explicit: bool, marker: str, head: str = "") -> list[Draft]:
+def _assemble(domain: K.Domain, named: list[Draft], explicit: bool, marker: str, head: str = "") -> list[Draft]:
     by_origin = {d.origin: d for d in named if d.origin}
     if not explicit:
         out = [by_origin.get(col.name) or _from_template(col, domain) for col in domain.columns]
@@ -536,7 +540,7 @@ def _assemble(domain: D.Domain, named: list[Draft], explicit: bool, marker: str,
     return core + named
 
 
-def _covered(col: D.Col, named: list[Draft], head: str = "") -> bool:
+def _covered(col: K.Col, named: list[Draft], head: str = "") -> bool:
     if col.type in PERSON:
         return any(d.type in PERSON for d in named)
     if col.type in IDENTIFIER:  # the id of what the rows are ("robot id" in "warehouse robots") stands in for it
@@ -718,16 +722,10 @@ def _rename_unit(d: Draft, unit: str) -> None:
 _TIME_WORDS = ("seconds", "minutes", "hours", "days", "ms")
 
 
-# Outcomes a dataset is often about ("customer churn dataset", "loan default data").
-FLAGS = {"churn": ("churned", 0.2), "fraud": ("is_fraud", 0.02), "default": ("defaulted", 0.06),
-         "attrition": ("left_company", 0.15), "readmission": ("readmitted", 0.14), "conversion": ("converted", 0.05),
-         "cancellation": ("cancelled", 0.12), "no show": ("no_show", 0.1), "return": ("returned", 0.08),
-         "delay": ("delayed", 0.2), "spam": ("is_spam", 0.15), "anomaly": ("is_anomaly", 0.02)}
-
-
 def _subject_flags(drafts: list[Draft], subject: str) -> None:
     text = L.singular_text(subject)
-    for word, (name, p_true) in FLAGS.items():
+    for word, spec in K.knowledge().rules.get("outcomes", {}).items():
+        name, p_true = spec["column"], spec["p_true"]
         if not re.search(rf"\b{word}\b", text):
             continue
         stem = word.split()[0][:5]
@@ -774,21 +772,12 @@ _PRICE = re.compile(r"(?:^|_)(?:price|unit_price|unit_cost|price_per_unit|cost_p
                     r"nightly_rate|price_per_night|seat_price)$")
 
 
-# How often common flags are true, for flags named without a share.
-BOOL_PRIORS = {"churn": 0.2, "fraud": 0.02, "default": 0.06, "attrition": 0.15, "verified": 0.8, "active": 0.75,
-               "remote": 0.3, "premium": 0.2, "skip": 0.25, "complet": 0.7, "cancel": 0.12, "return": 0.08,
-               "convert": 0.05, "approv": 0.65, "paid": 0.85, "delay": 0.2, "on_time": 0.8, "subscrib": 0.3,
-               "smoker": 0.15, "insured": 0.88, "spam": 0.15, "anomal": 0.02, "vip": 0.05, "done": 0.4,
-               "pass": 0.75, "sponsor": 0.05, "refund": 0.05, "roaming": 0.04, "available": 0.8, "in_stock": 0.88,
-               "deleted": 0.03, "archived": 0.1, "married": 0.5, "readmit": 0.14, "no_show": 0.1, "win": 0.45,
-               "success": 0.8, "fail": 0.1, "error": 0.03, "click": 0.04, "open": 0.25, "bounce": 0.4}
-
-
 def _link(drafts: list[Draft]) -> None:
     """Make related columns agree: e-mail from the name, total = quantity × unit price, ..."""
     for d in drafts:
         if d.type == "boolean" and "p_true" not in d.params:
-            prior = next((p for k, p in BOOL_PRIORS.items() if k in d.name.lower()), None)
+            priors = K.knowledge().rules.get("flag_priors", {})
+            prior = next((p for k, p in priors.items() if k in d.name.lower()), None)
             if prior is not None:
                 d.params["p_true"] = prior
                 d.note(f"true for about {prior:.0%}, as is typical")
@@ -858,7 +847,7 @@ def _order_dates(drafts: list[Draft]) -> None:
         if "after" in d.params or "step" in d.params or "window" in d.fixed:
             continue
         name = d.name.lower()
-        for earlier, later, date_gap, time_gap in L.DATE_ORDER:
+        for earlier, later, date_gap, time_gap in L.date_order():
             if not _prefixed(name, later) or _prefixed(name, earlier):
                 continue
             base = next((e for e in dated if e is not d and _prefixed(e.name.lower(), earlier)
