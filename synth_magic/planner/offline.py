@@ -112,11 +112,12 @@ def _plan_json(text: str) -> str:
 def _plan(text: str) -> Schema:
     lower = text.lower()
     parts = L.split_description(text)
-    domain = pick_domain(parts.subject, lower)
+    phrases = [L.parse_phrase(raw) for raw in parts.phrases]
+    domain = pick_domain(parts.subject, lower, fields=tuple(L.column_name(ph.head) for ph in phrases))
     named: list[Draft] = []
     used: set[str] = set()
-    for raw in parts.phrases:
-        for d in _named_drafts(L.parse_phrase(raw), domain, used):
+    for ph in phrases:
+        for d in _named_drafts(ph, domain, used):
             if d.origin:
                 used.add(d.origin)
             named.append(d)
@@ -149,15 +150,35 @@ def _plan(text: str) -> Schema:
 
 # ------------------------------------------------------------------ domains
 
+# How much a matched phrase counts, per word, by how the entry lists it.
+PHRASE_WEIGHTS = {"alias": 3.0, "keyword": 1.0, "context": 0.5}
+
+
 @lru_cache(maxsize=1)
-def _keyword_patterns() -> list[tuple[K.Domain, list[tuple[re.Pattern[str], str, int]]]]:
-    out = []
-    for dom in K.knowledge().domains:
-        pats = []
-        for norm in dict.fromkeys(L.singular_text(kw) for kw in dom.keywords):
-            pats.append((re.compile(rf"\b{re.escape(norm)}\b"), norm, len(norm.split())))
-        out.append((dom, pats))
-    return out
+def _retrieval() -> tuple[list[tuple[K.Domain, list[tuple[re.Pattern[str], tuple[str, ...], str]], frozenset[str]]],
+                          dict[str, float]]:
+    """Every domain template and named table with its phrases, and each word's weight (BM25's idf,
+    scaled so a word in every other entry weighs about 1): rare words ('sakila') decide more."""
+    import math
+
+    kb = K.knowledge()
+    entries = []
+    df: dict[str, int] = {}
+    for dom in kb.domains + kb.tables:
+        phrases = []
+        for kind, items in (("alias", dom.aliases), ("keyword", dom.keywords), ("context", dom.context)):
+            for norm in dict.fromkeys(L.singular_text(p) for p in items):
+                if norm:
+                    phrases.append((re.compile(rf"\b{re.escape(norm)}\b"), tuple(norm.split()), kind))
+        vocab = frozenset(w for _, ws, _ in phrases for w in ws)
+        for w in vocab:
+            df[w] = df.get(w, 0) + 1
+        cols = frozenset(L.singular(c.name.lower()) for c in dom.columns)
+        entries.append((dom, phrases, cols))
+    n = len(entries)
+    idf = {w: math.log(1 + (n - d + 0.5) / (d + 0.5)) for w, d in df.items()}
+    mean = sum(idf.values()) / len(idf) if idf else 1.0
+    return entries, {w: v / mean for w, v in idf.items()}
 
 
 _SUBJECT_CUT = re.compile(r"\b(?:in|for|from|during|at|on|where|that|which|who|every|each|per|between|since|over|"
@@ -177,30 +198,51 @@ def head_noun(subject: str) -> str:
     return ws[-1] if ws else ""
 
 
-def pick_domain(subject: str, lower: str, typos: bool = True) -> K.Domain | None:
-    """The template whose keywords the description uses most, the subject's noun counting double."""
+def pick_domain(subject: str, lower: str, typos: bool = True, fields: tuple[str, ...] = ()) -> K.Domain | None:
+    """The domain template or named table that the description's words retrieve best.
+
+    Each entry scores its matched phrases (aliases 3, keywords 1, context words 0.5 a word,
+    each word weighted by its rarity across entries); the subject's head noun doubles a phrase
+    that holds it, the subject adds a half; context counts only beside another match; a named
+    table also scores the named fields it has as columns. The highest score wins; none: None.
+    """
     head = head_noun(subject or lower)
     text = L.singular_text(lower)
     subj = L.singular_text(subject) if subject else text
+    entries, idf = _retrieval()
+    named = {L.singular(f.lower()) for f in fields} - GENERIC
     best, best_score = None, 0.0
-    for dom, pats in _keyword_patterns():
-        score = 0.0
-        for pattern, norm, n in pats:
-            if pattern.search(text):
-                weight = float(n)
-                if head and head in norm.split():
-                    weight *= 2
-                if subject and pattern.search(subj):
-                    weight += 0.5
+    for dom, phrases, cols in entries:
+        score, context, named_it = 0.0, 0.0, False
+        for pattern, ws, kind in phrases:
+            if not pattern.search(text):
+                continue
+            named_it = named_it or kind != "keyword"
+            weight = PHRASE_WEIGHTS[kind] * sum(min(idf.get(w, 1.0), 2.5) for w in ws)
+            if head and head in ws:
+                weight *= 2
+            if subject and pattern.search(subj):
+                weight += 0.5
+            if kind == "context":
+                context += weight
+            else:
                 score += weight
-        if score > best_score:
+        if score and context:
+            score += context
+        if dom.kind == "table" and not named_it:
+            continue  # a named table needs its name or a word of its context, not just 'orders'
+        if dom.kind == "table" and named:
+            overlap = len(named & cols)
+            if overlap >= 3 and score:
+                score += 2.0 * overlap * overlap / len(named)
+        if score > best_score or (score == best_score and score and best is not None and dom.key < best.key):
             best, best_score = dom, score
     if best is not None or not typos:
         return best
     # Typos: 'custmers', 'employes' (long words only: 'planet' is not a misspelt 'plant').
     fixed = " ".join(L.correct(w) if len(w) >= 6 and len(L.correct(w)) >= 6 else w for w in text.split())
     if fixed != text:
-        return pick_domain("", fixed, typos=False)
+        return pick_domain("", fixed, typos=False, fields=fields)
     return None
 
 
@@ -526,6 +568,10 @@ def _assemble(domain: K.Domain, named: list[Draft], explicit: bool, marker: str,
     core = []
     if marker == "cols":  # "columns a, b, c": exactly those
         return named
+    if domain.kind == "table":  # a named table's own fields, as named, and at most its row id
+        ids = [c for c in domain.columns if c.core and c.unique and c.name not in by_origin
+               and not _covered(c, named, head)]
+        return [_from_template(c, domain) for c in ids[:1]] + named
     for col in domain.columns:
         if not col.core or col.name in by_origin or _covered(col, named, head):
             continue
