@@ -110,27 +110,22 @@ PINNED = {
     "synth_magic.planner": [
         "FALLBACK", "NAMES", "Planner", "REGISTRY", "check_name", "get_planner",
     ],
-    "synth_magic.planner._domains": [
-        "AIRLINES", "AIRPORTS", "BROWSERS", "CALL_TYPES", "CAMPAIGNS", "CAR_MAKES",
-        "CAR_MODELS", "CHANNELS", "CONDITIONS", "CONDITION_W", "COURSES", "CUISINES", "Col",
-        "DEAL_STAGES", "DEAL_STAGE_W", "DEPTS_PROPERTY", "DEVICES", "DEVICE_W", "DISHES",
-        "DOMAINS", "DRUGS", "Domain", "EVENT_TYPES", "GENRES_BOOK", "GENRES_FILM",
-        "GENRES_MUSIC", "GENRES_MUSIC_W", "INSURANCE_TYPES", "LEAD_SOURCES",
-        "LETTER_GRADES", "LETTER_GRADE_W", "MAJORS", "OS", "PLANS", "PLAN_W", "SHIFTS",
-        "SPORT_POSITIONS", "SURVEY_AGREE", "TEAMS", "TICKET_CATEGORIES", "WEATHER",
-        "WEATHER_W",
+    "synth_magic.planner._knowledge": [
+        "Col", "Concept", "Domain", "FILES", "KNOWLEDGE", "Knowledge", "KnowledgeError",
+        "knowledge", "match_concept", "version",
     ],
     "synth_magic.planner._lexicon": [
-        "AGES", "COUNT_NOUNS", "DATE_ORDER", "LOCALE_WORDS", "Parts", "Phrase", "RULES",
-        "Rule", "WORD", "age_range", "column_name", "correct", "detect_locale",
-        "detect_rows", "enumeration", "global_currency", "global_ranges", "infer",
-        "meaning_key", "number_range", "parse_phrase", "shares", "singular",
-        "singular_text", "split_description", "split_list", "step", "time_window",
-        "unit_of", "vocabulary", "words",
+        "AGES", "COUNT_NOUNS", "LOCALE_WORDS", "Parts", "Phrase", "WORD", "age_range",
+        "column_name", "correct", "date_order", "detect_locale", "detect_rows",
+        "enumeration", "global_currency", "global_ranges", "infer", "meaning_key",
+        "number_range", "parse_phrase", "shares", "singular", "singular_text",
+        "split_description", "split_list", "step", "time_window", "unit_of",
+        "vocabulary", "words",
     ],
     "synth_magic.planner.offline": [
         "FALLBACK_NOTE", "OfflinePlanner", "VERSION", "head_noun", "pick_domain", "plan",
     ],
+    "synth_magic.planner._words": ["WORD", "singular", "singular_text", "words"],
     "synth_magic.planner.openai": [
         "LOCAL_KEY", "MAX_ANSWER_CHARS", "MAX_ANSWER_TOKENS", "MAX_ECHO_CHARS",
         "MAX_MODEL_ROWS", "MAX_NUMBER", "MODES", "OpenAIPlanner", "PROMPT_TOKEN_LIMIT",

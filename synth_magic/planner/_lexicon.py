@@ -570,6 +570,7 @@ _MEASURE = re.compile(r"\b(?:diameter|width|depth|length|radius|volume|speed|vel
                       r"quantity|number|num|count|weight|mass|score|rate|duration|capacity|temperature|"
                       r"distance|budget|cost|price|balance|pressure|energy|power|efficiency|yield|strength|"
                       r"metric|kpi|estimate|forecast|target|threshold|limit|offset|delta|change|growth)\b")
+_TEXTY = re.compile(r"\b(?:word|words|text|tag|tags|keyword|label|term|token|slug|handle|alias|nickname|code name|motto)\b")
 _COUNT_HINT = re.compile(r"^(?:number of|num|n|count of|no of|total) |\b(?:count|num|number)$")
 
 
@@ -590,7 +591,10 @@ def infer(name: str) -> tuple[str, dict[str, Any], str]:
         return "float", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 100, "decimals": 2}, "guess"
     if key.endswith("ed") and " " not in key:
         return "boolean", {"p_true": 0.5}, "guess"
-    return "word", {}, "guess"
+    if _TEXTY.search(key):
+        return "word", {}, "guess"
+    # An unknown name that does not say text is most often a measure in real tables.
+    return "float", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 100, "decimals": 2}, "guess"
 
 
 @lru_cache(maxsize=4096)
