@@ -760,3 +760,113 @@ def test_nul_characters_in_a_description_cannot_hang_the_planner(text):
     """Placeholders inside the list splitter are \\x00-delimited; user text with \\x00 once looped forever."""
     schema = OfflinePlanner().plan(text)
     assert schema.columns
+
+
+# ------------------------------------------------------------- knowledge as data
+
+def test_every_knowledge_entry_fits_the_catalogue() -> None:
+    kb = K.knowledge()  # reading the files checks every entry; a bad one raises KnowledgeError
+    assert len(kb.domains) >= 40 and len(kb.tables) >= 30 and len(kb.concepts) >= 200
+    for dom in kb.domains + kb.tables:
+        Schema([__import__("synth_magic.schema", fromlist=["Column"]).Column(c.name, c.type, dict(c.params))
+                for c in dom.columns])
+
+
+@pytest.mark.parametrize(("entry", "message"), [
+    ('[t]\ntitle = "t"\ncolumns = ["a: nosuchtype"]\n', "unknown type"),
+    ('[t]\ntitle = "t"\ncolumns = ["a: integer min=5 max=1"]\n', "must not be greater"),
+    ('[t]\ntitle = "t"\ncolumns = ["a: category values=@nosuchvocab"]\n', "unknown vocabulary"),
+    ('[t]\ntitle = "t"\ncolumns = ["a: integer"]\ncore = ["b"]\n', "core column"),
+])
+def test_a_bad_knowledge_entry_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, entry: str,
+                                          message: str) -> None:
+    import shutil
+
+    for name in K.FILES:
+        shutil.copy(K.KNOWLEDGE / name, tmp_path / name)
+    (tmp_path / "tables.toml").write_text(entry, encoding="utf-8")
+    monkeypatch.setattr(K, "KNOWLEDGE", tmp_path)
+    K.knowledge.cache_clear()
+    try:
+        with pytest.raises(K.KnowledgeError, match=message):
+            K.knowledge()
+    finally:
+        K.knowledge.cache_clear()
+
+
+def test_the_version_hashes_the_knowledge_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    before = K.version()
+    for name in K.FILES:
+        shutil.copy(K.KNOWLEDGE / name, tmp_path / name)
+    (tmp_path / "rules.toml").write_text((tmp_path / "rules.toml").read_text() + "\n# changed\n")
+    monkeypatch.setattr(K, "KNOWLEDGE", tmp_path)
+    K.version.cache_clear()
+    try:
+        assert K.version() != before
+    finally:
+        K.version.cache_clear()
+
+
+@pytest.mark.parametrize(("name", "type_"), [
+    ("product category", "product_category"), ("host name", "domain_name"), ("number of contacts", "integer"),
+    ("years at the company", "integer"), ("defaulted the next month", "boolean"), ("party size", "integer"),
+    ("order status", "order_status"), ("gdp per capita", "money"), ("life expectancy", "float"),
+    ("ship mode", "category"), ("risk level", "category"), ("genus", "float"),
+])
+def test_a_whole_phrase_beats_a_word_inside_it(name: str, type_: str) -> None:
+    from synth_magic.planner._lexicon import infer
+
+    assert infer(L_name(name))[0] == type_
+
+
+def _real() -> Any:
+    """tests/planner_real/measure.py, the real-world sets' runner."""
+    import importlib.util
+    import sys
+
+    if "planner_real_measure" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("planner_real_measure", HERE / "planner_real" / "measure.py")
+        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+        sys.modules["planner_real_measure"] = module
+        spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return sys.modules["planner_real_measure"]
+
+
+def L_name(text: str) -> str:
+    return "_".join(text.split())
+
+
+@pytest.mark.parametrize(("description", "title"), [
+    ("sakila film table", "Sakila films"), ("TPC-H lineitem", "TPC-H lineitem"),
+    ("northwind orders", "Northwind orders"), ("DVD rental store payments", "Sakila payments"),
+    ("daily store sales", "sales records"), ("invoices", "invoices"),
+])
+def test_named_tables_are_retrieved_by_name_and_context(description: str, title: str) -> None:
+    assert plan(description).title == title
+
+
+def test_no_planned_column_of_random_words_for_names_that_are_not_text() -> None:
+    real = _real()
+    for case in real.load("dev") + real.load("heldout"):
+        for style in ("short", "fields"):
+            schema = plan(case[style])
+            assert not [c.name for c in schema.columns if c.type == "word" and not real.text_name(c.name)], \
+                (case["id"], style)
+
+
+# Floors for the real-world sets (tests/planner_real): the figures measured when this was
+# written, so a regression fails. The issue's targets (held-out recall 95 %, checks 90 %)
+# are not reached yet; raise these as the knowledge grows.
+REAL_FLOORS = {("dev", "short"): (0.34, 0.18), ("dev", "fields"): (0.97, 0.27),
+               ("heldout", "short"): (0.15, 0.03), ("heldout", "fields"): (0.97, 0.17)}
+
+
+@pytest.mark.parametrize("name", ["dev", "heldout"])
+def test_real_tables_stay_above_their_floors(name: str) -> None:
+    results = _real().measure(name, plan)
+    for style in ("short", "fields"):
+        recall, checks = REAL_FLOORS[(name, style)]
+        assert results[style].recall >= recall, (name, style, results[style].recall)
+        assert results[style].check_rate >= checks, (name, style, results[style].check_rate)

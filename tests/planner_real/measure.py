@@ -163,8 +163,8 @@ def _check(kind: str, args: list[Any], schema: Any, df: Any) -> bool:
     raise ValueError(f"unknown check kind {kind!r}")
 
 
-def _text_name(name: str) -> bool:
-    return bool(re.search(r"(?:^|_)(?:text|body|comment|comments|description|desc|note|notes|message|title|"
+def text_name(name: str) -> bool:
+    return bool(re.search(r"(?:^|_)(?:text|body|comment|comments|description|desc|note|notes|message|title|hashtag|"
                           r"summary|tag|tags|keyword|word|label|bio|content|review|name)(?:$|_)", name, re.I))
 
 
@@ -192,7 +192,7 @@ def measure_case(case: dict[str, Any], style: str, plan: Any) -> Result:
             r.passed += 1
         else:
             r.failures.append(f"{where}: check {json.dumps(check)} failed")
-    r.words = sum(1 for c in schema.columns if c.type == "word" and not _text_name(c.name))
+    r.words = sum(1 for c in schema.columns if c.type == "word" and not text_name(c.name))
     return r
 
 
