@@ -2,7 +2,7 @@
 
     python bench/bench_planner.py
 
-Plans every description of the planner test cases, first once to warm up (imports and
+Plans every description of the planner test cases (and both styles of tests/planner_real), first once to warm up (imports and
 lazily built tables), then ``--repeat`` times each, and prints the median and worst time
 per description. The planner's own result cache is bypassed.
 """
@@ -28,6 +28,10 @@ def descriptions() -> list[str]:
                  ROOT / "tests" / "planner_cases_extra.json"):
         if path.exists():
             found += [c["description"] for c in json.loads(path.read_text(encoding="utf-8"))["cases"]]
+    for name in ("dev", "heldout"):  # the real-world sets, both styles
+        path = ROOT / "tests" / "planner_real" / f"{name}.json"
+        for c in json.loads(path.read_text(encoding="utf-8"))["cases"]:
+            found += [c["short"], c["fields"]]
     return list(dict.fromkeys(found))
 
 
