@@ -112,7 +112,7 @@ PINNED = {
     ],
     "synth_magic.planner._knowledge": [
         "Col", "Concept", "Domain", "FILES", "KNOWLEDGE", "Knowledge", "KnowledgeError",
-        "knowledge", "match_concept", "version",
+        "knowledge", "match_concept", "paths", "version",
     ],
     "synth_magic.planner._lexicon": [
         "AGES", "COUNT_NOUNS", "LOCALE_WORDS", "Parts", "Phrase", "WORD", "age_range",

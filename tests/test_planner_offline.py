@@ -782,9 +782,9 @@ def test_a_bad_knowledge_entry_is_refused(tmp_path: Path, monkeypatch: pytest.Mo
                                           message: str) -> None:
     import shutil
 
-    for name in K.FILES:
-        shutil.copy(K.KNOWLEDGE / name, tmp_path / name)
-    (tmp_path / "tables.toml").write_text(entry, encoding="utf-8")
+    shutil.copytree(K.KNOWLEDGE, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "tables" / "zz_bad.toml").parent.mkdir(exist_ok=True)
+    (tmp_path / "tables" / "zz_bad.toml").write_text(entry, encoding="utf-8")
     monkeypatch.setattr(K, "KNOWLEDGE", tmp_path)
     K.knowledge.cache_clear()
     try:
@@ -798,8 +798,7 @@ def test_the_version_hashes_the_knowledge_files(tmp_path: Path, monkeypatch: pyt
     import shutil
 
     before = K.version()
-    for name in K.FILES:
-        shutil.copy(K.KNOWLEDGE / name, tmp_path / name)
+    shutil.copytree(K.KNOWLEDGE, tmp_path, dirs_exist_ok=True)
     (tmp_path / "rules.toml").write_text((tmp_path / "rules.toml").read_text() + "\n# changed\n")
     monkeypatch.setattr(K, "KNOWLEDGE", tmp_path)
     K.version.cache_clear()
@@ -870,3 +869,26 @@ def test_real_tables_stay_above_their_floors(name: str) -> None:
         recall, checks = REAL_FLOORS[(name, style)]
         assert results[style].recall >= recall, (name, style, results[style].recall)
         assert results[style].check_rate >= checks, (name, style, results[style].check_rate)
+
+
+def test_knowledge_may_be_split_into_folders_but_a_key_is_defined_once(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    shutil.copytree(K.KNOWLEDGE, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "tables").mkdir(exist_ok=True)
+    extra = '[zz_probe_table]\ntitle = "probe"\naliases = ["zz probe"]\ncolumns = ["a: integer"]\n'
+    (tmp_path / "tables" / "zz_extra.toml").write_text(extra, encoding="utf-8")
+    monkeypatch.setattr(K, "KNOWLEDGE", tmp_path)
+    K.knowledge.cache_clear()
+    K.version.cache_clear()
+    try:
+        assert any(t.key == "zz_probe_table" for t in K.knowledge().tables)
+        assert tmp_path / "tables" / "zz_extra.toml" in K.paths()
+        (tmp_path / "tables" / "zz_again.toml").write_text(extra, encoding="utf-8")
+        K.knowledge.cache_clear()
+        with pytest.raises(K.KnowledgeError, match="'zz_probe_table' is defined twice"):
+            K.knowledge()
+    finally:
+        K.knowledge.cache_clear()
+        K.version.cache_clear()

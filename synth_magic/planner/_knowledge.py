@@ -25,11 +25,13 @@ from typing import Any
 
 from ._words import singular as _singular
 
-__all__ = ["FILES", "KNOWLEDGE", "Col", "Concept", "Domain", "Knowledge", "KnowledgeError", "knowledge",
+__all__ = ["FILES", "KNOWLEDGE", "paths", "Col", "Concept", "Domain", "Knowledge", "KnowledgeError", "knowledge",
            "match_concept", "version"]
 
 KNOWLEDGE = Path(__file__).resolve().parent / "knowledge"
 FILES = ("vocab.toml", "concepts.toml", "domains.toml", "tables.toml", "rules.toml")
+# Each kind may also be split into a folder of files (tables/apis.toml, concepts/health.toml...),
+# read in name order; a key (a table, a domain, a vocabulary) may be defined once only.
 _WORD = re.compile(r"[a-z0-9]+")
 _REF = re.compile(r"(\w+)=@(\w+)")
 
@@ -92,22 +94,44 @@ class Knowledge:
     longest: int
 
 
+def paths() -> list[Path]:
+    """Every knowledge file: ``<kind>.toml`` and ``<kind>/*.toml`` for each kind, in order."""
+    found = []
+    for name in FILES:
+        found.append(KNOWLEDGE / name)
+        found.extend(sorted((KNOWLEDGE / name.removesuffix(".toml")).glob("*.toml")))
+    return [p for p in found if p.exists()]
+
+
 def _read(name: str) -> dict[str, Any]:
-    path = KNOWLEDGE / name
-    if not path.exists():
-        return {}
-    with path.open("rb") as fh:
-        return tomllib.load(fh)
+    """The entries of one kind, from its file and its folder (``[[concept]]`` lists concatenate)."""
+    merged: dict[str, Any] = {}
+    folder = KNOWLEDGE / name.removesuffix(".toml")
+    for path in [KNOWLEDGE / name, *sorted(folder.glob("*.toml"))]:
+        if not path.exists():
+            continue
+        with path.open("rb") as fh:
+            try:
+                data = tomllib.load(fh)
+            except tomllib.TOMLDecodeError as exc:
+                raise KnowledgeError(f"{path.relative_to(KNOWLEDGE)}: {exc}") from None
+        for key, value in data.items():
+            if isinstance(value, list) and isinstance(merged.get(key, []), list):
+                merged.setdefault(key, []).extend(value)
+            elif key in merged:
+                raise KnowledgeError(f"{path.relative_to(KNOWLEDGE)}: '{key}' is defined twice")
+            else:
+                merged[key] = value
+    return merged
 
 
 @lru_cache(maxsize=1)
 def version() -> str:
     """A hash of the knowledge files: a change to any of them plans afresh."""
     h = hashlib.sha256()
-    for name in FILES:
-        path = KNOWLEDGE / name
-        h.update(name.encode())
-        h.update(path.read_bytes() if path.exists() else b"")
+    for path in paths():
+        h.update(str(path.relative_to(KNOWLEDGE)).encode())
+        h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
 
