@@ -31,6 +31,7 @@ from .._messages import number
 from ..schema import Column, Schema
 from . import _knowledge as K
 from . import _lexicon as L
+from . import _retrieve as R
 
 __all__ = ["FALLBACK_NOTE", "VERSION", "OfflinePlanner", "head_noun", "pick_domain", "plan"]
 
@@ -104,12 +105,21 @@ def plan(description: str) -> Schema:
     return Schema.from_json(_plan_json(" ".join(str(description).split())[:MAX_DESCRIPTION]))
 
 
+@K.dependent
 @lru_cache(maxsize=256)
 def _plan_json(text: str) -> str:
     return _plan(text).to_json()
 
 
 def _plan(text: str) -> Schema:
+    token = L.CONTEXT.set(K.context_in(K.phrase_words(text)))
+    try:
+        return _plan_in_context(text)
+    finally:
+        L.CONTEXT.reset(token)
+
+
+def _plan_in_context(text: str) -> Schema:
     lower = text.lower()
     parts = L.split_description(text)
     phrases = [L.parse_phrase(raw) for raw in parts.phrases]
@@ -150,38 +160,7 @@ def _plan(text: str) -> Schema:
 
 # ------------------------------------------------------------------ domains
 
-# How much a matched phrase counts, per word, by how the entry lists it.
-PHRASE_WEIGHTS = {"alias": 3.0, "keyword": 1.0, "context": 0.5}
-
-
-@lru_cache(maxsize=1)
-def _retrieval() -> tuple[list[tuple[K.Domain, list[tuple[re.Pattern[str], tuple[str, ...], str]], frozenset[str]]],
-                          dict[str, float]]:
-    """Every domain template and named table with its phrases, and each word's weight (BM25's idf,
-    scaled so a word in every other entry weighs about 1): rare words ('sakila') decide more."""
-    import math
-
-    kb = K.knowledge()
-    entries = []
-    df: dict[str, int] = {}
-    for dom in kb.domains + kb.tables:
-        phrases = []
-        for kind, items in (("alias", dom.aliases), ("keyword", dom.keywords), ("context", dom.context)):
-            for norm in dict.fromkeys(L.singular_text(p) for p in items):
-                if norm:
-                    phrases.append((re.compile(rf"\b{re.escape(norm)}\b"), tuple(norm.split()), kind))
-        vocab = frozenset(w for _, ws, _ in phrases for w in ws)
-        for w in vocab:
-            df[w] = df.get(w, 0) + 1
-        cols = frozenset(L.singular(c.name.lower()) for c in dom.columns)
-        entries.append((dom, phrases, cols))
-    n = len(entries)
-    idf = {w: math.log(1 + (n - d + 0.5) / (d + 0.5)) for w, d in df.items()}
-    mean = sum(idf.values()) / len(idf) if idf else 1.0
-    return entries, {w: v / mean for w, v in idf.items()}
-
-
-_SUBJECT_CUT = re.compile(r"\b(?:in|for|from|during|at|on|where|that|which|who|every|each|per|between|since|over|"
+_SUBJECT_CUT = re.compile(r"\b(?:of|in|for|from|during|at|on|where|that|which|who|every|each|per|between|since|over|"
                           r"across|by|within|about|last|past|to|as|like)\b")
 _SUBJECT_SKIP = {"data", "dataset", "record", "table", "list", "row", "entry", "information", "info", "detail",
                  "sample", "example", "set", "file", "csv", "realistic", "synthetic", "fake",
@@ -198,52 +177,15 @@ def head_noun(subject: str) -> str:
     return ws[-1] if ws else ""
 
 
-def pick_domain(subject: str, lower: str, typos: bool = True, fields: tuple[str, ...] = ()) -> K.Domain | None:
-    """The domain template or named table that the description's words retrieve best.
-
-    Each entry scores its matched phrases (aliases 3, keywords 1, context words 0.5 a word,
-    each word weighted by its rarity across entries); the subject's head noun doubles a phrase
-    that holds it, the subject adds a half; context counts only beside another match; a named
-    table also scores the named fields it has as columns. The highest score wins; none: None.
-    """
-    head = head_noun(subject or lower)
-    text = L.singular_text(lower)
-    subj = L.singular_text(subject) if subject else text
-    entries, idf = _retrieval()
-    named = {L.singular(f.lower()) for f in fields} - GENERIC
-    best, best_score = None, 0.0
-    for dom, phrases, cols in entries:
-        score, context, named_it = 0.0, 0.0, False
-        for pattern, ws, kind in phrases:
-            if not pattern.search(text):
-                continue
-            named_it = named_it or kind != "keyword"
-            weight = PHRASE_WEIGHTS[kind] * sum(min(idf.get(w, 1.0), 2.5) for w in ws)
-            if head and head in ws:
-                weight *= 2
-            if subject and pattern.search(subj):
-                weight += 0.5
-            if kind == "context":
-                context += weight
-            else:
-                score += weight
-        if score and context:
-            score += context
-        if dom.kind == "table" and not named_it:
-            continue  # a named table needs its name or a word of its context, not just 'orders'
-        if dom.kind == "table" and named:
-            overlap = len(named & cols)
-            if overlap >= 3 and score:
-                score += 2.0 * overlap * overlap / len(named)
-        if score > best_score or (score == best_score and score and best is not None and dom.key < best.key):
-            best, best_score = dom, score
-    if best is not None or not typos:
-        return best
-    # Typos: 'custmers', 'employes' (long words only: 'planet' is not a misspelt 'plant').
-    fixed = " ".join(L.correct(w) if len(w) >= 6 and len(L.correct(w)) >= 6 else w for w in text.split())
-    if fixed != text:
-        return pick_domain("", fixed, typos=False, fields=fields)
-    return None
+def pick_domain(subject: str, lower: str, fields: tuple[str, ...] = ()) -> K.Domain | None:
+    """The domain template or named table that the description's words retrieve best
+    (:mod:`._retrieve`): ``subject`` says what the rows are, ``lower`` is the whole
+    description and ``fields`` the column names it lists. None when nothing scores well."""
+    subj = subject.lower() if subject else lower
+    rest = lower[len(subj):] if subject and lower.startswith(subj) else ""
+    named = tuple(K.column_words(f) for f in fields if f)
+    found = R.choose(R.retrieve(subj, rest, head_noun(subject or lower), named))
+    return None if found is None else found.entry.dom
 
 
 # ------------------------------------------------------------ named columns
@@ -366,6 +308,7 @@ def _family(type_: str) -> str:
     return "other"
 
 
+@lru_cache(maxsize=1 << 14)
 def _stem(word: str) -> str:
     """'passed' → 'pass', 'ratings' → 'rating', 'completed' → 'complet': for matching names only."""
     w = L.singular(word)
@@ -875,7 +818,12 @@ def _link(drafts: list[Draft]) -> None:
 
 
 def _prefixed(name: str, prefixes: tuple[str, ...]) -> bool:
-    return any(re.search(rf"(?:^|_){re.escape(p)}", name) for p in prefixes)
+    return bool(_prefix_pattern(prefixes).search(name))
+
+
+@lru_cache(maxsize=512)
+def _prefix_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("(?:^|_)(?:" + "|".join(re.escape(p) for p in prefixes) + ")")
 
 
 def _order_dates(drafts: list[Draft]) -> None:
