@@ -195,6 +195,7 @@ class Parts:
     phrases: list[str] = field(default_factory=list)  # one per named column
     explicit: bool = False  # the list decides the table (vs adds to a domain's)
     marker: str = ""
+    clause: str = ""  # "where age is over 60" before a colon list: constraints, not columns
 
 
 def split_description(text: str) -> Parts:
@@ -202,6 +203,13 @@ def split_description(text: str) -> Parts:
     text = text.strip().rstrip(".!")
     where = re.search(r"(?:,\s*|\s+)(?:where|whereby|such that|so that)\b", text, re.I)
     m = _MARKER.search(text, 0, where.start() if where else len(text))
+    if m is None and where is not None:  # "patients where age is over 60: name, email, phone"
+        colon = text.find(":", where.end())
+        if colon > 0 and text[colon + 1:].strip():
+            clause = text[where.start():colon]
+            parts = _parts(text[:where.start()], text[colon + 1:], "colon")
+            parts.clause = clause.strip(" ,")
+            return parts
     rest = None
     if m:
         subject, rest = text[:m.start()], text[m.end():]
@@ -445,6 +453,8 @@ for _code in ("BRL", "MXN", "CNY", "KRW", "SEK", "NOK", "DKK", "PLN", "TRY", "RU
 _UNIT_AFTER = re.compile(r"\s*(%|percent|kgs?|g|mg|lbs?|kms?|miles?|m|cm|mm|minutes?|mins?|seconds?|secs?|hours?|"
                          r"hrs?|days?|ms|kwh|eur|usd|gbp|dollars?|euros?|sqm|m2|sq ?ft|sqft|°c|°f)\b", re.I)
 _IN_UNIT = re.compile(r"\s*\b(?:in|as|measured in|expressed in)\s+(?:the\s+)?([^\s,;()]+(?:\s+[^\s,;()]+)?)", re.I)
+_MONTH_IN_PHRASE = re.compile(r"\s*\b(?:in|during|for|from|of)\s+(?:the\s+month\s+of\s+)?(january|february|march|april|may|"
+                              r"june|july|august|september|october|november|december)\s+((?:19|20)\d{2})\b", re.I)
 _WINDOW_IN_PHRASE = re.compile(r"\s*\b(?:in|during|for|from|of|since|after)\s+((?:19|20)\d{2})\b"
                                r"(?:\s*(?:-|to|and)\s*((?:19|20)\d{2}))?", re.I)
 
@@ -494,7 +504,12 @@ def parse_phrase(raw: str) -> Phrase:
             text = (text[:m.start()] + " " + text[m.end():]).strip()
             text = _NULL_WORDS.sub(" ", text) if kind == "null" else text
             text = re.sub(r"\b(?:that|which)\s+(?:is|are)\s*$|\b(?:of|for)\s*$", "", text.strip(), flags=re.I).strip()
-    w = _WINDOW_IN_PHRASE.search(text)
+    mw = _MONTH_IN_PHRASE.search(text)
+    w = None if mw else _WINDOW_IN_PHRASE.search(text)
+    if mw:  # "reservation time in december 2025"
+        start, end, _ = time_window(mw.group(0).strip().lower())  # type: ignore[misc]
+        ph.window = (start, end)
+        text = (text[:mw.start()] + text[mw.end():]).strip()
     if w:
         open_ended = re.match(r"\s*(?:since|after)", w.group(0), re.I) and not w.group(2)
         ph.window = (f"{w.group(1)}-01-01", "today" if open_ended else f"{w.group(2) or w.group(1)}-12-31")

@@ -12,9 +12,10 @@ entries. Each matched word is weighted by its rarity across entries (BM25's idf,
 - the description's subject counts fully, its field list half; the subject's head noun
   doubles the phrase that holds it; a word corrected from a typo counts 0.8;
 - named fields that are the entry's columns add their rarity, times the share of the
-  named fields they cover (three at least, or all of two).
+  named fields they cover (three at least).
 
-Precedence is by specificity: a named table wins over the best domain template only when
+Precedence is by specificity: an entry that the description's words name comes before one
+that only has the named fields as columns; a named table wins over the best domain template when
 it matches everything the template matched and more (its name, its context, more of the
 named fields); otherwise the higher score wins, a domain on a tie. Nothing scoring
 :data:`MIN_SCORE` or more: no entry (the planner composes the table from the nouns).
@@ -37,6 +38,7 @@ UNORDERED = 0.8  # a whole alias whose words are there in another order
 TYPO = 0.8
 FIELD_LIST = 0.5  # a word of the field list, not of the subject
 MIN_SCORE = 0.3
+_OVERLAP = 3  # named fields that must be an entry's columns before they count for it
 # A column name in more entries than this does not propose entries (it still counts for them).
 _COMMON_COLUMN = 400
 # Words that never retrieve: what people say around the table's name.
@@ -166,9 +168,8 @@ def retrieve(subject: str, rest: str, head: str, fields: tuple[tuple[str, ...], 
         if len(found) <= _COMMON_COLUMN:
             for i in found:
                 hits[i] = hits.get(i, 0) + 1
-    enough = min(3, len(named)) if len(named) >= 2 else 99
     for i, n in hits.items():
-        if n >= enough and i not in candidates:
+        if n >= _OVERLAP and i not in candidates:
             candidates[i] = Match(idx.entries[i])
     positions = {w: [p for p, x in enumerate(text) if x == w] for w in weight}
     for m in candidates.values():
@@ -176,7 +177,9 @@ def retrieve(subject: str, rest: str, head: str, fields: tuple[tuple[str, ...], 
         if named:
             _overlap(m, named, idx)
     found = [m for m in candidates.values() if m.score > 0]
-    found.sort(key=lambda m: (-m.score, m.entry.dom.key))
+    # What the rows are comes first: an entry the description's words name ('patients' in
+    # "patients: name, email, phone") beats one that only has the named fields as columns.
+    found.sort(key=lambda m: (not m.words, -m.score, m.entry.dom.key))
     return found
 
 
@@ -220,7 +223,7 @@ def _score(m: Match, weight: dict[str, float], positions: dict[str, list[int]], 
 
 def _overlap(m: Match, named: list[tuple[str, ...]], idx: Index) -> None:
     hit = [f for f in named if f in m.entry.columns]
-    if len(hit) < 3 and not (len(hit) == 2 == len(named)):
+    if len(hit) < _OVERLAP:
         return
     m.columns = set(hit)
     m.score += 1.5 * sum(idx.column_idf[f] for f in hit) * len(hit) / len(named)
@@ -238,7 +241,7 @@ def choose(matches: list[Match]) -> Match | None:
         if t.matched > domain.matched:  # everything the template matched and more: the more specific
             pick = t
             break
-        if not (domain.matched >= t.matched) and t.score > domain.score:
+        if not (domain.matched >= t.matched) and (bool(t.words), t.score) > (bool(domain.words), domain.score):
             pick = t
             break
     if pick is None or pick.score < MIN_SCORE:

@@ -362,8 +362,12 @@ def apply_range(d: Draft, lo: float | None, hi: float | None, said: str) -> None
         p["min"], p["max"] = lo, hi
     elif lo is not None:
         p["min"] = lo
-        if cur_hi is None or cur_hi < lo * 1.5 or cur_hi <= lo:
+        if cur_hi is None:
+            cur_hi = _default(d.type, "max")
+        if cur_hi is None or cur_hi <= lo or (cur_hi < lo * 1.5 and d.type != "age"):
             p["max"] = lo * 10 if lo > 0 else lo + 100
+        else:
+            p["max"] = cur_hi
     elif hi is not None:
         p["max"] = hi
         if cur_lo is None or cur_lo >= hi:
@@ -381,6 +385,13 @@ def apply_range(d: Draft, lo: float | None, hi: float | None, said: str) -> None
         p.pop("derive_from", None)
     d.fixed.add("range")
     d.note(f"range {number(p['min'])} to {number(p['max'])} from the description ({said!r})")
+
+
+def _default(type_: str, param: str) -> Any:
+    from ..catalog import TYPES
+
+    value = TYPES[type_].defaults().get(param)
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def apply_values(d: Draft, values: list[str]) -> None:
@@ -520,8 +531,7 @@ def _assemble(domain: K.Domain, named: list[Draft], explicit: bool, marker: str,
             continue
         if col.type in DATES and any(d.type in DATES for d in named):
             continue
-        if marker != "with" and not (col.unique or (col.type in PERSON and domain.key in PERSON_ROWS)
-                                     or col.type in ("street_address", "address") or col.type in DATES):
+        if marker != "with" and not (col.unique or (col.type in PERSON and domain.key in PERSON_ROWS)):
             continue  # "customers: a, b, c" reads as a column spec: only what identifies a row is added
         draft = _from_template(col, domain)
         draft.why = f"{domain.title} template: a core column (what, who or when each row is)"
@@ -616,6 +626,8 @@ def _apply_global(drafts: list[Draft], lower: str, parts: L.Parts) -> None:
     _subject_flags(drafts, parts.subject or lower)
     if not parts.phrases:
         _apply_global_ranges(drafts, lower)
+    elif parts.clause:
+        _apply_global_ranges(drafts, parts.clause.lower(), add=True)
     ages = L.age_range(lower)
     if ages:
         age = next((d for d in drafts if d.type == "age" or (d.name == "age" and d.type in NUMERIC)), None)
@@ -670,27 +682,37 @@ def _apply_global(drafts: list[Draft], lower: str, parts: L.Parts) -> None:
                 _touch(d, f"all in {currency}")
 
 
-def _apply_global_ranges(drafts: list[Draft], lower: str) -> None:
-    """'products priced between €5 and €50', 'employees hired between 2015 and 2020'."""
+def _apply_global_ranges(drafts: list[Draft], lower: str, add: bool = False) -> None:
+    """'products priced between €5 and €50', 'employees hired between 2015 and 2020', 'orders
+    over $100' (an amount of money: the order's total, named or not). ``add``: a column the
+    words name that the table lacks is added ('patients where age is over 60: name, email')."""
     if L.age_range(lower):
         lower = L.AGES.sub(" ", lower)
     for cands, lo, hi, said, unit in L.global_ranges(lower):
         target = None
+        money = (unit is not None and unit[0] == "currency") or bool(re.search(r"[$€£¥]", said))
         for i, word in enumerate(cands):
             if word.isdigit():
                 break
             found = _find(drafts, word, want_bool=False)
             if found is None:
-                type_, _, how = L.infer(word)
+                type_, params, how = L.infer(word)
                 if how == "rule":
                     found = next((d for d in drafts if d.type == type_), None)
+                    if found is None and add and type_ in NUMERIC + DATES + ("birth_date",):
+                        found = Draft(L.column_name(word), type_, params, source="constraint", why="")
+                        drafts.append(found)
             if found is None:
                 continue
             numeric = found.type in NUMERIC + DATES + ("birth_date",)
+            if money and found.type not in ("money", "formula"):
+                continue  # "orders over $100": not the order id, the order's amount
             # "grades (0-100)": a range right after a template category makes it a number
             if numeric or (i == 0 and found.source == "domain" and found.type in ("category", "word")):
                 target = found
                 break
+        if target is None and money:
+            target = _amount_column(drafts)
         if target is None or target.fixed & {"range", "window"}:
             continue
         apply_range(target, lo, hi, said)
@@ -699,6 +721,15 @@ def _apply_global_ranges(drafts: list[Draft], lower: str) -> None:
             _rename_unit(target, unit[1])
         if target.source == "domain":
             target.source = "constraint"
+
+
+def _amount_column(drafts: list[Draft]) -> Draft | None:
+    """The column an amount of money said of the whole row applies to: its total, else its
+    amount or price (the first money column)."""
+    money = [d for d in drafts if d.type in ("money", "formula")]
+    return next((d for d in money if _TOTAL.search(d.name)), None) or \
+        next((d for d in money if re.search(r"(?:^|_)(?:amount|value|price|cost|fare)(?:$|_)", d.name)), None) or \
+        next((d for d in money if d.type == "money"), None)
 
 
 def _rename_unit(d: Draft, unit: str) -> None:
@@ -784,10 +815,16 @@ def _link(drafts: list[Draft]) -> None:
     price = next((d for d in drafts if d.type == "money" and _PRICE.search(d.name) and _IDENT.match(d.name)), None)
     if qty and price:
         for d in drafts:
-            if d is price or d.type not in ("money", "formula") or "range" in d.fixed or not _TOTAL.search(d.name):
+            if d is price or d.type not in ("money", "formula") or not _TOTAL.search(d.name):
                 continue
-            d.type, d.params = "formula", {"expr": f"{qty.name} * {price.name}", "decimals": 2}
-            _touch(d, f"= {qty.name} × {price.name}")
+            if "range" in d.fixed and "range" not in price.fixed:
+                # "orders over $100": the total is what was said; the unit price follows from it
+                price.type, price.params = "formula", {"expr": f"{d.name} / {qty.name}", "decimals": 2}
+                _touch(price, f"= {d.name} / {qty.name}")
+            elif "range" not in d.fixed:
+                d.type, d.params = "formula", {"expr": f"{qty.name} * {price.name}", "decimals": 2}
+                _touch(d, f"= {qty.name} × {price.name}")
+            break
     names = {d.name for d in drafts}
     renamed = {d.origin: d.name for d in drafts if d.origin and d.origin != d.name and d.origin not in names}
     for d in drafts:
