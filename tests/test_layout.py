@@ -124,7 +124,7 @@ PINNED = {
         "vocabulary", "words",
     ],
     "synth_magic.planner.offline": [
-        "FALLBACK_NOTE", "OfflinePlanner", "VERSION", "head_noun", "pick_domain", "plan",
+        "COMPOSED_NOTE", "FALLBACK_NOTE", "OfflinePlanner", "VERSION", "head_noun", "pick_domain", "plan",
     ],
     "synth_magic.planner._retrieve": [
         "Entry", "Index", "KIND_WEIGHTS", "MIN_SCORE", "Match", "Phrase", "STOP", "choose", "index",

@@ -517,7 +517,7 @@ def test_named_columns_keep_the_users_words_for_typos() -> None:
 
 def test_planets_are_not_a_misspelt_plant() -> None:
     schema = plan("planets with diameter")
-    assert schema.names == ["diameter"] and schema.column("diameter").type == "float"
+    assert schema.names == ["planet_id", "diameter"] and schema.column("diameter").type == "float"
 
 
 def test_domain_templates_are_well_formed() -> None:
@@ -926,3 +926,35 @@ def test_retrieval_scales_to_thousands_of_named_tables(tmp_path: Path, monkeypat
         assert len(reached) < 200, len(reached)  # the entries holding 'sakila' or 'payment', not 5,000
     finally:
         K.reload()
+
+
+@pytest.mark.parametrize(("description", "expect"), [
+    ("old faithful geyser eruptions", [("eruption_id", "id"), ("eruption_time", "datetime")]),
+    ("star wars characters", [("character_id", "id"), ("name", "full_name")]),
+    ("chick weight by diet", [("chick_id", "id"), ("chick_name", "title"), ("weight", "float")]),
+    ("US arrests by state", [("arrest_id", "id"), ("arrest_time", "datetime"), ("state", "state")]),
+    ("volcanoes", [("volcano_id", "id"), ("volcano_name", "title")]),
+])
+def test_a_table_is_composed_from_the_nouns_when_nothing_fits(description: str, expect: list[Any]) -> None:
+    schema = plan(description)
+    assert [(c.name, c.type) for c in schema.columns] == expect
+    assert schema.notes == [offline.COMPOSED_NOTE]
+
+
+def test_a_colon_list_after_a_clause_is_the_table() -> None:
+    schema = plan("patients where age is over 60: name, email, phone")
+    assert schema.names == ["patient_id", "name", "email", "phone", "age"]
+    assert schema.column("age").params["min"] == 60 and schema.column("age").params["max"] <= 120
+
+
+def test_an_amount_said_of_the_rows_applies_to_their_total() -> None:
+    schema = plan("orders over $100 in 2024")
+    df = schema.generate(500, seed=1)
+    assert df["total"].min() >= 100
+    assert ((df["unit_price"] * df["quantity"] - df["total"]).abs() < 0.01 * df["quantity"]).all()
+
+
+def test_a_window_inside_a_phrase_is_not_part_of_the_name() -> None:
+    schema = plan("hotel reservations with check-in, check-out and reservation time in december 2025")
+    col = schema.column("reservation_time")
+    assert col.params["start"] == "2025-12-01" and col.params["end"].startswith("2025-12-31")

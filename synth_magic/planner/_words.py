@@ -24,6 +24,8 @@ def singular(word: str) -> str:
         return _IRREGULAR[w]
     if len(w) > 4 and w.endswith("ies"):
         return w[:-1] if w[:-1] in _IE_WORDS else w[:-3] + "y"
+    if len(w) >= 7 and w.endswith("oes"):  # volcanoes, tomatoes, tornadoes
+        return w[:-2]
     if len(w) > 4 and w.endswith(("sses", "shes", "ches", "xes", "zes")):
         return w[:-2]
     if len(w) > 4 and w.endswith("ses") and not w.endswith(("cases", "bases", "phases", "purchases", "courses",

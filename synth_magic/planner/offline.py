@@ -33,12 +33,14 @@ from . import _knowledge as K
 from . import _lexicon as L
 from . import _retrieve as R
 
-__all__ = ["FALLBACK_NOTE", "VERSION", "OfflinePlanner", "head_noun", "pick_domain", "plan"]
+__all__ = ["COMPOSED_NOTE", "FALLBACK_NOTE", "VERSION", "OfflinePlanner", "head_noun", "pick_domain", "plan"]
 
 VERSION = "3"  # with the knowledge files' hash: OfflinePlanner.version
 MAX_DESCRIPTION = 4000  # characters read; a description is a sentence or a paragraph
 MAX_PLANNED = 180  # columns from the list and template; constraints may add a few more (the schema allows 200)
 
+COMPOSED_NOTE = ("No domain or named table fits the description, so the table was composed from its nouns; "
+                 "name the columns you want (e.g. 'with name, weight and date').")
 FALLBACK_NOTE = ("The offline planner found nothing it recognises in the description, so this is a generic "
                  "table; name the columns you want (e.g. 'with name, email and signup date').")
 
@@ -131,11 +133,14 @@ def _plan_in_context(text: str) -> Schema:
             if d.origin:
                 used.add(d.origin)
             named.append(d)
+    notes: list[str] = []
     if domain is None and not named:
         named = _loose_columns(text)
-    if domain is None and named and parts.subject:
-        named = _entity_column(parts.subject, named) + named
-    notes: list[str] = []
+        if not named:
+            named = _compose(parts.subject or text)
+            notes += [COMPOSED_NOTE] if named else []
+    elif domain is None and named and parts.subject:
+        named = (_entity_column(parts.subject, named) or _row_id(parts.subject, named)) + named
     head = head_noun(parts.subject) if parts.subject else ""
     drafts = _assemble(domain, named, parts.explicit, parts.marker, head) if domain is not None else named
     drafts = drafts[:MAX_PLANNED]
@@ -160,12 +165,13 @@ def _plan_in_context(text: str) -> Schema:
 
 # ------------------------------------------------------------------ domains
 
-_SUBJECT_CUT = re.compile(r"\b(?:of|in|for|from|during|at|on|where|that|which|who|every|each|per|between|since|over|"
+_SUBJECT_CUT = re.compile(r"\b(?:of|off|near|around|along|in|for|from|during|at|on|where|that|which|who|every|each|per|between|since|over|"
                           r"across|by|within|about|last|past|to|as|like)\b")
 _SUBJECT_SKIP = {"data", "dataset", "record", "table", "list", "row", "entry", "information", "info", "detail",
                  "sample", "example", "set", "file", "csv", "realistic", "synthetic", "fake",
                  "random", "dummy", "test", "mock", "some", "generate", "create", "make", "build", "give", "me",
-                 "a", "an", "the", "of", "i", "need", "want", "please", "show", "with", "analysis", "item"}
+                 "a", "an", "the", "of", "i", "need", "want", "please", "show", "with", "analysis", "item",
+                 "statistics", "stats", "figures"}
 
 
 def head_noun(subject: str) -> str:
@@ -485,6 +491,92 @@ def _entity_column(subject: str, named: list[Draft]) -> list[Draft]:
                                        "state", "job_title", "language", "brand"):
         return []
     return [Draft(head, type_, params, source="named", why=f"the rows are {L.words(subject)[-1]}")]
+
+
+# ------------------------------------------------------------- composing
+
+_KEYBOARD = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_PLACEHOLDERS = {"foo", "bar", "baz", "qux", "quux", "lorem", "ipsum", "blah", "asdf", "xyz", "abc", "test", "todo",
+                 "tmp", "temp", "stuff", "thing", "things", "whatever", "something", "anything", "hello", "hi"}
+
+
+def _wordlike(word: str) -> bool:
+    """A word that could be a noun ('eruption', 'volcano'), not keyboard mash ('asdf', 'qwerty',
+    'zxcv') or a placeholder ('foo')."""
+    if len(word) < 3 or not word.isalpha() or word in _PLACEHOLDERS:
+        return False
+    vowels = sum(ch in "aeiouy" for ch in word)
+    if vowels == 0:
+        return False
+    for row in _KEYBOARD:
+        for seq in (row, row[::-1]):
+            run = max((k for k in range(3, len(word) + 1) for i in range(len(word) - k + 1)
+                       if word[i:i + k] in seq), default=0)
+            if run >= 4 or (run >= 3 and sum(ch in "aeiou" for ch in word) <= 1):
+                return False
+    return True
+
+
+def _composition() -> tuple[frozenset[str], frozenset[str]]:
+    rules = K.knowledge().rules.get("compose", {})
+    return frozenset(rules.get("people", ())), frozenset(rules.get("events", ()))
+
+
+def _is_event(word: str) -> bool:
+    return word in _composition()[1] or word.endswith(("tion", "sion", "ment"))
+
+
+_DIMENSION = re.compile(r"\b(?:by|per|across|for each|with each)\s+(.+)$")
+_NAME_TYPES = ("city", "country", "company", "product_name", "state", "job_title", "language", "brand", "title")
+
+
+def _compose(subject: str) -> list[Draft]:
+    """A table from the subject's own nouns when no domain or named table fits: the rows'
+    noun gets an id; a person a name, an event its time, another thing a name; a measure
+    head ('chick weight') is a column of the noun before it; the nouns after 'by'/'per'
+    ('by state and month') that the concepts know are its attributes. [] for keyboard mash."""
+    text = L.singular_text(subject)
+    head = head_noun(subject)
+    if not _wordlike(head):
+        return []
+    people, _ = _composition()
+    before = [w for w in _SUBJECT_CUT.split(text, maxsplit=1)[0].split()
+              if w not in _SUBJECT_SKIP and w not in R.STOP and _wordlike(w)]
+    entity, measure = head, None
+    if head not in people and not _is_event(head):
+        type_, params, how = L.infer(head)
+        if how == "rule" and type_ in NUMERIC and len(before) >= 2 and before[-1] == head:
+            entity, measure = before[-2], Draft(head, type_, params, source="named",
+                                                why=f"what the description measures ('{head}')")
+    why = f"the rows are {entity}s (composed from the description's nouns)"
+    out = [Draft(f"{entity}_id", "id", {}, unique=True, source="named", why=why)]
+    if entity in people:
+        out.append(Draft("name", "full_name", {}, source="named", why=f"each {entity}'s name"))
+    elif _is_event(entity):
+        out.append(Draft(f"{entity}_time", "datetime", {}, source="named", why=f"when each {entity} happened"))
+    else:
+        type_, params, how = L.infer(f"{entity}_name")
+        if how != "rule" or type_ not in _NAME_TYPES:
+            type_, params = "title", {"min_words": 1, "max_words": 3}
+        out.append(Draft(f"{entity}_name" if type_ == "title" else "name", type_, params, source="named",
+                         why=f"each {entity}'s name or label"))
+    if measure is not None:
+        out.append(measure)
+    dims = _DIMENSION.search(text)
+    for raw in L.split_list(dims.group(1)) if dims else ():
+        name = L.column_name(raw)
+        type_, params, how = L.infer(name) if name else ("", {}, "guess")
+        if how == "rule" and not any(d.name == name for d in out):
+            out.append(Draft(name, type_, params, source="named", why=f"the description breaks the rows down by {raw}"))
+    return out
+
+
+def _row_id(subject: str, named: list[Draft]) -> list[Draft]:
+    """'shirts with size and color': the rows get an id when the named fields have none."""
+    head = head_noun(subject)
+    if not _wordlike(head) or any(d.type in IDENTIFIER or d.unique for d in named):
+        return []
+    return [Draft(f"{head}_id", "id", {}, unique=True, source="named", why=f"one row per {head}")]
 
 
 def _loose_columns(text: str) -> list[Draft]:
