@@ -641,7 +641,7 @@ DOMAIN_PHRASES = {
  "high school pupils": "students", "online courses catalogue": "courses", "quiz scores": "exam_results",
  "houses for sale": "real_estate", "parcel deliveries": "shipments", "airline flights": "flights",
  "hotel reservations": "hotels", "uber rides": "taxi", "scooter rentals": "rentals", "temperature sensors": "iot",
- "kubernetes node cpu metrics": "server_metrics", "nginx access logs": "web_logs", "website visits": "web_sessions",
+ "kubernetes node cpu metrics": "server_metrics", "web server access logs": "web_logs", "website visits": "web_sessions",
  "tweets": "social_media", "news articles": "blog", "ad campaigns": "marketing", "sales pipeline deals": "crm_leads",
  "subscription billing for a saas product": "subscriptions", "helpdesk tickets": "support_tickets", "to-do items": "tasks",
  "factory machine output": "manufacturing", "solar panel power generation": "energy", "daily rainfall": "weather",
