@@ -472,6 +472,8 @@ def derived_concept(words: tuple[str, ...]) -> Concept | None:
         return None
     first = agree[0][1]
     params = {k: v for k, v in first.params.items() if k not in _REF_PARAMS}
+    if "after" in first.params:  # the gap after a column of its own table means nothing elsewhere
+        params = {k: v for k, v in params.items() if k not in ("min_gap", "max_gap")}
     if "values" in params:
         same = [c for _, c in agree if set(map(str, c.params.get("values") or ())) == set(map(str, params["values"]))]
         if len(same) * 3 < len(agree) * 2:
