@@ -991,3 +991,15 @@ def test_event_pairs_are_ordered(description: str, earlier: str, later: str) -> 
 def test_values_ring_true_in_their_context(description: str, column: str, check: Any) -> None:
     col = plan(description).column(column)
     assert check(col), col
+
+
+def test_of_and_lists_columns_of_or_lists_values() -> None:
+    schema = plan("professors with rank, discipline, years since phd, years of service, sex and salary")
+    assert {"years_of_service", "sex", "salary"} <= set(schema.names)
+    assert plan("shirts with size of small, medium or large").column("size").params["values"] == \
+        ["small", "medium", "large"]
+
+
+def test_rows_broken_down_by_a_dimension_get_its_column() -> None:
+    schema = plan("countries by year with continent, life expectancy, population and GDP per capita")
+    assert {"country", "year", "continent", "life_expectancy"} <= set(schema.names)

@@ -142,6 +142,12 @@ def _plan_in_context(text: str) -> Schema:
     elif domain is None and named and parts.subject:
         named = (_entity_column(parts.subject, named) or _row_id(parts.subject, named)) + named
     _names_of_things(named, domain, head_noun(parts.subject) if parts.subject else "")
+    if parts.explicit and parts.subject:
+        named += _dimensions(parts.subject, named)
+        places = ("city", "country", "state", "company", "language", "brand")
+        if domain is not None and not any(d.type in places for d in named):
+            lead = _entity_column(parts.subject, named)  # 'countries by year with ...': a country column
+            named = [d for d in lead if d.type in places] + named
     head = head_noun(parts.subject) if parts.subject else ""
     drafts = _assemble(domain, named, parts.explicit, parts.marker, head) if domain is not None else named
     drafts = drafts[:MAX_PLANNED]
@@ -441,9 +447,14 @@ _UNIT_DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 
+_UNIT_WORDS = {"ms": ("millisecond", "msec"), "seconds": ("second", "sec", "secs"), "minutes": ("minute", "min", "mins"),
+               "hours": ("hour", "hr", "hrs"), "days": ("day",)}
+
+
 def apply_unit(d: Draft, kind: str, unit: str) -> None:
     # 'weekly study hours', 'duration_ms': a concept of that name already has its figures in that unit
-    named = L.singular(unit.lower()) in {L.singular(w) for w in d.name.lower().split("_")} and \
+    said = {L.singular(w) for w in d.name.lower().split("_")}
+    named = bool(said & {L.singular(unit.lower()), *_UNIT_WORDS.get(unit, ())}) and \
         d.params.get("max") is not None and d.type in NUMERIC and "range" not in d.fixed
     if kind == "time" and named:
         d.note(f"in {unit}")
@@ -489,14 +500,17 @@ def apply_share(d: Draft, kind: str, share: float) -> None:
     d.fixed.add("share")
 
 
+_ENTITY_TYPES = ("city", "country", "company", "product_name", "full_name", "title", "state", "job_title", "language",
+                 "brand")
+
+
 def _entity_column(subject: str, named: list[Draft]) -> list[Draft]:
     """'cities with population': the rows are cities, so a city column leads."""
     head = head_noun(subject)
     if not head or any(d.name == head for d in named):
         return []
     type_, params, how = L.infer(head)
-    if how == "guess" or type_ not in ("city", "country", "company", "product_name", "full_name", "title",
-                                       "state", "job_title", "language", "brand"):
+    if how == "guess" or type_ not in _ENTITY_TYPES:
         return []
     return [Draft(head, type_, params, source="named", why=f"the rows are {L.words(subject)[-1]}")]
 
@@ -570,11 +584,18 @@ def _compose(subject: str) -> list[Draft]:
                          why=f"each {entity}'s name or label"))
     if measure is not None:
         out.append(measure)
-    dims = _DIMENSION.search(text)
+    return out + _dimensions(subject, out)
+
+
+def _dimensions(subject: str, have: list[Draft]) -> list[Draft]:
+    """'countries by year', 'sales by city and month': what the rows are broken down by, as
+    columns when the concepts know those words and the table has none of that name."""
+    dims = _DIMENSION.search(L.singular_text(subject))
+    out: list[Draft] = []
     for raw in L.split_list(dims.group(1)) if dims else ():
         name = L.column_name(raw)
         type_, params, how = L.infer(name) if name else ("", {}, "guess")
-        if how == "rule" and not any(d.name == name for d in out):
+        if how == "rule" and not any(d.name == name or d.origin == name for d in have + out):
             out.append(Draft(name, type_, params, source="named", why=f"the description breaks the rows down by {raw}"))
     return out
 
