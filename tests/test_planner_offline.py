@@ -1003,3 +1003,13 @@ def test_of_and_lists_columns_of_or_lists_values() -> None:
 def test_rows_broken_down_by_a_dimension_get_its_column() -> None:
     schema = plan("countries by year with continent, life expectancy, population and GDP per capita")
     assert {"country", "year", "continent", "life_expectancy"} <= set(schema.names)
+
+
+@pytest.mark.parametrize(("description", "total", "parts"), [
+    ("sales orders with subtotal, tax amount, freight and total due", "total_due", ["subtotal", "tax_amount", "freight"]),
+    ("taxi trips with fare amount, tip amount, tolls amount and total amount", "total_amount",
+     ["fare_amount", "tip_amount", "tolls_amount"]),
+])
+def test_a_total_is_the_sum_of_its_parts(description: str, total: str, parts: list[str]) -> None:
+    df = plan(description).generate(300, seed=3)
+    assert ((df[total] - df[parts].sum(axis=1)).abs() <= 0.011).all()

@@ -990,6 +990,7 @@ def _link(drafts: list[Draft]) -> None:
                 d.type, d.params = "formula", {"expr": f"{qty.name} * {price.name}", "decimals": 2}
                 _touch(d, f"= {qty.name} × {price.name}")
             break
+    _totals(drafts)
     names = {d.name for d in drafts}
     renamed = {d.origin: d.name for d in drafts if d.origin and d.origin != d.name and d.origin not in names}
     for d in drafts:
@@ -1027,6 +1028,26 @@ def _link(drafts: list[Draft]) -> None:
             age.params = {"derive_from": birth.name}
             age.note(f"counted from {birth.name}")
     _order_dates(drafts)
+
+
+def _totals(drafts: list[Draft]) -> None:
+    """A total that is the sum of its parts ('subtotal, tax, freight and total due'), by the
+    ``[[total]]`` rules of knowledge/rules.toml."""
+    money = [d for d in drafts if d.type in ("money", "float", "integer", "formula") and _IDENT.match(d.name)]
+    for rule in K.knowledge().rules.get("total", []):
+        total = next((d for d in money if d.name.lower() in rule["total"] and "range" not in d.fixed), None)
+        if total is None:
+            continue
+        free = [d for d in money if d is not total  # not itself made from the total
+                and total.name not in re.findall(r"\w+", str(d.params.get("expr", "")))]
+        parts = [d for d in free if d.name.lower() in rule["parts"]]
+        minus = [d for d in free if d.name.lower() in rule.get("minus", ())]
+        if len(parts) < 2:
+            continue
+        expr = " + ".join(d.name for d in parts) + "".join(f" - {d.name}" for d in minus)
+        total.type, total.params, total.unique = "formula", {"expr": expr, "decimals": 2}, False
+        _touch(total, f"= {expr}")
+        return
 
 
 def _prefixed(name: str, prefixes: tuple[str, ...]) -> bool:

@@ -25,6 +25,7 @@ planner's schema is checked:
   ``["after", re_a, re_b]``      a date column b is never before a date column a
   ``["date_range", re, a, b]``   a date column lies within [a, b]
   ``["sum", re, [re...]]``       a numeric column is at least the sum of one column per part
+  ``["formula_sum", re, [re...]]`` a numeric column equals the sum of one column per part (to the cent)
 
 The planner is imported from ``synth_magic`` on the path, so the same script measures any
 checkout (``PYTHONPATH=/path/to/checkout python tests/planner_real/measure.py``).
@@ -173,7 +174,7 @@ def _check(kind: str, args: list[Any], schema: Any, df: Any) -> bool:
     if kind == "date_range":
         lo, hi = pd.Timestamp(args[1]), pd.Timestamp(args[2]) + pd.Timedelta(days=1)
         return any(_is_date(df, c) and lo <= df[c].min() and df[c].max() < hi for c in cols)
-    if kind == "sum":
+    if kind in ("sum", "formula_sum"):  # formula_sum: the column equals the sum of its parts
         parts = []
         for part in args[1]:
             found = [c for c in _names(schema, part) if _numeric(df, c) and c not in cols]
@@ -183,7 +184,9 @@ def _check(kind: str, args: list[Any], schema: Any, df: Any) -> bool:
         for c in cols:
             if _numeric(df, c) and c not in parts:
                 rest = df[parts].sum(axis=1)
-                if bool((df[c] + 0.011 >= rest).all()):
+                if kind == "sum" and bool((df[c] + 0.011 >= rest).all()):
+                    return True
+                if kind == "formula_sum" and bool(((df[c] - rest).abs() <= 0.011).all()):
                     return True
         return False
     raise ValueError(f"unknown check kind {kind!r}")
