@@ -1013,3 +1013,22 @@ def test_rows_broken_down_by_a_dimension_get_its_column() -> None:
 def test_a_total_is_the_sum_of_its_parts(description: str, total: str, parts: list[str]) -> None:
     df = plan(description).generate(300, seed=3)
     assert ((df[total] - df[parts].sum(axis=1)).abs() <= 0.011).all()
+
+
+def test_a_named_tables_labels_retrieve_it_and_type_its_fields(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    shutil.copytree(K.KNOWLEDGE, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "tables").mkdir(exist_ok=True)
+    (tmp_path / "tables" / "zz_labels.toml").write_text(
+        '[zz_fuel]\ntitle = "zz fuel economy"\naliases = ["zz fuel economy"]\n'
+        'columns = ["cty: integer min=9 max=35", "hwy: integer min=12 max=44", "displ: float min=1.6 max=7"]\n'
+        'labels = { cty = "city mpg", hwy = ["highway mpg"], displ = "engine displacement" }\n', encoding="utf-8")
+    monkeypatch.setattr(K, "KNOWLEDGE", tmp_path)
+    K.reload()
+    try:
+        schema = plan("vehicles with city mpg, highway mpg and engine displacement")
+        assert schema.names == ["city_mpg", "highway_mpg", "engine_displacement"]
+        assert schema.column("city_mpg").params["max"] == 35 and schema.column("engine_displacement").params["min"] == 1.6
+    finally:
+        K.reload()

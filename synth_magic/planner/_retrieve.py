@@ -20,7 +20,8 @@ A named table must be named: a whole alias of several words, a context word, or 
 'cities'); or have three of the named fields as columns.
 
 Precedence is by specificity: an entry that the description's words name comes before one
-that only has the named fields as columns; a named table wins over the best domain template when
+that only has the named fields as columns, unless those are rare columns (name, email and
+phone say little; city mpg, highway mpg and engine displacement say which table it is); a named table wins over the best domain template when
 it matches everything the template matched and more (its name, its context, more of the
 named fields); otherwise the higher score wins, a domain on a tie. Nothing scoring
 :data:`MIN_SCORE` or more: no entry (the planner composes the table from the nouns).
@@ -44,6 +45,7 @@ TYPO = 0.8
 FIELD_LIST = 0.5  # a word of the field list, not of the subject
 MIN_SCORE = 0.3
 _RARE = 3  # a word in at most this many entries names the one it retrieves ('penguins', 'gapminder')
+_DISTINCT = 2.5  # the rarity a named table's columns need to count like a word that names it
 _OVERLAP = 3  # named fields that must be an entry's columns before they count for it
 # A column name in more entries than this does not propose entries (it still counts for them).
 _COMMON_COLUMN = 400
@@ -79,7 +81,13 @@ class Match:
     score: float = 0.0
     words: set[str] = field(default_factory=set)  # words of its phrases matched whole (context words too)
     columns: set[tuple[str, ...]] = field(default_factory=set)  # named fields that are its columns
+    distinct: float = 0.0  # the rarity of the named fields that are its columns
     named: bool = False  # the description names it: a whole alias of several words, a context word, a rare word
+
+    @property
+    def said(self) -> bool:
+        """The description's words name it, or the named fields are columns few other entries have."""
+        return bool(self.words) or self.distinct >= _DISTINCT
 
     @property
     def matched(self) -> frozenset[object]:
@@ -203,7 +211,7 @@ def retrieve(subject: str, rest: str, head: str, fields: tuple[tuple[str, ...], 
     found = [m for m in candidates.values() if m.score > 0]
     # What the rows are comes first: an entry the description's words name ('patients' in
     # "patients: name, email, phone") beats one that only has the named fields as columns.
-    found.sort(key=lambda m: (not m.words, -m.score, m.entry.dom.key))
+    found.sort(key=lambda m: (not m.said, -m.score, m.entry.dom.key))
     return found
 
 
@@ -256,7 +264,8 @@ def _overlap(m: Match, named: list[tuple[str, ...]], idx: Index) -> None:
     if len(hit) < _OVERLAP or (not m.words and 2 * len(hit) < len(named)):
         return
     m.columns = set(hit)
-    m.score += 1.5 * sum(idx.column_idf[f] for f in hit) * len(hit) / len(named)
+    m.distinct = sum(idx.column_idf[f] for f in hit)
+    m.score += 1.5 * m.distinct * len(hit) / len(named)
 
 
 def choose(matches: list[Match]) -> Match | None:
@@ -273,7 +282,7 @@ def choose(matches: list[Match]) -> Match | None:
         if t.matched > domain.matched:  # everything the template matched and more: the more specific
             pick = t
             break
-        if not (domain.matched >= t.matched) and (bool(t.words), t.score) > (bool(domain.words), domain.score):
+        if not (domain.matched >= t.matched) and (t.said, t.score) > (domain.said, domain.score):
             pick = t
             break
     if pick is None or pick.score < MIN_SCORE:

@@ -283,6 +283,10 @@ SYNONYMS = {"client": "customer", "buyer": "customer", "shopper": "customer", "p
 
 def _domain_column_exact(name: str, domain: K.Domain, used: set[str]) -> K.Col | None:
     cols = [c for c in domain.columns if c.name not in used]
+    said = K.column_words(name)
+    for col in cols:  # what people call it: labels = { cty = "city mpg" }
+        if any(K.column_words(label) == said for label in domain.labels.get(col.name, ())):
+            return col
     toks = {_stem(SYNONYMS.get(t, t)) for t in name.lower().split("_")}
     for col in cols:
         if col.name == name.lower() or {_stem(t) for t in col.name.split("_")} == toks:
