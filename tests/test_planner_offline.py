@@ -1032,3 +1032,13 @@ def test_a_named_tables_labels_retrieve_it_and_type_its_fields(tmp_path: Path, m
         assert schema.column("city_mpg").params["max"] == 35 and schema.column("engine_displacement").params["min"] == 1.6
     finally:
         K.reload()
+
+
+@pytest.mark.parametrize(("description", "column", "values"), [
+    ("products with category (books, toys, games) and price", "category", ["books", "toys", "games"]),
+    ("support tickets with priority [low, medium, high] and status", "priority", ["low", "medium", "high"]),
+    ("orders with status {new, paid, shipped}", "status", ["new", "paid", "shipped"]),
+    ("employees with department: sales|hr|it and salary", "department", ["sales", "hr", "it"]),
+])
+def test_enumerations_in_any_brackets_win_over_the_template(description: str, column: str, values: list[str]) -> None:
+    assert plan(description).column(column).params["values"] == values

@@ -255,7 +255,7 @@ _NAME_ENDS = {"id", "date", "name", "number", "amount", "time", "code", "count",
               "score", "rate", "level", "percent", "value", "size", "type"}
 
 _PROTECT = [
-    re.compile(r"\([^)]*\)"),
+    re.compile(r"\([^)]*\)|\[[^\]]*\]|\{[^}]*\}"),
     re.compile(r"\b(?:between|from)\s+[$€£]?\d[\d.]*(?:,\d{3})*\w*\s+(?:and|to)\s+[$€£]?\d[\d.]*(?:,\d{3})*\w*", re.I),
     re.compile(r"\bone of\s+[\w$€£&'+.-]+(?:\s*,\s*[\w$€£&'+.-]+)*(?:\s*,?\s*or\s+[\w$€£&'+.-]+)?", re.I),
     # "one of a, b or c", "status is a, b or c": an enumeration; "years of service, sex and
@@ -355,7 +355,7 @@ def number_range(phrase: str) -> tuple[float | None, float | None, str]:
     return None, None, ""
 
 
-_SLASH = re.compile(r"(?<![\w/])([A-Za-z0-9$€£+&-]{1,24}(?:\s*/\s*[A-Za-z0-9$€£+&-]{1,24})+)(?![\w/])")
+_SLASH = re.compile(r"(?<![\w/|])([A-Za-z0-9$€£+&-]{1,24}(?:\s*[/|]\s*[A-Za-z0-9$€£+&-]{1,24})+)(?![\w/|])")
 _NOT_SLASH = {"km/h", "m/s", "i/o", "n/a", "and/or", "mb/s", "kb/s", "gb/s", "24/7", "b/w", "w/o", "mi/h"}
 _LETTER_RANGE = re.compile(r"\b([A-Z])\s*(?:-|–|to|through)\s*([A-Z])\b")
 _ONE_OF = re.compile(r"\b(?:one of|any of|either|among|values?|such as|e\.g\.|like|options?)\s*:?\s+(.+)$", re.I)
@@ -374,12 +374,13 @@ def enumeration(phrase: str) -> tuple[list[str], str] | None:
         return values, (p[:m.start()] + p[m.end():]).strip()
     m = _SLASH.search(p)
     if m and m.group(1).lower().replace(" ", "") not in _NOT_SLASH and not re.fullmatch(r"[\d/ ]+", m.group(1)):
-        values = [v.strip() for v in m.group(1).split("/") if v.strip()]
+        values = [v.strip() for v in re.split(r"[/|]", m.group(1)) if v.strip()]
         if len(values) >= 2 and len(set(values)) == len(values):
             return values, (p[:m.start()] + p[m.end():]).strip()
-    m = re.search(r"\(\s*([^()]+?,[^()]+?)\s*\)", p)
-    if m and not re.search(r"\d\s*(?:-|to)\s*\d", m.group(1)):
-        items = _items(m.group(1))
+    m = re.search(r"\(\s*([^()]+?,[^()]+?)\s*\)|\[\s*([^\[\]]+?,[^\[\]]+?)\s*\]|\{\s*([^{}]+?,[^{}]+?)\s*\}", p)
+    inside = next((g for g in m.groups() if g), "") if m else ""
+    if m and not re.search(r"\d\s*(?:-|to)\s*\d", inside):
+        items = _items(inside)
         if 2 <= len(items) <= 30 and all(re.fullmatch(_VALUE, v) for v in items):
             return items, (p[:m.start()] + p[m.end():]).strip()
     m = _ONE_OF.search(p)
@@ -544,7 +545,7 @@ def parse_phrase(raw: str) -> Phrase:
         u = unit_of(text)
         if u and u[0] in ("time", "energy", "mass", "length", "area", "speed"):
             ph.unit = u
-    text = re.sub(r"\s*\([^)]*\)\s*", " ", text)
+    text = re.sub(r"\s*(?:\([^)]*\)|\[[^\]]*\]|\{[^}]*\})\s*", " ", text)
     text = re.sub(r"\s+", " ", text).strip(" ,.:;-")
     ph.vague = bool(_VAGUE.search(text))
     text = _LEAD_FILLER.sub("", text)

@@ -232,7 +232,7 @@ def _score(m: Match, weight: dict[str, float], positions: dict[str, list[int]], 
         whole = len(there) == len(ph.words)
         said = [w for w in there if w in subject]
         if any(len(w) >= 4 and w not in typos and idx.words[w] <= _RARE and idx.column_words.get(w, 0) <= _RARE
-               and w not in concept_words for w in said) or (whole and said and (
+               and w not in concept_words for w in said) or (whole and len(said) == len(there) and (
                 ph.kind == "context" or (ph.kind == "alias" and len(ph.words) > 1))):
             m.named = True
         if whole:
