@@ -42,6 +42,9 @@ COUNT_NOUNS = {
     "deaths", "games", "matches", "laps", "innings", "runs", "shots", "saves", "fouls", "cards",
     "appearances", "transactions", "logins", "replies", "mentions", "bookings", "trips",
     "rides", "calls", "messages", "sms", "texts", "emails_sent", "opens", "bounces", "signups",
+    "bytes", "milliseconds", "hits", "walks", "engines", "listings", "books", "packets", "additions", "deletions",
+    "forks", "absences", "failures", "pregnancies", "applications", "arrests", "births", "cases", "admissions", "enrollments", "outs", "strikeouts", "homers", "touchdowns", "yards", "tackles",
+    "interceptions", "blocks", "turnovers", "wickets", "boundaries", "sixes", "fours",
 }
 
 
@@ -255,7 +258,10 @@ _PROTECT = [
     re.compile(r"\([^)]*\)"),
     re.compile(r"\b(?:between|from)\s+[$€£]?\d[\d.]*(?:,\d{3})*\w*\s+(?:and|to)\s+[$€£]?\d[\d.]*(?:,\d{3})*\w*", re.I),
     re.compile(r"\bone of\s+[\w$€£&'+.-]+(?:\s*,\s*[\w$€£&'+.-]+)*(?:\s*,?\s*or\s+[\w$€£&'+.-]+)?", re.I),
-    re.compile(r"\b(?:of|is|are|being|either|as|like)\s+(?:[\w$€£&'+-]+\s*,\s*)+[\w$€£&'+-]+\s*,?\s*(?:or|and)\s+"
+    # "one of a, b or c", "status is a, b or c": an enumeration; "years of service, sex and
+    # salary" is three columns ("of ... and" lists columns, "of ... or" lists values)
+    re.compile(r"\b(?:of|either)\s+(?:[\w$€£&'+-]+\s*,\s*)+[\w$€£&'+-]+\s*,?\s*or\s+[\w$€£&'+-]+", re.I),
+    re.compile(r"\b(?:is|are|being|as|like)\s+(?:[\w$€£&'+-]+\s*,\s*)+[\w$€£&'+-]+\s*,?\s*(?:or|and)\s+"
                r"[\w$€£&'+-]+", re.I),
     re.compile(r"\b(?:of|either)\s+[\w$€£&'+-]+\s+or\s+[\w$€£&'+-]+", re.I),
 ]

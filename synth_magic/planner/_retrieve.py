@@ -9,10 +9,15 @@ entries. Each matched word is weighted by its rarity across entries (BM25's idf,
 - a whole alias or title (3 a word; 0.8 of that when its words are there out of order),
   a keyword (1), a context word (0.5, and only beside another match), a word of a
   longer alias or title that is only partly there (0.8);
-- the description's subject counts fully, its field list half; the subject's head noun
-  doubles the phrase that holds it; a word corrected from a typo counts 0.8;
+- the description's subject counts fully (a word more than one before its head noun 0.1
+  less a step, 0.6 at least), its field list half; the subject's head noun doubles the phrase
+  that holds it; a word corrected from a typo counts 0.8;
 - named fields that are the entry's columns add their rarity, times the share of the
-  named fields they cover (three at least).
+  named fields they cover (three at least, and half of them when no word matched).
+
+A named table must be named: a whole alias of several words, a context word, or a rare word
+(at most three entries' phrases and columns use it, and no column concept: 'penguins', not
+'cities'); or have three of the named fields as columns.
 
 Precedence is by specificity: an entry that the description's words name comes before one
 that only has the named fields as columns; a named table wins over the best domain template when
@@ -38,6 +43,7 @@ UNORDERED = 0.8  # a whole alias whose words are there in another order
 TYPO = 0.8
 FIELD_LIST = 0.5  # a word of the field list, not of the subject
 MIN_SCORE = 0.3
+_RARE = 3  # a word in at most this many entries names the one it retrieves ('penguins', 'gapminder')
 _OVERLAP = 3  # named fields that must be an entry's columns before they count for it
 # A column name in more entries than this does not propose entries (it still counts for them).
 _COMMON_COLUMN = 400
@@ -73,6 +79,7 @@ class Match:
     score: float = 0.0
     words: set[str] = field(default_factory=set)  # words of its phrases matched whole (context words too)
     columns: set[tuple[str, ...]] = field(default_factory=set)  # named fields that are its columns
+    named: bool = False  # the description names it: a whole alias of several words, a context word, a rare word
 
     @property
     def matched(self) -> frozenset[object]:
@@ -88,6 +95,7 @@ class Index:
     column_idf: dict[tuple[str, ...], float]
     words: dict[str, int]  # every phrase word and how many entries use it
     known: frozenset[str]  # those and every column word: never corrected as a typo
+    column_words: dict[str, int]  # every column word and how many entries have it
 
     @property
     def fuzzy(self) -> Fuzzy:
@@ -123,9 +131,20 @@ def index() -> Index:
             postings.setdefault(w, []).append(i)
         for c in columns:
             cols.setdefault(c, []).append(i)
-    known = {w for c in cols for w in c} | set(postings)
+    column_words: dict[str, int] = {}
+    for e in entries:
+        for w in {w for c in e.columns for w in c}:
+            column_words[w] = column_words.get(w, 0) + 1
+    known = set(column_words) | set(postings)
     return Index(entries, postings, cols, _idf(postings, len(entries)), _idf(cols, len(entries)),
-                 {w: len(v) for w, v in postings.items()}, frozenset(known))
+                 {w: len(v) for w, v in postings.items()}, frozenset(known), column_words)
+
+
+@K.dependent
+@lru_cache(maxsize=1)
+def _concept_words() -> frozenset[str]:
+    """The words of the column concepts' names: words of columns, not names of tables."""
+    return frozenset(w for c in K.knowledge().concepts for ws in c.names for w in ws)
 
 
 def _idf(postings: dict, n: int) -> dict:  # type: ignore[type-arg]
@@ -147,14 +166,19 @@ def retrieve(subject: str, rest: str, head: str, fields: tuple[tuple[str, ...], 
     tail = [w for w in singular_text(rest).split()]
     text = subj + tail
     weight: dict[str, float] = {}  # a word's weight where the description says it (0: a stop word)
+    typos: set[str] = set()
+    at = max((p for p, w in enumerate(subj) if w == head), default=-1)
     for pos, w in enumerate(text):
         here = 1.0 if pos < len(subj) else FIELD_LIST
+        if 0 <= pos < at - 1:  # a compound's head and the word before it say most ('vaccine trial subjects')
+            here = max(0.6, 1.0 - 0.1 * (at - 1 - pos))
         if w in STOP or (w.isdigit() and len(w) < 2):
             here = 0.0
         elif w not in idx.known and pos < len(subj):  # a typo in the subject ('sakilla rentals')
             fixed = idx.fuzzy.correct(w)
             if fixed is not None:
                 text[pos], w, here = fixed, fixed, here * TYPO
+                typos.add(w)
         weight[w] = max(weight.get(w, 0.0), here)
     candidates: dict[int, Match] = {}
     for w in (w for w, v in weight.items() if v):
@@ -173,7 +197,7 @@ def retrieve(subject: str, rest: str, head: str, fields: tuple[tuple[str, ...], 
             candidates[i] = Match(idx.entries[i])
     positions = {w: [p for p, x in enumerate(text) if x == w] for w in weight}
     for m in candidates.values():
-        _score(m, weight, positions, text, head, idx)
+        _score(m, weight, positions, text, head, idx, typos, set(text[:len(subj)]))
         if named:
             _overlap(m, named, idx)
     found = [m for m in candidates.values() if m.score > 0]
@@ -188,7 +212,8 @@ def _ordered(ws: tuple[str, ...], text: list[str], positions: dict[str, list[int
 
 
 def _score(m: Match, weight: dict[str, float], positions: dict[str, list[int]], text: list[str], head: str,
-           idx: Index) -> None:
+           idx: Index, typos: set[str], subject: set[str]) -> None:
+    concept_words = _concept_words()
     best: dict[str, float] = {}
     context: dict[str, float] = {}
     strong: set[str] = set()  # words of phrases matched whole: what the entry is specific about
@@ -197,6 +222,11 @@ def _score(m: Match, weight: dict[str, float], positions: dict[str, list[int]], 
         if not there:
             continue
         whole = len(there) == len(ph.words)
+        said = [w for w in there if w in subject]
+        if any(len(w) >= 4 and w not in typos and idx.words[w] <= _RARE and idx.column_words.get(w, 0) <= _RARE
+               and w not in concept_words for w in said) or (whole and said and (
+                ph.kind == "context" or (ph.kind == "alias" and len(ph.words) > 1))):
+            m.named = True
         if whole:
             factor = KIND_WEIGHTS[ph.kind] * (1.0 if len(ph.words) == 1 or _ordered(ph.words, text, positions)
                                               else UNORDERED)
@@ -223,7 +253,7 @@ def _score(m: Match, weight: dict[str, float], positions: dict[str, list[int]], 
 
 def _overlap(m: Match, named: list[tuple[str, ...]], idx: Index) -> None:
     hit = [f for f in named if f in m.entry.columns]
-    if len(hit) < _OVERLAP:
+    if len(hit) < _OVERLAP or (not m.words and 2 * len(hit) < len(named)):
         return
     m.columns = set(hit)
     m.score += 1.5 * sum(idx.column_idf[f] for f in hit) * len(hit) / len(named)
@@ -232,7 +262,9 @@ def _overlap(m: Match, named: list[tuple[str, ...]], idx: Index) -> None:
 def choose(matches: list[Match]) -> Match | None:
     """The entry a description means: the best domain, unless a named table is more specific."""
     domain = next((m for m in matches if m.entry.dom.kind == "domain"), None)
-    tables = [m for m in matches if m.entry.dom.kind == "table"]
+    # A named table needs the description to name it, or to list its columns ('cities with
+    # population' is not MySQL's world.city, 'penguins' is palmer penguins, 'sakila films' is Sakila's).
+    tables = [m for m in matches if m.entry.dom.kind == "table" and (m.named or m.columns)]
     pick = domain
     for t in tables:
         if domain is None:

@@ -141,6 +141,13 @@ def _plan_in_context(text: str) -> Schema:
             notes += [COMPOSED_NOTE] if named else []
     elif domain is None and named and parts.subject:
         named = (_entity_column(parts.subject, named) or _row_id(parts.subject, named)) + named
+    _names_of_things(named, domain, head_noun(parts.subject) if parts.subject else "")
+    if parts.explicit and parts.subject:
+        named += _dimensions(parts.subject, named)
+        places = ("city", "country", "state", "company", "language", "brand")
+        if domain is not None and not any(d.type in places for d in named):
+            lead = _entity_column(parts.subject, named)  # 'countries by year with ...': a country column
+            named = [d for d in lead if d.type in places] + named
     head = head_noun(parts.subject) if parts.subject else ""
     drafts = _assemble(domain, named, parts.explicit, parts.marker, head) if domain is not None else named
     drafts = drafts[:MAX_PLANNED]
@@ -148,6 +155,7 @@ def _plan_in_context(text: str) -> Schema:
         drafts = _fallback()
         notes.append(FALLBACK_NOTE)
     else:
+        _in_context(drafts)
         _apply_global(drafts, lower, parts)
         _link(drafts)
     drafts = _unique_names(drafts)
@@ -439,7 +447,18 @@ _UNIT_DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 
+_UNIT_WORDS = {"ms": ("millisecond", "msec"), "seconds": ("second", "sec", "secs"), "minutes": ("minute", "min", "mins"),
+               "hours": ("hour", "hr", "hrs"), "days": ("day",)}
+
+
 def apply_unit(d: Draft, kind: str, unit: str) -> None:
+    # 'weekly study hours', 'duration_ms': a concept of that name already has its figures in that unit
+    said = {L.singular(w) for w in d.name.lower().split("_")}
+    named = bool(said & {L.singular(unit.lower()), *_UNIT_WORDS.get(unit, ())}) and \
+        d.params.get("max") is not None and d.type in NUMERIC and "range" not in d.fixed
+    if kind == "time" and named:
+        d.note(f"in {unit}")
+        return
     if kind == "time":
         if unit == "ms":
             if d.type not in ("float", "integer") or "range" not in d.fixed:
@@ -481,14 +500,17 @@ def apply_share(d: Draft, kind: str, share: float) -> None:
     d.fixed.add("share")
 
 
+_ENTITY_TYPES = ("city", "country", "company", "product_name", "full_name", "title", "state", "job_title", "language",
+                 "brand")
+
+
 def _entity_column(subject: str, named: list[Draft]) -> list[Draft]:
     """'cities with population': the rows are cities, so a city column leads."""
     head = head_noun(subject)
     if not head or any(d.name == head for d in named):
         return []
     type_, params, how = L.infer(head)
-    if how == "guess" or type_ not in ("city", "country", "company", "product_name", "full_name", "title",
-                                       "state", "job_title", "language", "brand"):
+    if how == "guess" or type_ not in _ENTITY_TYPES:
         return []
     return [Draft(head, type_, params, source="named", why=f"the rows are {L.words(subject)[-1]}")]
 
@@ -562,13 +584,31 @@ def _compose(subject: str) -> list[Draft]:
                          why=f"each {entity}'s name or label"))
     if measure is not None:
         out.append(measure)
-    dims = _DIMENSION.search(text)
+    return out + _dimensions(subject, out)
+
+
+def _dimensions(subject: str, have: list[Draft]) -> list[Draft]:
+    """'countries by year', 'sales by city and month': what the rows are broken down by, as
+    columns when the concepts know those words and the table has none of that name."""
+    dims = _DIMENSION.search(L.singular_text(subject))
+    out: list[Draft] = []
     for raw in L.split_list(dims.group(1)) if dims else ():
         name = L.column_name(raw)
         type_, params, how = L.infer(name) if name else ("", {}, "guess")
-        if how == "rule" and not any(d.name == name for d in out):
+        if how == "rule" and not any(d.name == name or d.origin == name for d in have + out):
             out.append(Draft(name, type_, params, source="named", why=f"the description breaks the rows down by {raw}"))
     return out
+
+
+def _names_of_things(named: list[Draft], domain: K.Domain | None, head: str) -> None:
+    """'listings with name, price': a name is a person's only when the rows are people."""
+    people, _ = _composition()
+    if (domain is not None and domain.key in PERSON_ROWS) or head in people or not head:
+        return
+    for d in named:
+        if d.name.lower() == "name" and d.type == "full_name" and not d.origin and "values" not in d.fixed:
+            d.type, d.params = "title", {"min_words": 2, "max_words": 5}
+            d.note(f"the name of each {head}, not a person's")
 
 
 def _row_id(subject: str, named: list[Draft]) -> list[Draft]:
@@ -674,6 +714,31 @@ def _find(drafts: list[Draft], word: str, want_bool: bool) -> Draft | None:
     # A column the description already shaped wins (the share was read beside it).
     found.sort(key=lambda d: "share" not in d.fixed)
     return found[0] if found else None
+
+
+def _in_context(drafts: list[Draft]) -> None:
+    """Template columns take a concept that holds in the description's context ('origin' of
+    flights from NYC: EWR, JFK, LGA; 'age' of school pupils; a nightly price on Airbnb)."""
+    context = L.CONTEXT.get()
+    if not context:
+        return
+    for d in drafts:
+        if not d.origin or d.fixed & {"range", "values", "window"}:
+            continue
+        if d.type == "birth_date":  # pupils' birth dates follow their ages
+            age = K.match_concept("age", context)
+            if age is not None and age[0].context and age[0].type == "age":
+                ages = dict(age[0].params)
+                d.params = {"min_age": ages.get("min", 0), "max_age": ages.get("max", 100)}
+                _touch(d, f"ages as in the description's context ({age[0].source})")
+            continue
+        hit = K.match_concept(L.meaning_key(d.name), context)
+        if hit is None or not hit[0].context:
+            continue
+        concept = hit[0]
+        d.type, d.params = concept.type, {k: (list(v) if isinstance(v, list) else v) for k, v in concept.params}
+        d.unique = False
+        _touch(d, f"as in the description's context ({concept.source or 'knowledge'})")
 
 
 def _apply_global(drafts: list[Draft], lower: str, parts: L.Parts) -> None:
@@ -884,6 +949,14 @@ _PRICE = re.compile(r"(?:^|_)(?:price|unit_price|unit_cost|price_per_unit|cost_p
                     r"nightly_rate|price_per_night|seat_price)$")
 
 
+@lru_cache(maxsize=1)
+def _column_params() -> frozenset[str]:
+    """The catalogue's parameters that name another column (after, derive_from, ...)."""
+    from ..catalog import TYPES
+
+    return frozenset(p.name for spec in TYPES.values() for p in spec.params if p.kind == "column")
+
+
 def _link(drafts: list[Draft]) -> None:
     """Make related columns agree: e-mail from the name, total = quantity × unit price, ..."""
     for d in drafts:
@@ -922,6 +995,16 @@ def _link(drafts: list[Draft]) -> None:
     for d in drafts:
         if d.type == "formula" and renamed and d.params.get("expr"):
             d.params["expr"] = re.sub(r"[A-Za-z_]\w*", lambda m: renamed.get(m.group(0), m.group(0)), d.params["expr"])
+        for key in _column_params():  # a template column that follows another one the table renamed or left out
+            ref = d.params.get(key)
+            if isinstance(ref, str) and ref not in names:
+                if ref in renamed:
+                    d.params[key] = renamed[ref]
+                else:
+                    d.params.pop(key)
+                    if key == "after":
+                        d.params.pop("min_gap", None)
+                        d.params.pop("max_gap", None)
     for d in drafts:
         if d.type == "formula":
             from ..formula import parse
