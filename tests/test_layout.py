@@ -127,7 +127,7 @@ PINNED = {
         "COMPOSED_NOTE", "FALLBACK_NOTE", "OfflinePlanner", "VERSION", "head_noun", "pick_domain", "plan",
     ],
     "synth_magic.planner._retrieve": [
-        "Entry", "Index", "KIND_WEIGHTS", "MIN_SCORE", "Match", "Phrase", "STOP", "choose", "index",
+        "Entry", "GENERIC_ROWS", "Index", "KIND_WEIGHTS", "MIN_SCORE", "Match", "Phrase", "STOP", "choose", "index",
         "retrieve",
     ],
     "synth_magic.planner._words": ["Fuzzy", "WORD", "singular", "singular_text", "words"],

@@ -36,7 +36,7 @@ from functools import lru_cache
 from . import _knowledge as K
 from ._words import Fuzzy, singular_text
 
-__all__ = ["KIND_WEIGHTS", "MIN_SCORE", "STOP", "Entry", "Index", "Match", "Phrase", "choose", "index", "retrieve"]
+__all__ = ["GENERIC_ROWS", "KIND_WEIGHTS", "MIN_SCORE", "STOP", "Entry", "Index", "Match", "Phrase", "choose", "index", "retrieve"]
 
 KIND_WEIGHTS = {"alias": 3.0, "keyword": 1.0, "context": 0.5}
 PARTIAL = 0.8  # a word of a longer alias that is there without the rest of it
@@ -57,6 +57,18 @@ STOP = frozenset({
     "mock", "some", "generate", "create", "make", "build", "give", "me", "i", "need", "want", "please", "show",
     "about", "like", "their", "its", "is", "are", "has", "have", "that", "which", "who", "where", "as", "into",
     "it", "them", "this", "these", "those", "all", "any", "my", "our", "your", "new", "one", "two", "three", "be",
+    # containers: what holds the rows, not what they are ('USGS earthquake catalog')
+    "catalog", "catalogue", "registry", "archive", "feed", "series", "collection", "statistic", "stats",
+})
+
+
+# Nouns that say what a row is in any field ('measurements', 'events'): rare in the entries'
+# names or not, alone they never name a table.
+GENERIC_ROWS = frozenset({
+    "measurement", "observation", "reading", "event", "record", "result", "report", "log", "entry", "item",
+    "transaction", "request", "message", "activity", "action", "change", "update", "value", "metric", "sample",
+    "case", "visit", "session", "resource", "object", "document", "detail", "statistic", "figure", "indicator",
+    "response", "submission", "entity", "element", "unit", "asset", "profile", "summary", "history", "snapshot",
 })
 
 
@@ -231,8 +243,8 @@ def _score(m: Match, weight: dict[str, float], positions: dict[str, list[int]], 
             continue
         whole = len(there) == len(ph.words)
         said = [w for w in there if w in subject]
-        if any(len(w) >= 4 and w not in typos and idx.words[w] <= _RARE and idx.column_words.get(w, 0) <= _RARE
-               and w not in concept_words for w in said) or (whole and len(said) == len(there) and (
+        if any(len(w) >= 4 and w not in typos and w not in GENERIC_ROWS and idx.words[w] <= _RARE
+               and idx.column_words.get(w, 0) <= _RARE and w not in concept_words for w in said) or (whole and len(said) == len(there) and (
                 ph.kind == "context" or (ph.kind == "alias" and len(ph.words) > 1))):
             m.named = True
         if whole:

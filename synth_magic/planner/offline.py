@@ -179,7 +179,8 @@ _SUBJECT_SKIP = {"data", "dataset", "record", "table", "list", "row", "entry", "
                  "sample", "example", "set", "file", "csv", "realistic", "synthetic", "fake",
                  "random", "dummy", "test", "mock", "some", "generate", "create", "make", "build", "give", "me",
                  "a", "an", "the", "of", "i", "need", "want", "please", "show", "with", "analysis", "item",
-                 "statistics", "stats", "figures"}
+                 "statistics", "stats", "figures", "catalog", "catalogue", "registry", "archive", "feed", "series",
+                 "collection", "database"}
 
 
 def head_noun(subject: str) -> str:
@@ -569,7 +570,8 @@ def _compose(subject: str) -> list[Draft]:
     before = [w for w in _SUBJECT_CUT.split(text, maxsplit=1)[0].split()
               if w not in _SUBJECT_SKIP and w not in R.STOP and _wordlike(w)]
     entity, measure = head, None
-    if head not in people and not _is_event(head):
+    plural = any(w != L.singular(w) and L.singular(w) == head for w in L.words(subject))  # 'charges': rows
+    if head not in people and not _is_event(head) and not plural:
         type_, params, how = L.infer(head)
         if how == "rule" and type_ in NUMERIC and len(before) >= 2 and before[-1] == head:
             entity, measure = before[-2], Draft(head, type_, params, source="named",
