@@ -145,6 +145,7 @@ class Knowledge:
     patterned: tuple[Concept, ...]  # the concepts with patterns (few): tried on every name
     table_columns: dict[tuple[str, ...], tuple[tuple[Domain, str], ...]]  # column words → (table, column)
     context_phrases: frozenset[tuple[str, ...]]  # every concept's context phrase
+    context_longest: int = 1
 
 
 def paths() -> list[Path]:
@@ -357,7 +358,8 @@ def knowledge() -> Knowledge:
                      by_words={k: tuple(v) for k, v in index.items()}, longest=longest,
                      patterned=tuple(c for c in concepts if c.patterns),
                      table_columns={k: tuple(v[t] for t in sorted(v)) for k, v in columns.items()},
-                     context_phrases=frozenset(p for c in concepts for p in c.context))
+                     context_phrases=frozenset(p for c in concepts for p in c.context),
+                     context_longest=max((len(p) for c in concepts for p in c.context), default=1))
 
 
 def check() -> Knowledge:
@@ -386,7 +388,7 @@ def context_in(words: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
         return frozenset()
     found = set()
     n = len(words)
-    longest = max(len(p) for p in kb.context_phrases)
+    longest = kb.context_longest
     for i in range(n):
         for j in range(i + 1, min(n, i + longest) + 1):
             if words[i:j] in kb.context_phrases:

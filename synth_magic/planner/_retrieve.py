@@ -83,6 +83,14 @@ class Entry:
     dom: K.Domain
     phrases: tuple[Phrase, ...]
     columns: frozenset[tuple[str, ...]]
+    by_word: dict[str, tuple[int, ...]] = field(default_factory=dict)  # word → its phrases
+
+    def __post_init__(self) -> None:
+        found: dict[str, list[int]] = {}
+        for i, ph in enumerate(self.phrases):
+            for w in set(ph.words):
+                found.setdefault(w, []).append(i)
+        self.by_word = {w: tuple(v) for w, v in found.items()}
 
 
 @dataclass
@@ -201,7 +209,9 @@ def retrieve(subject: str, rest: str, head: str, fields: tuple[tuple[str, ...], 
                 typos.add(w)
         weight[w] = max(weight.get(w, 0.0), here)
     candidates: dict[int, Match] = {}
-    for w in (w for w, v in weight.items() if v):
+    # The subject's words propose entries (the field list's only score the ones proposed:
+    # 'status' or 'code' in a list of fields would otherwise reach hundreds)
+    for w in {w for w in text[:len(subj)] if weight.get(w)}:
         for i in idx.postings.get(w, ()):
             if i not in candidates:
                 candidates[i] = Match(idx.entries[i])
@@ -237,10 +247,10 @@ def _score(m: Match, weight: dict[str, float], positions: dict[str, list[int]], 
     best: dict[str, float] = {}
     context: dict[str, float] = {}
     strong: set[str] = set()  # words of phrases matched whole: what the entry is specific about
-    for ph in m.entry.phrases:
+    entry = m.entry
+    seen = sorted({i for w in weight if weight[w] for i in entry.by_word.get(w, ())})
+    for ph in (entry.phrases[i] for i in seen):
         there = [w for w in ph.words if w in weight]
-        if not there:
-            continue
         whole = len(there) == len(ph.words)
         said = [w for w in there if w in subject]
         if any(len(w) >= 4 and w not in typos and w not in GENERIC_ROWS and idx.words[w] <= _RARE
