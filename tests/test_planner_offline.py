@@ -932,7 +932,7 @@ def test_retrieval_scales_to_thousands_of_named_tables(tmp_path: Path, monkeypat
     ("old faithful geyser eruptions", [("eruption_id", "id"), ("eruption_time", "datetime")]),
     ("star wars characters", [("character_id", "id"), ("name", "full_name")]),
     ("chick weight by diet", [("chick_id", "id"), ("chick_name", "title"), ("weight", "float")]),
-    ("US arrests by state", [("arrest_id", "id"), ("arrest_time", "datetime"), ("state", "state")]),
+    ("meteor sightings by state", [("sighting_id", "id"), ("sighting_time", "datetime"), ("state", "state")]),
     ("volcanoes", [("volcano_id", "id"), ("volcano_name", "title")]),
 ])
 def test_a_table_is_composed_from_the_nouns_when_nothing_fits(description: str, expect: list[Any]) -> None:
