@@ -112,10 +112,11 @@ PINNED = {
     ],
     "synth_magic.planner._knowledge": [
         "Col", "Concept", "Domain", "FILES", "KNOWLEDGE", "Knowledge", "KnowledgeError",
-        "knowledge", "match_concept", "paths", "version",
+        "UNIT_WORDS", "check", "column_words", "context_in", "dependent", "derived_concept",
+        "knowledge", "match_concept", "paths", "phrase_words", "reload", "version",
     ],
     "synth_magic.planner._lexicon": [
-        "AGES", "COUNT_NOUNS", "LOCALE_WORDS", "Parts", "Phrase", "WORD", "age_range",
+        "AGES", "CONTEXT", "COUNT_NOUNS", "LOCALE_WORDS", "Parts", "Phrase", "WORD", "age_range",
         "column_name", "correct", "date_order", "detect_locale", "detect_rows",
         "enumeration", "global_currency", "global_ranges", "infer", "meaning_key",
         "number_range", "parse_phrase", "shares", "singular", "singular_text",
@@ -123,9 +124,13 @@ PINNED = {
         "vocabulary", "words",
     ],
     "synth_magic.planner.offline": [
-        "FALLBACK_NOTE", "OfflinePlanner", "VERSION", "head_noun", "pick_domain", "plan",
+        "COMPOSED_NOTE", "FALLBACK_NOTE", "OfflinePlanner", "VERSION", "head_noun", "pick_domain", "plan",
     ],
-    "synth_magic.planner._words": ["WORD", "singular", "singular_text", "words"],
+    "synth_magic.planner._retrieve": [
+        "Entry", "Index", "KIND_WEIGHTS", "MIN_SCORE", "Match", "Phrase", "STOP", "choose", "index",
+        "retrieve",
+    ],
+    "synth_magic.planner._words": ["Fuzzy", "WORD", "singular", "singular_text", "words"],
     "synth_magic.planner.openai": [
         "LOCAL_KEY", "MAX_ANSWER_CHARS", "MAX_ANSWER_TOKENS", "MAX_ECHO_CHARS",
         "MAX_MODEL_ROWS", "MAX_NUMBER", "MODES", "OpenAIPlanner", "PROMPT_TOKEN_LIMIT",

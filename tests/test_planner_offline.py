@@ -517,7 +517,7 @@ def test_named_columns_keep_the_users_words_for_typos() -> None:
 
 def test_planets_are_not_a_misspelt_plant() -> None:
     schema = plan("planets with diameter")
-    assert schema.names == ["diameter"] and schema.column("diameter").type == "float"
+    assert schema.names == ["planet_id", "diameter"] and schema.column("diameter").type == "float"
 
 
 def test_domain_templates_are_well_formed() -> None:
@@ -641,7 +641,7 @@ DOMAIN_PHRASES = {
  "high school pupils": "students", "online courses catalogue": "courses", "quiz scores": "exam_results",
  "houses for sale": "real_estate", "parcel deliveries": "shipments", "airline flights": "flights",
  "hotel reservations": "hotels", "uber rides": "taxi", "scooter rentals": "rentals", "temperature sensors": "iot",
- "kubernetes node cpu metrics": "server_metrics", "nginx access logs": "web_logs", "website visits": "web_sessions",
+ "kubernetes node cpu metrics": "server_metrics", "web server access logs": "web_logs", "website visits": "web_sessions",
  "tweets": "social_media", "news articles": "blog", "ad campaigns": "marketing", "sales pipeline deals": "crm_leads",
  "subscription billing for a saas product": "subscriptions", "helpdesk tickets": "support_tickets", "to-do items": "tasks",
  "factory machine output": "manufacturing", "solar panel power generation": "energy", "daily rainfall": "weather",
@@ -765,7 +765,7 @@ def test_nul_characters_in_a_description_cannot_hang_the_planner(text):
 # ------------------------------------------------------------- knowledge as data
 
 def test_every_knowledge_entry_fits_the_catalogue() -> None:
-    kb = K.knowledge()  # reading the files checks every entry; a bad one raises KnowledgeError
+    kb = K.check()  # every entry validated against the catalogue; a bad one raises KnowledgeError
     assert len(kb.domains) >= 40 and len(kb.tables) >= 30 and len(kb.concepts) >= 200
     for dom in kb.domains + kb.tables:
         Schema([__import__("synth_magic.schema", fromlist=["Column"]).Column(c.name, c.type, dict(c.params))
@@ -786,12 +786,12 @@ def test_a_bad_knowledge_entry_is_refused(tmp_path: Path, monkeypatch: pytest.Mo
     (tmp_path / "tables" / "zz_bad.toml").parent.mkdir(exist_ok=True)
     (tmp_path / "tables" / "zz_bad.toml").write_text(entry, encoding="utf-8")
     monkeypatch.setattr(K, "KNOWLEDGE", tmp_path)
-    K.knowledge.cache_clear()
+    K.reload()
     try:
         with pytest.raises(K.KnowledgeError, match=message):
-            K.knowledge()
+            K.check()
     finally:
-        K.knowledge.cache_clear()
+        K.reload()
 
 
 def test_the_version_hashes_the_knowledge_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -801,11 +801,11 @@ def test_the_version_hashes_the_knowledge_files(tmp_path: Path, monkeypatch: pyt
     shutil.copytree(K.KNOWLEDGE, tmp_path, dirs_exist_ok=True)
     (tmp_path / "rules.toml").write_text((tmp_path / "rules.toml").read_text() + "\n# changed\n")
     monkeypatch.setattr(K, "KNOWLEDGE", tmp_path)
-    K.version.cache_clear()
+    K.reload()
     try:
         assert K.version() != before
     finally:
-        K.version.cache_clear()
+        K.reload()
 
 
 @pytest.mark.parametrize(("name", "type_"), [
@@ -858,7 +858,7 @@ def test_no_planned_column_of_random_words_for_names_that_are_not_text() -> None
 # Floors for the real-world sets (tests/planner_real): the figures measured when this was
 # written, so a regression fails. The issue's targets (held-out recall 95 %, checks 90 %)
 # are not reached yet; raise these as the knowledge grows.
-REAL_FLOORS = {("dev", "short"): (0.34, 0.18), ("dev", "fields"): (0.97, 0.27),
+REAL_FLOORS = {("dev", "short"): (0.47, 0.27), ("dev", "fields"): (0.97, 0.52),
                ("heldout", "short"): (0.15, 0.03), ("heldout", "fields"): (0.97, 0.17)}
 
 
@@ -880,15 +880,114 @@ def test_knowledge_may_be_split_into_folders_but_a_key_is_defined_once(tmp_path:
     extra = '[zz_probe_table]\ntitle = "probe"\naliases = ["zz probe"]\ncolumns = ["a: integer"]\n'
     (tmp_path / "tables" / "zz_extra.toml").write_text(extra, encoding="utf-8")
     monkeypatch.setattr(K, "KNOWLEDGE", tmp_path)
-    K.knowledge.cache_clear()
-    K.version.cache_clear()
+    K.reload()
     try:
         assert any(t.key == "zz_probe_table" for t in K.knowledge().tables)
         assert tmp_path / "tables" / "zz_extra.toml" in K.paths()
         (tmp_path / "tables" / "zz_again.toml").write_text(extra, encoding="utf-8")
-        K.knowledge.cache_clear()
+        K.reload()
         with pytest.raises(K.KnowledgeError, match="'zz_probe_table' is defined twice"):
             K.knowledge()
     finally:
-        K.knowledge.cache_clear()
-        K.version.cache_clear()
+        K.reload()
+
+
+def test_retrieval_scales_to_thousands_of_named_tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """5,000 more named tables: the right ones are still found by name, and a plan looks only
+    at the entries its words reach (the inverted index), not at every entry."""
+    import random
+    import shutil
+
+    from synth_magic.planner import _retrieve as R
+
+    rng = random.Random(3)
+    kb = K.knowledge()
+    lines = sorted({ln for d in kb.tables for ln in d.lines if "after=" not in ln and "expr=" not in ln})
+    words = sorted({w for d in kb.domains + kb.tables for p in d.keywords for w in K.phrase_words(p) if len(w) > 3})
+    tables = {}
+    for i in range(5000):
+        pkg = "".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(3))
+        thing = rng.choice(words)
+        cols = list({ln.partition(":")[0]: ln for ln in rng.sample(lines, 10)}.values())
+        tables[f"zz_synthetic_{i}"] = {"title": f"{pkg} {thing} {i}", "aliases": [f"{pkg} {thing}"],
+                                       "keywords": [thing], "context": [pkg], "columns": cols}
+    shutil.copytree(K.KNOWLEDGE, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "tables").mkdir(exist_ok=True)
+    (tmp_path / "tables" / "zz_synthetic.json").write_text(json.dumps(tables), encoding="utf-8")
+    monkeypatch.setattr(K, "KNOWLEDGE", tmp_path)
+    K.reload()
+    try:
+        assert len(K.knowledge().tables) == len(kb.tables) + 5000
+        assert plan("sakila payments").title == "Sakila payments"
+        assert plan("northwind orders").title == "Northwind orders"
+        probe = tables["zz_synthetic_1234"]
+        assert plan(probe["aliases"][0] + " table").title == probe["title"]
+        reached = R.retrieve("sakila payments", "", "payment")
+        assert len(reached) < 200, len(reached)  # the entries holding 'sakila' or 'payment', not 5,000
+    finally:
+        K.reload()
+
+
+@pytest.mark.parametrize(("description", "expect"), [
+    ("old faithful geyser eruptions", [("eruption_id", "id"), ("eruption_time", "datetime")]),
+    ("star wars characters", [("character_id", "id"), ("name", "full_name")]),
+    ("chick weight by diet", [("chick_id", "id"), ("chick_name", "title"), ("weight", "float")]),
+    ("US arrests by state", [("arrest_id", "id"), ("arrest_time", "datetime"), ("state", "state")]),
+    ("volcanoes", [("volcano_id", "id"), ("volcano_name", "title")]),
+])
+def test_a_table_is_composed_from_the_nouns_when_nothing_fits(description: str, expect: list[Any]) -> None:
+    schema = plan(description)
+    assert [(c.name, c.type) for c in schema.columns] == expect
+    assert schema.notes == [offline.COMPOSED_NOTE]
+
+
+def test_a_colon_list_after_a_clause_is_the_table() -> None:
+    schema = plan("patients where age is over 60: name, email, phone")
+    assert schema.names == ["patient_id", "name", "email", "phone", "age"]
+    assert schema.column("age").params["min"] == 60 and schema.column("age").params["max"] <= 120
+
+
+def test_an_amount_said_of_the_rows_applies_to_their_total() -> None:
+    schema = plan("orders over $100 in 2024")
+    df = schema.generate(500, seed=1)
+    assert df["total"].min() >= 100
+    assert ((df["unit_price"] * df["quantity"] - df["total"]).abs() < 0.01 * df["quantity"]).all()
+
+
+def test_a_window_inside_a_phrase_is_not_part_of_the_name() -> None:
+    schema = plan("hotel reservations with check-in, check-out and reservation time in december 2025")
+    col = schema.column("reservation_time")
+    assert col.params["start"] == "2025-12-01" and col.params["end"].startswith("2025-12-31")
+
+
+@pytest.mark.parametrize(("description", "earlier", "later"), [
+    ("library loans with loan date, due date and return date", "loan_date", "due_date"),
+    ("library loans with loan date, due date and return date", "loan_date", "return_date"),
+    ("hotel bookings with booking date, check-in date and check-out date", "booking_date", "check_in_date"),
+    ("hotel bookings with booking date, check-in date and check-out date", "check_in_date", "check_out_date"),
+    ("job postings with date posted and valid through", "date_posted", "valid_through"),
+])
+def test_event_pairs_are_ordered(description: str, earlier: str, later: str) -> None:
+    schema = plan(description)
+    assert schema.column(later).params.get("after") == earlier, schema.to_text()
+    df = schema.generate(300, seed=2)
+    both = df[[earlier, later]].dropna()
+    assert (both[later] >= both[earlier]).all()
+
+
+@pytest.mark.parametrize(("description", "column", "check"), [
+    ("flights from NYC airports with origin, destination and departure delay", "origin",
+     lambda c: set(c.params["values"]) == {"EWR", "JFK", "LGA"}),
+    ("airbnb listings in Paris with name, nightly price, latitude, longitude", "latitude",
+     lambda c: 48.5 < c.params["min"] < c.params["max"] < 49.2),
+    ("airbnb listings in Paris with name, nightly price, latitude, longitude", "nightly_price",
+     lambda c: c.type == "money" and c.params["max"] <= 5000),
+    ("airbnb listings in Paris with name, nightly price, latitude, longitude", "name", lambda c: c.type == "title"),
+    ("high school students", "birth_date", lambda c: c.params["max_age"] <= 19),
+    ("students with name, age and weekly study hours", "weekly_study_hours",
+     lambda c: c.type == "integer" and c.params["max"] <= 60),
+    ("sales with discount and price", "discount", lambda c: c.params["max"] <= 1),
+])
+def test_values_ring_true_in_their_context(description: str, column: str, check: Any) -> None:
+    col = plan(description).column(column)
+    assert check(col), col

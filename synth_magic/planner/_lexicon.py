@@ -8,17 +8,17 @@ here looks anything up by a name that came from the user.
 
 from __future__ import annotations
 
-import difflib
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from . import _knowledge as K
-from ._words import WORD, singular, singular_text, words
+from ._words import WORD, Fuzzy, singular, singular_text, words
 
 __all__ = [
-    "AGES", "COUNT_NOUNS", "date_order", "LOCALE_WORDS", "Parts", "Phrase",
+    "AGES", "CONTEXT", "COUNT_NOUNS", "date_order", "LOCALE_WORDS", "Parts", "Phrase",
     "WORD", "age_range", "column_name", "correct", "detect_locale", "detect_rows",
     "enumeration", "global_currency", "global_ranges", "infer", "meaning_key", "number_range",
     "parse_phrase", "shares", "singular", "singular_text", "split_description", "split_list",
@@ -195,6 +195,7 @@ class Parts:
     phrases: list[str] = field(default_factory=list)  # one per named column
     explicit: bool = False  # the list decides the table (vs adds to a domain's)
     marker: str = ""
+    clause: str = ""  # "where age is over 60" before a colon list: constraints, not columns
 
 
 def split_description(text: str) -> Parts:
@@ -202,6 +203,13 @@ def split_description(text: str) -> Parts:
     text = text.strip().rstrip(".!")
     where = re.search(r"(?:,\s*|\s+)(?:where|whereby|such that|so that)\b", text, re.I)
     m = _MARKER.search(text, 0, where.start() if where else len(text))
+    if m is None and where is not None:  # "patients where age is over 60: name, email, phone"
+        colon = text.find(":", where.end())
+        if colon > 0 and text[colon + 1:].strip():
+            clause = text[where.start():colon]
+            parts = _parts(text[:where.start()], text[colon + 1:], "colon")
+            parts.clause = clause.strip(" ,")
+            return parts
     rest = None
     if m:
         subject, rest = text[:m.start()], text[m.end():]
@@ -445,6 +453,8 @@ for _code in ("BRL", "MXN", "CNY", "KRW", "SEK", "NOK", "DKK", "PLN", "TRY", "RU
 _UNIT_AFTER = re.compile(r"\s*(%|percent|kgs?|g|mg|lbs?|kms?|miles?|m|cm|mm|minutes?|mins?|seconds?|secs?|hours?|"
                          r"hrs?|days?|ms|kwh|eur|usd|gbp|dollars?|euros?|sqm|m2|sq ?ft|sqft|°c|°f)\b", re.I)
 _IN_UNIT = re.compile(r"\s*\b(?:in|as|measured in|expressed in)\s+(?:the\s+)?([^\s,;()]+(?:\s+[^\s,;()]+)?)", re.I)
+_MONTH_IN_PHRASE = re.compile(r"\s*\b(?:in|during|for|from|of)\s+(?:the\s+month\s+of\s+)?(january|february|march|april|may|"
+                              r"june|july|august|september|october|november|december)\s+((?:19|20)\d{2})\b", re.I)
 _WINDOW_IN_PHRASE = re.compile(r"\s*\b(?:in|during|for|from|of|since|after)\s+((?:19|20)\d{2})\b"
                                r"(?:\s*(?:-|to|and)\s*((?:19|20)\d{2}))?", re.I)
 
@@ -494,7 +504,12 @@ def parse_phrase(raw: str) -> Phrase:
             text = (text[:m.start()] + " " + text[m.end():]).strip()
             text = _NULL_WORDS.sub(" ", text) if kind == "null" else text
             text = re.sub(r"\b(?:that|which)\s+(?:is|are)\s*$|\b(?:of|for)\s*$", "", text.strip(), flags=re.I).strip()
-    w = _WINDOW_IN_PHRASE.search(text)
+    mw = _MONTH_IN_PHRASE.search(text)
+    w = None if mw else _WINDOW_IN_PHRASE.search(text)
+    if mw:  # "reservation time in december 2025"
+        start, end, _ = time_window(mw.group(0).strip().lower())  # type: ignore[misc]
+        ph.window = (start, end)
+        text = (text[:mw.start()] + text[mw.end():]).strip()
     if w:
         open_ended = re.match(r"\s*(?:since|after)", w.group(0), re.I) and not w.group(2)
         ph.window = (f"{w.group(1)}-01-01", "today" if open_ended else f"{w.group(2) or w.group(1)}-12-31")
@@ -597,9 +612,16 @@ def infer(name: str) -> tuple[str, dict[str, Any], str]:
     return "float", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 100, "decimals": 2}, "guess"
 
 
-@lru_cache(maxsize=4096)
-def _rule_cached(key: str) -> tuple[str, tuple[tuple[str, Any], ...]] | None:
-    hit = K.match_concept(key)
+# The concepts' context phrases the description being planned holds ('nyc', 'school'): set
+# by the planner for one plan (a context variable, so threads and tasks do not mix them).
+CONTEXT: ContextVar[frozenset[tuple[str, ...]]] = ContextVar("synth_magic_concept_context", default=frozenset())
+
+
+@K.dependent
+@lru_cache(maxsize=8192)
+def _rule_cached(key: str, context: frozenset[tuple[str, ...]] = frozenset()
+                 ) -> tuple[str, tuple[tuple[str, Any], ...]] | None:
+    hit = K.match_concept(key, context)
     if hit is None:
         return None
     concept, m = hit
@@ -613,43 +635,55 @@ def _rule_cached(key: str) -> tuple[str, tuple[tuple[str, Any], ...]] | None:
 
 
 def _rule_for(key: str) -> tuple[str, dict[str, Any]] | None:
-    hit = _rule_cached(key)
+    hit = _rule_cached(key, CONTEXT.get())
     if hit is None:
         return None
     return hit[0], {k: (list(v) if isinstance(v, list) else v) for k, v in hit[1]}
 
 
+@K.dependent
 @lru_cache(maxsize=1)
-def vocabulary() -> tuple[str, ...]:
-    """Every word the concepts, domains and named tables know, for typo correction."""
+def _known() -> dict[str, int]:
+    """Every word the concepts, domains and named tables know, and how often, for typo correction."""
     kb = K.knowledge()
-    found: set[str] = set()
+    found: dict[str, int] = {}
+
+    def add(ws: Any) -> None:
+        for w in ws:
+            if len(w) >= 4:
+                found[w] = found.get(w, 0) + 1
+
     for concept in kb.concepts:
         for ws in concept.names:
-            found.update(w for w in ws if len(w) >= 4)
+            add(ws)
         for p in concept.patterns:
-            found.update(re.findall(r"[a-z]{4,}", p.pattern))
+            add(re.findall(r"[a-z]{4,}", p.pattern))
     for dom in kb.domains + kb.tables:
         for kw in dom.keywords + dom.aliases:
-            found.update(w for w in words(kw) if len(w) >= 4)
-        for col in dom.columns:
-            found.update(w for w in col.name.split("_") if len(w) >= 4)
-    return tuple(sorted(found))
+            add(words(kw))
+        for name in dom.names:
+            add(name.lower().split("_"))
+    return found
 
 
+def vocabulary() -> tuple[str, ...]:
+    """Every word the concepts, domains and named tables know, for typo correction."""
+    return tuple(sorted(_known()))
+
+
+@K.dependent
+@lru_cache(maxsize=1)
+def _fuzzy() -> Fuzzy:
+    return Fuzzy(_known())
+
+
+@K.dependent
 @lru_cache(maxsize=4096)
 def correct(word: str) -> str:
     """A known word for a typo ('adress' → 'address'), or the word itself."""
-    if len(word) < 4 or word in _vocab_set() or singular(word) in _vocab_set():
+    if len(word) < 4 or word in _known() or singular(word) in _known():
         return word
-    # Typos keep their first letter ('adress', 'emial'); 'history' is not a misspelt 'story'.
-    close = difflib.get_close_matches(word, [v for v in vocabulary() if v[0] == word[0]], n=1, cutoff=0.8)
-    return close[0] if close else word
-
-
-@lru_cache(maxsize=1)
-def _vocab_set() -> frozenset[str]:
-    return frozenset(vocabulary())
+    return _fuzzy().correct(word) or word
 
 
 def _fuzzy_key(key: str) -> str:
@@ -836,6 +870,7 @@ def date_order() -> list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, str]
     return _DATE_ORDER()
 
 
+@K.dependent
 @lru_cache(maxsize=1)
 def _DATE_ORDER() -> list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, str], tuple[str, str]]]:
     return [(tuple(r["earlier"]), tuple(r["later"]), tuple(r["date_gap"]), tuple(r["time_gap"]))  # type: ignore[misc]

@@ -31,13 +31,16 @@ from .._messages import number
 from ..schema import Column, Schema
 from . import _knowledge as K
 from . import _lexicon as L
+from . import _retrieve as R
 
-__all__ = ["FALLBACK_NOTE", "VERSION", "OfflinePlanner", "head_noun", "pick_domain", "plan"]
+__all__ = ["COMPOSED_NOTE", "FALLBACK_NOTE", "VERSION", "OfflinePlanner", "head_noun", "pick_domain", "plan"]
 
 VERSION = "3"  # with the knowledge files' hash: OfflinePlanner.version
 MAX_DESCRIPTION = 4000  # characters read; a description is a sentence or a paragraph
 MAX_PLANNED = 180  # columns from the list and template; constraints may add a few more (the schema allows 200)
 
+COMPOSED_NOTE = ("No domain or named table fits the description, so the table was composed from its nouns; "
+                 "name the columns you want (e.g. 'with name, weight and date').")
 FALLBACK_NOTE = ("The offline planner found nothing it recognises in the description, so this is a generic "
                  "table; name the columns you want (e.g. 'with name, email and signup date').")
 
@@ -104,12 +107,21 @@ def plan(description: str) -> Schema:
     return Schema.from_json(_plan_json(" ".join(str(description).split())[:MAX_DESCRIPTION]))
 
 
+@K.dependent
 @lru_cache(maxsize=256)
 def _plan_json(text: str) -> str:
     return _plan(text).to_json()
 
 
 def _plan(text: str) -> Schema:
+    token = L.CONTEXT.set(K.context_in(K.phrase_words(text)))
+    try:
+        return _plan_in_context(text)
+    finally:
+        L.CONTEXT.reset(token)
+
+
+def _plan_in_context(text: str) -> Schema:
     lower = text.lower()
     parts = L.split_description(text)
     phrases = [L.parse_phrase(raw) for raw in parts.phrases]
@@ -121,11 +133,15 @@ def _plan(text: str) -> Schema:
             if d.origin:
                 used.add(d.origin)
             named.append(d)
+    notes: list[str] = []
     if domain is None and not named:
         named = _loose_columns(text)
-    if domain is None and named and parts.subject:
-        named = _entity_column(parts.subject, named) + named
-    notes: list[str] = []
+        if not named:
+            named = _compose(parts.subject or text)
+            notes += [COMPOSED_NOTE] if named else []
+    elif domain is None and named and parts.subject:
+        named = (_entity_column(parts.subject, named) or _row_id(parts.subject, named)) + named
+    _names_of_things(named, domain, head_noun(parts.subject) if parts.subject else "")
     head = head_noun(parts.subject) if parts.subject else ""
     drafts = _assemble(domain, named, parts.explicit, parts.marker, head) if domain is not None else named
     drafts = drafts[:MAX_PLANNED]
@@ -133,6 +149,7 @@ def _plan(text: str) -> Schema:
         drafts = _fallback()
         notes.append(FALLBACK_NOTE)
     else:
+        _in_context(drafts)
         _apply_global(drafts, lower, parts)
         _link(drafts)
     drafts = _unique_names(drafts)
@@ -150,43 +167,13 @@ def _plan(text: str) -> Schema:
 
 # ------------------------------------------------------------------ domains
 
-# How much a matched phrase counts, per word, by how the entry lists it.
-PHRASE_WEIGHTS = {"alias": 3.0, "keyword": 1.0, "context": 0.5}
-
-
-@lru_cache(maxsize=1)
-def _retrieval() -> tuple[list[tuple[K.Domain, list[tuple[re.Pattern[str], tuple[str, ...], str]], frozenset[str]]],
-                          dict[str, float]]:
-    """Every domain template and named table with its phrases, and each word's weight (BM25's idf,
-    scaled so a word in every other entry weighs about 1): rare words ('sakila') decide more."""
-    import math
-
-    kb = K.knowledge()
-    entries = []
-    df: dict[str, int] = {}
-    for dom in kb.domains + kb.tables:
-        phrases = []
-        for kind, items in (("alias", dom.aliases), ("keyword", dom.keywords), ("context", dom.context)):
-            for norm in dict.fromkeys(L.singular_text(p) for p in items):
-                if norm:
-                    phrases.append((re.compile(rf"\b{re.escape(norm)}\b"), tuple(norm.split()), kind))
-        vocab = frozenset(w for _, ws, _ in phrases for w in ws)
-        for w in vocab:
-            df[w] = df.get(w, 0) + 1
-        cols = frozenset(L.singular(c.name.lower()) for c in dom.columns)
-        entries.append((dom, phrases, cols))
-    n = len(entries)
-    idf = {w: math.log(1 + (n - d + 0.5) / (d + 0.5)) for w, d in df.items()}
-    mean = sum(idf.values()) / len(idf) if idf else 1.0
-    return entries, {w: v / mean for w, v in idf.items()}
-
-
-_SUBJECT_CUT = re.compile(r"\b(?:in|for|from|during|at|on|where|that|which|who|every|each|per|between|since|over|"
+_SUBJECT_CUT = re.compile(r"\b(?:of|off|near|around|along|in|for|from|during|at|on|where|that|which|who|every|each|per|between|since|over|"
                           r"across|by|within|about|last|past|to|as|like)\b")
 _SUBJECT_SKIP = {"data", "dataset", "record", "table", "list", "row", "entry", "information", "info", "detail",
                  "sample", "example", "set", "file", "csv", "realistic", "synthetic", "fake",
                  "random", "dummy", "test", "mock", "some", "generate", "create", "make", "build", "give", "me",
-                 "a", "an", "the", "of", "i", "need", "want", "please", "show", "with", "analysis", "item"}
+                 "a", "an", "the", "of", "i", "need", "want", "please", "show", "with", "analysis", "item",
+                 "statistics", "stats", "figures"}
 
 
 def head_noun(subject: str) -> str:
@@ -198,52 +185,15 @@ def head_noun(subject: str) -> str:
     return ws[-1] if ws else ""
 
 
-def pick_domain(subject: str, lower: str, typos: bool = True, fields: tuple[str, ...] = ()) -> K.Domain | None:
-    """The domain template or named table that the description's words retrieve best.
-
-    Each entry scores its matched phrases (aliases 3, keywords 1, context words 0.5 a word,
-    each word weighted by its rarity across entries); the subject's head noun doubles a phrase
-    that holds it, the subject adds a half; context counts only beside another match; a named
-    table also scores the named fields it has as columns. The highest score wins; none: None.
-    """
-    head = head_noun(subject or lower)
-    text = L.singular_text(lower)
-    subj = L.singular_text(subject) if subject else text
-    entries, idf = _retrieval()
-    named = {L.singular(f.lower()) for f in fields} - GENERIC
-    best, best_score = None, 0.0
-    for dom, phrases, cols in entries:
-        score, context, named_it = 0.0, 0.0, False
-        for pattern, ws, kind in phrases:
-            if not pattern.search(text):
-                continue
-            named_it = named_it or kind != "keyword"
-            weight = PHRASE_WEIGHTS[kind] * sum(min(idf.get(w, 1.0), 2.5) for w in ws)
-            if head and head in ws:
-                weight *= 2
-            if subject and pattern.search(subj):
-                weight += 0.5
-            if kind == "context":
-                context += weight
-            else:
-                score += weight
-        if score and context:
-            score += context
-        if dom.kind == "table" and not named_it:
-            continue  # a named table needs its name or a word of its context, not just 'orders'
-        if dom.kind == "table" and named:
-            overlap = len(named & cols)
-            if overlap >= 3 and score:
-                score += 2.0 * overlap * overlap / len(named)
-        if score > best_score or (score == best_score and score and best is not None and dom.key < best.key):
-            best, best_score = dom, score
-    if best is not None or not typos:
-        return best
-    # Typos: 'custmers', 'employes' (long words only: 'planet' is not a misspelt 'plant').
-    fixed = " ".join(L.correct(w) if len(w) >= 6 and len(L.correct(w)) >= 6 else w for w in text.split())
-    if fixed != text:
-        return pick_domain("", fixed, typos=False, fields=fields)
-    return None
+def pick_domain(subject: str, lower: str, fields: tuple[str, ...] = ()) -> K.Domain | None:
+    """The domain template or named table that the description's words retrieve best
+    (:mod:`._retrieve`): ``subject`` says what the rows are, ``lower`` is the whole
+    description and ``fields`` the column names it lists. None when nothing scores well."""
+    subj = subject.lower() if subject else lower
+    rest = lower[len(subj):] if subject and lower.startswith(subj) else ""
+    named = tuple(K.column_words(f) for f in fields if f)
+    found = R.choose(R.retrieve(subj, rest, head_noun(subject or lower), named))
+    return None if found is None else found.entry.dom
 
 
 # ------------------------------------------------------------ named columns
@@ -366,6 +316,7 @@ def _family(type_: str) -> str:
     return "other"
 
 
+@lru_cache(maxsize=1 << 14)
 def _stem(word: str) -> str:
     """'passed' → 'pass', 'ratings' → 'rating', 'completed' → 'complet': for matching names only."""
     w = L.singular(word)
@@ -419,8 +370,12 @@ def apply_range(d: Draft, lo: float | None, hi: float | None, said: str) -> None
         p["min"], p["max"] = lo, hi
     elif lo is not None:
         p["min"] = lo
-        if cur_hi is None or cur_hi < lo * 1.5 or cur_hi <= lo:
+        if cur_hi is None:
+            cur_hi = _default(d.type, "max")
+        if cur_hi is None or cur_hi <= lo or (cur_hi < lo * 1.5 and d.type != "age"):
             p["max"] = lo * 10 if lo > 0 else lo + 100
+        else:
+            p["max"] = cur_hi
     elif hi is not None:
         p["max"] = hi
         if cur_lo is None or cur_lo >= hi:
@@ -438,6 +393,13 @@ def apply_range(d: Draft, lo: float | None, hi: float | None, said: str) -> None
         p.pop("derive_from", None)
     d.fixed.add("range")
     d.note(f"range {number(p['min'])} to {number(p['max'])} from the description ({said!r})")
+
+
+def _default(type_: str, param: str) -> Any:
+    from ..catalog import TYPES
+
+    value = TYPES[type_].defaults().get(param)
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def apply_values(d: Draft, values: list[str]) -> None:
@@ -480,6 +442,12 @@ _UNIT_DEFAULTS: dict[str, dict[str, Any]] = {
 
 
 def apply_unit(d: Draft, kind: str, unit: str) -> None:
+    # 'weekly study hours', 'duration_ms': a concept of that name already has its figures in that unit
+    named = L.singular(unit.lower()) in {L.singular(w) for w in d.name.lower().split("_")} and \
+        d.params.get("max") is not None and d.type in NUMERIC and "range" not in d.fixed
+    if kind == "time" and named:
+        d.note(f"in {unit}")
+        return
     if kind == "time":
         if unit == "ms":
             if d.type not in ("float", "integer") or "range" not in d.fixed:
@@ -533,6 +501,103 @@ def _entity_column(subject: str, named: list[Draft]) -> list[Draft]:
     return [Draft(head, type_, params, source="named", why=f"the rows are {L.words(subject)[-1]}")]
 
 
+# ------------------------------------------------------------- composing
+
+_KEYBOARD = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_PLACEHOLDERS = {"foo", "bar", "baz", "qux", "quux", "lorem", "ipsum", "blah", "asdf", "xyz", "abc", "test", "todo",
+                 "tmp", "temp", "stuff", "thing", "things", "whatever", "something", "anything", "hello", "hi"}
+
+
+def _wordlike(word: str) -> bool:
+    """A word that could be a noun ('eruption', 'volcano'), not keyboard mash ('asdf', 'qwerty',
+    'zxcv') or a placeholder ('foo')."""
+    if len(word) < 3 or not word.isalpha() or word in _PLACEHOLDERS:
+        return False
+    vowels = sum(ch in "aeiouy" for ch in word)
+    if vowels == 0:
+        return False
+    for row in _KEYBOARD:
+        for seq in (row, row[::-1]):
+            run = max((k for k in range(3, len(word) + 1) for i in range(len(word) - k + 1)
+                       if word[i:i + k] in seq), default=0)
+            if run >= 4 or (run >= 3 and sum(ch in "aeiou" for ch in word) <= 1):
+                return False
+    return True
+
+
+def _composition() -> tuple[frozenset[str], frozenset[str]]:
+    rules = K.knowledge().rules.get("compose", {})
+    return frozenset(rules.get("people", ())), frozenset(rules.get("events", ()))
+
+
+def _is_event(word: str) -> bool:
+    return word in _composition()[1] or word.endswith(("tion", "sion", "ment"))
+
+
+_DIMENSION = re.compile(r"\b(?:by|per|across|for each|with each)\s+(.+)$")
+_NAME_TYPES = ("city", "country", "company", "product_name", "state", "job_title", "language", "brand", "title")
+
+
+def _compose(subject: str) -> list[Draft]:
+    """A table from the subject's own nouns when no domain or named table fits: the rows'
+    noun gets an id; a person a name, an event its time, another thing a name; a measure
+    head ('chick weight') is a column of the noun before it; the nouns after 'by'/'per'
+    ('by state and month') that the concepts know are its attributes. [] for keyboard mash."""
+    text = L.singular_text(subject)
+    head = head_noun(subject)
+    if not _wordlike(head):
+        return []
+    people, _ = _composition()
+    before = [w for w in _SUBJECT_CUT.split(text, maxsplit=1)[0].split()
+              if w not in _SUBJECT_SKIP and w not in R.STOP and _wordlike(w)]
+    entity, measure = head, None
+    if head not in people and not _is_event(head):
+        type_, params, how = L.infer(head)
+        if how == "rule" and type_ in NUMERIC and len(before) >= 2 and before[-1] == head:
+            entity, measure = before[-2], Draft(head, type_, params, source="named",
+                                                why=f"what the description measures ('{head}')")
+    why = f"the rows are {entity}s (composed from the description's nouns)"
+    out = [Draft(f"{entity}_id", "id", {}, unique=True, source="named", why=why)]
+    if entity in people:
+        out.append(Draft("name", "full_name", {}, source="named", why=f"each {entity}'s name"))
+    elif _is_event(entity):
+        out.append(Draft(f"{entity}_time", "datetime", {}, source="named", why=f"when each {entity} happened"))
+    else:
+        type_, params, how = L.infer(f"{entity}_name")
+        if how != "rule" or type_ not in _NAME_TYPES:
+            type_, params = "title", {"min_words": 1, "max_words": 3}
+        out.append(Draft(f"{entity}_name" if type_ == "title" else "name", type_, params, source="named",
+                         why=f"each {entity}'s name or label"))
+    if measure is not None:
+        out.append(measure)
+    dims = _DIMENSION.search(text)
+    for raw in L.split_list(dims.group(1)) if dims else ():
+        name = L.column_name(raw)
+        type_, params, how = L.infer(name) if name else ("", {}, "guess")
+        if how == "rule" and not any(d.name == name for d in out):
+            out.append(Draft(name, type_, params, source="named", why=f"the description breaks the rows down by {raw}"))
+    return out
+
+
+def _names_of_things(named: list[Draft], domain: K.Domain | None, head: str) -> None:
+    """'listings with name, price': a name is a person's only when the rows are people."""
+    people, _ = _composition()
+    if (domain is not None and domain.key in PERSON_ROWS) or head in people or not head:
+        return
+    for d in named:
+        if d.name.lower() == "name" and d.type == "full_name" and not d.origin and "values" not in d.fixed:
+            d.type, d.params = "title", {"min_words": 2, "max_words": 5}
+            d.note(f"the name of each {head}, not a person's")
+
+
+def _row_id(subject: str, named: list[Draft]) -> list[Draft]:
+    """'shirts with size and color': the rows get an id when the named fields have none."""
+    head = head_noun(subject)
+    if not _wordlike(head) or any(d.type in IDENTIFIER or d.unique for d in named):
+        return []
+    return [Draft(f"{head}_id", "id", {}, unique=True, source="named", why=f"one row per {head}")]
+
+
 def _loose_columns(text: str) -> list[Draft]:
     """'names and emails': no list marker and no domain, but words that name columns."""
     out = []
@@ -577,8 +642,7 @@ def _assemble(domain: K.Domain, named: list[Draft], explicit: bool, marker: str,
             continue
         if col.type in DATES and any(d.type in DATES for d in named):
             continue
-        if marker != "with" and not (col.unique or (col.type in PERSON and domain.key in PERSON_ROWS)
-                                     or col.type in ("street_address", "address") or col.type in DATES):
+        if marker != "with" and not (col.unique or (col.type in PERSON and domain.key in PERSON_ROWS)):
             continue  # "customers: a, b, c" reads as a column spec: only what identifies a row is added
         draft = _from_template(col, domain)
         draft.why = f"{domain.title} template: a core column (what, who or when each row is)"
@@ -631,6 +695,31 @@ def _find(drafts: list[Draft], word: str, want_bool: bool) -> Draft | None:
     return found[0] if found else None
 
 
+def _in_context(drafts: list[Draft]) -> None:
+    """Template columns take a concept that holds in the description's context ('origin' of
+    flights from NYC: EWR, JFK, LGA; 'age' of school pupils; a nightly price on Airbnb)."""
+    context = L.CONTEXT.get()
+    if not context:
+        return
+    for d in drafts:
+        if not d.origin or d.fixed & {"range", "values", "window"}:
+            continue
+        if d.type == "birth_date":  # pupils' birth dates follow their ages
+            age = K.match_concept("age", context)
+            if age is not None and age[0].context and age[0].type == "age":
+                ages = dict(age[0].params)
+                d.params = {"min_age": ages.get("min", 0), "max_age": ages.get("max", 100)}
+                _touch(d, f"ages as in the description's context ({age[0].source})")
+            continue
+        hit = K.match_concept(L.meaning_key(d.name), context)
+        if hit is None or not hit[0].context:
+            continue
+        concept = hit[0]
+        d.type, d.params = concept.type, {k: (list(v) if isinstance(v, list) else v) for k, v in concept.params}
+        d.unique = False
+        _touch(d, f"as in the description's context ({concept.source or 'knowledge'})")
+
+
 def _apply_global(drafts: list[Draft], lower: str, parts: L.Parts) -> None:
     for kind, word, value in L.shares(lower):
         target = _find(drafts, word, want_bool=kind == "true")
@@ -673,6 +762,8 @@ def _apply_global(drafts: list[Draft], lower: str, parts: L.Parts) -> None:
     _subject_flags(drafts, parts.subject or lower)
     if not parts.phrases:
         _apply_global_ranges(drafts, lower)
+    elif parts.clause:
+        _apply_global_ranges(drafts, parts.clause.lower(), add=True)
     ages = L.age_range(lower)
     if ages:
         age = next((d for d in drafts if d.type == "age" or (d.name == "age" and d.type in NUMERIC)), None)
@@ -727,27 +818,37 @@ def _apply_global(drafts: list[Draft], lower: str, parts: L.Parts) -> None:
                 _touch(d, f"all in {currency}")
 
 
-def _apply_global_ranges(drafts: list[Draft], lower: str) -> None:
-    """'products priced between €5 and €50', 'employees hired between 2015 and 2020'."""
+def _apply_global_ranges(drafts: list[Draft], lower: str, add: bool = False) -> None:
+    """'products priced between €5 and €50', 'employees hired between 2015 and 2020', 'orders
+    over $100' (an amount of money: the order's total, named or not). ``add``: a column the
+    words name that the table lacks is added ('patients where age is over 60: name, email')."""
     if L.age_range(lower):
         lower = L.AGES.sub(" ", lower)
     for cands, lo, hi, said, unit in L.global_ranges(lower):
         target = None
+        money = (unit is not None and unit[0] == "currency") or bool(re.search(r"[$€£¥]", said))
         for i, word in enumerate(cands):
             if word.isdigit():
                 break
             found = _find(drafts, word, want_bool=False)
             if found is None:
-                type_, _, how = L.infer(word)
+                type_, params, how = L.infer(word)
                 if how == "rule":
                     found = next((d for d in drafts if d.type == type_), None)
+                    if found is None and add and type_ in NUMERIC + DATES + ("birth_date",):
+                        found = Draft(L.column_name(word), type_, params, source="constraint", why="")
+                        drafts.append(found)
             if found is None:
                 continue
             numeric = found.type in NUMERIC + DATES + ("birth_date",)
+            if money and found.type not in ("money", "formula"):
+                continue  # "orders over $100": not the order id, the order's amount
             # "grades (0-100)": a range right after a template category makes it a number
             if numeric or (i == 0 and found.source == "domain" and found.type in ("category", "word")):
                 target = found
                 break
+        if target is None and money:
+            target = _amount_column(drafts)
         if target is None or target.fixed & {"range", "window"}:
             continue
         apply_range(target, lo, hi, said)
@@ -756,6 +857,15 @@ def _apply_global_ranges(drafts: list[Draft], lower: str) -> None:
             _rename_unit(target, unit[1])
         if target.source == "domain":
             target.source = "constraint"
+
+
+def _amount_column(drafts: list[Draft]) -> Draft | None:
+    """The column an amount of money said of the whole row applies to: its total, else its
+    amount or price (the first money column)."""
+    money = [d for d in drafts if d.type in ("money", "formula")]
+    return next((d for d in money if _TOTAL.search(d.name)), None) or \
+        next((d for d in money if re.search(r"(?:^|_)(?:amount|value|price|cost|fare)(?:$|_)", d.name)), None) or \
+        next((d for d in money if d.type == "money"), None)
 
 
 def _rename_unit(d: Draft, unit: str) -> None:
@@ -818,6 +928,14 @@ _PRICE = re.compile(r"(?:^|_)(?:price|unit_price|unit_cost|price_per_unit|cost_p
                     r"nightly_rate|price_per_night|seat_price)$")
 
 
+@lru_cache(maxsize=1)
+def _column_params() -> frozenset[str]:
+    """The catalogue's parameters that name another column (after, derive_from, ...)."""
+    from ..catalog import TYPES
+
+    return frozenset(p.name for spec in TYPES.values() for p in spec.params if p.kind == "column")
+
+
 def _link(drafts: list[Draft]) -> None:
     """Make related columns agree: e-mail from the name, total = quantity × unit price, ..."""
     for d in drafts:
@@ -841,15 +959,31 @@ def _link(drafts: list[Draft]) -> None:
     price = next((d for d in drafts if d.type == "money" and _PRICE.search(d.name) and _IDENT.match(d.name)), None)
     if qty and price:
         for d in drafts:
-            if d is price or d.type not in ("money", "formula") or "range" in d.fixed or not _TOTAL.search(d.name):
+            if d is price or d.type not in ("money", "formula") or not _TOTAL.search(d.name):
                 continue
-            d.type, d.params = "formula", {"expr": f"{qty.name} * {price.name}", "decimals": 2}
-            _touch(d, f"= {qty.name} × {price.name}")
+            if "range" in d.fixed and "range" not in price.fixed:
+                # "orders over $100": the total is what was said; the unit price follows from it
+                price.type, price.params = "formula", {"expr": f"{d.name} / {qty.name}", "decimals": 2}
+                _touch(price, f"= {d.name} / {qty.name}")
+            elif "range" not in d.fixed:
+                d.type, d.params = "formula", {"expr": f"{qty.name} * {price.name}", "decimals": 2}
+                _touch(d, f"= {qty.name} × {price.name}")
+            break
     names = {d.name for d in drafts}
     renamed = {d.origin: d.name for d in drafts if d.origin and d.origin != d.name and d.origin not in names}
     for d in drafts:
         if d.type == "formula" and renamed and d.params.get("expr"):
             d.params["expr"] = re.sub(r"[A-Za-z_]\w*", lambda m: renamed.get(m.group(0), m.group(0)), d.params["expr"])
+        for key in _column_params():  # a template column that follows another one the table renamed or left out
+            ref = d.params.get(key)
+            if isinstance(ref, str) and ref not in names:
+                if ref in renamed:
+                    d.params[key] = renamed[ref]
+                else:
+                    d.params.pop(key)
+                    if key == "after":
+                        d.params.pop("min_gap", None)
+                        d.params.pop("max_gap", None)
     for d in drafts:
         if d.type == "formula":
             from ..formula import parse
@@ -875,7 +1009,12 @@ def _link(drafts: list[Draft]) -> None:
 
 
 def _prefixed(name: str, prefixes: tuple[str, ...]) -> bool:
-    return any(re.search(rf"(?:^|_){re.escape(p)}", name) for p in prefixes)
+    return bool(_prefix_pattern(prefixes).search(name))
+
+
+@lru_cache(maxsize=512)
+def _prefix_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("(?:^|_)(?:" + "|".join(re.escape(p) for p in prefixes) + ")")
 
 
 def _order_dates(drafts: list[Draft]) -> None:

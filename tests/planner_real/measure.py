@@ -2,6 +2,7 @@
 
     python tests/planner_real/measure.py            # dev and held-out figures
     python tests/planner_real/measure.py --failures # and what failed, case by case
+    python tests/planner_real/measure.py --set older  # shared/planner-cases.json and planner_cases_extra.json
 
 Each case in ``dev.json`` / ``heldout.json`` is a real public table described twice, as a
 person would type it: ``short`` (its name) and ``fields`` (its columns). For each style the
@@ -46,8 +47,31 @@ ROWS = 1000
 TEXT_TYPES = ("word", "sentence", "paragraph", "title")
 
 
+OLDER = (HERE.parents[2] / "shared" / "planner-cases.json", Path("/work/shared/planner-cases.json"),
+         HERE.parent / "planner_cases_extra.json")
+# The older cases' check names, as the real-world sets spell them.
+_OLDER_CHECKS = {"range": "range", "values": "values", "true_fraction": "share", "null_fraction": "null_share",
+                 "date_range": "date_range", "locale": "locale"}
+
+
 def load(name: str) -> list[dict[str, Any]]:
+    if name == "older":
+        return _older()
     return json.loads((HERE / f"{name}.json").read_text(encoding="utf-8"))["cases"]
+
+
+def _older() -> list[dict[str, Any]]:
+    """shared/planner-cases.json and tests/planner_cases_extra.json, one style ('short')."""
+    cases, seen = [], set()
+    for path in OLDER:
+        if not path.exists() or path.name in seen:
+            continue
+        seen.add(path.name)
+        for i, c in enumerate(json.loads(path.read_text(encoding="utf-8"))["cases"]):
+            checks = [[_OLDER_CHECKS[k], *v] for k, v in (c.get("checks") or {}).items()]
+            cases.append({"id": f"{path.stem}-{i}", "short": c["description"], "concepts": c["columns"],
+                          "checks": checks})
+    return cases
 
 
 @dataclass
@@ -144,6 +168,8 @@ def _check(kind: str, args: list[Any], schema: Any, df: Any) -> bool:
                 if len(both) and bool((both[b] >= both[a].dt.floor("D")).all()):
                     return True
         return False
+    if kind == "locale":
+        return schema.locale == regex
     if kind == "date_range":
         lo, hi = pd.Timestamp(args[1]), pd.Timestamp(args[2]) + pd.Timedelta(days=1)
         return any(_is_date(df, c) and lo <= df[c].min() and df[c].max() < hi for c in cols)
@@ -202,7 +228,7 @@ def measure(name: str, plan: Any = None) -> dict[str, Result]:
         from synth_magic.planner.offline import plan
     out = {s: Result() for s in (*STYLES, "all")}
     for case in load(name):
-        for style in STYLES:
+        for style in (s for s in STYLES if s in case):
             r = measure_case(case, style, plan)
             out[style].add(r)
             out["all"].add(r)
@@ -212,12 +238,13 @@ def measure(name: str, plan: Any = None) -> dict[str, Result]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--failures", action="store_true", help="list every concept or check that failed")
-    parser.add_argument("--set", choices=SETS, action="append", help="which case sets (default: both)")
+    parser.add_argument("--set", choices=(*SETS, "older"), action="append",
+                        help="which case sets (default: dev and heldout; 'older': the planner test cases)")
     args = parser.parse_args()
     for name in args.set or SETS:
         results = measure(name)
         n = len(load(name))
-        for style in (*STYLES, "all"):
+        for style in (*STYLES, "all") if name != "older" else ("all",):
             r = results[style]
             print(f"{name:8s} {style:6s} cases {n:3d}  concept recall {r.recall:6.1%} ({r.found}/{r.concepts})  "
                   f"value checks {r.check_rate:6.1%} ({r.passed}/{r.checks})  word columns {r.words}")
