@@ -818,6 +818,7 @@ def table(item: Item) -> tuple[dict[str, Any] | None, str]:
         sample = frame
     cols: list[Profiled] = []
     taken: set[str] = set()
+    labels_of: dict[str, str] = {}  # column → what its documentation calls it
     labels = label_column(frame["rownames"]) if "rownames" in frame else None
     if labels is not None:
         name = label_name(labels, {snake(c) for c in frame.columns})
@@ -836,10 +837,15 @@ def table(item: Item) -> tuple[dict[str, Any] | None, str]:
             continue
         taken.add(name)
         cols.append(prof)
+        said = label_of(item.docs.get(raw_name, ""), name)
+        if said:
+            labels_of[name] = said
     if len(cols) < 2:
         return None, "fewer than two columns with values"
     lines = column_lines(cols)
     core = [c.name for c in cols if c.type == "id" or (labels is not None and c is cols[0])][:1]
+    if not core and entity(cols[0]):  # gapminder's country, txhousing's city: what a row is about
+        core = [cols[0].name]
     entry = {
         "title": title_of(item),
         "aliases": [],
@@ -851,7 +857,34 @@ def table(item: Item) -> tuple[dict[str, Any] | None, str]:
     }
     if core:
         entry["core"] = core
+    if labels_of:
+        entry["labels"] = labels_of
     return entry, ""
+
+
+def label_of(doc: str, name: str) -> str:
+    """What a column's documentation calls it, when that is a short name: 'Credit limit',
+    'pupil-teacher ratio by town' → 'pupil teacher ratio'; '' for a sentence."""
+    clause = re.split(r"[.;:(,\[]|\s-\s|\bi\.e\b|\be\.g\b", doc, maxsplit=1)[0]
+    clause = re.split(r"\s(?:by|in|at|for|from|measured|recorded|as|on|during|when|if|where|which|who)\s", f" {clause} ",
+                      maxsplit=1)[0]
+    words = norm(clause).split()
+    while words and words[0] in ("the", "a", "an"):
+        words = words[1:]
+    if not 1 <= len(words) <= 5 or words == name.split("_") or any(w.isdigit() for w in words):
+        return ""
+    if words[0] in ("whether", "indicator", "dummy", "factor", "variable", "numeric", "integer", "code", "see", "yes",
+                    "no", "true", "false") or "or" in words:
+        return ""
+    return " ".join(words)
+
+
+def entity(col: Profiled) -> bool:
+    """A column that names what a row is about: a name, a code, a place, or a category of many values."""
+    if col.type in ("full_name", "code", "state", "city", "country"):
+        return True
+    return col.type == "category" and len(col.params.get("values", ())) >= 10 and "weights" not in col.params \
+        or col.type == "category" and len(col.params.get("values", ())) >= 20
 
 
 def column_lines(cols: list[Profiled]) -> list[str]:
