@@ -183,15 +183,16 @@ def table(data: Any) -> tuple[dict[str, Any], list[str]]:
         elif col is not None:
             cols.append(col)
     names = [c["name"] for c in cols if isinstance(c.get("name"), str)]
-    adjusted = 0
-    for col in cols:
+    adjusted, bad = 0, set()
+    for i, col in enumerate(cols):
         done, problem = _fix_column(col, names)
         adjusted += bool(done)
         if problem:
             problems.append(problem)
+            bad.add(i)
     fields["columns"] = cols
-    if not problems:
-        problems = _validation_problems(fields)
+    if len(cols) == len(columns):  # every column could be read
+        problems += _validation_problems(fields, bad)
     if adjusted:
         notes.append(f"Values the model wrote another way were adjusted in {adjusted} column(s) "
                      "instead of asking again (see the columns' notes).")
@@ -591,57 +592,62 @@ def suggest_type(name: str) -> str | None:
 
 # --------------------------------------------------------------------------- validation
 
-def _validation_problems(fields: dict[str, Any]) -> list[str]:
+def _validation_problems(fields: dict[str, Any], bad: set[int]) -> list[str]:
     """Every problem :meth:`Schema.from_dict` finds, not only the first one.
 
     The whole table first; if it fails, each column alone (with the columns it refers to
     standing in by type), then the table with the failing columns replaced by stand-ins,
-    for what lies between columns (a name twice, a circle of references).
+    for what lies between columns (a name twice, a circle of references). Columns in
+    ``bad`` (already reported), and the columns that refer to them, are checked again
+    after the repair.
     """
-    try:
-        Schema.from_dict(fields)
-        return []
-    except (SchemaError, InputError) as exc:
-        first = str(exc)
     columns = fields["columns"]
-    by_name = {c["name"]: c for c in columns if isinstance(c.get("name"), str)}
-    problems, failed = [], set()
-    for i, col in enumerate(columns):
+    first = None
+    if not bad:
         try:
-            Schema.from_dict({**fields, "columns": [col, *_stand_ins(col, by_name)]})
+            Schema.from_dict(fields)
+            return []
+        except (SchemaError, InputError) as exc:
+            first = str(exc)
+    bad_names = {columns[i].get("name") for i in bad}
+    by_name = {c["name"]: c for i, c in enumerate(columns) if i not in bad and _usable(c)}
+    problems, failed, skipped = [], set(), set(bad)
+    for i, col in enumerate(columns):
+        refs = _refs(col)
+        if i in bad or bad_names.intersection(refs):
+            skipped.add(i)
+            continue
+        stand_ins = [_stand_in(by_name[r]["type"], r) for r in refs if r != col.get("name") and r in by_name]
+        try:
+            Schema.from_dict({**fields, "columns": [col, *stand_ins]})
         except (SchemaError, InputError) as exc:
             problems.append(str(exc))
             failed.add(i)
-    if failed:
-        rest = [_stand_in(c["type"], c["name"]) if i in failed and _usable(c) else c
-                for i, c in enumerate(columns) if i not in failed or _usable(c)]
+    rest = [_stand_in(c["type"], c["name"]) if i in failed else c
+            for i, c in enumerate(columns) if i not in skipped and (i not in failed or _usable(c))]
+    if rest and (failed or skipped):
         try:
             Schema.from_dict({**fields, "columns": rest})
         except (SchemaError, InputError) as exc:
             problems.append(str(exc))
-    return problems or [first]
+    return problems or ([first] if first else [])
 
 
 def _usable(col: dict[str, Any]) -> bool:
     return isinstance(col.get("name"), str) and isinstance(col.get("type"), str) and col["type"] in TYPES
 
 
-def _stand_ins(col: dict[str, Any], by_name: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Columns of the right types under the names ``col`` refers to (known columns only)."""
-    spec = TYPES.get(col.get("type")) if isinstance(col.get("type"), str) else None
-    if spec is None:
+def _refs(col: dict[str, Any]) -> list[str]:
+    """The names of the columns ``col`` refers to ([] when they cannot be read: the
+    column's own check says why)."""
+    if not _usable(col):
         return []
-    params = {k: v for k, v in col.items() if k in spec.param_index}
+    spec = TYPES[col["type"]]
     try:
-        refs = references(spec, params)
+        refs = references(spec, {k: v for k, v in col.items() if k in spec.param_index})
     except (SchemaError, TypeError, AttributeError):
-        return []  # the column's own check says what is wrong with them
-    out = []
-    for ref in dict.fromkeys(r for r in refs if isinstance(r, str)):
-        other = by_name.get(ref)
-        if ref != col.get("name") and other is not None and _usable(other):
-            out.append(_stand_in(other["type"], ref))
-    return out
+        return []
+    return list(dict.fromkeys(r for r in refs if isinstance(r, str)))
 
 
 def _stand_in(type_name: str, name: str) -> dict[str, Any]:

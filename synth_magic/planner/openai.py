@@ -238,35 +238,44 @@ def repair_messages(messages: list[dict[str, str]], answer: str | None, problem:
         return [*messages, ask]
     echo = answer if len(answer) <= MAX_ECHO_CHARS else answer[:MAX_ECHO_CHARS] + " …(cut)"
     out = [*messages, {"role": "assistant", "content": echo}, ask]
-    while estimate_tokens(out) >= PROMPT_TOKEN_LIMIT and len(echo) > _MIN_ECHO:
-        echo = echo[: max(_MIN_ECHO, len(echo) // 2)] + " …(cut)"
+    cut = " …(cut)"
+    while estimate_tokens(out) >= PROMPT_TOKEN_LIMIT and len(echo) > _MIN_ECHO + len(cut):
+        echo = echo[: max(_MIN_ECHO, len(echo) // 2)] + cut
         out[-2] = {"role": "assistant", "content": echo}
+    while estimate_tokens(out) >= PROMPT_TOKEN_LIMIT and len(problem) > 200:
+        problem = clip(problem, len(problem) // 2)
+        out[-1] = _ask_again(problem)
     return out
 
 
 @functools.cache
 def _repair_reserve() -> int:
-    """Tokens the repair turn may add to the first messages: the shortest echo and the
-    longest list of problems."""
-    worst = repair_messages([], "{" + "\"a\": 1, " * _MIN_ECHO, "?" * MAX_PROBLEMS_CHARS)
-    return estimate_tokens(worst)
+    """Tokens the repair turn adds to the first messages at the most: the shortest echo of
+    an answer, and the longest list of problems."""
+    problems = ("Column 'amount': min must be between 0 and 100, not 500. " * 40)[:MAX_PROBLEMS_CHARS]
+    return estimate_tokens(repair_messages([], ('{"name": "a", ' * 40)[:_MIN_ECHO], problems))
 
 
 def check_prompt(description: str) -> list[dict[str, str]]:
     """The first messages for ``description``, or an :class:`InputError` when they would not
     leave room for a repair turn under :data:`PROMPT_TOKEN_LIMIT`."""
     messages = first_messages(description)
-    used = estimate_tokens(messages)
-    if used + _repair_reserve() < PROMPT_TOKEN_LIMIT:
+    if _fits(messages):
         return messages
-    own = max(1, _text_tokens(description))
-    room = PROMPT_TOKEN_LIMIT - _repair_reserve() - (used - own) - 1
-    keep = max(0, int(len(description) * room / own))
+    keep, step = 0, 1 << max(0, len(description).bit_length())
+    while step:  # the longest start of the description that fits
+        if keep + step < len(description) and _fits(first_messages(description[:keep + step])):
+            keep += step
+        step //= 2
     raise InputError(
-        f"The description is about {own:,} tokens for the model, more than the {max(room, 0):,} that fit "
-        f"with the planner's instructions under its {PROMPT_TOKEN_LIMIT:,}-token prompt limit (small local "
-        f"servers hold 4,096); shorten it to about {keep:,} characters, or use planner='offline'."
+        f"The description is about {_text_tokens(description):,} tokens for the model, too long for the "
+        f"planner's {PROMPT_TOKEN_LIMIT:,}-token prompt limit with its instructions (small local servers "
+        f"hold 4,096 tokens); shorten it to about {keep:,} characters, or use planner='offline'."
     )
+
+
+def _fits(messages: list[dict[str, str]]) -> bool:
+    return estimate_tokens(messages) + _repair_reserve() < PROMPT_TOKEN_LIMIT
 
 
 # ----------------------------------------------------------------------- the planner
