@@ -30,7 +30,6 @@ __all__ = [
     "DEFAULT_MODEL",
     "DEFAULT_TEMPERATURE",
     "DEFAULT_TIMEOUT",
-    "OPENAI_HOST",
     "Settings",
     "check_base_url",
     "default_cache_dir",
@@ -42,7 +41,7 @@ DEFAULT_MODEL = "gpt-4o-mini"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 2
 DEFAULT_TEMPERATURE = 0.2  # low: a schema is an answer, not prose (Ollama's own default is 0.8 or more)
-OPENAI_HOST = "api.openai.com"
+_OPENAI_HOST = "api.openai.com"
 
 _dotenv_loaded = False
 
@@ -77,7 +76,7 @@ class Settings:
     @property
     def openai_api(self) -> bool:
         """True when the server is OpenAI's own API."""
-        return self.base_url is None or _host(self.base_url)[0] == OPENAI_HOST
+        return self.base_url is None or _host(self.base_url)[0] == _OPENAI_HOST
 
     def __repr__(self) -> str:
         key = ("set, sent" if self.send_key else "set, not sent") if self.has_key else "not set"
@@ -162,7 +161,7 @@ def _key_is_for(base_url: str | None, key_host: str) -> bool:
     if base_url is None:
         return True
     host, port = _host(base_url)
-    if host == OPENAI_HOST:
+    if host == _OPENAI_HOST:
         return True
     text = key_host.strip()
     try:
