@@ -249,7 +249,8 @@ def test_json_schema_rejected_uses_json_object(server: FakeOpenAI) -> None:
         return answer(GOOD)
 
     server.respond = respond
-    assert plan().source == "openai"
+    with pytest.warns(SynthWarning, match="did not take the response format .* now asks in json_object mode"):
+        assert plan().source == "openai"
     assert [r.response_format for r in server.requests] == ["json_schema", "json_object"]
 
 
@@ -260,9 +261,13 @@ def test_no_response_format_support_uses_plain_text(server: FakeOpenAI) -> None:
         return answer("Here is the schema:\n```json\n" + json.dumps(GOOD) + "\n```\nEnjoy!")
 
     server.respond = respond
-    assert plan().source == "openai"
+    with pytest.warns(SynthWarning) as caught:
+        assert plan().source == "openai"
     assert [r.response_format for r in server.requests] == ["json_schema", "json_object", None]
-    assert plan("another table of customers").source == "openai"  # remembered for this server
+    assert ["asks for plain text" in str(w.message) for w in caught] == [False, True]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # remembered for this server and model, and said once
+        assert plan("another table of customers").source == "openai"
     assert [r.response_format for r in server.requests][3:] == [None]
 
 
@@ -511,7 +516,7 @@ def test_what_is_learnt_stays_with_its_server_and_model(server: FakeOpenAI, monk
 
 
 @pytest.mark.parametrize("reply, reason", [
-    (error(400, "the request exceeds the available context size, try increasing it"), "context"),
+    (error(400, "the request exceeds the available context size, try increasing it"), "even with it left out"),
     (Reply(400, {"error": {"code": 400, "message": "the request exceeds the available context size. try increasing "
                            "the context size or enable context shift", "type": "exceed_context_size_error",
                            "n_prompt_tokens": 5200, "n_ctx": 4096}}), r"holds 4,096 tokens \(the prompt is 5,200"),
@@ -699,7 +704,7 @@ def test_column_fields_and_rows_are_coerced() -> None:
     assert schema.column("b").null_rate == 0.05 and schema.column("b").unique is False
     assert schema.column("c").params == {"derive_from": "b"}
     assert schema.rows == op.MAX_MODEL_ROWS
-    assert any("2000000 rows" in note for note in schema.notes)
+    assert any("2,000,000 rows" in note for note in schema.notes)
 
 
 def test_two_slips_cost_no_repair(server: FakeOpenAI) -> None:

@@ -217,7 +217,7 @@ def _rows(rows: Any, notes: list[str]) -> int | None:
         return None
     whole = int(round(value))
     if whole > MAX_MODEL_ROWS:
-        notes.append(f"The model suggested {number(whole)} rows; at most {MAX_MODEL_ROWS:,} are taken from "
+        notes.append(f"The model suggested {whole:,} rows; at most {MAX_MODEL_ROWS:,} are taken from "
                      "a model (ask for more with rows=).")
         return MAX_MODEL_ROWS
     if whole != rows:
@@ -454,6 +454,20 @@ def _share(p: Param, value: Any) -> Any:
     return value
 
 
+def _on_text(fix: Callable[[Param, str], Any]) -> Callable[[Param, Any], Any]:
+    """A fix of written forms: other values pass unchanged, text is stripped, and a form
+    the fix does not know (None) keeps the value as it was."""
+
+    def apply(p: Param, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        fixed = fix(p, value.strip())
+        return value if fixed is None else fixed
+
+    apply.__doc__ = fix.__doc__
+    return apply
+
+
 _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
                   r"\s*(Z|UTC|[+-]\d{2}:?\d{2})?", re.IGNORECASE)
 _RELATIVE = re.compile(r"(today|now)\s*(?:([+-])\s*(\d{1,5})\s*(days?|d|weeks?|w|months?|m|years?|y))?",
@@ -461,11 +475,9 @@ _RELATIVE = re.compile(r"(today|now)\s*(?:([+-])\s*(\d{1,5})\s*(days?|d|weeks?|w
 _YESTERDAY = {"yesterday": "today-1d", "tomorrow": "today+1d"}
 
 
-def _when(p: Param, value: Any) -> Any:
+@_on_text
+def _when(p: Param, text: str) -> str | None:
     """2024-01-01T00:00:00Z, 2024/01/01, 'today - 90 days' → the written forms validation reads."""
-    if not isinstance(value, str):
-        return value
-    text = value.strip()
     m = _ISO.fullmatch(text)
     if m:
         import datetime as dt
@@ -474,7 +486,7 @@ def _when(p: Param, value: Any) -> Any:
         try:
             when = dt.datetime(year, month, day, hour, minute, second)
         except ValueError:
-            return value
+            return None
         zone = (m.group(7) or "").upper()
         if zone not in ("", "Z", "UTC"):
             sign = 1 if zone[0] == "+" else -1
@@ -485,7 +497,7 @@ def _when(p: Param, value: Any) -> Any:
     if m:
         base = m.group(1).lower()
         return f"{base}{m.group(2)}{m.group(3)}{m.group(4)[0].lower()}" if m.group(2) else base
-    return _YESTERDAY.get(text.lower(), value)
+    return _YESTERDAY.get(text.lower())
 
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?|w)",
@@ -494,11 +506,9 @@ _ISO_DURATION = re.compile(r"P(?:(\d+)W|(\d+)D|T(\d+)H|T(\d+)M|T(\d+)S)", re.IGN
 _UNITS = {"s": "s", "m": "min", "h": "h", "d": "d", "w": "w"}
 
 
-def _duration(p: Param, value: Any) -> Any:
+@_on_text
+def _duration(p: Param, text: str) -> str | None:
     """'14 days', '2 hours', 'P14D' → 14d, 2h (the written forms validation reads)."""
-    if not isinstance(value, str):
-        return value
-    text = value.strip()
     m = _DURATION.fullmatch(text)
     if m:
         amount = m.group(1)
@@ -508,33 +518,33 @@ def _duration(p: Param, value: Any) -> Any:
         for amount, unit in zip(m.groups(), ("w", "d", "h", "min", "s"), strict=True):
             if amount:
                 return f"{amount}{unit}"
-    return value
+    return None
 
 
 _CLOCK_12 = re.compile(r"(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\s*([ap])\.?\s*m\.?", re.IGNORECASE)
 
 
-def _clock(p: Param, value: Any) -> Any:
+@_on_text
+def _clock(p: Param, text: str) -> str | None:
     """'9:30 pm' → 21:30."""
-    m = _CLOCK_12.fullmatch(value.strip()) if isinstance(value, str) else None
+    m = _CLOCK_12.fullmatch(text)
     if not m or not 1 <= int(m.group(1)) <= 12:
-        return value
+        return None
     hour = int(m.group(1)) % 12 + (12 if m.group(4).lower() == "p" else 0)
     return f"{hour:02d}:{m.group(2) or '00'}" + (f":{m.group(3)}" if m.group(3) else "")
 
 
-def _choice(p: Param, value: Any) -> Any:
+@_on_text
+def _choice(p: Param, text: str) -> str | None:
     """One of the choices written another way: 'Log-Normal' → lognormal, 'F' → female
     (the one choice it starts)."""
-    if not isinstance(value, str) or value in p.choices:
-        return value
-    key = _key(value).replace("_", "")
-    if not key:
-        return value
+    key = _key(text).replace("_", "")
+    if text in p.choices or not key:
+        return text if key else None
     exact = [c for c in p.choices if _key(c).replace("_", "") == key]
     starts = [c for c in p.choices if _key(c).replace("_", "").startswith(key)]
     found = exact or starts
-    return found[0] if len(found) == 1 else value
+    return found[0] if len(found) == 1 else None
 
 
 _BY_KIND: dict[str, Callable[[Param, Any], Any]] = {

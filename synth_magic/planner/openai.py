@@ -436,8 +436,8 @@ class OpenAIPlanner:
             if mode == len(MODES) - 1:
                 raise failure.error(0) from None
             mode += 1
-        elif change in dropped:
-            raise failure.error(0) from None  # dropping it did not help
+        elif change in dropped:  # leaving it out did not help
+            raise PlannerUnavailable(f"{failure.reason}, even with it left out") from None
         else:
             dropped.add(change)
         server.learn(self._server, mode, dropped, failure.reason)
