@@ -133,8 +133,8 @@ PINNED = {
         "unit_of", "vocabulary", "words",
     ],
     "synth_magic.planner._server": [
-        "Failure", "LIMIT", "Learnt", "MODES", "OPTIONAL", "content", "failure", "learn",
-        "learnt", "sent_in_clear", "warn_plain_http",
+        "Failure", "LIMIT", "Learnt", "MODES", "content", "failure", "learn", "learnt",
+        "warn_plain_http",
     ],
     "synth_magic.planner.offline": [
         "FALLBACK_NOTE", "OfflinePlanner", "VERSION", "head_noun", "pick_domain", "plan",

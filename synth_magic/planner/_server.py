@@ -19,12 +19,17 @@ anything else (4xx)           a malformed request                 falls back, wi
 ============================  ==================================  =========================================
 
 What is learnt is kept per (base URL, model) for the process, and said once.
-Sources: vLLM's messages (vllm-project/vllm#20409, #33418; ``'max_tokens' or
-'max_completion_tokens' is too large: ... your request has N input tokens`` since 0.11),
-llama.cpp's ``exceed_context_size_error`` with ``n_prompt_tokens``/``n_ctx``
-(ggml-org/llama.cpp#15780, 500 at first, 400 since #16486) and ``JSON schema conversion
-failed`` (400), ik_llama.cpp's 500 ``response_format type must be one of "text" or
-"json_object"``, OpenAI's ``context_length_exceeded``.
+Sources: vLLM's messages (vllm-project/vllm#20409 and #33418; ``'max_tokens' or
+'max_completion_tokens' is too large: ... your request has N input tokens`` in 0.11.2,
+opendatalab/MinerU#4868), llama.cpp's ``exceed_context_size_error`` with
+``n_prompt_tokens``/``n_ctx`` (ggml-org/llama.cpp#15780: code 500 at first, 400 in later
+builds, oobabooga/textgen#7257) and ``JSON schema conversion failed`` (400),
+ik_llama.cpp's 500 ``response_format type must be one of "text" or "json_object"``
+(ikawrakow/ik_llama.cpp#778), llama-cpp-python's 500 to json_schema
+(ggml-org/llama.cpp#23463), OpenAI's ``context_length_exceeded`` and ``unsupported_value``
+for ``temperature``. Retries follow the SDK's own rules (``openai/_base_client.py``:
+408, 409, 429 and 5xx, ``x-should-retry``, ``retry-after-ms``/``retry-after``, backoff
+0.5 s doubling to 8 s).
 """
 
 from __future__ import annotations
@@ -38,14 +43,11 @@ from typing import Any
 from .._messages import clip, one_line, shown_url
 from ..errors import PlannerError, PlannerUnavailable, SchemaError, SynthWarning
 
-__all__ = [
-    "LIMIT", "MODES", "OPTIONAL", "Failure", "Learnt", "content", "failure", "learn", "learnt",
-    "sent_in_clear", "warn_plain_http",
-]
+__all__ = ["LIMIT", "MODES", "Failure", "Learnt", "content", "failure", "learn", "learnt", "warn_plain_http"]
 
 MODES = ("json_schema", "json_object", "text")
 # Request fields a server may refuse, which the request can do without.
-OPTIONAL = ("temperature", "max_tokens", "max_completion_tokens")
+_OPTIONAL = ("temperature", "max_tokens", "max_completion_tokens")
 LIMIT = "limit"  # the completion limit, whichever field carries it
 _MIN_ANSWER = 512  # tokens an answer needs at the least; a context with less room cannot plan
 _MAX_WAIT = 60.0  # the longest Retry-After honoured (the SDK's own ceiling)
@@ -107,7 +109,7 @@ class Failure:
     reason: str  # ends "…" so that "after N retries" can follow
     final: type[PlannerError] = PlannerUnavailable
     message: str = ""  # a PlannerError's whole message (for errors that are not fallbacks)
-    change: str | None = None  # "format", a field of OPTIONAL or "limit": what the next request changes
+    change: str | None = None  # "format", a field of _OPTIONAL or "limit": what the next request changes
     retry: bool = False
     server_error: bool = False
     retry_after: float | None = None
@@ -180,7 +182,7 @@ def _status_failure(exc: Any, where: str, subject: str, model: str, sent_key: bo
         return Failure(f"{where} has a context for model '{model}' too small for the planner's "
                        f"completion limit (HTTP {status}: {said})", change=LIMIT, counts_retries=False)
     if status in (400, 422):
-        refused = [name for name in OPTIONAL
+        refused = [name for name in _OPTIONAL
                    if numbers.get("param") == name or (_REFUSED.search(text) and re.search(rf"\b{name}\b", text))]
         if refused:
             return Failure(f"{where} refused '{refused[0]}' for model '{model}' (HTTP {status}: {said})",
@@ -262,7 +264,7 @@ def content(response: Any, where: str) -> str:
 
 # --------------------------------------------------------------------- key hygiene
 
-def sent_in_clear(base_url: str | None) -> str | None:
+def _sent_in_clear(base_url: str | None) -> str | None:
     """The host when ``base_url`` is plain http to a host other than this machine, else None."""
     import ipaddress
     from urllib.parse import urlsplit
@@ -291,7 +293,7 @@ _WARNED_HOSTS: set[str] = set()
 
 def warn_plain_http(base_url: str | None) -> None:
     """Say once per host when the API key is about to travel over plain http off this machine."""
-    host = sent_in_clear(base_url)
+    host = _sent_in_clear(base_url)
     if host is None or host in _WARNED_HOSTS:
         return
     _WARNED_HOSTS.add(host)
