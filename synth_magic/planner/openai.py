@@ -82,7 +82,7 @@ def estimate_tokens(messages: list[dict[str, str]]) -> int:
     Qwen 3 spend (measured on prose, JSON, the system prompt and CJK, Hangul, Devanagari,
     Thai, Arabic, Cyrillic text): ASCII letters and digits 0.32 a character, ASCII
     punctuation 0.62, spaces nothing; 2-byte characters (Cyrillic, Arabic, accents) 0.9,
-    3-byte ones (CJK, kana, Hangul, Indic, Thai) 1.25, 4-byte ones (emoji) 2.5; plus 4 a
+    3-byte ones (CJK, kana, Hangul, Indic, Thai) 1.3, 4-byte ones (emoji) 2.5; plus 4 a
     message. A real tokenizer is not used: a local server's is unknown, and under a
     shared limit the bound must hold for all of them.
     """
@@ -104,7 +104,7 @@ def _text_tokens(text: str) -> int:
             wide3 += 1
         else:
             wide4 += 1
-    return int(ascii_words * 0.32 + ascii_marks * 0.62 + wide2 * 0.9 + wide3 * 1.25 + wide4 * 2.5) + 1
+    return int(ascii_words * 0.32 + ascii_marks * 0.62 + wide2 * 0.9 + wide3 * 1.3 + wide4 * 2.5) + 1
 
 
 @functools.cache
