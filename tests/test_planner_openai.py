@@ -341,6 +341,14 @@ def test_answer_echoing_the_key_is_discarded(server: FakeOpenAI, isolated_env: P
     assert all(KEY.encode() not in p.read_bytes() for p in isolated_env.rglob("*") if p.is_file())
 
 
+LIMITS = ("max_tokens", "max_completion_tokens")
+
+
+def limited(reply: Reply) -> Any:
+    """A server that answers ``reply`` to any request carrying a completion limit."""
+    return lambda r: reply if any(k in r.body for k in LIMITS) else answer(GOOD)
+
+
 SCENARIOS: list[tuple[str, Any]] = [
     ("good", [answer(GOOD)]),
     ("malformed then good", [answer("{oops"), answer(GOOD)]),
@@ -354,6 +362,10 @@ SCENARIOS: list[tuple[str, Any]] = [
     ("400 everywhere", [error(400, f"bad request from {KEY}")]),
     ("echo", echo_key),
     ("json_schema rejected", lambda r: error(400, KEY) if r.response_format == "json_schema" else answer(GOOD)),
+    ("context 400", limited(error(400, f"maximum context length is 4096 tokens; key {KEY}"))),
+    ("format 400", lambda r: error(400, f"json_schema unsupported for {KEY}") if r.response_format else answer(GOOD)),
+    ("broken body", [broken(f"<html>{KEY}</html>")]),
+    ("dripping", [drip(3, answer(good_with(name="x", type="word")))]),
 ]
 
 
@@ -472,7 +484,6 @@ def test_400_not_about_the_format_falls_back_and_is_not_remembered(server: FakeO
 
 # ------------------------------------------------------------- real servers' quirks
 
-LIMITS = ("max_tokens", "max_completion_tokens")
 CONTEXT_ERRORS = {  # what each server says when prompt + completion limit exceed the context
     "vLLM >= 0.11": error(400, "'max_tokens' or 'max_completion_tokens' is too large: 6000. This model's maximum "
                                "context length is 4096 tokens and your request has 1900 input tokens "
@@ -481,11 +492,6 @@ CONTEXT_ERRORS = {  # what each server says when prompt + completion limit excee
                               "tokens (1900 in the messages, 6000 in the completion). Please reduce the length "
                               "of the messages or completion."),
 }
-
-
-def limited(reply: Reply) -> Any:
-    """A server that answers ``reply`` to any request carrying a completion limit."""
-    return lambda r: reply if any(k in r.body for k in LIMITS) else answer(GOOD)
 
 
 @pytest.mark.parametrize("said", list(CONTEXT_ERRORS))
@@ -825,3 +831,11 @@ def test_key_over_plain_http_off_this_machine_warns_once(monkeypatch: pytest.Mon
         said = [str(w.message) for w in caught if "plain http" in str(w.message)]
         assert len(said) == warned, url
         assert all(KEY not in text for text in said)
+
+
+def test_a_key_echoed_in_an_error_is_not_quoted(server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> None:
+    token = "vllm-local-token-42"  # a server's own key, not shaped like OpenAI's
+    monkeypatch.setenv("OPENAI_API_KEY", token)
+    server.script(error(400, f"invalid request from {token}"))
+    planned = fallback(r"rejected the request \(HTTP 400: invalid request from …\)")
+    assert token not in " ".join(planned.schema.notes)

@@ -153,7 +153,7 @@ def _status_failure(exc: Any, where: str, subject: str, model: str, sent_key: bo
     status = exc.status_code
     text, numbers = _error_text(exc.body)
     message = numbers.get("message") or text
-    said = clip(_SECRET.sub("…", one_line(message)), 120) if message else ""
+    said = clip(_scrubbed(one_line(message)), 120) if message else ""
     if status == 401:
         hint = ("; OPENAI_API_KEY goes to a server other than OpenAI's only when SYNTH_KEY_HOST names its host"
                 if not sent_key else "")
@@ -217,6 +217,16 @@ def _error_text(body: Any) -> tuple[str, dict[str, Any]]:
     if isinstance(body, str):
         return body[:2000], {}
     return "", {}
+
+
+def _scrubbed(text: str) -> str:
+    """A server's message without the API key, or anything that looks like one."""
+    import os
+
+    key = os.environ.get("OPENAI_API_KEY", "").strip()
+    if len(key) >= 8:
+        text = text.replace(key, "…")
+    return _SECRET.sub("…", text)
 
 
 def _first(pattern: re.Pattern[str], text: str) -> int | None:
