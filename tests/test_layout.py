@@ -45,8 +45,8 @@ PINNED = {
         "EPILOG", "build_parser", "main", "types_table",
     ],
     "synth_magic.config": [
-        "DEFAULT_MAX_RETRIES", "DEFAULT_MODEL", "DEFAULT_TIMEOUT", "Settings",
-        "check_base_url", "default_cache_dir", "load_dotenv_once", "settings",
+        "DEFAULT_MAX_RETRIES", "DEFAULT_MODEL", "DEFAULT_TEMPERATURE", "DEFAULT_TIMEOUT",
+        "Settings", "check_base_url", "default_cache_dir", "load_dotenv_once", "settings",
     ],
     "synth_magic.errors": [
         "ConfigError", "ExportError", "InputError", "PlannerError", "PlannerUnavailable",
@@ -110,6 +110,10 @@ PINNED = {
     "synth_magic.planner": [
         "FALLBACK", "NAMES", "Planner", "REGISTRY", "check_name", "get_planner",
     ],
+    "synth_magic.planner._answer": [
+        "MAX_ANSWER_CHARS", "MAX_MODEL_ROWS", "MAX_NUMBER", "MAX_PROBLEMS_CHARS", "json_text",
+        "read_answer", "suggest_type", "table", "to_schema",
+    ],
     "synth_magic.planner._domains": [
         "AIRLINES", "AIRPORTS", "BROWSERS", "CALL_TYPES", "CAMPAIGNS", "CAR_MAKES",
         "CAR_MODELS", "CHANNELS", "CONDITIONS", "CONDITION_W", "COURSES", "CUISINES", "Col",
@@ -128,14 +132,18 @@ PINNED = {
         "singular_text", "split_description", "split_list", "step", "time_window",
         "unit_of", "vocabulary", "words",
     ],
+    "synth_magic.planner._server": [
+        "Failure", "LIMIT", "Learnt", "MODES", "content", "failure", "learn", "learnt",
+        "warn_plain_http",
+    ],
     "synth_magic.planner.offline": [
         "FALLBACK_NOTE", "OfflinePlanner", "VERSION", "head_noun", "pick_domain", "plan",
     ],
     "synth_magic.planner.openai": [
         "LOCAL_KEY", "MAX_ANSWER_CHARS", "MAX_ANSWER_TOKENS", "MAX_ECHO_CHARS",
         "MAX_MODEL_ROWS", "MAX_NUMBER", "MODES", "OpenAIPlanner", "PROMPT_TOKEN_LIMIT",
-        "VERSION", "answer_schema", "estimate_tokens", "first_messages", "prompt_version",
-        "read_answer", "repair_messages", "system_prompt", "to_schema",
+        "VERSION", "answer_schema", "check_prompt", "estimate_tokens", "first_messages",
+        "prompt_version", "read_answer", "repair_messages", "system_prompt", "to_schema",
     ],
     "synth_magic.schema": [
         "Column", "MAX_COLUMNS", "MAX_NAME", "MAX_NOTE", "MAX_TITLE", "PARAM_CHECKS",
