@@ -21,6 +21,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ._inputs import check_path
 from ._messages import shown_url
 from .errors import ConfigError
 from .planner import check_name
@@ -120,6 +121,11 @@ def settings(planner: str | None = None, model: str | None = None,
         ) from None
     if chosen == "openai" and base_url is not None:
         check_base_url(base_url)
+    key = env.get("OPENAI_API_KEY", "").strip()
+    if chosen == "openai" and key and not (key.isascii() and key.isprintable()):
+        raise ConfigError("OPENAI_API_KEY holds characters a request cannot carry (a key is plain ASCII); "
+                          "paste the key again, without quotes or spaces.")
+    folder = cache_dir or env.get("SYNTH_CACHE_DIR", "").strip() or default_cache_dir()
     return Settings(
         planner=chosen,
         model=(model or env.get("SYNTH_MODEL", "").strip() or DEFAULT_MODEL),
@@ -129,7 +135,7 @@ def settings(planner: str | None = None, model: str | None = None,
         max_retries=int(retries_text) if retries_text else DEFAULT_MAX_RETRIES,
         temperature=temperature,
         send_key=has_key and _key_is_for(base_url, env.get("SYNTH_KEY_HOST", "")),
-        cache_dir=Path(cache_dir or env.get("SYNTH_CACHE_DIR", "").strip() or default_cache_dir()).expanduser(),
+        cache_dir=check_path(folder, "schema cache folder (SYNTH_CACHE_DIR)", ConfigError),
     )
 
 
@@ -191,12 +197,17 @@ def check_base_url(url: str) -> str:
 
 def default_cache_dir() -> Path:
     """The user cache directory of this platform, e.g. ``~/.cache/synth-magic``."""
-    home = Path.home()
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "synth-magic" / "Cache"
+    if sys.platform not in ("win32", "darwin") and os.environ.get("XDG_CACHE_HOME"):
+        return Path(os.environ["XDG_CACHE_HOME"]) / "synth-magic"
+    try:
+        home = Path.home()
+    except RuntimeError:  # no HOME and no password entry: nowhere to put a user cache
+        raise ConfigError("There is no home directory for the schema cache; set SYNTH_CACHE_DIR "
+                          "to a folder.") from None
     if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or home / "AppData" / "Local")
-        return base / "synth-magic" / "Cache"
+        return home / "AppData" / "Local" / "synth-magic" / "Cache"
     if sys.platform == "darwin":
         return home / "Library" / "Caches" / "synth-magic"
-    return Path(os.environ.get("XDG_CACHE_HOME") or home / ".cache") / "synth-magic"
-
-
+    return home / ".cache" / "synth-magic"

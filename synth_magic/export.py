@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ._inputs import check_path
 from .errors import ExportError
 
 if TYPE_CHECKING:
@@ -63,8 +64,8 @@ def suggest_path(description: str, suffix: str = ".csv", directory: str | os.Pat
 
 
 def target(path: str | os.PathLike[str]) -> tuple[Path, str]:
-    """Check a save path up front: known suffix, existing folder."""
-    p = Path(os.fspath(path)).expanduser()
+    """Check a save path up front: a usable name, known suffix, existing folder."""
+    p = check_path(path, "file to save", ExportError)
     fmt = FORMATS.get(p.suffix.lower())
     if fmt is None:
         raise ExportError(f"Cannot save to '{p.name}': use a name ending in .csv or .parquet.")
@@ -117,6 +118,7 @@ def to_arrow(df: pd.DataFrame, csv: bool, neutralise_formulas: bool = True) -> p
     import pyarrow as pa
 
     table = pa.Table.from_pandas(df, preserve_index=False)
+    table = table.replace_schema_metadata(_without_attributes(table.schema.metadata))
     if not csv:
         return table
     safe = csv and neutralise_formulas
@@ -136,6 +138,18 @@ def to_arrow(df: pd.DataFrame, csv: bool, neutralise_formulas: bool = True) -> p
         elif name != field.name:
             table = table.set_column(i, name, column)
     return table
+
+
+def _without_attributes(metadata: dict[bytes, bytes] | None) -> dict[bytes, bytes] | None:
+    """pandas' metadata without ``df.attrs``: the schema and its notes (which may name a
+    planner's server) stay in the frame, not in the file."""
+    import json
+
+    if not metadata or b"pandas" not in metadata:
+        return metadata
+    pandas_meta = json.loads(metadata[b"pandas"])
+    pandas_meta.pop("attributes", None)
+    return {**metadata, b"pandas": json.dumps(pandas_meta).encode()}
 
 
 def save(df: pd.DataFrame, path: str | os.PathLike[str], *, neutralise_formulas: bool | None = None,
@@ -174,10 +188,36 @@ def save_frames(frames: Iterable[pd.DataFrame], path: str | os.PathLike[str], *,
     return p
 
 
+# Our temporary files are ".<name>.<pid>.<random>.part": a file whose process is gone (it was
+# killed before it could clean up) is removed by the next write to that folder.
+_PART = re.compile(r"^\..+\.(\d+)\.[a-z0-9_]{8}\.part$")
+
+
+def _remove_stale_parts(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            m = _PART.match(entry.name)
+            if m and entry.is_file(follow_symlinks=False) and not _alive(int(m.group(1))):
+                _remove(entry.path)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # another user's process, or not ours to judge
+    return True
+
+
 @contextlib.contextmanager
 def _atomic(path: Path, overwrite: bool = True) -> Iterator[str]:
+    _remove_stale_parts(path.parent)
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".part")
     except OSError as exc:
         raise ExportError(f"Cannot write to '{path.parent}': {exc.strerror or exc}.") from None
     os.close(fd)
@@ -216,8 +256,8 @@ def _publish_new(tmp: str, path: Path) -> None:
 def _match_mode(tmp: str, path: Path) -> None:
     """Give the finished file the permissions a plain ``open(path, "w")`` would: those of the
     file it replaces, else 0666 less the umask (mkstemp makes it owner-only)."""
-    try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
+    try:  # never setuid, setgid or sticky, even when the file replaced was (or a link led to one)
+        mode = stat.S_IMODE(os.stat(path).st_mode) & 0o777
     except OSError:
         mode = 0o666 & ~_umask()
     with contextlib.suppress(OSError):

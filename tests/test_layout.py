@@ -21,7 +21,7 @@ PINNED = {
     ],
     "synth_magic._inputs": [
         "DEFAULT_ROWS", "MAX_DESCRIPTION", "MAX_ROWS", "available_locales",
-        "check_description", "check_locale", "check_rows", "check_seed",
+        "check_description", "check_locale", "check_path", "check_rows", "check_seed", "check_text",
     ],
     "synth_magic._messages": [
         "CONTROL", "clip", "number", "one_line", "reject_constant", "shown_url",
@@ -146,7 +146,7 @@ PINNED = {
         "prompt_version", "read_answer", "repair_messages", "system_prompt", "to_schema",
     ],
     "synth_magic.schema": [
-        "Column", "MAX_COLUMNS", "MAX_NAME", "MAX_NOTE", "MAX_TITLE", "PARAM_CHECKS",
+        "Column", "MAX_COLUMNS", "MAX_NAME", "MAX_NOTE", "MAX_TEXT", "MAX_TITLE", "PARAM_CHECKS",
         "Plan", "PlannedColumn", "SOURCES", "Schema", "looks_like_text_form",
         "order_columns", "references", "validate",
     ],
