@@ -116,10 +116,7 @@ class SchemaCache:
         if self._cache is not None or self._broken:
             return self._cache
         try:
-            if not self.directory.exists():  # only a folder we create is made owner-only
-                self.directory.mkdir(parents=True, mode=0o700)
-                with contextlib.suppress(OSError):
-                    os.chmod(self.directory, 0o700)
+            _make_private_folder(self.directory)
             _wait_for_lock(self.directory / "cache.db")
             self._cache = diskcache.Cache(str(self.directory), disk=JSONOnlyDisk, timeout=_TIMEOUT, **_SETTINGS)
         except _PROBLEMS as exc:
@@ -255,6 +252,20 @@ class SchemaCache:
             with contextlib.suppress(*_PROBLEMS):
                 self._cache.close()
             self._cache = None
+
+
+def _make_private_folder(folder: Path) -> None:
+    """Create ``folder`` owner-only; a folder that exists (made by another process meanwhile,
+    or one the user chose, such as /tmp) keeps its permissions."""
+    if folder.is_dir():
+        return
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(mode=0o700)
+    except FileExistsError:
+        return
+    with contextlib.suppress(OSError):
+        os.chmod(folder, 0o700)  # the umask may have taken bits from mkdir's mode
 
 
 def _wait_for_lock(db: Path) -> None:
