@@ -38,7 +38,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from fastapi import FastAPI, Request, Response
-from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
@@ -318,7 +317,6 @@ class _Plans:
         self._kept: OrderedDict[tuple[str, str | None], _Prepared] = OrderedDict()
         self._size = size
         self.outcome: str | None = None  # "ok", "fallback" or "refused", once the planner was asked
-        self.planner_calls = 0
 
     async def get(self, description: str, locale: str | None) -> _Prepared:
         import anyio
@@ -362,7 +360,6 @@ class _Plans:
             raise
         fell_back = planned.source == planners.FALLBACK != chosen
         if planned.source in (chosen, planners.FALLBACK):
-            self.planner_calls += 1
             self.outcome = "fallback" if fell_back else "ok"
         return planned, fell_back
 
@@ -562,10 +559,6 @@ def create_app(server: ServerConfig | None = None) -> FastAPI:
         message = {404: f"There is no {request.url.path[:80]}; the service has POST /generate and GET /health.",
                    405: f"{request.method} is not allowed on {request.url.path[:80]}."}.get(exc.status_code, str(exc.detail))
         return _error(exc.status_code, "validation", message, {}, dict(exc.headers or {}))
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid(request: Request, exc: RequestValidationError) -> Response:  # no route takes parameters
-        return _error(400, "validation", "The request is not valid.", {})
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
