@@ -13,14 +13,16 @@
   refuses us, 500 ``generation_failure`` with a request id for anything unexpected (the
   traceback goes to the log, never to the client). Auth, the rate limit, request ids and
   the access log are in :mod:`synth_magic._guard`.
-- Planning and generation run in worker threads, never on the event loop. Concurrent
+- Planning and generation run in worker threads, never on the event loop (two threads at a
+  time generate in each worker: more would only fight over the GIL). Concurrent
   requests for the same description share one planning call, and the server keeps the
   last plans it used (cache hits) in memory; the schema cache on disk is shared with other
   workers as always. A plan that fell back to the offline planner is not kept, like the
   cache does not keep it.
 - Bodies are streamed a part of 16,384 rows at a time (:func:`synth_magic.export.encode`),
-  so memory stays flat whatever the row count. ``X-Generation-Time`` is the time until the
-  first part was ready: for requests of up to 16,384 rows, the whole generation.
+  so memory stays flat whatever the row count; a body of one part is sent whole, with its
+  length. ``X-Generation-Time`` is the time until the first part was ready: for requests of
+  up to 16,384 rows, the whole generation.
 """
 
 from __future__ import annotations
@@ -396,27 +398,42 @@ def _cache_accessible() -> bool:
 
 # --------------------------------------------------------------------------- generating
 
-def _start(plan: Plan, rows: int, seed: int | None, fmt: str) -> tuple[bytes, Iterator[bytes], int]:
-    """The first part of the body (errors surface here, before any byte is sent) and the rest."""
+def _start(plan: Plan, rows: int, seed: int | None, fmt: str) -> tuple[bytes, Iterator[bytes] | None, int]:
+    """The body's first part (errors surface here, before any byte is sent) and an iterator
+    over the rest; for a request that fits in one part, the whole body and None."""
     from .export import encode
     from .generate import CHUNK, frames, resolve_seed
 
     seed = resolve_seed(seed)
     parts = encode(frames(plan, rows, seed=seed, rows_per_frame=CHUNK), fmt)
-    return next(parts), parts, seed
+    first = next(parts)
+    if rows <= CHUNK:
+        return first + b"".join(parts), None, seed
+    return first, parts, seed
 
 
-async def _body(first: bytes, parts: Iterator[bytes]) -> AsyncIterator[bytes]:
+async def _body(first: bytes, parts: Iterator[bytes], limiter: Any) -> AsyncIterator[bytes]:
     import anyio
 
     try:
-        if first:
-            yield first
-        while (part := await anyio.to_thread.run_sync(next, parts, None)) is not None:
+        yield first
+        while (part := await anyio.to_thread.run_sync(next, parts, None, limiter=limiter)) is not None:
             if part:
                 yield part
     finally:
         parts.close()  # a client that went away stops the generation here
+
+
+GENERATING_THREADS = 2  # per worker: more threads only fight over the GIL, and queue in no order
+
+
+def _limiter(app: FastAPI) -> Any:
+    """The threads that generate parts at once (made on first use: it needs the event loop)."""
+    import anyio
+
+    if getattr(app.state, "generating", None) is None:
+        app.state.generating = anyio.CapacityLimiter(GENERATING_THREADS)
+    return app.state.generating
 
 
 def _filename(title: str, fmt: str) -> str:
@@ -522,14 +539,18 @@ def create_app(server: ServerConfig | None = None) -> FastAPI:
         started = time.perf_counter()
         prepared = await plans.get(wanted.description, wanted.locale)
         log["source"] = prepared.source
+        limiter = _limiter(app)
         first, parts, seed = await anyio.to_thread.run_sync(_start, prepared.plan, wanted.rows, wanted.seed,
-                                                            wanted.format)
+                                                            wanted.format, limiter=limiter)
         headers = {
             "Content-Disposition": f'attachment; filename="{_filename(prepared.title, wanted.format)}"',
             "X-Row-Count": str(wanted.rows), "X-Generation-Time": f"{time.perf_counter() - started:.3f}",
             "X-Seed": str(seed), "X-Schema-Source": prepared.source, "Cache-Control": "no-store",
         }
-        return StreamingResponse(_body(first, parts), media_type=MEDIA_TYPES[wanted.format], headers=headers)
+        if parts is None:  # one part: sent whole, with its length
+            return Response(first, media_type=MEDIA_TYPES[wanted.format], headers=headers)
+        return StreamingResponse(_body(first, parts, limiter), media_type=MEDIA_TYPES[wanted.format],
+                                 headers=headers)
 
     @app.get("/health", summary="Service health check", operation_id="healthCheck",
              response_model=HealthResponse, responses={
