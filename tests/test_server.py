@@ -387,7 +387,9 @@ def test_bearer_token_rate_limit_and_cors(make_server):
     assert ok.status_code == 200 and ok.headers["access-control-allow-origin"] == "http://localhost:3000"
     other = s.client.options("/generate", headers={**preflight, "Origin": "https://elsewhere.example"})
     assert "access-control-allow-origin" not in other.headers
-    s.post(request, headers={**auth, "Origin": "http://localhost:3000"})  # the limit: still CORS headers
+    refused = s.post(request, headers={**auth, "Origin": "http://localhost:3000"})
+    assert refused.status_code == 429  # a page can read why it was refused
+    assert refused.headers["access-control-allow-origin"] == "http://localhost:3000"
     simple = s.client.get("/health", headers={"Origin": "http://localhost:3000"})
     assert simple.headers["access-control-allow-origin"] == "http://localhost:3000"
     assert "x-row-count" in simple.headers["access-control-expose-headers"].lower()
@@ -523,3 +525,15 @@ def test_an_unexpected_error_is_a_500_with_a_request_id_and_no_traceback(tmp_pat
     assert found["details"] == {"request_id": "boom-1"} and "boom-1" in found["message"]
     assert "secret internals" not in r.text and "KeyError" not in r.text
     assert any(rec.exc_info and rec.fields["request_id"] == "boom-1" for rec in caplog.records)
+
+
+def test_workers_share_the_schema_cache(make_server):
+    s = make_server("--workers", "2")
+    request = {"description": "library loans with book title, member and due date", "rows": 3}
+    assert s.post(request).headers["x-schema-source"] == "offline"
+    sources = set()
+    for _ in range(8):  # new connections, so both workers get some
+        with httpx.Client(base_url=s.url) as fresh:
+            sources.add(fresh.post("/generate", json=request).headers["x-schema-source"])
+    assert sources == {"cache"}
+    assert len({e["pid"] for e in s.log if e.get("message") == "ready"}) == 2
