@@ -48,7 +48,22 @@ def start_server(port: int, workers: int, cache_dir: str) -> subprocess.Popen[by
                             env=env, stderr=subprocess.DEVNULL)
 
 
-async def run(args: argparse.Namespace, url: str) -> dict[str, object]:
+def server_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU of the server and its worker processes (Linux /proc), else None."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total, found = 0, False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):  # fields[1]: the parent's pid
+            total += int(fields[11]) + int(fields[12])
+            found = True
+    return total / ticks if found else None
+
+
+async def run(args: argparse.Namespace, url: str, pid: int) -> dict[str, object]:
     import httpx
 
     descriptions = [e["value"]["description"] for e in EXAMPLES.values()]
@@ -83,15 +98,19 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, object]:
                     errors.append(repr(exc))
                 latencies.append(time.perf_counter() - started)
 
+        cpu_before = server_cpu_seconds(pid)
         started = time.perf_counter()
         await asyncio.gather(*(one_client() for _ in range(args.concurrency)))
         wall = time.perf_counter() - started
+        cpu_after = server_cpu_seconds(pid)
     ms = sorted(x * 1000 for x in latencies)
     pct = {p: ms[min(len(ms) - 1, int(round(p / 100 * len(ms))) - 1)] for p in (50, 90, 99)}
     return {"requests": len(ms), "errors": len(errors), "first_errors": errors[:3], "rows": args.rows,
             "concurrency": args.concurrency, "workers": args.workers, "seconds": round(wall, 2),
             "requests_per_s": round(len(ms) / wall, 1), "p50_ms": round(pct[50], 1), "p90_ms": round(pct[90], 1),
-            "p99_ms": round(pct[99], 1), "max_ms": round(ms[-1], 1), "mean_ms": round(statistics.fmean(ms), 1)}
+            "p99_ms": round(pct[99], 1), "max_ms": round(ms[-1], 1), "mean_ms": round(statistics.fmean(ms), 1),
+            "server_cpu_ms_per_request": None if cpu_before is None or cpu_after is None
+            else round((cpu_after - cpu_before) * 1000 / len(ms), 2)}
 
 
 def pipeline_ms(rows: int, repeats: int = 30) -> dict[str, float]:
@@ -100,7 +119,8 @@ def pipeline_ms(rows: int, repeats: int = 30) -> dict[str, float]:
     from synth_magic.export import encode
     from synth_magic.generate import CHUNK, frames
 
-    plans = [api.plan_with_source(e["value"]["description"], planner="offline", cache=False).schema.resolve() for e in EXAMPLES.values()]
+    plans = [api.plan_with_source(e["value"]["description"], planner="offline", cache=False).schema.resolve()
+             for e in EXAMPLES.values()]
     frame_ms, encode_ms = [], []
     for i in range(repeats * len(plans)):
         plan = plans[i % len(plans)]
@@ -130,7 +150,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as cache_dir:
         server = start_server(port, args.workers, cache_dir)
         try:
-            result = asyncio.run(run(args, f"http://127.0.0.1:{port}"))
+            result = asyncio.run(run(args, f"http://127.0.0.1:{port}", server.pid))
         finally:
             server.terminate()
             server.wait(15)
@@ -141,8 +161,8 @@ def main() -> int:
     print(f"\n| {result['requests']:,} requests × {args.rows:,} rows, {args.concurrency} clients, "
           f"{args.workers} worker(s) | p50 {result['p50_ms']} ms | p99 {result['p99_ms']} ms | "
           f"{result['requests_per_s']} requests/s | errors {result['errors']} |")
-    print(f"CPU per request without HTTP: {cpu['frame_ms']} ms making the frame, {cpu['encode_ms']} ms "
-          "encoding the CSV (medians)")
+    print(f"server CPU per request: {result['server_cpu_ms_per_request']} ms; without HTTP, in this process: "
+          f"{cpu['frame_ms']} ms making the frame + {cpu['encode_ms']} ms encoding the CSV (medians)")
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
     return 1 if result["errors"] else 0
