@@ -39,6 +39,7 @@ from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+import uvicorn
 from fastapi import FastAPI, Request, Response
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -665,8 +666,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SynthError as exc:
         print(f"synth serve: error: {exc}", file=sys.stderr)
         return 2
-    import uvicorn
-
     logging_config = log_config(args.log_level.upper())
     logging.config.dictConfig(logging_config)
     if not _loopback(args.host) and server.token is None:

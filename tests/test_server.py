@@ -495,6 +495,16 @@ def test_bad_settings_stop_synth_serve_with_one_line(monkeypatch, capsys, argv, 
     assert capsys.readouterr().err == f"synth serve: error: {message}\n"
 
 
+@pytest.mark.parametrize("missing", ["fastapi", "uvicorn"])
+def test_synth_serve_without_the_extra_says_what_to_install(monkeypatch, capsys, missing):
+    from synth_magic import cli
+
+    monkeypatch.delitem(sys.modules, "synth_magic.server")
+    monkeypatch.setitem(sys.modules, missing, None)  # as if it were not installed
+    assert cli.main(["serve"]) == 2
+    assert capsys.readouterr().err == f"synth serve: error: {missing} is missing; pip install 'synth-magic[serve]'.\n"
+
+
 def test_server_config_never_shows_the_token():
     config = server.ServerConfig.from_env({"SYNTH_SERVER_TOKEN": TOKEN, "SYNTH_SERVER_CORS_ORIGINS": "https://a.org/, *"})
     assert TOKEN not in repr(config) and config.token == TOKEN
