@@ -52,7 +52,8 @@ class Server:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "synth_magic", "serve", "--port", str(self.port), *args],
                 cwd=folder, env=clean, stdout=log, stderr=log)
-        self.client = httpx.Client(base_url=self.url, timeout=60)
+        # idle connections are dropped before uvicorn's 5 s keep-alive ends, so none is reused as it closes
+        self.client = httpx.Client(base_url=self.url, timeout=60, limits=httpx.Limits(keepalive_expiry=2))
         deadline = time.monotonic() + 30
         while True:
             try:
