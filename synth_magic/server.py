@@ -457,9 +457,9 @@ _HEADERS = {
     "X-Request-ID": ("The request's id (yours, if you sent X-Request-ID); it is in the server's log", "string",
                      "4bf92f3577b34da6a3ce929d0e0e4736"),
 }
-_CSV_EXAMPLE = """product_id,product_name,price,category,brand,customer_rating
-PRD-81723,Wireless Bluetooth Headphones,89.99,Electronics,AudioTech,4.2
-PRD-20931,Organic Cotton T-Shirt,24.95,Clothing,EcoWear,4.5
+_CSV_EXAMPLE = """"product_id","product_name","price","category","brand","customer_rating"
+"PRD-70467","Compact T-Shirt",34.53,"Home & Kitchen","Ixva",3.9
+"PRD-62516","Essential Aluminium Vase",18.72,"Home & Kitchen","Eltech",4.1
 """
 
 
