@@ -43,6 +43,7 @@ import uvicorn
 from fastapi import FastAPI, Request, Response
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
@@ -520,9 +521,10 @@ def create_app(server: ServerConfig | None = None) -> FastAPI:
     server = server or ServerConfig.from_env()
     model = _request_model(server.max_rows)
     plans = _Plans()
-    app = FastAPI(title="Synthetic Data Generation Service API", version=__version__, description=_DESCRIPTION,
-                  servers=[{"url": "http://localhost:8000", "description": "Local development server"}],
-                  redoc_url=None)
+    # /docs serves Swagger UI's files itself: no CDN, so it works offline and tells no third party.
+    # No `servers` (the seed lists localhost:8000): "Try it out" then calls the port you serve on.
+    app = FastAPIOffline(title="Synthetic Data Generation Service API", version=__version__,
+                         description=_DESCRIPTION, redoc_url=None)
     app.state.plans = plans
 
     @app.post("/generate", summary="Generate synthetic dataset from natural language description",
@@ -585,7 +587,7 @@ def create_app(server: ServerConfig | None = None) -> FastAPI:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             spec = get_openapi(title=app.title, version=app.version, description=app.description,
-                               routes=app.routes, servers=app.servers)
+                               routes=app.routes)
             schemas = spec.setdefault("components", {}).setdefault("schemas", {})
             for item in (model, ErrorResponse, HealthResponse):
                 found = item.model_json_schema(ref_template="#/components/schemas/{model}")
