@@ -27,6 +27,7 @@ examples:
   synth "customers: name, email, country, lifetime value between 0 and 10000" --schema
   synth "server metrics every minute" --rows 5000000 -o metrics.parquet
   synth --from-schema schema.txt --rows 100
+  synth serve --port 8000            # the REST service (pip install 'synth-magic[serve]')
 
 The planner is offline unless OPENAI_API_KEY or OPENAI_BASE_URL is set (environment or
 .env); --planner chooses explicitly. Schemas are cached in SYNTH_CACHE_DIR.
@@ -51,6 +52,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["serve"]:  # `synth serve ...`: the REST service has its own parser
+        try:
+            from .server import main as serve
+        except ModuleNotFoundError as exc:
+            print(f"synth serve: error: {exc.name} is missing; pip install 'synth-magic[serve]'.", file=sys.stderr)
+            return 2
+        return serve(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     previous = _stop_on_signals()

@@ -26,6 +26,10 @@ PINNED = {
     "synth_magic._messages": [
         "CONTROL", "clip", "number", "one_line", "reject_constant", "shown_url",
     ],
+    "synth_magic._guard": [
+        "ERROR_TYPES", "Guard", "JSONFormatter", "LOGGER", "RateLimit", "error_body", "log_config",
+        "timestamp",
+    ],
     "synth_magic._syntax": [
         "PATTERN_CLASSES", "clock_seconds", "parse_clock", "parse_duration", "parse_when",
     ],
@@ -53,8 +57,9 @@ PINNED = {
         "SchemaError", "SynthError", "SynthWarning",
     ],
     "synth_magic.export": [
-        "CSV_SAFETY_ENV", "FORMATS", "csv_safety_default", "neutralise", "neutralise_name",
-        "save", "save_frames", "suggest_path", "target", "to_arrow",
+        "CSV_SAFETY_ENV", "ENCODINGS", "FORMATS", "csv_safety_default", "encode", "neutralise",
+        "neutralise_name", "save", "save_frames", "suggest_name", "suggest_path", "target",
+        "to_arrow",
     ],
     "synth_magic.formula": [
         "FUNCTIONS", "MAX_LENGTH", "MAX_NODES", "evaluate", "parse",
@@ -150,6 +155,11 @@ PINNED = {
         "Plan", "PlannedColumn", "SOURCES", "Schema", "looks_like_text_form",
         "order_columns", "references", "validate",
     ],
+    "synth_magic.server": [
+        "DEFAULT_MAX_ROWS", "ENV", "ERROR_TYPES", "EXAMPLES", "ErrorResponse", "HealthResponse",
+        "MAX_BODY", "MEDIA_TYPES", "MIN_DESCRIPTION", "ServerConfig", "build_parser", "create_app",
+        "main", "serve_app",
+    ],
     "synth_magic.widget": [
         "AUTO_LOCALE", "PREVIEW_ROWS", "SynthForm", "form", "preview_html",
     ],
@@ -159,7 +169,7 @@ PUBLIC = {"synth_magic", "synth_magic.api", "synth_magic.cache", "synth_magic.ca
           "synth_magic.config", "synth_magic.errors", "synth_magic.export", "synth_magic.formula",
           "synth_magic.generate", "synth_magic.generators", "synth_magic.magic", "synth_magic.options",
           "synth_magic.planner", "synth_magic.planner.offline", "synth_magic.planner.openai",
-          "synth_magic.schema", "synth_magic.widget"}
+          "synth_magic.schema", "synth_magic.server", "synth_magic.widget"}
 
 
 def _modules() -> dict[str, Path]:
