@@ -45,7 +45,8 @@ class Result:
     """What one run made, for surfaces that show more than the frame.
 
     ``frame`` is None when the rows were streamed to ``path`` without being kept
-    (``run(..., keep=False)``); ``head`` then holds the first rows.
+    (``run(..., keep=False)``); ``head`` then holds the first rows. With ``engine="dask"``
+    it is a lazy ``dask.dataframe.DataFrame``.
     """
 
     frame: pd.DataFrame | None
