@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import config
+from ._inputs import check_path
 from .errors import ConfigError, ExportError, InputError
 from .export import FORMATS, csv_safety_default, save
 from .generate import CHUNK, Progress, empty_frame, frame_of_chunks
@@ -125,7 +126,7 @@ def parts_target(save: str | os.PathLike[str]) -> Path:
     ``out/`` (any name without a ``.csv`` suffix) is a folder of Parquet parts; ``out/*.csv``
     and ``out/*.parquet`` say the format. The folder must be new or empty.
     """
-    p = Path(os.fspath(save)).expanduser()
+    p = check_path(save, "folder to save", ExportError)
     if p.name.startswith("*") and p.suffix.lower() in FORMATS:
         folder, suffix = p.parent, p.suffix.lower()
     elif FORMATS.get(p.suffix.lower()) == "csv":
@@ -144,9 +145,20 @@ def parts_target(save: str | os.PathLike[str]) -> Path:
 
 def write_part(bounds: tuple[int, int], path: str, schema_json: str, rows: int, seed: int,
                csv_safety: bool) -> int:
-    """Make one partition and write it to ``path`` (atomically), where it runs; its row count."""
+    """Make one partition and write it to ``path``, where it runs; its row count.
+
+    The part is written (atomically) in a hidden folder of this attempt's own, then moved
+    beside the others: writers on other machines never share a folder, so none can take
+    another's temporary file for that of a process that is gone.
+    """
     df = partition(bounds, schema_json, rows, seed)
-    save(df, path, neutralise_formulas=csv_safety)
+    final = Path(path)
+    own = final.with_name(f".{final.name}.{uuid.uuid4().hex[:12]}")
+    own.mkdir()
+    try:
+        os.replace(save(df, own / final.name, neutralise_formulas=csv_safety), final)
+    finally:
+        shutil.rmtree(own, ignore_errors=True)
     return len(df)
 
 
@@ -208,8 +220,8 @@ def _publish(tmp: Path, folder: Path, paths: list[str]) -> None:
         raise ExportError(f"The workers wrote their parts where this machine cannot see them (no "
                           f"'{Path(missing[0]).name}' in '{tmp}'); write to a folder that every worker "
                           "and this machine share at the same path.")
-    for stray in tmp.glob(".*.part"):  # a worker killed mid-write leaves its temporary file
-        stray.unlink(missing_ok=True)
+    for stray in tmp.glob(".*"):  # what a worker killed mid-write left (the parts are all there)
+        shutil.rmtree(stray, ignore_errors=True)
     try:
         if folder.exists():
             folder.rmdir()  # empty, as checked up front; fails if something appeared since

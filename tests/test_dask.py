@@ -200,6 +200,20 @@ def test_api_writes_a_parquet_dataset_with_the_local_rows(client, tmp_path, monk
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary folder left
 
 
+def test_a_part_never_touches_another_writers_temporary_file(tmp_path):
+    """On a shared file system, another machine's writer has a temporary file whose process
+    does not exist here: writing a part beside it must leave it alone."""
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    foreign = parts / ".part.00001.parquet.99999999.abcdefgh.part"
+    foreign.write_bytes(b"half of another machine's part")
+    plan = Schema.from_dict(FINANCE).resolve()
+    assert D.write_part((0, 1), str(parts / "part.00000.parquet"), plan.schema_json, 100, 1, True) == 100
+    assert sorted(p.name for p in parts.iterdir()) == [foreign.name, "part.00000.parquet"]
+    local = api.run(Schema.from_dict(FINANCE), 100, seed=1, save=tmp_path / "one.parquet").path
+    assert_same(pd.read_parquet(parts / "part.00000.parquet"), pd.read_parquet(local))
+
+
 def test_an_interrupted_write_leaves_nothing(client, tmp_path, monkeypatch):
     monkeypatch.setattr(D, "ROWS_PER_PARTITION", CHUNK)
 
