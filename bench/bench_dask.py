@@ -9,8 +9,9 @@ The 10-column finance table of ``bench/bench.py`` (``synth_schema()``), with see
   (a) local: ``api.run(schema, rows, save="local.parquet", keep=False)``, what
       ``synth -o local.parquet`` does: frames of 131,072 rows streamed into one file;
   (b) dask: ``api.run(schema, rows, engine="dask", save="parts/", keep=False)``, what
-      ``synth --engine dask -o parts/`` does, on a ``LocalCluster`` of ``--workers`` worker
-      processes with one thread each, started here (its start-up is timed apart).
+      ``synth --engine dask -o parts/`` does, on the local cluster it starts
+      (``_dask.local_cluster``) with ``--workers`` worker processes of one thread each,
+      started here (its start-up is timed apart).
 
 Reported: wall time and rows/s of each, the speed-up, rows/s per worker and per CPU second
 of the workers (``time.process_time`` in each worker, which other people's work on a
@@ -56,11 +57,10 @@ def local_run(schema: Any, rows: int, folder: Path) -> dict[str, Any]:
 def dask_run(schema: Any, rows: int, workers: int, folder: Path) -> dict[str, Any]:
     import distributed
 
-    from synth_magic import api
+    from synth_magic import _dask, api
 
     started = time.perf_counter()
-    with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+    with _dask.local_cluster(workers) as cluster, distributed.Client(cluster) as client:  # what synth starts
         startup = time.perf_counter() - started
         before = client.run(time.process_time)
         out = folder / "parts"

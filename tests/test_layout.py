@@ -20,8 +20,8 @@ PINNED = {
         "load_ipython_extension", "plan", "synth",
     ],
     "synth_magic._dask": [
-        "INSTALL", "ROWS_PER_PARTITION", "SCHEDULER_ENV", "frame", "partition", "parts_target",
-        "ranges", "require", "write", "write_part",
+        "INSTALL", "ROWS_PER_PARTITION", "SCHEDULER_ENV", "frame", "local_cluster", "partition",
+        "parts_target", "ranges", "require", "write", "write_part",
     ],
     "synth_magic._inputs": [
         "DEFAULT_ROWS", "ENGINES", "MAX_DESCRIPTION", "MAX_ROWS", "available_locales",
