@@ -1,4 +1,4 @@
-"""What a run's inputs may be: a description, a row count, a seed, a locale.
+"""What a run's inputs may be: a description, a row count, a seed, a locale, an engine.
 
 These checks are shared by every surface (through :mod:`synth_magic.options`), by
 :mod:`synth_magic.api` and by schema validation; each raises :class:`InputError` with
@@ -15,10 +15,12 @@ from .errors import InputError, SynthError
 
 __all__ = [
     "DEFAULT_ROWS",
+    "ENGINES",
     "MAX_DESCRIPTION",
     "MAX_ROWS",
     "available_locales",
     "check_description",
+    "check_engine",
     "check_locale",
     "check_path",
     "check_rows",
@@ -30,6 +32,7 @@ DEFAULT_ROWS = 1000
 MAX_ROWS = 10**12  # anything bigger is a typo; the memory check refuses far less
 MAX_DESCRIPTION = 4000
 _NAME_MAX = 255  # bytes in one path component on every common file system
+ENGINES = ("local", "dask")  # where the rows are made: this process, or partitions on a Dask cluster
 
 
 def available_locales() -> tuple[str, ...]:
@@ -142,3 +145,10 @@ def check_path(path: object, what: str, error: type[SynthError] = InputError) ->
             raise error(f"The {what} '{shown}' has a name longer than {_NAME_MAX} bytes; shorten it.")
     return expanded
 
+
+def check_engine(engine: object) -> str:
+    """'local' or 'dask' (any case)."""
+    word = engine.strip().lower() if isinstance(engine, str) else None
+    if word not in ENGINES:
+        raise InputError(f"Unknown engine {str(engine)[:20]!r}; use 'local' or 'dask'.")
+    return word

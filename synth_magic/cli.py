@@ -13,11 +13,15 @@ import signal
 import sys
 import threading
 import warnings
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 from . import options
 from .errors import SynthError
+
+if TYPE_CHECKING:
+    from .generate import Progress
 
 __all__ = ["EPILOG", "build_parser", "main", "types_table"]
 
@@ -147,10 +151,14 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         print(planned.schema.to_json(indent=2) if args.json else planned.schema.to_text(),
               end="" if not args.json else "\n")
         return 0
-    result = api.run(source, given.get("rows"), seed=given.get("seed"), locale=given.get("locale"),
-                     planner=given.get("planner"), model=given.get("model"), save=given.get("save"),
-                     refresh=args.refresh, keep=False, head=preview,
-                     csv_safety=False if args.no_csv_safety else None)
+    if given.get("engine") == "dask" and "save" not in given:
+        parser.error("--engine dask writes a folder of parts: add -o out/ (Parquet) or -o 'out/*.csv'")
+    with _progress() as progress:
+        result = api.run(source, given.get("rows"), seed=given.get("seed"), locale=given.get("locale"),
+                         planner=given.get("planner"), model=given.get("model"), save=given.get("save"),
+                         refresh=args.refresh, keep=False, head=preview,
+                         csv_safety=False if args.no_csv_safety else None, progress=progress,
+                         engine=given.get("engine", "local"), scheduler=given.get("scheduler"))
     if result.head is not None and preview:
         import pandas as pd
 
@@ -161,6 +169,26 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     for note in result.schema.notes:
         print(f"note: {note}")
     return 0
+
+
+@contextmanager
+def _progress() -> Iterator[Progress]:
+    """A bar on stderr while rows are made, when stderr is a terminal (tqdm's ``disable=None``)."""
+    bars: list[Any] = []
+
+    def update(done: int, total: int) -> None:
+        if not bars:
+            from tqdm import tqdm
+
+            bars.append(tqdm(total=total, unit="rows", unit_scale=True, desc="synth", file=sys.stderr,
+                             disable=None, leave=False, delay=0.5))
+        bars[0].update(done - bars[0].n)
+
+    try:
+        yield update
+    finally:
+        for bar in bars:
+            bar.close()
 
 
 def _read_schema_file(path: str) -> Any:

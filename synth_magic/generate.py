@@ -27,12 +27,18 @@ if TYPE_CHECKING:
 
     from .schema import Plan, PlannedColumn
 
-__all__ = ["CHUNK", "MAX_ROWS", "Progress", "check_fits", "frames", "generate", "resolve_seed"]
+__all__ = [
+    "CHUNK", "MAX_ROWS", "Progress", "check_fits", "empty_frame", "frame_of_chunks", "frames", "generate",
+    "resolve_seed",
+]
 
 CHUNK = 16384
 MAX_ROWS = 2**31  # unique values are scrambled row numbers below 2**32
 
 Progress = Callable[[int, int], None]
+# How each kind's values are held while generating (strings: a list of Arrow arrays).
+_HELD = {INT: np.int64, FLOAT: np.float64, BOOL: np.bool_, DATE: "datetime64[s]", DATETIME: "datetime64[s]",
+         CATEGORY: np.int32}
 
 
 def _check_unique(plan: Plan, rows: int) -> None:
@@ -170,11 +176,8 @@ def generate(plan: Plan, rows: int | None = None, *, seed: int | None = None,
         kind, name = col.kind, col.name
         if kind == STRING:
             store[name] = []
-        elif kind == CATEGORY:
-            store[name] = np.empty(rows, dtype=np.int32)
         else:
-            dtype = {INT: np.int64, FLOAT: np.float64, BOOL: np.bool_}.get(kind, "datetime64[s]")
-            store[name] = np.empty(rows, dtype=dtype)
+            store[name] = np.empty(rows, dtype=_HELD[kind])
             if kind in (INT, BOOL) and col.nullable:
                 masks[name] = np.zeros(rows, dtype=bool)
     for start, chunk in _chunks(plan, rows, seed):
@@ -200,28 +203,58 @@ def generate(plan: Plan, rows: int | None = None, *, seed: int | None = None,
 def frames(plan: Plan, rows: int | None = None, *, seed: int | None = None,
            rows_per_frame: int = 8 * CHUNK) -> Iterator[pd.DataFrame]:
     """The same rows as :func:`generate`, as a stream of smaller frames (for big files)."""
-    import pandas as pd
-
     rows = _rows(plan, rows)
-    if rows > MAX_ROWS:
-        raise InputError(f"rows must be at most {MAX_ROWS:,}.")
     seed = resolve_seed(seed)
-    _check_unique(plan, rows)
     per = max(1, rows_per_frame // CHUNK)
     for first in range(0, -(-rows // CHUNK), per):
-        parts: dict[str, list[Any]] = {c.name: [] for c in plan.columns}
-        for _, chunk in _chunks(plan, rows, seed, first, first + per):
-            for name, value in chunk.items():
-                parts[name].append(value)
-        data = {c.name: _to_pandas(*_concat(parts[c.name], c), c) for c in _in_frame_order(plan)}
-        df = pd.DataFrame(data, copy=False)
-        df.index = pd.RangeIndex(first * CHUNK, first * CHUNK + len(df))
-        yield df
+        yield frame_of_chunks(plan, rows, seed, first, first + per)
+
+
+def frame_of_chunks(plan: Plan, rows: int, seed: int, first: int, stop: int) -> pd.DataFrame:
+    """Chunks ``[first, stop)`` of a request for ``rows`` rows with ``seed``.
+
+    These are rows ``first * CHUNK`` up to ``stop * CHUNK`` (at most ``rows``) of
+    ``generate(plan, rows, seed=seed)``, with that RangeIndex. A chunk range depends on
+    nothing else, so ranges can be made in any order, in any process, on any machine
+    (:mod:`synth_magic.dask`). An empty range gives :func:`empty_frame`.
+    """
+    rows = check_rows(rows)
+    if rows > MAX_ROWS:
+        raise InputError(f"rows must be at most {MAX_ROWS:,}.")
+    if check_seed(seed) is None:
+        raise InputError("seed must be given: every chunk range of one request needs the request's seed.")
+    if not 0 <= first <= stop:
+        raise InputError(f"A chunk range needs 0 <= first <= stop, not {first} and {stop}.")
+    _check_unique(plan, rows)
+    parts: dict[str, list[Any]] = {c.name: [] for c in plan.columns}
+    for _, chunk in _chunks(plan, rows, seed, first, stop):
+        for name, value in chunk.items():
+            parts[name].append(value)
+    return _frame(plan, parts, first * CHUNK)
+
+
+def empty_frame(plan: Plan) -> pd.DataFrame:
+    """No rows, with the columns and dtypes of ``plan``'s frames (a Dask ``meta``).
+
+    Made from the catalogue's value kinds; nothing is drawn.
+    """
+    return _frame(plan, {c.name: [] for c in plan.columns}, 0)
+
+
+def _frame(plan: Plan, parts: dict[str, list[Any]], start: int) -> pd.DataFrame:
+    import pandas as pd
+
+    data = {c.name: _to_pandas(*_concat(parts[c.name], c), c) for c in _in_frame_order(plan)}
+    df = pd.DataFrame(data, copy=False)
+    df.index = pd.RangeIndex(start, start + len(df))
+    return df
 
 
 def _concat(parts: list[Any], col: PlannedColumn) -> tuple[Any, np.ndarray | None]:
     if col.kind == STRING:
         return parts, None
+    if not parts:
+        return np.empty(0, dtype=_HELD[col.kind]), None
     if isinstance(parts[0], tuple):
         values = np.concatenate([p[0] for p in parts])
         mask = None if parts[0][1] is None else np.concatenate([p[1] for p in parts])

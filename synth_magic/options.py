@@ -79,6 +79,13 @@ OPTIONS: tuple[Option, ...] = (
     Option("preview", "preview", "rows to preview (default 5; 0 for none)", "N", default=5, example="5",
            surfaces=("cli", "magic")),
     Option("refresh", "flag", "plan again instead of using the cached schema", surfaces=("cli", "magic")),
+    Option("engine", "engine", "where the rows are made: local (this process) or dask (partitions on a Dask "
+           "cluster: a lazy dask DataFrame; with save, a folder of Parquet parts, or CSV parts with out/*.csv; "
+           "needs pip install synth-magic[dask])", "|".join(inputs.ENGINES), default="local", example="dask",
+           surfaces=("cli", "magic")),
+    Option("scheduler", "text", "with --engine dask: the address of the Dask scheduler that writes the parts "
+           "(default DASK_SCHEDULER_ADDRESS, else a local cluster sized to this machine)", "ADDRESS",
+           example="tcp://127.0.0.1:8786", surfaces=("cli",)),
     Option("name", "name", "the variable the frame goes into (default df)", positional=True, default="df",
            example="df",
            surfaces=("magic", "form"), label="Variable"),
@@ -156,6 +163,7 @@ PARSERS: dict[str, Callable[[Option, Any], Any]] = {
     "rows": lambda o, value: inputs.check_rows(value),
     "seed": lambda o, value: inputs.check_seed(value),
     "locale": _locale,
+    "engine": lambda o, value: inputs.check_engine(value),
     "path": _text,
     "planner": _planner,
     "text": _text,

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal, assert_series_equal
 
+from synth_magic import InputError
 from synth_magic import catalog as C
 from synth_magic import generate as G
 from synth_magic.schema import Schema
@@ -143,6 +145,32 @@ def test_streamed_frames_equal_the_whole_frame(kinds):
     assert_frame_equal(streamed, whole, check_categorical=False)
     for name in whole.columns:
         assert streamed[name].dtype == whole[name].dtype or isinstance(whole[name].dtype, pd.CategoricalDtype)
+
+
+def test_any_chunk_range_is_its_slice_of_the_whole_frame(kinds):
+    rows = 4 * CHUNK + 7
+    whole = kinds.generate(rows, seed=4)
+    plan = kinds.resolve()
+    for first, stop in [(3, 5), (0, 1), (1, 3), (4, 99)]:  # any order; a range past the end stops there
+        part = G.frame_of_chunks(plan, rows, 4, first, stop)
+        assert_frame_equal(part, whole.iloc[first * CHUNK:stop * CHUNK], check_categorical=False)
+
+
+def test_empty_frame_has_the_generated_dtypes(kinds):
+    plan = kinds.resolve()
+    empty = G.empty_frame(plan)
+    assert len(empty) == 0 and empty.dtypes.to_dict() == kinds.generate(50, seed=1).dtypes.to_dict()
+    assert_frame_equal(G.frame_of_chunks(plan, 100, 1, 0, 0), empty)
+
+
+@pytest.mark.parametrize(("seed", "first", "stop", "message"), [
+    (None, 0, 1, "seed must be given"),
+    (1, -1, 1, "A chunk range needs 0 <= first <= stop, not -1 and 1."),
+    (1, 3, 2, "A chunk range needs 0 <= first <= stop, not 3 and 2."),
+])
+def test_a_chunk_range_needs_the_seed_and_an_order(kinds, seed, first, stop, message):
+    with pytest.raises(InputError, match=re.escape(message)):
+        G.frame_of_chunks(kinds.resolve(), 1000, seed, first, stop)
 
 
 # ---------------------------------------------------------------- independence

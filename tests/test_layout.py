@@ -19,9 +19,14 @@ PINNED = {
         "SchemaError", "SynthError", "SynthWarning", "__version__", "form",
         "load_ipython_extension", "plan", "synth",
     ],
+    "synth_magic._dask": [
+        "INSTALL", "ROWS_PER_PARTITION", "SCHEDULER_ENV", "frame", "local_cluster", "partition",
+        "parts_target", "ranges", "require", "write", "write_part",
+    ],
     "synth_magic._inputs": [
-        "DEFAULT_ROWS", "MAX_DESCRIPTION", "MAX_ROWS", "available_locales",
-        "check_description", "check_locale", "check_path", "check_rows", "check_seed", "check_text",
+        "DEFAULT_ROWS", "ENGINES", "MAX_DESCRIPTION", "MAX_ROWS", "available_locales",
+        "check_description", "check_engine", "check_locale", "check_path", "check_rows", "check_seed",
+        "check_text",
     ],
     "synth_magic._messages": [
         "CONTROL", "clip", "number", "one_line", "reject_constant", "shown_url",
@@ -52,6 +57,9 @@ PINNED = {
         "DEFAULT_MAX_RETRIES", "DEFAULT_MODEL", "DEFAULT_TEMPERATURE", "DEFAULT_TIMEOUT",
         "Settings", "check_base_url", "default_cache_dir", "load_dotenv_once", "settings",
     ],
+    "synth_magic.dask": [
+        "frame",
+    ],
     "synth_magic.errors": [
         "ConfigError", "ExportError", "InputError", "PlannerError", "PlannerUnavailable",
         "SchemaError", "SynthError", "SynthWarning",
@@ -65,7 +73,8 @@ PINNED = {
         "FUNCTIONS", "MAX_LENGTH", "MAX_NODES", "evaluate", "parse",
     ],
     "synth_magic.generate": [
-        "CHUNK", "MAX_ROWS", "Progress", "check_fits", "frames", "generate", "resolve_seed",
+        "CHUNK", "MAX_ROWS", "Progress", "check_fits", "empty_frame", "frame_of_chunks", "frames",
+        "generate", "resolve_seed",
     ],
     "synth_magic.generators": [
         "Ctx", "GENERATORS", "Generator",
@@ -166,7 +175,7 @@ PINNED = {
 }
 # The modules a user may import; every other module is private (an underscore name).
 PUBLIC = {"synth_magic", "synth_magic.api", "synth_magic.cache", "synth_magic.catalog", "synth_magic.cli",
-          "synth_magic.config", "synth_magic.errors", "synth_magic.export", "synth_magic.formula",
+          "synth_magic.config", "synth_magic.dask", "synth_magic.errors", "synth_magic.export", "synth_magic.formula",
           "synth_magic.generate", "synth_magic.generators", "synth_magic.magic", "synth_magic.options",
           "synth_magic.planner", "synth_magic.planner.offline", "synth_magic.planner.openai",
           "synth_magic.schema", "synth_magic.server", "synth_magic.widget"}
