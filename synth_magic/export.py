@@ -189,16 +189,25 @@ def save_frames(frames: Iterable[pd.DataFrame], path: str | os.PathLike[str], *,
     return p
 
 
-# Our temporary files are ".<name>.<pid>.<random>.part": a file whose process is gone (it was
-# killed before it could clean up) is removed by the next write to that folder.
-_PART = re.compile(r"^\..+\.(\d+)\.[a-z0-9_]{8}\.part$")
+# Our temporary files are ".<name>.<host>.<pid>.<random>.part": a file of this machine whose
+# process is gone (it was killed before it could clean up) is removed by the next write to
+# that folder. Another machine's (a shared file system) is never judged from here.
+_PART = re.compile(r"^\..+\.([A-Za-z0-9-]+)\.(\d+)\.[a-z0-9_]{8}\.part$")
+
+
+@functools.cache
+def _host() -> str:
+    import socket
+
+    return re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:63] or "host"
 
 
 def _remove_stale_parts(folder: Path) -> None:
     with contextlib.suppress(OSError):
         for entry in os.scandir(folder):
             m = _PART.match(entry.name)
-            if m and entry.is_file(follow_symlinks=False) and not _alive(int(m.group(1))):
+            if m and m.group(1) == _host() and entry.is_file(follow_symlinks=False) \
+                    and not _alive(int(m.group(2))):
                 _remove(entry.path)
 
 
@@ -300,7 +309,7 @@ def _jsonl(df: pd.DataFrame) -> bytes:
 def _atomic(path: Path, overwrite: bool = True) -> Iterator[str]:
     _remove_stale_parts(path.parent)
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".part")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{_host()}.{os.getpid()}.", suffix=".part")
     except OSError as exc:
         raise ExportError(f"Cannot write to '{path.parent}': {exc.strerror or exc}.") from None
     os.close(fd)

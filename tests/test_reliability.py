@@ -1115,13 +1115,18 @@ def _dead_pid() -> int:
 
 
 def test_part_files_of_a_killed_run_are_removed_by_the_next_write(tmp_path):
-    dead = tmp_path / f".old.csv.{_dead_pid()}.abcd_123.part"
-    mine = tmp_path / f".other.csv.{os.getpid()}.efgh_456.part"  # a write of this process, still running
+    import socket
+
+    host = "".join(ch if ch.isalnum() or ch == "-" else "-" for ch in socket.gethostname())
+    pid = _dead_pid()
+    dead = tmp_path / f".old.csv.{host}.{pid}.abcd_123.part"
+    mine = tmp_path / f".other.csv.{host}.{os.getpid()}.efgh_456.part"  # a write of this process, still running
+    elsewhere = tmp_path / f".big.csv.othermachine.{pid}.ijkl_789.part"  # a shared folder: not ours to judge
     theirs = tmp_path / ".notes.part"  # not named like ours: never touched
-    for path in (dead, mine, theirs):
+    for path in (dead, mine, elsewhere, theirs):
         path.write_text("x" * 1000)
     export.save(small_frame(), tmp_path / "new.csv")
-    assert not dead.exists() and mine.exists() and theirs.exists()
+    assert not dead.exists() and mine.exists() and elsewhere.exists() and theirs.exists()
 
 
 STREAM_FOREVER = ["--rows", "200000000", "--preview", "0", "--seed", "1"]
