@@ -85,7 +85,12 @@ PARAM_KINDS = {
     "clock": ParamKind("string", "a time of day: 09:30, 23:59:59"),
     "pattern": ParamKind("string", "# digit, % non-zero digit, ? letter, * letter or digit; others literal"),
     "column": ParamKind("string", "the name of another column"),
-    "expr": ParamKind("string", "arithmetic over numeric columns"),
+    "expr": ParamKind("string", "arithmetic over numeric columns, dates and durations"),
+    "columns": ParamKind("array", "a column name, or a list of up to 3 column names", items="string"),
+    "per_value": ParamKind("object", "a setting per value of the 'by' column(s): {junior: 45000, senior: 90000}; "
+                           "keys are values, ranges of numbers (18-39, 65+, <18), a|b for several "
+                           "'by' columns, * for the rest"),
+    "correlations": ParamKind("object", "rank correlations with other numeric columns: {height: 0.7}"),
 }
 DISTRIBUTIONS = ("uniform", "normal", "lognormal", "poisson", "exponential")
 GROUPS = (
@@ -107,7 +112,8 @@ class Param:
 
     ``refers`` (for ``column`` and ``expr`` parameters) lists the value kinds the named
     columns may have, ``refers_error`` what to say when one does not; ``per`` names the
-    list parameter this one has one entry per value of (weights per value).
+    list parameter this one has one entry per value of (weights per value); ``by`` says the
+    value may also be a ``per_value`` mapping, one setting per value of the ``by`` column.
     """
 
     name: str
@@ -121,6 +127,7 @@ class Param:
     refers: tuple[str, ...] = ()
     refers_error: str = ""
     per: str = ""
+    by: bool = False  # may be written per value of the column(s) named by the type's 'by' parameter
 
 
 @dataclass(frozen=True)
@@ -175,17 +182,27 @@ _NOT_ABOVE = "{lo} must not be greater than {hi}"
 _MIN_MAX = Order("min", "max", _NOT_ABOVE)
 
 
+_BY_KINDS = (CATEGORY, STRING, INT, FLOAT, BOOL)
+_BY = Param("by", "columns", None, help="the column(s) whose value chooses this column's settings, "
+            "which are then written per value: {junior: 45000, senior: 90000}", refers=_BY_KINDS,
+            refers_error="Column '{column}': 'by' can only name category, text, number or flag columns, not '{ref}'.")
+_CORRELATE = Param("correlate", "correlations", None,
+                   help="rank correlation with numeric columns this one follows: {height: 0.7}",
+                   refers=NUMERIC_KINDS,
+                   refers_error="Column '{column}' can only be correlated with numeric columns, not '{ref}'.")
+
+
 def _numeric_params(lo: float, hi: float, dist: str, decimals: int | None) -> tuple[Param, ...]:
     params = (
-        _num("min", lo, help="smallest value"),
-        _num("max", hi, help="largest value"),
+        Param("min", "float", lo, -1e15, 1e15, help="smallest value", by=True),
+        Param("max", "float", hi, -1e15, 1e15, help="largest value (open above when only mean is given)", by=True),
         Param("distribution", "enum", dist, choices=DISTRIBUTIONS, help="shape of the values"),
-        _num("mean", None, help="centre of the values (default: from min and max)"),
-        _num("std", None, 0, 1e15, help="spread of the values (default: from min and max)"),
+        Param("mean", "float", None, -1e15, 1e15, help="centre of the values (default: from min and max)", by=True),
+        Param("std", "float", None, 0, 1e15, help="spread of the values (default: from min and max)", by=True),
     )
     if decimals is not None:
         params += (_int("decimals", decimals, 0, 6, "digits after the decimal point"),)
-    return params
+    return params + (_BY, _CORRELATE)
 
 
 def _choice(name: str, group: str, help: str, values: list[str] | None, weights: list[float] | None = None,
@@ -193,8 +210,9 @@ def _choice(name: str, group: str, help: str, values: list[str] | None, weights:
     return TypeSpec(
         name, group, CATEGORY, help,
         (Param("values", "strings", values, help="the possible values" + (" (required)" if required else ""),
-               required=required),
-         Param("weights", "floats", weights, help="relative frequency of each value", per="values")),
+               required=required, by=True),
+         Param("weights", "floats", weights, help="relative frequency of each value", per="values", by=True),
+         _BY),
         categories="values",
     )
 
@@ -357,7 +375,7 @@ _TYPE_LIST: list[TypeSpec] = [
     _numeric("integer", "numbers", "Whole number", INT, 0, 100, "uniform", None),
     _numeric("float", "numbers", "Decimal number", FLOAT, 0, 100, "uniform", 2),
     TypeSpec("boolean", "numbers", BOOL, "True/false flag",
-             (Param("p_true", "share", 0.5, 0, 1, help="share of True values"),)),
+             (Param("p_true", "share", 0.5, 0, 1, help="share of True values", by=True), _BY)),
     _choice("category", "numbers", "One of a list of values", None, required=True),
     TypeSpec("formula", "numbers", FLOAT, "Arithmetic over numeric columns, e.g. quantity * unit_price",
              (Param("expr", "expr", None, help="the arithmetic (required)", required=True,

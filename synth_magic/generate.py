@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from ._inputs import DEFAULT_ROWS, check_rows, check_seed
 from .catalog import BOOL, CATEGORY, DATE, DATETIME, FLOAT, INT, STRING, TYPES
 from .errors import InputError, SchemaError
-from .generators import GENERATORS, Ctx
+from .generators import GENERATORS, Ctx, column_key
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -105,7 +105,7 @@ def _chunk(plan: Plan, rows: int, seed: int, chunk: int) -> tuple[int, dict[str,
         name = col.name
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(col.key, chunk)))
         ctx = Ctx(rng=rng, n=CHUNK, start=start, locale=plan.locale, cols=values, aux=aux,
-                  unique=col.unique, key=col.key, name=name)
+                  unique=col.unique, key=column_key(seed, col.key), name=name, seed=seed, chunk=chunk)
         values[name] = GENERATORS[col.type].make(ctx, col.params)
         if col.categories is not None:
             aux[name + ":categories"] = (None, col.categories)

@@ -12,6 +12,10 @@ from synth_magic.schema import Column, Schema
 ROWS = 3000
 
 
+def spearman(a: pd.Series, b: pd.Series) -> float:
+    return float(a.rank().corr(b.rank()))
+
+
 def frame(*columns: Column, rows: int = ROWS, seed: int = 7, locale: str = "en_US") -> pd.DataFrame:
     return Schema(list(columns), locale=locale).generate(rows, seed=seed)
 
@@ -264,3 +268,100 @@ def test_every_locale_generates_every_string_type():
                           timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.startswith("ok ")
+
+
+# ---------------------------------------------------------------- identifiers follow the seed
+
+@pytest.mark.parametrize(("type_", "params"), [
+    ("code", {"pattern": "TKT-######"}), ("account_number", {}), ("ipv4", {}), ("isbn", {}),
+    ("username", {}), ("integer", {"min": 0, "max": 10**9}),
+])
+def test_unique_identifiers_differ_between_seeds_and_never_repeat(type_, params):
+    cols = [Column("x", type_, params, unique=True)]
+    a = frame(*cols, rows=40_000, seed=1)["x"]
+    b = frame(*cols, rows=40_000, seed=2)["x"]
+    assert a.is_unique and b.is_unique  # across the chunks (16,384 rows each) too
+    assert (a.to_numpy() != b.to_numpy()).mean() > 0.99, "two seeds gave the same identifiers"
+    assert len(set(a) & set(b)) < 0.05 * len(a)  # no more shared than chance (TKT-######: 1.6k in 40k)
+
+
+# ---------------------------------------------------------------- dependent columns
+
+LEVELS = Column("level", "category", {"values": ["junior", "mid", "senior"], "weights": [5, 3, 2]})
+DEPENDENT = [
+    # (column, its per-value parameter, the order its medians must follow)
+    (Column("salary", "money", {"by": "level", "mean": {"junior": 45000, "mid": 65000, "senior": 90000}}),
+     ["junior", "mid", "senior"]),
+    (Column("salary", "money", {"by": "level", "min": {"senior": 100, "*": 10}, "max": {"senior": 200, "*": 50}}),
+     ["junior", "senior"]),
+    (Column("years", "integer", {"by": "level", "distribution": "normal",
+                                 "mean": {"junior": 2, "mid": 6, "senior": 12}, "std": {"*": 1}}),
+     ["junior", "mid", "senior"]),
+    (Column("bonus", "float", {"by": "level", "distribution": "exponential", "min": 0, "max": 1e6,
+                               "mean": {"senior": 5000, "mid": 2000, "junior": 500}}),
+     ["junior", "mid", "senior"]),
+    (Column("remote", "boolean", {"by": "level", "p_true": {"junior": 0.1, "mid": 0.4, "senior": 0.8}}),
+     ["junior", "mid", "senior"]),
+]
+
+
+@pytest.mark.parametrize(("column", "order"), DEPENDENT, ids=lambda x: x.name if isinstance(x, Column) else "")
+def test_dependent_medians_follow_the_declared_order(column, order):
+    df = frame(LEVELS, column, rows=20_000)
+    by = df.groupby("level", observed=True)[column.name]
+    centre = by.mean() if column.type == "boolean" else by.median()
+    assert list(centre[order]) == sorted(centre[order]), centre
+    assert centre[order].iloc[-1] > 1.2 * centre[order].iloc[0]
+
+
+def test_dependent_numbers_are_drawn_around_their_own_centre():
+    df = frame(LEVELS, DEPENDENT[0][0], rows=20_000)
+    mean = df.groupby("level", observed=True)["salary"].mean()
+    for level, want in {"junior": 45000, "mid": 65000, "senior": 90000}.items():
+        assert abs(mean[level] / want - 1) < 0.05, (level, mean[level])
+    assert df["salary"].min() >= 1
+
+
+def test_subcategory_belongs_to_its_category_and_other_values_fall_back():
+    sub = Column("sub", "category", {"by": "cat", "values": {"Electronics": ["Phones", "Laptops"],
+                                                            "Clothing": ["Shirts", "Shoes"], "*": ["Misc"]},
+                                     "weights": {"Electronics": [3, 1]}})
+    cat = Column("cat", "category", {"values": ["Electronics", "Clothing", "Toys"]})
+    df = frame(cat, sub, rows=20_000)
+    pairs = set(zip(df["cat"], df["sub"], strict=True))
+    assert pairs == {("Electronics", "Phones"), ("Electronics", "Laptops"), ("Clothing", "Shirts"),
+                     ("Clothing", "Shoes"), ("Toys", "Misc")}
+    phones = (df["sub"] == "Phones").sum() / (df["cat"] == "Electronics").sum()
+    assert 0.72 < phones < 0.78  # weights 3:1 within Electronics
+    assert list(df["sub"].cat.categories) == ["Phones", "Laptops", "Shirts", "Shoes", "Misc"]
+
+
+def test_diagnosis_by_age_band_and_sex():
+    cols = [Column("age", "age", {"min": 0, "max": 99}),
+            Column("sex", "category", {"values": ["F", "M"]}),
+            Column("dx", "category", {"by": ["age", "sex"], "values": {
+                "<18|*": ["asthma"], "65+|F": ["osteoporosis", "arthritis"], "65+|M": ["prostate"],
+                "*": ["flu"]}})]
+    df = frame(*cols, rows=20_000)
+    assert set(df.loc[df["age"] < 18, "dx"]) == {"asthma"}
+    assert set(df.loc[(df["age"] >= 65) & (df["sex"] == "F"), "dx"]) == {"osteoporosis", "arthritis"}
+    assert set(df.loc[(df["age"] >= 65) & (df["sex"] == "M"), "dx"]) == {"prostate"}
+    assert set(df.loc[df["age"].between(18, 64), "dx"]) == {"flu"}
+
+
+@pytest.mark.parametrize(("rho", "lo", "hi"), [(0.7, 0.65, 0.75), (-0.5, -0.56, -0.44), (0.95, 0.93, 0.97)])
+def test_correlated_numbers_follow_their_drivers_and_keep_their_shape(rho, lo, hi):
+    height = Column("height", "float", {"min": 140, "max": 200, "distribution": "normal"})
+    weight = Column("weight", "float", {"min": 40, "max": 150, "distribution": "normal", "correlate": {"height": rho}})
+    df = frame(height, weight, rows=20_000)
+    alone = frame(Column("weight", "float", {"min": 40, "max": 150, "distribution": "normal"}), rows=20_000)
+    assert lo < spearman(df["height"], df["weight"]) < hi
+    assert abs(df["weight"].std() - alone["weight"].std()) < 0.5  # the same values, in another order
+
+
+def test_target_follows_several_drivers():
+    cols = [Column("a", "float"), Column("b", "integer", {"min": 0, "max": 1000}),
+            Column("y", "money", {"correlate": {"a": 0.6, "b": -0.4}})]
+    df = frame(*cols, rows=20_000)
+    assert 0.55 < spearman(df["a"], df["y"]) < 0.65
+    assert -0.45 < spearman(df["b"], df["y"]) < -0.35

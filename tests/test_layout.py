@@ -27,7 +27,8 @@ PINNED = {
         "CONTROL", "clip", "number", "one_line", "reject_constant", "shown_url",
     ],
     "synth_magic._syntax": [
-        "PATTERN_CLASSES", "clock_seconds", "parse_clock", "parse_duration", "parse_when",
+        "ANY", "PATTERN_CLASSES", "clock_seconds", "key_parts", "parse_clock", "parse_duration",
+        "parse_range", "parse_when", "value_union",
     ],
     "synth_magic.api": [
         "Planned", "Result", "plan", "plan_with_source", "run", "schema_of", "synth",
@@ -63,10 +64,13 @@ PINNED = {
         "CHUNK", "MAX_ROWS", "Progress", "check_fits", "frames", "generate", "resolve_seed",
     ],
     "synth_magic.generators": [
-        "Ctx", "GENERATORS", "Generator",
+        "Ctx", "GENERATORS", "Generator", "column_key",
     ],
     "synth_magic.generators._base": [
-        "Ctx", "Domain", "Generator", "Make",
+        "Ctx", "Domain", "Generator", "Make", "column_key",
+    ],
+    "synth_magic.generators._by": [
+        "correlate", "groups", "mapped", "normal_quantile", "per_row",
     ],
     "synth_magic.generators._dates": [
         "GENERATORS", "when",
@@ -78,7 +82,7 @@ PINNED = {
         "GENERATORS",
     ],
     "synth_magic.generators._kernels": [
-        "Pieces", "STR", "Weighted", "ascii_digits", "concat", "concat_ragged",
+        "Pieces", "STR", "Weighted", "Weighted2", "ascii_digits", "concat", "concat_ragged",
         "decimal_index", "decimal_pools", "digit_matrix", "digits_or_empty", "fill_pattern",
         "fixed_width", "hex_bytes", "hex_groups", "join", "luhn_digit", "mod97",
         "pattern_domain", "scramble", "take", "to_str", "weighted", "weighted_index",

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from ..catalog import TYPES
 from . import _dates, _identifiers, _internet, _numbers, _people, _places, _text
-from ._base import Ctx, Generator
+from ._base import Ctx, Generator, column_key
 
-__all__ = ["GENERATORS", "Ctx", "Generator"]
+__all__ = ["GENERATORS", "Ctx", "Generator", "column_key"]
 
 
 def _table() -> dict[str, Generator]:
