@@ -12,6 +12,7 @@ Adding a type: one entry in ``_TYPE_LIST`` here and one generator in
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -235,14 +236,17 @@ def _numeric(name: str, group: str, help: str, kind: str, lo: float, hi: float, 
 def _window(name: str, kind: str, help: str) -> TypeSpec:
     return TypeSpec(
         name, "dates", kind, help,
-        (Param("start", "when", "2025-01-01", help="earliest value: a date, 'today' or 'today-90d'"),
-         Param("end", "when", "2025-12-31" if kind == DATE else "2025-12-31 23:59:59",
-               help="latest value"),
+        (Param("start", "when", "today-365d", help="earliest value: a date, 'today' or 'today-90d'"),
+         Param("end", "when", "today", help="latest value (with 'after': none unless given; 'today' "
+               "keeps events in the past)"),
          _col("after", "a date column this one follows (e.g. ship date after order date)", TIME_KINDS,
               "Column '{column}' can only follow a date or datetime column, not '{ref}'."),
          Param("min_gap", "duration", "0d" if kind == DATE else "0s", help="shortest gap after 'after'"),
          Param("max_gap", "duration", "14d" if kind == DATE else "2h", help="longest gap after 'after'"),
-         Param("step", "duration", None, help="a regular series: one value every step from start")),
+         Param("step", "duration", None, help="a regular series: one value every step from start"),
+         Param("expr", "expr", None, help="a date computed from others, e.g. admitted + days(stay)",
+               refers=NUMERIC_KINDS + TIME_KINDS,
+               refers_error="Column '{column}': the date uses '{ref}', which is not a numeric or date column.")),
         orders=(Order("start", "end", "start {lo_value} is after end {hi_value}"),
                 Order("min_gap", "max_gap", "min_gap must not be longer than max_gap")),
     )
@@ -252,11 +256,13 @@ def _range(lo: str, hi: str) -> tuple[Order, ...]:
     return (Order(lo, hi, _NOT_ABOVE),)
 
 
+_DURATION_UNITS = ("seconds", "minutes", "hours", "days", "weeks")
+_THIS_YEAR = time.gmtime().tm_year
 _GENDER_PARAMS = (
     Param("gender", "enum", "any", choices=("any", "female", "male"), help="which given names"),
     _col("gender_from", "a gender column the given name agrees with"),
 )
-_AS_OF = Param("as_of", "when", "2025-12-31", help="the date ages are counted at")
+_AS_OF = Param("as_of", "when", "today", help="the date ages are counted at")
 _FROM_NAME = "Column '{column}' can only be built from a text column such as a name."
 _CARD_PROVIDERS = ("Visa", "Mastercard", "American Express", "Discover")
 
@@ -361,7 +367,7 @@ _TYPE_LIST: list[TypeSpec] = [
              (Param("start", "clock", "00:00", help="earliest time"),
               Param("end", "clock", "23:59:59", help="latest time")),
              orders=(Order("start", "end", "start must not be later than end"),)),
-    _numeric("year", "dates", "Calendar year", INT, 2000, 2025, "uniform", None),
+    _numeric("year", "dates", "Calendar year", INT, 2000, _THIS_YEAR, "uniform", None),
     _choice("month", "dates", "Month name",
             ["January", "February", "March", "April", "May", "June", "July", "August",
              "September", "October", "November", "December"]),
@@ -377,11 +383,14 @@ _TYPE_LIST: list[TypeSpec] = [
     TypeSpec("boolean", "numbers", BOOL, "True/false flag",
              (Param("p_true", "share", 0.5, 0, 1, help="share of True values", by=True), _BY)),
     _choice("category", "numbers", "One of a list of values", None, required=True),
-    TypeSpec("formula", "numbers", FLOAT, "Arithmetic over numeric columns, e.g. quantity * unit_price",
+    TypeSpec("formula", "numbers", FLOAT, "Arithmetic over numeric and date columns, e.g. quantity * unit_price "
+             "or discharged - admitted",
              (Param("expr", "expr", None, help="the arithmetic (required)", required=True,
-                    refers=NUMERIC_KINDS,
-                    refers_error="Column '{column}': formula uses '{ref}', which is not a numeric column."),
-              _int("decimals", 2, 0, 6, "digits after the decimal point")),
+                    refers=NUMERIC_KINDS + TIME_KINDS,
+                    refers_error="Column '{column}': formula uses '{ref}', which is not a numeric or date column."),
+              _int("decimals", 2, 0, 6, "digits after the decimal point"),
+              Param("unit", "enum", "days", choices=_DURATION_UNITS,
+                    help="unit of a duration result (a date minus a date)")),
              unique="never"),
     # text
     TypeSpec("word", "text", STRING, "Single word"),

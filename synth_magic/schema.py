@@ -99,13 +99,21 @@ class Column:
 
     def resolved(self) -> dict[str, Any]:
         """Parameters with every default filled in."""
+        from .catalog import TIME_KINDS
+
         spec = self.spec()
         given = {k: v for k, v in self.params.items() if v is not None}
         out = {**spec.defaults(), **given}
         if "values" in given and "weights" not in given:
             out["weights"] = None  # default weights belong to the default values
-        if "mean" in given and "max" not in given and "max" in spec.param_index and spec.param_index["max"].by:
-            out["max"] = None  # a centre given alone: open above (the default max belongs to the default centre)
+        if "after" in given and "end" not in given and spec.kind in TIME_KINDS:
+            out["end"] = None  # following another date: unbounded unless an end is given
+        if "mean" in given and spec.param_index["mean"].by:  # a centre outside the default range opens that side
+            means = list(given["mean"].values()) if isinstance(given["mean"], dict) else [given["mean"]]
+            if "max" not in given and max(means) > out["max"]:
+                out["max"] = None
+            if "min" not in given and min(means) < out["min"] and out.get("distribution") in ("normal", "uniform"):
+                out["min"] = None  # (the other shapes start at min)
         for name, value in given.items():
             if isinstance(value, dict) and spec.param_index[name].by and ANY not in value:
                 out[name] = {**value, ANY: _fallback(spec.param_index[name], value)}
@@ -494,6 +502,7 @@ def _resolve(schema: Schema, resolved: dict[str, dict[str, Any]]) -> Plan:
                 if kinds[ref] not in p.refers:
                     raise SchemaError(p.refers_error.format(column=col.name, ref=ref))
         _check_by_keys(col, params, kinds, types, resolved)
+        _check_expr_kind(col, spec, params, kinds)
         deps[col.name] = refs
     planned: dict[str, PlannedColumn] = {}
     for col in order_columns(schema.columns, deps):
@@ -507,6 +516,25 @@ def _resolve(schema: Schema, resolved: dict[str, dict[str, Any]]) -> Plan:
         )
     return Plan(columns=tuple(planned.values()), order=tuple(schema.names), locale=schema.locale,
                 rows=schema.rows, schema_json=schema.to_json())
+
+
+def _check_expr_kind(col: Column, spec: TypeSpec, params: dict[str, Any], kinds: dict[str, str]) -> None:
+    """A date column's expression gives a date; a formula's a number or a duration."""
+    from . import formula
+    from .catalog import TIME_KINDS
+
+    expr = params.get("expr")
+    if not expr:
+        return
+    tree, names = formula.parse(expr, col.name)
+    kind = formula.result_kind(tree, {n: formula.DATE if kinds[n] in TIME_KINDS else formula.NUMBER for n in names},
+                               col.name)
+    if spec.kind in TIME_KINDS and kind != formula.DATE:
+        raise SchemaError(f"Column '{col.name}': the expression gives a {kind}, but a date column needs a date "
+                          "(such as admitted + days(3)).")
+    if spec.kind not in TIME_KINDS and kind == formula.DATE:
+        raise SchemaError(f"Column '{col.name}': the formula gives a date; make the column a date or datetime "
+                          "with expr=..., or subtract another date for a duration.")
 
 
 def _categories(spec: TypeSpec, params: dict[str, Any], column: str) -> tuple[str, ...] | None:

@@ -106,8 +106,8 @@ def test_dates_stay_in_their_window_and_follow_other_dates():
         Column("ordered", "datetime", {"start": "2024-03-01", "end": "2024-03-31 23:59:59"}),
         Column("shipped", "date", {"after": "ordered", "min_gap": "1d", "max_gap": "5d"}),
         Column("ticks", "datetime", {"start": "2024-01-01", "step": "1min"}),
-        Column("born", "birth_date", {"min_age": 20, "max_age": 30}),
-        Column("age", "age", {"derive_from": "born"}),
+        Column("born", "birth_date", {"min_age": 20, "max_age": 30, "as_of": "2025-12-31"}),
+        Column("age", "age", {"derive_from": "born", "as_of": "2025-12-31"}),
     )
     assert df["ordered"].min() >= pd.Timestamp("2024-03-01")
     assert df["ordered"].max() <= pd.Timestamp("2024-03-31 23:59:59")
@@ -365,3 +365,65 @@ def test_target_follows_several_drivers():
     df = frame(*cols, rows=20_000)
     assert 0.55 < spearman(df["a"], df["y"]) < 0.65
     assert -0.45 < spearman(df["b"], df["y"]) < -0.35
+
+
+# ---------------------------------------------------------------- dates relative to today
+
+TODAY = pd.Timestamp.now("UTC").normalize().tz_localize(None)
+PAST_EVENTS = [
+    Column("signed_up", "date"),
+    Column("seen", "datetime"),
+    Column("last_login", "datetime", {"after": "signed_up", "max_gap": "30d", "end": "today"}),
+    Column("shipped", "date", {"after": "signed_up", "min_gap": "2d", "max_gap": "9d", "end": "today"}),
+    Column("born", "birth_date"),
+    Column("age", "age", {"derive_from": "born"}),
+]
+
+
+def test_default_windows_end_today_and_past_events_never_come_after_it():
+    df = frame(*PAST_EVENTS, rows=20_000)
+    for name in ("signed_up", "seen", "last_login", "shipped", "born"):
+        assert df[name].max() <= TODAY, name
+    assert df["signed_up"].min() >= TODAY - pd.Timedelta(days=366)
+    assert df["seen"].max() > TODAY - pd.Timedelta(days=3)  # the window reaches the present
+    # an order shipped 2 to 9 days after it was placed: the last days' orders are not shipped yet
+    recent = df["signed_up"] > TODAY - pd.Timedelta(days=2)
+    assert df.loc[recent, "shipped"].isna().all() and df.loc[~recent, "shipped"].notna().all()
+    assert (df["shipped"] - df["signed_up"]).dropna().between(pd.Timedelta(days=2), pd.Timedelta(days=9)).all()
+    assert df["age"].between(18, 80).all()
+
+
+def test_a_date_without_an_end_may_follow_its_date_into_the_future():
+    df = frame(Column("issued", "date"), Column("due", "date", {"after": "issued", "min_gap": "30d", "max_gap": "30d"}))
+    assert df["due"].max() > TODAY and ((df["due"] - df["issued"]) == pd.Timedelta(days=30)).all()
+
+
+# ---------------------------------------------------------------- date arithmetic
+
+@pytest.mark.parametrize(("expr", "params", "check"), [
+    ("discharged - admitted", {}, lambda df, x: np.allclose(x, (df.discharged - df.admitted).dt.total_seconds() / 86400, atol=0.005)),
+    ("discharged - admitted", {"unit": "hours", "decimals": 0},
+     lambda df, x: (x == ((df.discharged - df.admitted).dt.total_seconds() / 3600).round()).all()),
+    ("(discharged - admitted) / days(1) * rate", {},
+     lambda df, x: np.allclose(x, (df.discharged - df.admitted).dt.total_seconds() / 86400 * df.rate, atol=0.01)),
+    ("hours * rate", {}, lambda df, x: np.allclose(x, df.hours * df.rate, atol=0.01)),  # a column named hours
+])
+def test_formulas_over_dates_give_durations(expr, params, check):
+    df = frame(Column("admitted", "datetime", {"start": "2024-01-01", "end": "2024-12-31"}),
+               Column("stay", "integer", {"min": 1, "max": 14}),
+               Column("discharged", "datetime", {"expr": "admitted + days(stay) + hours(stay * 2)"}),
+               Column("rate", "money", {"min": 100, "max": 900}), Column("hours", "float"),
+               Column("x", "formula", {"expr": expr, **params}))
+    assert check(df, df["x"])
+
+
+def test_a_date_plus_a_duration_is_a_date():
+    df = frame(Column("admitted", "datetime", {"start": "2024-01-01", "end": "2024-12-31"}),
+               Column("stay", "integer", {"min": 1, "max": 14}, null_rate=0.2),
+               Column("discharged", "datetime", {"expr": "admitted + days(stay) + hours(3)"}),
+               Column("follow_up", "date", {"expr": "discharged + weeks(2)"}))
+    known = df["stay"].notna()
+    want = df["admitted"] + pd.to_timedelta(df["stay"].astype(float) * 86400 + 3 * 3600, unit="s")
+    assert (df.loc[known, "discharged"] == want[known]).all()
+    assert df.loc[~known, ["discharged", "follow_up"]].isna().all().all()  # missing in, missing out
+    assert (df.loc[known, "follow_up"] == (df.loc[known, "discharged"] + pd.Timedelta(weeks=2)).dt.normalize()).all()

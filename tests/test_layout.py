@@ -58,7 +58,8 @@ PINNED = {
         "save", "save_frames", "suggest_path", "target", "to_arrow",
     ],
     "synth_magic.formula": [
-        "FUNCTIONS", "MAX_LENGTH", "MAX_NODES", "evaluate", "parse",
+        "DATE", "DURATION", "DURATIONS", "FUNCTIONS", "MAX_LENGTH", "MAX_NODES", "NUMBER",
+        "evaluate", "parse", "result_kind",
     ],
     "synth_magic.generate": [
         "CHUNK", "MAX_ROWS", "Progress", "check_fits", "frames", "generate", "resolve_seed",
@@ -88,7 +89,7 @@ PINNED = {
         "pattern_domain", "scramble", "take", "to_str", "weighted", "weighted_index",
     ],
     "synth_magic.generators._numbers": [
-        "CHOICE", "GENERATORS", "decimal_domain", "draw_numeric", "span_domain",
+        "CHOICE", "GENERATORS", "decimal_domain", "draw_numeric", "evaluate", "span_domain",
     ],
     "synth_magic.generators._people": [
         "GENERATORS",

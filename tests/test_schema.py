@@ -41,7 +41,7 @@ BAD = [
     ({"name": "1x", "type": "uuid"},
      "Column name '1x' is not usable; start with a letter and use letters, digits, spaces or _ (at most 64 characters)."),
     ({"name": "x", "type": "formula", "expr": "__import__('os').system('id')"},
-     "Column 'x': formula '__import__('os').system('id')' calls something other than abs, ceil, exp, floor, log, max, min, round, sqrt."),
+     "Column 'x': formula '__import__('os').system('id')' calls something other than abs, ceil, days, exp, floor, hours, log, max, min, minutes, round, seconds, sqrt, weeks."),
     ({"name": "x", "type": "formula", "expr": "a.b"},
      "Column 'x': formula 'a.b' is not arithmetic; use column names, numbers and + - * / ( )."),
     ({"name": "x", "type": "formula", "expr": "'a' * 3"}, "Column 'x': formula ''a' * 3' may only contain numbers, not 'a'."),
@@ -80,7 +80,7 @@ def test_bad_columns_are_refused_with_one_sentence(column, message):
         ({"columns": [{"name": "a", "type": "uuid"}, {"name": "b", "type": "date", "after": "a"}]},
          "Column 'b' can only follow a date or datetime column, not 'a'."),
         ({"columns": [{"name": "a", "type": "city"}, {"name": "t", "type": "formula", "expr": "a + 1"}]},
-         "Column 't': formula uses 'a', which is not a numeric column."),
+         "Column 't': formula uses 'a', which is not a numeric or date column."),
     ],
 )
 def test_bad_schemas_are_refused(data, message):

@@ -11,7 +11,7 @@ from . import _kernels as K
 from ._base import Ctx, Generator
 from ._by import correlate, groups, mapped, per_row
 
-__all__ = ["CHOICE", "GENERATORS", "decimal_domain", "draw_numeric", "span_domain"]
+__all__ = ["CHOICE", "GENERATORS", "decimal_domain", "draw_numeric", "evaluate", "span_domain"]
 
 
 def span_domain(p: dict[str, Any], _: str) -> int:
@@ -22,13 +22,12 @@ def decimal_domain(p: dict[str, Any], _: str) -> int:
     return int(round((p["max"] - p["min"]) * 10 ** p.get("decimals", 2))) + 1
 
 
-def draw_numeric(ctx: Ctx, p: dict[str, Any], integer: bool, scale: Any = 1.0) -> np.ndarray:
+def draw_numeric(ctx: Ctx, p: dict[str, Any], integer: bool) -> np.ndarray:
     """Numbers in [min, max] with the requested distribution (unique: a scrambled grid).
 
     Every setting may be given per value of 'by' columns (then it is an array, one entry
-    per row); ``max`` may be open (None: only a centre was given). ``scale`` multiplies the
-    catalogue's default bounds (money in a currency other than the defaults' dollars).
-    With ``correlate`` the values drawn are reordered to follow other columns' ranks.
+    per row); ``min`` or ``max`` may be open (None: a centre was given outside the default
+    range). With ``correlate`` the values drawn are reordered to follow other columns' ranks.
     """
     decimals = 0 if integer else int(p.get("decimals", 2))
     if ctx.unique:
@@ -38,12 +37,10 @@ def draw_numeric(ctx: Ctx, p: dict[str, Any], integer: bool, scale: Any = 1.0) -
         return np.round(p["min"] + ctx.pick(decimal_domain(p, ctx.locale)) * step, decimals)
     keys = mapped(p)
     g = groups(ctx, p, keys) if keys else None
-    lo = _row_setting(p, "min", keys, g, ctx.n)
+    lo = _row_setting(p, "min", keys, g, ctx.n, open_value=-np.inf)
     hi = _row_setting(p, "max", keys, g, ctx.n, open_value=np.inf)
     mean = _row_setting(p, "mean", keys, g, ctx.n, open_value=np.nan)
     std = _row_setting(p, "std", keys, g, ctx.n, open_value=np.nan)
-    if not np.all(scale == 1.0):
-        lo, hi = lo * scale, hi * scale  # only defaults are scaled: the caller passes 1 for given bounds
     sample = _SAMPLERS[p["distribution"]]
     x = sample(ctx.rng, lo, hi, mean, std, integer, ctx.n)
     for _ in range(4):  # tails beyond the bounds are drawn again from the same shape...
@@ -53,10 +50,9 @@ def draw_numeric(ctx: Ctx, p: dict[str, Any], integer: bool, scale: Any = 1.0) -
         x[out] = sample(ctx.rng, *(_at(a, out) for a in (lo, hi, mean, std)), integer, out.size)
     out = np.flatnonzero((x < lo) | (x > hi))
     if out.size:  # ...and what is still outside spread over the range, never piled on the bounds
-        low, high = _at(lo, out), _at(hi, out)
-        x[out] = ctx.rng.uniform(low, np.where(np.isfinite(high), high, low + 2 * np.abs(x[out] - low) + 1))
+        x[out] = ctx.rng.uniform(*_closed(_at(lo, out), _at(hi, out), _at(mean, out)))
     if integer:
-        x = np.clip(np.floor(x + 0.5), np.ceil(lo), np.floor(np.where(np.isfinite(hi), hi, 9.2e18)))
+        x = np.clip(np.floor(x + 0.5), np.ceil(np.maximum(lo, -9.2e18)), np.floor(np.minimum(hi, 9.2e18)))
     else:
         x = np.round(x, decimals)
     if p.get("correlate"):
@@ -81,30 +77,36 @@ def _at(a: Any, idx: np.ndarray) -> Any:
     return a if np.ndim(a) == 0 else a[idx]
 
 
-def _centre(lo: np.ndarray, hi: np.ndarray, mean: np.ndarray, share: float) -> np.ndarray:
-    """The given centre, else ``share`` of the way from min to max (or from a given centre's
-    own scale when the range is open)."""
-    return np.where(np.isnan(mean), np.where(np.isfinite(hi), lo + (hi - lo) * share, lo + 1.0), mean)
+def _centre(lo: Any, hi: Any, mean: Any, share: float) -> Any:
+    """The given centre, else ``share`` of the way from min to max."""
+    return np.where(np.isnan(mean), lo + (hi - lo) * share, mean)
 
 
-def _spread(lo: np.ndarray, hi: np.ndarray, centre: np.ndarray, std: np.ndarray, parts: float) -> np.ndarray:
-    """The given spread, else the range over ``parts`` (open range: a third of the way to min)."""
-    default = np.where(np.isfinite(hi), (hi - lo) / parts, np.abs(centre - lo) / 3)
+def _closed(lo: Any, hi: Any, centre: Any) -> tuple[Any, Any]:
+    """The range with an open side (a centre given outside the defaults) mirrored around the centre."""
+    return (np.where(np.isfinite(lo), lo, 2 * centre - np.where(np.isfinite(hi), hi, centre + 1)),
+            np.where(np.isfinite(hi), hi, 2 * centre - np.where(np.isfinite(lo), lo, centre - 1)))
+
+
+def _spread(lo: Any, hi: Any, centre: Any, std: Any, parts: float) -> Any:
+    """The given spread, else the range over ``parts`` (an open range: as if mirrored)."""
+    a, b = _closed(lo, hi, centre)
+    default = np.where(np.isfinite(lo) & np.isfinite(hi), (b - a) / parts, (b - a) / 6)
     return np.maximum(np.where(np.isnan(std), default, std), 1e-12)
 
 
 # Samplers: settings are numbers or arrays of one per row; ``n`` values come out.
 
 def _uniform(rng, lo, hi, mean, std, integer, n):
-    top = np.where(np.isfinite(hi), hi, lo + 2 * (_centre(lo, hi, mean, 0.5) - lo))
+    bottom, top = _closed(lo, hi, mean)
     if integer:
-        low, high = np.ceil(lo).astype(np.int64), np.floor(top).astype(np.int64) + 1
+        low, high = np.ceil(bottom).astype(np.int64), np.floor(top).astype(np.int64) + 1
         return rng.integers(low, high, n if np.ndim(low) == np.ndim(high) == 0 else None).astype(np.float64)
-    return rng.uniform(lo, top, n)
+    return rng.uniform(bottom, top, n)
 
 
 def _normal(rng, lo, hi, mean, std, integer, n):
-    mu = _centre(lo, hi, mean, 0.5)
+    mu = np.where(np.isnan(mean), (lo + hi) / 2, mean)
     return rng.normal(mu, _spread(lo, hi, mu, std, 6), n)
 
 
@@ -189,12 +191,30 @@ def _choice_domain(p: dict[str, Any], _: str) -> int:
     return len(p["values"])
 
 
+def evaluate(ctx: Ctx, expr: str) -> tuple[np.ndarray, str]:
+    """An expression over the chunk's columns (dates as seconds since 1970) and its kind."""
+    from .. import formula
+
+    tree, names = formula.parse(expr, ctx.name)
+    env, kinds = {}, {}
+    for name in names:
+        values = np.asarray(ctx.cols[name])
+        if values.dtype.kind == "M":
+            seconds = values.astype("datetime64[s]")
+            env[name] = np.where(np.isnat(seconds), np.nan, seconds.astype(np.int64).astype(np.float64))
+            kinds[name] = formula.DATE
+        else:
+            env[name], kinds[name] = values.astype(np.float64), formula.NUMBER
+    values = np.broadcast_to(formula.evaluate(tree, env), (ctx.n,))  # "1 + 1" is one number
+    return values, formula.result_kind(tree, kinds, ctx.name)
+
+
 def _formula(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
     from .. import formula
 
-    tree, names = formula.parse(p["expr"], ctx.name)
-    env = {name: np.asarray(ctx.cols[name], dtype=np.float64) for name in names}
-    values = np.broadcast_to(formula.evaluate(tree, env), (ctx.n,))  # "1 + 1" is one number
+    values, kind = evaluate(ctx, p["expr"])
+    if kind == formula.DURATION:
+        values = values / formula.DURATIONS[p["unit"]]
     return np.round(values, p["decimals"])
 
 
