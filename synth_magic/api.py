@@ -154,9 +154,9 @@ def run(description: str | Schema, rows: int | None = None, *, seed: int | None 
     planned = plan_with_source(description, planner=planner, model=model, locale=locale, refresh=refresh,
                                cache_dir=cache_dir)
     schema = planned.schema
-    if rows is None:
-        rows = inputs.check_rows(schema.rows or default_rows or inputs.DEFAULT_ROWS)
     resolved = schema.resolve()
+    if rows is None:  # the schema's own (or one row per period of a series given its end)
+        rows = inputs.check_rows(resolved.rows or default_rows or inputs.DEFAULT_ROWS)
     written, frame, first = None, None, None
     if save_path is not None and not keep:
         from .export import save_frames

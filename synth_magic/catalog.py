@@ -129,6 +129,8 @@ class Param:
     refers_error: str = ""
     per: str = ""
     by: bool = False  # may be written per value of the column(s) named by the type's 'by' parameter
+    needs: str = ""  # (column parameters) the parameter the named column must have set
+    requires: str = ""  # a parameter that must be given when this one is not at its default
 
 
 @dataclass(frozen=True)
@@ -213,18 +215,24 @@ def _choice(name: str, group: str, help: str, values: list[str] | None, weights:
         (Param("values", "strings", values, help="the possible values" + (" (required)" if required else ""),
                required=required, by=True),
          Param("weights", "floats", weights, help="relative frequency of each value", per="values", by=True),
-         _BY),
+         _BY, _ENTITIES),
         categories="values",
     )
 
 
+_ENTITIES = _int("entities", None, 1, 100_000, "a fixed set of N entities (sensors, tickers, stores) "
+                 "the rows cycle through in order: one row per entity and period")
+_ENTITY = Param("entity", "column", None, help="the entity column (with entities=N) this follows: one value "
+                "per entity and period", needs="entities")
+
+
 def _pool(name: str, group: str, help: str, pool: str = "", size: int = 0) -> TypeSpec:
-    return TypeSpec(name, group, STRING, help, pool=pool or name, size=size)
+    return TypeSpec(name, group, STRING, help, (_ENTITIES,), pool=pool or name, size=size)
 
 
 def _patterned(name: str, group: str, help: str, pattern: str) -> TypeSpec:
     return TypeSpec(name, group, STRING, help,
-                    (Param("pattern", "pattern", pattern, help=PARAM_KINDS["pattern"].help),))
+                    (Param("pattern", "pattern", pattern, help=PARAM_KINDS["pattern"].help), _ENTITIES))
 
 
 def _numeric(name: str, group: str, help: str, kind: str, lo: float, hi: float, dist: str,
@@ -244,6 +252,7 @@ def _window(name: str, kind: str, help: str) -> TypeSpec:
          Param("min_gap", "duration", "0d" if kind == DATE else "0s", help="shortest gap after 'after'"),
          Param("max_gap", "duration", "14d" if kind == DATE else "2h", help="longest gap after 'after'"),
          Param("step", "duration", None, help="a regular series: one value every step from start"),
+         _ENTITY,
          Param("expr", "expr", None, help="a date computed from others, e.g. admitted + days(stay)",
                refers=NUMERIC_KINDS + TIME_KINDS,
                refers_error="Column '{column}': the date uses '{ref}', which is not a numeric or date column.")),
@@ -271,9 +280,10 @@ _CARD_PROVIDERS = ("Visa", "Mastercard", "American Express", "Discover")
 _TYPE_LIST: list[TypeSpec] = [
     # identifiers
     TypeSpec("id", "identifiers", INT, "Sequential integer id (1, 2, 3, ...)",
-             (_int("start", 1, -10**15, 10**15, "first id"), _int("step", 1, 1, 10**6, "gap between ids")),
+             (_int("start", 1, -10**15, 10**15, "first id"), _int("step", 1, 1, 10**6, "gap between ids"),
+              _ENTITIES),
              unique="always"),
-    TypeSpec("uuid", "identifiers", STRING, "Random UUID4 string", unique="always", size=44),
+    TypeSpec("uuid", "identifiers", STRING, "Random UUID4 string", (_ENTITIES,), unique="always", size=44),
     _patterned("code", "identifiers", "Code from a pattern, e.g. ORD-######", "ID-######"),
     _patterned("sku", "identifiers", "Stock keeping unit, e.g. SKU-AB-1234", "SKU-??-####"),
     _patterned("tracking_number", "identifiers", "Parcel tracking number", "1Z????##########"),
@@ -337,6 +347,16 @@ _TYPE_LIST: list[TypeSpec] = [
     _choice("credit_card_provider", "finance", "Card network", list(_CARD_PROVIDERS), [52, 33, 10, 5]),
     _pool("swift", "finance", "SWIFT/BIC bank code"),
     _patterned("stock_ticker", "finance", "Stock ticker symbol", "???"),
+    TypeSpec("ohlc", "finance", FLOAT, "Open, high or low of a price bar around a close column (high and "
+             "low bound open and close)",
+             (Param("part", "enum", "high", choices=("open", "high", "low"), help="which price of the bar"),
+              Param("close", "column", None, help="the closing price column (a series)", required=True,
+                    refers=(FLOAT, INT), refers_error="Column '{column}': a bar needs a numeric close, not '{ref}'."),
+              _col("open", "the bar's open column, which high and low bound too", (FLOAT, INT),
+                   "Column '{column}': a bar needs a numeric open, not '{ref}'."),
+              Param("spread", "share", 0.01, help="typical size of a bar's wicks relative to the price"),
+              _int("decimals", 2, 0, 6, "digits after the decimal point")),
+             unique="never"),
     _choice("transaction_type", "finance", "Kind of bank transaction",
             ["purchase", "payment", "transfer", "withdrawal", "deposit", "refund"],
             [45, 20, 12, 9, 10, 4]),
@@ -392,6 +412,24 @@ _TYPE_LIST: list[TypeSpec] = [
               Param("unit", "enum", "days", choices=_DURATION_UNITS,
                     help="unit of a duration result (a date minus a date)")),
              unique="never"),
+    TypeSpec("series", "numbers", FLOAT, "Values over time per entity: level, trend, season, autocorrelated "
+             "noise or a random walk (prices)",
+             (_ENTITY,
+              _col("time", "the timestamp column the season follows", TIME_KINDS,
+                   "Column '{column}': a season follows a date or datetime column, not '{ref}'."),
+              _num("level", 100, help="where the values start (a price: its first value)"),
+              _num("trend", 0, help="change per period (geometric walk: relative, 0.001 = 0.1%)"),
+              Param("season", "enum", "none", choices=("none", "daily", "weekly", "yearly"),
+                    help="a repeating pattern over the time column", requires="time"),
+              _num("amplitude", 10, 0, 1e15, help="size of the season"),
+              _num("noise", 5, 0, 1e15, help="spread of the noise (additive walk: of each step)"),
+              Param("ar", "share", 0.8, help="how much of one period's noise carries into the next"),
+              Param("walk", "enum", "none", choices=("none", "additive", "geometric"),
+                    help="a random walk instead of noise; geometric for prices"),
+              Param("volatility", "share", 0.02, help="geometric walk: spread of each period's relative change"),
+              _num("min", None, help="floor of the values"), _num("max", None, help="ceiling of the values"),
+              _int("decimals", 2, 0, 6, "digits after the decimal point")),
+             unique="never", orders=(_MIN_MAX,)),
     # text
     TypeSpec("word", "text", STRING, "Single word"),
     TypeSpec("sentence", "text", STRING, "Sentence of random words",

@@ -106,7 +106,12 @@ def _chunk(plan: Plan, rows: int, seed: int, chunk: int) -> tuple[int, dict[str,
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(col.key, chunk)))
         ctx = Ctx(rng=rng, n=CHUNK, start=start, locale=plan.locale, cols=values, aux=aux,
                   unique=col.unique, key=column_key(seed, col.key), name=name, seed=seed, chunk=chunk)
-        values[name] = GENERATORS[col.type].make(ctx, col.params)
+        entities = col.params.get("entities")
+        if entities:  # N entities, the rows cycling through them: row r is entity r % N
+            values[name] = _take(_entity_values(plan, col, seed), ctx.index % entities)
+            aux[name + ":entities"] = entities
+        else:
+            values[name] = GENERATORS[col.type].make(ctx, col.params)
         if col.categories is not None:
             aux[name + ":categories"] = (None, col.categories)
         mask = None
@@ -119,6 +124,32 @@ def _chunk(plan: Plan, rows: int, seed: int, chunk: int) -> tuple[int, dict[str,
         masks[name] = mask
     out = {col.name: _cut(values[col.name], masks[col.name], col.kind, keep) for col in plan.columns}
     return start, out
+
+
+_ENTITY_VALUES: dict[tuple, Any] = {}
+
+
+def _entity_values(plan: Plan, col: PlannedColumn, seed: int) -> Any:
+    """The N values of an entity column (distinct when its type can make that many), from
+    their own seed, so every chunk agrees on them."""
+    key = (plan.schema_json, plan.locale, seed, col.name)
+    found = _ENTITY_VALUES.get(key)
+    if found is None:
+        n = col.params["entities"]
+        gen = GENERATORS[col.type]
+        size = gen.domain(col.params, plan.locale) if gen.domain is not None else None
+        distinct = TYPES[col.type].unique == "always" or (size is not None and size >= n)
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(col.key, 0xE171)))
+        ctx = Ctx(rng=rng, n=n, start=0, locale=plan.locale, cols={}, aux={}, unique=distinct,
+                  key=column_key(seed, col.key), name=col.name, seed=seed, chunk=0)
+        found = _ENTITY_VALUES[key] = gen.make(ctx, col.params)
+        while len(_ENTITY_VALUES) > 64:
+            _ENTITY_VALUES.pop(next(iter(_ENTITY_VALUES)))
+    return found
+
+
+def _take(values: Any, idx: np.ndarray) -> Any:
+    return values.take(pa.array(idx)) if isinstance(values, pa.Array) else np.asarray(values)[idx]
 
 
 def _cut(values: Any, mask: np.ndarray | None, kind: str, keep: int) -> Any:

@@ -367,6 +367,9 @@ def validate(schema: Schema) -> Plan:
             if value is not None:
                 p = spec.param_index[key]
                 col.params[key] = _check_param(p, value, col)
+        if col.params.get("entities") is not None and (col.unique or col.params.get("by") is not None):
+            raise SchemaError(f"Column '{col.name}' cycles through {col.params['entities']} entities, so it can be "
+                              "neither unique nor depend on another column; drop 'entities' or the other.")
         if col.unique and any(isinstance(v, dict) and spec.param_index[k].by for k, v in col.params.items()):
             raise SchemaError(f"Column '{col.name}' cannot be unique when its settings depend on another column; "
                               "drop 'unique' or 'by'.")
@@ -430,6 +433,8 @@ def _relation_problem(spec: TypeSpec, p: dict[str, Any]) -> str | None:
     for param in spec.params:
         if param.required and p.get(param.name) is None:
             return f"type '{spec.name}' needs '{param.name}'"
+        if param.requires and p.get(param.name) != param.default and p.get(param.requires) is None:
+            return f"{param.name} needs {param.requires} ({spec.param_index[param.requires].help})"
         names = (param.name, param.per) if param.per else (param.name,)
         for key, e in _entries(spec, p, names):
             value, at = e[param.name], f" for '{key}'" if key else ""
@@ -501,6 +506,9 @@ def _resolve(schema: Schema, resolved: dict[str, dict[str, Any]]) -> Plan:
             for ref in _param_refs(p, params.get(p.name)) if p.refers else ():
                 if kinds[ref] not in p.refers:
                     raise SchemaError(p.refers_error.format(column=col.name, ref=ref))
+            if p.needs and params.get(p.name) and resolved[params[p.name]].get(p.needs) is None:
+                raise SchemaError(f"Column '{col.name}': {p.name} '{params[p.name]}' needs {p.needs}=N "
+                                  f"(how many there are) to be followed.")
         _check_by_keys(col, params, kinds, types, resolved)
         _check_expr_kind(col, spec, params, kinds)
         deps[col.name] = refs
@@ -514,8 +522,24 @@ def _resolve(schema: Schema, resolved: dict[str, dict[str, Any]]) -> Plan:
             categories=_categories(spec, params, col.name),
             nullable=col.null_rate > 0 or any(planned[r].nullable for r in refs),
         )
+    rows = schema.rows if schema.rows is not None else _series_rows(schema, resolved)
     return Plan(columns=tuple(planned.values()), order=tuple(schema.names), locale=schema.locale,
-                rows=schema.rows, schema_json=schema.to_json())
+                rows=rows, schema_json=schema.to_json())
+
+
+def _series_rows(schema: Schema, resolved: dict[str, dict[str, Any]]) -> int | None:
+    """One row per period (and entity) of a stepped date column given its own end."""
+    from ._inputs import MAX_ROWS
+
+    for col in schema.columns:
+        if col.params.get("step") and col.params.get("end"):
+            p = resolved[col.name]
+            start, end, step = parse_when(p["start"]), parse_when(p["end"]), parse_duration(p["step"])
+            if start is None or end is None or not step:
+                continue
+            entities = resolved[p["entity"]].get("entities") or 1 if p.get("entity") else 1
+            return max(1, min(MAX_ROWS, (int((end - start) // step) + 1) * entities))
+    return None
 
 
 def _check_expr_kind(col: Column, spec: TypeSpec, params: dict[str, Any], kinds: dict[str, str]) -> None:

@@ -209,8 +209,9 @@ def test_every_kind_gets_its_dtype(kinds, rows):
 
 @pytest.mark.parametrize("type_", sorted(C.TYPES))
 def test_every_type_keeps_its_dtype_across_chunks_and_with_nulls(type_):
-    params = {"category": {"values": ["a", "b"]}, "formula": {"expr": "1 + 1"}}.get(type_, {})
-    s = Schema.from_dict({"columns": [{"name": "x", "type": type_, "null_rate": 0.5, **params}]})
+    params = {"category": {"values": ["a", "b"]}, "formula": {"expr": "1 + 1"}, "ohlc": {"close": "p"}}.get(type_, {})
+    s = Schema.from_dict({"columns": [{"name": "p", "type": "series"},
+                                      {"name": "x", "type": type_, "null_rate": 0.5, **params}]})
     x = s.generate(CHUNK + 2, seed=6)["x"]
     assert _dtype_ok(C.TYPES[type_].kind, x, nullable=True), f"{type_} gave {x.dtype}"
     assert 0.4 < x.isna().mean() < 0.6

@@ -21,7 +21,8 @@ def frame(*columns: Column, rows: int = ROWS, seed: int = 7, locale: str = "en_U
 
 
 def one(type_: str, rows: int = ROWS, **params) -> pd.Series:
-    return frame(Column("x", type_, params), rows=rows)["x"]
+    helper = [Column("p", "series")] if "p" in params.values() else []  # a column 'x' reads
+    return frame(*helper, Column("x", type_, params), rows=rows)["x"]
 
 
 EXPECTED_DTYPE = {
@@ -33,7 +34,7 @@ EXPECTED_DTYPE = {
     C.DATE: lambda s: str(s.dtype) == "datetime64[s]" and (s.dt.normalize() == s).all(),
     C.CATEGORY: lambda s: isinstance(s.dtype, pd.CategoricalDtype),
 }
-REQUIRED = {"category": {"values": ["a", "b"]}, "formula": {"expr": "1 + 1"}}
+REQUIRED = {"category": {"values": ["a", "b"]}, "formula": {"expr": "1 + 1"}, "ohlc": {"close": "p"}}
 CONSTANT = {"formula"}  # "1 + 1" is one value by design
 
 
@@ -427,3 +428,84 @@ def test_a_date_plus_a_duration_is_a_date():
     assert (df.loc[known, "discharged"] == want[known]).all()
     assert df.loc[~known, ["discharged", "follow_up"]].isna().all().all()  # missing in, missing out
     assert (df.loc[known, "follow_up"] == (df.loc[known, "discharged"] + pd.Timedelta(weeks=2)).dt.normalize()).all()
+
+
+# ---------------------------------------------------------------- series
+
+SENSORS = [
+    Column("sensor", "code", {"pattern": "SEN-####", "entities": 12}),
+    Column("ts", "datetime", {"start": "2024-01-01", "step": "1h", "entity": "sensor"}),
+    Column("temp", "series", {"entity": "sensor", "time": "ts", "level": 20, "season": "daily", "amplitude": 4,
+                              "noise": 1, "ar": 0.8}),
+]
+PRICES = [
+    Column("ticker", "stock_ticker", {"entities": 4}),
+    Column("day", "date", {"start": "2024-01-02", "step": "1d", "entity": "ticker"}),
+    Column("close", "series", {"entity": "ticker", "walk": "geometric", "level": 50, "volatility": 0.02}),
+    Column("open", "ohlc", {"part": "open", "close": "close"}),
+    Column("high", "ohlc", {"part": "high", "close": "close", "open": "open"}),
+    Column("low", "ohlc", {"part": "low", "close": "close", "open": "open"}),
+]
+
+
+def lag1(values: pd.Series) -> float:
+    x = values.to_numpy(dtype=float)
+    return float(np.corrcoef(x[:-1], x[1:])[0, 1])
+
+
+@pytest.mark.parametrize(("columns", "entity", "value", "n", "autocorrelation"), [
+    (SENSORS, "sensor", "temp", 12, 0.7),
+    (PRICES, "ticker", "close", 4, 0.9),
+    ([Column("store", "city", {"entities": 8}),
+      Column("level", "series", {"entity": "store", "walk": "additive", "noise": 2})], "store", "level", 8, 0.9),
+], ids=["smooth sensor", "price path", "random walk"])
+def test_series_have_their_entities_in_order_and_run_smoothly_across_chunks(columns, entity, value, n, autocorrelation):
+    df = frame(*columns, rows=60_000)  # 3.7 chunks: every series crosses chunk boundaries
+    assert df[entity].nunique() == n
+    assert (df[entity].iloc[:n].to_numpy() == df[entity].iloc[n:2 * n].to_numpy()).all()  # r is entity r % N
+    for _, one in df.groupby(entity, sort=False)[value]:
+        assert lag1(one) >= autocorrelation, lag1(one)
+        steps = (np.log(one) if value == "close" else one).diff().dropna().abs()  # prices: relative steps
+        assert steps.max() < 8 * steps.std()  # no jump where chunks meet
+    time = next((c.name for c in columns if c.type in ("date", "datetime")), None)
+    if time:
+        per_entity = df.groupby(entity, sort=False)[time].diff().dropna()
+        assert per_entity.nunique() == 1 and per_entity.iloc[0] > pd.Timedelta(0)
+
+
+def test_a_sensor_follows_its_daily_season():
+    df = frame(*SENSORS, rows=20_000)
+    by_hour = df.groupby(df["ts"].dt.hour)["temp"].mean()
+    assert by_hour.idxmax() in (14, 15, 16) and by_hour.idxmin() in (2, 3, 4)
+    assert 3 < (by_hour.max() - by_hour.min()) / 2 < 5  # amplitude 4
+
+
+def test_price_paths_keep_their_volatility_and_bars_bound_open_and_close():
+    df = frame(*PRICES, rows=40_000)
+    returns = df.groupby("ticker")["close"].transform(lambda c: np.log(c).diff())
+    assert 0.018 < returns.std() < 0.022
+    assert (df["high"] >= df[["open", "close"]].max(axis=1)).all()
+    assert (df["low"] <= df[["open", "close"]].min(axis=1)).all()
+    assert (df["low"] > 0).all()
+    prev = df.groupby("ticker")["close"].shift()
+    assert ((df["open"] / prev - 1).abs().dropna() < 0.05).all()  # a bar opens near the last close
+
+
+def test_series_are_prefix_stable_and_the_same_streamed():
+    from synth_magic import generate as G
+
+    schema = Schema(PRICES + SENSORS[:1] + [Column("t2", "series", {"entity": "sensor", "noise": 3})])
+    whole = schema.generate(50_000, seed=9)
+    pd.testing.assert_frame_equal(schema.generate(17_000, seed=9), whole.iloc[:17_000])
+    streamed = pd.concat(G.frames(schema.resolve(), 50_000, seed=9, rows_per_frame=G.CHUNK))
+    pd.testing.assert_frame_equal(streamed, whole)
+    assert not schema.generate(1000, seed=10)["close"].equals(whole["close"].iloc[:1000])
+
+
+def test_one_row_per_period_when_the_series_has_an_end():
+    schema = Schema([Column("store", "category", {"values": ["north", "south", "east"], "entities": 3}),
+                     Column("day", "date", {"start": "2024-01-01", "end": "2024-12-31", "step": "1d", "entity": "store"}),
+                     Column("sales", "series", {"entity": "store", "level": 500, "min": 0})])
+    df = schema.generate()
+    assert len(df) == 366 * 3 and df["day"].max() == pd.Timestamp("2024-12-31")
+    assert df.groupby("store", observed=True).size().eq(366).all() and (df["sales"] >= 0).all()

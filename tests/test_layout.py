@@ -101,6 +101,9 @@ PINNED = {
         "FAMILY_FIRST", "Names", "POOL_SIZE", "SAMPLERS", "faker", "formats", "names",
         "sampled", "words",
     ],
+    "synth_magic.generators._series": [
+        "GENERATORS", "entity_count", "layout",
+    ],
     "synth_magic.generators._text": [
         "GENERATORS",
     ],

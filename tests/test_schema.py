@@ -151,7 +151,10 @@ def test_every_type_round_trips_through_text_with_defaults(type_):
         params["values"] = ["a", "b"]
     if type_ == "formula":
         params["expr"] = "2 * 3"
-    schema = Schema([Column("c", type_, params)])
+    others = []
+    if type_ == "ohlc":
+        params["close"], others = "p", [Column("p", "series")]
+    schema = Schema([*others, Column("c", type_, params)])
     assert Schema.from_text(schema.to_text()).to_dict() == schema.to_dict()
 
 
@@ -294,3 +297,36 @@ def test_dependent_columns_round_trip_through_text_and_json():
     assert set(planned["bonus"].refs) == {"age", "salary"}
     names = [c.name for c in plan.columns]
     assert names.index("level") < names.index("salary") and names.index("age") < names.index("dx")
+
+
+BAD_SERIES = [
+    ({"name": "x", "type": "series", "entity": "plain"},
+     "Column 'x': entity 'plain' needs entities=N (how many there are) to be followed."),
+    ({"name": "x", "type": "series", "season": "daily"},
+     "Column 'x': season needs time (the timestamp column the season follows)."),
+    ({"name": "x", "type": "code", "entities": 5, "unique": True},
+     "Column 'x' cycles through 5 entities, so it can be neither unique nor depend on another column; drop 'entities' or the other."),
+    ({"name": "x", "type": "ohlc"}, "Column 'x': type 'ohlc' needs 'close'."),
+    ({"name": "x", "type": "ohlc", "close": "plain"}, "Column 'x': a bar needs a numeric close, not 'plain'."),
+    ({"name": "x", "type": "code", "entities": 0}, "Column 'x': entities must be between 1 and 100000, not 0."),
+]
+
+
+@pytest.mark.parametrize(("column", "message"), BAD_SERIES)
+def test_bad_series_are_refused_with_one_sentence(column, message):
+    with pytest.raises(SchemaError) as err:
+        schema_of({"name": "plain", "type": "city"}, column)
+    assert str(err.value) == message
+
+
+def test_series_round_trip_through_text():
+    text = """columns:
+  sensor: code pattern=S-### entities=10
+  ts: datetime start=2024-01-01 end=2024-01-31 step=1h entity=sensor
+  temp: series entity=sensor time=ts season=daily amplitude=3 noise=0.5 ar=0.9
+  close: series walk=geometric volatility=0.01
+  high: ohlc part=high close=close
+"""
+    schema = Schema.from_text(text)
+    assert Schema.from_text(schema.to_text()).to_dict() == schema.to_dict()
+    assert schema.resolve().rows == (30 * 24 + 1) * 10  # one row per period and entity

@@ -12,6 +12,7 @@ from .._syntax import clock_seconds, parse_duration, parse_when
 from . import _kernels as K
 from ._base import Ctx, Generator
 from ._numbers import evaluate
+from ._series import entity_count
 
 __all__ = ["GENERATORS", "when"]
 
@@ -34,9 +35,9 @@ def _draw_seconds(ctx: Ctx, p: dict[str, Any], grain: int) -> np.ndarray:
         return _after(ctx, p, grain, ctx.cols[after].astype("datetime64[s]"))
     start = parse_when(p["start"])
     end = parse_when(p["end"])
-    if p.get("step"):
+    if p.get("step"):  # one value every step (per entity: each entity's rows in turn, in order)
         step = int(parse_duration(p["step"]) or grain)
-        return start + ctx.index * step
+        return start + ctx.index // entity_count(ctx, p.get("entity")) * step
     slots = (end - start) // grain + 1
     return start + ctx.pick(slots) * grain
 
