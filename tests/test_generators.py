@@ -441,7 +441,7 @@ SENSORS = [
 PRICES = [
     Column("ticker", "stock_ticker", {"entities": 4}),
     Column("day", "date", {"start": "2024-01-02", "step": "1d", "entity": "ticker"}),
-    Column("close", "series", {"entity": "ticker", "walk": "geometric", "level": 50, "volatility": 0.02}),
+    Column("close", "series", {"entity": "ticker", "walk": "geometric", "level": 50, "noise": 0.02}),
     Column("open", "ohlc", {"part": "open", "close": "close"}),
     Column("high", "ohlc", {"part": "high", "close": "close", "open": "open"}),
     Column("low", "ohlc", {"part": "low", "close": "close", "open": "open"}),

@@ -324,7 +324,7 @@ def test_series_round_trip_through_text():
   sensor: code pattern=S-### entities=10
   ts: datetime start=2024-01-01 end=2024-01-31 step=1h entity=sensor
   temp: series entity=sensor time=ts season=daily amplitude=3 noise=0.5 ar=0.9
-  close: series walk=geometric volatility=0.01
+  close: series walk=geometric noise=0.01
   high: ohlc part=high close=close
 """
     schema = Schema.from_text(text)

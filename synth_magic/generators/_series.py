@@ -160,7 +160,7 @@ def _gen_series(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
     _, t = layout(ctx, entities)
     walk = p["walk"]
     if walk == "geometric":
-        sigma = float(p["volatility"])
+        sigma = 0.02 if p.get("noise") is None else float(p["noise"])
         w, w_prev = _process(ctx, ("walk",), 1.0, sigma, entities)
         drift = float(p["trend"]) - sigma * sigma / 2
         tick = 10.0 ** -int(p["decimals"])  # a price never rounds to nothing
@@ -168,22 +168,23 @@ def _gen_series(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
         previous = np.maximum(p["level"] * np.exp(drift * (t - 1) + w_prev), tick)
     else:
         phi = 1.0 if walk == "additive" else float(p["ar"])
-        z, z_prev = _process(ctx, ("noise", phi), phi, float(p["noise"]) * (1.0 if phi >= 1.0 else np.sqrt(1 - phi * phi)),
+        noise = 0.05 * abs(p["level"]) if p.get("noise") is None else float(p["noise"])
+        z, z_prev = _process(ctx, ("noise", phi), phi, noise * (1.0 if phi >= 1.0 else np.sqrt(1 - phi * phi)),
                              entities)
         base = p["level"] + p["trend"] * t + _season(ctx, p)
         value, previous = base + z, base - p["trend"] + z_prev
     lo = -np.inf if p.get("min") is None else p["min"]
-    hi = np.inf if p.get("max") is None else p["max"]
     decimals = int(p["decimals"])
-    ctx.aux[ctx.name + ":previous"] = np.round(np.clip(previous, lo, hi), decimals)
-    return np.round(np.clip(value, lo, hi), decimals)
+    ctx.aux[ctx.name + ":previous"] = np.round(np.maximum(previous, lo), decimals)
+    ctx.aux[ctx.name + ":decimals"] = decimals
+    return np.round(np.maximum(value, lo), decimals)
 
 
 def _gen_ohlc(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
     """A bar's open (near the previous close), high or low (bounding open and close)."""
     close = np.asarray(ctx.cols[p["close"]], dtype=np.float64)
     spread = float(p["spread"])
-    decimals = int(p["decimals"])
+    decimals = int(ctx.aux.get(p["close"] + ":decimals", 2))  # the close's own
     if p["part"] == "open":
         previous = ctx.aux.get(p["close"] + ":previous", close)
         return np.round(previous * np.exp(ctx.rng.normal(0.0, spread / 4, ctx.n)), decimals)
