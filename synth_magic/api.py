@@ -136,20 +136,24 @@ def run(description: str | Schema, rows: int | None = None, *, seed: int | None 
         save: str | os.PathLike[str] | bool | None = None, refresh: bool = False,
         progress: Progress | None = None, default_rows: int | None = None,
         cache_dir: str | os.PathLike[str] | None = None, keep: bool = True, head: int = 0,
-        csv_safety: bool | None = None) -> Result:
+        csv_safety: bool | None = None, messy: float | None = None) -> Result:
     """The whole pipeline, returning the frame with what surfaces show about it.
 
     ``default_rows`` is used when neither ``rows`` nor the description gives a count
     (a surface's own default, e.g. ``%config SynthMagics.default_rows``). With
     ``keep=False`` and ``save``, the rows are streamed to the file in chunks and only the
     first ``head`` rows are kept (files far larger than memory). ``csv_safety`` is the
-    export's ``neutralise_formulas`` (default: on, or ``SYNTH_CSV_SAFETY``).
+    export's ``neutralise_formulas`` (default: on, or ``SYNTH_CSV_SAFETY``). ``messy``
+    (default: the schema's own, usually 0) makes that share of the cells messy on purpose
+    and records which in ``df.attrs["synth"]["messy"]``.
     """
     from .generate import frames, generate, resolve_seed
 
     started = time.perf_counter()
     if rows is not None:
         rows = inputs.check_rows(rows)
+    if messy is not None:
+        messy = inputs.check_messy(messy)
     save_path = _save_target(description, save)
     planned = plan_with_source(description, planner=planner, model=model, locale=locale, refresh=refresh,
                                cache_dir=cache_dir)
@@ -165,7 +169,7 @@ def run(description: str | Schema, rows: int | None = None, *, seed: int | None 
         kept: list[pd.DataFrame] = []
 
         def stream() -> Any:
-            for part in frames(resolved, rows, seed=seed):
+            for part in frames(resolved, rows, seed=seed, messy=messy):
                 if not kept:
                     kept.append(part.head(head))
                 yield part
@@ -173,7 +177,7 @@ def run(description: str | Schema, rows: int | None = None, *, seed: int | None 
         written = save_frames(stream(), save_path, neutralise_formulas=csv_safety, overwrite=save is not True)
         first = kept[0] if kept else None
     else:
-        frame = generate(resolved, rows, seed=seed, progress=progress)
+        frame = generate(resolved, rows, seed=seed, progress=progress, messy=messy)
         frame.attrs["synth"]["source"] = planned.source
         seed = frame.attrs["synth"]["seed"]
         first = frame.head(head)
@@ -187,7 +191,8 @@ def run(description: str | Schema, rows: int | None = None, *, seed: int | None 
 
 def synth(description: str | Schema, rows: int | None = None, *, seed: int | None = None,
           locale: str | None = None, planner: str | None = None, model: str | None = None,
-          save: str | os.PathLike[str] | bool | None = None, refresh: bool = False) -> pd.DataFrame:
+          save: str | os.PathLike[str] | bool | None = None, refresh: bool = False,
+          messy: float | None = None) -> pd.DataFrame:
     """A synthetic DataFrame from a sentence.
 
     >>> df = synth("finance transactions with amount between 1 and 500", rows=100, seed=42)
@@ -197,9 +202,11 @@ def synth(description: str | Schema, rows: int | None = None, *, seed: int | Non
     ``rows`` defaults to a count named in the description ("200 employees"), else 1000.
     The same description, rows and seed give the same frame. ``save`` writes a ``.csv``
     or ``.parquet`` file atomically (``save=True`` picks a name from the description).
+    ``messy=0.05`` makes 5% of the cells messy for a cleaning exercise (which ones:
+    ``df.attrs["synth"]["messy"]``).
     """
     return run(description, rows, seed=seed, locale=locale, planner=planner, model=model,
-               save=save, refresh=refresh).frame
+               save=save, refresh=refresh, messy=messy).frame
 
 
 def _save_target(description: str | Schema, save: str | os.PathLike[str] | bool | None) -> Path | None:

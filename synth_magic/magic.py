@@ -343,7 +343,8 @@ class SynthMagics(Magics):
                                  locale=opts.get("locale"), planner=planner,
                                  model=opts.get("model") or self.model, save=opts.get("save"),
                                  refresh=bool(opts.get("refresh")), progress=progress,
-                                 default_rows=self.default_rows, cache_dir=self.cache_dir)
+                                 default_rows=self.default_rows, cache_dir=self.cache_dir,
+                                 messy=opts.get("messy"))
         except KeyboardInterrupt:
             progress.close()
             if not self.short_errors:

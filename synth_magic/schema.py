@@ -130,6 +130,7 @@ class Schema:
     rows: int | None = None
     planner: str = ""
     notes: list[str] = field(default_factory=list)
+    messy: float = 0.0  # the share of cells made messy on purpose (typos, outliers...): data-cleaning exercises
 
     def __post_init__(self) -> None:
         validate(self)
@@ -165,6 +166,8 @@ class Schema:
             out["planner"] = self.planner
         if self.notes:
             out["notes"] = list(self.notes)
+        if self.messy:
+            out["messy"] = self.messy
         out["columns"] = [c.to_dict() for c in self.columns]
         return out
 
@@ -176,9 +179,10 @@ class Schema:
         """Build and validate a schema from untrusted JSON-like data."""
         if not isinstance(data, dict):
             raise SchemaError("A schema must be a JSON object with a 'columns' list.")
-        unknown = set(data) - {"title", "locale", "rows", "planner", "notes", "columns"}
+        unknown = set(data) - {"title", "locale", "rows", "planner", "notes", "messy", "columns"}
         if unknown:
-            raise SchemaError(f"Unknown schema field '{clip(sorted(map(str, unknown))[0])}'; use title, locale, rows, notes and columns.")
+            raise SchemaError(f"Unknown schema field '{clip(sorted(map(str, unknown))[0])}'; use title, locale, rows, "
+                              "notes, messy and columns.")
         columns = data.get("columns")
         if not isinstance(columns, list) or not columns:
             raise SchemaError("A schema needs a non-empty 'columns' list.")
@@ -195,6 +199,7 @@ class Schema:
             rows=data.get("rows"),
             planner=_text(data.get("planner", ""), "planner", 40),
             notes=[n[:MAX_NOTE] for n in notes[:20]],
+            messy=data.get("messy") or 0.0,
         )
 
     @classmethod
@@ -216,6 +221,8 @@ class Schema:
             lines.append(f"rows: {self.rows}")
         for note in self.notes:
             lines.append(f"note: {note}")
+        if self.messy:
+            lines.append(f"messy: {_format_value(self.messy)}")
         lines.append("columns:")
         for col in self.columns:
             parts = [f"  {col.name}: {col.type}"]
@@ -241,10 +248,10 @@ class Schema:
             if not in_columns:
                 key, sep, value = line.partition(":")
                 key = key.strip().lower()
-                if not sep or key not in ("title", "locale", "rows", "note", "columns"):
+                if not sep or key not in ("title", "locale", "rows", "note", "messy", "columns"):
                     raise SchemaError(
                         f"Line {line_no} of the schema ('{clip(line)}') is not 'title:', 'locale:', "
-                        "'rows:', 'note:' or 'columns:'."
+                        "'rows:', 'note:', 'messy:' or 'columns:'."
                     )
                 value = value.strip()
                 if key == "columns":
@@ -255,6 +262,8 @@ class Schema:
                     data["rows"] = int(value)
                 elif key == "note":
                     data["notes"].append(value)
+                elif key == "messy":
+                    data["messy"] = _parse_scalar(value)
                 else:
                     data[key] = value
                 continue
@@ -300,6 +309,7 @@ class Plan:
     locale: str
     rows: int | None
     schema_json: str
+    messy: float = 0.0
 
     def bytes_per_row(self) -> int:
         """Memory one row takes while generating, from the catalogue's sizes per value."""
@@ -315,7 +325,7 @@ def validate(schema: Schema) -> Plan:
 
     Raises :class:`SchemaError` naming the column for anything that cannot be generated.
     """
-    from ._inputs import MAX_ROWS, check_locale
+    from ._inputs import MAX_ROWS, check_locale, check_messy
     from .catalog import TYPES
 
     if not schema.columns:
@@ -328,6 +338,7 @@ def validate(schema: Schema) -> Plan:
 
     try:
         schema.locale = check_locale(schema.locale)
+        schema.messy = check_messy(schema.messy)
     except InputError as exc:
         raise SchemaError(str(exc)) from None
     # one line each, so the text form round-trips and messages stay one line
@@ -524,7 +535,7 @@ def _resolve(schema: Schema, resolved: dict[str, dict[str, Any]]) -> Plan:
         )
     rows = schema.rows if schema.rows is not None else _series_rows(schema, resolved)
     return Plan(columns=tuple(planned.values()), order=tuple(schema.names), locale=schema.locale,
-                rows=rows, schema_json=schema.to_json())
+                rows=rows, schema_json=schema.to_json(), messy=schema.messy)
 
 
 def _series_rows(schema: Schema, resolved: dict[str, dict[str, Any]]) -> int | None:

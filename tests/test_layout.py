@@ -20,8 +20,8 @@ PINNED = {
         "load_ipython_extension", "plan", "synth",
     ],
     "synth_magic._inputs": [
-        "DEFAULT_ROWS", "MAX_DESCRIPTION", "MAX_ROWS", "available_locales",
-        "check_description", "check_locale", "check_rows", "check_seed",
+        "DEFAULT_ROWS", "MAX_DESCRIPTION", "MAX_MESSY", "MAX_ROWS", "available_locales",
+        "check_description", "check_locale", "check_messy", "check_rows", "check_seed",
     ],
     "synth_magic._messages": [
         "CONTROL", "clip", "number", "one_line", "reject_constant", "shown_url",
@@ -87,6 +87,9 @@ PINNED = {
         "decimal_index", "decimal_pools", "digit_matrix", "digits_or_empty", "fill_pattern",
         "fixed_width", "hex_bytes", "hex_groups", "join", "luhn_digit", "mod97",
         "pattern_domain", "scramble", "take", "to_str", "weighted", "weighted_index",
+    ],
+    "synth_magic.generators._messy": [
+        "DUPLICATE", "PROBLEMS", "mess", "messy_categories",
     ],
     "synth_magic.generators._numbers": [
         "CHOICE", "GENERATORS", "decimal_domain", "draw_numeric", "evaluate", "span_domain",

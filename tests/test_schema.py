@@ -72,7 +72,7 @@ def test_bad_columns_are_refused_with_one_sentence(column, message):
         ({"columns": [{"name": "a", "type": "uuid"}], "locale": "xx_YY"},
          "Unknown locale 'xx_YY'; use a Faker locale such as en_US, de_DE, fr_FR or ja_JP (`synth --locales` lists them all)."),
         ({"columns": [{"name": "a", "type": "uuid"}], "code": "import os"},
-         "Unknown schema field 'code'; use title, locale, rows, notes and columns."),
+         "Unknown schema field 'code'; use title, locale, rows, notes, messy and columns."),
         ({"columns": [
             {"name": "a", "type": "date", "after": "b"},
             {"name": "b", "type": "date", "after": "a"}]},
@@ -170,7 +170,7 @@ def test_edited_text_is_what_runs():
     [
         ("title: x\n", "The schema text needs a 'columns:' line followed by one column per line."),
         ("colour: red\ncolumns:\n  a: uuid\n",
-         "Line 1 of the schema ('colour: red') is not 'title:', 'locale:', 'rows:', 'note:' or 'columns:'."),
+         "Line 1 of the schema ('colour: red') is not 'title:', 'locale:', 'rows:', 'note:', 'messy:' or 'columns:'."),
         ("columns:\n  just words\n", "Line 2 of the schema ('just words') should look like 'name: type key=value ...'."),
         ("columns:\n  a:\n", "Line 2: column 'a' needs a type after the colon."),
         ("columns:\n  a: integer min 5\n", "Line 2: cannot read 'min 5'; write parameters as key=value."),
