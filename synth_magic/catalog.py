@@ -19,6 +19,8 @@ from typing import Any
 __all__ = [
     "BOOL",
     "CATEGORY",
+    "COUNTRY_CURRENCY",
+    "CURRENCIES",
     "DATE",
     "DATETIME",
     "DISTRIBUTIONS",
@@ -36,6 +38,7 @@ __all__ = [
     "TYPES",
     "UNIQUE",
     "Order",
+    "locale_currency",
     "Param",
     "ParamKind",
     "TypeSpec",
@@ -94,6 +97,35 @@ PARAM_KINDS = {
     "correlations": ParamKind("object", "rank correlations with other numeric columns: {height: 0.7}"),
 }
 DISTRIBUTIONS = ("uniform", "normal", "lognormal", "poisson", "exponential")
+# Money: units of each currency per US dollar (rounded 2025 exchange rates; an estimate, not a
+# quote) and its digits after the point (ISO 4217). Default amounts are written in dollars and
+# scaled to the locale's currency; a money column 'by' a currency column is in each row's.
+CURRENCIES: dict[str, tuple[float, int]] = {
+    "USD": (1, 2), "EUR": (0.92, 2), "GBP": (0.79, 2), "JPY": (150, 0), "CAD": (1.36, 2), "AUD": (1.52, 2),
+    "CHF": (0.88, 2), "CNY": (7.2, 2), "INR": (83, 2), "KRW": (1350, 0), "BRL": (5.0, 2), "MXN": (17.5, 2),
+    "SEK": (10.5, 2), "NOK": (10.7, 2), "DKK": (6.9, 2), "PLN": (4.0, 2), "CZK": (23, 2), "HUF": (360, 2),
+    "RON": (4.6, 2), "TRY": (32, 2), "ZAR": (18.5, 2), "NZD": (1.65, 2), "SGD": (1.35, 2), "HKD": (7.8, 2),
+    "TWD": (32, 2), "THB": (36, 2), "IDR": (15800, 0), "PHP": (56, 2), "VND": (25000, 0), "ARS": (900, 2),
+    "CLP": (950, 0), "COP": (3900, 2), "NGN": (1500, 2), "KES": (130, 2), "EGP": (48, 2), "ILS": (3.7, 2),
+    "SAR": (3.75, 2), "AED": (3.67, 2), "RUB": (92, 2), "UAH": (41, 2), "BGN": (1.8, 2), "ISK": (138, 0),
+    "PKR": (278, 2), "BDT": (118, 2), "GEL": (2.7, 2), "IRR": (42000, 0), "NPR": (133, 2), "LKR": (300, 2),
+}
+_EURO = ("DE", "AT", "FR", "BE", "ES", "IT", "NL", "PT", "FI", "IE", "LU", "MT", "SI", "SK", "EE", "LV", "LT",
+         "HR", "GR", "CY")
+# The currency of a locale's country (the country part of the locale name; others: USD).
+COUNTRY_CURRENCY: dict[str, str] = {
+    **dict.fromkeys(_EURO, "EUR"), "US": "USD", "GB": "GBP", "CH": "CHF", "LI": "CHF", "JP": "JPY", "CN": "CNY",
+    "TW": "TWD", "IN": "INR", "KR": "KRW", "BR": "BRL", "MX": "MXN", "SE": "SEK", "NO": "NOK", "DK": "DKK",
+    "PL": "PLN", "CZ": "CZK", "HU": "HUF", "RO": "RON", "TR": "TRY", "ZA": "ZAR", "AU": "AUD", "NZ": "NZD",
+    "CA": "CAD", "ID": "IDR", "PH": "PHP", "VN": "VND", "TH": "THB", "AR": "ARS", "CL": "CLP", "CO": "COP",
+    "NG": "NGN", "KE": "KES", "EG": "EGP", "IL": "ILS", "SA": "SAR", "AE": "AED", "RU": "RUB", "UA": "UAH",
+    "BG": "BGN", "IS": "ISK", "PK": "PKR", "BD": "BDT", "GE": "GEL", "IR": "IRR", "NP": "NPR", "LK": "LKR",
+}
+
+
+def locale_currency(locale: str) -> str:
+    """The currency of a locale's country (USD where the table has none)."""
+    return COUNTRY_CURRENCY.get(locale.rpartition("_")[2].upper(), "USD")
 GROUPS = (
     "identifiers", "people", "contact", "address", "company", "finance", "commerce",
     "dates", "numbers", "text", "internet",
@@ -156,6 +188,7 @@ class TypeSpec:
     pool: str = ""  # the locale's list of values the type draws from (generators/_pools.py)
     orders: tuple[Order, ...] = ()
     size: int = 0  # bytes per value in memory (0: the kind's usual size)
+    place: bool = False  # reads the row's place: every such column of a table agrees (generators/_geo.py)
     param_index: dict[str, Param] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -224,6 +257,16 @@ _ENTITIES = _int("entities", None, 1, 100_000, "a fixed set of N entities (senso
                  "the rows cycle through in order: one row per entity and period")
 _ENTITY = Param("entity", "column", None, help="the entity column (with entities=N) this follows: one value "
                 "per entity and period", needs="entities")
+
+
+_WITHIN = Param("within", "str", None, help="where the table's places lie: a country, region or city "
+                "('France', 'Bavaria', 'US/NY', 'NYC'), or 'world'; every address column of a row agrees")
+
+
+def _place(name: str, help: str, pool: str = "", size: int = 0, unique: str = "bounded") -> TypeSpec:
+    """An address type: real places, the same for every address column of a row."""
+    return TypeSpec(name, "address", STRING, help, (_WITHIN, _ENTITIES), pool=pool, size=size, unique=unique,
+                    place=True)
 
 
 def _pool(name: str, group: str, help: str, pool: str = "", size: int = 0) -> TypeSpec:
@@ -317,18 +360,20 @@ _TYPE_LIST: list[TypeSpec] = [
     TypeSpec("email", "contact", STRING, "E-mail address (from a name column when given)",
              (_col("derive_from", "a name column the address is built from", (STRING,), _FROM_NAME),
               Param("domain", "str", None, help="one domain for every address, e.g. example.com"))),
-    TypeSpec("phone", "contact", STRING, "Phone number in the locale's formats"),
+    TypeSpec("phone", "contact", STRING, "Phone number valid for the row's place (area code and all)", place=True),
     # address
-    _pool("street_address", "address", "Street and house number", size=32),
-    _pool("city", "address", "City"),
-    _pool("state", "address", "State, region or province"),
-    TypeSpec("postcode", "address", STRING, "Postal code in the locale's formats"),
-    _pool("country", "address", "Country name"),
-    _pool("country_code", "address", "Two-letter country code"),
-    TypeSpec("address", "address", STRING, "Full postal address", unique="never", size=52),
-    _numeric("latitude", "address", "Latitude in degrees", FLOAT, -90, 90, "uniform", 6),
-    _numeric("longitude", "address", "Longitude in degrees", FLOAT, -180, 180, "uniform", 6),
-    _pool("timezone", "address", "IANA time zone name"),
+    _place("street_address", "Street and house number", size=32, unique="never"),
+    _place("city", "City (with the row's region, postcode and coordinates)", "city"),
+    _place("state", "State, region or province", "state"),
+    _place("postcode", "Postal code (US: the ZIP code of the row's city)"),
+    _place("country", "Country name", "country"),
+    _place("country_code", "Two-letter country code", "country_code"),
+    _place("address", "Full postal address", size=52, unique="never"),
+    TypeSpec("latitude", "address", FLOAT, "Latitude in degrees: the row's place (or numbers in min..max)",
+             _numeric_params(-90, 90, "uniform", 6), orders=(_MIN_MAX,), place=True),
+    TypeSpec("longitude", "address", FLOAT, "Longitude in degrees: the row's place (or numbers in min..max)",
+             _numeric_params(-180, 180, "uniform", 6), orders=(_MIN_MAX,), place=True),
+    _place("timezone", "IANA time zone name of the row's place", "timezone"),
     # company
     _pool("company", "company", "Company name"),
     _choice("department", "company", "Department",
@@ -339,7 +384,8 @@ _TYPE_LIST: list[TypeSpec] = [
             ["Technology", "Healthcare", "Finance", "Retail", "Manufacturing", "Education",
              "Energy", "Real Estate", "Transportation", "Media"]),
     # finance
-    _numeric("money", "finance", "Amount of money (2 decimals by default)", FLOAT, 1, 1000, "lognormal", 2),
+    _numeric("money", "finance", "Amount of money in the locale's currency (defaults in dollars, scaled), or by=a "
+             "currency column: in each row's", FLOAT, 1, 1000, "lognormal", 2),
     _choice("currency_code", "finance", "ISO 4217 currency code",
             ["USD", "EUR", "GBP", "JPY", "CAD", "AUD", "CHF"], [45, 25, 10, 7, 5, 5, 3]),
     TypeSpec("credit_card_number", "finance", STRING, "Card number with a valid Luhn digit",

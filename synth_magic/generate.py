@@ -4,7 +4,18 @@ Determinism contract: chunk ``c`` of column ``name`` is drawn from
 ``SeedSequence(seed, spawn_key=(crc32(name), c))`` and every chunk is generated whole,
 so the same schema, rows, seed and package version give the same frame, the first k
 rows of a bigger request equal a request for k rows, and adding a column does not
-change the others.
+change the others. Unique values are a keyed bijection of the row number, the key mixing
+the column and the seed: distinct across chunks, different between seeds.
+
+Rows that hold together keep the contract: the address columns of a table read one place
+per row from a stream of the seed and the chunk that no column owns; an entity column's N
+values come from their own seed, row r taking entity ``r % N`` (rows time first); and a
+series runs on across chunks because its value at every chunk boundary is drawn first,
+as a chain over the chunks from their own seeds, and each chunk's path is bridged exactly
+onto the next boundary (:mod:`synth_magic.generators._series`). A chunk can still be
+made alone: it needs only the boundary chain up to it (one vector draw per earlier chunk,
+kept as it is computed). ``messy`` spoils each whole chunk from its own seeds before it is
+cut to the rows asked for, so messy frames are prefix-stable too.
 """
 
 from __future__ import annotations

@@ -385,6 +385,8 @@ def validate(schema: Schema) -> Plan:
             raise SchemaError(f"Column '{col.name}' cannot be unique when its settings depend on another column; "
                               "drop 'unique' or 'by'.")
         params = col.resolved()
+        if col.type == "money":
+            _in_currency(col, params, schema.locale)
         problem = _relation_problem(spec, params)
         if problem:
             raise SchemaError(f"Column '{col.name}': {problem}.")
@@ -406,6 +408,18 @@ def _fallback(p: Param, mapping: dict[str, Any]) -> Any:
 
 
 _MAPPING_KINDS = ("per_value", "correlations")  # kinds whose values are mappings themselves
+
+
+def _in_currency(col: Column, params: dict[str, Any], locale: str) -> None:
+    """Default amounts (written in dollars) on the scale of the locale's currency, with its digits."""
+    from .catalog import CURRENCIES, locale_currency
+
+    factor, digits = CURRENCIES[locale_currency(locale)]
+    for name in ("min", "max"):
+        if name not in col.params and isinstance(params.get(name), int | float):
+            params[name] = params[name] * factor
+    if "decimals" not in col.params:
+        params["decimals"] = digits
 
 
 def _check_param(p: Param, value: Any, col: Column) -> Any:
@@ -523,6 +537,7 @@ def _resolve(schema: Schema, resolved: dict[str, dict[str, Any]]) -> Plan:
         _check_by_keys(col, params, kinds, types, resolved)
         _check_expr_kind(col, spec, params, kinds)
         deps[col.name] = refs
+    _share_place(schema, resolved)
     planned: dict[str, PlannedColumn] = {}
     for col in order_columns(schema.columns, deps):
         spec, params = TYPES[col.type], resolved[col.name]
@@ -536,6 +551,23 @@ def _resolve(schema: Schema, resolved: dict[str, dict[str, Any]]) -> Plan:
     rows = schema.rows if schema.rows is not None else _series_rows(schema, resolved)
     return Plan(columns=tuple(planned.values()), order=tuple(schema.names), locale=schema.locale,
                 rows=rows, schema_json=schema.to_json(), messy=schema.messy)
+
+
+def _share_place(schema: Schema, resolved: dict[str, dict[str, Any]]) -> None:
+    """Every address column of the table reads the same place, restricted as one of them says
+    ('within'; else the locale's country)."""
+    from .catalog import TYPES
+
+    named = {resolved[c.name]["within"] for c in schema.columns if resolved[c.name].get("within")}
+    if len(named) > 1:
+        first, second = sorted(named)[:2]
+        raise SchemaError(f"The address columns disagree on where the places lie ('{clip(first)}' and "
+                          f"'{clip(second)}'); give one 'within' for the table.")
+    within = next(iter(named), "")
+    for col in schema.columns:
+        spec = TYPES[col.type]
+        if spec.place and not ({"min", "max"} & set(col.params)):  # coordinates in a box stay numbers
+            resolved[col.name]["place"] = within
 
 
 def _series_rows(schema: Schema, resolved: dict[str, dict[str, Any]]) -> int | None:

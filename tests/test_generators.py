@@ -35,7 +35,7 @@ EXPECTED_DTYPE = {
     C.CATEGORY: lambda s: isinstance(s.dtype, pd.CategoricalDtype),
 }
 REQUIRED = {"category": {"values": ["a", "b"]}, "formula": {"expr": "1 + 1"}, "ohlc": {"close": "p"}}
-CONSTANT = {"formula"}  # "1 + 1" is one value by design
+CONSTANT = {"formula", "country", "country_code"}  # "1 + 1" is one value; places lie in the locale's country
 
 
 @pytest.mark.parametrize("type_", sorted(C.TYPES))
@@ -509,3 +509,101 @@ def test_one_row_per_period_when_the_series_has_an_end():
     df = schema.generate()
     assert len(df) == 366 * 3 and df["day"].max() == pd.Timestamp("2024-12-31")
     assert df.groupby("store", observed=True).size().eq(366).all() and (df["sales"] >= 0).all()
+
+
+# ---------------------------------------------------------------- personal data and places
+
+PHONE_REGIONS = {"en_US": "US", "en_GB": "GB", "de_DE": "DE", "fr_FR": "FR", "ja_JP": "JP"}
+
+
+@pytest.mark.parametrize("locale", sorted(PHONE_REGIONS))
+def test_phone_numbers_are_valid_for_the_locale_and_have_no_extensions(locale):
+    phonenumbers = pytest.importorskip("phonenumbers")
+    phones = frame(Column("phone", "phone"), Column("city", "city"), rows=4000, locale=locale)["phone"]
+    region = PHONE_REGIONS[locale]
+    valid = [phonenumbers.is_valid_number_for_region(phonenumbers.parse(p, region), region) for p in phones]
+    assert np.mean(valid) >= 0.95, phones[~np.array(valid)].head().tolist()
+    assert not phones.str.contains("x|ext", case=False).any()
+
+
+@pytest.mark.parametrize("locale", ["en_US", "de_DE", "fr_FR", "en_GB"])
+def test_phones_and_street_addresses_hardly_repeat(locale):
+    df = frame(Column("phone", "phone"), Column("street", "street_address"), rows=20_000, locale=locale)
+    assert df["phone"].nunique() >= 0.95 * len(df)
+    assert df["street"].nunique() >= 0.90 * len(df)
+    assert (df["street"].str.strip() == df["street"]).all() and not df["street"].str.contains("\n").any()
+
+
+def test_us_rows_agree_on_state_city_zip_coordinates_and_area_code():
+    zipcodes = pytest.importorskip("zipcodes")
+    states = {"NY": "New York", "CA": "California", "TX": "Texas"}
+    df = frame(Column("city", "city"), Column("state", "state"), Column("zip", "postcode"),
+               Column("lat", "latitude"), Column("lon", "longitude"), Column("phone", "phone"),
+               Column("tz", "timezone"), rows=3000)
+    agree = []
+    for row in df.itertuples(index=False):
+        z = zipcodes.matching(row.zip)[0]
+        area = "".join(ch for ch in row.phone if ch.isdigit())[-10:-7]
+        agree.append(z["city"] == row.city and abs(float(z["lat"]) - row.lat) < 0.1
+                     and abs(float(z["long"]) - row.lon) < 0.1 and area in z["area_codes"]
+                     and z["timezone"] == row.tz and states.get(z["state"], row.state) == row.state)
+    assert np.mean(agree) >= 0.95
+    big = df["city"].value_counts()
+    assert big.index[0] in ("New York", "Los Angeles", "Chicago", "Houston", "Brooklyn", "Phoenix")  # by population
+
+
+@pytest.mark.parametrize(("locale", "within", "check"), [
+    ("en_US", "NYC", lambda df: (df["state"] == "New York").all() and df["zip"].str[:3].isin(
+        ["100", "101", "102", "103", "104", "110", "111", "112", "113", "114", "116"]).all()
+        and {"New York", "Brooklyn", "Bronx", "Staten Island"} <= set(df["city"])),
+    ("en_US", "US/NY", lambda df: (df["state"] == "New York").all() and df["zip"].str.match(r"^1[0-4]\d{3}$").all()),
+    ("de_DE", "Bavaria", lambda df: (df["state"] == "Bayern").all() and df["phone"].str.startswith("0").all()),
+    ("de_DE", "Munich", lambda df: (df["city"] == "München").all() and df["tz"].eq("Europe/Berlin").all()),
+    ("en_US", "France", lambda df: (df["country"] == "France").all() and df["phone"].str.startswith("+33").all()),
+    ("en_US", "world", lambda df: df["country"].nunique() > 20),
+])
+def test_places_can_be_restricted_to_a_country_region_or_city(locale, within, check):
+    cols = [Column("city", "city", {"within": within}), Column("state", "state"), Column("zip", "postcode"),
+            Column("country", "country"), Column("phone", "phone"), Column("tz", "timezone")]
+    df = frame(*cols, rows=3000, locale=locale)
+    assert check(df), df.head()
+
+
+def test_places_over_the_world_agree_on_country_city_and_time_zone():
+    df = frame(Column("country", "country_code", {"within": "world"}), Column("city", "city"),
+               Column("tz", "timezone"), rows=5000)
+    assert df["country"].nunique() > 20
+    us = df[df["country"] == "US"]
+    assert us["tz"].str.match(r"^(America|Pacific)/").all()
+    assert (df.loc[df["country"] == "JP", "tz"] == "Asia/Tokyo").all()
+
+
+def test_an_unknown_place_is_one_sentence():
+    from synth_magic import SchemaError
+
+    with pytest.raises(SchemaError) as err:
+        frame(Column("city", "city", {"within": "Xyzzyville"}))
+    assert str(err.value) == ("Column 'city': no place called 'Xyzzyville' in the geography tables; name a country, "
+                              "region or city (such as 'France', 'Bavaria', 'US/NY' or 'Munich').")
+
+
+def test_japanese_email_addresses_are_romanised_the_japanese_way():
+    from synth_magic.generators import _pools
+
+    person = _pools.faker("ja_JP").provider("faker.providers.person")
+    family = {pair[2].lower() for pair, _ in person.last_name_pairs.items()}
+    emails = frame(Column("name", "full_name"), Column("email", "email", {"derive_from": "name"}),
+                   rows=2000, locale="ja_JP")["email"]
+    local = emails.str.split("@").str[0]
+    assert np.mean([any(f in part for f in family) for part in local]) >= 0.9
+
+
+@pytest.mark.parametrize(("locale", "factor"), [("ja_JP", 50), ("en_GB", 0.5), ("de_DE", 0.5)])
+def test_money_is_on_the_scale_of_the_currency(locale, factor):
+    schema = [Column("currency", "currency_code", {"values": ["USD", "JPY"]}),
+              Column("amount", "money", {"by": "currency"}), Column("invoice", "money")]
+    us, here = frame(*schema, rows=20_000), frame(*schema, rows=20_000, locale=locale)
+    by_row = us.groupby("currency", observed=True)["amount"].median()
+    assert by_row["JPY"] >= 50 * by_row["USD"]  # each row in its own currency
+    assert (us.loc[us["currency"] == "JPY", "amount"] % 1 == 0).all()  # yen have no decimals
+    assert here["invoice"].median() >= factor * us["invoice"].median()  # the locale's currency

@@ -37,10 +37,10 @@ PINNED = {
         "JSONOnlyDisk", "MAX_ENTRY", "SchemaCache", "cache_key", "normalise",
     ],
     "synth_magic.catalog": [
-        "BOOL", "CATEGORY", "DATE", "DATETIME", "DISTRIBUTIONS", "FLOAT", "GROUPS", "INT",
-        "KINDS", "MAX_CATEGORIES", "MAX_STRING", "NUMERIC_KINDS", "Order", "PANDAS_DTYPES",
-        "PARAM_KINDS", "Param", "ParamKind", "STRING", "TIME_KINDS", "TYPES", "TypeSpec",
-        "UNIQUE",
+        "BOOL", "CATEGORY", "COUNTRY_CURRENCY", "CURRENCIES", "DATE", "DATETIME",
+        "DISTRIBUTIONS", "FLOAT", "GROUPS", "INT", "KINDS", "MAX_CATEGORIES", "MAX_STRING",
+        "NUMERIC_KINDS", "Order", "PANDAS_DTYPES", "PARAM_KINDS", "Param", "ParamKind",
+        "STRING", "TIME_KINDS", "TYPES", "TypeSpec", "UNIQUE", "locale_currency",
     ],
     "synth_magic.cli": [
         "EPILOG", "build_parser", "main", "types_table",
@@ -76,6 +76,10 @@ PINNED = {
     "synth_magic.generators._dates": [
         "GENERATORS", "when",
     ],
+    "synth_magic.generators._geo": [
+        "MOBILE_SHARE", "Phones", "Places", "WORLD", "country_of", "field", "phones",
+        "place_index", "places", "selection", "spell_phones",
+    ],
     "synth_magic.generators._identifiers": [
         "GENERATORS", "PATTERN", "pattern",
     ],
@@ -102,7 +106,7 @@ PINNED = {
     ],
     "synth_magic.generators._pools": [
         "FAMILY_FIRST", "Names", "POOL_SIZE", "SAMPLERS", "faker", "formats", "names",
-        "sampled", "words",
+        "sampled", "template_part", "words",
     ],
     "synth_magic.generators._series": [
         "GENERATORS", "entity_count", "layout",

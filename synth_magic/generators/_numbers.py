@@ -139,6 +139,24 @@ def _float(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
     return draw_numeric(ctx, p, integer=False)
 
 
+def _money(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
+    """Amounts; 'by' a currency column (and no setting per value): each row in its own currency."""
+    from ..catalog import CURRENCIES, locale_currency
+
+    x = draw_numeric(ctx, p, integer=False)
+    by = p.get("by")
+    cats = ctx.aux.get(f"{by}:categories", (None, None))[1] if isinstance(by, str) else None
+    if not cats or mapped(p) or not any(c in CURRENCIES for c in cats):
+        return x
+    base = CURRENCIES[locale_currency(ctx.locale)][0]
+    rate = np.array([CURRENCIES.get(c, (base, 2))[0] / base for c in cats] + [1.0])
+    digits = np.array([CURRENCIES.get(c, (0, int(p["decimals"])))[1] for c in cats] + [int(p["decimals"])])
+    codes = np.asarray(ctx.cols[by])
+    codes = np.where(codes < 0, len(cats), codes)
+    scale = 10.0 ** digits[codes]
+    return np.round(x * rate[codes] * scale) / scale
+
+
 def _rating(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
     lo, hi, dec = float(p["min"]), float(p["max"]), int(p["decimals"])
     if ctx.unique:
@@ -233,7 +251,8 @@ CHOICE = Generator(_choice, _choice_domain)  # every type with categories (catal
 GENERATORS: dict[str, Generator] = {
     "id": Generator(_id),
     **dict.fromkeys(("integer", "quantity", "year", "duration"), _INTEGER),
-    **dict.fromkeys(("float", "money", "percent", "latitude", "longitude"), _FLOAT),
+    **dict.fromkeys(("float", "percent"), _FLOAT),
+    "money": Generator(_money, decimal_domain),
     "rating": Generator(_rating, decimal_domain),
     "boolean": Generator(_boolean, lambda p, _: 2),
     "formula": Generator(_formula),
