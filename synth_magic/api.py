@@ -74,10 +74,11 @@ def plan_with_source(description: str | Schema, *, planner: str | None = None, m
     if isinstance(description, Schema):
         schema, source = Schema.from_dict(description.to_dict()), "schema"
     else:
-        text = inputs.check_description(description)
-        if looks_like_text_form(text):
+        text = inputs.check_text(description)
+        if looks_like_text_form(text):  # a schema pasted back: its own size limit, not a description's
             schema, source = Schema.from_text(text), "schema"
         else:
+            text = inputs.check_description(text)
             schema, source = _plan_description(text, planner, model, refresh, cache, cache_dir)
     if locale is not None:
         schema.locale = inputs.check_locale(locale)

@@ -270,7 +270,7 @@ def _place(name: str, help: str, pool: str = "", size: int = 0, unique: str = "b
 
 
 def _pool(name: str, group: str, help: str, pool: str = "", size: int = 0) -> TypeSpec:
-    return TypeSpec(name, group, STRING, help, (_ENTITIES,), pool=pool or name, size=size)
+    return TypeSpec(name, group, STRING, help, pool=pool or name, size=size)
 
 
 def _patterned(name: str, group: str, help: str, pattern: str) -> TypeSpec:
@@ -360,20 +360,20 @@ _TYPE_LIST: list[TypeSpec] = [
     TypeSpec("email", "contact", STRING, "E-mail address (from a name column when given)",
              (_col("derive_from", "a name column the address is built from", (STRING,), _FROM_NAME),
               Param("domain", "str", None, help="one domain for every address, e.g. example.com"))),
-    TypeSpec("phone", "contact", STRING, "Phone number valid for the row's place (area code and all)", place=True),
+    TypeSpec("phone", "contact", STRING, "Phone number of the row's place", place=True),
     # address
     _place("street_address", "Street and house number", size=32, unique="never"),
-    _place("city", "City (with the row's region, postcode and coordinates)", "city"),
+    _place("city", "City", "city"),
     _place("state", "State, region or province", "state"),
-    _place("postcode", "Postal code (US: the ZIP code of the row's city)"),
+    _place("postcode", "Postal code (US: ZIP code)"),
     _place("country", "Country name", "country"),
     _place("country_code", "Two-letter country code", "country_code"),
     _place("address", "Full postal address", size=52, unique="never"),
-    TypeSpec("latitude", "address", FLOAT, "Latitude in degrees: the row's place (or numbers in min..max)",
+    TypeSpec("latitude", "address", FLOAT, "Latitude of the row's place",
              _numeric_params(-90, 90, "uniform", 6), orders=(_MIN_MAX,), place=True),
-    TypeSpec("longitude", "address", FLOAT, "Longitude in degrees: the row's place (or numbers in min..max)",
+    TypeSpec("longitude", "address", FLOAT, "Longitude of the row's place",
              _numeric_params(-180, 180, "uniform", 6), orders=(_MIN_MAX,), place=True),
-    _place("timezone", "IANA time zone name of the row's place", "timezone"),
+    _place("timezone", "IANA time zone", "timezone"),
     # company
     _pool("company", "company", "Company name"),
     _choice("department", "company", "Department",
@@ -384,8 +384,8 @@ _TYPE_LIST: list[TypeSpec] = [
             ["Technology", "Healthcare", "Finance", "Retail", "Manufacturing", "Education",
              "Energy", "Real Estate", "Transportation", "Media"]),
     # finance
-    _numeric("money", "finance", "Amount of money in the locale's currency (defaults in dollars, scaled), or by=a "
-             "currency column: in each row's", FLOAT, 1, 1000, "lognormal", 2),
+    _numeric("money", "finance", "Amount of money in the locale's currency (by=a currency column: each row's)",
+             FLOAT, 1, 1000, "lognormal", 2),
     _choice("currency_code", "finance", "ISO 4217 currency code",
             ["USD", "EUR", "GBP", "JPY", "CAD", "AUD", "CHF"], [45, 25, 10, 7, 5, 5, 3]),
     TypeSpec("credit_card_number", "finance", STRING, "Card number with a valid Luhn digit",
@@ -393,8 +393,7 @@ _TYPE_LIST: list[TypeSpec] = [
     _choice("credit_card_provider", "finance", "Card network", list(_CARD_PROVIDERS), [52, 33, 10, 5]),
     _pool("swift", "finance", "SWIFT/BIC bank code"),
     _patterned("stock_ticker", "finance", "Stock ticker symbol", "???"),
-    TypeSpec("ohlc", "finance", FLOAT, "Open, high or low of a price bar around a close column (high and "
-             "low bound open and close)",
+    TypeSpec("ohlc", "finance", FLOAT, "Open, high or low of a price bar around a close column",
              (Param("part", "enum", "high", choices=("open", "high", "low"), help="which price of the bar"),
               Param("close", "column", None, help="the closing price column (a series)", required=True,
                     refers=(FLOAT, INT), refers_error="Column '{column}': a bar needs a numeric close, not '{ref}'."),
@@ -448,8 +447,7 @@ _TYPE_LIST: list[TypeSpec] = [
     TypeSpec("boolean", "numbers", BOOL, "True/false flag",
              (Param("p_true", "share", 0.5, 0, 1, help="share of True values", by=True), _BY)),
     _choice("category", "numbers", "One of a list of values", None, required=True),
-    TypeSpec("formula", "numbers", FLOAT, "Arithmetic over numeric and date columns, e.g. quantity * unit_price "
-             "or discharged - admitted",
+    TypeSpec("formula", "numbers", FLOAT, "Arithmetic over columns, e.g. quantity * unit_price, discharged - admitted",
              (Param("expr", "expr", None, help="the arithmetic (required)", required=True,
                     refers=NUMERIC_KINDS + TIME_KINDS,
                     refers_error="Column '{column}': formula uses '{ref}', which is not a numeric or date column."),
@@ -457,8 +455,7 @@ _TYPE_LIST: list[TypeSpec] = [
               Param("unit", "enum", "days", choices=_DURATION_UNITS,
                     help="unit of a duration result (a date minus a date)")),
              unique="never"),
-    TypeSpec("series", "numbers", FLOAT, "Values over time per entity: level, trend, season, autocorrelated "
-             "noise or a random walk (prices)",
+    TypeSpec("series", "numbers", FLOAT, "Values over time per entity (trend, season, noise or a random walk)",
              (_ENTITY,
               _col("time", "the timestamp column the season follows", TIME_KINDS,
                    "Column '{column}': a season follows a date or datetime column, not '{ref}'."),

@@ -45,6 +45,7 @@ __all__ = [
     "MAX_COLUMNS",
     "MAX_NAME",
     "MAX_NOTE",
+    "MAX_TEXT",
     "MAX_TITLE",
     "PARAM_CHECKS",
     "SOURCES",
@@ -62,6 +63,7 @@ MAX_COLUMNS = 200
 MAX_NAME = 64
 MAX_TITLE = 200
 MAX_NOTE = 300
+MAX_TEXT = 1 << 20  # a schema's JSON or text form: a few kB in practice
 SOURCES = ("named", "domain", "constraint", "model", "fallback", "user")
 _NAME = re.compile(r"^[^\W\d][\w .\-/()%#]*$")
 _COMMON = ("name", "type", "null_rate", "unique", "source", "why")
@@ -204,6 +206,7 @@ class Schema:
 
     @classmethod
     def from_json(cls, text: str) -> Schema:
+        _check_size(text)
         try:
             data = json.loads(text, parse_constant=reject_constant)
         except (ValueError, RecursionError) as exc:
@@ -239,6 +242,7 @@ class Schema:
 
     @classmethod
     def from_text(cls, text: str) -> Schema:
+        _check_size(text)
         data: dict[str, Any] = {"columns": [], "notes": []}
         in_columns = False
         for line_no, raw in enumerate(text.splitlines(), 1):
@@ -271,6 +275,14 @@ class Schema:
         if not in_columns:
             raise SchemaError("The schema text needs a 'columns:' line followed by one column per line.")
         return cls.from_dict(data)
+
+
+def _check_size(text: Any) -> None:
+    if not isinstance(text, str):
+        raise SchemaError("A schema's JSON or text form must be text.")
+    if len(text) > MAX_TEXT:
+        raise SchemaError(f"The schema is {len(text):,} characters long; a schema's text may be at most "
+                          f"{MAX_TEXT:,} (200 columns fit in far less).")
 
 
 def looks_like_text_form(text: str) -> bool:

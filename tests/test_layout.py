@@ -21,10 +21,15 @@ PINNED = {
     ],
     "synth_magic._inputs": [
         "DEFAULT_ROWS", "MAX_DESCRIPTION", "MAX_MESSY", "MAX_ROWS", "available_locales",
-        "check_description", "check_locale", "check_messy", "check_rows", "check_seed",
+        "check_description", "check_locale", "check_messy", "check_path", "check_rows", "check_seed",
+        "check_text",
     ],
     "synth_magic._messages": [
         "CONTROL", "clip", "number", "one_line", "reject_constant", "shown_url",
+    ],
+    "synth_magic._guard": [
+        "ERROR_TYPES", "Guard", "JSONFormatter", "LOGGER", "RateLimit", "error_body", "log_config",
+        "timestamp",
     ],
     "synth_magic._syntax": [
         "ANY", "PATTERN_CLASSES", "clock_seconds", "key_parts", "parse_clock", "parse_duration",
@@ -46,16 +51,17 @@ PINNED = {
         "EPILOG", "build_parser", "main", "types_table",
     ],
     "synth_magic.config": [
-        "DEFAULT_MAX_RETRIES", "DEFAULT_MODEL", "DEFAULT_TIMEOUT", "Settings",
-        "check_base_url", "default_cache_dir", "load_dotenv_once", "settings",
+        "DEFAULT_MAX_RETRIES", "DEFAULT_MODEL", "DEFAULT_TEMPERATURE", "DEFAULT_TIMEOUT",
+        "Settings", "check_base_url", "default_cache_dir", "load_dotenv_once", "settings",
     ],
     "synth_magic.errors": [
         "ConfigError", "ExportError", "InputError", "PlannerError", "PlannerUnavailable",
         "SchemaError", "SynthError", "SynthWarning",
     ],
     "synth_magic.export": [
-        "CSV_SAFETY_ENV", "FORMATS", "csv_safety_default", "neutralise", "neutralise_name",
-        "save", "save_frames", "suggest_path", "target", "to_arrow",
+        "CSV_SAFETY_ENV", "ENCODINGS", "FORMATS", "csv_safety_default", "encode", "neutralise",
+        "neutralise_name", "save", "save_frames", "suggest_name", "suggest_path", "target",
+        "to_arrow",
     ],
     "synth_magic.formula": [
         "DATE", "DURATION", "DURATIONS", "FUNCTIONS", "MAX_LENGTH", "MAX_NODES", "NUMBER",
@@ -125,6 +131,10 @@ PINNED = {
     "synth_magic.planner": [
         "FALLBACK", "NAMES", "Planner", "REGISTRY", "check_name", "get_planner",
     ],
+    "synth_magic.planner._answer": [
+        "MAX_ANSWER_CHARS", "MAX_MODEL_ROWS", "MAX_NUMBER", "MAX_PROBLEMS_CHARS", "json_text",
+        "read_answer", "suggest_type", "table", "to_schema",
+    ],
     "synth_magic.planner._domains": [
         "AIRLINES", "AIRPORTS", "BROWSERS", "CALL_TYPES", "CAMPAIGNS", "CAR_MAKES",
         "CAR_MODELS", "CHANNELS", "CONDITIONS", "CONDITION_W", "COURSES", "CUISINES", "Col",
@@ -143,19 +153,28 @@ PINNED = {
         "singular_text", "split_description", "split_list", "step", "time_window",
         "unit_of", "vocabulary", "words",
     ],
+    "synth_magic.planner._server": [
+        "Failure", "LIMIT", "Learnt", "MODES", "content", "failure", "learn", "learnt",
+        "warn_plain_http",
+    ],
     "synth_magic.planner.offline": [
         "FALLBACK_NOTE", "OfflinePlanner", "VERSION", "head_noun", "pick_domain", "plan",
     ],
     "synth_magic.planner.openai": [
         "LOCAL_KEY", "MAX_ANSWER_CHARS", "MAX_ANSWER_TOKENS", "MAX_ECHO_CHARS",
         "MAX_MODEL_ROWS", "MAX_NUMBER", "MODES", "OpenAIPlanner", "PROMPT_TOKEN_LIMIT",
-        "VERSION", "answer_schema", "estimate_tokens", "first_messages", "prompt_version",
-        "read_answer", "repair_messages", "system_prompt", "to_schema",
+        "VERSION", "answer_schema", "check_prompt", "estimate_tokens", "first_messages",
+        "prompt_version", "read_answer", "repair_messages", "system_prompt", "to_schema",
     ],
     "synth_magic.schema": [
-        "Column", "MAX_COLUMNS", "MAX_NAME", "MAX_NOTE", "MAX_TITLE", "PARAM_CHECKS",
+        "Column", "MAX_COLUMNS", "MAX_NAME", "MAX_NOTE", "MAX_TEXT", "MAX_TITLE", "PARAM_CHECKS",
         "Plan", "PlannedColumn", "SOURCES", "Schema", "looks_like_text_form",
         "order_columns", "references", "validate",
+    ],
+    "synth_magic.server": [
+        "DEFAULT_MAX_ROWS", "ENV", "ERROR_TYPES", "EXAMPLES", "ErrorResponse", "HealthResponse",
+        "MAX_BODY", "MEDIA_TYPES", "MIN_DESCRIPTION", "ServerConfig", "build_parser", "create_app",
+        "main", "serve_app",
     ],
     "synth_magic.widget": [
         "AUTO_LOCALE", "PREVIEW_ROWS", "SynthForm", "form", "preview_html",
@@ -166,7 +185,7 @@ PUBLIC = {"synth_magic", "synth_magic.api", "synth_magic.cache", "synth_magic.ca
           "synth_magic.config", "synth_magic.errors", "synth_magic.export", "synth_magic.formula",
           "synth_magic.generate", "synth_magic.generators", "synth_magic.magic", "synth_magic.options",
           "synth_magic.planner", "synth_magic.planner.offline", "synth_magic.planner.openai",
-          "synth_magic.schema", "synth_magic.widget"}
+          "synth_magic.schema", "synth_magic.server", "synth_magic.widget"}
 
 
 def _modules() -> dict[str, Path]:
