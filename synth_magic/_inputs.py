@@ -17,11 +17,13 @@ __all__ = [
     "DEFAULT_ROWS",
     "ENGINES",
     "MAX_DESCRIPTION",
+    "MAX_MESSY",
     "MAX_ROWS",
     "available_locales",
     "check_description",
     "check_engine",
     "check_locale",
+    "check_messy",
     "check_path",
     "check_rows",
     "check_seed",
@@ -29,6 +31,7 @@ __all__ = [
 ]
 
 DEFAULT_ROWS = 1000
+MAX_MESSY = 0.5
 MAX_ROWS = 10**12  # anything bigger is a typo; the memory check refuses far less
 MAX_DESCRIPTION = 4000
 _NAME_MAX = 255  # bytes in one path component on every common file system
@@ -108,6 +111,21 @@ def check_description(description: object) -> str:
             "(list the columns you need rather than pasting documents)."
         )
     return text
+
+
+def check_messy(messy: object) -> float:
+    """The share of cells to make messy: a number from 0 to 0.5 (text such as '0.05' or '5%' too)."""
+    value = messy
+    if isinstance(messy, str):
+        text = messy.strip().rstrip("%")
+        try:
+            value = float(text) / (100 if messy.strip().endswith("%") else 1)
+        except ValueError:
+            value = None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= MAX_MESSY:
+        raise InputError(f"messy must be a share of the cells from 0 to {MAX_MESSY}, such as 0.05, "
+                         f"not {str(messy)[:40]!r}.")
+    return float(value)
 
 
 def check_text(value: object) -> str:

@@ -138,7 +138,8 @@ def run(description: str | Schema, rows: int | None = None, *, seed: int | None 
         save: str | os.PathLike[str] | bool | None = None, refresh: bool = False,
         progress: Progress | None = None, default_rows: int | None = None,
         cache_dir: str | os.PathLike[str] | None = None, keep: bool = True, head: int = 0,
-        csv_safety: bool | None = None, engine: str = "local", scheduler: str | None = None) -> Result:
+        csv_safety: bool | None = None, engine: str = "local", scheduler: str | None = None,
+        messy: float | None = None) -> Result:
     """The whole pipeline, returning the frame with what surfaces show about it.
 
     ``default_rows`` is used when neither ``rows`` nor the description gives a count
@@ -147,7 +148,9 @@ def run(description: str | Schema, rows: int | None = None, *, seed: int | None 
     first ``head`` rows are kept (files far larger than memory). ``csv_safety`` is the
     export's ``neutralise_formulas`` (default: on, or ``SYNTH_CSV_SAFETY``).
     ``engine="dask"`` gives a lazy dask DataFrame, and ``save`` is a folder of parts
-    written on the cluster at ``scheduler`` (see :mod:`synth_magic.dask`).
+    written on the cluster at ``scheduler`` (see :mod:`synth_magic.dask`). ``messy``
+    (default: the schema's own, usually 0) makes that share of the cells messy on purpose
+    and records which in ``df.attrs["synth"]["messy"]``.
     """
     from .generate import frame_of_chunks, frames, generate, resolve_seed
 
@@ -159,13 +162,17 @@ def run(description: str | Schema, rows: int | None = None, *, seed: int | None 
         from . import _dask
 
         _dask.require()
+    if messy is not None:
+        messy = inputs.check_messy(messy)
     save_path = _save_target(description, save, engine)
     planned = plan_with_source(description, planner=planner, model=model, locale=locale, refresh=refresh,
                                cache_dir=cache_dir)
     schema = planned.schema
-    if rows is None:
-        rows = inputs.check_rows(schema.rows or default_rows or inputs.DEFAULT_ROWS)
+    if messy is not None:  # the run's own rate: the plan carries it to every engine
+        schema.messy = messy
     resolved = schema.resolve()
+    if rows is None:  # the schema's own (or one row per period of a series given its end)
+        rows = inputs.check_rows(resolved.rows or default_rows or inputs.DEFAULT_ROWS)
     written, frame, first = None, None, None
     if engine == "dask":
         seed = resolve_seed(seed)
@@ -204,7 +211,7 @@ def run(description: str | Schema, rows: int | None = None, *, seed: int | None 
 def synth(description: str | Schema, rows: int | None = None, *, seed: int | None = None,
           locale: str | None = None, planner: str | None = None, model: str | None = None,
           save: str | os.PathLike[str] | bool | None = None, refresh: bool = False,
-          engine: str = "local") -> pd.DataFrame:
+          engine: str = "local", messy: float | None = None) -> pd.DataFrame:
     """A synthetic DataFrame from a sentence.
 
     >>> df = synth("finance transactions with amount between 1 and 500", rows=100, seed=42)
@@ -215,9 +222,11 @@ def synth(description: str | Schema, rows: int | None = None, *, seed: int | Non
     The same description, rows and seed give the same frame. ``save`` writes a ``.csv``
     or ``.parquet`` file atomically (``save=True`` picks a name from the description).
     ``engine="dask"`` returns the same rows as a lazy dask DataFrame (``save``: a folder).
+    ``messy=0.05`` makes 5% of the cells messy for a cleaning exercise (which ones:
+    ``df.attrs["synth"]["messy"]``).
     """
     return run(description, rows, seed=seed, locale=locale, planner=planner, model=model,
-               save=save, refresh=refresh, engine=engine).frame
+               save=save, refresh=refresh, engine=engine, messy=messy).frame
 
 
 def _save_target(description: str | Schema, save: str | os.PathLike[str] | bool | None,

@@ -158,7 +158,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
                          planner=given.get("planner"), model=given.get("model"), save=given.get("save"),
                          refresh=args.refresh, keep=False, head=preview,
                          csv_safety=False if args.no_csv_safety else None, progress=progress,
-                         engine=given.get("engine", "local"), scheduler=given.get("scheduler"))
+                         engine=given.get("engine", "local"), scheduler=given.get("scheduler"),
+                         messy=given.get("messy"))
     if result.head is not None and preview:
         import pandas as pd
 

@@ -345,7 +345,7 @@ class SynthMagics(Magics):
                                  model=opts.get("model") or self.model, save=opts.get("save"),
                                  refresh=bool(opts.get("refresh")), progress=progress,
                                  default_rows=self.default_rows, cache_dir=self.cache_dir,
-                                 head=preview, engine=opts.get("engine", "local"))
+                                 head=preview, engine=opts.get("engine", "local"), messy=opts.get("messy"))
         except KeyboardInterrupt:
             progress.close()
             if not self.short_errors:

@@ -74,6 +74,9 @@ OPTIONS: tuple[Option, ...] = (
            flags=("-o", "--output"), label="save as CSV", placeholder="file.csv (blank: a name from the text)"),
     Option("planner", "planner", "which planner writes the schema (default: openai when OPENAI_API_KEY or "
            "OPENAI_BASE_URL is set, else offline)", "|".join(planners.NAMES), example="offline", label="Planner"),
+    Option("messy", "messy", "make this share of the cells messy on purpose, for cleaning exercises (typos, case, "
+           "spaces, duplicates, outliers, impossible and missing values; which cells: df.attrs['synth']['messy'])",
+           "R", example="0.05", label="Messy", placeholder="0 (clean)"),
     Option("model", "text", "model for the openai planner (default gpt-4o-mini or SYNTH_MODEL)", "M",
            example="gpt-4o-mini", surfaces=("cli", "magic")),
     Option("preview", "preview", "rows to preview (default 5; 0 for none)", "N", default=5, example="5",
@@ -170,6 +173,7 @@ PARSERS: dict[str, Callable[[Option, Any], Any]] = {
     "preview": _preview,
     "flag": _flag,
     "name": lambda o, value: check_name(_text(o, value)),
+    "messy": lambda o, value: inputs.check_messy(value),
 }
 
 

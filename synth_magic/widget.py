@@ -242,8 +242,9 @@ class SynthForm:
             source: str | Schema = Schema.from_text(self.schema_text.value)
         else:
             source = self.description.value
+        messy = parse("messy", self.messy.value) if self.messy.value.strip() else None
         result = api.run(source, rows, seed=seed, locale=self.locale.value or None,
-                         planner=self.planner.value, save=save, progress=self._progress)
+                         planner=self.planner.value, save=save, progress=self._progress, messy=messy)
         return result, name
 
     def _progress(self, done: int, total: int) -> None:

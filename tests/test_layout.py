@@ -24,8 +24,9 @@ PINNED = {
         "parts_target", "ranges", "require", "write", "write_part",
     ],
     "synth_magic._inputs": [
-        "DEFAULT_ROWS", "ENGINES", "MAX_DESCRIPTION", "MAX_ROWS", "available_locales",
-        "check_description", "check_engine", "check_locale", "check_path", "check_rows", "check_seed",
+        "DEFAULT_ROWS", "ENGINES", "MAX_DESCRIPTION", "MAX_MESSY", "MAX_ROWS", "available_locales",
+        "check_description", "check_engine", "check_locale", "check_messy", "check_path", "check_rows",
+        "check_seed",
         "check_text",
     ],
     "synth_magic._messages": [
@@ -36,7 +37,8 @@ PINNED = {
         "timestamp",
     ],
     "synth_magic._syntax": [
-        "PATTERN_CLASSES", "clock_seconds", "parse_clock", "parse_duration", "parse_when",
+        "ANY", "PATTERN_CLASSES", "clock_seconds", "key_parts", "parse_clock", "parse_duration",
+        "parse_range", "parse_when", "value_union",
     ],
     "synth_magic.api": [
         "Planned", "Result", "plan", "plan_with_source", "run", "schema_of", "synth",
@@ -45,10 +47,10 @@ PINNED = {
         "JSONOnlyDisk", "MAX_ENTRY", "SchemaCache", "cache_key", "normalise",
     ],
     "synth_magic.catalog": [
-        "BOOL", "CATEGORY", "DATE", "DATETIME", "DISTRIBUTIONS", "FLOAT", "GROUPS", "INT",
-        "KINDS", "MAX_CATEGORIES", "MAX_STRING", "NUMERIC_KINDS", "Order", "PANDAS_DTYPES",
-        "PARAM_KINDS", "Param", "ParamKind", "STRING", "TIME_KINDS", "TYPES", "TypeSpec",
-        "UNIQUE",
+        "BOOL", "CATEGORY", "COUNTRY_CURRENCY", "CURRENCIES", "DATE", "DATETIME",
+        "DISTRIBUTIONS", "FLOAT", "GROUPS", "INT", "KINDS", "MAX_CATEGORIES", "MAX_STRING",
+        "NUMERIC_KINDS", "Order", "PANDAS_DTYPES", "PARAM_KINDS", "Param", "ParamKind",
+        "STRING", "TIME_KINDS", "TYPES", "TypeSpec", "UNIQUE", "locale_currency",
     ],
     "synth_magic.cli": [
         "EPILOG", "build_parser", "main", "types_table",
@@ -70,20 +72,28 @@ PINNED = {
         "to_arrow",
     ],
     "synth_magic.formula": [
-        "FUNCTIONS", "MAX_LENGTH", "MAX_NODES", "evaluate", "parse",
+        "DATE", "DURATION", "DURATIONS", "FUNCTIONS", "MAX_LENGTH", "MAX_NODES", "NUMBER",
+        "evaluate", "parse", "result_kind",
     ],
     "synth_magic.generate": [
         "CHUNK", "MAX_ROWS", "Progress", "check_fits", "empty_frame", "frame_of_chunks", "frames",
         "generate", "resolve_seed",
     ],
     "synth_magic.generators": [
-        "Ctx", "GENERATORS", "Generator",
+        "Ctx", "GENERATORS", "Generator", "column_key",
     ],
     "synth_magic.generators._base": [
-        "Ctx", "Domain", "Generator", "Make",
+        "Ctx", "Domain", "Generator", "Make", "column_key",
+    ],
+    "synth_magic.generators._by": [
+        "correlate", "groups", "mapped", "normal_quantile", "per_row",
     ],
     "synth_magic.generators._dates": [
         "GENERATORS", "when",
+    ],
+    "synth_magic.generators._geo": [
+        "MOBILE_SHARE", "Phones", "Places", "WORLD", "country_of", "field", "phones",
+        "place_index", "places", "selection", "spell_phones",
     ],
     "synth_magic.generators._identifiers": [
         "GENERATORS", "PATTERN", "pattern",
@@ -92,13 +102,16 @@ PINNED = {
         "GENERATORS",
     ],
     "synth_magic.generators._kernels": [
-        "Pieces", "STR", "Weighted", "ascii_digits", "concat", "concat_ragged",
+        "Pieces", "STR", "Weighted", "Weighted2", "ascii_digits", "concat", "concat_ragged",
         "decimal_index", "decimal_pools", "digit_matrix", "digits_or_empty", "fill_pattern",
         "fixed_width", "hex_bytes", "hex_groups", "join", "luhn_digit", "mod97",
         "pattern_domain", "scramble", "take", "to_str", "weighted", "weighted_index",
     ],
+    "synth_magic.generators._messy": [
+        "DUPLICATE", "PROBLEMS", "mess", "messy_categories",
+    ],
     "synth_magic.generators._numbers": [
-        "CHOICE", "GENERATORS", "decimal_domain", "draw_numeric", "span_domain",
+        "CHOICE", "GENERATORS", "decimal_domain", "draw_numeric", "evaluate", "span_domain",
     ],
     "synth_magic.generators._people": [
         "GENERATORS",
@@ -108,7 +121,10 @@ PINNED = {
     ],
     "synth_magic.generators._pools": [
         "FAMILY_FIRST", "Names", "POOL_SIZE", "SAMPLERS", "faker", "formats", "names",
-        "sampled", "words",
+        "sampled", "template_part", "words",
+    ],
+    "synth_magic.generators._series": [
+        "GENERATORS", "entity_count", "layout",
     ],
     "synth_magic.generators._text": [
         "GENERATORS",
