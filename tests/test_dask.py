@@ -39,7 +39,7 @@ from test_generate import FINANCE, KINDS  # noqa: E402
 
 _PARAMS = {"category": {"values": ["a", "b", "c"], "weights": [5, 3, 2]}, "formula": {"expr": "integer * 2 + float"},
            "integer": {"min": 0, "max": 10**9, "unique": True}, "uuid": {"unique": True},
-           "code": {"pattern": "X-##########", "unique": True}}
+           "code": {"pattern": "X-##########", "unique": True}, "ohlc": {"close": "series"}}
 # One column of every catalogue type; every third one with missing values.
 EVERY_TYPE = {"title": "every type", "locale": "en_US", "columns": [
     {"name": name, "type": name, **_PARAMS.get(name, {}), **({"null_rate": 0.2} if i % 3 == 0 else {})}
