@@ -1,4 +1,4 @@
-"""What a run's inputs may be: a description, a row count, a seed, a locale.
+"""What a run's inputs may be: a description, a row count, a seed, a locale, an engine.
 
 These checks are shared by every surface (through :mod:`synth_magic.options`), by
 :mod:`synth_magic.api` and by schema validation; each raises :class:`InputError` with
@@ -7,24 +7,35 @@ the sentence the user sees.
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, SynthError
 
 __all__ = [
     "DEFAULT_ROWS",
+    "ENGINES",
     "MAX_DESCRIPTION",
+    "MAX_MESSY",
     "MAX_ROWS",
     "available_locales",
     "check_description",
+    "check_engine",
     "check_locale",
+    "check_messy",
+    "check_path",
     "check_rows",
     "check_seed",
+    "check_text",
 ]
 
 DEFAULT_ROWS = 1000
+MAX_MESSY = 0.5
 MAX_ROWS = 10**12  # anything bigger is a typo; the memory check refuses far less
 MAX_DESCRIPTION = 4000
+_NAME_MAX = 255  # bytes in one path component on every common file system
+ENGINES = ("local", "dask")  # where the rows are made: this process, or partitions on a Dask cluster
 
 
 def available_locales() -> tuple[str, ...]:
@@ -100,3 +111,62 @@ def check_description(description: object) -> str:
             "(list the columns you need rather than pasting documents)."
         )
     return text
+
+
+def check_messy(messy: object) -> float:
+    """The share of cells to make messy: a number from 0 to 0.5 (text such as '0.05' or '5%' too)."""
+    value = messy
+    if isinstance(messy, str):
+        text = messy.strip().rstrip("%")
+        try:
+            value = float(text) / (100 if messy.strip().endswith("%") else 1)
+        except ValueError:
+            value = None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= MAX_MESSY:
+        raise InputError(f"messy must be a share of the cells from 0 to {MAX_MESSY}, such as 0.05, "
+                         f"not {str(messy)[:40]!r}.")
+    return float(value)
+
+
+def check_text(value: object) -> str:
+    """A description or a schema's text form: some text, stripped (its length is checked by
+    :func:`check_description`, or by the schema's own text limit)."""
+    if not isinstance(value, str):
+        raise InputError("The description must be text, e.g. 'finance transactions'.")
+    text = value.strip()
+    if not text:
+        raise InputError("The description is empty; say what the table holds, e.g. 'finance transactions'.")
+    return text
+
+
+def check_path(path: object, what: str, error: type[SynthError] = InputError) -> Path:
+    """Every path the package opens or writes, checked the same way before it is used.
+
+    ``~`` and ``~user`` are expanded; a NUL character, an overlong name or an unknown user
+    become ``error`` with one sentence that names ``what`` the path is for.
+    """
+    if not isinstance(path, str | os.PathLike):
+        raise error(f"The {what} must be a path such as data.csv, not {type(path).__name__}.")
+    text = os.fspath(path)
+    if isinstance(text, bytes):
+        text = os.fsdecode(text)
+    shown = text if len(text) <= 60 else text[:59] + "…"
+    if "\x00" in text:
+        raise error(f"The {what} '{shown!r}' contains a NUL character; use a plain file name.")
+    try:
+        expanded = Path(text).expanduser()
+    except RuntimeError:  # ~nosuchuser, or no home directory to expand ~ to
+        raise error(f"The {what} '{shown}' starts with ~ but that home directory is unknown; "
+                    "give the full path.") from None
+    for part in expanded.parts:
+        if len(os.fsencode(part)) > _NAME_MAX:
+            raise error(f"The {what} '{shown}' has a name longer than {_NAME_MAX} bytes; shorten it.")
+    return expanded
+
+
+def check_engine(engine: object) -> str:
+    """'local' or 'dask' (any case)."""
+    word = engine.strip().lower() if isinstance(engine, str) else None
+    if word not in ENGINES:
+        raise InputError(f"Unknown engine {str(engine)[:20]!r}; use 'local' or 'dask'.")
+    return word

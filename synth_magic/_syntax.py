@@ -7,6 +7,9 @@ Validation reads them here; generators turn the seconds into numpy values.
 - a duration: ``30s``, ``5min``, ``2h``, ``3d``, ``1w``
 - a time of day: ``09:30``, ``23:59:59``
 - a pattern: ``ORD-######`` (see :data:`PATTERN_CLASSES`)
+- a key of a setting given per value of ``by`` columns: a value (``junior``), a range of
+  numbers (``18-39``, ``65+``, ``<18``, ``>=100``), ``a|b`` for several ``by`` columns,
+  ``*`` for any value
 """
 
 from __future__ import annotations
@@ -14,7 +17,10 @@ from __future__ import annotations
 import re
 import time
 
-__all__ = ["PATTERN_CLASSES", "clock_seconds", "parse_clock", "parse_duration", "parse_when"]
+__all__ = [
+    "ANY", "PATTERN_CLASSES", "clock_seconds", "key_parts", "parse_clock", "parse_duration", "parse_range",
+    "parse_when", "value_union",
+]
 
 # Radix of each pattern character: '#' digit, '%' non-zero digit, '?' upper-case
 # letter, '*' upper-case letter or digit. Everything else is literal.
@@ -90,3 +96,44 @@ def _days_from_civil(year: int, month: int, day: int) -> int:
     doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
     doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
     return era * 146097 + doe - 719468
+
+
+ANY = "*"
+_NUM = r"-?\d+(?:\.\d+)?"
+_SPAN = re.compile(rf"^({_NUM})\s*(?:-|\.\.|to)\s*({_NUM})$")
+_OPEN = re.compile(rf"^({_NUM})\s*\+$")
+_CMP = re.compile(rf"^(<=|>=|<|>|=)?\s*({_NUM})$")
+
+
+def parse_range(text: str) -> tuple[float, float, bool, bool] | None:
+    """'18-39' (both ends in), '65+', '<18', '>=100', '5' → (lo, hi, lo included, hi included)."""
+    t = text.strip()
+    m = _SPAN.match(t)
+    if m:
+        return float(m.group(1)), float(m.group(2)), True, True
+    m = _OPEN.match(t)
+    if m:
+        return float(m.group(1)), float("inf"), True, False
+    m = _CMP.match(t)
+    if not m:
+        return None
+    op, x = m.group(1) or "=", float(m.group(2))
+    return {"<": (-float("inf"), x, False, False), "<=": (-float("inf"), x, False, True),
+            ">": (x, float("inf"), False, False), ">=": (x, float("inf"), True, False),
+            "=": (x, x, True, True)}[op]
+
+
+def key_parts(key: str, columns: int) -> list[str] | None:
+    """A per-value key split into one part per 'by' column ('*' alone: any value of each)."""
+    if key.strip() == ANY:
+        return [ANY] * columns
+    parts = [part.strip() for part in key.split("|")]
+    return parts if len(parts) == columns else None
+
+
+def value_union(mapping: dict) -> list:
+    """The values a list given per value can take: every entry's, in order."""
+    out: dict = {}
+    for values in mapping.values():
+        out.update(dict.fromkeys(values or ()))
+    return list(out)

@@ -45,7 +45,8 @@ class Result:
     """What one run made, for surfaces that show more than the frame.
 
     ``frame`` is None when the rows were streamed to ``path`` without being kept
-    (``run(..., keep=False)``); ``head`` then holds the first rows.
+    (``run(..., keep=False)``); ``head`` then holds the first rows. With ``engine="dask"``
+    it is a lazy ``dask.dataframe.DataFrame``.
     """
 
     frame: pd.DataFrame | None
@@ -74,10 +75,11 @@ def plan_with_source(description: str | Schema, *, planner: str | None = None, m
     if isinstance(description, Schema):
         schema, source = Schema.from_dict(description.to_dict()), "schema"
     else:
-        text = inputs.check_description(description)
-        if looks_like_text_form(text):
+        text = inputs.check_text(description)
+        if looks_like_text_form(text):  # a schema pasted back: its own size limit, not a description's
             schema, source = Schema.from_text(text), "schema"
         else:
+            text = inputs.check_description(text)
             schema, source = _plan_description(text, planner, model, refresh, cache, cache_dir)
     if locale is not None:
         schema.locale = inputs.check_locale(locale)
@@ -136,7 +138,8 @@ def run(description: str | Schema, rows: int | None = None, *, seed: int | None 
         save: str | os.PathLike[str] | bool | None = None, refresh: bool = False,
         progress: Progress | None = None, default_rows: int | None = None,
         cache_dir: str | os.PathLike[str] | None = None, keep: bool = True, head: int = 0,
-        csv_safety: bool | None = None) -> Result:
+        csv_safety: bool | None = None, engine: str = "local", scheduler: str | None = None,
+        messy: float | None = None) -> Result:
     """The whole pipeline, returning the frame with what surfaces show about it.
 
     ``default_rows`` is used when neither ``rows`` nor the description gives a count
@@ -144,21 +147,41 @@ def run(description: str | Schema, rows: int | None = None, *, seed: int | None 
     ``keep=False`` and ``save``, the rows are streamed to the file in chunks and only the
     first ``head`` rows are kept (files far larger than memory). ``csv_safety`` is the
     export's ``neutralise_formulas`` (default: on, or ``SYNTH_CSV_SAFETY``).
+    ``engine="dask"`` gives a lazy dask DataFrame, and ``save`` is a folder of parts
+    written on the cluster at ``scheduler`` (see :mod:`synth_magic.dask`). ``messy``
+    (default: the schema's own, usually 0) makes that share of the cells messy on purpose
+    and records which in ``df.attrs["synth"]["messy"]``.
     """
-    from .generate import frames, generate, resolve_seed
+    from .generate import frame_of_chunks, frames, generate, resolve_seed
 
     started = time.perf_counter()
     if rows is not None:
         rows = inputs.check_rows(rows)
-    save_path = _save_target(description, save)
+    engine = inputs.check_engine(engine)
+    if engine == "dask":
+        from . import _dask
+
+        _dask.require()
+    if messy is not None:
+        messy = inputs.check_messy(messy)
+    save_path = _save_target(description, save, engine)
     planned = plan_with_source(description, planner=planner, model=model, locale=locale, refresh=refresh,
                                cache_dir=cache_dir)
     schema = planned.schema
-    if rows is None:
-        rows = inputs.check_rows(schema.rows or default_rows or inputs.DEFAULT_ROWS)
+    if messy is not None:  # the run's own rate: the plan carries it to every engine
+        schema.messy = messy
     resolved = schema.resolve()
+    if rows is None:  # the schema's own (or one row per period of a series given its end)
+        rows = inputs.check_rows(resolved.rows or default_rows or inputs.DEFAULT_ROWS)
     written, frame, first = None, None, None
-    if save_path is not None and not keep:
+    if engine == "dask":
+        seed = resolve_seed(seed)
+        if save_path is not None:
+            written = _dask.write(resolved, rows, seed, save_path, scheduler=scheduler, progress=progress,
+                                  csv_safety=csv_safety)
+        frame = _dask.frame(resolved, rows, seed) if keep else None
+        first = frame_of_chunks(resolved, rows, seed, 0, 1 if head else 0).head(head)
+    elif save_path is not None and not keep:
         from .export import save_frames
 
         seed = resolve_seed(seed)
@@ -187,7 +210,8 @@ def run(description: str | Schema, rows: int | None = None, *, seed: int | None 
 
 def synth(description: str | Schema, rows: int | None = None, *, seed: int | None = None,
           locale: str | None = None, planner: str | None = None, model: str | None = None,
-          save: str | os.PathLike[str] | bool | None = None, refresh: bool = False) -> pd.DataFrame:
+          save: str | os.PathLike[str] | bool | None = None, refresh: bool = False,
+          engine: str = "local", messy: float | None = None) -> pd.DataFrame:
     """A synthetic DataFrame from a sentence.
 
     >>> df = synth("finance transactions with amount between 1 and 500", rows=100, seed=42)
@@ -197,22 +221,30 @@ def synth(description: str | Schema, rows: int | None = None, *, seed: int | Non
     ``rows`` defaults to a count named in the description ("200 employees"), else 1000.
     The same description, rows and seed give the same frame. ``save`` writes a ``.csv``
     or ``.parquet`` file atomically (``save=True`` picks a name from the description).
+    ``engine="dask"`` returns the same rows as a lazy dask DataFrame (``save``: a folder).
+    ``messy=0.05`` makes 5% of the cells messy for a cleaning exercise (which ones:
+    ``df.attrs["synth"]["messy"]``).
     """
     return run(description, rows, seed=seed, locale=locale, planner=planner, model=model,
-               save=save, refresh=refresh).frame
+               save=save, refresh=refresh, engine=engine, messy=messy).frame
 
 
-def _save_target(description: str | Schema, save: str | os.PathLike[str] | bool | None) -> Path | None:
+def _save_target(description: str | Schema, save: str | os.PathLike[str] | bool | None,
+                 engine: str = "local") -> Path | None:
     from .export import suggest_path, target
 
     if save is None or save is False:
         return None
     if save is True:
         title = description.title if isinstance(description, Schema) else str(description)
-        return suggest_path(title or "synth")
-    if isinstance(save, str | os.PathLike):
-        return target(save)[0]
-    raise InputError("save must be a file name ending in .csv or .parquet, or True.")
+        save = suggest_path(title or "synth", suffix=".csv" if engine == "local" else "")
+    if not isinstance(save, str | os.PathLike):
+        raise InputError("save must be a file name ending in .csv or .parquet, or True.")
+    if engine == "dask":
+        from ._dask import parts_target
+
+        return parts_target(save)  # a folder of parts: out/*.parquet or out/*.csv
+    return target(save)[0]
 
 
 def schema_of(frame: Any) -> Schema | None:

@@ -38,6 +38,7 @@ __all__ = ["JSONOnlyDisk", "MAX_ENTRY", "SchemaCache", "cache_key", "normalise"]
 # forever on the latter, so it is never used here: a write is tried ``_WRITE_TRIES`` times.
 _PROBLEMS = (OSError, sqlite3.Error, ValueError, TypeError, EOFError, diskcache.Timeout)
 _WRITE_TRIES = 2
+_TIMEOUT = 10.0  # seconds SQLite waits for a lock, per statement (and once before opening)
 # Every setting given explicitly: diskcache otherwise takes them from the database's own
 # Settings table, so a garbled value there (cull_limit='x') would break every write.
 _SETTINGS = {**diskcache.core.DEFAULT_SETTINGS, "size_limit": 256 << 20,
@@ -115,10 +116,9 @@ class SchemaCache:
         if self._cache is not None or self._broken:
             return self._cache
         try:
-            self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-            with contextlib.suppress(OSError):
-                os.chmod(self.directory, 0o700)
-            self._cache = diskcache.Cache(str(self.directory), disk=JSONOnlyDisk, timeout=10, **_SETTINGS)
+            _make_private_folder(self.directory)
+            _wait_for_lock(self.directory / "cache.db")
+            self._cache = diskcache.Cache(str(self.directory), disk=JSONOnlyDisk, timeout=_TIMEOUT, **_SETTINGS)
         except _PROBLEMS as exc:
             if _damaged(exc):
                 if self._move_aside(exc):
@@ -156,6 +156,8 @@ class SchemaCache:
         if cache is None:
             return None
         try:
+            if self._stored_size(key) > MAX_ENTRY:  # measured in the database, never loaded
+                raise _Refused
             text = cache.get(key, default=None, retry=False)
         except _Refused:
             _warn("A schema cache entry was not plain JSON text and was ignored; planning again.")
@@ -176,6 +178,14 @@ class SchemaCache:
             _warn(f"A schema cache entry was invalid ({exc}) and was ignored; planning again.")
             self._discard(key)
             return None
+
+    def _stored_size(self, key: str) -> int:
+        """Bytes of the value stored in the database row for ``key`` (0: none, or in a file)."""
+        db = self.directory / "cache.db"
+        with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=_TIMEOUT)) as con:
+            row = con.execute("SELECT length(CAST(value AS BLOB)) FROM Cache WHERE key = ? AND raw = 1",
+                              (key,)).fetchone()
+        return int(row[0] or 0) if row else 0
 
     def set(self, key: str, schema: Schema) -> None:
         cache = self._open()
@@ -242,6 +252,39 @@ class SchemaCache:
             with contextlib.suppress(*_PROBLEMS):
                 self._cache.close()
             self._cache = None
+
+
+def _make_private_folder(folder: Path) -> None:
+    """Create ``folder`` owner-only; a folder that exists (made by another process meanwhile,
+    or one the user chose, such as /tmp) keeps its permissions."""
+    if folder.is_dir():
+        return
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(mode=0o700)
+    except FileExistsError:
+        return
+    with contextlib.suppress(OSError):
+        os.chmod(folder, 0o700)  # the umask may have taken bits from mkdir's mode
+
+
+def _wait_for_lock(db: Path) -> None:
+    """Wait at most ``_TIMEOUT`` for a write lock another process holds on the database.
+
+    Opening a cache runs several writing statements, and SQLite waits for the lock once per
+    statement: with another process holding it, that is a minute. Taking the write lock once
+    first, with the same timeout, makes a busy cache give up after one wait (a
+    diskcache.Timeout, "busy or read-only"). Any other trouble is left to diskcache to meet.
+    """
+    if not db.exists():
+        return
+    try:
+        with contextlib.closing(sqlite3.connect(db, timeout=_TIMEOUT, isolation_level=None)) as con:
+            con.execute("BEGIN IMMEDIATE")
+            con.execute("ROLLBACK")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+            raise diskcache.Timeout from None
 
 
 def _write(action: Any) -> Any:

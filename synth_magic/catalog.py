@@ -12,12 +12,15 @@ Adding a type: one entry in ``_TYPE_LIST`` here and one generator in
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
     "BOOL",
     "CATEGORY",
+    "COUNTRY_CURRENCY",
+    "CURRENCIES",
     "DATE",
     "DATETIME",
     "DISTRIBUTIONS",
@@ -35,6 +38,7 @@ __all__ = [
     "TYPES",
     "UNIQUE",
     "Order",
+    "locale_currency",
     "Param",
     "ParamKind",
     "TypeSpec",
@@ -85,9 +89,43 @@ PARAM_KINDS = {
     "clock": ParamKind("string", "a time of day: 09:30, 23:59:59"),
     "pattern": ParamKind("string", "# digit, % non-zero digit, ? letter, * letter or digit; others literal"),
     "column": ParamKind("string", "the name of another column"),
-    "expr": ParamKind("string", "arithmetic over numeric columns"),
+    "expr": ParamKind("string", "arithmetic over numeric columns, dates and durations"),
+    "columns": ParamKind("array", "a column name, or a list of up to 3 column names", items="string"),
+    "per_value": ParamKind("object", "a setting per value of the 'by' column(s): {junior: 45000, senior: 90000}; "
+                           "keys are values, ranges of numbers (18-39, 65+, <18), a|b for several "
+                           "'by' columns, * for the rest"),
+    "correlations": ParamKind("object", "rank correlations with other numeric columns: {height: 0.7}"),
 }
 DISTRIBUTIONS = ("uniform", "normal", "lognormal", "poisson", "exponential")
+# Money: units of each currency per US dollar (rounded 2025 exchange rates; an estimate, not a
+# quote) and its digits after the point (ISO 4217). Default amounts are written in dollars and
+# scaled to the locale's currency; a money column 'by' a currency column is in each row's.
+CURRENCIES: dict[str, tuple[float, int]] = {
+    "USD": (1, 2), "EUR": (0.92, 2), "GBP": (0.79, 2), "JPY": (150, 0), "CAD": (1.36, 2), "AUD": (1.52, 2),
+    "CHF": (0.88, 2), "CNY": (7.2, 2), "INR": (83, 2), "KRW": (1350, 0), "BRL": (5.0, 2), "MXN": (17.5, 2),
+    "SEK": (10.5, 2), "NOK": (10.7, 2), "DKK": (6.9, 2), "PLN": (4.0, 2), "CZK": (23, 2), "HUF": (360, 2),
+    "RON": (4.6, 2), "TRY": (32, 2), "ZAR": (18.5, 2), "NZD": (1.65, 2), "SGD": (1.35, 2), "HKD": (7.8, 2),
+    "TWD": (32, 2), "THB": (36, 2), "IDR": (15800, 0), "PHP": (56, 2), "VND": (25000, 0), "ARS": (900, 2),
+    "CLP": (950, 0), "COP": (3900, 2), "NGN": (1500, 2), "KES": (130, 2), "EGP": (48, 2), "ILS": (3.7, 2),
+    "SAR": (3.75, 2), "AED": (3.67, 2), "RUB": (92, 2), "UAH": (41, 2), "BGN": (1.8, 2), "ISK": (138, 0),
+    "PKR": (278, 2), "BDT": (118, 2), "GEL": (2.7, 2), "IRR": (42000, 0), "NPR": (133, 2), "LKR": (300, 2),
+}
+_EURO = ("DE", "AT", "FR", "BE", "ES", "IT", "NL", "PT", "FI", "IE", "LU", "MT", "SI", "SK", "EE", "LV", "LT",
+         "HR", "GR", "CY")
+# The currency of a locale's country (the country part of the locale name; others: USD).
+COUNTRY_CURRENCY: dict[str, str] = {
+    **dict.fromkeys(_EURO, "EUR"), "US": "USD", "GB": "GBP", "CH": "CHF", "LI": "CHF", "JP": "JPY", "CN": "CNY",
+    "TW": "TWD", "IN": "INR", "KR": "KRW", "BR": "BRL", "MX": "MXN", "SE": "SEK", "NO": "NOK", "DK": "DKK",
+    "PL": "PLN", "CZ": "CZK", "HU": "HUF", "RO": "RON", "TR": "TRY", "ZA": "ZAR", "AU": "AUD", "NZ": "NZD",
+    "CA": "CAD", "ID": "IDR", "PH": "PHP", "VN": "VND", "TH": "THB", "AR": "ARS", "CL": "CLP", "CO": "COP",
+    "NG": "NGN", "KE": "KES", "EG": "EGP", "IL": "ILS", "SA": "SAR", "AE": "AED", "RU": "RUB", "UA": "UAH",
+    "BG": "BGN", "IS": "ISK", "PK": "PKR", "BD": "BDT", "GE": "GEL", "IR": "IRR", "NP": "NPR", "LK": "LKR",
+}
+
+
+def locale_currency(locale: str) -> str:
+    """The currency of a locale's country (USD where the table has none)."""
+    return COUNTRY_CURRENCY.get(locale.rpartition("_")[2].upper(), "USD")
 GROUPS = (
     "identifiers", "people", "contact", "address", "company", "finance", "commerce",
     "dates", "numbers", "text", "internet",
@@ -107,7 +145,8 @@ class Param:
 
     ``refers`` (for ``column`` and ``expr`` parameters) lists the value kinds the named
     columns may have, ``refers_error`` what to say when one does not; ``per`` names the
-    list parameter this one has one entry per value of (weights per value).
+    list parameter this one has one entry per value of (weights per value); ``by`` says the
+    value may also be a ``per_value`` mapping, one setting per value of the ``by`` column.
     """
 
     name: str
@@ -121,6 +160,9 @@ class Param:
     refers: tuple[str, ...] = ()
     refers_error: str = ""
     per: str = ""
+    by: bool = False  # may be written per value of the column(s) named by the type's 'by' parameter
+    needs: str = ""  # (column parameters) the parameter the named column must have set
+    requires: str = ""  # a parameter that must be given when this one is not at its default
 
 
 @dataclass(frozen=True)
@@ -146,6 +188,7 @@ class TypeSpec:
     pool: str = ""  # the locale's list of values the type draws from (generators/_pools.py)
     orders: tuple[Order, ...] = ()
     size: int = 0  # bytes per value in memory (0: the kind's usual size)
+    place: bool = False  # reads the row's place: every such column of a table agrees (generators/_geo.py)
     param_index: dict[str, Param] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -175,17 +218,27 @@ _NOT_ABOVE = "{lo} must not be greater than {hi}"
 _MIN_MAX = Order("min", "max", _NOT_ABOVE)
 
 
+_BY_KINDS = (CATEGORY, STRING, INT, FLOAT, BOOL)
+_BY = Param("by", "columns", None, help="the column(s) whose value chooses this column's settings, "
+            "which are then written per value: {junior: 45000, senior: 90000}", refers=_BY_KINDS,
+            refers_error="Column '{column}': 'by' can only name category, text, number or flag columns, not '{ref}'.")
+_CORRELATE = Param("correlate", "correlations", None,
+                   help="rank correlation with numeric columns this one follows: {height: 0.7}",
+                   refers=NUMERIC_KINDS,
+                   refers_error="Column '{column}' can only be correlated with numeric columns, not '{ref}'.")
+
+
 def _numeric_params(lo: float, hi: float, dist: str, decimals: int | None) -> tuple[Param, ...]:
     params = (
-        _num("min", lo, help="smallest value"),
-        _num("max", hi, help="largest value"),
+        Param("min", "float", lo, -1e15, 1e15, help="smallest value", by=True),
+        Param("max", "float", hi, -1e15, 1e15, help="largest value (open above when only mean is given)", by=True),
         Param("distribution", "enum", dist, choices=DISTRIBUTIONS, help="shape of the values"),
-        _num("mean", None, help="centre of the values (default: from min and max)"),
-        _num("std", None, 0, 1e15, help="spread of the values (default: from min and max)"),
+        Param("mean", "float", None, -1e15, 1e15, help="centre of the values (default: from min and max)", by=True),
+        Param("std", "float", None, 0, 1e15, help="spread of the values (default: from min and max)", by=True),
     )
     if decimals is not None:
         params += (_int("decimals", decimals, 0, 6, "digits after the decimal point"),)
-    return params
+    return params + (_BY, _CORRELATE)
 
 
 def _choice(name: str, group: str, help: str, values: list[str] | None, weights: list[float] | None = None,
@@ -193,10 +246,27 @@ def _choice(name: str, group: str, help: str, values: list[str] | None, weights:
     return TypeSpec(
         name, group, CATEGORY, help,
         (Param("values", "strings", values, help="the possible values" + (" (required)" if required else ""),
-               required=required),
-         Param("weights", "floats", weights, help="relative frequency of each value", per="values")),
+               required=required, by=True),
+         Param("weights", "floats", weights, help="relative frequency of each value", per="values", by=True),
+         _BY, _ENTITIES),
         categories="values",
     )
+
+
+_ENTITIES = _int("entities", None, 1, 100_000, "a fixed set of N entities (sensors, tickers, stores) "
+                 "the rows cycle through in order: one row per entity and period")
+_ENTITY = Param("entity", "column", None, help="the entity column (with entities=N) this follows: one value "
+                "per entity and period", needs="entities")
+
+
+_WITHIN = Param("within", "str", None, help="where the table's places lie: a country, region or city "
+                "('France', 'Bavaria', 'US/NY', 'NYC'), or 'world'; every address column of a row agrees")
+
+
+def _place(name: str, help: str, pool: str = "", size: int = 0, unique: str = "bounded") -> TypeSpec:
+    """An address type: real places, the same for every address column of a row."""
+    return TypeSpec(name, "address", STRING, help, (_WITHIN, _ENTITIES), pool=pool, size=size, unique=unique,
+                    place=True)
 
 
 def _pool(name: str, group: str, help: str, pool: str = "", size: int = 0) -> TypeSpec:
@@ -205,7 +275,7 @@ def _pool(name: str, group: str, help: str, pool: str = "", size: int = 0) -> Ty
 
 def _patterned(name: str, group: str, help: str, pattern: str) -> TypeSpec:
     return TypeSpec(name, group, STRING, help,
-                    (Param("pattern", "pattern", pattern, help=PARAM_KINDS["pattern"].help),))
+                    (Param("pattern", "pattern", pattern, help=PARAM_KINDS["pattern"].help), _ENTITIES))
 
 
 def _numeric(name: str, group: str, help: str, kind: str, lo: float, hi: float, dist: str,
@@ -217,14 +287,18 @@ def _numeric(name: str, group: str, help: str, kind: str, lo: float, hi: float, 
 def _window(name: str, kind: str, help: str) -> TypeSpec:
     return TypeSpec(
         name, "dates", kind, help,
-        (Param("start", "when", "2025-01-01", help="earliest value: a date, 'today' or 'today-90d'"),
-         Param("end", "when", "2025-12-31" if kind == DATE else "2025-12-31 23:59:59",
-               help="latest value"),
+        (Param("start", "when", "today-365d", help="earliest value: a date, 'today' or 'today-90d'"),
+         Param("end", "when", "today", help="latest value (with 'after': none unless given; 'today' "
+               "keeps events in the past)"),
          _col("after", "a date column this one follows (e.g. ship date after order date)", TIME_KINDS,
               "Column '{column}' can only follow a date or datetime column, not '{ref}'."),
          Param("min_gap", "duration", "0d" if kind == DATE else "0s", help="shortest gap after 'after'"),
          Param("max_gap", "duration", "14d" if kind == DATE else "2h", help="longest gap after 'after'"),
-         Param("step", "duration", None, help="a regular series: one value every step from start")),
+         Param("step", "duration", None, help="a regular series: one value every step from start"),
+         _ENTITY,
+         Param("expr", "expr", None, help="a date computed from others, e.g. admitted + days(stay)",
+               refers=NUMERIC_KINDS + TIME_KINDS,
+               refers_error="Column '{column}': the date uses '{ref}', which is not a numeric or date column.")),
         orders=(Order("start", "end", "start {lo_value} is after end {hi_value}"),
                 Order("min_gap", "max_gap", "min_gap must not be longer than max_gap")),
     )
@@ -234,11 +308,13 @@ def _range(lo: str, hi: str) -> tuple[Order, ...]:
     return (Order(lo, hi, _NOT_ABOVE),)
 
 
+_DURATION_UNITS = ("seconds", "minutes", "hours", "days", "weeks")
+_THIS_YEAR = time.gmtime().tm_year
 _GENDER_PARAMS = (
     Param("gender", "enum", "any", choices=("any", "female", "male"), help="which given names"),
     _col("gender_from", "a gender column the given name agrees with"),
 )
-_AS_OF = Param("as_of", "when", "2025-12-31", help="the date ages are counted at")
+_AS_OF = Param("as_of", "when", "today", help="the date ages are counted at")
 _FROM_NAME = "Column '{column}' can only be built from a text column such as a name."
 _CARD_PROVIDERS = ("Visa", "Mastercard", "American Express", "Discover")
 
@@ -247,9 +323,10 @@ _CARD_PROVIDERS = ("Visa", "Mastercard", "American Express", "Discover")
 _TYPE_LIST: list[TypeSpec] = [
     # identifiers
     TypeSpec("id", "identifiers", INT, "Sequential integer id (1, 2, 3, ...)",
-             (_int("start", 1, -10**15, 10**15, "first id"), _int("step", 1, 1, 10**6, "gap between ids")),
+             (_int("start", 1, -10**15, 10**15, "first id"), _int("step", 1, 1, 10**6, "gap between ids"),
+              _ENTITIES),
              unique="always"),
-    TypeSpec("uuid", "identifiers", STRING, "Random UUID4 string", unique="always", size=44),
+    TypeSpec("uuid", "identifiers", STRING, "Random UUID4 string", (_ENTITIES,), unique="always", size=44),
     _patterned("code", "identifiers", "Code from a pattern, e.g. ORD-######", "ID-######"),
     _patterned("sku", "identifiers", "Stock keeping unit, e.g. SKU-AB-1234", "SKU-??-####"),
     _patterned("tracking_number", "identifiers", "Parcel tracking number", "1Z????##########"),
@@ -283,18 +360,20 @@ _TYPE_LIST: list[TypeSpec] = [
     TypeSpec("email", "contact", STRING, "E-mail address (from a name column when given)",
              (_col("derive_from", "a name column the address is built from", (STRING,), _FROM_NAME),
               Param("domain", "str", None, help="one domain for every address, e.g. example.com"))),
-    TypeSpec("phone", "contact", STRING, "Phone number in the locale's formats"),
+    TypeSpec("phone", "contact", STRING, "Phone number of the row's place", place=True),
     # address
-    _pool("street_address", "address", "Street and house number", size=32),
-    _pool("city", "address", "City"),
-    _pool("state", "address", "State, region or province"),
-    TypeSpec("postcode", "address", STRING, "Postal code in the locale's formats"),
-    _pool("country", "address", "Country name"),
-    _pool("country_code", "address", "Two-letter country code"),
-    TypeSpec("address", "address", STRING, "Full postal address", unique="never", size=52),
-    _numeric("latitude", "address", "Latitude in degrees", FLOAT, -90, 90, "uniform", 6),
-    _numeric("longitude", "address", "Longitude in degrees", FLOAT, -180, 180, "uniform", 6),
-    _pool("timezone", "address", "IANA time zone name"),
+    _place("street_address", "Street and house number", size=32, unique="never"),
+    _place("city", "City", "city"),
+    _place("state", "State, region or province", "state"),
+    _place("postcode", "Postal code (US: ZIP code)"),
+    _place("country", "Country name", "country"),
+    _place("country_code", "Two-letter country code", "country_code"),
+    _place("address", "Full postal address", size=52, unique="never"),
+    TypeSpec("latitude", "address", FLOAT, "Latitude of the row's place",
+             _numeric_params(-90, 90, "uniform", 6), orders=(_MIN_MAX,), place=True),
+    TypeSpec("longitude", "address", FLOAT, "Longitude of the row's place",
+             _numeric_params(-180, 180, "uniform", 6), orders=(_MIN_MAX,), place=True),
+    _place("timezone", "IANA time zone", "timezone"),
     # company
     _pool("company", "company", "Company name"),
     _choice("department", "company", "Department",
@@ -305,7 +384,8 @@ _TYPE_LIST: list[TypeSpec] = [
             ["Technology", "Healthcare", "Finance", "Retail", "Manufacturing", "Education",
              "Energy", "Real Estate", "Transportation", "Media"]),
     # finance
-    _numeric("money", "finance", "Amount of money (2 decimals by default)", FLOAT, 1, 1000, "lognormal", 2),
+    _numeric("money", "finance", "Amount of money in the locale's currency (by=a currency column: each row's)",
+             FLOAT, 1, 1000, "lognormal", 2),
     _choice("currency_code", "finance", "ISO 4217 currency code",
             ["USD", "EUR", "GBP", "JPY", "CAD", "AUD", "CHF"], [45, 25, 10, 7, 5, 5, 3]),
     TypeSpec("credit_card_number", "finance", STRING, "Card number with a valid Luhn digit",
@@ -313,6 +393,14 @@ _TYPE_LIST: list[TypeSpec] = [
     _choice("credit_card_provider", "finance", "Card network", list(_CARD_PROVIDERS), [52, 33, 10, 5]),
     _pool("swift", "finance", "SWIFT/BIC bank code"),
     _patterned("stock_ticker", "finance", "Stock ticker symbol", "???"),
+    TypeSpec("ohlc", "finance", FLOAT, "Open, high or low of a price bar around a close column",
+             (Param("part", "enum", "high", choices=("open", "high", "low"), help="which price of the bar"),
+              Param("close", "column", None, help="the closing price column (a series)", required=True,
+                    refers=(FLOAT, INT), refers_error="Column '{column}': a bar needs a numeric close, not '{ref}'."),
+              _col("open", "the bar's open column, which high and low bound too", (FLOAT, INT),
+                   "Column '{column}': a bar needs a numeric open, not '{ref}'."),
+              Param("spread", "share", 0.01, help="typical size of a bar's wicks relative to the price")),
+             unique="never"),
     _choice("transaction_type", "finance", "Kind of bank transaction",
             ["purchase", "payment", "transfer", "withdrawal", "deposit", "refund"],
             [45, 20, 12, 9, 10, 4]),
@@ -343,7 +431,7 @@ _TYPE_LIST: list[TypeSpec] = [
              (Param("start", "clock", "00:00", help="earliest time"),
               Param("end", "clock", "23:59:59", help="latest time")),
              orders=(Order("start", "end", "start must not be later than end"),)),
-    _numeric("year", "dates", "Calendar year", INT, 2000, 2025, "uniform", None),
+    _numeric("year", "dates", "Calendar year", INT, 2000, _THIS_YEAR, "uniform", None),
     _choice("month", "dates", "Month name",
             ["January", "February", "March", "April", "May", "June", "July", "August",
              "September", "October", "November", "December"]),
@@ -357,12 +445,31 @@ _TYPE_LIST: list[TypeSpec] = [
     _numeric("integer", "numbers", "Whole number", INT, 0, 100, "uniform", None),
     _numeric("float", "numbers", "Decimal number", FLOAT, 0, 100, "uniform", 2),
     TypeSpec("boolean", "numbers", BOOL, "True/false flag",
-             (Param("p_true", "share", 0.5, 0, 1, help="share of True values"),)),
+             (Param("p_true", "share", 0.5, 0, 1, help="share of True values", by=True), _BY)),
     _choice("category", "numbers", "One of a list of values", None, required=True),
-    TypeSpec("formula", "numbers", FLOAT, "Arithmetic over numeric columns, e.g. quantity * unit_price",
+    TypeSpec("formula", "numbers", FLOAT, "Arithmetic over columns, e.g. quantity * unit_price, discharged - admitted",
              (Param("expr", "expr", None, help="the arithmetic (required)", required=True,
-                    refers=NUMERIC_KINDS,
-                    refers_error="Column '{column}': formula uses '{ref}', which is not a numeric column."),
+                    refers=NUMERIC_KINDS + TIME_KINDS,
+                    refers_error="Column '{column}': formula uses '{ref}', which is not a numeric or date column."),
+              _int("decimals", 2, 0, 6, "digits after the decimal point"),
+              Param("unit", "enum", "days", choices=_DURATION_UNITS,
+                    help="unit of a duration result (a date minus a date)")),
+             unique="never"),
+    TypeSpec("series", "numbers", FLOAT, "Values over time per entity (trend, season, noise or a random walk)",
+             (_ENTITY,
+              _col("time", "the timestamp column the season follows", TIME_KINDS,
+                   "Column '{column}': a season follows a date or datetime column, not '{ref}'."),
+              _num("level", 100, help="where the values start (a price: its first value)"),
+              _num("trend", 0, help="change per period (geometric walk: relative, 0.001 = 0.1%)"),
+              Param("season", "enum", "none", choices=("none", "daily", "weekly", "yearly"),
+                    help="a repeating pattern over the time column", requires="time"),
+              _num("amplitude", 10, 0, 1e15, help="size of the season"),
+              _num("noise", None, 0, 1e15, help="spread of the noise, or of each step of an additive walk "
+                   "(default 5% of the level); a geometric walk: of each period's relative change (default 0.02)"),
+              Param("ar", "share", 0.8, help="how much of one period's noise carries into the next"),
+              Param("walk", "enum", "none", choices=("none", "additive", "geometric"),
+                    help="a random walk instead of noise; geometric for prices"),
+              _num("min", None, help="floor of the values (0 for counts)"),
               _int("decimals", 2, 0, 6, "digits after the decimal point")),
              unique="never"),
     # text

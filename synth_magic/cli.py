@@ -7,13 +7,21 @@ by the same parser the magic and the form use.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import signal
 import sys
+import threading
 import warnings
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 from . import options
 from .errors import SynthError
+
+if TYPE_CHECKING:
+    from .generate import Progress
 
 __all__ = ["EPILOG", "build_parser", "main", "types_table"]
 
@@ -23,6 +31,7 @@ examples:
   synth "customers: name, email, country, lifetime value between 0 and 10000" --schema
   synth "server metrics every minute" --rows 5000000 -o metrics.parquet
   synth --from-schema schema.txt --rows 100
+  synth serve --port 8000            # the REST service (pip install 'synth-magic[serve]')
 
 The planner is offline unless OPENAI_API_KEY or OPENAI_BASE_URL is set (environment or
 .env); --planner chooses explicitly. Schemas are cached in SYNTH_CACHE_DIR.
@@ -47,8 +56,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["serve"]:  # `synth serve ...`: the REST service has its own parser
+        try:
+            from .server import main as serve
+        except ModuleNotFoundError as exc:
+            print(f"synth serve: error: {exc.name} is missing; pip install 'synth-magic[serve]'.", file=sys.stderr)
+            return 2
+        return serve(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
+    previous = _stop_on_signals()
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -62,6 +80,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("synth: interrupted; nothing was written.", file=sys.stderr)
         return 130
+    except _Stopped as stop:  # SIGTERM, SIGHUP: the file being written was removed on the way out
+        print("synth: stopped; nothing was written.", file=sys.stderr)
+        return 128 + stop.signum
+    except BrokenPipeError:  # the reader went away (`synth --types | head`): stop quietly
+        _silence_stdout()
+        return 141
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+class _Stopped(BaseException):
+    """A signal asked the command to stop (raised so that cleanup runs)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop_on_signals() -> dict[int, Any]:
+    """SIGTERM and SIGHUP end the command like Ctrl-C does: through the cleanup, not around it."""
+
+    def stop(signum: int, _frame: Any) -> None:
+        raise _Stopped(signum)
+
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = signal.Signals.__members__.get(name)
+        if signum is not None and threading.current_thread() is threading.main_thread():
+            previous[signum] = signal.signal(signum, stop)
+    return previous
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that flushing it at exit cannot raise again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _values(args: argparse.Namespace) -> dict[str, Any]:
@@ -95,10 +151,15 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         print(planned.schema.to_json(indent=2) if args.json else planned.schema.to_text(),
               end="" if not args.json else "\n")
         return 0
-    result = api.run(source, given.get("rows"), seed=given.get("seed"), locale=given.get("locale"),
-                     planner=given.get("planner"), model=given.get("model"), save=given.get("save"),
-                     refresh=args.refresh, keep=False, head=preview,
-                     csv_safety=False if args.no_csv_safety else None)
+    if given.get("engine") == "dask" and "save" not in given:
+        parser.error("--engine dask writes a folder of parts: add -o out/ (Parquet) or -o 'out/*.csv'")
+    with _progress() as progress:
+        result = api.run(source, given.get("rows"), seed=given.get("seed"), locale=given.get("locale"),
+                         planner=given.get("planner"), model=given.get("model"), save=given.get("save"),
+                         refresh=args.refresh, keep=False, head=preview,
+                         csv_safety=False if args.no_csv_safety else None, progress=progress,
+                         engine=given.get("engine", "local"), scheduler=given.get("scheduler"),
+                         messy=given.get("messy"))
     if result.head is not None and preview:
         import pandas as pd
 
@@ -111,15 +172,44 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_schema_file(path: str) -> Any:
-    from .errors import InputError
-    from .schema import Schema
+@contextmanager
+def _progress() -> Iterator[Progress]:
+    """A bar on stderr while rows are made, when stderr is a terminal (tqdm's ``disable=None``)."""
+    bars: list[Any] = []
+
+    def update(done: int, total: int) -> None:
+        if not bars:
+            from tqdm import tqdm
+
+            bars.append(tqdm(total=total, unit="rows", unit_scale=True, desc="synth", file=sys.stderr,
+                             disable=None, leave=False, delay=0.5))
+        bars[0].update(done - bars[0].n)
 
     try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read(1 << 20)
+        yield update
+    finally:
+        for bar in bars:
+            bar.close()
+
+
+def _read_schema_file(path: str) -> Any:
+    from ._inputs import check_path
+    from .errors import InputError
+    from .schema import MAX_TEXT, Schema
+
+    checked = check_path(path, "schema file")
+    try:
+        with open(checked, "rb") as fh:
+            data = fh.read(MAX_TEXT + 1)
     except OSError as exc:
         raise InputError(f"Cannot read schema file '{path}': {exc.strerror or exc}.") from None
+    if len(data) > MAX_TEXT:
+        raise InputError(f"The schema file '{path}' is larger than {MAX_TEXT >> 20} MiB; a schema is a few kB, "
+                         "so check that it is the right file.")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"The schema file '{path}' is not UTF-8 text (byte {exc.start}); save it as UTF-8.") from None
     return Schema.from_json(text) if text.lstrip().startswith("{") else Schema.from_text(text)
 
 

@@ -17,6 +17,7 @@ Parquet files hold typed data, not formulas, and are written unchanged.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import stat
@@ -25,18 +26,21 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ._inputs import check_path
 from .errors import ExportError
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
     import pyarrow as pa
 
 __all__ = [
-    "CSV_SAFETY_ENV", "FORMATS", "csv_safety_default", "neutralise", "neutralise_name", "save",
-    "save_frames", "suggest_path", "target", "to_arrow",
+    "CSV_SAFETY_ENV", "ENCODINGS", "FORMATS", "csv_safety_default", "encode", "neutralise",
+    "neutralise_name", "save", "save_frames", "suggest_name", "suggest_path", "target", "to_arrow",
 ]
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+ENCODINGS = ("csv", "parquet", "jsonl")  # what :func:`encode` streams (files: FORMATS)
 CSV_SAFETY_ENV = "SYNTH_CSV_SAFETY"
 _OFF = ("0", "off", "false", "no")
 
@@ -49,11 +53,16 @@ _SIGNED_NUMBER = (r"^[+-](?:[0-9][0-9 ()./\-]*(?:\s*(?:x|ext\.?)\s*[0-9]+)?"
                   r"|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)$")
 
 
+def suggest_name(description: str, suffix: str = ".csv") -> str:
+    """A file name from the first words of the description: ``finance_transactions.csv``."""
+    words = re.findall(r"[a-z0-9]+", description.lower())[:5]
+    return ("_".join(words)[:60].strip("_") or "synth") + suffix
+
+
 def suggest_path(description: str, suffix: str = ".csv", directory: str | os.PathLike[str] = ".") -> Path:
     """A file name from the first words of the description that does not exist yet."""
-    words = re.findall(r"[a-z0-9]+", description.lower())[:5]
-    stem = "_".join(words)[:60].strip("_") or "synth"
     folder = Path(directory)
+    stem = suggest_name(description, "")
     path = folder / f"{stem}{suffix}"
     n = 1
     while path.exists():
@@ -63,8 +72,8 @@ def suggest_path(description: str, suffix: str = ".csv", directory: str | os.Pat
 
 
 def target(path: str | os.PathLike[str]) -> tuple[Path, str]:
-    """Check a save path up front: known suffix, existing folder."""
-    p = Path(os.fspath(path)).expanduser()
+    """Check a save path up front: a usable name, known suffix, existing folder."""
+    p = check_path(path, "file to save", ExportError)
     fmt = FORMATS.get(p.suffix.lower())
     if fmt is None:
         raise ExportError(f"Cannot save to '{p.name}': use a name ending in .csv or .parquet.")
@@ -102,6 +111,7 @@ def neutralise(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray
     return pc.if_else(pc.fill_null(danger, False), quoted, values)
 
 
+@functools.lru_cache(maxsize=4096)  # the same headers again for every part of a stream
 def neutralise_name(name: str) -> str:
     """One column name, neutralised like a value."""
     import pyarrow as pa
@@ -112,11 +122,11 @@ def neutralise_name(name: str) -> str:
 def to_arrow(df: pd.DataFrame, csv: bool, neutralise_formulas: bool = True) -> pa.Table:
     """The frame as an Arrow table; for CSV, midnight-only datetimes become dates and
     (with ``neutralise_formulas``) text and headers cannot run as spreadsheet formulas."""
-    import numpy as np
-    import pandas as pd
     import pyarrow as pa
 
-    table = pa.Table.from_pandas(df, preserve_index=False)
+    # one thread: pyarrow's pool costs more to start than it saves, even at a million rows
+    table = pa.Table.from_pandas(df, preserve_index=False, nthreads=1)
+    table = table.replace_schema_metadata(_without_attributes(table.schema.metadata))
     if not csv:
         return table
     safe = csv and neutralise_formulas
@@ -129,13 +139,31 @@ def to_arrow(df: pd.DataFrame, csv: bool, neutralise_formulas: bool = True) -> p
         elif pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
             table = table.set_column(i, name, neutralise(column) if safe else column)
         elif pa.types.is_timestamp(field.type):
-            values = df.iloc[:, i]
-            ints = values.to_numpy(dtype="datetime64[s]", na_value=np.datetime64("NaT")).astype(np.int64)
-            valid = ~pd.isna(values).to_numpy()
-            table = table.set_column(i, name, column.cast(pa.date32()) if not (ints[valid] % 86400).any() else column)
+            table = table.set_column(i, name, column.cast(pa.date32()) if _midnights(df.iloc[:, i])[0] else column)
         elif name != field.name:
             table = table.set_column(i, name, column)
     return table
+
+
+def _without_attributes(metadata: dict[bytes, bytes] | None) -> dict[bytes, bytes] | None:
+    """pandas' metadata without ``df.attrs``: the schema and its notes (which may name a
+    planner's server) stay in the frame, not in the file."""
+    import json
+
+    if not metadata or b"pandas" not in metadata:
+        return metadata
+    pandas_meta = json.loads(metadata[b"pandas"])
+    pandas_meta.pop("attributes", None)
+    return {**metadata, b"pandas": json.dumps(pandas_meta).encode()}
+
+
+def _midnights(values: pd.Series) -> tuple[bool, np.ndarray]:
+    """Whether every value of a datetime column is a midnight (a date), and its values in seconds."""
+    import numpy as np
+
+    seconds = values.to_numpy(dtype="datetime64[s]", na_value=np.datetime64("NaT"))
+    ints = seconds.astype(np.int64)
+    return not (ints[~np.isnat(seconds)] % 86400).any(), seconds
 
 
 def save(df: pd.DataFrame, path: str | os.PathLike[str], *, neutralise_formulas: bool | None = None,
@@ -152,32 +180,136 @@ def save(df: pd.DataFrame, path: str | os.PathLike[str], *, neutralise_formulas:
 def save_frames(frames: Iterable[pd.DataFrame], path: str | os.PathLike[str], *,
                 neutralise_formulas: bool | None = None, overwrite: bool = True) -> Path:
     """Write a stream of frames with the same columns to one file, atomically."""
-    import pyarrow.csv as pcsv
-    import pyarrow.parquet as pq
-
     p, fmt = target(path)
     if not overwrite and p.exists():
         raise ExportError(f"'{p}' already exists; nothing was overwritten. Choose another name.")
-    safe = csv_safety_default() if neutralise_formulas is None else bool(neutralise_formulas)
-    with _atomic(p, overwrite) as tmp:
-        writer = None
-        try:
-            for df in frames:
-                table = to_arrow(df, csv=fmt == "csv", neutralise_formulas=safe)
-                if writer is None:
-                    writer = (pcsv.CSVWriter(tmp, table.schema) if fmt == "csv"
-                              else pq.ParquetWriter(tmp, table.schema, compression="zstd"))
-                writer.write_table(table)
-        finally:
-            if writer is not None:
-                writer.close()
+    with _atomic(p, overwrite) as tmp, open(tmp, "wb") as fh:
+        for data in encode(frames, fmt, neutralise_formulas=neutralise_formulas):
+            fh.write(data)
     return p
+
+
+# Our temporary files are ".<name>.<host>.<pid>.<random>.part": a file of this machine whose
+# process is gone (it was killed before it could clean up) is removed by the next write to
+# that folder. Another machine's (a shared file system) is never judged from here.
+_PART = re.compile(r"^\..+\.([A-Za-z0-9-]+)\.(\d+)\.[a-z0-9_]{8}\.part$")
+
+
+@functools.cache
+def _host() -> str:
+    import socket
+
+    return re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:63] or "host"
+
+
+def _remove_stale_parts(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            m = _PART.match(entry.name)
+            if m and m.group(1) == _host() and entry.is_file(follow_symlinks=False) \
+                    and not _alive(int(m.group(2))):
+                _remove(entry.path)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # another user's process, or not ours to judge
+    return True
+
+
+def encode(frames: Iterable[pd.DataFrame], fmt: str, *,
+           neutralise_formulas: bool | None = None) -> Iterator[bytes]:
+    """A stream of frames with the same columns as the bytes of one file, a piece per frame.
+
+    ``fmt`` is one of :data:`ENCODINGS`: ``csv`` (as :func:`save` writes it, header once),
+    ``parquet`` (a row group per frame, the footer last) or ``jsonl`` (one JSON object a
+    line; dates as ``2024-03-01``, timestamps as ``2024-03-01T12:00:00``, missing values as
+    null). Nothing is buffered beyond the current frame.
+    """
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    if fmt not in ENCODINGS:
+        raise ValueError(f"unknown encoding {fmt!r}")
+    if fmt == "jsonl":
+        yield from (_jsonl(df) for df in frames)
+        return
+    safe = csv_safety_default() if neutralise_formulas is None else bool(neutralise_formulas)
+    sink, writer = _Sink(), None
+    try:
+        for df in frames:
+            table = to_arrow(df, csv=fmt == "csv", neutralise_formulas=safe)
+            if writer is None:
+                writer = (pcsv.CSVWriter(sink, table.schema) if fmt == "csv"
+                          else pq.ParquetWriter(sink, table.schema, compression="zstd"))
+            writer.write_table(table)
+            yield sink.take()
+    finally:
+        if writer is not None:
+            writer.close()
+    yield sink.take()
+
+
+class _Sink:
+    """A file-like object that pyarrow writers write to and :meth:`take` empties."""
+
+    closed = False
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+        self._position = 0
+
+    def write(self, data: bytes) -> int:
+        self._parts.append(bytes(data))
+        self._position += len(data)
+        return len(data)
+
+    def tell(self) -> int:  # Parquet's footer records offsets: the position never goes back
+        return self._position
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
+
+    def take(self) -> bytes:
+        data = b"".join(self._parts)
+        self._parts.clear()
+        return data
+
+
+def _jsonl(df: pd.DataFrame) -> bytes:
+    import numpy as np
+    import pandas as pd
+
+    columns = {}
+    for name in df.columns:
+        values = df[name]
+        if pd.api.types.is_datetime64_any_dtype(values.dtype):
+            dates, seconds = _midnights(values)
+            text = np.datetime_as_string(seconds, unit="D" if dates else "s").astype(object)
+            text[np.isnat(seconds)] = None
+            columns[name] = text
+        elif pd.api.types.is_string_dtype(values.dtype) and not isinstance(values.dtype, pd.CategoricalDtype):
+            columns[name] = values.to_numpy(dtype=object, na_value=None)  # faster to encode than Arrow text
+        else:
+            columns[name] = values
+    out = pd.DataFrame(columns, index=df.index).to_json(orient="records", lines=True, force_ascii=False)
+    return (out if out.endswith("\n") or not out else out + "\n").encode()
 
 
 @contextlib.contextmanager
 def _atomic(path: Path, overwrite: bool = True) -> Iterator[str]:
+    _remove_stale_parts(path.parent)
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{_host()}.{os.getpid()}.", suffix=".part")
     except OSError as exc:
         raise ExportError(f"Cannot write to '{path.parent}': {exc.strerror or exc}.") from None
     os.close(fd)
@@ -216,8 +348,8 @@ def _publish_new(tmp: str, path: Path) -> None:
 def _match_mode(tmp: str, path: Path) -> None:
     """Give the finished file the permissions a plain ``open(path, "w")`` would: those of the
     file it replaces, else 0666 less the umask (mkstemp makes it owner-only)."""
-    try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
+    try:  # never setuid, setgid or sticky, even when the file replaced was (or a link led to one)
+        mode = stat.S_IMODE(os.stat(path).st_mode) & 0o777
     except OSError:
         mode = 0o666 & ~_umask()
     with contextlib.suppress(OSError):

@@ -4,7 +4,18 @@ Determinism contract: chunk ``c`` of column ``name`` is drawn from
 ``SeedSequence(seed, spawn_key=(crc32(name), c))`` and every chunk is generated whole,
 so the same schema, rows, seed and package version give the same frame, the first k
 rows of a bigger request equal a request for k rows, and adding a column does not
-change the others.
+change the others. Unique values are a keyed bijection of the row number, the key mixing
+the column and the seed: distinct across chunks, different between seeds.
+
+Rows that hold together keep the contract: the address columns of a table read one place
+per row from a stream of the seed and the chunk that no column owns; an entity column's N
+values come from their own seed, row r taking entity ``r % N`` (rows time first); and a
+series runs on across chunks because its value at every chunk boundary is drawn first,
+as a chain over the chunks from their own seeds, and each chunk's path is bridged exactly
+onto the next boundary (:mod:`synth_magic.generators._series`). A chunk can still be
+made alone: it needs only the boundary chain up to it (one vector draw per earlier chunk,
+kept as it is computed). ``messy`` spoils each whole chunk from its own seeds before it is
+cut to the rows asked for, so messy frames are prefix-stable too.
 """
 
 from __future__ import annotations
@@ -20,19 +31,26 @@ import pyarrow.compute as pc
 from ._inputs import DEFAULT_ROWS, check_rows, check_seed
 from .catalog import BOOL, CATEGORY, DATE, DATETIME, FLOAT, INT, STRING, TYPES
 from .errors import InputError, SchemaError
-from .generators import GENERATORS, Ctx
+from .generators import GENERATORS, Ctx, column_key
+from .generators._messy import mess, messy_categories
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from .schema import Plan, PlannedColumn
 
-__all__ = ["CHUNK", "MAX_ROWS", "Progress", "check_fits", "frames", "generate", "resolve_seed"]
+__all__ = [
+    "CHUNK", "MAX_ROWS", "Progress", "check_fits", "empty_frame", "frame_of_chunks", "frames", "generate",
+    "resolve_seed",
+]
 
 CHUNK = 16384
 MAX_ROWS = 2**31  # unique values are scrambled row numbers below 2**32
 
 Progress = Callable[[int, int], None]
+# How each kind's values are held while generating (strings: a list of Arrow arrays).
+_HELD = {INT: np.int64, FLOAT: np.float64, BOOL: np.bool_, DATE: "datetime64[s]", DATETIME: "datetime64[s]",
+         CATEGORY: np.int32}
 
 
 def _check_unique(plan: Plan, rows: int) -> None:
@@ -87,17 +105,38 @@ def resolve_seed(seed: int | None) -> int:
     return seed
 
 
-def _chunks(plan: Plan, rows: int, seed: int, first: int = 0,
-            stop: int | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield (start, {name: values}) for chunks [first, stop), nulls applied, cut to ``rows``."""
+def _chunks(plan: Plan, rows: int, seed: int, first: int = 0, stop: int | None = None,
+            messy: float = 0.0) -> Iterator[tuple[int, dict[str, Any], dict[str, list] | None]]:
+    """Yield (start, {name: values}, what was made messy) for chunks [first, stop), nulls
+    applied, cut to ``rows``."""
     last = -(-rows // CHUNK) if stop is None else min(stop, -(-rows // CHUNK))
     for chunk in range(first, last):
-        yield _chunk(plan, rows, seed, chunk)
+        start, out = _chunk(plan, rows, seed, chunk, whole=bool(messy))
+        record = None
+        if messy:  # on the whole chunk, then cut: the first rows do not depend on how many follow
+            def rng_of(i: int, chunk: int = chunk) -> np.random.Generator:
+                key = plan.columns[i].key if i >= 0 else 0xD0B
+                return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(key, chunk, 9)))
+
+            cols = [(c.name, c.kind, c.type, c.params, c.categories) for c in plan.columns]
+            record = mess(out, cols, messy, start, rng_of)
+            keep = min(CHUNK, rows - start)
+            out = {name: _head(value, keep) for name, value in out.items()}
+            if keep < CHUNK:
+                inside = [i for i, row in enumerate(record["row"]) if row < start + keep]
+                record = {k: [v[i] for i in inside] for k, v in record.items()}
+        yield start, out, record
 
 
-def _chunk(plan: Plan, rows: int, seed: int, chunk: int) -> tuple[int, dict[str, Any]]:
+def _head(value: Any, keep: int) -> Any:
+    if isinstance(value, tuple):
+        return value[0][:keep], None if value[1] is None else value[1][:keep]
+    return value.slice(0, keep) if isinstance(value, pa.Array) else value[:keep]
+
+
+def _chunk(plan: Plan, rows: int, seed: int, chunk: int, whole: bool = False) -> tuple[int, dict[str, Any]]:
     start = chunk * CHUNK
-    keep = min(CHUNK, rows - start)
+    keep = CHUNK if whole else min(CHUNK, rows - start)
     values: dict[str, Any] = {}
     aux: dict[str, Any] = {}
     masks: dict[str, np.ndarray | None] = {}
@@ -105,8 +144,13 @@ def _chunk(plan: Plan, rows: int, seed: int, chunk: int) -> tuple[int, dict[str,
         name = col.name
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(col.key, chunk)))
         ctx = Ctx(rng=rng, n=CHUNK, start=start, locale=plan.locale, cols=values, aux=aux,
-                  unique=col.unique, key=col.key, name=name)
-        values[name] = GENERATORS[col.type].make(ctx, col.params)
+                  unique=col.unique, key=column_key(seed, col.key), name=name, seed=seed, chunk=chunk)
+        entities = col.params.get("entities")
+        if entities:  # N entities, the rows cycling through them: row r is entity r % N
+            values[name] = _take(_entity_values(plan, col, seed), ctx.index % entities)
+            aux[name + ":entities"] = entities
+        else:
+            values[name] = GENERATORS[col.type].make(ctx, col.params)
         if col.categories is not None:
             aux[name + ":categories"] = (None, col.categories)
         mask = None
@@ -119,6 +163,32 @@ def _chunk(plan: Plan, rows: int, seed: int, chunk: int) -> tuple[int, dict[str,
         masks[name] = mask
     out = {col.name: _cut(values[col.name], masks[col.name], col.kind, keep) for col in plan.columns}
     return start, out
+
+
+_ENTITY_VALUES: dict[tuple, Any] = {}
+
+
+def _entity_values(plan: Plan, col: PlannedColumn, seed: int) -> Any:
+    """The N values of an entity column (distinct when its type can make that many), from
+    their own seed, so every chunk agrees on them."""
+    key = (plan.schema_json, plan.locale, seed, col.name)
+    found = _ENTITY_VALUES.get(key)
+    if found is None:
+        n = col.params["entities"]
+        gen = GENERATORS[col.type]
+        size = gen.domain(col.params, plan.locale) if gen.domain is not None else None
+        distinct = TYPES[col.type].unique == "always" or (size is not None and size >= n)
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(col.key, 0xE171)))
+        ctx = Ctx(rng=rng, n=n, start=0, locale=plan.locale, cols={}, aux={}, unique=distinct,
+                  key=column_key(seed, col.key), name=col.name, seed=seed, chunk=0)
+        found = _ENTITY_VALUES[key] = gen.make(ctx, col.params)
+        while len(_ENTITY_VALUES) > 64:
+            _ENTITY_VALUES.pop(next(iter(_ENTITY_VALUES)))
+    return found
+
+
+def _take(values: Any, idx: np.ndarray) -> Any:
+    return values.take(pa.array(idx)) if isinstance(values, pa.Array) else np.asarray(values)[idx]
 
 
 def _cut(values: Any, mask: np.ndarray | None, kind: str, keep: int) -> Any:
@@ -153,10 +223,11 @@ def _rows(plan: Plan, rows: int | None) -> int:
 
 
 def generate(plan: Plan, rows: int | None = None, *, seed: int | None = None,
-             progress: Progress | None = None) -> pd.DataFrame:
+             progress: Progress | None = None, messy: float | None = None) -> pd.DataFrame:
     """The whole frame in memory (see :func:`frames` to stream).
 
-    ``rows`` defaults to the plan's own, else 1000.
+    ``rows`` defaults to the plan's own, else 1000; ``messy`` (default: the plan's own)
+    spoils that share of the cells and records which in ``df.attrs["synth"]["messy"]``.
     """
     import pandas as pd
 
@@ -164,20 +235,21 @@ def generate(plan: Plan, rows: int | None = None, *, seed: int | None = None,
     check_fits(plan, rows)
     seed = resolve_seed(seed)
     _check_unique(plan, rows)
+    messy = _messy_rate(plan, messy)
+    records: list[dict[str, list]] = []
     store: dict[str, Any] = {}
     masks: dict[str, np.ndarray | None] = {}
     for col in plan.columns:
         kind, name = col.kind, col.name
         if kind == STRING:
             store[name] = []
-        elif kind == CATEGORY:
-            store[name] = np.empty(rows, dtype=np.int32)
         else:
-            dtype = {INT: np.int64, FLOAT: np.float64, BOOL: np.bool_}.get(kind, "datetime64[s]")
-            store[name] = np.empty(rows, dtype=dtype)
-            if kind in (INT, BOOL) and col.nullable:
+            store[name] = np.empty(rows, dtype=_HELD[kind])
+            if kind in (INT, BOOL) and (col.nullable or messy):
                 masks[name] = np.zeros(rows, dtype=bool)
-    for start, chunk in _chunks(plan, rows, seed):
+    for start, chunk, record in _chunks(plan, rows, seed, messy=messy):
+        if record is not None:
+            records.append(record)
         for col in plan.columns:
             name, value = col.name, chunk[col.name]
             if col.kind == STRING:
@@ -191,42 +263,98 @@ def generate(plan: Plan, rows: int | None = None, *, seed: int | None = None,
                 store[name][start:start + len(value)] = value
         if progress is not None:
             progress(min(start + CHUNK, rows), rows)
-    data = {c.name: _to_pandas(store[c.name], masks.get(c.name), c) for c in _in_frame_order(plan)}
+    data = {c.name: _to_pandas(store[c.name], masks.get(c.name), c, bool(messy)) for c in _in_frame_order(plan)}
     df = pd.DataFrame(data, copy=False)
     df.attrs["synth"] = {"seed": seed, "schema": plan.schema_json}
+    if messy:
+        df.attrs["synth"]["messy"] = _messy_record(messy, records)
     return df
 
 
-def frames(plan: Plan, rows: int | None = None, *, seed: int | None = None,
-           rows_per_frame: int = 8 * CHUNK) -> Iterator[pd.DataFrame]:
-    """The same rows as :func:`generate`, as a stream of smaller frames (for big files)."""
-    import pandas as pd
+def _messy_rate(plan: Plan, messy: float | None) -> float:
+    from ._inputs import check_messy
 
+    return check_messy(plan.messy if messy is None else messy)
+
+
+def _messy_record(rate: float, records: list[dict[str, list]]) -> dict[str, Any]:
+    """What was made messy, as plain JSON-able lists (row, column, problem, clean value)."""
+    cells: dict[str, list] = {"row": [], "column": [], "problem": [], "clean": []}
+    for record in records:
+        for key in cells:
+            cells[key] += record[key]
+    return {"rate": rate, "cells": cells}
+
+
+def frames(plan: Plan, rows: int | None = None, *, seed: int | None = None,
+           rows_per_frame: int = 8 * CHUNK, messy: float | None = None) -> Iterator[pd.DataFrame]:
+    """The same rows as :func:`generate`, as a stream of smaller frames (for big files);
+    each frame's ``attrs["synth"]["messy"]`` says what was made messy in it."""
     rows = _rows(plan, rows)
-    if rows > MAX_ROWS:
-        raise InputError(f"rows must be at most {MAX_ROWS:,}.")
     seed = resolve_seed(seed)
-    _check_unique(plan, rows)
     per = max(1, rows_per_frame // CHUNK)
     for first in range(0, -(-rows // CHUNK), per):
-        parts: dict[str, list[Any]] = {c.name: [] for c in plan.columns}
-        for _, chunk in _chunks(plan, rows, seed, first, first + per):
-            for name, value in chunk.items():
-                parts[name].append(value)
-        data = {c.name: _to_pandas(*_concat(parts[c.name], c), c) for c in _in_frame_order(plan)}
-        df = pd.DataFrame(data, copy=False)
-        df.index = pd.RangeIndex(first * CHUNK, first * CHUNK + len(df))
-        yield df
+        yield frame_of_chunks(plan, rows, seed, first, first + per, messy=messy)
 
 
-def _concat(parts: list[Any], col: PlannedColumn) -> tuple[Any, np.ndarray | None]:
+def frame_of_chunks(plan: Plan, rows: int, seed: int, first: int, stop: int, *,
+                    messy: float | None = None) -> pd.DataFrame:
+    """Chunks ``[first, stop)`` of a request for ``rows`` rows with ``seed``.
+
+    These are rows ``first * CHUNK`` up to ``stop * CHUNK`` (at most ``rows``) of
+    ``generate(plan, rows, seed=seed)``, with that RangeIndex. A chunk range depends on
+    nothing else, so ranges can be made in any order, in any process, on any machine
+    (:mod:`synth_magic.dask`). An empty range gives :func:`empty_frame`.
+    """
+    rows = check_rows(rows)
+    if rows > MAX_ROWS:
+        raise InputError(f"rows must be at most {MAX_ROWS:,}.")
+    if check_seed(seed) is None:
+        raise InputError("seed must be given: every chunk range of one request needs the request's seed.")
+    if not 0 <= first <= stop:
+        raise InputError(f"A chunk range needs 0 <= first <= stop, not {first} and {stop}.")
+    _check_unique(plan, rows)
+    messy = _messy_rate(plan, messy)
+    parts: dict[str, list[Any]] = {c.name: [] for c in plan.columns}
+    records = []
+    for _, chunk, record in _chunks(plan, rows, seed, first, stop, messy):
+        for name, value in chunk.items():
+            parts[name].append(value)
+        records.append(record)
+    df = _frame(plan, parts, first * CHUNK, bool(messy))
+    if messy:
+        df.attrs["synth"] = {"seed": seed, "messy": _messy_record(messy, records)}
+    return df
+
+
+def empty_frame(plan: Plan) -> pd.DataFrame:
+    """No rows, with the columns and dtypes of ``plan``'s frames (a Dask ``meta``).
+
+    Made from the catalogue's value kinds; nothing is drawn.
+    """
+    return _frame(plan, {c.name: [] for c in plan.columns}, 0, bool(_messy_rate(plan, None)))
+
+
+def _frame(plan: Plan, parts: dict[str, list[Any]], start: int, messy: bool) -> pd.DataFrame:
+    import pandas as pd
+
+    data = {c.name: _to_pandas(*_concat(parts[c.name], c, messy), c, messy) for c in _in_frame_order(plan)}
+    df = pd.DataFrame(data, copy=False)
+    df.index = pd.RangeIndex(start, start + len(df))
+    return df
+
+
+def _concat(parts: list[Any], col: PlannedColumn, messy: bool = False) -> tuple[Any, np.ndarray | None]:
     if col.kind == STRING:
         return parts, None
+    if not parts:
+        return np.empty(0, dtype=_HELD[col.kind]), None
     if isinstance(parts[0], tuple):
         values = np.concatenate([p[0] for p in parts])
-        mask = None if parts[0][1] is None else np.concatenate([p[1] for p in parts])
-        if mask is None and col.nullable:
-            mask = np.zeros(len(values), dtype=bool)
+        if any(p[1] is not None for p in parts):
+            mask = np.concatenate([p[1] if p[1] is not None else np.zeros(len(p[0]), bool) for p in parts])
+        else:
+            mask = np.zeros(len(values), dtype=bool) if col.nullable or messy else None
         return values, mask
     return np.concatenate(parts), None
 
@@ -236,7 +364,7 @@ def _in_frame_order(plan: Plan) -> list[PlannedColumn]:
     return [by_name[name] for name in plan.order]
 
 
-def _to_pandas(values: Any, mask: np.ndarray | None, col: PlannedColumn) -> Any:
+def _to_pandas(values: Any, mask: np.ndarray | None, col: PlannedColumn, messy: bool = False) -> Any:
     import pandas as pd
 
     kind = col.kind
@@ -244,10 +372,18 @@ def _to_pandas(values: Any, mask: np.ndarray | None, col: PlannedColumn) -> Any:
         return pd.array(pa.chunked_array(values, type=pa.large_string()), dtype="str")
     if kind == CATEGORY:
         cats = list(col.categories or [])
+        if messy:  # the clean categories, then the messy spellings that occur
+            spelled, where = messy_categories(tuple(cats))
+            values = np.where(values >= 0, where[np.maximum(values, 0)], -1)
+            used = np.zeros(len(spelled), dtype=bool)
+            used[:len(cats)] = True
+            used[np.unique(values[values >= 0])] = True
+            keep = np.flatnonzero(used)
+            values = np.where(values >= 0, np.searchsorted(keep, np.maximum(values, 0)), -1)
+            cats = [spelled[i] for i in keep]
         codes = values.astype(np.int8 if len(cats) < 127 else np.int16)
         return pd.Categorical.from_codes(codes, categories=pd.Index(cats, dtype="str"))
-    if kind == INT and col.nullable:
-        return pd.arrays.IntegerArray(values, mask if mask is not None else np.zeros(len(values), bool))
-    if kind == BOOL and col.nullable:
-        return pd.arrays.BooleanArray(values, mask if mask is not None else np.zeros(len(values), bool))
+    if kind in (INT, BOOL) and (col.nullable or messy):
+        array = pd.arrays.IntegerArray if kind == INT else pd.arrays.BooleanArray
+        return array(values, mask if mask is not None else np.zeros(len(values), bool))
     return values

@@ -336,6 +336,7 @@ class SynthMagics(Magics):
         planner = opts.get("planner") or self.default_planner
         self._check_key(planner, parsed.description)
         progress = _Progress(self.progress_rows)
+        preview = opts.get("preview", self.preview_rows)
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", SynthWarning)
@@ -343,7 +344,8 @@ class SynthMagics(Magics):
                                  locale=opts.get("locale"), planner=planner,
                                  model=opts.get("model") or self.model, save=opts.get("save"),
                                  refresh=bool(opts.get("refresh")), progress=progress,
-                                 default_rows=self.default_rows, cache_dir=self.cache_dir)
+                                 default_rows=self.default_rows, cache_dir=self.cache_dir,
+                                 head=preview, engine=opts.get("engine", "local"), messy=opts.get("messy"))
         except KeyboardInterrupt:
             progress.close()
             if not self.short_errors:
@@ -354,7 +356,7 @@ class SynthMagics(Magics):
         _show_warnings(caught)
         if self.shell is not None:
             self.shell.push({parsed.var: result.frame})
-        self._present(parsed.var, result, opts.get("preview", self.preview_rows))
+        self._present(parsed.var, result, preview)
 
     def _check_key(self, planner: str | None, description: str) -> None:
         """A clear message before the run when planner=openai has no key or base URL."""
@@ -373,7 +375,7 @@ class SynthMagics(Magics):
         if preview:
             from IPython.display import display
 
-            display(result.frame.head(preview))
+            display(result.head)  # a lazy (dask) frame too: its first rows, made here
 
     @line_magic
     def synth_schema(self, line: str) -> SchemaText:

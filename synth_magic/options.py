@@ -74,11 +74,21 @@ OPTIONS: tuple[Option, ...] = (
            flags=("-o", "--output"), label="save as CSV", placeholder="file.csv (blank: a name from the text)"),
     Option("planner", "planner", "which planner writes the schema (default: openai when OPENAI_API_KEY or "
            "OPENAI_BASE_URL is set, else offline)", "|".join(planners.NAMES), example="offline", label="Planner"),
+    Option("messy", "messy", "make this share of the cells messy on purpose, for cleaning exercises (typos, case, "
+           "spaces, duplicates, outliers, impossible and missing values; which cells: df.attrs['synth']['messy'])",
+           "R", example="0.05", label="Messy", placeholder="0 (clean)"),
     Option("model", "text", "model for the openai planner (default gpt-4o-mini or SYNTH_MODEL)", "M",
            example="gpt-4o-mini", surfaces=("cli", "magic")),
     Option("preview", "preview", "rows to preview (default 5; 0 for none)", "N", default=5, example="5",
            surfaces=("cli", "magic")),
     Option("refresh", "flag", "plan again instead of using the cached schema", surfaces=("cli", "magic")),
+    Option("engine", "engine", "where the rows are made: local (this process) or dask (partitions on a Dask "
+           "cluster: a lazy dask DataFrame; with save, a folder of Parquet parts, or CSV parts with out/*.csv; "
+           "needs pip install synth-magic[dask])", "|".join(inputs.ENGINES), default="local", example="dask",
+           surfaces=("cli", "magic")),
+    Option("scheduler", "text", "with --engine dask: the address of the Dask scheduler that writes the parts "
+           "(default DASK_SCHEDULER_ADDRESS, else a local cluster sized to this machine)", "ADDRESS",
+           example="tcp://127.0.0.1:8786", surfaces=("cli",)),
     Option("name", "name", "the variable the frame goes into (default df)", positional=True, default="df",
            example="df",
            surfaces=("magic", "form"), label="Variable"),
@@ -156,12 +166,14 @@ PARSERS: dict[str, Callable[[Option, Any], Any]] = {
     "rows": lambda o, value: inputs.check_rows(value),
     "seed": lambda o, value: inputs.check_seed(value),
     "locale": _locale,
+    "engine": lambda o, value: inputs.check_engine(value),
     "path": _text,
     "planner": _planner,
     "text": _text,
     "preview": _preview,
     "flag": _flag,
     "name": lambda o, value: check_name(_text(o, value)),
+    "messy": lambda o, value: inputs.check_messy(value),
 }
 
 

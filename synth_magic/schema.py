@@ -24,7 +24,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ._messages import CONTROL, clip, number, one_line, reject_constant
-from ._syntax import PATTERN_CLASSES, parse_clock, parse_duration, parse_when
+from ._syntax import (
+    ANY,
+    PATTERN_CLASSES,
+    key_parts,
+    parse_clock,
+    parse_duration,
+    parse_range,
+    parse_when,
+    value_union,
+)
 from .errors import InputError, SchemaError
 
 if TYPE_CHECKING:
@@ -36,6 +45,7 @@ __all__ = [
     "MAX_COLUMNS",
     "MAX_NAME",
     "MAX_NOTE",
+    "MAX_TEXT",
     "MAX_TITLE",
     "PARAM_CHECKS",
     "SOURCES",
@@ -53,6 +63,7 @@ MAX_COLUMNS = 200
 MAX_NAME = 64
 MAX_TITLE = 200
 MAX_NOTE = 300
+MAX_TEXT = 1 << 20  # a schema's JSON or text form: a few kB in practice
 SOURCES = ("named", "domain", "constraint", "model", "fallback", "user")
 _NAME = re.compile(r"^[^\W\d][\w .\-/()%#]*$")
 _COMMON = ("name", "type", "null_rate", "unique", "source", "why")
@@ -90,10 +101,24 @@ class Column:
 
     def resolved(self) -> dict[str, Any]:
         """Parameters with every default filled in."""
+        from .catalog import TIME_KINDS
+
+        spec = self.spec()
         given = {k: v for k, v in self.params.items() if v is not None}
-        out = {**self.spec().defaults(), **given}
+        out = {**spec.defaults(), **given}
         if "values" in given and "weights" not in given:
             out["weights"] = None  # default weights belong to the default values
+        if "after" in given and "end" not in given and spec.kind in TIME_KINDS:
+            out["end"] = None  # following another date: unbounded unless an end is given
+        if "mean" in given and spec.param_index["mean"].by:  # a centre outside the default range opens that side
+            means = list(given["mean"].values()) if isinstance(given["mean"], dict) else [given["mean"]]
+            if "max" not in given and max(means) > out["max"]:
+                out["max"] = None
+            if "min" not in given and min(means) < out["min"] and out.get("distribution") in ("normal", "uniform"):
+                out["min"] = None  # (the other shapes start at min)
+        for name, value in given.items():
+            if isinstance(value, dict) and spec.param_index[name].by and ANY not in value:
+                out[name] = {**value, ANY: _fallback(spec.param_index[name], value)}
         return out
 
 
@@ -107,6 +132,7 @@ class Schema:
     rows: int | None = None
     planner: str = ""
     notes: list[str] = field(default_factory=list)
+    messy: float = 0.0  # the share of cells made messy on purpose (typos, outliers...): data-cleaning exercises
 
     def __post_init__(self) -> None:
         validate(self)
@@ -142,6 +168,8 @@ class Schema:
             out["planner"] = self.planner
         if self.notes:
             out["notes"] = list(self.notes)
+        if self.messy:
+            out["messy"] = self.messy
         out["columns"] = [c.to_dict() for c in self.columns]
         return out
 
@@ -153,9 +181,10 @@ class Schema:
         """Build and validate a schema from untrusted JSON-like data."""
         if not isinstance(data, dict):
             raise SchemaError("A schema must be a JSON object with a 'columns' list.")
-        unknown = set(data) - {"title", "locale", "rows", "planner", "notes", "columns"}
+        unknown = set(data) - {"title", "locale", "rows", "planner", "notes", "messy", "columns"}
         if unknown:
-            raise SchemaError(f"Unknown schema field '{clip(sorted(map(str, unknown))[0])}'; use title, locale, rows, notes and columns.")
+            raise SchemaError(f"Unknown schema field '{clip(sorted(map(str, unknown))[0])}'; use title, locale, rows, "
+                              "notes, messy and columns.")
         columns = data.get("columns")
         if not isinstance(columns, list) or not columns:
             raise SchemaError("A schema needs a non-empty 'columns' list.")
@@ -172,10 +201,12 @@ class Schema:
             rows=data.get("rows"),
             planner=_text(data.get("planner", ""), "planner", 40),
             notes=[n[:MAX_NOTE] for n in notes[:20]],
+            messy=data.get("messy") or 0.0,
         )
 
     @classmethod
     def from_json(cls, text: str) -> Schema:
+        _check_size(text)
         try:
             data = json.loads(text, parse_constant=reject_constant)
         except (ValueError, RecursionError) as exc:
@@ -193,6 +224,8 @@ class Schema:
             lines.append(f"rows: {self.rows}")
         for note in self.notes:
             lines.append(f"note: {note}")
+        if self.messy:
+            lines.append(f"messy: {_format_value(self.messy)}")
         lines.append("columns:")
         for col in self.columns:
             parts = [f"  {col.name}: {col.type}"]
@@ -209,6 +242,7 @@ class Schema:
 
     @classmethod
     def from_text(cls, text: str) -> Schema:
+        _check_size(text)
         data: dict[str, Any] = {"columns": [], "notes": []}
         in_columns = False
         for line_no, raw in enumerate(text.splitlines(), 1):
@@ -218,10 +252,10 @@ class Schema:
             if not in_columns:
                 key, sep, value = line.partition(":")
                 key = key.strip().lower()
-                if not sep or key not in ("title", "locale", "rows", "note", "columns"):
+                if not sep or key not in ("title", "locale", "rows", "note", "messy", "columns"):
                     raise SchemaError(
                         f"Line {line_no} of the schema ('{clip(line)}') is not 'title:', 'locale:', "
-                        "'rows:', 'note:' or 'columns:'."
+                        "'rows:', 'note:', 'messy:' or 'columns:'."
                     )
                 value = value.strip()
                 if key == "columns":
@@ -232,6 +266,8 @@ class Schema:
                     data["rows"] = int(value)
                 elif key == "note":
                     data["notes"].append(value)
+                elif key == "messy":
+                    data["messy"] = _parse_scalar(value)
                 else:
                     data[key] = value
                 continue
@@ -239,6 +275,14 @@ class Schema:
         if not in_columns:
             raise SchemaError("The schema text needs a 'columns:' line followed by one column per line.")
         return cls.from_dict(data)
+
+
+def _check_size(text: Any) -> None:
+    if not isinstance(text, str):
+        raise SchemaError("A schema's JSON or text form must be text.")
+    if len(text) > MAX_TEXT:
+        raise SchemaError(f"The schema is {len(text):,} characters long; a schema's text may be at most "
+                          f"{MAX_TEXT:,} (200 columns fit in far less).")
 
 
 def looks_like_text_form(text: str) -> bool:
@@ -277,6 +321,7 @@ class Plan:
     locale: str
     rows: int | None
     schema_json: str
+    messy: float = 0.0
 
     def bytes_per_row(self) -> int:
         """Memory one row takes while generating, from the catalogue's sizes per value."""
@@ -292,7 +337,7 @@ def validate(schema: Schema) -> Plan:
 
     Raises :class:`SchemaError` naming the column for anything that cannot be generated.
     """
-    from ._inputs import MAX_ROWS, check_locale
+    from ._inputs import MAX_ROWS, check_locale, check_messy
     from .catalog import TYPES
 
     if not schema.columns:
@@ -305,6 +350,7 @@ def validate(schema: Schema) -> Plan:
 
     try:
         schema.locale = check_locale(schema.locale)
+        schema.messy = check_messy(schema.messy)
     except InputError as exc:
         raise SchemaError(str(exc)) from None
     # one line each, so the text form round-trips and messages stay one line
@@ -343,8 +389,16 @@ def validate(schema: Schema) -> Plan:
         for key, value in list(col.params.items()):
             if value is not None:
                 p = spec.param_index[key]
-                col.params[key] = PARAM_CHECKS[p.kind](p, value, f"Column '{col.name}': {p.name}", col.name)
+                col.params[key] = _check_param(p, value, col)
+        if col.params.get("entities") is not None and (col.unique or col.params.get("by") is not None):
+            raise SchemaError(f"Column '{col.name}' cycles through {col.params['entities']} entities, so it can be "
+                              "neither unique nor depend on another column; drop 'entities' or the other.")
+        if col.unique and any(isinstance(v, dict) and spec.param_index[k].by for k, v in col.params.items()):
+            raise SchemaError(f"Column '{col.name}' cannot be unique when its settings depend on another column; "
+                              "drop 'unique' or 'by'.")
         params = col.resolved()
+        if col.type == "money":
+            _in_currency(col, params, schema.locale)
         problem = _relation_problem(spec, params)
         if problem:
             raise SchemaError(f"Column '{col.name}': {problem}.")
@@ -352,25 +406,92 @@ def validate(schema: Schema) -> Plan:
     return _resolve(schema, resolved)
 
 
+def _fallback(p: Param, mapping: dict[str, Any]) -> Any:
+    """The setting of rows no key of a per-value mapping matches: the default, else the
+    mean of the numbers given, else every value given."""
+    if p.default is not None:
+        return p.default
+    entries = [v for v in mapping.values() if v is not None]
+    if p.kind == "strings":
+        return list(dict.fromkeys(x for v in entries for x in v))
+    if p.kind in ("int", "float", "share") and entries:
+        return sum(entries) / len(entries)
+    return None
+
+
+_MAPPING_KINDS = ("per_value", "correlations")  # kinds whose values are mappings themselves
+
+
+def _in_currency(col: Column, params: dict[str, Any], locale: str) -> None:
+    """Default amounts (written in dollars) on the scale of the locale's currency, with its digits."""
+    from .catalog import CURRENCIES, locale_currency
+
+    factor, digits = CURRENCIES[locale_currency(locale)]
+    for name in ("min", "max"):
+        if name not in col.params and isinstance(params.get(name), int | float):
+            params[name] = params[name] * factor
+    if "decimals" not in col.params:
+        params["decimals"] = digits
+
+
+def _check_param(p: Param, value: Any, col: Column) -> Any:
+    """One parameter's value checked against its kind (per value of 'by' when a mapping)."""
+    from .catalog import PARAM_KINDS
+
+    where = f"Column '{col.name}': {p.name}"
+    if isinstance(value, dict) and p.kind not in _MAPPING_KINDS:
+        if not p.by:
+            raise SchemaError(f"{where} is one setting, not a mapping: {PARAM_KINDS[p.kind].help}.")
+        if col.params.get("by") is None:
+            raise SchemaError(f"{where} is given per value, so the column needs by=<column> naming the "
+                              "column those values belong to.")
+        return PARAM_CHECKS["per_value"](p, value, where, col.name)
+    return PARAM_CHECKS[p.kind](p, value, where, col.name)
+
+
+def _entries(spec: TypeSpec, p: dict[str, Any], names: tuple[str, ...]) -> list[tuple[str, dict[str, Any]]]:
+    """The parameters ``names`` as they hold for each key of the ones given per value
+    ('' alone when none is): a key a mapping lacks takes its '*' entry, else the default."""
+    keys = list(dict.fromkeys(k for n in names if isinstance(p.get(n), dict) for k in p[n]))
+    if not keys:
+        return [("", {n: p.get(n) for n in names})]
+
+    def at(name: str, key: str) -> Any:
+        value = p.get(name)
+        if not isinstance(value, dict):
+            return value
+        return value.get(key, value.get(ANY, spec.param_index[name].default))
+
+    return [(k, {n: at(n, k) for n in names}) for k in keys]
+
+
 def _relation_problem(spec: TypeSpec, p: dict[str, Any]) -> str | None:
     """What is wrong between a column's parameters (all defaults filled in), or None."""
     for param in spec.params:
-        value = p.get(param.name)
-        if param.required and value is None:
+        if param.required and p.get(param.name) is None:
             return f"type '{spec.name}' needs '{param.name}'"
-        if param.kind == "strings" and value is not None and len(set(value)) != len(value):
-            return f"{param.name} must not repeat"
-        if param.per and value is not None:
-            count = len(p[param.per])
-            if len(value) != count:
-                return f"{param.name} must have one number per value ({count})"
-            if sum(value) <= 0:
-                return f"{param.name} must add up to more than 0"
+        if param.requires and p.get(param.name) != param.default and p.get(param.requires) is None:
+            return f"{param.name} needs {param.requires} ({spec.param_index[param.requires].help})"
+        names = (param.name, param.per) if param.per else (param.name,)
+        for key, e in _entries(spec, p, names):
+            value, at = e[param.name], f" for '{key}'" if key else ""
+            if param.kind == "strings" and value is not None and len(set(value)) != len(value):
+                return f"{param.name}{at} must not repeat"
+            if param.per and value is not None and e[param.per] is not None:
+                count = len(e[param.per])
+                if len(value) != count:
+                    return f"{param.name}{at} must have one number per value ({count})"
+                if sum(value) <= 0:
+                    return f"{param.name}{at} must add up to more than 0"
     for order in spec.orders:
-        kind = spec.param_index[order.lo].kind
-        lo, hi = _MEASURE.get(kind, float)(p[order.lo]), _MEASURE.get(kind, float)(p[order.hi])
-        if lo is not None and hi is not None and lo > hi:
-            return order.message.format(lo=order.lo, hi=order.hi, lo_value=p[order.lo], hi_value=p[order.hi])
+        measure = _MEASURE.get(spec.param_index[order.lo].kind, float)
+        for key, e in _entries(spec, p, (order.lo, order.hi)):
+            if e[order.lo] is None or e[order.hi] is None:
+                continue
+            lo, hi = measure(e[order.lo]), measure(e[order.hi])
+            if lo is not None and hi is not None and lo > hi:
+                message = order.message.format(lo=order.lo, hi=order.hi, lo_value=e[order.lo], hi_value=e[order.hi])
+                return message + (f" (for '{key}')" if key else "")
     return None
 
 
@@ -391,7 +512,14 @@ def _formula_names(expr: str) -> list[str]:
 
 
 # Parameter kinds that name other columns, and how to read the names from a value.
-_REFS = {"column": lambda value: [value], "expr": _formula_names}
+_REFS = {"column": lambda value: [value], "expr": _formula_names,
+         "columns": lambda value: [value] if isinstance(value, str) else list(value),
+         "correlations": lambda value: list(value)}
+
+
+def _by_columns(params: dict[str, Any]) -> list[str]:
+    """The columns a column's 'by' parameter names."""
+    return _REFS["columns"](params["by"]) if params.get("by") else []
 
 
 def _resolve(schema: Schema, resolved: dict[str, dict[str, Any]]) -> Plan:
@@ -401,6 +529,7 @@ def _resolve(schema: Schema, resolved: dict[str, dict[str, Any]]) -> Plan:
     from .catalog import TYPES
 
     kinds = {c.name: TYPES[c.type].kind for c in schema.columns}
+    types = {c.name: c.type for c in schema.columns}
     deps: dict[str, list[str]] = {}
     for col in schema.columns:
         spec, params = TYPES[col.type], resolved[col.name]
@@ -414,7 +543,13 @@ def _resolve(schema: Schema, resolved: dict[str, dict[str, Any]]) -> Plan:
             for ref in _param_refs(p, params.get(p.name)) if p.refers else ():
                 if kinds[ref] not in p.refers:
                     raise SchemaError(p.refers_error.format(column=col.name, ref=ref))
+            if p.needs and params.get(p.name) and resolved[params[p.name]].get(p.needs) is None:
+                raise SchemaError(f"Column '{col.name}': {p.name} '{params[p.name]}' needs {p.needs}=N "
+                                  f"(how many there are) to be followed.")
+        _check_by_keys(col, params, kinds, types, resolved)
+        _check_expr_kind(col, spec, params, kinds)
         deps[col.name] = refs
+    _share_place(schema, resolved)
     planned: dict[str, PlannedColumn] = {}
     for col in order_columns(schema.columns, deps):
         spec, params = TYPES[col.type], resolved[col.name]
@@ -422,11 +557,107 @@ def _resolve(schema: Schema, resolved: dict[str, dict[str, Any]]) -> Plan:
         planned[col.name] = PlannedColumn(
             name=col.name, type=col.type, kind=spec.kind, params=params, refs=refs,
             null_rate=col.null_rate, unique=col.unique, key=zlib.crc32(col.name.encode()),
-            categories=tuple(params[spec.categories]) if spec.categories else None,
+            categories=_categories(spec, params, col.name),
             nullable=col.null_rate > 0 or any(planned[r].nullable for r in refs),
         )
+    rows = schema.rows if schema.rows is not None else _series_rows(schema, resolved)
     return Plan(columns=tuple(planned.values()), order=tuple(schema.names), locale=schema.locale,
-                rows=schema.rows, schema_json=schema.to_json())
+                rows=rows, schema_json=schema.to_json(), messy=schema.messy)
+
+
+def _share_place(schema: Schema, resolved: dict[str, dict[str, Any]]) -> None:
+    """Every address column of the table reads the same place, restricted as one of them says
+    ('within'; else the locale's country)."""
+    from .catalog import TYPES
+
+    named = {resolved[c.name]["within"] for c in schema.columns if resolved[c.name].get("within")}
+    if len(named) > 1:
+        first, second = sorted(named)[:2]
+        raise SchemaError(f"The address columns disagree on where the places lie ('{clip(first)}' and "
+                          f"'{clip(second)}'); give one 'within' for the table.")
+    within = next(iter(named), "")
+    for col in schema.columns:
+        spec = TYPES[col.type]
+        if spec.place and not ({"min", "max"} & set(col.params)):  # coordinates in a box stay numbers
+            resolved[col.name]["place"] = within
+
+
+def _series_rows(schema: Schema, resolved: dict[str, dict[str, Any]]) -> int | None:
+    """One row per period (and entity) of a stepped date column given its own end."""
+    from ._inputs import MAX_ROWS
+
+    for col in schema.columns:
+        if col.params.get("step") and col.params.get("end"):
+            p = resolved[col.name]
+            start, end, step = parse_when(p["start"]), parse_when(p["end"]), parse_duration(p["step"])
+            if start is None or end is None or not step:
+                continue
+            entities = resolved[p["entity"]].get("entities") or 1 if p.get("entity") else 1
+            return max(1, min(MAX_ROWS, (int((end - start) // step) + 1) * entities))
+    return None
+
+
+def _check_expr_kind(col: Column, spec: TypeSpec, params: dict[str, Any], kinds: dict[str, str]) -> None:
+    """A date column's expression gives a date; a formula's a number or a duration."""
+    from . import formula
+    from .catalog import TIME_KINDS
+
+    expr = params.get("expr")
+    if not expr:
+        return
+    tree, names = formula.parse(expr, col.name)
+    kind = formula.result_kind(tree, {n: formula.DATE if kinds[n] in TIME_KINDS else formula.NUMBER for n in names},
+                               col.name)
+    if spec.kind in TIME_KINDS and kind != formula.DATE:
+        raise SchemaError(f"Column '{col.name}': the expression gives a {kind}, but a date column needs a date "
+                          "(such as admitted + days(3)).")
+    if spec.kind not in TIME_KINDS and kind == formula.DATE:
+        raise SchemaError(f"Column '{col.name}': the formula gives a date; make the column a date or datetime "
+                          "with expr=..., or subtract another date for a duration.")
+
+
+def _categories(spec: TypeSpec, params: dict[str, Any], column: str) -> tuple[str, ...] | None:
+    """A category column's categories: its values, or all the values it has per value of 'by'."""
+    from .catalog import MAX_CATEGORIES
+
+    if not spec.categories:
+        return None
+    values = params[spec.categories]
+    if isinstance(values, dict):
+        values = value_union(values)
+        if len(values) > MAX_CATEGORIES:
+            raise SchemaError(f"Column '{column}' has {len(values):,} values in all; use at most {MAX_CATEGORIES}.")
+    return tuple(values) if values is not None else None
+
+
+def _check_by_keys(col: Column, params: dict[str, Any], kinds: dict[str, str], types: dict[str, str],
+                   resolved: dict[str, dict[str, Any]]) -> None:
+    """Every key of a setting given per value names a value its 'by' column(s) can have."""
+    from .catalog import BOOL, CATEGORY, FLOAT, INT, TYPES
+
+    by = _by_columns(params)
+    if len(by) != len(set(by)) or col.name in by:
+        raise SchemaError(f"Column '{col.name}': 'by' must name other columns, each once.")
+    spec = col.spec()
+    for name, value in params.items():
+        if not isinstance(value, dict) or not spec.param_index[name].by:
+            continue
+        for key in value:
+            parts = key_parts(key, len(by))
+            if parts is None:
+                raise SchemaError(f"Column '{col.name}': {name} key '{clip(key)}' needs one part per 'by' column "
+                                  f"({'|'.join(by)}), or '*'.")
+            for part, ref in zip(parts, by, strict=True):
+                kind = kinds[ref]
+                if part == ANY or kind not in (CATEGORY, INT, FLOAT, BOOL):
+                    continue
+                if kind == CATEGORY:
+                    ok = part in (_categories(TYPES[types[ref]], resolved[ref], ref) or ())
+                else:
+                    ok = parse_range(part) is not None if kind != BOOL else part.lower() in ("true", "false")
+                if not ok:
+                    raise SchemaError(f"Column '{col.name}': {name} key '{clip(part)}' is not a value of column "
+                                      f"'{ref}' (a number range such as 18-39 or 65+ for numbers, * for any).")
 
 
 def order_columns(columns: list[Column], deps: dict[str, list[str]]) -> list[Column]:
@@ -549,6 +780,45 @@ def _expr(p: Param, value: Any, where: str, column: str) -> str:
     return text
 
 
+def _columns(p: Param, value: Any, where: str, column: str) -> str | list[str]:
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not 1 <= len(names) <= 3 or not all(isinstance(n, str) and n.strip() for n in names):
+        raise SchemaError(f"{where} must name a column, or a list of up to 3 columns.")
+    return value
+
+
+def _key(key: Any, where: str) -> str:
+    from .catalog import MAX_STRING
+
+    if not isinstance(key, str) or not key.strip() or len(key) > MAX_STRING or CONTROL.search(key):
+        raise SchemaError(f"{where} keys must be plain text of 1 to {MAX_STRING} characters, not {clip(repr(key))}.")
+    return key
+
+
+def _per_value(p: Param, value: Any, where: str, column: str) -> dict[str, Any]:
+    """A setting given per value of the 'by' column(s): each entry checked as the parameter's own kind."""
+    from .catalog import MAX_CATEGORIES
+
+    if not isinstance(value, dict) or not value or len(value) > MAX_CATEGORIES:
+        raise SchemaError(f"{where} per value must map 1 to {MAX_CATEGORIES} values to settings.")
+    return {_key(k, where): PARAM_CHECKS[p.kind](p, v, f"{where} for '{clip(str(k))}'", column)
+            for k, v in value.items()}
+
+
+def _correlations(p: Param, value: Any, where: str, column: str) -> dict[str, float]:
+    if not isinstance(value, dict) or not 1 <= len(value) <= 5:
+        raise SchemaError(f"{where} must map 1 to 5 column names to correlations from -1 to 1.")
+    out = {}
+    for name, rho in value.items():
+        if (isinstance(rho, bool) or not isinstance(rho, int | float) or not math.isfinite(rho)
+                or not -1 <= rho <= 1):
+            raise SchemaError(f"{where} for '{clip(str(name))}' must be a correlation from -1 to 1, not {clip(repr(rho))}.")
+        out[_key(name, where)] = float(rho)
+    if sum(r * r for r in out.values()) > 1:
+        raise SchemaError(f"{where}: the squared correlations add up to more than 1; lower them.")
+    return out
+
+
 PARAM_CHECKS = {
     "int": _number,
     "float": _number,
@@ -566,6 +836,9 @@ PARAM_CHECKS = {
     "pattern": _pattern,
     "column": _text_kind(lambda p, v: bool(v.strip()), "{where} must name a column."),
     "expr": _expr,
+    "columns": _columns,
+    "per_value": _per_value,
+    "correlations": _correlations,
 }
 # How two values of a kind compare (Order checks); None: not comparable (already refused).
 _MEASURE = {"when": parse_when, "duration": parse_duration, "clock": parse_clock}
@@ -595,21 +868,31 @@ def _column_from_dict(data: Any, i: int) -> Column:
 
 # ------------------------------------------------------------- text form bits
 
+_QUOTED = r'"(?:[^"\\]|\\.)*"'
 _TOKEN = re.compile(
-    r"""\s*(?:
-        (?P<key>[A-Za-z_]\w*)\s*=\s*(?P<value>\[[^\]]*\]|"(?:[^"\\]|\\.)*"|[^\s\[\]"]+)
+    rf"""\s*(?:
+        (?P<key>[A-Za-z_]\w*)\s*=\s*(?P<value>\{{(?:[^{{}}\[\]"]|{_QUOTED}|\[(?:[^\]"]|{_QUOTED})*\])*\}}
+                                            |\[[^\]]*\]|{_QUOTED}|[^\s\[\]{{}}"]+)
       | (?P<flag>unique)\b
     )""",
     re.VERBOSE,
 )
+_ENTRY = re.compile(rf"""\s*({_QUOTED}|[^:,{{}}\[\]"]+?)\s*:\s*(\[(?:[^\]"]|{_QUOTED})*\]|{_QUOTED}|[^,\[\]{{}}"]+?)\s*(?:,|$)""")
 _BARE = re.compile(r"^[\w.@:/+%\-]+$")
 _ITEM = re.compile(r"""\s*("(?:[^"\\]|\\.)*"|[^,\s][^,]*?)\s*(?:,|$)""")
 
 
 def _format_value(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_format_key(k)}: {_format_value(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(_format_scalar(v) for v in value) + "]"
     return _format_scalar(value)
+
+
+def _format_key(key: str) -> str:
+    text = _format_scalar(key)
+    return text if text == key and ":" not in key else json.dumps(key, ensure_ascii=False)
 
 
 def _format_scalar(value: Any) -> str:
@@ -639,6 +922,18 @@ def _parse_scalar(token: str) -> Any:
 
 
 def _parse_value(token: str) -> Any:
+    if token.startswith("{"):
+        inner = token[1:-1].strip()
+        out: dict[str, Any] = {}
+        pos = 0
+        while pos < len(inner):
+            m = _ENTRY.match(inner, pos)
+            if not m or m.end() == pos:
+                raise SchemaError(f"cannot read {clip(inner[pos:].strip())!r}; write mappings as {{value: setting, ...}}")
+            key = _parse_scalar(m.group(1).strip())
+            out[key if isinstance(key, str) else m.group(1).strip()] = _parse_value(m.group(2).strip())
+            pos = m.end()
+        return out
     if token.startswith("["):
         inner = token[1:-1].strip()
         if not inner:

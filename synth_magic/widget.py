@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from . import _inputs as inputs
 from . import api, config
 from . import planner as planners
+from ._messages import shown_url
 from .errors import SynthError
 from .options import on, option, parse
 
@@ -171,7 +172,7 @@ class SynthForm:
             note = html.escape(str(exc))
         else:
             if current.has_key or current.base_url:
-                where = f"server {html.escape(current.base_url)}" if current.base_url else "the OpenAI API"
+                where = f"server {html.escape(shown_url(current.base_url))}" if current.base_url else "the OpenAI API"
                 note = f"model {html.escape(current.model)} via {where}"
             else:
                 note = ("needs <code>OPENAI_API_KEY</code> (or <code>OPENAI_BASE_URL</code> for a "
@@ -241,8 +242,9 @@ class SynthForm:
             source: str | Schema = Schema.from_text(self.schema_text.value)
         else:
             source = self.description.value
+        messy = parse("messy", self.messy.value) if self.messy.value.strip() else None
         result = api.run(source, rows, seed=seed, locale=self.locale.value or None,
-                         planner=self.planner.value, save=save, progress=self._progress)
+                         planner=self.planner.value, save=save, progress=self._progress, messy=messy)
         return result, name
 
     def _progress(self, done: int, total: int) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 _OPENAI_VARS = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID",
-                "SYNTH_MODEL", "SYNTH_PLANNER", "SYNTH_TIMEOUT", "SYNTH_MAX_RETRIES")
+                "SYNTH_MODEL", "SYNTH_PLANNER", "SYNTH_TIMEOUT", "SYNTH_MAX_RETRIES", "SYNTH_TEMPERATURE",
+                "SYNTH_KEY_HOST")
 
 
 @pytest.fixture(autouse=True)

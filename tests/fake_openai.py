@@ -9,7 +9,8 @@ Each test scripts the replies::
         assert len(server.requests) == 2
 
 The last scripted reply repeats once the script runs out; ``server.respond`` can instead be
-a function of the request for replies that depend on it.
+a function of the request for replies that depend on it. ``drip(seconds, reply)`` sends the
+headers at once and then the body a few bytes at a time, as a slow or stuck server does.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ class Reply:
     body: Any = None  # a dict/list (sent as JSON), str or bytes
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds to wait before answering
+    drip: float = 0.0  # seconds over which the body is sent, a few bytes at a time
+    content_type: str = "application/json"
 
 
 @dataclass
@@ -72,6 +75,16 @@ def error(status: int, message: str = "scripted error", code: str | None = None,
 
 def slow(seconds: float, reply: Reply) -> Reply:
     return Reply(reply.status, reply.body, dict(reply.headers), seconds)
+
+
+def drip(seconds: float, reply: Reply) -> Reply:
+    """``reply`` with its body spread over ``seconds`` (every read gets a byte or a few)."""
+    return Reply(reply.status, reply.body, dict(reply.headers), drip=seconds)
+
+
+def broken(body: str | bytes, content_type: str = "application/json") -> Reply:
+    """A 200 reply whose body is not a chat completion (a proxy's error page, a cut body)."""
+    return Reply(200, body, content_type=content_type)
 
 
 class FakeOpenAI:
@@ -147,13 +160,22 @@ class FakeOpenAI:
                     data = (data if isinstance(data, str) else json.dumps(data)).encode()
                 try:
                     self.send_response(reply.status)
-                    self.send_header("content-type", "application/json")
+                    self.send_header("content-type", reply.content_type)
                     self.send_header("content-length", str(len(data)))
                     for key, value in reply.headers.items():
                         self.send_header(key, value)
                     self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout test)
+                    if not reply.drip:
+                        self.wfile.write(data)
+                        return
+                    pieces = max(1, min(len(data), int(reply.drip / 0.05)))
+                    size = -(-len(data) // pieces)
+                    for start in range(0, len(data), size):
+                        self.wfile.write(data[start:start + size])
+                        self.wfile.flush()
+                        if fake._stopping.wait(reply.drip / pieces):
+                            return
+                except (BrokenPipeError, ConnectionResetError, OSError):  # the client gave up (a timeout test)
                     pass
 
         return Handler

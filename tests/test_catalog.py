@@ -56,7 +56,7 @@ def test_every_declared_relation_names_real_parameters(name):
         assert spec.param_index[order.lo].kind == spec.param_index[order.hi].kind
     for p in spec.params:
         if p.refers:
-            assert p.kind in ("column", "expr") and set(p.refers) <= set(C.KINDS) and p.refers_error, p.name
+            assert p.kind in ("column", "columns", "expr", "correlations") and set(p.refers) <= set(C.KINDS) and p.refers_error, p.name
         if p.per:
             assert spec.param_index[p.per].kind == "strings", p.name
         if p.choices:

@@ -49,9 +49,9 @@ def test_every_setting_the_code_reads_is_documented():
 
     root = Path(__file__).parents[1]
     code = "\n".join(p.read_text() for p in (root / "synth_magic").rglob("*.py"))
-    names = set(re.findall(r'"((?:SYNTH|OPENAI)_[A-Z_]+)"', code))
+    names = set(re.findall(r'"((?:SYNTH|OPENAI|DASK)_[A-Z_]+)"', code))
     readme, example = (root / "README.md").read_text(), (root / ".env.example").read_text()
-    assert names >= {"OPENAI_API_KEY", "SYNTH_CACHE_DIR"}
+    assert names >= {"OPENAI_API_KEY", "SYNTH_CACHE_DIR", "DASK_SCHEDULER_ADDRESS"}
     assert [n for n in sorted(names) if f"| `{n}` |" not in readme] == []
     assert [n for n in sorted(names) if f"\n{n}=" not in example] == []
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from synth_magic import ExportError, synth
-from synth_magic.export import save, save_frames, suggest_path
+from synth_magic.export import encode, save, save_frames, suggest_name, suggest_path
 from synth_magic.generate import frames
 from synth_magic.schema import Schema
 
@@ -60,6 +60,50 @@ def test_bad_targets(tmp_path, monkeypatch, name, message):
     with pytest.raises(ExportError) as err:
         save(pd.DataFrame({"a": [1]}), name)
     assert str(err.value) == message
+
+
+ENCODED = Schema.from_dict({"columns": [
+    {"name": "id", "type": "id"}, {"name": "name", "type": "full_name", "null_rate": 0.2},
+    {"name": "day", "type": "date", "start": "2024-01-01", "end": "2024-12-31"},
+    {"name": "at", "type": "datetime", "start": "2024-01-01", "end": "2024-12-31"},
+    {"name": "kind", "type": "category", "values": ["=cmd", "b/c"]}, {"name": "n", "type": "integer", "null_rate": 0.2}]})
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_encoded_parts_are_the_file_save_writes(tmp_path, fmt):
+    parts = list(encode(frames(ENCODED.resolve(), 40000, seed=4, rows_per_frame=16384), fmt))
+    assert len(parts) == 4 and all(parts[:3])  # a part per frame, then what closing the writer adds
+    save_frames(frames(ENCODED.resolve(), 40000, seed=4, rows_per_frame=16384), tmp_path / f"x.{fmt}")
+    on_disk = (tmp_path / f"x.{fmt}").read_bytes()
+    if fmt == "csv":
+        assert b"".join(parts) == on_disk and parts[1].count(b"\n") == 16384 and b"'=cmd" in parts[0]
+    else:
+        import io
+
+        import pyarrow.parquet as pq
+
+        assert pq.read_table(io.BytesIO(b"".join(parts))).equals(pq.read_table(tmp_path / "x.parquet"))
+
+
+def test_json_lines_have_dates_timestamps_and_nulls():
+    import json
+
+    whole = ENCODED.generate(100, seed=4)
+    lines = b"".join(encode(frames(ENCODED.resolve(), 100, seed=4), "jsonl")).decode().splitlines()
+    rows = [json.loads(line) for line in lines]
+    assert len(rows) == 100 and list(rows[0]) == list(whole.columns)
+    assert [r["day"] for r in rows] == whole["day"].dt.strftime("%Y-%m-%d").tolist()
+    assert [r["at"] for r in rows] == whole["at"].dt.strftime("%Y-%m-%dT%H:%M:%S").tolist()
+    assert [r["name"] for r in rows] == [None if pd.isna(v) else v for v in whole["name"]]
+    assert [r["n"] for r in rows] == [None if pd.isna(v) else int(v) for v in whole["n"]]
+    assert {r["kind"] for r in rows} <= {"=cmd", "b/c"}  # JSON is not a spreadsheet: text as it is
+    with pytest.raises(ValueError, match="unknown encoding 'xml'"):
+        next(encode([whole], "xml"))
+
+
+def test_suggested_name_is_the_first_words():
+    assert suggest_name("E-commerce product data, with prices!", ".parquet") == "e_commerce_product_data_with.parquet"
+    assert suggest_name("???") == "synth.csv"
 
 
 def test_suggested_names_never_collide(tmp_path):

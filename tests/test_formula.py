@@ -42,3 +42,32 @@ def test_formula_computes_over_columns_and_propagates_missing_values():
     expected = (df["quantity"] * df["unit_price"]).round(2)
     pd.testing.assert_series_equal(df["total"], expected, check_names=False)
     assert df["total"].isna().equals(df["unit_price"].isna())
+
+
+D, N, T = formula.DATE, formula.NUMBER, formula.DURATION
+
+
+@pytest.mark.parametrize(("expr", "kind"), [
+    ("out - in_", T), ("in_ + days(3)", D), ("days(n) + in_", D), ("in_ - hours(n * 2)", D),
+    ("(out - in_) / days(1)", N), ("(out - in_) * 2", T), ("(out - in_) / 2", T), ("n * 2", N),
+    ("max(out, in_)", D), ("abs(out - in_)", T), ("(out - in_) // hours(1)", N),
+    ("days * 2", N),  # a column may be called days: bare, it is a column
+])
+def test_kinds_of_date_arithmetic(expr, kind):
+    tree, names = formula.parse(expr, "x")
+    kinds = {name: D if name in ("in_", "out") else N for name in names}
+    assert formula.result_kind(tree, kinds, "x") == kind
+
+
+@pytest.mark.parametrize(("expr", "why"), [
+    ("out + in_", "a date + a date means nothing"), ("in_ * 2", "a date * a number means nothing"),
+    ("-in_", "a date cannot be negated"), ("n + days(1)", "a number + a duration means nothing"),
+    ("days(in_)", "days() turns one number into a duration"),
+    ("sqrt(out - in_)", "sqrt() takes numbers; divide a duration by days(1) for a number of days"),
+])
+def test_date_arithmetic_that_means_nothing_is_refused(expr, why):
+    tree, names = formula.parse(expr, "x")
+    kinds = {name: D if name in ("in_", "out") else N for name in names}
+    with pytest.raises(SchemaError) as err:
+        formula.result_kind(tree, kinds, "x")
+    assert str(err.value) == f"Column 'x': the formula does not add up: {why}."

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal, assert_series_equal
 
+from synth_magic import InputError
 from synth_magic import catalog as C
 from synth_magic import generate as G
 from synth_magic.schema import Schema
@@ -145,6 +147,32 @@ def test_streamed_frames_equal_the_whole_frame(kinds):
         assert streamed[name].dtype == whole[name].dtype or isinstance(whole[name].dtype, pd.CategoricalDtype)
 
 
+def test_any_chunk_range_is_its_slice_of_the_whole_frame(kinds):
+    rows = 4 * CHUNK + 7
+    whole = kinds.generate(rows, seed=4)
+    plan = kinds.resolve()
+    for first, stop in [(3, 5), (0, 1), (1, 3), (4, 99)]:  # any order; a range past the end stops there
+        part = G.frame_of_chunks(plan, rows, 4, first, stop)
+        assert_frame_equal(part, whole.iloc[first * CHUNK:stop * CHUNK], check_categorical=False)
+
+
+def test_empty_frame_has_the_generated_dtypes(kinds):
+    plan = kinds.resolve()
+    empty = G.empty_frame(plan)
+    assert len(empty) == 0 and empty.dtypes.to_dict() == kinds.generate(50, seed=1).dtypes.to_dict()
+    assert_frame_equal(G.frame_of_chunks(plan, 100, 1, 0, 0), empty)
+
+
+@pytest.mark.parametrize(("seed", "first", "stop", "message"), [
+    (None, 0, 1, "seed must be given"),
+    (1, -1, 1, "A chunk range needs 0 <= first <= stop, not -1 and 1."),
+    (1, 3, 2, "A chunk range needs 0 <= first <= stop, not 3 and 2."),
+])
+def test_a_chunk_range_needs_the_seed_and_an_order(kinds, seed, first, stop, message):
+    with pytest.raises(InputError, match=re.escape(message)):
+        G.frame_of_chunks(kinds.resolve(), 1000, seed, first, stop)
+
+
 # ---------------------------------------------------------------- independence
 
 def test_adding_a_column_does_not_change_the_others(finance):
@@ -209,8 +237,9 @@ def test_every_kind_gets_its_dtype(kinds, rows):
 
 @pytest.mark.parametrize("type_", sorted(C.TYPES))
 def test_every_type_keeps_its_dtype_across_chunks_and_with_nulls(type_):
-    params = {"category": {"values": ["a", "b"]}, "formula": {"expr": "1 + 1"}}.get(type_, {})
-    s = Schema.from_dict({"columns": [{"name": "x", "type": type_, "null_rate": 0.5, **params}]})
+    params = {"category": {"values": ["a", "b"]}, "formula": {"expr": "1 + 1"}, "ohlc": {"close": "p"}}.get(type_, {})
+    s = Schema.from_dict({"columns": [{"name": "p", "type": "series"},
+                                      {"name": "x", "type": type_, "null_rate": 0.5, **params}]})
     x = s.generate(CHUNK + 2, seed=6)["x"]
     assert _dtype_ok(C.TYPES[type_].kind, x, nullable=True), f"{type_} gave {x.dtype}"
     assert 0.4 < x.isna().mean() < 0.6
@@ -315,3 +344,77 @@ def test_generated_frame_index_and_values_are_plain(finance):
     df = finance.generate(100, seed=1)
     assert isinstance(df.index, pd.RangeIndex) and df.index[0] == 0
     assert_series_equal(df["amount"], df["amount"].clip(1, 500))
+
+
+# ------------------------------------------------------------------- messy data
+
+MESSY = {"columns": [
+    {"name": "id", "type": "id"}, {"name": "name", "type": "full_name"}, {"name": "email", "type": "email"},
+    {"name": "phone", "type": "phone"}, {"name": "status", "type": "order_status"},
+    {"name": "amount", "type": "money", "min": 1, "max": 500}, {"name": "qty", "type": "quantity"},
+    {"name": "age", "type": "age"}, {"name": "joined", "type": "date"}, {"name": "vip", "type": "boolean"},
+]}
+
+
+@pytest.mark.parametrize("rate", [0.02, 0.05, 0.2])
+def test_messy_data_comes_at_the_rate_asked_and_says_where(rate):
+    schema = Schema.from_dict(MESSY)
+    clean = schema.generate(20_000, seed=4)
+    df = G.generate(schema.resolve(), 20_000, seed=4, messy=rate)
+    cells = pd.DataFrame(df.attrs["synth"]["messy"]["cells"])
+    spoilable = df.shape[0] * (df.shape[1] - 1)  # the id stays as it is
+    assert 0.8 * rate < (cells["column"] != "*").sum() / spoilable < 1.2 * rate
+    assert 0.8 * rate / 5 < (cells["problem"] == "duplicate").sum() / len(df) < 1.2 * rate / 5
+    assert set(cells["problem"]) == {"typo", "case", "spaces", "format", "missing", "outlier", "impossible",
+                                     "duplicate"}
+    dups = cells[cells["column"] == "*"]
+    sources = dups["clean"].str.rsplit(" ", n=1).str[1].astype(int).to_numpy()
+    assert (sources < dups["row"].to_numpy()).all()
+    spoiled = set(cells["row"][cells["column"] != "*"])
+    plain = [i for i, r in enumerate(dups["row"]) if r not in spoiled][:200]  # copies not spoiled since
+    assert (df.iloc[dups["row"].to_numpy()[plain]].astype(str).to_numpy()
+            == clean.iloc[sources[plain]].astype(str).to_numpy()).all()
+    for column, group in cells[cells["column"] != "*"].groupby("column"):
+        now = df.loc[group["row"], column]
+        missing = (group["problem"] == "missing").to_numpy()
+        assert now[missing].isna().all(), column
+        changed = now[~missing].astype(str).to_numpy() != group["clean"][~missing].astype(str).to_numpy()
+        assert changed.all(), column
+    untouched = ~df.index.isin(cells["row"])  # and nothing else changed
+    pd.testing.assert_frame_equal(df[untouched].astype(str), clean[untouched].astype(str))
+
+
+def test_messy_problems_fit_their_columns():
+    df = G.generate(Schema.from_dict(MESSY).resolve(), 20_000, seed=8, messy=0.1)
+    cells = pd.DataFrame(df.attrs["synth"]["messy"]["cells"])
+    by = cells.groupby("column")["problem"].agg(set)
+    assert by["amount"] <= {"outlier", "impossible", "missing"} and by["vip"] == {"missing"}
+    assert by["phone"] >= {"format"} and "case" not in by["phone"]
+    assert by["joined"] <= {"impossible", "missing"} and "id" not in by
+    impossible_ages = cells[(cells["column"] == "age") & (cells["problem"] == "impossible")]["row"]
+    assert (df.loc[impossible_ages, "age"] < 0).all()  # an age below zero
+    assert {"DELIVERED", "delivered "} & set(df["status"].cat.categories)  # inconsistent spellings
+    assert str(df["qty"].dtype) == "Int64" and str(df["vip"].dtype) == "boolean"
+
+
+def test_messy_is_reproducible_prefix_stable_and_a_schema_field():
+    text = "messy: 0.05\ncolumns:\n  name: full_name\n  amount: money\n"
+    schema = Schema.from_text(text)
+    assert schema.messy == 0.05 and Schema.from_text(schema.to_text()).messy == 0.05
+    a, b = schema.generate(30_000, seed=1), schema.generate(20_000, seed=1)
+    pd.testing.assert_frame_equal(a.iloc[:20_000], b)
+    assert a.attrs["synth"]["messy"]["cells"]["row"][:5] == b.attrs["synth"]["messy"]["cells"]["row"][:5]
+    streamed = pd.concat(G.frames(schema.resolve(), 30_000, seed=1))
+    pd.testing.assert_frame_equal(streamed, a)
+    assert "messy" not in Schema.from_dict({"columns": [{"name": "x", "type": "uuid"}]}).generate(10).attrs["synth"]
+
+
+def test_messy_is_a_run_option_and_an_argument_of_synth():
+    from synth_magic import InputError, options, synth
+
+    assert options.parse("messy", "5%") == 0.05 and options.parse("messy", "0.1") == 0.1
+    with pytest.raises(InputError, match="^messy must be a share of the cells from 0 to 0.5"):
+        options.parse("messy", "0.9")
+    text = "columns:\n  name: full_name\n  amount: money\n"
+    df = synth(text, rows=2000, seed=3, messy=0.1)
+    assert df.attrs["synth"]["messy"]["rate"] == 0.1 and len(df.attrs["synth"]["messy"]["cells"]["row"]) > 100

@@ -19,15 +19,26 @@ PINNED = {
         "SchemaError", "SynthError", "SynthWarning", "__version__", "form",
         "load_ipython_extension", "plan", "synth",
     ],
+    "synth_magic._dask": [
+        "INSTALL", "ROWS_PER_PARTITION", "SCHEDULER_ENV", "frame", "local_cluster", "partition",
+        "parts_target", "ranges", "require", "write", "write_part",
+    ],
     "synth_magic._inputs": [
-        "DEFAULT_ROWS", "MAX_DESCRIPTION", "MAX_ROWS", "available_locales",
-        "check_description", "check_locale", "check_rows", "check_seed",
+        "DEFAULT_ROWS", "ENGINES", "MAX_DESCRIPTION", "MAX_MESSY", "MAX_ROWS", "available_locales",
+        "check_description", "check_engine", "check_locale", "check_messy", "check_path", "check_rows",
+        "check_seed",
+        "check_text",
     ],
     "synth_magic._messages": [
         "CONTROL", "clip", "number", "one_line", "reject_constant", "shown_url",
     ],
+    "synth_magic._guard": [
+        "ERROR_TYPES", "Guard", "JSONFormatter", "LOGGER", "RateLimit", "error_body", "log_config",
+        "timestamp",
+    ],
     "synth_magic._syntax": [
-        "PATTERN_CLASSES", "clock_seconds", "parse_clock", "parse_duration", "parse_when",
+        "ANY", "PATTERN_CLASSES", "clock_seconds", "key_parts", "parse_clock", "parse_duration",
+        "parse_range", "parse_when", "value_union",
     ],
     "synth_magic.api": [
         "Planned", "Result", "plan", "plan_with_source", "run", "schema_of", "synth",
@@ -36,40 +47,53 @@ PINNED = {
         "JSONOnlyDisk", "MAX_ENTRY", "SchemaCache", "cache_key", "normalise",
     ],
     "synth_magic.catalog": [
-        "BOOL", "CATEGORY", "DATE", "DATETIME", "DISTRIBUTIONS", "FLOAT", "GROUPS", "INT",
-        "KINDS", "MAX_CATEGORIES", "MAX_STRING", "NUMERIC_KINDS", "Order", "PANDAS_DTYPES",
-        "PARAM_KINDS", "Param", "ParamKind", "STRING", "TIME_KINDS", "TYPES", "TypeSpec",
-        "UNIQUE",
+        "BOOL", "CATEGORY", "COUNTRY_CURRENCY", "CURRENCIES", "DATE", "DATETIME",
+        "DISTRIBUTIONS", "FLOAT", "GROUPS", "INT", "KINDS", "MAX_CATEGORIES", "MAX_STRING",
+        "NUMERIC_KINDS", "Order", "PANDAS_DTYPES", "PARAM_KINDS", "Param", "ParamKind",
+        "STRING", "TIME_KINDS", "TYPES", "TypeSpec", "UNIQUE", "locale_currency",
     ],
     "synth_magic.cli": [
         "EPILOG", "build_parser", "main", "types_table",
     ],
     "synth_magic.config": [
-        "DEFAULT_MAX_RETRIES", "DEFAULT_MODEL", "DEFAULT_TIMEOUT", "Settings",
-        "check_base_url", "default_cache_dir", "load_dotenv_once", "settings",
+        "DEFAULT_MAX_RETRIES", "DEFAULT_MODEL", "DEFAULT_TEMPERATURE", "DEFAULT_TIMEOUT",
+        "Settings", "check_base_url", "default_cache_dir", "load_dotenv_once", "settings",
+    ],
+    "synth_magic.dask": [
+        "frame",
     ],
     "synth_magic.errors": [
         "ConfigError", "ExportError", "InputError", "PlannerError", "PlannerUnavailable",
         "SchemaError", "SynthError", "SynthWarning",
     ],
     "synth_magic.export": [
-        "CSV_SAFETY_ENV", "FORMATS", "csv_safety_default", "neutralise", "neutralise_name",
-        "save", "save_frames", "suggest_path", "target", "to_arrow",
+        "CSV_SAFETY_ENV", "ENCODINGS", "FORMATS", "csv_safety_default", "encode", "neutralise",
+        "neutralise_name", "save", "save_frames", "suggest_name", "suggest_path", "target",
+        "to_arrow",
     ],
     "synth_magic.formula": [
-        "FUNCTIONS", "MAX_LENGTH", "MAX_NODES", "evaluate", "parse",
+        "DATE", "DURATION", "DURATIONS", "FUNCTIONS", "MAX_LENGTH", "MAX_NODES", "NUMBER",
+        "evaluate", "parse", "result_kind",
     ],
     "synth_magic.generate": [
-        "CHUNK", "MAX_ROWS", "Progress", "check_fits", "frames", "generate", "resolve_seed",
+        "CHUNK", "MAX_ROWS", "Progress", "check_fits", "empty_frame", "frame_of_chunks", "frames",
+        "generate", "resolve_seed",
     ],
     "synth_magic.generators": [
-        "Ctx", "GENERATORS", "Generator",
+        "Ctx", "GENERATORS", "Generator", "column_key",
     ],
     "synth_magic.generators._base": [
-        "Ctx", "Domain", "Generator", "Make",
+        "Ctx", "Domain", "Generator", "Make", "column_key",
+    ],
+    "synth_magic.generators._by": [
+        "correlate", "groups", "mapped", "normal_quantile", "per_row",
     ],
     "synth_magic.generators._dates": [
         "GENERATORS", "when",
+    ],
+    "synth_magic.generators._geo": [
+        "MOBILE_SHARE", "Phones", "Places", "WORLD", "country_of", "field", "phones",
+        "place_index", "places", "selection", "spell_phones",
     ],
     "synth_magic.generators._identifiers": [
         "GENERATORS", "PATTERN", "pattern",
@@ -78,13 +102,16 @@ PINNED = {
         "GENERATORS",
     ],
     "synth_magic.generators._kernels": [
-        "Pieces", "STR", "Weighted", "ascii_digits", "concat", "concat_ragged",
+        "Pieces", "STR", "Weighted", "Weighted2", "ascii_digits", "concat", "concat_ragged",
         "decimal_index", "decimal_pools", "digit_matrix", "digits_or_empty", "fill_pattern",
         "fixed_width", "hex_bytes", "hex_groups", "join", "luhn_digit", "mod97",
         "pattern_domain", "scramble", "take", "to_str", "weighted", "weighted_index",
     ],
+    "synth_magic.generators._messy": [
+        "DUPLICATE", "PROBLEMS", "mess", "messy_categories",
+    ],
     "synth_magic.generators._numbers": [
-        "CHOICE", "GENERATORS", "decimal_domain", "draw_numeric", "span_domain",
+        "CHOICE", "GENERATORS", "decimal_domain", "draw_numeric", "evaluate", "span_domain",
     ],
     "synth_magic.generators._people": [
         "GENERATORS",
@@ -94,7 +121,10 @@ PINNED = {
     ],
     "synth_magic.generators._pools": [
         "FAMILY_FIRST", "Names", "POOL_SIZE", "SAMPLERS", "faker", "formats", "names",
-        "sampled", "words",
+        "sampled", "template_part", "words",
+    ],
+    "synth_magic.generators._series": [
+        "GENERATORS", "entity_count", "layout",
     ],
     "synth_magic.generators._text": [
         "GENERATORS",
@@ -110,6 +140,10 @@ PINNED = {
     "synth_magic.planner": [
         "FALLBACK", "NAMES", "Planner", "REGISTRY", "check_name", "get_planner",
     ],
+    "synth_magic.planner._answer": [
+        "MAX_ANSWER_CHARS", "MAX_MODEL_ROWS", "MAX_NUMBER", "MAX_PROBLEMS_CHARS", "json_text",
+        "read_answer", "suggest_type", "table", "to_schema",
+    ],
     "synth_magic.planner._knowledge": [
         "Col", "Concept", "Domain", "FILES", "KNOWLEDGE", "Knowledge", "KnowledgeError",
         "UNIT_WORDS", "check", "column_words", "context_in", "dependent", "derived_concept",
@@ -123,6 +157,10 @@ PINNED = {
         "split_description", "split_list", "step", "time_window", "unit_of",
         "vocabulary", "words",
     ],
+    "synth_magic.planner._server": [
+        "Failure", "LIMIT", "Learnt", "MODES", "content", "failure", "learn", "learnt",
+        "warn_plain_http",
+    ],
     "synth_magic.planner.offline": [
         "COMPOSED_NOTE", "FALLBACK_NOTE", "OfflinePlanner", "VERSION", "head_noun", "pick_domain", "plan",
     ],
@@ -134,13 +172,18 @@ PINNED = {
     "synth_magic.planner.openai": [
         "LOCAL_KEY", "MAX_ANSWER_CHARS", "MAX_ANSWER_TOKENS", "MAX_ECHO_CHARS",
         "MAX_MODEL_ROWS", "MAX_NUMBER", "MODES", "OpenAIPlanner", "PROMPT_TOKEN_LIMIT",
-        "VERSION", "answer_schema", "estimate_tokens", "first_messages", "prompt_version",
-        "read_answer", "repair_messages", "system_prompt", "to_schema",
+        "VERSION", "answer_schema", "check_prompt", "estimate_tokens", "first_messages",
+        "prompt_version", "read_answer", "repair_messages", "system_prompt", "to_schema",
     ],
     "synth_magic.schema": [
-        "Column", "MAX_COLUMNS", "MAX_NAME", "MAX_NOTE", "MAX_TITLE", "PARAM_CHECKS",
+        "Column", "MAX_COLUMNS", "MAX_NAME", "MAX_NOTE", "MAX_TEXT", "MAX_TITLE", "PARAM_CHECKS",
         "Plan", "PlannedColumn", "SOURCES", "Schema", "looks_like_text_form",
         "order_columns", "references", "validate",
+    ],
+    "synth_magic.server": [
+        "DEFAULT_MAX_ROWS", "ENV", "ERROR_TYPES", "EXAMPLES", "ErrorResponse", "HealthResponse",
+        "MAX_BODY", "MEDIA_TYPES", "MIN_DESCRIPTION", "ServerConfig", "build_parser", "create_app",
+        "main", "serve_app",
     ],
     "synth_magic.widget": [
         "AUTO_LOCALE", "PREVIEW_ROWS", "SynthForm", "form", "preview_html",
@@ -148,10 +191,10 @@ PINNED = {
 }
 # The modules a user may import; every other module is private (an underscore name).
 PUBLIC = {"synth_magic", "synth_magic.api", "synth_magic.cache", "synth_magic.catalog", "synth_magic.cli",
-          "synth_magic.config", "synth_magic.errors", "synth_magic.export", "synth_magic.formula",
+          "synth_magic.config", "synth_magic.dask", "synth_magic.errors", "synth_magic.export", "synth_magic.formula",
           "synth_magic.generate", "synth_magic.generators", "synth_magic.magic", "synth_magic.options",
           "synth_magic.planner", "synth_magic.planner.offline", "synth_magic.planner.openai",
-          "synth_magic.schema", "synth_magic.widget"}
+          "synth_magic.schema", "synth_magic.server", "synth_magic.widget"}
 
 
 def _modules() -> dict[str, Path]:

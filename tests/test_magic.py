@@ -174,6 +174,17 @@ def test_save_parquet_and_summary_names_the_file(ip, tmp_path):
                                   check_categorical=False)
 
 
+def test_engine_dask_gives_the_lazy_frame_and_a_preview_made_here(ip, spy):
+    pytest.importorskip("distributed")
+    out = cell(ip, "tx rows=40000 seed=3 engine=dask preview=2", TX)
+    lazy = ip.user_ns["tx"]
+    assert type(lazy).__module__.startswith("dask") and spy[-1][1]["engine"] == "dask"
+    assert summary(out).group(2) == "40,000"
+    expected = api.synth(TX, rows=40_000, seed=3)
+    assert out.outputs[0].data["text/plain"] == repr(expected.head(2))
+    pd.testing.assert_frame_equal(lazy.compute(), expected, check_categorical=False)
+
+
 def test_refresh_and_cache_source(ip):
     assert summary(cell(ip, "rows=2 seed=1", TX)).group(4) == "offline"
     assert summary(cell(ip, "rows=2 seed=1", TX)).group(4) == "cache"
@@ -297,7 +308,7 @@ def test_synth_schema_errors(ip, arg, message):
 
 BAD = [
     # (line, body, exact message)
-    ("df colour=red", TX, "Unknown option 'colour'; the options are rows, seed, locale, save, planner, model, preview and refresh."),
+    ("df colour=red", TX, "Unknown option 'colour'; the options are rows, seed, locale, save, planner, messy, model, preview, refresh and engine."),
     ("df row=5", TX, "Unknown option 'row'; did you mean 'rows'?"),
     ("--rowz 5", TX, "Unknown option 'rowz'; did you mean 'rows'?"),
     ("rows=abc", TX, "rows must be a whole number such as 1000, not 'abc'."),
@@ -341,10 +352,10 @@ BAD_LINES = [
     ("df rows=5", "%synth needs a description after the options, e.g. %synth df rows=100 finance transactions."),
     ("rows=abc customers", "rows must be a whole number such as 1000, not 'abc'."),
     ("df rows=0 customers", "rows must be at least 1, not 0."),
-    ("df colour=red customers", "Unknown option 'colour'; the options are rows, seed, locale, save, planner, model, preview and refresh."),
+    ("df colour=red customers", "Unknown option 'colour'; the options are rows, seed, locale, save, planner, messy, model, preview, refresh and engine."),
     ("1df rows=3 customers", "'1df' is not a valid variable name; use letters, digits and underscores, not starting with a digit, e.g. df or tx."),
     ("class rows=3 customers", "'class' is a Python keyword and cannot name a variable; use another name, e.g. class_df."),
-    ("df rows=3 customers --vip", "Unknown option 'vip'; the options are rows, seed, locale, save, planner, model, preview and refresh."),
+    ("df rows=3 customers --vip", "Unknown option 'vip'; the options are rows, seed, locale, save, planner, messy, model, preview, refresh and engine."),
     ("df rows=3 customers api_key=sk-1", SECRET_MESSAGE),
 ]
 

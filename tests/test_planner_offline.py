@@ -139,14 +139,20 @@ def _check_locale(schema: Schema, df: pd.DataFrame, locale: str) -> None:
         else:
             bad = [v for v in values if not _is_full_name(v, firsts, lasts, family_first)]
         assert not bad, f"{col.name}: {bad[:5]} are not {locale} names"
+    from synth_magic.generators import _geo as geo
+
+    home = geo.country_of(locale)  # real places of the locale's country, where the tables have them
+    real = set() if home is None else set(np.asarray(geo.places().city.to_pylist())[geo.places().country == home])
+    cities = set(pools.sampled(locale, "city").to_pylist()) | real
+    streets = pools.template_part(locale, "street_name").to_pylist()
     for col in places:
+        values = df[col.name].dropna().astype(str).unique()
         if col.type == "address":
-            cities = set(pools.sampled(locale, "city").to_pylist())
-            bad = [v for v in df[col.name].dropna().astype(str).unique() if not any(v.endswith(c) for c in cities)]
-        else:
-            kind = "city" if col.type == "city" else "street_address"
-            known = set(pools.sampled(locale, kind).to_pylist())
-            bad = [v for v in df[col.name].dropna().astype(str).unique() if v not in known]
+            bad = [v for v in values if not any(c in v for c in cities)]
+        elif col.type == "city":
+            bad = [v for v in values if v not in cities]
+        else:  # streets are composed per row from the locale's street names
+            bad = [v for v in values if not any(s in v for s in streets)]
         assert not bad, f"{col.name}: {bad[:5]} are not {locale} places"
     if places:  # the pools themselves must be the locale's: compare with a fresh Faker draw
         from faker import Faker

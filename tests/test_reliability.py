@@ -949,3 +949,253 @@ def test_api_key_from_dotenv_is_only_noted_as_set(isolated_env, monkeypatch, tmp
     assert "SECRET" not in out.out + out.err
     assert SECRET.encode() not in all_bytes_under(isolated_env)
     assert "SECRET" not in (tmp_path / "out.csv").read_text()
+
+
+# ---------------------------------------------------------------------------------------
+# Second round: what an attacker found (issue 18)
+# ---------------------------------------------------------------------------------------
+
+def test_form_never_shows_credentials_of_the_base_url(monkeypatch):
+    pytest.importorskip("ipywidgets")
+    from synth_magic.widget import form
+
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://alice:hunter2@llm.internal:8000/v1?token=abc123")
+    f = form(None)
+    assert f.planner.value == "openai"
+    shown = f.planner_note.value
+    assert "llm.internal:8000/v1" in shown
+    assert "hunter2" not in shown and "alice" not in shown and "abc123" not in shown
+
+
+def test_an_existing_folder_used_as_cache_keeps_its_permissions(tmp_path, monkeypatch):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o755)
+    monkeypatch.setenv("SYNTH_CACHE_DIR", str(shared))
+    planned, warned = plan_quietly()
+    assert warned == [] and stat.S_IMODE(shared.stat().st_mode) == 0o755
+    assert plan_quietly()[0].source == "cache"
+
+
+def test_saving_over_a_link_to_a_setuid_file_gives_an_ordinary_file(tmp_path):
+    target = tmp_path / "tool"
+    target.write_text("#!/bin/sh\n")
+    os.chmod(target, 0o4755)
+    link = tmp_path / "out.csv"
+    link.symlink_to(target)
+    written = export.save(small_frame(), link)
+    mode = stat.S_IMODE(written.stat().st_mode)
+    assert not mode & (stat.S_ISUID | stat.S_ISGID | stat.S_ISVTX) and mode == 0o755
+    assert not written.is_symlink() and stat.S_IMODE(target.stat().st_mode) == 0o4755  # the target is untouched
+
+
+@pytest.mark.parametrize(("path", "message"), [
+    ("x\0y.csv", "contains a NUL character"),
+    ("a" * 300 + ".csv", "has a name longer than 255 bytes"),
+    ("~nosuchuser-synth/x.csv", "starts with ~ but that home directory is unknown"),
+])
+def test_unusable_save_paths_are_one_sentence(tmp_path, monkeypatch, path, message):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ExportError, match=message):
+        api.synth(DESCRIPTION, rows=3, save=path)
+    if "\0" not in path:  # a command line cannot carry a NUL
+        assert code_and_one_line([DESCRIPTION, "--rows", "3", "-o", path])[0] == 2
+    assert list(tmp_path.iterdir()) == []
+
+
+def code_and_one_line(argv: list[str]) -> tuple[int, str]:
+    done = subprocess.run([sys.executable, "-m", "synth_magic", *argv], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(SRC)}, timeout=120)
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) <= 1, done.stderr
+    return done.returncode, done.stderr.strip()
+
+
+@pytest.mark.parametrize("folder", ["~nosuchuser-synth/cache", "cache\0dir", "c" * 300])
+def test_unusable_cache_folders_are_one_sentence(monkeypatch, folder):
+    with pytest.raises(ConfigError, match=r"^The schema cache folder \(SYNTH_CACHE_DIR\) '.*'"):
+        config.settings(cache_dir=folder)  # as the magic's cache_dir setting passes it
+    if "\0" not in folder:  # the environment cannot hold a NUL
+        monkeypatch.setenv("SYNTH_CACHE_DIR", folder)
+        with pytest.raises(ConfigError, match=r"^The schema cache folder"):
+            config.settings()
+
+
+def test_no_home_directory_for_the_cache_is_one_sentence(monkeypatch):
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("SYNTH_CACHE_DIR")
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    with pytest.raises(ConfigError, match="^There is no home directory for the schema cache; set SYNTH_CACHE_DIR"):
+        config.settings()
+
+
+def test_a_key_with_characters_a_request_cannot_carry_is_one_sentence(monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-ümlaut-" + "x" * 20)
+    with pytest.raises(ConfigError, match="^OPENAI_API_KEY holds characters a request cannot carry") as info:
+        config.settings(planner="openai")
+    assert "ümlaut" not in str(info.value)
+    assert config.settings(planner="offline").has_key  # the offline planner does not need it
+
+
+def test_from_schema_refuses_a_file_over_the_limit_rather_than_cutting_it(tmp_path):
+    from synth_magic.schema import MAX_TEXT
+
+    path = tmp_path / "big.txt"
+    path.write_text("columns:\n" + "".join(f"  c{i}: integer\n" for i in range(30)) + "#" * MAX_TEXT)
+    code, line = code_and_one_line(["--from-schema", str(path)])
+    assert code == 2 and "is larger than 1 MiB" in line
+
+
+def test_from_schema_that_is_not_utf8_is_one_sentence(tmp_path):
+    path = tmp_path / "latin1.txt"
+    path.write_bytes(b"columns:\n  caf\xe9: integer\n\xff\n")
+    code, line = code_and_one_line(["--from-schema", str(path)])
+    assert code == 2 and "is not UTF-8 text" in line
+
+
+def test_a_pasted_schema_longer_than_a_description_is_accepted():
+    schema = Schema.from_dict({"title": "wide", "columns": [
+        {"name": f"sensor_measurement_{i:03d}", "type": "float", "min": 0, "max": i + 1, "source": "user",
+         "why": "named in the description"} for i in range(60)]})
+    text = schema.to_text()
+    assert len(text) > config_max_description()
+    df = api.synth(text, rows=5, seed=1)
+    assert list(df.columns) == schema.names
+
+
+def config_max_description() -> int:
+    from synth_magic._inputs import MAX_DESCRIPTION
+
+    return MAX_DESCRIPTION
+
+
+def test_a_closed_pipe_ends_the_command_quietly(tmp_path):
+    done = subprocess.run(f"{sys.executable} -m synth_magic '{DESCRIPTION}' --rows 20000 --preview 20000 | head -1",
+                          shell=True, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(SRC)}, cwd=tmp_path)
+    assert done.stdout.count("\n") == 1 and done.stderr == ""
+    types = subprocess.run(f"{sys.executable} -m synth_magic --types | head -2", shell=True, capture_output=True,
+                           text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(SRC)})
+    assert types.stdout.count("\n") == 2 and types.stderr == ""
+
+
+HOLD_LOCK = r"""
+import sqlite3, sys, time
+con = sqlite3.connect(sys.argv[1], isolation_level=None)
+con.execute("BEGIN EXCLUSIVE")
+print("locked", flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_cache_locked_by_another_process_is_waited_for_once_then_skipped(isolated_env, monkeypatch):
+    from synth_magic import cache as cache_module
+
+    plan_quietly()  # the database exists
+    monkeypatch.setattr(cache_module, "_TIMEOUT", 0.5)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(isolated_env / "cache.db")],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        planned, warned = plan_quietly()
+        assert planned.source == "offline" and len(warned) == 1 and "busy or read-only" in warned[0]
+        assert holder.poll() is None  # done while the other process still holds its lock: it waited once
+    finally:
+        holder.kill()
+        holder.wait()
+    assert plan_quietly()[0].source in ("cache", "offline")
+
+
+def _dead_pid() -> int:
+    done = subprocess.Popen([sys.executable, "-c", "pass"])
+    done.wait()
+    return done.pid
+
+
+def test_part_files_of_a_killed_run_are_removed_by_the_next_write(tmp_path):
+    import socket
+
+    host = "".join(ch if ch.isalnum() or ch == "-" else "-" for ch in socket.gethostname())
+    pid = _dead_pid()
+    dead = tmp_path / f".old.csv.{host}.{pid}.abcd_123.part"
+    mine = tmp_path / f".other.csv.{host}.{os.getpid()}.efgh_456.part"  # a write of this process, still running
+    elsewhere = tmp_path / f".big.csv.othermachine.{pid}.ijkl_789.part"  # a shared folder: not ours to judge
+    theirs = tmp_path / ".notes.part"  # not named like ours: never touched
+    for path in (dead, mine, elsewhere, theirs):
+        path.write_text("x" * 1000)
+    export.save(small_frame(), tmp_path / "new.csv")
+    assert not dead.exists() and mine.exists() and elsewhere.exists() and theirs.exists()
+
+
+STREAM_FOREVER = ["--rows", "200000000", "--preview", "0", "--seed", "1"]
+WIDE = "columns:\n  id: uuid\n  note: sentence\n  amount: money\n"
+
+
+@pytest.mark.parametrize("signame", ["SIGKILL", "SIGTERM", "SIGHUP"])
+def test_a_stopped_streaming_run_leaves_no_part_file_for_long(tmp_path, signame):
+    import signal
+    import time
+
+    out = tmp_path / "big.csv"
+    schema = tmp_path.parent / f"{tmp_path.name}-schema.txt"
+    schema.write_text(WIDE)
+    run = subprocess.Popen([sys.executable, "-m", "synth_magic", "--from-schema", str(schema), *STREAM_FOREVER,
+                            "-o", str(out)],
+                           env={**os.environ, "PYTHONPATH": str(SRC)}, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(600):  # until the temporary file has data in it
+            parts = leftovers(tmp_path)
+            if parts and (tmp_path / parts[0]).stat().st_size > 1 << 20:
+                break
+            time.sleep(0.05)
+        assert parts, "the run never started writing"
+        run.send_signal(getattr(signal, signame))
+        code = run.wait(timeout=60)
+    finally:
+        run.kill()
+    if signame == "SIGKILL":  # nothing can clean up: the next write to the folder does
+        assert code == -9 and leftovers(tmp_path)
+        export.save(small_frame(), tmp_path / "next.csv")
+    else:
+        assert code == 128 + getattr(signal, signame) and "Traceback" not in run.stderr.read()
+    assert leftovers(tmp_path) == [] and not out.exists()
+
+
+def test_an_oversized_value_in_the_cache_database_is_refused_without_being_loaded(isolated_env):
+    import tracemalloc
+
+    import diskcache
+
+    plan_quietly()
+    key = offline_key(DESCRIPTION)
+    big = '{"columns": [' + " " * (4 * MAX_ENTRY) + "]}"
+    with sqlite3.connect(isolated_env / "cache.db") as con:
+        con.execute("UPDATE Cache SET value = ?, mode = ?, filename = NULL WHERE key = ?",
+                    (big, diskcache.core.MODE_TEXT, key))
+    del big
+    cache = SchemaCache(isolated_env)
+    tracemalloc.start()
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            assert cache.get(key) is None
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        cache.close()
+    assert peak < MAX_ENTRY  # the 4 MiB value was never read into memory
+    assert [str(w.message) for w in caught] == [
+        "A schema cache entry was not plain JSON text and was ignored; planning again."]
+
+
+def test_parquet_files_carry_no_planner_notes(tmp_path):
+    schema = Schema.from_dict({"notes": ["Planned offline because the openai planner failed: the server at "
+                                         "http://llm.internal:8000/v1 could not be reached."],
+                               "columns": [{"name": "a", "type": "integer"}]})
+    df = schema.generate(10, seed=1)
+    assert "llm.internal" in df.attrs["synth"]["schema"]  # the frame keeps its schema
+    path = export.save(df, tmp_path / "a.parquet")
+    assert b"llm.internal" not in path.read_bytes()
+    pd.testing.assert_frame_equal(pd.read_parquet(path), df, check_dtype=False)

@@ -36,12 +36,12 @@ BAD = [
     ({"name": "x", "type": "datetime", "step": "soon"},
      "Column 'x': step must be a duration like 30s, 5min, 2h or 3d, not 'soon'."),
     ({"name": "x", "type": "money", "colour": "red"},
-     "Column 'x': type 'money' has no parameter 'colour' (it takes min, max, distribution, mean, std, decimals)."),
+     "Column 'x': type 'money' has no parameter 'colour' (it takes min, max, distribution, mean, std, decimals, by, correlate)."),
     ({"name": "x", "type": "uuid", "null_rate": 2}, "Column 'x': null_rate must be a share between 0 and 0.99."),
     ({"name": "1x", "type": "uuid"},
      "Column name '1x' is not usable; start with a letter and use letters, digits, spaces or _ (at most 64 characters)."),
     ({"name": "x", "type": "formula", "expr": "__import__('os').system('id')"},
-     "Column 'x': formula '__import__('os').system('id')' calls something other than abs, ceil, exp, floor, log, max, min, round, sqrt."),
+     "Column 'x': formula '__import__('os').system('id')' calls something other than abs, ceil, days, exp, floor, hours, log, max, min, minutes, round, seconds, sqrt, weeks."),
     ({"name": "x", "type": "formula", "expr": "a.b"},
      "Column 'x': formula 'a.b' is not arithmetic; use column names, numbers and + - * / ( )."),
     ({"name": "x", "type": "formula", "expr": "'a' * 3"}, "Column 'x': formula ''a' * 3' may only contain numbers, not 'a'."),
@@ -72,7 +72,7 @@ def test_bad_columns_are_refused_with_one_sentence(column, message):
         ({"columns": [{"name": "a", "type": "uuid"}], "locale": "xx_YY"},
          "Unknown locale 'xx_YY'; use a Faker locale such as en_US, de_DE, fr_FR or ja_JP (`synth --locales` lists them all)."),
         ({"columns": [{"name": "a", "type": "uuid"}], "code": "import os"},
-         "Unknown schema field 'code'; use title, locale, rows, notes and columns."),
+         "Unknown schema field 'code'; use title, locale, rows, notes, messy and columns."),
         ({"columns": [
             {"name": "a", "type": "date", "after": "b"},
             {"name": "b", "type": "date", "after": "a"}]},
@@ -80,7 +80,7 @@ def test_bad_columns_are_refused_with_one_sentence(column, message):
         ({"columns": [{"name": "a", "type": "uuid"}, {"name": "b", "type": "date", "after": "a"}]},
          "Column 'b' can only follow a date or datetime column, not 'a'."),
         ({"columns": [{"name": "a", "type": "city"}, {"name": "t", "type": "formula", "expr": "a + 1"}]},
-         "Column 't': formula uses 'a', which is not a numeric column."),
+         "Column 't': formula uses 'a', which is not a numeric or date column."),
     ],
 )
 def test_bad_schemas_are_refused(data, message):
@@ -151,7 +151,10 @@ def test_every_type_round_trips_through_text_with_defaults(type_):
         params["values"] = ["a", "b"]
     if type_ == "formula":
         params["expr"] = "2 * 3"
-    schema = Schema([Column("c", type_, params)])
+    others = []
+    if type_ == "ohlc":
+        params["close"], others = "p", [Column("p", "series")]
+    schema = Schema([*others, Column("c", type_, params)])
     assert Schema.from_text(schema.to_text()).to_dict() == schema.to_dict()
 
 
@@ -167,7 +170,7 @@ def test_edited_text_is_what_runs():
     [
         ("title: x\n", "The schema text needs a 'columns:' line followed by one column per line."),
         ("colour: red\ncolumns:\n  a: uuid\n",
-         "Line 1 of the schema ('colour: red') is not 'title:', 'locale:', 'rows:', 'note:' or 'columns:'."),
+         "Line 1 of the schema ('colour: red') is not 'title:', 'locale:', 'rows:', 'note:', 'messy:' or 'columns:'."),
         ("columns:\n  just words\n", "Line 2 of the schema ('just words') should look like 'name: type key=value ...'."),
         ("columns:\n  a:\n", "Line 2: column 'a' needs a type after the colon."),
         ("columns:\n  a: integer min 5\n", "Line 2: cannot read 'min 5'; write parameters as key=value."),
@@ -229,3 +232,101 @@ def test_relative_dates_and_durations():
     assert (parse_duration("90s"), parse_duration("5min"), parse_duration("2h"), parse_duration("1.5d")) == \
         (90, 300, 7200, 129600)
     assert parse_duration("5 parsecs") is None
+
+
+LEVEL = {"name": "level", "type": "category", "values": ["junior", "senior"]}
+BAD_DEPENDENT = [
+    ({"name": "x", "type": "money", "mean": {"junior": 1}},
+     "Column 'x': mean is given per value, so the column needs by=<column> naming the column those values belong to."),
+    ({"name": "x", "type": "money", "by": "level", "decimals": {"junior": 1}},
+     "Column 'x': decimals is one setting, not a mapping: a whole number within the bounds."),
+    ({"name": "x", "type": "money", "by": "level", "mean": {"jnuior": 1}},
+     "Column 'x': mean key 'jnuior' is not a value of column 'level' (a number range such as 18-39 or 65+ for numbers, * for any)."),
+    ({"name": "x", "type": "money", "by": "level", "mean": {"junior": "lots"}},
+     "Column 'x': mean for 'junior' must be a number, not 'lots'."),
+    ({"name": "x", "type": "money", "by": "level", "min": {"junior": 10}, "max": {"junior": 5}},
+     "Column 'x': min must not be greater than max (for 'junior')."),
+    ({"name": "x", "type": "category", "by": "level", "values": {"junior": ["a", "b"]}, "weights": {"junior": [1]}},
+     "Column 'x': weights for 'junior' must have one number per value (2)."),
+    ({"name": "x", "type": "money", "by": "grade", "mean": {"a": 1}},
+     "Column 'x' refers to column 'grade', which the schema does not have."),
+    ({"name": "x", "type": "money", "by": ["level", "level"], "mean": {"junior|junior": 1}},
+     "Column 'x': 'by' must name other columns, each once."),
+    ({"name": "x", "type": "money", "by": ["level", "y"], "mean": {"junior": 1}},
+     "Column 'x': mean key 'junior' needs one part per 'by' column (level|y), or '*'."),
+    ({"name": "x", "type": "money", "by": "y", "mean": {"lots": 1}},
+     "Column 'x': mean key 'lots' is not a value of column 'y' (a number range such as 18-39 or 65+ for numbers, * for any)."),
+    ({"name": "x", "type": "integer", "by": "level", "mean": {"junior": 1}, "unique": True},
+     "Column 'x' cannot be unique when its settings depend on another column; drop 'unique' or 'by'."),
+    ({"name": "x", "type": "float", "correlate": {"y": 0.9, "level": 0.1}},
+     "Column 'x' can only be correlated with numeric columns, not 'level'."),
+    ({"name": "x", "type": "float", "correlate": {"y": 1.5}},
+     "Column 'x': correlate for 'y' must be a correlation from -1 to 1, not 1.5."),
+    ({"name": "x", "type": "float", "correlate": {"y": 0.9, "z": 0.9}},
+     "Column 'x': correlate: the squared correlations add up to more than 1; lower them."),
+]
+
+
+@pytest.mark.parametrize(("column", "message"), BAD_DEPENDENT)
+def test_bad_dependent_columns_are_refused_with_one_sentence(column, message):
+    with pytest.raises(SchemaError) as err:
+        schema_of(LEVEL, {"name": "y", "type": "integer"}, {"name": "z", "type": "float"}, column)
+    assert str(err.value) == message
+
+
+def test_dependent_columns_round_trip_through_text_and_json():
+    text = """columns:
+  level: category values=[junior, mid, senior]
+  salary: money by=level mean={junior: 45000, mid: 65000, senior: 90000}
+  sub: category by=level values={junior: [a, "b c"], "*": [d]} weights={junior: [2, 1]}
+  age: age min=0 max=99
+  dx: category by=[age, level] values={"<30|junior": [x], "65+|*": [y, z], "*": [w]}
+  remote: boolean by=level p_true={senior: 0.8}
+  bonus: float correlate={age: 0.5, salary: -0.2}
+"""
+    schema = Schema.from_text(text)
+    assert schema.column("salary").params["mean"] == {"junior": 45000, "mid": 65000, "senior": 90000}
+    assert schema.column("dx").params["by"] == ["age", "level"]
+    assert Schema.from_text(schema.to_text()).to_dict() == schema.to_dict()
+    assert Schema.from_json(schema.to_json()).to_dict() == schema.to_dict()
+    plan = schema.resolve()
+    planned = {c.name: c for c in plan.columns}
+    assert planned["sub"].categories == ("a", "b c", "d")
+    assert planned["salary"].params["max"] is None  # a centre alone: open above
+    assert planned["remote"].params["p_true"] == {"senior": 0.8, "*": 0.5}  # the rest: the default
+    assert set(planned["bonus"].refs) == {"age", "salary"}
+    names = [c.name for c in plan.columns]
+    assert names.index("level") < names.index("salary") and names.index("age") < names.index("dx")
+
+
+BAD_SERIES = [
+    ({"name": "x", "type": "series", "entity": "plain"},
+     "Column 'x': entity 'plain' needs entities=N (how many there are) to be followed."),
+    ({"name": "x", "type": "series", "season": "daily"},
+     "Column 'x': season needs time (the timestamp column the season follows)."),
+    ({"name": "x", "type": "code", "entities": 5, "unique": True},
+     "Column 'x' cycles through 5 entities, so it can be neither unique nor depend on another column; drop 'entities' or the other."),
+    ({"name": "x", "type": "ohlc"}, "Column 'x': type 'ohlc' needs 'close'."),
+    ({"name": "x", "type": "ohlc", "close": "plain"}, "Column 'x': a bar needs a numeric close, not 'plain'."),
+    ({"name": "x", "type": "code", "entities": 0}, "Column 'x': entities must be between 1 and 100000, not 0."),
+]
+
+
+@pytest.mark.parametrize(("column", "message"), BAD_SERIES)
+def test_bad_series_are_refused_with_one_sentence(column, message):
+    with pytest.raises(SchemaError) as err:
+        schema_of({"name": "plain", "type": "city"}, column)
+    assert str(err.value) == message
+
+
+def test_series_round_trip_through_text():
+    text = """columns:
+  sensor: code pattern=S-### entities=10
+  ts: datetime start=2024-01-01 end=2024-01-31 step=1h entity=sensor
+  temp: series entity=sensor time=ts season=daily amplitude=3 noise=0.5 ar=0.9
+  close: series walk=geometric noise=0.01
+  high: ohlc part=high close=close
+"""
+    schema = Schema.from_text(text)
+    assert Schema.from_text(schema.to_text()).to_dict() == schema.to_dict()
+    assert schema.resolve().rows == (30 * 24 + 1) * 10  # one row per period and entity

@@ -13,15 +13,15 @@ Adding a type: its catalogue entry, and (unless it is a choice, pool or pattern 
 from __future__ import annotations
 
 from ..catalog import TYPES
-from . import _dates, _identifiers, _internet, _numbers, _people, _places, _text
-from ._base import Ctx, Generator
+from . import _dates, _identifiers, _internet, _numbers, _people, _places, _series, _text
+from ._base import Ctx, Generator, column_key
 
-__all__ = ["GENERATORS", "Ctx", "Generator"]
+__all__ = ["GENERATORS", "Ctx", "Generator", "column_key"]
 
 
 def _table() -> dict[str, Generator]:
     own: dict[str, Generator] = {}
-    for module in (_numbers, _identifiers, _people, _places, _dates, _text, _internet):
+    for module in (_numbers, _identifiers, _people, _places, _dates, _series, _text, _internet):
         own.update(module.GENERATORS)
     table = {}
     for name, spec in TYPES.items():

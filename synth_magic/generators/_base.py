@@ -10,18 +10,37 @@ import numpy as np
 
 from . import _kernels as K
 
-__all__ = ["Ctx", "Domain", "Generator", "Make"]
+__all__ = ["Ctx", "Domain", "Generator", "Make", "column_key"]
+
+
+def _tag(text: str) -> int:
+    import zlib
+
+    return zlib.crc32(text.encode())
+
+
+def column_key(seed: int, key: int) -> int:
+    """The key a column's scrambled unique values use: its own key mixed with the run's seed,
+    so unique codes differ between seeds (and stay distinct across chunks: one bijection)."""
+    return (key * 0x9E3779B1 + seed * 0x85EBCA77) & 0xFFFFFFFFFFFFFFFF
 
 
 class Ctx:
     """What a generator sees for one column and one chunk of rows."""
 
-    __slots__ = ("aux", "cols", "key", "locale", "n", "name", "rng", "start", "unique")
+    __slots__ = ("aux", "chunk", "cols", "key", "locale", "n", "name", "rng", "seed", "start", "unique")
 
     def __init__(self, *, rng: np.random.Generator, n: int, start: int, locale: str,
-                 cols: dict[str, Any], aux: dict[str, Any], unique: bool, key: int, name: str):
+                 cols: dict[str, Any], aux: dict[str, Any], unique: bool, key: int, name: str,
+                 seed: int = 0, chunk: int = 0):
         self.rng, self.n, self.start, self.locale = rng, n, start, locale
         self.cols, self.aux, self.unique, self.key, self.name = cols, aux, unique, key, name
+        self.seed, self.chunk = seed, chunk
+
+    def shared_rng(self, tag: str) -> np.random.Generator:
+        """A stream every column of the chunk can draw the same values from (one per ``tag``):
+        columns that must agree row by row (a row's place) read it, whatever else the table has."""
+        return np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(_tag(tag), self.chunk, 3)))
 
     @property
     def index(self) -> np.ndarray:

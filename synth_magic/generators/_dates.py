@@ -11,6 +11,8 @@ import pyarrow as pa
 from .._syntax import clock_seconds, parse_duration, parse_when
 from . import _kernels as K
 from ._base import Ctx, Generator
+from ._numbers import evaluate
+from ._series import entity_count
 
 __all__ = ["GENERATORS", "when"]
 
@@ -20,20 +22,37 @@ def when(text: str) -> np.datetime64:
     return np.datetime64(parse_when(text), "s")
 
 
+_NAT = np.iinfo(np.int64).min  # NaT as int64 seconds
+
+
 def _draw_seconds(ctx: Ctx, p: dict[str, Any], grain: int) -> np.ndarray:
+    """Seconds since 1970 (int64; NaT where there is no date yet)."""
+    if p.get("expr"):
+        values, _ = evaluate(ctx, p["expr"])
+        return np.where(np.isnan(values), _NAT, np.floor(np.nan_to_num(values) / grain) * grain).astype(np.int64)
     after = p.get("after")
     if after and after in ctx.cols:
-        base = ctx.cols[after].astype("datetime64[s]").astype(np.int64)
-        lo, hi = parse_duration(p["min_gap"]) or 0.0, parse_duration(p["max_gap"]) or 0.0
-        gap = ctx.rng.uniform(lo, hi, ctx.n) if hi > lo else np.full(ctx.n, lo)
-        return base + (gap // grain * grain).astype(np.int64)
+        return _after(ctx, p, grain, ctx.cols[after].astype("datetime64[s]"))
     start = parse_when(p["start"])
     end = parse_when(p["end"])
-    if p.get("step"):
+    if p.get("step"):  # one value every step (per entity: each entity's rows in turn, in order)
         step = int(parse_duration(p["step"]) or grain)
-        return start + ctx.index * step
+        return start + ctx.index // entity_count(ctx, p.get("entity")) * step
     slots = (end - start) // grain + 1
     return start + ctx.pick(slots) * grain
+
+
+def _after(ctx: Ctx, p: dict[str, Any], grain: int, base: np.ndarray) -> np.ndarray:
+    """A gap after another date; with an end given, never past it (an event that could not
+    have happened by then has no date yet: NaT)."""
+    missing = np.isnat(base)
+    secs = base.astype(np.int64)
+    lo, hi = parse_duration(p["min_gap"]) or 0.0, parse_duration(p["max_gap"]) or 0.0
+    end = parse_when(p["end"]) if p.get("end") else None
+    top = np.full(ctx.n, hi) if end is None else np.minimum(hi, (end - secs).astype(np.float64))
+    gap = lo + ctx.rng.random(ctx.n) * np.maximum(top - lo, 0.0)
+    out = secs + (gap // grain * grain).astype(np.int64)
+    return np.where(missing | (top < lo), _NAT, out)
 
 
 def _gen_datetime(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
@@ -42,12 +61,12 @@ def _gen_datetime(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
 
 def _gen_date(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
     secs = _draw_seconds(ctx, p, 86400)
-    return (secs // 86400 * 86400).astype("datetime64[s]")
+    return np.where(secs == _NAT, secs, secs // 86400 * 86400).astype("datetime64[s]")
 
 
 def _window_domain(grain: int) -> Callable[[dict[str, Any], str], int | None]:
     def domain(p: dict[str, Any], _: str) -> int | None:
-        if p.get("after") or p.get("step"):
+        if p.get("after") or p.get("step") or p.get("expr"):
             return None
         start, end = parse_when(p["start"]), parse_when(p["end"])
         if start is None or end is None:

@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 from .._syntax import PATTERN_CLASSES
 
 __all__ = [
-    "STR", "Pieces", "Weighted", "ascii_digits", "concat", "concat_ragged", "decimal_index",
+    "STR", "Pieces", "Weighted", "Weighted2", "ascii_digits", "concat", "concat_ragged", "decimal_index",
     "decimal_pools", "digit_matrix", "digits_or_empty", "fill_pattern", "fixed_width", "hex_bytes",
     "hex_groups", "join", "luhn_digit", "mod97", "pattern_domain", "scramble", "take", "to_str",
     "weighted", "weighted_index",
@@ -383,6 +383,26 @@ class Weighted:
         np.minimum(i, self.k - 1, out=i)
         u -= i
         return np.where(u < self.prob[i], i, self.alias[i])
+
+
+class Weighted2:
+    """Alias tables for several weight rows over the same k values: row g[i] for draw i."""
+
+    __slots__ = ("alias", "k", "prob")
+
+    def __init__(self, weights: np.ndarray) -> None:
+        tables = [Weighted(w) for w in weights]
+        self.prob = np.stack([t.prob for t in tables])
+        self.alias = np.stack([t.alias for t in tables])
+        self.k = weights.shape[1]
+
+    def draw(self, rng: np.random.Generator, g: np.ndarray) -> np.ndarray:
+        u = rng.random(len(g))
+        u *= self.k
+        i = u.astype(np.int64)
+        np.minimum(i, self.k - 1, out=i)
+        u -= i
+        return np.where(u < self.prob[g, i], i, self.alias[g, i])
 
 
 @lru_cache(maxsize=1024)

@@ -6,10 +6,12 @@ from typing import Any
 
 import numpy as np
 
+from .._syntax import ANY, value_union
 from . import _kernels as K
 from ._base import Ctx, Generator
+from ._by import correlate, groups, mapped, per_row
 
-__all__ = ["CHOICE", "GENERATORS", "decimal_domain", "draw_numeric", "span_domain"]
+__all__ = ["CHOICE", "GENERATORS", "decimal_domain", "draw_numeric", "evaluate", "span_domain"]
 
 
 def span_domain(p: dict[str, Any], _: str) -> int:
@@ -21,41 +23,112 @@ def decimal_domain(p: dict[str, Any], _: str) -> int:
 
 
 def draw_numeric(ctx: Ctx, p: dict[str, Any], integer: bool) -> np.ndarray:
-    """Numbers in [min, max] with the requested distribution (unique: a scrambled grid)."""
-    lo, hi = float(p["min"]), float(p["max"])
+    """Numbers in [min, max] with the requested distribution (unique: a scrambled grid).
+
+    Every setting may be given per value of 'by' columns (then it is an array, one entry
+    per row); ``min`` or ``max`` may be open (None: a centre was given outside the default
+    range). With ``correlate`` the values drawn are reordered to follow other columns' ranks.
+    """
     decimals = 0 if integer else int(p.get("decimals", 2))
     if ctx.unique:
         if integer:
-            return int(np.ceil(lo)) + ctx.pick(span_domain(p, ctx.locale))
+            return int(np.ceil(p["min"])) + ctx.pick(span_domain(p, ctx.locale))
         step = 10.0 ** -decimals
-        return np.round(lo + ctx.pick(decimal_domain(p, ctx.locale)) * step, decimals)
-    rng, n, dist = ctx.rng, ctx.n, p["distribution"]
-    mean, std = p.get("mean"), p.get("std")
-    if dist == "uniform" and integer:
-        return rng.integers(int(np.ceil(lo)), int(np.floor(hi)) + 1, n, dtype=np.int64)
-    if dist == "uniform":
-        x = rng.uniform(lo, hi, n)
-    elif dist == "normal":
-        mu = (lo + hi) / 2 if mean is None else mean
-        sd = (hi - lo) / 6 if std is None else std
-        x = rng.normal(mu, max(sd, 1e-12), n)
-    elif dist == "lognormal":
-        m = lo + (hi - lo) * 0.15 if mean is None else mean
-        shift = max(m - lo, 1e-9)
-        sigma = 0.8 if std is None or std <= 0 else float(np.sqrt(np.log1p((std / shift) ** 2)))
-        x = lo + rng.lognormal(np.log(shift) - sigma**2 / 2, sigma, n)
-    elif dist == "poisson":
-        lam = (hi - lo) / 4 if mean is None else max(mean - lo, 0.0)
-        x = lo + rng.poisson(lam, n).astype(np.float64)
-    else:  # exponential
-        scale = (hi - lo) / 4 if mean is None else max(mean - lo, 1e-9)
-        x = lo + rng.exponential(scale, n)
-    out = (x < lo) | (x > hi)
-    if out.any():  # tails beyond the bounds are redrawn inside them, never piled on them
-        x[out] = rng.uniform(lo, hi, int(out.sum()))
+        return np.round(p["min"] + ctx.pick(decimal_domain(p, ctx.locale)) * step, decimals)
+    keys = mapped(p)
+    g = groups(ctx, p, keys) if keys else None
+    lo = _row_setting(p, "min", keys, g, ctx.n, open_value=-np.inf)
+    hi = _row_setting(p, "max", keys, g, ctx.n, open_value=np.inf)
+    mean = _row_setting(p, "mean", keys, g, ctx.n, open_value=np.nan)
+    std = _row_setting(p, "std", keys, g, ctx.n, open_value=np.nan)
+    sample = _SAMPLERS[p["distribution"]]
+    x = sample(ctx.rng, lo, hi, mean, std, integer, ctx.n)
+    for _ in range(4):  # tails beyond the bounds are drawn again from the same shape...
+        out = np.flatnonzero((x < lo) | (x > hi))
+        if not out.size:
+            break
+        x[out] = sample(ctx.rng, *(_at(a, out) for a in (lo, hi, mean, std)), integer, out.size)
+    out = np.flatnonzero((x < lo) | (x > hi))
+    if out.size:  # ...and what is still outside spread over the range, never piled on the bounds
+        x[out] = ctx.rng.uniform(*_closed(_at(lo, out), _at(hi, out), _at(mean, out)))
     if integer:
-        return np.clip(np.floor(x + 0.5), np.ceil(lo), np.floor(hi)).astype(np.int64)
-    return np.round(x, decimals)
+        x = np.clip(np.floor(x + 0.5), np.ceil(np.maximum(lo, -9.2e18)), np.floor(np.minimum(hi, 9.2e18)))
+    else:
+        x = np.round(x, decimals)
+    if p.get("correlate"):
+        x = correlate(ctx, x, p["correlate"], g)
+    return x.astype(np.int64) if integer else x
+
+
+def _row_setting(p: dict[str, Any], name: str, keys: list[str], g: np.ndarray | None, n: int,
+                 open_value: float | None = None) -> Any:
+    """A setting as one number, or an array of one per row when it is given per value."""
+    value = per_row(p.get(name), keys, g)
+    if value is None:
+        return np.float64(open_value)
+    if np.ndim(value) == 0:
+        return np.float64(value)
+    if open_value is not None:
+        value[np.isnan(value)] = open_value
+    return value
+
+
+def _at(a: Any, idx: np.ndarray) -> Any:
+    return a if np.ndim(a) == 0 else a[idx]
+
+
+def _centre(lo: Any, hi: Any, mean: Any, share: float) -> Any:
+    """The given centre, else ``share`` of the way from min to max."""
+    return np.where(np.isnan(mean), lo + (hi - lo) * share, mean)
+
+
+def _closed(lo: Any, hi: Any, centre: Any) -> tuple[Any, Any]:
+    """The range with an open side (a centre given outside the defaults) mirrored around the centre."""
+    return (np.where(np.isfinite(lo), lo, 2 * centre - np.where(np.isfinite(hi), hi, centre + 1)),
+            np.where(np.isfinite(hi), hi, 2 * centre - np.where(np.isfinite(lo), lo, centre - 1)))
+
+
+def _spread(lo: Any, hi: Any, centre: Any, std: Any, parts: float) -> Any:
+    """The given spread, else the range over ``parts`` (an open range: as if mirrored)."""
+    a, b = _closed(lo, hi, centre)
+    default = np.where(np.isfinite(lo) & np.isfinite(hi), (b - a) / parts, (b - a) / 6)
+    return np.maximum(np.where(np.isnan(std), default, std), 1e-12)
+
+
+# Samplers: settings are numbers or arrays of one per row; ``n`` values come out.
+
+def _uniform(rng, lo, hi, mean, std, integer, n):
+    bottom, top = _closed(lo, hi, mean)
+    if integer:
+        low, high = np.ceil(bottom).astype(np.int64), np.floor(top).astype(np.int64) + 1
+        return rng.integers(low, high, n if np.ndim(low) == np.ndim(high) == 0 else None).astype(np.float64)
+    return rng.uniform(bottom, top, n)
+
+
+def _normal(rng, lo, hi, mean, std, integer, n):
+    mu = np.where(np.isnan(mean), (lo + hi) / 2, mean)
+    return rng.normal(mu, _spread(lo, hi, mu, std, 6), n)
+
+
+def _lognormal(rng, lo, hi, mean, std, integer, n):
+    shift = np.maximum(_centre(lo, hi, mean, 0.15) - lo, 1e-9)
+    spread = np.where(np.isfinite(hi), 0.8, 0.4)  # a range given: skewed across it; a centre alone: around it
+    sigma = np.where(np.isnan(std) | (std <= 0), spread, np.sqrt(np.log1p((np.nan_to_num(std) / shift) ** 2)))
+    return lo + rng.lognormal(np.log(shift) - sigma**2 / 2, sigma, n)
+
+
+def _poisson(rng, lo, hi, mean, std, integer, n):
+    lam = np.where(np.isnan(mean), np.where(np.isfinite(hi), (hi - lo) / 4, 1.0), np.maximum(mean - lo, 0.0))
+    return lo + rng.poisson(lam, n).astype(np.float64)
+
+
+def _exponential(rng, lo, hi, mean, std, integer, n):
+    scale = np.where(np.isnan(mean), np.where(np.isfinite(hi), (hi - lo) / 4, 1.0), np.maximum(mean - lo, 1e-9))
+    return lo + rng.exponential(scale, n)
+
+
+_SAMPLERS = {"uniform": _uniform, "normal": _normal, "lognormal": _lognormal, "poisson": _poisson,
+             "exponential": _exponential}
 
 
 def _integer(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
@@ -64,6 +137,24 @@ def _integer(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
 
 def _float(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
     return draw_numeric(ctx, p, integer=False)
+
+
+def _money(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
+    """Amounts; 'by' a currency column (and no setting per value): each row in its own currency."""
+    from ..catalog import CURRENCIES, locale_currency
+
+    x = draw_numeric(ctx, p, integer=False)
+    by = p.get("by")
+    cats = ctx.aux.get(f"{by}:categories", (None, None))[1] if isinstance(by, str) else None
+    if not cats or mapped(p) or not any(c in CURRENCIES for c in cats):
+        return x
+    base = CURRENCIES[locale_currency(ctx.locale)][0]
+    rate = np.array([CURRENCIES.get(c, (base, 2))[0] / base for c in cats] + [1.0])
+    digits = np.array([CURRENCIES.get(c, (0, int(p["decimals"])))[1] for c in cats] + [int(p["decimals"])])
+    codes = np.asarray(ctx.cols[by])
+    codes = np.where(codes < 0, len(cats), codes)
+    scale = 10.0 ** digits[codes]
+    return np.round(x * rate[codes] * scale) / scale
 
 
 def _rating(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
@@ -76,7 +167,8 @@ def _rating(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
 
 
 def _boolean(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
-    return ctx.rng.random(ctx.n) < p["p_true"]
+    keys = mapped(p)
+    return ctx.rng.random(ctx.n) < per_row(p["p_true"], keys, groups(ctx, p, keys) if keys else None)
 
 
 def _id(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
@@ -85,20 +177,62 @@ def _id(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
 
 def _choice(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
     values, weights = p["values"], p.get("weights")
+    keys = mapped(p)
+    if keys:
+        return _choice_by(ctx, p, keys)
     table = K.weighted(tuple(float(w) for w in weights)) if weights else None
     return ctx.pick(len(values), table)
+
+
+def _choice_by(ctx: Ctx, p: dict[str, Any], keys: list[str]) -> np.ndarray:
+    """Codes into all the values a choice given per value can take, each row drawn from
+    its own key's values and weights (one alias table per key, drawn in one pass)."""
+    union = value_union(p["values"]) if isinstance(p["values"], dict) else list(p["values"])
+    position = {v: i for i, v in enumerate(union)}
+    rows = []
+    for key in [*keys, ANY]:
+        vals = _entry(p["values"], key)
+        wts = _entry(p.get("weights"), key)
+        w = np.zeros(len(union))
+        w[[position[v] for v in vals]] = wts if wts is not None and len(wts) == len(vals) else 1.0
+        rows.append(w)
+    table = K.Weighted2(np.array(rows))
+    g = groups(ctx, p, keys)
+    return table.draw(ctx.rng, np.where(g < 0, len(keys), g))
+
+
+def _entry(value: Any, key: str) -> Any:
+    return value.get(key, value.get(ANY)) if isinstance(value, dict) else value
 
 
 def _choice_domain(p: dict[str, Any], _: str) -> int:
     return len(p["values"])
 
 
+def evaluate(ctx: Ctx, expr: str) -> tuple[np.ndarray, str]:
+    """An expression over the chunk's columns (dates as seconds since 1970) and its kind."""
+    from .. import formula
+
+    tree, names = formula.parse(expr, ctx.name)
+    env, kinds = {}, {}
+    for name in names:
+        values = np.asarray(ctx.cols[name])
+        if values.dtype.kind == "M":
+            seconds = values.astype("datetime64[s]")
+            env[name] = np.where(np.isnat(seconds), np.nan, seconds.astype(np.int64).astype(np.float64))
+            kinds[name] = formula.DATE
+        else:
+            env[name], kinds[name] = values.astype(np.float64), formula.NUMBER
+    values = np.broadcast_to(formula.evaluate(tree, env), (ctx.n,))  # "1 + 1" is one number
+    return values, formula.result_kind(tree, kinds, ctx.name)
+
+
 def _formula(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
     from .. import formula
 
-    tree, names = formula.parse(p["expr"], ctx.name)
-    env = {name: np.asarray(ctx.cols[name], dtype=np.float64) for name in names}
-    values = np.broadcast_to(formula.evaluate(tree, env), (ctx.n,))  # "1 + 1" is one number
+    values, kind = evaluate(ctx, p["expr"])
+    if kind == formula.DURATION:
+        values = values / formula.DURATIONS[p["unit"]]
     return np.round(values, p["decimals"])
 
 
@@ -117,7 +251,8 @@ CHOICE = Generator(_choice, _choice_domain)  # every type with categories (catal
 GENERATORS: dict[str, Generator] = {
     "id": Generator(_id),
     **dict.fromkeys(("integer", "quantity", "year", "duration"), _INTEGER),
-    **dict.fromkeys(("float", "money", "percent", "latitude", "longitude"), _FLOAT),
+    **dict.fromkeys(("float", "percent"), _FLOAT),
+    "money": Generator(_money, decimal_domain),
     "rating": Generator(_rating, decimal_domain),
     "boolean": Generator(_boolean, lambda p, _: 2),
     "formula": Generator(_formula),

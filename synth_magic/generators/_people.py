@@ -225,7 +225,7 @@ def _gen_birth_date(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
     if source and source in ctx.cols:
         years = np.asarray(ctx.cols[source], dtype=np.float64) + ctx.rng.random(ctx.n)
     else:
-        years = ctx.rng.uniform(p["min_age"], p["max_age"] + 1, ctx.n)
+        years = ctx.rng.uniform(p["min_age"], p["max_age"] + 1 - 2 / 365.2425, ctx.n)  # (dates round down a day)
     seconds = now - (years * _YEAR_SECONDS).astype(np.int64)
     return (seconds // 86400 * 86400).astype("datetime64[s]")
 

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 
     from faker import Faker
 
-__all__ = ["FAMILY_FIRST", "POOL_SIZE", "SAMPLERS", "Names", "faker", "formats", "names", "sampled", "words"]
+__all__ = ["FAMILY_FIRST", "POOL_SIZE", "SAMPLERS", "Names", "faker", "formats", "names", "sampled",
+           "template_part", "words"]
 
 POOL_SIZE = 1000
 _lock = threading.RLock()
@@ -93,6 +94,17 @@ def sampled(locale: str, kind: str) -> pa.Array:
     return pa.array(list(values), type=pa.large_string())
 
 
+@cache
+def template_part(locale: str, token: str) -> pa.Array:
+    """POOL_SIZE draws of one part of the locale's own address templates (``street_name``,
+    ``secondary_address``...): ``token`` comes from Faker's templates, never from outside."""
+    size = 4 * POOL_SIZE if token == "street_name" else POOL_SIZE  # street names: the variety of addresses
+    with _lock:
+        f = _seeded(locale, "part:" + token)
+        values = dict.fromkeys(str(f.format(token)) for _ in range(size))
+    return pa.array(list(values), type=pa.large_string())
+
+
 @dataclass(frozen=True)
 class Names:
     """One locale's given and family names with their frequencies.
@@ -124,13 +136,24 @@ def _weighted(data: Any) -> tuple[list[str], list[float]]:
     return [k for k, _ in items], [w for _, w in items]
 
 
-def _ascii(values: list[str]) -> pa.Array:
+def _romanised(person: Any) -> dict[str, str]:
+    """A locale's own romanisation of its names, where Faker has one (ja_JP: 佐藤 → Sato, not
+    the Chinese reading unidecode would give)."""
+    out: dict[str, str] = {}
+    for attr in ("first_name_male_pairs", "first_name_female_pairs", "last_name_pairs"):
+        for pair in getattr(person, attr, None) or ():
+            if isinstance(pair, tuple) and len(pair) == 3 and all(isinstance(x, str) for x in pair):
+                out.setdefault(pair[0], pair[2])
+    return out
+
+
+def _ascii(values: list[str], romanised: dict[str, str] | None = None) -> pa.Array:
     """Lower-case ASCII slugs of names, for e-mail addresses and user names."""
     from faker.decode import unidecode
 
     out = []
     for v in values:
-        s = "".join(ch for ch in unidecode(v).lower() if ch.isalnum())
+        s = "".join(ch for ch in unidecode((romanised or {}).get(v, v)).lower() if ch.isalnum())
         out.append(s or "user")
     return pa.array(out, type=pa.large_string())
 
@@ -147,15 +170,16 @@ def names(locale: str) -> Names:
         return names("en_US")
     (mv, mw), (fv, fw), (lv, lw) = (_weighted(x) for x in (male, female, last))
     mw_, fw_ = np.asarray(mw) / sum(mw), np.asarray(fw) / sum(fw)
+    romanised = _romanised(person)
     return Names(
         first=pa.array(mv + fv, type=pa.large_string()),
-        first_ascii=_ascii(mv + fv),
+        first_ascii=_ascii(mv + fv, romanised),
         n_male=len(mv),
         male_w=Weighted(mw),
         female_w=Weighted(fw),
         first_any=Weighted(np.concatenate([mw_, fw_]) / 2),
         last=pa.array(lv, type=pa.large_string()),
-        last_ascii=_ascii(lv),
+        last_ascii=_ascii(lv, romanised),
         last_w=Weighted(lw),
         family_first=locale in FAMILY_FIRST,
     )
@@ -188,4 +212,11 @@ def formats(locale: str, provider: str) -> tuple[str, ...]:
     plain = [str(x) for x in data if set(str(x)) <= allowed and "#" in str(x)]
     if provider == "phone":
         plain = [x for x in plain if "x" not in x][:6]
+    else:  # a locale may write its postcodes its own way (ja_JP: 333-2274) whatever formats it inherits
+        shapes = {"".join("#" if ch.isdigit() else ch for ch in p) for p in plain}
+        with _lock:
+            seen = {"".join("#" if ch.isdigit() else ch for ch in _seeded(locale, "postcode").postcode())
+                    for _ in range(20)}
+        if not seen <= shapes:
+            return ()
     return tuple(dict.fromkeys(plain))

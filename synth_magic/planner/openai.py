@@ -2,23 +2,28 @@
 
 ::
 
-    description ─► prompt (from the catalogue) ─► chat completion ─► JSON ─► Schema.from_dict
-                                                        │                     │ invalid: one repair
-                                                        ▼                     ▼ still invalid
-                                        401/403/404: PlannerError     PlannerUnavailable
-                                        429/5xx/timeout after retries: PlannerUnavailable
+    description ─► prompt (from the catalogue) ─► chat completion ─► JSON ─► coerced, validated Schema
+                    │ too long for the                  │                        │ problems: one repair turn
+                    ▼ prompt limit: InputError          ▼                        ▼ with all of them, then
+                                       401/403/404: PlannerError          PlannerUnavailable
+                                       429/5xx/timeout/deadline: PlannerUnavailable
 
   (on PlannerUnavailable, :mod:`synth_magic.api` plans offline and warns)
 
 - The prompt and the structured-output JSON schema are derived from
   :data:`synth_magic.catalog.TYPES`, so the model can only name catalogue types and
-  parameters. Servers that reject ``json_schema`` are asked again in ``json_object`` mode,
-  then with no response format at all.
-- Every answer is untrusted input: its size, numbers and shape are checked here, then
-  :meth:`Schema.from_dict` validates it against the catalogue. Nothing in it is executed.
-- The API key is read by the ``openai`` SDK from the environment. It never enters a
-  message, a warning, a note, a repr or the cache; SDK exceptions (which may carry request
-  details) are replaced by our own one-sentence messages.
+  parameters.
+- One deadline per plan (``SYNTH_TIMEOUT``) covers every attempt, retry, backoff and the
+  reading of a reply, so a server that drips its answer is cut off too.
+- What a server does not take is learnt from its error and remembered for that server and
+  model only, said once (:mod:`._server`): a format it rejects, a parameter it refuses, a
+  completion limit its context cannot hold.
+- Every answer is untrusted input (:mod:`._answer`): harmless slips are put right (noted
+  in the schema), the rest is validated strictly; nothing in it is executed.
+- The API key is read from the environment and handed to the SDK only for a server it is
+  meant for (:attr:`Settings.send_key`). It never enters a message, a warning, a note, a
+  repr or the cache; SDK exceptions (which may carry request details) are replaced by our
+  own one-sentence messages.
 """
 
 from __future__ import annotations
@@ -26,15 +31,24 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import math
 import os
-import re
+import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 from .._inputs import check_description
-from .._messages import clip, reject_constant, shown_url
+from .._messages import clip, shown_url
 from ..errors import InputError, PlannerError, PlannerUnavailable, SchemaError
-from ..schema import MAX_COLUMNS, MAX_NOTE, MAX_TITLE, Schema
+from ..schema import MAX_COLUMNS, Schema
+from . import _server as server
+from ._answer import (
+    MAX_ANSWER_CHARS,
+    MAX_MODEL_ROWS,
+    MAX_NUMBER,
+    MAX_PROBLEMS_CHARS,
+    read_answer,
+    to_schema,
+)
 
 if TYPE_CHECKING:
     from ..catalog import Param
@@ -43,31 +57,54 @@ if TYPE_CHECKING:
 __all__ = [
     "LOCAL_KEY", "MAX_ANSWER_CHARS", "MAX_ANSWER_TOKENS", "MAX_ECHO_CHARS", "MAX_MODEL_ROWS",
     "MAX_NUMBER", "MODES", "OpenAIPlanner", "PROMPT_TOKEN_LIMIT", "VERSION", "answer_schema",
-    "estimate_tokens", "first_messages", "prompt_version", "read_answer", "repair_messages",
-    "system_prompt", "to_schema",
+    "check_prompt", "estimate_tokens", "first_messages", "prompt_version", "read_answer",
+    "repair_messages", "system_prompt", "to_schema",
 ]
 
-VERSION = "1"
-PROMPT_TOKEN_LIMIT = 4000  # system + description + repair turn, estimated at 4 characters a token
+VERSION = "2"
+# The whole conversation (instructions, description, repair turn) stays under this, so it
+# fits a 4,096-token context: Ollama's default below 24 GiB of VRAM (docs.ollama.com,
+# "Context length"), which truncates a longer prompt silently instead of refusing it.
+PROMPT_TOKEN_LIMIT = 4000
 MAX_ANSWER_TOKENS = 6000
-MAX_ANSWER_CHARS = 100_000  # a real schema of 200 columns fits in far less
 MAX_ECHO_CHARS = 1500  # how much of a rejected answer goes back to the model with the repair
-MAX_NUMBER = 1e15
-MAX_MODEL_ROWS = 1_000_000  # a row count the model may suggest; callers can ask for more
-LOCAL_KEY = "local-server"  # what we send when only OPENAI_BASE_URL is set (Ollama, llama.cpp, vLLM)
-MODES = ("json_schema", "json_object", "text")
-_COLUMN_FIELDS = ("name", "type", "params", "null_rate", "unique", "why", "source")
-_FENCE = re.compile(r"```[a-zA-Z]*\s*\n(.*?)(?:```|$)", re.DOTALL)
-# The response format each server (base URL, model) accepted, so a server without json_schema
-# support is not asked for it again in this process.
-_MODE_BY_SERVER: dict[tuple[str | None, str], int] = {}
+LOCAL_KEY = "local-server"  # what we send when the key is not meant for the server (Ollama, llama.cpp, vLLM)
+MODES = server.MODES
+_MIN_ECHO = 120  # the shortest echo of a rejected answer worth sending back
 
 
 # --------------------------------------------------------------------------- the prompt
 
 def estimate_tokens(messages: list[dict[str, str]]) -> int:
-    """A cautious token count: 4 characters a token, plus a little per message."""
-    return sum(len(m["content"]) for m in messages) // 4 + 4 * len(messages)
+    """A cautious token count of a conversation, for any server's tokenizer.
+
+    By character class, rates that bound what o200k (gpt-4o), cl100k (gpt-4), Llama 3 and
+    Qwen 3 spend (measured on prose, JSON, the system prompt and CJK, Hangul, Devanagari,
+    Thai, Arabic, Cyrillic text): ASCII letters and digits 0.32 a character, ASCII
+    punctuation 0.62, spaces nothing; 2-byte characters (Cyrillic, Arabic, accents) 0.9,
+    3-byte ones (CJK, kana, Hangul, Indic, Thai) 1.3, 4-byte ones (emoji) 2.5; plus 4 a
+    message. A real tokenizer is not used: a local server's is unknown, and under a
+    shared limit the bound must hold for all of them.
+    """
+    return sum(_text_tokens(m["content"]) + 4 for m in messages)
+
+
+def _text_tokens(text: str) -> int:
+    ascii_words = ascii_marks = wide2 = wide3 = wide4 = 0
+    for ch in text:
+        code = ord(ch)
+        if code < 128:
+            if ch.isalnum():
+                ascii_words += 1
+            elif not ch.isspace():
+                ascii_marks += 1
+        elif code < 0x800:
+            wide2 += 1
+        elif code < 0x10000:
+            wide3 += 1
+        else:
+            wide4 += 1
+    return int(ascii_words * 0.32 + ascii_marks * 0.62 + wide2 * 0.9 + wide3 * 1.3 + wide4 * 2.5) + 1
 
 
 @functools.cache
@@ -174,7 +211,8 @@ def answer_schema() -> dict[str, Any]:
 
 @functools.cache
 def prompt_version() -> str:
-    """Part of the cache key: changes whenever the prompt or the answer schema does."""
+    """Part of the cache key: changes whenever the prompt, the answer schema or the way
+    answers are read does."""
     text = system_prompt() + json.dumps(answer_schema(), sort_keys=True)
     return f"{VERSION}.{hashlib.sha256(text.encode()).hexdigest()[:8]}"
 
@@ -186,132 +224,58 @@ def first_messages(description: str) -> list[dict[str, str]]:
     ]
 
 
-def repair_messages(messages: list[dict[str, str]], answer: str | None, problem: str) -> list[dict[str, str]]:
-    """The conversation again, with the rejected answer (shortened) and why it was rejected."""
-    ask = {"role": "user", "content": (
+def _ask_again(problem: str) -> dict[str, str]:
+    return {"role": "user", "content": (
         f"That answer was rejected: {problem} Reply with the whole corrected JSON object only, "
         "using only the listed types and their parameters.")}
+
+
+def repair_messages(messages: list[dict[str, str]], answer: str | None, problem: str) -> list[dict[str, str]]:
+    """The conversation again, with the rejected answer (shortened to fit) and every problem."""
+    problem = clip(problem, MAX_PROBLEMS_CHARS)
+    ask = _ask_again(problem)
     if not answer:
         return [*messages, ask]
     echo = answer if len(answer) <= MAX_ECHO_CHARS else answer[:MAX_ECHO_CHARS] + " …(cut)"
     out = [*messages, {"role": "assistant", "content": echo}, ask]
-    while estimate_tokens(out) >= PROMPT_TOKEN_LIMIT and len(echo) > 100:
-        echo = echo[: len(echo) // 2] + " …(cut)"
+    cut = " …(cut)"
+    while estimate_tokens(out) >= PROMPT_TOKEN_LIMIT and len(echo) > _MIN_ECHO + len(cut):
+        echo = echo[: max(_MIN_ECHO, len(echo) // 2)] + cut
         out[-2] = {"role": "assistant", "content": echo}
+    while estimate_tokens(out) >= PROMPT_TOKEN_LIMIT and len(problem) > 200:
+        problem = clip(problem, len(problem) // 2)
+        out[-1] = _ask_again(problem)
     return out
 
 
-# ----------------------------------------------------------------- reading an answer
-
-def read_answer(content: str) -> Any:
-    """JSON text from a model → Python data, refusing oversized text and absurd numbers."""
-    if len(content) > MAX_ANSWER_CHARS:
-        raise SchemaError(
-            f"The answer is {len(content):,} characters long; a schema should be far shorter "
-            f"(at most {MAX_COLUMNS} columns)."
-        )
-    text = _strip_fences(content)
-    try:
-        data = json.loads(text, parse_constant=reject_constant)
-    except (ValueError, RecursionError) as exc:
-        reason = str(exc).split(":")[0][:80]
-        raise SchemaError(f"The answer is not valid JSON ({reason}); reply with one JSON object only.") from None
-    _check_numbers(data)
-    return data
+@functools.cache
+def _repair_reserve() -> int:
+    """Tokens the repair turn adds to the first messages at the most: the shortest echo of
+    an answer, and the longest list of problems."""
+    problems = ("Column 'amount': min must be between 0 and 100, not 500. " * 40)[:MAX_PROBLEMS_CHARS]
+    return estimate_tokens(repair_messages([], ('{"name": "a", ' * 40)[:_MIN_ECHO], problems))
 
 
-def to_schema(data: Any) -> Schema:
-    """A model's answer (validated JSON data) → a :class:`Schema` checked against the catalogue."""
-    if not isinstance(data, dict):
-        raise SchemaError("The answer must be a JSON object with a 'columns' list.")
-    columns = data.get("columns")
-    if not isinstance(columns, list) or not columns:
-        raise SchemaError("The answer needs a non-empty 'columns' list.")
-    if len(columns) > MAX_COLUMNS:
-        raise SchemaError(f"The answer has {len(columns):,} columns; use at most {MAX_COLUMNS}.")
-    rows = data.get("rows")
-    if rows is not None and (isinstance(rows, bool) or not isinstance(rows, int) or not 1 <= rows <= MAX_MODEL_ROWS):
-        raise SchemaError(f"rows must be null or a whole number from 1 to {MAX_MODEL_ROWS:,}, not {clip(repr(rows))}.")
-    title = data.get("title") or ""
-    locale = data.get("locale") or "en_US"
-    if not isinstance(title, str) or not isinstance(locale, str):
-        raise SchemaError("title and locale must be text.")
-    schema = Schema.from_dict({
-        "title": " ".join(title.split())[:MAX_TITLE],
-        "locale": locale.strip()[:20],
-        "rows": rows,
-        "planner": "openai",
-        "columns": [_column(c, i) for i, c in enumerate(columns)],
-    })
-    return schema
+def check_prompt(description: str) -> list[dict[str, str]]:
+    """The first messages for ``description``, or an :class:`InputError` when they would not
+    leave room for a repair turn under :data:`PROMPT_TOKEN_LIMIT`."""
+    messages = first_messages(description)
+    if _fits(messages):
+        return messages
+    keep, step = 0, 1 << max(0, len(description).bit_length())
+    while step:  # the longest start of the description that fits
+        if keep + step < len(description) and _fits(first_messages(description[:keep + step])):
+            keep += step
+        step //= 2
+    raise InputError(
+        f"The description is about {_text_tokens(description):,} tokens for the model, too long for the "
+        f"planner's {PROMPT_TOKEN_LIMIT:,}-token prompt limit with its instructions (small local servers "
+        f"hold 4,096 tokens); shorten it to about {keep:,} characters, or use planner='offline'."
+    )
 
 
-def _column(data: Any, i: int) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise SchemaError(f"Column {i + 1} must be an object with name, type, params, null_rate and unique.")
-    name = data.get("name")
-    label = clip(name) if isinstance(name, str) else str(i + 1)
-    raw = data.get("params")
-    pairs: list[tuple[Any, Any]] = []
-    if isinstance(raw, list):
-        for item in raw:
-            if not isinstance(item, dict) or set(item) != {"name", "value"}:
-                raise SchemaError(f"Column '{label}': each entry of params must be {{\"name\": ..., \"value\": ...}}.")
-            pairs.append((item["name"], item["value"]))
-    elif isinstance(raw, dict):
-        pairs.extend(raw.items())
-    elif raw is not None:
-        raise SchemaError(f"Column '{label}': params must be a list of name/value pairs.")
-    pairs.extend((k, v) for k, v in data.items() if k not in _COLUMN_FIELDS)  # a flattened answer
-    out: dict[str, Any] = {"name": name, "type": data.get("type")}
-    for key, value in pairs:
-        if not isinstance(key, str) or key in _COLUMN_FIELDS or key in out:
-            raise SchemaError(f"Column '{label}': {clip(repr(key))} is not a parameter name, or appears twice.")
-        if value is not None:
-            out[key] = value
-    for key in ("null_rate", "unique"):
-        if data.get(key) is not None:
-            out[key] = data[key]
-    why = data.get("why")
-    if isinstance(why, str) and why.strip():
-        out["why"] = " ".join(why.split())[:MAX_NOTE]
-    out["source"] = "model"
-    return out
-
-
-def _strip_fences(content: str) -> str:
-    """The JSON in an answer: fences (```json ... ```) and prose around it, common outside
-    the json modes, are dropped. This only cuts text; what is left is parsed as JSON."""
-    text = content.strip()
-    if text.startswith(("{", "[")):
-        return text
-    fence = _FENCE.search(text)
-    if fence:
-        return fence.group(1).strip()
-    start, end = text.find("{"), text.rfind("}")
-    return text[start:end + 1] if 0 <= start < end else text
-
-
-def _check_numbers(data: Any) -> None:
-    stack = [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, int | float) and not isinstance(item, bool) and (
-                (isinstance(item, float) and not math.isfinite(item)) or abs(item) > MAX_NUMBER):
-            raise SchemaError(
-                f"The answer holds the number {clip(str(item), 24)}; keep numbers between "
-                f"-{MAX_NUMBER:g} and {MAX_NUMBER:g}."
-            )
-
-
-def _key_in(text: str) -> bool:
-    """True when the configured API key appears in ``text`` (an echoing proxy, say)."""
-    key = os.environ.get("OPENAI_API_KEY", "").strip()
-    return len(key) >= 8 and key in text
+def _fits(messages: list[dict[str, str]]) -> bool:
+    return estimate_tokens(messages) + _repair_reserve() < PROMPT_TOKEN_LIMIT
 
 
 # ----------------------------------------------------------------------- the planner
@@ -343,23 +307,24 @@ class OpenAIPlanner:
     # ------------------------------------------------------------------------- plan
     def plan(self, description: str) -> Schema:
         text = check_description(description)  # over MAX_DESCRIPTION characters: refused, never cut
+        messages = check_prompt(text)
+        deadline = time.monotonic() + self.settings.timeout
         client = self._client()
         try:
-            return self._plan(client, text)
+            return self._plan(client, messages, deadline)
         finally:
             client.close()
 
-    def _plan(self, client: Any, text: str) -> Schema:
-        messages = first_messages(text)
+    def _plan(self, client: Any, messages: list[dict[str, str]], deadline: float) -> Schema:
         answer: str | None = None
         try:
-            answer = self._ask(client, messages)
+            answer = self._ask(client, messages, deadline)
             return self._schema(answer)
         except (SchemaError, InputError) as exc:
             problem = str(exc)
         messages = repair_messages(messages, answer, problem)
         try:
-            return self._schema(self._ask(client, messages))
+            return self._schema(self._ask(client, messages, deadline))
         except (SchemaError, InputError) as exc:
             raise PlannerUnavailable(f"its answer was still invalid after one repair ({clip(str(exc), 200)})") from None
 
@@ -375,10 +340,15 @@ class OpenAIPlanner:
     def _client(self) -> Any:
         import openai
 
-        options: dict[str, Any] = {"timeout": self.settings.timeout, "max_retries": self.settings.max_retries}
+        # Retries are ours (_ask), so that they stay inside the plan's deadline: the SDK's
+        # own (max_retries, with backoff up to 8 s or a Retry-After of up to 60 s) would
+        # each get a fresh timeout.
+        options: dict[str, Any] = {"timeout": self.settings.timeout, "max_retries": 0}
         if self.settings.base_url:
             options["base_url"] = self.settings.base_url
-        if not self.settings.has_key:
+        if self.settings.send_key:
+            server.warn_plain_http(self.settings.base_url)
+        else:
             options["api_key"] = LOCAL_KEY
         try:
             return openai.OpenAI(**options)
@@ -388,79 +358,123 @@ class OpenAIPlanner:
                 "in the environment or .env file."
             ) from None
 
-    def _request(self, mode: str) -> dict[str, Any]:
-        if mode == "json_schema":
-            return {"response_format": {"type": "json_schema", "json_schema": {
-                "name": "synth_schema", "strict": True, "schema": answer_schema()}},
-                "max_completion_tokens": MAX_ANSWER_TOKENS}
-        if mode == "json_object":
-            return {"response_format": {"type": "json_object"}, "max_completion_tokens": MAX_ANSWER_TOKENS}
-        return {}  # the plainest request any chat-completions server accepts
-
-    def _ask(self, client: Any, messages: list[dict[str, str]]) -> str:
-        """One answer's text; SDK errors become our own messages (they never carry the SDK's text)."""
-        import openai
-
-        if estimate_tokens(messages) >= PROMPT_TOKEN_LIMIT:  # MAX_DESCRIPTION and MAX_ECHO_CHARS keep it under
-            raise PlannerError("The prompt for the model is too long; shorten the description.")
-        where, retries = self._where(), self.settings.max_retries
-        subject = where[0].upper() + where[1:]
-        after = f"after {retries} {'retry' if retries == 1 else 'retries'}"
-        mode = _MODE_BY_SERVER.get(self._server, 0)
+    def _ask(self, client: Any, messages: list[dict[str, str]], deadline: float) -> str:
+        """One answer's text within the deadline; SDK errors become our own messages."""
+        where, timeout = self._where(), self.settings.timeout
+        learnt = server.learnt(self._server)
+        mode, dropped = learnt.mode, set(learnt.dropped)
+        retries = attempts = 0
+        object_tried = False
         while True:
-            try:
-                response = client.chat.completions.create(
-                    model=self.model, messages=messages, **self._request(MODES[mode]))
-                break
-            except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
-                if mode < len(MODES) - 1:
-                    mode += 1  # e.g. no json_schema support: try json_object, then plain text
-                    continue
-                raise PlannerUnavailable(f"{where} rejected the request (HTTP {exc.status_code})") from None
-            except openai.AuthenticationError:
-                raise PlannerError(
-                    f"{subject} refused the API key (HTTP 401); set a valid OPENAI_API_KEY in the "
-                    "environment or a .env file, or use planner='offline'."
-                ) from None
-            except openai.PermissionDeniedError:
-                raise PlannerError(
-                    f"{subject} does not allow this key to use model '{self.model}' (HTTP 403); "
-                    "check OPENAI_API_KEY and SYNTH_MODEL, or use planner='offline'."
-                ) from None
-            except openai.NotFoundError:
-                raise PlannerError(
-                    f"{subject} has no model '{self.model}' (HTTP 404); set SYNTH_MODEL to a model it "
-                    "serves and check that OPENAI_BASE_URL ends in /v1."
-                ) from None
-            except openai.RateLimitError:
-                raise PlannerUnavailable(f"{where} was rate-limited or out of quota (HTTP 429) {after}") from None
-            except openai.APITimeoutError:
+            request = self._request(MODES[mode], dropped)
+            attempts += 1
+            try:  # the SDK's timeout is a backstop: the deadline below comes first
+                response = _within(deadline, functools.partial(
+                    client.chat.completions.create, model=self.model, messages=messages,
+                    timeout=deadline - time.monotonic() + 1, **request))
+            except _Deadline:
+                client.close()  # stops a reply still being read
+                tries = f"; {attempts} attempts" if attempts > 1 else ""
                 raise PlannerUnavailable(
-                    f"{where} did not answer within {self.settings.timeout:g} s {after} (SYNTH_TIMEOUT)"
-                ) from None
-            except openai.APIConnectionError:
-                raise PlannerUnavailable(f"{where} could not be reached {after}") from None
-            except openai.APIStatusError as exc:
-                raise PlannerUnavailable(f"{where} answered HTTP {exc.status_code} {after}") from None
-            except openai.APIError:
-                raise PlannerUnavailable(f"{where} sent a response the openai SDK could not read") from None
-        _MODE_BY_SERVER[self._server] = mode  # remembered only once a request in this mode worked
-        return _content(response)
+                    f"{where} did not answer within {timeout:g} s (SYNTH_TIMEOUT, the limit for the "
+                    f"whole plan{tries})") from None
+            except Exception as exc:  # noqa: BLE001 - sorted below; anything else is re-raised
+                failure = server.failure(exc, where, self.model, self.settings.send_key)
+                if failure is None:
+                    raise
+                if failure.change is not None:  # the request itself must change (learnt)
+                    mode, dropped = self._learn(failure, mode, dropped)
+                    continue
+                if failure.retry and retries < self.settings.max_retries:
+                    wait = failure.wait(retries)
+                    if time.monotonic() + wait < deadline:
+                        retries += 1
+                        time.sleep(wait)
+                        continue
+                    raise PlannerUnavailable(
+                        f"{failure.reason}, and the {timeout:g} s limit (SYNTH_TIMEOUT) left no time to "
+                        "try again") from None
+                if failure.server_error and MODES[mode] == "json_schema" and not object_tried:
+                    # vLLM's guided decoding and llama.cpp's older servers answer 5xx to some
+                    # json_schema requests; json_object may still work.
+                    object_tried, mode = True, MODES.index("json_object")
+                    continue
+                raise failure.error(retries) from None
+            break
+        if object_tried:
+            server.learn(self._server, mode, dropped,
+                         f"{where} failed on json_schema requests for model '{self.model}' (HTTP 5xx) and "
+                         "answered in json_object mode")
+        return server.content(response, where)
+
+    def _request(self, mode: str, dropped: set[str]) -> dict[str, Any]:
+        """The request's fields besides model and messages.
+
+        OpenAI's API takes ``max_completion_tokens`` (its reasoning models refuse
+        ``max_tokens``); other servers get both, since Ollama reads only ``max_tokens``
+        (ollama/ollama#7125, docs.ollama.com "OpenAI compatibility") and vLLM prefers the
+        newer name. Without a temperature Ollama samples at its model's default (0.8 or
+        more), so a low one is always sent (``SYNTH_TEMPERATURE``).
+        """
+        out: dict[str, Any] = {}
+        if "temperature" not in dropped:
+            out["temperature"] = self.settings.temperature
+        if server.LIMIT not in dropped:
+            names = ("max_completion_tokens",) if self.settings.openai_api else ("max_tokens", "max_completion_tokens")
+            out.update({name: MAX_ANSWER_TOKENS for name in names if name not in dropped})
+        if mode == "json_schema":
+            out["response_format"] = {"type": "json_schema", "json_schema": {
+                "name": "synth_schema", "strict": True, "schema": answer_schema()}}
+        elif mode == "json_object":
+            out["response_format"] = {"type": "json_object"}
+        return out
+
+    def _learn(self, failure: server.Failure, mode: int, dropped: set[str]) -> tuple[int, set[str]]:
+        change = failure.change
+        assert change is not None
+        if change == "format":
+            if mode == len(MODES) - 1:
+                raise failure.error(0) from None
+            mode += 1
+        elif change in dropped:  # leaving it out did not help
+            raise PlannerUnavailable(f"{failure.reason}, even with it left out") from None
+        else:
+            dropped.add(change)
+        server.learn(self._server, mode, dropped, failure.reason)
+        return mode, dropped
 
 
-def _content(response: Any) -> str:
-    """The text of the first choice, or a :class:`SchemaError` saying what was missing."""
-    try:
-        choice = response.choices[0]
-        message = choice.message
-        content, finish = message.content, choice.finish_reason
-        refusal = getattr(message, "refusal", None)
-    except (AttributeError, IndexError, TypeError, KeyError):
-        raise SchemaError("The response held no message; reply with one JSON object.") from None
-    if refusal:
-        raise PlannerUnavailable("the model refused to plan this description")
-    if not isinstance(content, str) or not content.strip():
-        raise SchemaError("The answer was empty; reply with one JSON object.")
-    if finish == "length":
-        raise SchemaError("The answer was cut off at the length limit; use fewer columns and shorter value lists.")
-    return content
+class _Deadline(Exception):
+    """The plan's deadline passed while waiting for the server."""
+
+
+def _within(deadline: float, call: Any) -> Any:
+    """``call()`` in a daemon thread, given up on at ``deadline`` (the SDK's own timeouts
+    restart with every byte received, so a dripping reply would never time out)."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise _Deadline
+    box: dict[str, Any] = {}
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            box["value"] = call()
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+            box["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=work, name="synth-magic-openai", daemon=True).start()
+    if not done.wait(remaining):
+        raise _Deadline
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def _key_in(text: str) -> bool:
+    """True when the configured API key appears in ``text`` (an echoing proxy, say)."""
+    key = os.environ.get("OPENAI_API_KEY", "").strip()
+    return len(key) >= 8 and key in text
+

@@ -1,0 +1,172 @@
+"""A bounded load benchmark of ``synth serve`` on loopback.
+
+    python bench/bench_server.py                       # 2,000 requests of 1,000 rows, 16 clients
+    python bench/bench_server.py --workers 2 --requests 500 --json server.json
+
+It starts ``synth serve`` on 127.0.0.1 (a free port, a fresh schema cache), plans the
+seed's three example descriptions once, then sends ``--requests`` POST /generate requests
+(the three descriptions in turn, no seed: every answer is new data) from ``--concurrency``
+clients that each send their next request when the last one's body has fully arrived.
+Every answer is checked (status 200, X-Row-Count, the CSV's line count). It prints the
+latency percentiles and requests per second, and stops the server. Nothing leaves
+127.0.0.1; the run is bounded by the request count and ``--timeout``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from synth_magic.server import EXAMPLES  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int, workers: int, cache_dir: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "SYNTH_CACHE_DIR": cache_dir, "PYTHONPATH": str(ROOT)}
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "SYNTH_PLANNER", "SYNTH_SERVER_TOKEN", "SYNTH_SERVER_RATE_LIMIT"):
+        env.pop(name, None)
+    return subprocess.Popen([sys.executable, "-m", "synth_magic", "serve", "--port", str(port),
+                             "--workers", str(workers), "--log-level", "warning"],
+                            env=env, stderr=subprocess.DEVNULL)
+
+
+def server_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU of the server and its worker processes (Linux /proc), else None."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total, found = 0, False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):  # fields[1]: the parent's pid
+            total += int(fields[11]) + int(fields[12])
+            found = True
+    return total / ticks if found else None
+
+
+async def run(args: argparse.Namespace, url: str, pid: int) -> dict[str, object]:
+    import httpx
+
+    descriptions = [e["value"]["description"] for e in EXAMPLES.values()]
+    latencies: list[float] = []
+    errors: list[str] = []
+    sent = 0
+    limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=args.timeout) as client:
+        for _ in range(60):  # wait for the server
+            try:
+                if (await client.get("/health")).status_code == 200:
+                    break
+            except httpx.TransportError:
+                await asyncio.sleep(0.25)
+        for d in descriptions:  # plan once, warm the pools: what a running service has done already
+            (await client.post("/generate", json={"description": d, "rows": args.rows})).raise_for_status()
+
+        async def one_client() -> None:
+            nonlocal sent
+            while sent < args.requests:
+                i = sent
+                sent += 1
+                started = time.perf_counter()
+                try:
+                    r = await client.post("/generate", json={"description": descriptions[i % 3], "rows": args.rows})
+                    body = r.content
+                    ok = (r.status_code == 200 and r.headers.get("x-row-count") == str(args.rows)
+                          and body.count(b"\n") == args.rows + 1)
+                    if not ok:
+                        errors.append(f"{r.status_code} {body[:200]!r}")
+                except httpx.HTTPError as exc:
+                    errors.append(repr(exc))
+                latencies.append(time.perf_counter() - started)
+
+        cpu_before = server_cpu_seconds(pid)
+        started = time.perf_counter()
+        await asyncio.gather(*(one_client() for _ in range(args.concurrency)))
+        wall = time.perf_counter() - started
+        cpu_after = server_cpu_seconds(pid)
+    ms = sorted(x * 1000 for x in latencies)
+    pct = {p: ms[min(len(ms) - 1, int(round(p / 100 * len(ms))) - 1)] for p in (50, 90, 99)}
+    return {"requests": len(ms), "errors": len(errors), "first_errors": errors[:3], "rows": args.rows,
+            "concurrency": args.concurrency, "workers": args.workers, "seconds": round(wall, 2),
+            "requests_per_s": round(len(ms) / wall, 1), "p50_ms": round(pct[50], 1), "p90_ms": round(pct[90], 1),
+            "p99_ms": round(pct[99], 1), "max_ms": round(ms[-1], 1), "mean_ms": round(statistics.fmean(ms), 1),
+            "server_cpu_ms_per_request": None if cpu_before is None or cpu_after is None
+            else round((cpu_after - cpu_before) * 1000 / len(ms), 2)}
+
+
+def pipeline_ms(rows: int, repeats: int = 30) -> dict[str, float]:
+    """CPU milliseconds per request in this process, without HTTP: one frame, then its encoding."""
+    from synth_magic import api
+    from synth_magic.export import encode
+    from synth_magic.generate import CHUNK, frames
+
+    plans = [api.plan_with_source(e["value"]["description"], planner="offline", cache=False).schema.resolve()
+             for e in EXAMPLES.values()]
+    frame_ms, encode_ms = [], []
+    for i in range(repeats * len(plans)):
+        plan = plans[i % len(plans)]
+        started = time.process_time()
+        parts = list(frames(plan, rows, seed=i, rows_per_frame=CHUNK))
+        made = time.process_time()
+        b"".join(encode(parts, "csv"))
+        frame_ms.append((made - started) * 1000)
+        encode_ms.append((time.process_time() - made) * 1000)
+    return {"frame_ms": round(statistics.median(frame_ms), 2), "encode_ms": round(statistics.median(encode_ms), 2)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--rows", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
+    parser.add_argument("--timeout", type=float, default=60, help="seconds per request before it counts as an error")
+    parser.add_argument("--json", help="also write the result to this file")
+    args = parser.parse_args()
+    if not (1 <= args.requests <= 100_000 and 1 <= args.concurrency <= 256):
+        parser.error("--requests must be 1 to 100,000 and --concurrency 1 to 256")
+    cpu = pipeline_ms(args.rows)
+    port = free_port()
+    load = os.getloadavg()
+    with tempfile.TemporaryDirectory() as cache_dir:
+        server = start_server(port, args.workers, cache_dir)
+        try:
+            result = asyncio.run(run(args, f"http://127.0.0.1:{port}", server.pid))
+        finally:
+            server.terminate()
+            server.wait(15)
+    result |= {"pipeline_cpu": cpu, "load_before": [round(x, 2) for x in load], "load_after": [round(x, 2) for x in os.getloadavg()],
+               "cpus": os.cpu_count(), "python": platform.python_version(),
+               "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    print(json.dumps(result, indent=2))
+    print(f"\n| {result['requests']:,} requests × {args.rows:,} rows, {args.concurrency} clients, "
+          f"{args.workers} worker(s) | p50 {result['p50_ms']} ms | p99 {result['p99_ms']} ms | "
+          f"{result['requests_per_s']} requests/s | errors {result['errors']} |")
+    print(f"server CPU per request: {result['server_cpu_ms_per_request']} ms; without HTTP, in this process: "
+          f"{cpu['frame_ms']} ms making the frame + {cpu['encode_ms']} ms encoding the CSV (medians)")
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
+    return 1 if result["errors"] else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
