@@ -16,8 +16,9 @@ entries. Each matched word is weighted by its rarity across entries (BM25's idf,
   named fields they cover (three at least, and half of them when no word matched).
 
 A named table must be named: a whole alias of several words, a context word, or a rare word
-(at most three entries' phrases and columns use it, and no column concept: 'penguins', not
-'cities'); or have three of the named fields as columns.
+that is a whole phrase of it (at most three entries' phrases and columns use it, and no column
+concept: 'penguins', not 'cities'; 'planets' does not name 'HSAUR planets'); or have three of
+the named fields as columns.
 
 Precedence is by specificity: an entry that the description's words name comes before one
 that only has the named fields as columns, unless those are rare columns (name, email and
@@ -103,11 +104,13 @@ class Match:
     columns: set[tuple[str, ...]] = field(default_factory=set)  # named fields that are its columns
     distinct: float = 0.0  # the rarity of the named fields that are its columns
     named: bool = False  # the description names it: a whole alias of several words, a context word, a rare word
+    subject: bool = False  # a phrase matched whole holds a word of the subject (not only of the field list)
 
     @property
     def said(self) -> bool:
-        """The description's words name it, or the named fields are columns few other entries have."""
-        return bool(self.words) or self.distinct >= _DISTINCT
+        """The subject's words name it, or the named fields are columns few other entries have
+        ('latitude, longitude' in a field list say little about which table it is)."""
+        return self.subject or self.distinct >= _DISTINCT
 
     @property
     def matched(self) -> frozenset[object]:
@@ -253,14 +256,18 @@ def _score(m: Match, weight: dict[str, float], positions: dict[str, list[int]], 
         there = [w for w in ph.words if w in weight]
         whole = len(there) == len(ph.words)
         said = [w for w in there if w in subject]
-        if any(len(w) >= 4 and w not in typos and w not in GENERIC_ROWS and idx.words[w] <= _RARE
-               and idx.column_words.get(w, 0) <= _RARE and w not in concept_words for w in said) or (whole and len(said) == len(there) and (
-                ph.kind == "context" or (ph.kind == "alias" and len(ph.words) > 1))):
+        # A rare word names the entry only as a whole phrase of it ('penguins' is an alias,
+        # 'planets' only a word of 'HSAUR planets'); so does a whole alias of several words.
+        if whole and (any(len(w) >= 4 and w not in typos and w not in GENERIC_ROWS and idx.words[w] <= _RARE
+                          and idx.column_words.get(w, 0) <= _RARE and w not in concept_words for w in said)
+                      or (len(said) == len(there) and (ph.kind == "context"
+                                                       or (ph.kind == "alias" and len(ph.words) > 1)))):
             m.named = True
         if whole:
             factor = KIND_WEIGHTS[ph.kind] * (1.0 if len(ph.words) == 1 or _ordered(ph.words, text, positions)
                                               else UNORDERED)
             strong.update(w for w in ph.words if weight[w])
+            m.subject = m.subject or any(weight[w] for w in said)
         elif ph.kind == "alias":
             factor = PARTIAL
         else:
