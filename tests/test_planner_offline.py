@@ -526,6 +526,38 @@ def test_planets_are_not_a_misspelt_plant() -> None:
     assert schema.names == ["planet_id", "diameter"] and schema.column("diameter").type == "float"
 
 
+@pytest.mark.parametrize(("description", "key"), [
+    ("twitter tweets", "api_twitter_tweet"),  # the table's own name beats a template that lists it as a keyword
+    ("spotify tracks", "api_spotify_track"),
+    ("hotel bookings", "hotels"),  # a dataset titled 'hotel booking demand' is not named by common words
+    ("github foo", None),  # the vendor alone does not say which of its objects
+])
+def test_a_table_named_by_its_own_name(description: str, key: str | None) -> None:
+    from synth_magic.planner.offline import pick_domain
+
+    found = pick_domain(description, description)
+    assert (found.key if found else None) == key
+
+
+def test_a_named_tables_columns_keep_their_figures_in_a_context() -> None:
+    # core_context's 'status' (charges) and 'amount' concepts do not replace Stripe's own columns
+    schema = plan("stripe payment intents")
+    assert "requires_payment_method" in schema.column("status").params["values"]
+
+
+def test_a_formula_without_its_inputs_stays_a_number() -> None:
+    schema = plan("mailchimp campaigns with opens, clicks and bounces")
+    assert {c.type for c in schema.columns if c.name in ("opens", "clicks", "bounces")} <= {"integer", "float", "money"}
+
+
+def test_numbers_as_categories_are_numbers() -> None:
+    schema = plan("sakila films")
+    col = schema.column("rental_rate")
+    assert col.type == "float" and col.params["min"] == 0.99 and col.params["max"] == 4.99
+    df = schema.generate(500, seed=3)
+    assert 2.0 < df["rental_rate"].median() < 4.0
+
+
 def test_domain_templates_are_well_formed() -> None:
     from synth_magic.planner._knowledge import knowledge
     DOMAINS = knowledge().domains

@@ -105,6 +105,8 @@ class Match:
     distinct: float = 0.0  # the rarity of the named fields that are its columns
     named: bool = False  # the description names it: a whole alias of several words, a context word, a rare word
     subject: bool = False  # a phrase matched whole holds a word of the subject (not only of the field list)
+    alias: bool = False  # the subject says whole an alias of it that holds its own name ('twitter tweets')
+    vendor: bool = False  # only its context words matched ('github' alone: any GitHub object)
 
     @property
     def said(self) -> bool:
@@ -268,6 +270,8 @@ def _score(m: Match, weight: dict[str, float], positions: dict[str, list[int]], 
                                               else UNORDERED)
             strong.update(w for w in ph.words if weight[w])
             m.subject = m.subject or any(weight[w] for w in said)
+            m.alias = m.alias or (ph.kind == "alias" and len(said) == len(there)
+                                  and bool(set(ph.words) & _own_names(entry)))
         elif ph.kind == "alias":
             factor = PARTIAL
         else:
@@ -282,6 +286,7 @@ def _score(m: Match, weight: dict[str, float], positions: dict[str, list[int]], 
             if value > into.get(w, 0.0):
                 into[w] = value
     score = sum(best.values())
+    m.vendor = bool(strong) and strong <= _own_names(entry, ("context",))
     if score:
         score += sum(v for w, v in context.items() if w not in best)
         m.words = strong
@@ -305,6 +310,8 @@ def choose(matches: list[Match]) -> Match | None:
     tables = [m for m in matches if m.entry.dom.kind == "table" and (m.named or m.columns)]
     pick = domain
     for t in tables:
+        if _ambiguous(t, tables):  # 'github foo': every GitHub object says 'github' as much
+            continue
         if domain is None:
             pick = t
             break
@@ -314,6 +321,22 @@ def choose(matches: list[Match]) -> Match | None:
         if not (domain.matched >= t.matched) and (t.said, t.score) > (domain.said, domain.score):
             pick = t
             break
+        # the same words, but they are the table's own name and only the template's keywords
+        if t.matched == domain.matched and t.alias and (not domain.alias or t.score > domain.score):
+            pick = t
+            break
     if pick is None or pick.score < MIN_SCORE:
         return None
     return pick
+
+
+def _ambiguous(t: Match, tables: list[Match]) -> bool:
+    """Only the vendor's name matched, and another of its tables as well: the description does
+    not say which one it means."""
+    return t.vendor and any(o is not t and o.matched == t.matched and abs(o.score - t.score) < 1e-9
+                            for o in tables)
+
+
+def _own_names(entry: Entry, kinds: tuple[str, ...] = ("alias", "context")) -> frozenset[str]:
+    """The entry's one-word aliases and context words: its own name, its vendor's."""
+    return frozenset(ph.words[0] for ph in entry.phrases if len(ph.words) == 1 and ph.kind in kinds)

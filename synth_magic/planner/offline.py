@@ -155,7 +155,7 @@ def _plan_in_context(text: str) -> Schema:
         drafts = _fallback()
         notes.append(FALLBACK_NOTE)
     else:
-        _in_context(drafts)
+        _in_context(drafts, domain)
         _apply_global(drafts, lower, parts)
         _link(drafts)
     drafts = _unique_names(drafts)
@@ -223,6 +223,7 @@ def _named_drafts(ph: L.Phrase, domain: K.Domain | None, used: set[str]) -> list
         draft = Draft(name, col.type, _copy(col.params), col.null_rate, col.unique, "named",
                       f"named in the description ({_quote(ph.raw)}); typed as the {domain.title} template's "  # type: ignore[union-attr]
                       f"'{col.name}'", origin=col.name, core=col.core)
+        _numeric_choice(draft)
     else:
         type_, params, how = L.infer(name)
         if type_ == "duration":
@@ -648,8 +649,42 @@ def _loose_columns(text: str) -> list[Draft]:
 # ---------------------------------------------------------------- the table
 
 def _from_template(col: K.Col, domain: K.Domain) -> Draft:
-    return Draft(col.name, col.type, _copy(col.params), col.null_rate, col.unique, "domain",
-                 f"{domain.title} template default", origin=col.name, core=col.core)
+    d = Draft(col.name, col.type, _copy(col.params), col.null_rate, col.unique, "domain",
+              f"{domain.title} template default", origin=col.name, core=col.core)
+    _numeric_choice(d)
+    return d
+
+
+_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+
+
+def _numeric_choice(d: Draft) -> None:
+    """A category whose values are all numbers (ratings 0.5-5, a rental rate of 0.99, 2.99 or
+    4.99, a discount of 0-0.10) is a number: an integer or a float over their range, centred on
+    their weighted mean, so ranges and medians hold and the column sorts and sums as numbers."""
+    values = d.params.get("values")
+    if d.type != "category" or not values or len(values) < 2 or not all(_NUMBER.match(str(v)) for v in values):
+        return
+    nums = [float(v) for v in values]
+    weights = [float(w) for w in d.params.get("weights") or [1.0] * len(nums)]
+    total = sum(weights) or 1.0
+    mean = sum(x * w for x, w in zip(nums, weights, strict=False)) / total
+    std = (sum(w * (x - mean) ** 2 for x, w in zip(nums, weights, strict=False)) / total) ** 0.5
+    lo, hi = min(nums), max(nums)
+    decimals = max((len(str(v).partition(".")[2]) for v in values), default=0)
+    params: dict[str, Any] = {"min": lo, "max": hi}
+    if std > 0 and lo < mean < hi:
+        params.update(distribution="normal", mean=round(mean, decimals + 2), std=round(std, decimals + 2))
+    else:
+        params["distribution"] = "uniform"
+    if decimals:
+        d.type = "float"
+        params["decimals"] = decimals
+    else:
+        d.type = "integer"
+        params["min"], params["max"] = int(lo), int(hi)
+    d.params = params
+    d.note(f"the numbers {', '.join(map(str, values[:6]))}{'...' if len(values) > 6 else ''} as a number")
 
 
 def _assemble(domain: K.Domain, named: list[Draft], explicit: bool, marker: str, head: str = "") -> list[Draft]:
@@ -722,11 +757,12 @@ def _find(drafts: list[Draft], word: str, want_bool: bool) -> Draft | None:
     return found[0] if found else None
 
 
-def _in_context(drafts: list[Draft]) -> None:
+def _in_context(drafts: list[Draft], domain: K.Domain | None = None) -> None:
     """Template columns take a concept that holds in the description's context ('origin' of
-    flights from NYC: EWR, JFK, LGA; 'age' of school pupils; a nightly price on Airbnb)."""
+    flights from NYC: EWR, JFK, LGA; 'age' of school pupils; a nightly price on Airbnb).
+    A named table's own columns keep their figures: they are that table's real ones."""
     context = L.CONTEXT.get()
-    if not context:
+    if not context or (domain is not None and domain.kind == "table"):
         return
     for d in drafts:
         if not d.origin or d.fixed & {"range", "values", "window"}:
@@ -1020,9 +1056,13 @@ def _link(drafts: list[Draft]) -> None:
                 refs = parse(d.params.get("expr", ""), d.name)[1]
             except Exception:  # noqa: BLE001 - a template formula that no longer fits: retype it
                 refs = ["?"]
-            if not set(refs) <= names:
+            if not set(refs) <= names:  # a formula whose inputs the table lacks: a number of its own
                 type_, params, _ = L.infer(d.name)
-                d.type, d.params = ("money", params) if type_ != "money" else (type_, params)
+                if type_ not in NUMERIC:  # 'opens' (a count) is not a flag because the word reads like one
+                    whole = d.params.get("decimals") == 0
+                    type_, params = ("integer", {"min": 0, "max": 10000, "distribution": "lognormal", "mean": 200}) \
+                        if whole else ("money", {})
+                d.type, d.params = type_, params
     birth = next((d for d in drafts if d.type == "birth_date" or (d.type == "date" and re.search(
         r"(?:^|_)(?:birth|dob|born|birthday|birthdate)", d.name))), None)
     age = next((d for d in drafts if d.type == "age"), None)
