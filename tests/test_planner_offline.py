@@ -558,6 +558,16 @@ def test_numbers_as_categories_are_numbers() -> None:
     assert 2.0 < df["rental_rate"].median() < 4.0
 
 
+@pytest.mark.parametrize(("said", "name"), [
+    ("changed files", "changed_files"), ("public repos", "public_repos"), ("tags", "tags"), ("bytes", "bytes"),
+    ("salaries", "salary"), ("customer ratings", "customer_rating"), ("skus", "sku"), ("prs", "pr"),
+])
+def test_a_named_field_keeps_the_plural_real_tables_use(said: str, name: str) -> None:
+    from synth_magic.planner import _lexicon as L
+
+    assert L.column_name(said) == name
+
+
 def test_domain_templates_are_well_formed() -> None:
     from synth_magic.planner._knowledge import knowledge
     DOMAINS = knowledge().domains

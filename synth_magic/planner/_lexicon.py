@@ -569,12 +569,31 @@ def column_name(head: str) -> str:
         return ""
     ws = ws[:5]
     last = ws[-1]
-    if last not in COUNT_NOUNS and not (len(ws) > 1 and ws[-2] in ("number", "num", "no")):
+    if last not in COUNT_NOUNS and "_".join(ws) not in _plural_names() and \
+            not (len(ws) > 1 and ws[-2] in ("number", "num", "no")):
         ws[-1] = singular(last)
     name = "_".join(ws)
     if name[0].isdigit():
         name = "n_" + name
     return name[:64]
+
+
+@K.dependent
+@lru_cache(maxsize=1)
+def _plural_names() -> frozenset[str]:
+    """Column names ending in a plural that the named tables spell so more often than in the
+    singular (changed_files, public_repos, tags, bytes): a named field so called keeps it."""
+    count: dict[str, int] = {}
+    for t in K.knowledge().tables:
+        for name in t.names:
+            count[name.lower()] = count.get(name.lower(), 0) + 1
+    found = set()
+    for name, n in count.items():
+        head, _, last = name.rpartition("_")
+        one = f"{head}_{singular(last)}" if head else singular(last)
+        if one != name and n > count.get(one, 0):
+            found.add(name)
+    return frozenset(found)
 
 
 def meaning_key(name: str) -> str:

@@ -11,7 +11,12 @@ _IRREGULAR = {"people": "person", "children": "child", "men": "man", "women": "w
               "criteria": "criterion", "media": "media", "series": "series", "species": "species",
               "news": "news", "analytics": "analytics", "metrics": "metric", "sales": "sale",
               "gps": "gps", "kwh": "kwh", "ms": "ms", "saas": "saas", "ios": "ios", "macos": "macos",
-              "status": "status", "address": "address", "bus": "bus", "class": "class", "plus": "plus"}
+              "status": "status", "address": "address", "bus": "bus", "class": "class", "plus": "plus",
+              # short and -us plurals the rules below leave alone, and Latin ones they get wrong
+              "ids": "id", "prs": "pr", "ips": "ip", "skus": "sku", "menus": "menu", "cpus": "cpu", "gpus": "gpu",
+              "vcpus": "vcpu", "gurus": "guru", "emus": "emu", "analyses": "analysis", "indices": "index",
+              "matrices": "matrix", "vertices": "vertex", "diagnoses": "diagnosis", "theses": "thesis",
+              "axes": "axis", "crises": "crisis", "hypotheses": "hypothesis", "phenomena": "phenomenon"}
 _IE_WORDS = {"movie", "cookie", "zombie", "calorie", "rookie", "selfie", "hoodie", "genie", "goalie", "brownie",
              "smoothie", "newbie", "freebie", "birdie", "veggie", "techie", "indie", "aussie", "prairie", "auntie",
              "sortie", "lingerie", "pixie", "collie", "junkie", "groupie", "budgie", "boogie"}
