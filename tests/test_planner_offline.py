@@ -568,6 +568,13 @@ def test_a_named_field_keeps_the_plural_real_tables_use(said: str, name: str) ->
     assert L.column_name(said) == name
 
 
+def test_named_fields_reach_the_table_column_they_mean() -> None:
+    schema = plan("square payments with tip amount and total amount")  # Square's tip_money, total_money
+    assert schema.column("tip_amount").why.endswith("'tip_money'")
+    opens = plan("mailchimp campaigns with opens, clicks, open rate and bounces")
+    assert opens.column("opens").type != opens.column("open_rate").type  # a count, not the open rate
+
+
 def test_domain_templates_are_well_formed() -> None:
     from synth_magic.planner._knowledge import knowledge
     DOMAINS = knowledge().domains

@@ -280,7 +280,11 @@ SYNONYMS = {"client": "customer", "buyer": "customer", "shopper": "customer", "p
             "consumer": "customer", "vendor": "merchant", "store": "merchant", "qty": "quantity", "amt": "amount",
             "dob": "birth", "birthday": "birth", "item": "product", "sex": "gender", "mail": "email",
             "telephone": "phone", "mobile": "phone", "cost": "price", "zipcode": "postcode", "zip": "postcode",
-            "surname": "last", "forename": "first", "ts": "timestamp", "dt": "date", "desc": "description"}
+            "surname": "last", "forename": "first", "ts": "timestamp", "dt": "date", "desc": "description",
+            "money": "amount"}
+# Words that make a column a different kind of value than the words it shares with a name
+# ('opens' is a count, open_rate a share; 'ship' is not ship_date).
+_KIND_WORDS = {"rate", "ratio", "share", "percent", "pct", "percentage", "date", "time", "at", "id", "url", "type"}
 
 
 def _domain_column_exact(name: str, domain: K.Domain, used: set[str]) -> K.Col | None:
@@ -291,16 +295,16 @@ def _domain_column_exact(name: str, domain: K.Domain, used: set[str]) -> K.Col |
             return col
     toks = {_stem(SYNONYMS.get(t, t)) for t in name.lower().split("_")}
     for col in cols:
-        if col.name == name.lower() or {_stem(t) for t in col.name.split("_")} == toks:
+        if col.name == name.lower() or {_stem(SYNONYMS.get(t, t)) for t in col.name.split("_")} == toks:
             return col
     type_, _, how = L.infer(name)
     if how == "rule":  # a name that clearly means a person, a date or an id stays one
         cols = [c for c in cols if _family(c.type) == _family(type_) or _family(type_) == "other"
                 or _family(c.type) == "other"]
     for col in cols:
-        ctoks = {_stem(t) for t in col.name.split("_")}
+        ctoks = {_stem(SYNONYMS.get(t, t)) for t in col.name.split("_")}
         common = toks & ctoks
-        if common - GENERIC and (toks <= ctoks or ctoks <= toks):
+        if common - GENERIC and (toks <= ctoks or ctoks <= toks) and not (ctoks - toks) & _KIND_WORDS:
             return col
     if len(toks) == 1:
         (tok,) = toks
