@@ -575,6 +575,20 @@ def test_named_fields_reach_the_table_column_they_mean() -> None:
     assert opens.column("opens").type != opens.column("open_rate").type  # a count, not the open rate
 
 
+@pytest.mark.parametrize(("description", "column", "expr", "unit"), [
+    ("hospital admissions with admission date, discharge date and length of stay", "length_of_stay",
+     "discharge_date - admission_date", "days"),
+    ("rentals with rental date, return date and rental days", "rental_days", "return_date - rental_date", "days"),
+    ("taxi trips with pickup time, dropoff time and trip duration in minutes", "trip_duration",
+     "dropoff_time - pickup_time", "minutes"),
+])
+def test_a_duration_is_the_difference_of_its_dates(description: str, column: str, expr: str, unit: str) -> None:
+    schema = plan(description)
+    col = schema.column(column)
+    assert (col.type, col.params["expr"], col.params["unit"]) == ("formula", expr, unit)
+    assert (schema.generate(200, seed=4)[column].dropna() >= 0).all()
+
+
 def test_domain_templates_are_well_formed() -> None:
     from synth_magic.planner._knowledge import knowledge
     DOMAINS = knowledge().domains

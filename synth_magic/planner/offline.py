@@ -1078,6 +1078,33 @@ def _link(drafts: list[Draft]) -> None:
             age.params = {"derive_from": birth.name}
             age.note(f"counted from {birth.name}")
     _order_dates(drafts)
+    _durations(drafts)
+
+
+def _durations(drafts: list[Draft]) -> None:
+    """A duration column that is the difference of the table's ordered dates (the
+    ``[duration]`` rule of knowledge/rules.toml): length of stay = discharge - admission."""
+    rule = K.knowledge().rules.get("duration")
+    pair = next(((d, d.params["after"]) for d in drafts if d.type in DATES and d.params.get("after")), None)
+    if not rule or pair is None:
+        return
+    later, earlier = pair
+    words, units = set(rule["words"]), rule.get("units", {})
+    for d in drafts:
+        toks = d.name.lower().split("_")
+        # a template's or named table's own column keeps its figures (OMOP days_supply is not end - start)
+        if d.origin or d is later or d.name == earlier or d.fixed & {"range", "values", "window"} \
+                or not words & set(toks):
+            continue
+        if d.type not in ("integer", "float", "duration", "date") or {"date", "at", "time", "on"} & set(toks):
+            continue
+        m = re.search(r"\bin (seconds|minutes|hours|days)\b", d.why)  # 'trip duration in minutes'
+        said = m.group(1) if m else None
+        unit = next((units[t] for t in reversed(toks) if t in units), None) or said or \
+            ("days" if later.type == "date" else "hours")
+        d.type, d.params, d.unique = "formula", {"expr": f"{later.name} - {earlier}", "unit": unit,
+                                                "decimals": 0 if later.type == "date" else 1}, False
+        _touch(d, f"= {later.name} - {earlier}, in {unit}")
 
 
 def _totals(drafts: list[Draft]) -> None:
