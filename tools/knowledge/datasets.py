@@ -849,6 +849,8 @@ def table(item: Item) -> tuple[dict[str, Any] | None, str]:
             labels_of[name] = said
     if len(cols) < 2:
         return None, "fewer than two columns with values"
+    names = {c.name for c in cols}  # a label that is another column's name ('depth' for diamonds' z) names that column
+    labels_of = {k: v for k, v in labels_of.items() if snake(v) not in names - {k}}
     lines = column_lines(cols)
     core = [c.name for c in cols if c.type == "id" or (labels is not None and c is cols[0])][:1]
     if not core and entity(cols[0]):  # gapminder's country, txhousing's city: what a row is about
