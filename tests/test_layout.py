@@ -72,7 +72,7 @@ PINNED = {
         "to_arrow",
     ],
     "synth_magic.formula": [
-        "DATE", "DURATION", "DURATIONS", "FUNCTIONS", "MAX_LENGTH", "MAX_NODES", "NUMBER",
+        "DATE", "DURATION", "DURATIONS", "FUNCTIONS", "MAX_CONSTANT", "MAX_EXPONENT", "MAX_LENGTH", "MAX_NODES", "NUMBER",
         "evaluate", "parse", "result_kind",
     ],
     "synth_magic.generate": [
