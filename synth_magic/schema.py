@@ -323,11 +323,30 @@ class Plan:
     schema_json: str
     messy: float = 0.0
 
-    def bytes_per_row(self) -> int:
-        """Memory one row takes while generating, from the catalogue's sizes per value."""
-        from .catalog import TYPES
+    def bytes_per_row(self, written: bool = False) -> int:
+        """Memory one row takes, from the catalogue's measured sizes per value scaled by the
+        settings that make values longer; ``written``: as text on its way to a file too
+        (where a category is its value, not a code)."""
+        return sum(_value_bytes(c, written) for c in self.columns)
 
-        return sum(TYPES[c.type].size for c in self.columns)
+
+def _value_bytes(col: PlannedColumn, written: bool) -> int:
+    from .catalog import BOOL, DATE, DATETIME, FLOAT, INT, TYPES
+
+    text_bytes = {INT: 21, FLOAT: 25, BOOL: 6, DATE: 11, DATETIME: 20}  # numbers and dates written as text
+    spec = TYPES[col.type]
+    size = spec.size
+    if spec.grows:  # a paragraph of 20 sentences is three times one of 6
+        name, per = spec.grows
+        size += per * max(0, (col.params.get(name) or 0) - spec.param_index[name].default)
+    for p in spec.params:
+        if p.kind == "pattern" and col.params.get(p.name):  # a value is as long as its pattern
+            size = max(size, 8 + len(col.params[p.name].encode()))
+    if written and col.categories:
+        size += -(-sum(len(v.encode()) for v in col.categories) // len(col.categories))
+    elif written:
+        size = max(size, text_bytes.get(col.kind, 0))
+    return size
 
 
 # ------------------------------------------------------------------ validation

@@ -76,8 +76,8 @@ PINNED = {
         "evaluate", "parse", "result_kind",
     ],
     "synth_magic.generate": [
-        "CHUNK", "MAX_ROWS", "Progress", "check_fits", "empty_frame", "frame_of_chunks", "frames",
-        "generate", "resolve_seed",
+        "BATCH_BYTES", "BATCH_CHUNKS", "CHUNK", "MAX_ROWS", "Progress", "batch_chunks", "check_fits", "empty_frame",
+        "frame_of_chunks", "frames", "generate", "resolve_seed",
     ],
     "synth_magic.generators": [
         "Ctx", "GENERATORS", "Generator", "column_key",

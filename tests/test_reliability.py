@@ -22,8 +22,9 @@ import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 import pytest
 
-from synth_magic import api, cli, config, export
+from synth_magic import api, cli, config, export, generate
 from synth_magic.cache import MAX_ENTRY, SchemaCache, cache_key
+from synth_magic.catalog import TYPES
 from synth_magic.errors import (
     ConfigError,
     ExportError,
@@ -32,7 +33,7 @@ from synth_magic.errors import (
     SynthError,
     SynthWarning,
 )
-from synth_magic.schema import Schema
+from synth_magic.schema import Column, Schema
 
 SRC = Path(__file__).resolve().parents[1]
 DESCRIPTION = "customers with name, email and country"
@@ -651,6 +652,93 @@ def test_rows_beyond_memory_refused_by_cli(capsys):
     assert cli.main([DESCRIPTION, "--rows", str(10**13), "--planner", "offline"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("synth: error:") and "-o" in err and len(err.strip().splitlines()) == 1
+
+
+# Memory: sizes measured per type and scaled by the settings that make values longer
+MEASURED = [(name, {}) for name in TYPES if name not in ("ohlc", "category", "formula")] + [
+    ("paragraph", {"min_sentences": 20, "max_sentences": 20}), ("sentence", {"min_words": 50, "max_words": 50}),
+    ("title", {"min_words": 20, "max_words": 20}), ("code", {"pattern": "#" * 40}),
+    ("sku", {"pattern": "??-" + "*" * 37}), ("category", {"values": ["x" * 200, "y" * 200]}),
+    ("formula", {"expr": "b * 2"}), ("ohlc", {"close": "b"})]
+
+
+@pytest.mark.parametrize(("name", "params"), MEASURED, ids=[f"{n}{'-' + '-'.join(p) if p else ''}" for n, p in MEASURED])
+def test_the_memory_estimate_of_every_type_is_measured(name, params):
+    rows = 4096
+    schema = Schema([Column("b", "float", {"min": 1, "max": 9}), Column("x", name, dict(params))])
+    df = schema.generate(rows, seed=3)
+    measured = df["x"].memory_usage(deep=True, index=False) / rows
+    written = len(df[["x"]].to_csv(index=False).encode()) / rows
+    plan = schema.resolve()
+    estimate, on_its_way = (plan.bytes_per_row(w) - TYPES["float"].size for w in (False, True))  # x's share
+    assert measured <= estimate <= 3 * measured + 8
+    assert written <= on_its_way + 8  # as text in a file (a category's value, not its code)
+
+
+def test_the_guard_counts_long_text_and_the_memory_a_container_has(monkeypatch):
+    monkeypatch.setattr(generate, "_available_memory", lambda: 1 << 30)
+    short = Schema([Column("p", "paragraph")]).resolve()
+    long = Schema([Column("p", "paragraph", {"max_sentences": 20, "min_sentences": 18})]).resolve()
+    rows = 600_000  # twice 0.25 GiB of short paragraphs, twice 0.75 GiB of long ones
+    generate.check_fits(short, rows)
+    with pytest.raises(InputError, match=r"^600,000 rows of this table need about 1\.5 GiB of memory and this "
+                                         r"machine has 1\.0 GiB free; ask for fewer rows"):
+        generate.check_fits(long, rows)
+
+
+def _cgroup(tmp_path: Path, lines: str, files: dict[str, str], meminfo_kib: int = 64 << 20) -> tuple[str, str]:
+    proc, root = tmp_path / "proc", tmp_path / "cgroup"
+    (proc / "self").mkdir(parents=True)
+    (proc / "self" / "cgroup").write_text(lines)
+    (proc / "meminfo").write_text(f"MemTotal: {meminfo_kib * 2} kB\nMemAvailable: {meminfo_kib} kB\n")
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return str(root), str(proc)
+
+
+GIB, MIB = 1 << 30, 1 << 20
+CGROUPS = {  # /proc/self/cgroup, the cgroup files, what is free
+    "v2 limit": ("0::/box\n", {"box/memory.max": f"{GIB}\n", "box/memory.current": f"{600 * MIB}\n",
+                                "box/memory.stat": f"anon 1\ninactive_file {100 * MIB}\n"}, 524 * MIB),
+    "v2 no limit: the host's": ("0::/box\n", {"box/memory.max": "max\n", "box/memory.current": "5\n"}, 64 * GIB),
+    "v2 parent tighter": ("0::/a/b\n", {"a/b/memory.max": f"{4 * GIB}", "a/b/memory.current": "0",
+                                         "a/memory.max": f"{2 * GIB}", "a/memory.current": f"{GIB}"}, GIB),
+    "v2 seen at the mount's root": ("0::/host/path\n", {"memory.max": f"{GIB}", "memory.current": "0"}, GIB),
+    "v1": ("4:memory:/box\n0::/\n", {"memory/box/memory.limit_in_bytes": f"{3 * GIB}",
+                                       "memory/box/memory.usage_in_bytes": f"{2 * GIB}",
+                                       "memory/box/memory.stat": f"total_inactive_file {GIB}\n"}, 2 * GIB),
+    "v1 unlimited (2**63 rounded)": ("4:memory:/\n", {"memory/memory.limit_in_bytes": "9223372036854771712",
+                                                       "memory/memory.usage_in_bytes": "7"}, 64 * GIB),
+    "none: the host's": ("", {}, 64 * GIB),
+    "garbled": ("0::/box\n", {"box/memory.max": "lots", "box/memory.current": "x"}, 64 * GIB),
+}
+
+
+@pytest.mark.parametrize("case", list(CGROUPS))
+def test_free_memory_is_read_from_the_cgroup_else_the_host(tmp_path, case):
+    lines, files, free = CGROUPS[case]
+    assert generate._available_memory(*_cgroup(tmp_path, lines, files)) == free
+
+
+def test_a_stream_sizes_its_frames_by_bytes_so_wide_text_streams_in_flat_memory(monkeypatch):
+    narrow = Schema([Column("a", "integer"), Column("b", "first_name")]).resolve()
+    wide = Schema([Column(f"p{i}", "paragraph", {"min_sentences": 18, "max_sentences": 20})
+                   for i in range(8)]).resolve()
+    assert generate.batch_chunks(narrow) == generate.BATCH_CHUNKS  # as before: 131,072 rows
+    assert generate.batch_chunks(wide) == 1
+    monkeypatch.setattr(generate, "BATCH_BYTES", 32 << 20)  # a chunk of long paragraphs is about 22 MB
+    parts = list(generate.frames(Schema([Column("p", "paragraph", {"min_sentences": 18, "max_sentences": 20}),
+                                         Column("n", "integer")]).resolve(), 3 * generate.CHUNK, seed=2))
+    budget = generate.BATCH_BYTES
+    assert len(parts) > 1 and all(p.memory_usage(deep=True).sum() <= budget for p in parts)
+
+
+def test_a_stream_whose_one_batch_cannot_fit_is_refused_up_front(monkeypatch):
+    monkeypatch.setattr(generate, "_available_memory", lambda: 64 << 20)
+    wide = Schema([Column(f"p{i}", "paragraph", {"max_sentences": 20}) for i in range(8)]).resolve()
+    with pytest.raises(InputError, match="^16,384 rows of this table need about .* use fewer or shorter text columns"):
+        next(generate.frames(wide, 10**6, seed=1))
 
 
 def _one_column(**column) -> dict:
