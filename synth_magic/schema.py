@@ -245,7 +245,7 @@ class Schema:
         _check_size(text)
         data: dict[str, Any] = {"columns": [], "notes": []}
         in_columns = False
-        for line_no, raw in enumerate(text.splitlines(), 1):
+        for line_no, raw in enumerate(_lines(text), 1):
             line = raw.strip()
             if not line or line.startswith("#"):
                 continue
@@ -287,7 +287,13 @@ def _check_size(text: Any) -> None:
 
 def looks_like_text_form(text: str) -> bool:
     """True when ``text`` is a schema in its text form rather than a description."""
-    return any(line.strip().lower() == "columns:" for line in text.splitlines())
+    return any(line.strip().lower() == "columns:" for line in _lines(text))
+
+
+def _lines(text: str) -> list[str]:
+    """Lines as the text form writes them: only CR/LF end a line (never U+2028 and the other
+    breaks str.splitlines knows, which a quoted value may hold)."""
+    return re.split(r"\r\n|\r|\n", text.removesuffix("\n"))
 
 
 # ------------------------------------------------------------------ the resolved plan
@@ -887,18 +893,12 @@ def _column_from_dict(data: Any, i: int) -> Column:
 
 # ------------------------------------------------------------- text form bits
 
-_QUOTED = r'"(?:[^"\\]|\\.)*"'
-_TOKEN = re.compile(
-    rf"""\s*(?:
-        (?P<key>[A-Za-z_]\w*)\s*=\s*(?P<value>\{{(?:[^{{}}\[\]"]|{_QUOTED}|\[(?:[^\]"]|{_QUOTED})*\])*\}}
-                                            |\[[^\]]*\]|{_QUOTED}|[^\s\[\]{{}}"]+)
-      | (?P<flag>unique)\b
-    )""",
-    re.VERBOSE,
-)
-_ENTRY = re.compile(rf"""\s*({_QUOTED}|[^:,{{}}\[\]"]+?)\s*:\s*(\[(?:[^\]"]|{_QUOTED})*\]|{_QUOTED}|[^,\[\]{{}}"]+?)\s*(?:,|$)""")
+# The parameters of a column line are read by a scanner (below) that looks at each character
+# once or twice: no regular expression backtracks over a long line.
+_KEY = re.compile(r"[A-Za-z_]\w*")
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')  # linear: each alternative takes a different character
 _BARE = re.compile(r"^[\w.@:/+%\-]+$")
-_ITEM = re.compile(r"""\s*("(?:[^"\\]|\\.)*"|[^,\s][^,]*?)\s*(?:,|$)""")
+_SPACE = " \t"
 
 
 def _format_value(value: Any) -> str:
@@ -940,25 +940,112 @@ def _parse_scalar(token: str) -> Any:
     return token
 
 
-def _parse_value(token: str) -> Any:
-    if token.startswith("{"):
-        inner = token[1:-1].strip()
-        out: dict[str, Any] = {}
-        pos = 0
-        while pos < len(inner):
-            m = _ENTRY.match(inner, pos)
-            if not m or m.end() == pos:
-                raise SchemaError(f"cannot read {clip(inner[pos:].strip())!r}; write mappings as {{value: setting, ...}}")
-            key = _parse_scalar(m.group(1).strip())
-            out[key if isinstance(key, str) else m.group(1).strip()] = _parse_value(m.group(2).strip())
-            pos = m.end()
-        return out
-    if token.startswith("["):
-        inner = token[1:-1].strip()
-        if not inner:
-            return []
-        return [_parse_scalar(m.group(1).strip()) for m in _ITEM.finditer(inner) if m.group(1)]
-    return _parse_scalar(token)
+class _Unreadable(Exception):
+    """Where the scanner stopped and what it expected there."""
+
+    def __init__(self, pos: int, hint: str):
+        self.pos, self.hint = pos, hint
+
+
+def _skip(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in _SPACE:
+        pos += 1
+    return pos
+
+
+def _quoted(text: str, pos: int) -> tuple[str, int]:
+    m = _QUOTED.match(text, pos)
+    if m is None:
+        raise SchemaError(f"bad quoted text {clip(text[pos:])}; close the quotes")
+    return m.group(), m.end()
+
+
+def _until(text: str, pos: int, stops: str) -> tuple[str, int]:
+    """Plain text up to the first of ``stops`` (or the end), without its outer spaces."""
+    end = pos
+    while end < len(text) and text[end] not in stops:
+        end += 1
+    return text[pos:end].strip(_SPACE), end
+
+
+def _scan_value(text: str, pos: int, stops: str) -> tuple[Any, int]:
+    """A value at ``pos``: "quoted", [a, list], {a: mapping} or plain text up to ``stops``."""
+    if pos < len(text) and text[pos] == '"':
+        token, pos = _quoted(text, pos)
+        return _parse_scalar(token), pos
+    if pos < len(text) and text[pos] == "[":
+        return _scan_list(text, pos)
+    if pos < len(text) and text[pos] == "{":
+        return _scan_mapping(text, pos)
+    token, end = _until(text, pos, stops)
+    if not token:
+        raise _Unreadable(pos, "write parameters as key=value")
+    return _parse_scalar(token), end
+
+
+def _scan_list(text: str, pos: int) -> tuple[list[Any], int]:
+    items: list[Any] = []
+    pos = _skip(text, pos + 1)
+    while pos < len(text) and text[pos] != "]":
+        if text[pos] == '"':
+            token, pos = _quoted(text, pos)
+            items.append(_parse_scalar(token))
+        else:
+            token, pos = _until(text, pos, ',]"[{}')
+            if token:
+                items.append(_parse_scalar(token))
+            elif pos < len(text) and text[pos] != ",":
+                raise _Unreadable(pos, "write lists as [a, b, ...]")
+        pos = _skip(text, pos)
+        if pos < len(text) and text[pos] == ",":
+            pos = _skip(text, pos + 1)
+        elif pos < len(text) and text[pos] != "]":
+            raise _Unreadable(pos, "write lists as [a, b, ...]")
+    if pos >= len(text):
+        raise _Unreadable(pos, "close the list with ]")
+    return items, pos + 1
+
+
+def _scan_mapping(text: str, pos: int) -> tuple[dict[str, Any], int]:
+    out: dict[str, Any] = {}
+    hint = "write mappings as {value: setting, ...}"
+    pos = _skip(text, pos + 1)
+    while pos < len(text) and text[pos] != "}":
+        if text[pos] == '"':
+            raw, pos = _quoted(text, pos)
+        else:
+            raw, pos = _until(text, pos, ':,{}[]"')
+        key = _parse_scalar(raw) if raw else None
+        pos = _skip(text, pos)
+        if key is None or pos >= len(text) or text[pos] != ":":
+            raise _Unreadable(pos, hint)
+        value, pos = _scan_value(text, _skip(text, pos + 1), ',[]{}"')
+        out[key if isinstance(key, str) else raw] = value
+        pos = _skip(text, pos)
+        if pos < len(text) and text[pos] == ",":
+            pos = _skip(text, pos + 1)
+        elif pos < len(text) and text[pos] != "}":
+            raise _Unreadable(pos, hint)
+    if pos >= len(text):
+        raise _Unreadable(pos, "close the mapping with }")
+    return out, pos + 1
+
+
+def _scan_params(args: str, out: dict[str, Any]) -> None:
+    """``key=value`` and ``unique`` parameters into ``out``."""
+    pos = _skip(args, 0)
+    while pos < len(args):
+        key = _KEY.match(args, pos)
+        after = _skip(args, key.end()) if key else pos
+        if key and after < len(args) and args[after] == "=":
+            out[key.group()], pos = _scan_value(args, _skip(args, after + 1), _SPACE + '[]{}"')
+        elif key and key.group() == "unique" and (key.end() == len(args) or args[key.end()] in _SPACE):
+            out["unique"], pos = True, key.end()
+        else:
+            raise _Unreadable(pos, "write parameters as key=value")
+        if pos < len(args) and args[pos] not in _SPACE:
+            raise _Unreadable(pos, "write parameters as key=value")
+        pos = _skip(args, pos)
 
 
 def _parse_column_line(line: str, line_no: int) -> dict[str, Any]:
@@ -978,21 +1065,14 @@ def _parse_column_line(line: str, line_no: int) -> dict[str, Any]:
     if not type_:
         raise SchemaError(f"Line {line_no}: column '{clip(name.strip())}' needs a type after the colon.")
     out: dict[str, Any] = {"name": name.strip(), "type": type_.strip()}
-    pos, args = 0, args.strip()
-    while pos < len(args):
-        m = _TOKEN.match(args, pos)
-        if not m or m.end() == pos:
-            raise SchemaError(
-                f"Line {line_no}: cannot read {clip(args[pos:].strip())!r}; write parameters as key=value."
-            )
-        if m.group("flag"):
-            out["unique"] = True
-        else:
-            try:
-                out[m.group("key")] = _parse_value(m.group("value"))
-            except SchemaError as exc:
-                raise SchemaError(f"Line {line_no}: {exc}.") from None
-        pos = m.end()
+    args = args.strip()
+    try:
+        _scan_params(args, out)
+    except _Unreadable as stop:
+        raise SchemaError(f"Line {line_no}: cannot read {clip(args[stop.pos:].strip() or args)!r}; "
+                          f"{stop.hint}.") from None
+    except SchemaError as exc:
+        raise SchemaError(f"Line {line_no}: {exc}.") from None
     if source:
         out["source"] = source
     if why:
@@ -1001,9 +1081,11 @@ def _parse_column_line(line: str, line_no: int) -> dict[str, Any]:
 
 
 def _split_comment(line: str) -> int | None:
-    """Index of a '#' that starts a comment (outside quotes and after whitespace)."""
+    """Index of a '#' that starts a comment (after the name's colon, outside quotes and after
+    whitespace: a column may be called 'room #2')."""
     quoted = False
-    for i, ch in enumerate(line):
+    for i in range(max(0, line.find(":")), len(line)):
+        ch = line[i]
         if ch == '"' and (i == 0 or line[i - 1] != "\\"):
             quoted = not quoted
         elif ch == "#" and not quoted and i > 0 and line[i - 1] in " \t":

@@ -264,6 +264,22 @@ def test_from_text_on_anything(text):
         assert content(Schema.from_text(schema.to_text())) == content(schema)
 
 
+_VALUE_TEXT = st.text(alphabet=st.one_of(st.sampled_from('[]{}",:# =\\\u2028\u2029\x85 ab'), st.characters()),
+                      min_size=1, max_size=12)
+
+
+@FAST
+@given(values=st.lists(_VALUE_TEXT, min_size=1, max_size=5, unique=True),
+       name=st.text(alphabet=st.sampled_from("ab #.()-/%_ 2"), min_size=1, max_size=10).map(lambda t: ("n" + t).strip()))
+@example(values=["[beta]"], name="a #1")
+@example(values=["x\u2028y"], name="n")
+def test_any_schema_round_trips_through_its_text_form(values, name):
+    schema = outcome(lambda: Schema([Column(name, "category", {"values": values}),
+                                     Column("flag", "boolean", {"by": name, "p_true": dict.fromkeys(values, 0.5)})]))
+    if schema is not None:
+        assert Schema.from_text(schema.to_text()).to_dict() == schema.to_dict()
+
+
 # ------------------------------------------------------------------------------ the CLI
 
 CLI_WORDS = ["customers with name and email", "orders", "", "-", "--", "x" * 50, "=cmd", "columns:"]
