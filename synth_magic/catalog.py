@@ -163,6 +163,7 @@ class Param:
     by: bool = False  # may be written per value of the column(s) named by the type's 'by' parameter
     needs: str = ""  # (column parameters) the parameter the named column must have set
     requires: str = ""  # a parameter that must be given when this one is not at its default
+    follows: bool = False  # (column parameters) values follow the named column's: never promised unique
 
 
 @dataclass(frozen=True)
@@ -344,8 +345,9 @@ _TYPE_LIST: list[TypeSpec] = [
              unique="never"),
     _choice("gender", "people", "Gender", ["Female", "Male", "Non-binary"], [0.49, 0.49, 0.02]),
     _numeric("age", "people", "Age in years (or from a birth date column)", INT, 18, 80, "uniform", None,
-             extra=(_col("derive_from", "a birth date column to count the age from", TIME_KINDS,
-                         "Column '{column}': an age can only be counted from a date column."), _AS_OF)),
+             extra=(Param("derive_from", "column", None, help="a birth date column to count the age from",
+                          refers=TIME_KINDS, refers_error="Column '{column}': an age can only be counted from a "
+                          "date column.", follows=True), _AS_OF)),
     TypeSpec("birth_date", "people", DATE, "Birth date for an age range (or from an age column)",
              (_int("min_age", 18, 0, 120, "youngest age"), _int("max_age", 80, 0, 120, "oldest age"),
               _col("derive_from", "an age column the birth date agrees with", (INT, FLOAT),

@@ -56,7 +56,9 @@ _HELD = {INT: np.int64, FLOAT: np.float64, BOOL: np.bool_, DATE: "datetime64[s]"
 
 
 def _check_unique(plan: Plan, rows: int) -> None:
-    """Refuse a unique column that cannot have ``rows`` distinct values."""
+    """Refuse a unique column that cannot have ``rows`` distinct values (and whatever else
+    the plan cannot make ``rows`` of: :meth:`Plan.check_rows`)."""
+    plan.check_rows(rows)
     for col in plan.columns:
         rule = TYPES[col.type].unique
         if not col.unique or rule == "always":

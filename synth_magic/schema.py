@@ -63,6 +63,8 @@ MAX_COLUMNS = 200
 MAX_NAME = 64
 MAX_TITLE = 200
 MAX_NOTE = 300
+_MAX_DURATION = 36525 * 86400  # a step or gap of at most a hundred years (dates never wrap)
+_LAST_DATE = "9999-12-31 23:59:59"  # no date a column makes lies after this
 MAX_TEXT = 1 << 20  # a schema's JSON or text form: a few kB in practice
 SOURCES = ("named", "domain", "constraint", "model", "fallback", "user")
 _NAME = re.compile(r"^[^\W\d][\w .\-/()%#]*$")
@@ -329,6 +331,22 @@ class Plan:
     schema_json: str
     messy: float = 0.0
 
+    def check_rows(self, rows: int) -> None:
+        """A SchemaError when ``rows`` rows cannot be made: a series of dates stepping past
+        the year 9999."""
+        from .catalog import DATE, DATETIME
+
+        entities = {c.name: c.params.get("entities") or 1 for c in self.columns}
+        for col in self.columns:
+            p = col.params
+            if col.kind not in (DATE, DATETIME) or not p.get("step") or p.get("after") or p.get("expr"):
+                continue
+            start, step = parse_when(p["start"]), parse_duration(p["step"])
+            periods = (rows - 1) // entities.get(p.get("entity"), 1)
+            if start is not None and step and start + periods * step > parse_when(_LAST_DATE):
+                raise SchemaError(f"Column '{col.name}': {rows:,} rows {p['step']} apart from {p['start']} run past "
+                                  "the year 9999; use a shorter step or fewer rows.")
+
     def bytes_per_row(self, written: bool = False) -> int:
         """Memory one row takes, from the catalogue's measured sizes per value scaled by the
         settings that make values longer; ``written``: as text on its way to a file too
@@ -418,6 +436,10 @@ def validate(schema: Schema) -> Plan:
         if col.params.get("entities") is not None and (col.unique or col.params.get("by") is not None):
             raise SchemaError(f"Column '{col.name}' cycles through {col.params['entities']} entities, so it can be "
                               "neither unique nor depend on another column; drop 'entities' or the other.")
+        follows = next((k for k, v in col.params.items() if v and spec.param_index[k].follows), None)
+        if col.unique and follows:
+            raise SchemaError(f"Column '{col.name}' follows column '{clip(col.params[follows])}' ({follows}), so "
+                              f"its values cannot be promised unique; drop 'unique' or '{follows}'.")
         if col.unique and any(isinstance(v, dict) and spec.param_index[k].by for k, v in col.params.items()):
             raise SchemaError(f"Column '{col.name}' cannot be unique when its settings depend on another column; "
                               "drop 'unique' or 'by'.")
@@ -492,6 +514,8 @@ def _entries(spec: TypeSpec, p: dict[str, Any], names: tuple[str, ...]) -> list[
 
 def _relation_problem(spec: TypeSpec, p: dict[str, Any]) -> str | None:
     """What is wrong between a column's parameters (all defaults filled in), or None."""
+    from .catalog import INT
+
     for param in spec.params:
         if param.required and p.get(param.name) is None:
             return f"type '{spec.name}' needs '{param.name}'"
@@ -508,6 +532,12 @@ def _relation_problem(spec: TypeSpec, p: dict[str, Any]) -> str | None:
                     return f"{param.name}{at} must have one number per value ({count})"
                 if sum(value) <= 0:
                     return f"{param.name}{at} must add up to more than 0"
+    if spec.kind == INT and "min" in spec.param_index and "max" in spec.param_index:
+        for key, e in _entries(spec, p, ("min", "max")):
+            lo, hi = e["min"], e["max"]
+            if lo is not None and hi is not None and lo <= hi and math.ceil(lo) > math.floor(hi):
+                return (f"no whole number lies between min={number(lo)} and max={number(hi)}"
+                        + (f" (for '{key}')" if key else "") + "; widen the range or use a float column")
     for order in spec.orders:
         measure = _MEASURE.get(spec.param_index[order.lo].kind, float)
         for key, e in _entries(spec, p, (order.lo, order.hi)):
@@ -855,8 +885,9 @@ PARAM_CHECKS = {
     "enum": _text_kind(lambda p, v: v in p.choices, "{where} must be one of {choices}, not {value!r}."),
     "when": _text_kind(lambda p, v: parse_when(v) is not None,
                        "{where} must be a date like 2024-03-01 (or 'today', 'today-90d'), not {value!r}."),
-    "duration": _text_kind(lambda p, v: parse_duration(v) is not None,
-                           "{where} must be a duration like 30s, 5min, 2h or 3d, not {value!r}."),
+    "duration": _text_kind(lambda p, v: parse_duration(v) is not None and parse_duration(v) <= _MAX_DURATION,
+                           "{where} must be a duration like 30s, 5min, 2h or 3d, of at most "
+                           "36525d (a hundred years), not {value!r}."),
     "clock": _text_kind(lambda p, v: parse_clock(v) is not None, "{where} must be a time of day such as 09:30."),
     "pattern": _pattern,
     "column": _text_kind(lambda p, v: bool(v.strip()), "{where} must name a column."),

@@ -782,6 +782,59 @@ def test_schema_limits(data):
     assert len(str(info.value)) < 400
 
 
+# What once escaped as a raw exception (ValueError, ArrowInvalid at Parquet time) or was ignored
+NO_RAW_EXCEPTIONS = {
+    "no whole number in the range": ([Column("a", "integer", {"min": 0.5, "max": 0.7})], 10,
+                                     "Column 'a': no whole number lies between min=0.5 and max=0.7; widen the range "
+                                     "or use a float column."),
+    "nor for one value of by": ([Column("g", "category", {"values": ["x", "y"]}),
+                                 Column("a", "quantity", {"by": "g", "min": {"x": 1.2, "y": 1}, "max": {"x": 1.9, "y": 5}})],
+                                10, "Column 'a': no whole number lies between min=1.2 and max=1.9 (for 'x'); widen the "
+                                    "range or use a float column."),
+    "a step that wraps the dates": ([Column("a", "datetime", {"start": "2024-01-01", "step": "99999999d"})], 10,
+                                    "Column 'a': step must be a duration like 30s, 5min, 2h or 3d, of at most 36525d "
+                                    "(a hundred years), not '99999999d'."),
+    "a gap that wraps the dates": ([Column("a", "date"), Column("b", "date", {"after": "a", "max_gap": "9999999w"})],
+                                   10, "Column 'b': max_gap must be a duration like 30s, 5min, 2h or 3d, of at most "
+                                       "36525d (a hundred years), not '9999999w'."),
+    "a series stepping past 9999": ([Column("a", "date", {"start": "2024-01-01", "step": "36525d"})], 81,
+                                    "Column 'a': 81 rows 36525d apart from 2024-01-01 run past the year 9999; use a "
+                                    "shorter step or fewer rows."),
+    "per entity too": ([Column("s", "code", {"entities": 2}),
+                        Column("t", "datetime", {"start": "2024-01-01", "step": "36525d", "entity": "s"})], 161,
+                       "Column 't': 161 rows 36525d apart from 2024-01-01 run past the year 9999; use a shorter "
+                       "step or fewer rows."),
+    "a unique age counted from a birth date": (
+        [Column("b", "birth_date", {"min_age": 30, "max_age": 31}), Column("a", "age", {"derive_from": "b"}, unique=True)],
+        2, "Column 'a' follows column 'b' (derive_from), so its values cannot be promised unique; drop 'unique' or "
+           "'derive_from'."),
+}
+
+
+@pytest.mark.parametrize("case", list(NO_RAW_EXCEPTIONS))
+def test_what_once_escaped_raw_is_one_schema_error(case):
+    columns, rows, message = NO_RAW_EXCEPTIONS[case]
+    with pytest.raises(SchemaError) as info:
+        Schema(columns).generate(rows, seed=1)
+    assert str(info.value) == message
+
+
+def test_the_longest_series_allowed_and_dates_computed_past_9999_write_to_parquet(tmp_path):
+    df = Schema([Column("a", "date", {"start": "2024-01-01", "step": "36525d"}),
+                 Column("b", "date", {"expr": "a + days(3650000)"})]).generate(80, seed=1)
+    assert df["a"].iloc[-1].year == 9924 and df["b"].isna().all()  # beyond 9999: no date, as a formula's NaN
+    export.save(df, tmp_path / "x.parquet")
+    assert len(pq.read_table(tmp_path / "x.parquet")) == 80
+
+
+@pytest.mark.parametrize("weights", [[0, 5e-324], [5e-324, 0, 0], [0, 1e-300, 1e-300], [0, 1, 0, 1e9]])
+def test_a_value_of_weight_zero_is_never_drawn(weights):
+    values = [f"v{i}" for i in range(len(weights))]
+    df = Schema([Column("a", "category", {"values": values, "weights": weights})]).generate(100_000, seed=5)
+    drawn = set(df["a"].astype(str))
+    assert drawn and all(weights[values.index(v)] > 0 for v in drawn)
+
+
 def test_description_length_is_bounded():
     with pytest.raises(InputError, match="keep it under"):
         api.synth("customers " * 1000, rows=3)

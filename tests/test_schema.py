@@ -34,7 +34,7 @@ BAD = [
     ({"name": "x", "type": "date", "start": "2025-01-01", "end": "2024-01-01"},
      "Column 'x': start 2025-01-01 is after end 2024-01-01."),
     ({"name": "x", "type": "datetime", "step": "soon"},
-     "Column 'x': step must be a duration like 30s, 5min, 2h or 3d, not 'soon'."),
+     "Column 'x': step must be a duration like 30s, 5min, 2h or 3d, of at most 36525d (a hundred years), not 'soon'."),
     ({"name": "x", "type": "money", "colour": "red"},
      "Column 'x': type 'money' has no parameter 'colour' (it takes min, max, distribution, mean, std, decimals, by, correlate)."),
     ({"name": "x", "type": "uuid", "null_rate": 2}, "Column 'x': null_rate must be a share between 0 and 0.99."),
