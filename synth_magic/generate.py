@@ -40,11 +40,13 @@ if TYPE_CHECKING:
     from .schema import Plan, PlannedColumn
 
 __all__ = [
-    "CHUNK", "MAX_ROWS", "Progress", "check_fits", "empty_frame", "frame_of_chunks", "frames", "generate",
-    "resolve_seed",
+    "BATCH_BYTES", "BATCH_CHUNKS", "CHUNK", "MAX_ROWS", "Progress", "batch_chunks", "check_fits", "empty_frame",
+    "frame_of_chunks", "frames", "generate", "resolve_seed",
 ]
 
 CHUNK = 16384
+BATCH_BYTES = 128 << 20  # a stream's frame: about this much memory (see batch_chunks)
+BATCH_CHUNKS = 8  # and at most this many chunks (131,072 rows)
 MAX_ROWS = 2**31  # unique values are scrambled row numbers below 2**32
 
 Progress = Callable[[int, int], None]
@@ -54,7 +56,9 @@ _HELD = {INT: np.int64, FLOAT: np.float64, BOOL: np.bool_, DATE: "datetime64[s]"
 
 
 def _check_unique(plan: Plan, rows: int) -> None:
-    """Refuse a unique column that cannot have ``rows`` distinct values."""
+    """Refuse a unique column that cannot have ``rows`` distinct values (and whatever else
+    the plan cannot make ``rows`` of: :meth:`Plan.check_rows`)."""
+    plan.check_rows(rows)
     for col in plan.columns:
         rule = TYPES[col.type].unique
         if not col.unique or rule == "always":
@@ -75,23 +79,94 @@ def _check_unique(plan: Plan, rows: int) -> None:
             )
 
 
-def _available_memory() -> int:
+def _available_memory(cgroup: str = "/sys/fs/cgroup", proc: str = "/proc") -> int:
+    """Bytes this process can still take: the host's available memory (MemAvailable, which
+    counts reclaimable cache), or less when a container's cgroup limit is nearer (v2
+    ``memory.max`` − ``memory.current``, else v1 ``memory.limit_in_bytes`` −
+    ``memory.usage_in_bytes``; its reclaimable ``inactive_file`` counted as free), the
+    tightest of the process's cgroup and its parents."""
+    free = [_host_available(proc)]
+    for folder, limit, usage, inactive in _cgroup_folders(cgroup, proc):
+        try:
+            with open(os.path.join(folder, limit)) as fh:
+                text = fh.read().strip()
+            if text == "max" or int(text) >= 1 << 60:  # no limit here ("max"; v1's page-rounded 2**63)
+                continue
+            with open(os.path.join(folder, usage)) as fh:
+                used = int(fh.read())
+        except (OSError, ValueError):
+            continue
+        free.append(max(0, int(text) - max(0, used - _stat(folder, inactive))))
+    known = [f for f in free if f is not None]
+    return min(known) if known else 8 << 30
+
+
+def _host_available(proc: str) -> int | None:
+    try:
+        with open(os.path.join(proc, "meminfo")) as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
     try:
         return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (AttributeError, ValueError, OSError):
-        return 8 << 30
+        return None
 
 
-def check_fits(plan: Plan, rows: int) -> None:
-    """Refuse up front a frame that cannot fit in this machine's free memory."""
-    need = plan.bytes_per_row() * rows * 2
+def _cgroup_folders(cgroup: str, proc: str) -> Iterator[tuple[str, str, str, str]]:
+    """(folder, limit file, usage file, reclaimable stat) for the process's memory cgroup and
+    its parents, v2 first; the mount's root too (a container sees its own cgroup there)."""
+    try:
+        with open(os.path.join(proc, "self", "cgroup")) as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        lines = []
+    v1 = next((line.split(":", 2)[2] for line in lines if line.count(":") >= 2
+               and "memory" in line.split(":", 2)[1].split(",")), None)
+    v2 = next((line.split(":", 2)[2] for line in lines if line.startswith("0::")), None)
+    for mount, path, files in ((cgroup, v2, ("memory.max", "memory.current", "inactive_file")),
+                               (os.path.join(cgroup, "memory"), v1,
+                                ("memory.limit_in_bytes", "memory.usage_in_bytes", "total_inactive_file"))):
+        if path is None:
+            continue
+        parts = [part for part in path.split("/") if part and part != ".."]
+        for depth in range(len(parts), -1, -1):
+            folder = os.path.join(mount, *parts[:depth])
+            if os.path.isfile(os.path.join(folder, files[0])):
+                yield (folder, *files)
+
+
+def _stat(folder: str, key: str) -> int:
+    try:
+        with open(os.path.join(folder, "memory.stat")) as fh:
+            for line in fh:
+                name, _, value = line.partition(" ")
+                if name == key:
+                    return int(value)
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def check_fits(plan: Plan, rows: int, *, streaming: bool = False) -> None:
+    """Refuse up front a frame that cannot fit in this machine's (or container's) free
+    memory; ``streaming``: one batch of a stream to a file."""
+    need = plan.bytes_per_row(written=streaming) * rows * 2
     free = _available_memory()
     if rows > MAX_ROWS or need > free:
-        raise InputError(
-            f"{rows:,} rows of this table need about {_gib(need)} of memory and this machine has "
-            f"{_gib(free)} free; ask for fewer rows, or stream them to a file with "
-            f"`synth ... --rows {rows} -o data.csv`."
-        )
+        fix = ("use fewer or shorter text columns (a stream makes at least "
+               f"{CHUNK:,} rows at a time)") if streaming else (
+            f"ask for fewer rows, or stream them to a file with `synth ... --rows {rows} -o data.csv`")
+        raise InputError(f"{rows:,} rows of this table need about {_gib(need)} of memory and this machine has "
+                         f"{_gib(free)} free; {fix}.")
+
+
+def batch_chunks(plan: Plan) -> int:
+    """Chunks per frame of a stream to a file: about :data:`BATCH_BYTES` of rows, at least
+    one chunk and at most :data:`BATCH_CHUNKS` (so a wide text table streams in flat memory)."""
+    return max(1, min(BATCH_CHUNKS, BATCH_BYTES // (plan.bytes_per_row(written=True) * CHUNK)))
 
 
 def _gib(n: int) -> str:
@@ -287,12 +362,15 @@ def _messy_record(rate: float, records: list[dict[str, list]]) -> dict[str, Any]
 
 
 def frames(plan: Plan, rows: int | None = None, *, seed: int | None = None,
-           rows_per_frame: int = 8 * CHUNK, messy: float | None = None) -> Iterator[pd.DataFrame]:
+           rows_per_frame: int | None = None, messy: float | None = None) -> Iterator[pd.DataFrame]:
     """The same rows as :func:`generate`, as a stream of smaller frames (for big files);
-    each frame's ``attrs["synth"]["messy"]`` says what was made messy in it."""
+    each frame's ``attrs["synth"]["messy"]`` says what was made messy in it. Frames have
+    ``rows_per_frame`` rows (whole chunks), by default as many as fill about
+    :data:`BATCH_BYTES` (:func:`batch_chunks`)."""
     rows = _rows(plan, rows)
     seed = resolve_seed(seed)
-    per = max(1, rows_per_frame // CHUNK)
+    per = max(1, rows_per_frame // CHUNK) if rows_per_frame is not None else batch_chunks(plan)
+    check_fits(plan, min(rows, per * CHUNK), streaming=True)
     for first in range(0, -(-rows // CHUNK), per):
         yield frame_of_chunks(plan, rows, seed, first, first + per, messy=messy)
 

@@ -72,12 +72,12 @@ PINNED = {
         "to_arrow",
     ],
     "synth_magic.formula": [
-        "DATE", "DURATION", "DURATIONS", "FUNCTIONS", "MAX_LENGTH", "MAX_NODES", "NUMBER",
+        "DATE", "DURATION", "DURATIONS", "FUNCTIONS", "MAX_CONSTANT", "MAX_EXPONENT", "MAX_LENGTH", "MAX_NODES", "NUMBER",
         "evaluate", "parse", "result_kind",
     ],
     "synth_magic.generate": [
-        "CHUNK", "MAX_ROWS", "Progress", "check_fits", "empty_frame", "frame_of_chunks", "frames",
-        "generate", "resolve_seed",
+        "BATCH_BYTES", "BATCH_CHUNKS", "CHUNK", "MAX_ROWS", "Progress", "batch_chunks", "check_fits", "empty_frame",
+        "frame_of_chunks", "frames", "generate", "resolve_seed",
     ],
     "synth_magic.generators": [
         "Ctx", "GENERATORS", "Generator", "column_key",

@@ -134,6 +134,11 @@ BAD_ANSWERS = {
     "python code in formula": (good_with(name="total", type="formula",
                                          params=[{"name": "expr", "value": "__import__('os').system('touch {sentinel}')"}]),
                                "calls something other than"),
+    "formula dividing by zero": (good_with(name="ratio", type="formula", params=[{"name": "expr", "value": "1/0"}]),
+                                 "divides by zero"),
+    "formula writing into another column": (good_with(name="root", type="formula",
+                                                      params=[{"name": "expr", "value": "sqrt(amount, amount)"}]),
+                                            "takes one argument"),
     "faker call as parameter": (good_with(name="merchant2", type="company",
                                           params=[{"name": "faker", "value": "fake.company()"}]), "no parameter"),
     "huge number": (good_with(name="big", type="integer", params=[{"name": "max", "value": 1e300}]), "number"),
@@ -164,7 +169,8 @@ def test_bad_answer_is_repaired(server: FakeOpenAI, bad: str, tmp_path: Path) ->
     assert not sentinel.exists()
 
 
-@pytest.mark.parametrize("bad", ["python code as type", "faker method string", "10,000 columns", "huge number"])
+@pytest.mark.parametrize("bad", ["python code as type", "faker method string", "10,000 columns", "huge number",
+                                 "formula dividing by zero"])
 def test_bad_answer_twice_falls_back(server: FakeOpenAI, bad: str, tmp_path: Path) -> None:
     sentinel = tmp_path / "executed"
     content, _ = BAD_ANSWERS[bad]
@@ -280,6 +286,14 @@ def test_cache_hit_makes_no_request(server: FakeOpenAI) -> None:
     frame = api.synth(DESCRIPTION, rows=5, seed=1, planner="openai")
     assert list(frame.columns) == [c["name"] for c in GOOD["columns"]]
     assert len(server.requests) == 1
+
+
+def test_an_answer_with_a_bad_formula_is_never_cached(server: FakeOpenAI) -> None:
+    server.script(answer(BAD_ANSWERS["formula dividing by zero"][0]))
+    fallback("still invalid after one repair")
+    server.script(answer(GOOD))
+    assert plan().source == "openai"  # asked again, not a cached answer that fails every run
+    assert len(server.requests) == 3
 
 
 def test_fallback_is_not_cached(server: FakeOpenAI) -> None:

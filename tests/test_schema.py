@@ -34,7 +34,7 @@ BAD = [
     ({"name": "x", "type": "date", "start": "2025-01-01", "end": "2024-01-01"},
      "Column 'x': start 2025-01-01 is after end 2024-01-01."),
     ({"name": "x", "type": "datetime", "step": "soon"},
-     "Column 'x': step must be a duration like 30s, 5min, 2h or 3d, not 'soon'."),
+     "Column 'x': step must be a duration like 30s, 5min, 2h or 3d, of at most 36525d (a hundred years), not 'soon'."),
     ({"name": "x", "type": "money", "colour": "red"},
      "Column 'x': type 'money' has no parameter 'colour' (it takes min, max, distribution, mean, std, decimals, by, correlate)."),
     ({"name": "x", "type": "uuid", "null_rate": 2}, "Column 'x': null_rate must be a share between 0 and 0.99."),
@@ -158,6 +158,44 @@ def test_every_type_round_trips_through_text_with_defaults(type_):
     assert Schema.from_text(schema.to_text()).to_dict() == schema.to_dict()
 
 
+ROUND_TRIPS = {
+    "a value in brackets": [Column("a", "category", {"values": ["[beta]", "{gamma}", "x, y", 'q"uote', "c #d"]})],
+    "a name holding ' #'": [Column("room #2", "integer"), Column("b", "category", {"values": ["x"]})],
+    "a line separator in a value": [Column("a", "category", {"values": ["one\u2028two", "three\u2029four"]})],
+    "a per-value mapping of brackets": [Column("level", "category", {"values": ["[a]", "b: c"]}),
+                                        Column("paid", "boolean", {"by": "level", "p_true": {"[a]": 0.25, "b: c": 1}})],
+}
+
+
+@pytest.mark.parametrize("case", list(ROUND_TRIPS))
+def test_the_text_form_round_trips(case):
+    schema = Schema(ROUND_TRIPS[case])
+    assert Schema.from_text(schema.to_text()).to_dict() == schema.to_dict()
+
+
+HOSTILE_LINES = {  # shapes that made a backtracking parser take seconds (32,000 spaces: 19 s)
+    "spaces inside a list": "values=[a" + " " * 200_000 + "b]",
+    "spaces and commas inside a list": "values=[a" + " ," * 100_000 + "b]",
+    "spaces inside a mapping": "p_true={a" + " " * 200_000 + ": 1}",
+    "an unclosed quote of backslashes": 'values=["' + "\\\\a" * 50_000,
+    "many opening brackets": "values=" + "[" * 200_000,
+    "a long run of keys": "a=1 " * 50_000,
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE_LINES))
+def test_the_text_form_is_read_in_linear_time(case):
+    import time
+
+    text = f"columns:\n  a: category {HOSTILE_LINES[case]}\n"
+    started = time.process_time()  # CPU time, not the machine's load
+    try:
+        Schema.from_text(text)
+    except SchemaError as exc:
+        assert "\n" not in str(exc) and len(str(exc)) < 300
+    assert time.process_time() - started < 1
+
+
 def test_edited_text_is_what_runs():
     schema = Schema.from_dict(RICH)
     edited = schema.to_text().replace("max=9", "max=3").replace("p_true=0.25", "p_true=1")
@@ -175,7 +213,10 @@ def test_edited_text_is_what_runs():
         ("columns:\n  a:\n", "Line 2: column 'a' needs a type after the colon."),
         ("columns:\n  a: integer min 5\n", "Line 2: cannot read 'min 5'; write parameters as key=value."),
         ("rows: many\ncolumns:\n  a: uuid\n", "Line 1: rows must be a whole number, not 'many'."),
-        ("columns:\n  a: category values=[\"x]\n", "Line 2: bad quoted text \"x; close the quotes."),
+        ("columns:\n  a: category values=[\"x]\n", "Line 2: bad quoted text \"x]; close the quotes."),
+        ("columns:\n  a: category values=[x, y\n", "Line 2: cannot read 'values=[x, y'; close the list with ]."),
+        ("columns:\n  a: boolean by=b p_true={x 0.5}\n", "Line 2: cannot read '}'; write mappings as {value: setting, ...}."),
+        ("columns:\n  a: integer min=5\"x\"\n", "Line 2: cannot read '\"x\"'; write parameters as key=value."),
     ],
 )
 def test_bad_text_names_the_line(text, message):
