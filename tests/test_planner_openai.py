@@ -617,7 +617,9 @@ def test_deadline_covers_retries_and_backoff(server: FakeOpenAI, monkeypatch: py
     started = time.perf_counter()
     fallback(r"HTTP 503, and the 1 s limit \(SYNTH_TIMEOUT\) left no time to try again")
     assert time.perf_counter() - started < 1 + 1
-    assert 2 <= len(server.requests) <= 3  # 0, 0.4, 0.8 s: the next would start after the deadline
+    # 0, 0.4, 0.8 s when the machine is idle (a busy one answers more slowly, so fewer):
+    # the next would start after the deadline
+    assert 1 <= len(server.requests) <= 3
 
 
 def test_temperature_and_both_limits_are_sent(server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> None:
