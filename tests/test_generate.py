@@ -418,3 +418,83 @@ def test_messy_is_a_run_option_and_an_argument_of_synth():
     text = "columns:\n  name: full_name\n  amount: money\n"
     df = synth(text, rows=2000, seed=3, messy=0.1)
     assert df.attrs["synth"]["messy"]["rate"] == 0.1 and len(df.attrs["synth"]["messy"]["cells"]["row"]) > 100
+
+
+# ---------------------------------------------------------------- threads
+
+_TYPE_PARAMS = {"category": {"values": ["a", "b", "c"], "weights": [5, 3, 2]},
+                "formula": {"expr": "integer * 2 + float"}, "integer": {"min": 0, "max": 10**9, "unique": True},
+                "uuid": {"unique": True}, "code": {"pattern": "X-##########", "unique": True},
+                "ohlc": {"close": "series"}}
+# One column of every catalogue type (every third with missing values); rows that hold
+# together (a place per row, values chosen by another column, correlated numbers, series
+# per entity, OHLC bars); and the finance table made messy.
+THREADED = {
+    "every type": ({"locale": "en_US", "columns": [
+        {"name": name, "type": name, **_TYPE_PARAMS.get(name, {}), **({"null_rate": 0.2} if i % 3 == 0 else {})}
+        for i, name in enumerate(C.TYPES)]}, 0.0),
+    "together": ({"locale": "en_US", "columns": [
+        {"name": "store", "type": "city", "entities": 7},
+        {"name": "day", "type": "date", "start": "2024-01-01", "step": "1d", "entity": "store"},
+        {"name": "level", "type": "category", "values": ["junior", "mid", "senior"], "weights": [5, 3, 2]},
+        {"name": "salary", "type": "money", "by": "level", "mean": {"junior": 45000, "mid": 65000, "senior": 90000}},
+        {"name": "bonus", "type": "float", "min": 0, "max": 1e5, "correlate": {"salary": 0.6}},
+        {"name": "sales", "type": "series", "entity": "store", "walk": "additive", "noise": 2, "min": 0},
+        {"name": "temp", "type": "series", "entity": "store", "time": "day", "season": "weekly", "ar": 0.9},
+        {"name": "close", "type": "series", "entity": "store", "walk": "geometric", "level": 50},
+        {"name": "open", "type": "ohlc", "part": "open", "close": "close"},
+        {"name": "high", "type": "ohlc", "part": "high", "close": "close", "open": "open"},
+        {"name": "street", "type": "street_address"}, {"name": "town", "type": "city"},
+        {"name": "zip", "type": "postcode"}, {"name": "phone", "type": "phone", "null_rate": 0.1},
+    ]}, 0.0),
+    "messy finance": (FINANCE, 0.1),
+}
+
+
+def assert_same_frame(got: pd.DataFrame, expected: pd.DataFrame) -> None:
+    """Equal columns, dtypes, index and values (categoricals by categories and codes: pandas
+    compares categorical values one Python object at a time, seconds per column)."""
+    assert list(got.columns) == list(expected.columns) and got.index.equals(expected.index)
+    for name in expected.columns:
+        a, b = got[name], expected[name]
+        assert a.dtype == b.dtype, name
+        if isinstance(b.dtype, pd.CategoricalDtype):
+            assert a.cat.categories.equals(b.cat.categories) and a.cat.codes.equals(b.cat.codes), name
+        else:
+            assert a.equals(b), name
+
+
+@pytest.mark.parametrize("name", sorted(THREADED))
+def test_any_number_of_threads_gives_the_same_rows(name, monkeypatch):
+    data, messy = THREADED[name]
+    plan = schema(data).resolve()
+    rows = 3 * CHUNK + 5  # four chunks: the last one cut
+    made = {}
+    for threads in ("1", "3"):
+        monkeypatch.setenv("SYNTH_THREADS", threads)
+        made[threads] = G.generate(plan, rows, seed=11, messy=messy)
+    assert_same_frame(made["3"], made["1"])
+    assert made["3"].attrs == made["1"].attrs  # what was made messy, too
+    streamed = list(G.frames(plan, rows, seed=11, rows_per_frame=2 * CHUNK, messy=messy))  # with 3 threads
+    assert_same_frame(pd.concat(streamed), made["1"])
+
+
+def test_chunks_made_out_of_order_give_the_same_series(monkeypatch):
+    """A series' boundary chain is kept per chunk: a chunk made before an earlier one
+    (another thread, a Dask partition) still continues the same path."""
+    monkeypatch.setenv("SYNTH_THREADS", "1")
+    plan = schema(THREADED["together"][0]).resolve()
+    rows = 5 * CHUNK
+    whole = G.generate(plan, rows, seed=3)
+    for first in (4, 1, 3, 0, 2):
+        part = G.frame_of_chunks(plan, rows, 3, first, first + 1)
+        assert_same_frame(part, whole.iloc[first * CHUNK:(first + 1) * CHUNK])
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two", "257", "1.5"])
+def test_a_bad_thread_count_is_refused_in_one_sentence(value, monkeypatch):
+    from synth_magic import ConfigError
+
+    monkeypatch.setenv("SYNTH_THREADS", value)
+    with pytest.raises(ConfigError, match=r"^SYNTH_THREADS must be a whole number of threads from 1 to 256, not "):
+        G.generate(schema(FINANCE).resolve(), 2 * CHUNK, seed=1)

@@ -24,10 +24,9 @@ PINNED = {
         "parts_target", "ranges", "require", "write", "write_part",
     ],
     "synth_magic._inputs": [
-        "DEFAULT_ROWS", "ENGINES", "MAX_DESCRIPTION", "MAX_MESSY", "MAX_ROWS", "available_locales",
-        "check_description", "check_engine", "check_locale", "check_messy", "check_path", "check_rows",
-        "check_seed",
-        "check_text",
+        "DEFAULT_ROWS", "ENGINES", "MAX_DESCRIPTION", "MAX_MESSY", "MAX_ROWS", "MAX_THREADS",
+        "THREADS_ENV", "available_locales", "check_description", "check_engine", "check_locale",
+        "check_messy", "check_path", "check_rows", "check_seed", "check_text", "threads",
     ],
     "synth_magic._messages": [
         "CONTROL", "clip", "number", "one_line", "reject_constant", "shown_url",
