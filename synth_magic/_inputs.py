@@ -44,10 +44,10 @@ ENGINES = ("local", "dask")  # where the rows are made: this process, or partiti
 
 
 def available_locales() -> tuple[str, ...]:
-    """Faker's locales, sorted."""
-    from faker.config import AVAILABLE_LOCALES
+    """Faker's locales, sorted (kept in the pool cache: Faker is not imported to know them)."""
+    from ._pool_cache import locales
 
-    return tuple(sorted(AVAILABLE_LOCALES))
+    return locales()
 
 
 def check_locale(locale: str) -> str:

@@ -20,12 +20,12 @@ this process may use; 1: one thread). It changes the speed only, never the rows.
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from ._inputs import check_path, threads
 from ._messages import shown_url
+from ._pool_cache import default_cache_dir
 from .errors import ConfigError
 from .planner import check_name
 
@@ -198,21 +198,3 @@ def check_base_url(url: str) -> str:
             "http://localhost:11434/v1 (Ollama) or https://api.openai.com/v1."
         )
     return url
-
-
-def default_cache_dir() -> Path:
-    """The user cache directory of this platform, e.g. ``~/.cache/synth-magic``."""
-    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        return Path(os.environ["LOCALAPPDATA"]) / "synth-magic" / "Cache"
-    if sys.platform not in ("win32", "darwin") and os.environ.get("XDG_CACHE_HOME"):
-        return Path(os.environ["XDG_CACHE_HOME"]) / "synth-magic"
-    try:
-        home = Path.home()
-    except RuntimeError:  # no HOME and no password entry: nowhere to put a user cache
-        raise ConfigError("There is no home directory for the schema cache; set SYNTH_CACHE_DIR "
-                          "to a folder.") from None
-    if sys.platform == "win32":
-        return home / "AppData" / "Local" / "synth-magic" / "Cache"
-    if sys.platform == "darwin":
-        return home / "Library" / "Caches" / "synth-magic"
-    return home / ".cache" / "synth-magic"

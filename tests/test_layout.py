@@ -28,6 +28,9 @@ PINNED = {
         "THREADS_ENV", "available_locales", "check_description", "check_engine", "check_locale",
         "check_messy", "check_path", "check_rows", "check_seed", "check_text", "threads",
     ],
+    "synth_magic._pool_cache": [
+        "FORMAT", "column", "default_cache_dir", "faker_version", "folder", "load", "locales", "strings",
+    ],
     "synth_magic._messages": [
         "CONTROL", "clip", "number", "one_line", "reject_constant", "shown_url",
     ],
@@ -119,8 +122,8 @@ PINNED = {
         "GENERATORS", "pool_generator",
     ],
     "synth_magic.generators._pools": [
-        "FAMILY_FIRST", "Names", "POOL_SIZE", "SAMPLERS", "faker", "formats", "names",
-        "sampled", "template_part", "words",
+        "FAMILY_FIRST", "Names", "POOL_SIZE", "SAMPLERS", "address_formats", "faker", "formats",
+        "names", "sampled", "template_part", "words",
     ],
     "synth_magic.generators._series": [
         "GENERATORS", "entity_count", "layout",
