@@ -498,3 +498,87 @@ def test_a_bad_thread_count_is_refused_in_one_sentence(value, monkeypatch):
     monkeypatch.setenv("SYNTH_THREADS", value)
     with pytest.raises(ConfigError, match=r"^SYNTH_THREADS must be a whole number of threads from 1 to 256, not "):
         G.generate(schema(FINANCE).resolve(), 2 * CHUNK, seed=1)
+
+
+# ---------------------------------------------------------------- a cut chunk made without waste
+
+def _one_chunk(plan, type_: str, n: int):
+    """The values of column ``type_`` in chunk 0 made ``n`` rows long (the columns before it too)."""
+    from synth_magic.generators import GENERATORS, Ctx, column_key
+
+    values, aux = {}, {}
+    for col in plan.columns:
+        rng = np.random.default_rng(np.random.SeedSequence(7, spawn_key=(col.key, 0)))
+        ctx = Ctx(rng=rng, n=n, start=0, locale=plan.locale, cols=values, aux=aux, unique=col.unique,
+                  key=column_key(7, col.key), name=col.name, seed=7, chunk=0)
+        values[col.name] = GENERATORS[col.type].make(ctx, col.params)
+    out = values[type_]
+    return out.to_pylist() if hasattr(out, "to_pylist") else np.asarray(out).tolist()
+
+
+_NEEDS = {"formula": [{"name": "integer", "type": "integer"}, {"name": "float", "type": "float"}],
+          "ohlc": [{"name": "series", "type": "series"}]}
+
+
+@pytest.mark.parametrize("type_", sorted(C.TYPES))
+def test_the_types_that_make_their_first_values_alone_are_exactly_those_declared(type_):
+    """``Generator.prefix`` is a promise: k rows made alone equal the first k of a whole
+    chunk; and the types not declared really need the whole chunk (else declare them)."""
+    from synth_magic.generators import PREFIX
+
+    cols = [*_NEEDS.get(type_, []), {"name": type_, "type": type_, **_TYPE_PARAMS.get(type_, {})}]
+    plan = schema({"locale": "de_DE", "columns": cols}).resolve()
+    whole = _one_chunk(plan, type_, CHUNK)
+    alone = all(_one_chunk(plan, type_, k) == whole[:k] for k in (1, 37, 1000))
+    assert alone == (type_ in PREFIX)
+
+
+# Columns whose types make their first values alone, with settings that read other columns.
+SHORT = {"locale": "en_US", "columns": [
+    {"name": "id", "type": "id"}, {"name": "ref", "type": "code", "pattern": "R-#####", "unique": True},
+    {"name": "level", "type": "category", "values": ["junior", "mid", "senior"], "weights": [5, 3, 2]},
+    {"name": "pay", "type": "integer", "by": "level", "min": {"junior": 1, "*": 50}, "max": {"junior": 9, "*": 99}},
+    {"name": "remote", "type": "boolean", "by": "level", "p_true": {"junior": 0.1, "*": 0.7}, "null_rate": 0.2},
+    {"name": "gender", "type": "gender"}, {"name": "first", "type": "first_name"},
+    {"name": "born", "type": "birth_date"}, {"name": "age", "type": "age", "derive_from": "born"},
+    {"name": "store", "type": "city", "entities": 9}, {"name": "state", "type": "state"},
+    {"name": "tick", "type": "datetime", "step": "1h", "entity": "store"},
+    {"name": "zip", "type": "postcode", "null_rate": 0.1}, {"name": "lat", "type": "latitude"},
+    {"name": "ordered", "type": "date"}, {"name": "shipped", "type": "date", "after": "ordered"},
+    {"name": "seen", "type": "datetime", "step": "1min"}, {"name": "double", "type": "formula", "expr": "pay * 2"},
+    {"name": "company", "type": "company"}, {"name": "uuid", "type": "uuid"},
+]}
+
+
+@pytest.mark.parametrize("small", [1, 1000, CHUNK - 1, CHUNK + 5])
+def test_a_cut_chunk_made_alone_equals_the_first_rows_of_a_bigger_request(small):
+    plan = schema(SHORT).resolve()
+    assert all(G._prefix_stable(c) for c in plan.columns)  # the short way is taken
+    assert_same_frame(G.generate(plan, small, seed=5), G.generate(plan, 2 * CHUNK + 3, seed=5).iloc[:small])
+
+
+@pytest.mark.parametrize(("change", "short"), [
+    ({}, True),
+    ({"distribution": "normal"}, False),  # tails beyond min..max drawn again: depends on the chunk
+    ({"correlate": {"id": 0.5}}, False),  # reordered by the ranks of the whole chunk
+    ({"distribution": "uniform", "null_rate": 0.3}, True),
+])
+def test_only_columns_that_can_are_made_short(change, short, monkeypatch):
+    from synth_magic.generators import GENERATORS
+
+    plan = schema({"columns": [{"name": "id", "type": "id"},
+                               {"name": "x", "type": "float", "min": 0, "max": 10, **change}]}).resolve()
+    lengths = []
+    real = GENERATORS["float"]
+    monkeypatch.setitem(GENERATORS, "float", real.__class__(
+        lambda ctx, p: lengths.append(ctx.n) or real.make(ctx, p), real.domain, real.prefix))
+    part = G.generate(plan, 1000, seed=2)
+    assert lengths == [1000 if short else CHUNK]
+    assert_same_frame(part, G.generate(plan, CHUNK + 1, seed=2).iloc[:1000])
+
+
+def test_a_given_name_that_follows_a_gender_column_needs_the_whole_chunk():
+    plan = schema({"columns": [{"name": "gender", "type": "gender"},
+                               {"name": "first", "type": "first_name", "gender_from": "gender"}]}).resolve()
+    assert not G._prefix_stable(plan.columns[1])
+    assert_same_frame(G.generate(plan, 1000, seed=2), G.generate(plan, CHUNK + 1, seed=2).iloc[:1000])

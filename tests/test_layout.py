@@ -82,7 +82,7 @@ PINNED = {
         "generate", "resolve_seed",
     ],
     "synth_magic.generators": [
-        "Ctx", "GENERATORS", "Generator", "column_key",
+        "Ctx", "GENERATORS", "Generator", "PREFIX", "column_key",
     ],
     "synth_magic.generators._base": [
         "Ctx", "Domain", "Generator", "Make", "column_key",

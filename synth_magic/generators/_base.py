@@ -67,7 +67,15 @@ Domain = Callable[[dict[str, Any], str], "int | None"]
 
 @dataclass(frozen=True)
 class Generator:
-    """How one catalogue type is generated; ``domain`` for types that can be unique."""
+    """How one catalogue type is generated; ``domain`` for types that can be unique.
+
+    ``prefix``: ``make`` with ``ctx.n = k`` gives the first k values it gives for a whole
+    chunk (every draw is a vector of n values, read in row order, and nothing depends on
+    how many rows follow), with uniform numbers and no ``correlate`` or ``gender_from``
+    (tails drawn again, reordering by rank and draws per gender depend on the whole chunk). The last, cut chunk of a request whose
+    columns all have it is made only as long as it is kept.
+    """
 
     make: Make
     domain: Domain | None = None
+    prefix: bool = False
