@@ -206,8 +206,8 @@ def _chunk(plan: Plan, rows: int, seed: int, chunk: int, whole: bool = False) ->
     for col in plan.columns:
         name = col.name
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(col.key, chunk)))
-        ctx = Ctx(rng=rng, n=n, start=start, locale=plan.locale, cols=values, aux=aux,
-                  unique=col.unique, key=column_key(seed, col.key), name=name, seed=seed, chunk=chunk)
+        ctx = Ctx(rng=rng, n=n, start=start, locale=plan.locale, cols=values, aux=aux, unique=col.unique,
+                  key=column_key(seed, col.key), name=name, seed=seed, chunk=chunk, span=CHUNK)
         entities = col.params.get("entities")
         if entities:  # N entities, the rows cycling through them: row r is entity r % N
             values[name] = _take(_entity_values(plan, col, seed), ctx.index % entities)

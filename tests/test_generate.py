@@ -510,7 +510,7 @@ def _one_chunk(plan, type_: str, n: int):
     for col in plan.columns:
         rng = np.random.default_rng(np.random.SeedSequence(7, spawn_key=(col.key, 0)))
         ctx = Ctx(rng=rng, n=n, start=0, locale=plan.locale, cols=values, aux=aux, unique=col.unique,
-                  key=column_key(7, col.key), name=col.name, seed=7, chunk=0)
+                  key=column_key(7, col.key), name=col.name, seed=7, chunk=0, span=CHUNK)
         values[col.name] = GENERATORS[col.type].make(ctx, col.params)
     out = values[type_]
     return out.to_pylist() if hasattr(out, "to_pylist") else np.asarray(out).tolist()
@@ -540,6 +540,7 @@ SHORT = {"locale": "en_US", "columns": [
     {"name": "pay", "type": "integer", "by": "level", "min": {"junior": 1, "*": 50}, "max": {"junior": 9, "*": 99}},
     {"name": "remote", "type": "boolean", "by": "level", "p_true": {"junior": 0.1, "*": 0.7}, "null_rate": 0.2},
     {"name": "gender", "type": "gender"}, {"name": "first", "type": "first_name"},
+    {"name": "name", "type": "full_name"}, {"name": "her_name", "type": "full_name", "gender": "female"},
     {"name": "born", "type": "birth_date"}, {"name": "age", "type": "age", "derive_from": "born"},
     {"name": "store", "type": "city", "entities": 9}, {"name": "state", "type": "state"},
     {"name": "tick", "type": "datetime", "step": "1h", "entity": "store"},

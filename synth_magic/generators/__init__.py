@@ -24,7 +24,7 @@ __all__ = ["GENERATORS", "PREFIX", "Ctx", "Generator", "column_key"]
 # Types whose chunk's first k values can be made alone (``Generator.prefix``); a test
 # checks this set against every type.
 PREFIX = frozenset({
-    "id", "uuid", "code", "iban", "isbn", "first_name", "last_name", "gender", "age", "birth_date", "job_title",
+    "id", "uuid", "code", "iban", "isbn", "first_name", "last_name", "full_name", "gender", "age", "birth_date", "job_title",
     "blood_type", "language", "city", "state", "postcode", "country", "country_code", "latitude", "longitude",
     "timezone", "company", "department", "industry", "currency_code", "credit_card_number", "credit_card_provider",
     "swift", "transaction_type", "product_category", "brand", "rating", "quantity", "order_status",
