@@ -5,8 +5,9 @@ Determinism contract: chunk ``c`` of column ``name`` is drawn from
 (or, when every column's generator makes its first values alone, ``Generator.prefix``,
 only as far as the rows kept: the same values), so the same schema, rows, seed and
 package version give the same frame, the first k rows of a bigger request equal a
-request for k rows, and adding a column does not change the others. Unique values are a keyed bijection of the row number, the key mixing
-the column and the seed: distinct across chunks, different between seeds.
+request for k rows, and adding a column does not change the others; which thread makes
+a chunk changes nothing. Unique values are a keyed bijection of the row number, the key
+mixing the column and the seed: distinct across chunks, different between seeds.
 
 Rows that hold together keep the contract: the address columns of a table read one place
 per row from a stream of the seed and the chunk that no column owns; an entity column's N
@@ -145,19 +146,18 @@ def _chunks(plan: Plan, rows: int, seed: int, first: int = 0, stop: int | None =
             future.cancel()
 
 
-_pool: ThreadPoolExecutor | None = None
-_pool_lock = threading.Lock()
+_executors: dict[int, ThreadPoolExecutor] = {}
+_executors_lock = threading.Lock()
 
 
 def _executor(workers: int) -> ThreadPoolExecutor:
-    """The process' chunk threads (made on first use, remade when SYNTH_THREADS changes)."""
-    global _pool
-    with _pool_lock:
-        if _pool is None or _pool._max_workers != workers:
-            if _pool is not None:
-                _pool.shutdown(wait=False)
-            _pool = ThreadPoolExecutor(workers, thread_name_prefix="synth-chunk")
-        return _pool
+    """The process' pool of ``workers`` chunk threads, made on first use and kept (requests
+    share it; a run started with another SYNTH_THREADS keeps its own)."""
+    with _executors_lock:
+        pool = _executors.get(workers)
+        if pool is None:
+            pool = _executors[workers] = ThreadPoolExecutor(workers, thread_name_prefix="synth-chunk")
+        return pool
 
 
 def _made(plan: Plan, rows: int, seed: int, chunk: int,

@@ -30,7 +30,8 @@ from ._kernels import Weighted
 if TYPE_CHECKING:
     from faker import Faker
 
-__all__ = ["FAMILY_FIRST", "POOL_SIZE", "SAMPLERS", "Names", "address_formats", "faker", "formats", "names", "sampled", "template_part", "words"]
+__all__ = ["FAMILY_FIRST", "POOL_SIZE", "SAMPLERS", "Names", "address_formats", "faker", "formats", "names",
+           "sampled", "template_part", "words"]
 
 POOL_SIZE = 1000
 _lock = threading.RLock()
@@ -79,15 +80,6 @@ def _seeded(locale: str, tag: str) -> Faker:
     return f
 
 
-def _kept(locale: str, name: str, make: Callable[[], list[str]]) -> pa.Array:
-    """A list of strings from the pool cache, made by ``make()`` the first time."""
-    return _pool_cache.strings(locale, name, make)
-
-
-def _column(table: pa.Table, name: str) -> pa.Array:
-    return _pool_cache.column(table, name)
-
-
 @cache
 def sampled(locale: str, kind: str) -> pa.Array:
     """POOL_SIZE draws of one Faker method (deduplicated, order kept).
@@ -105,7 +97,7 @@ def sampled(locale: str, kind: str) -> pa.Array:
                     raise
         return sampled("en_US", kind).to_pylist()
 
-    return _kept(locale, "sampled-" + kind, make)
+    return _pool_cache.strings(locale, "sampled-" + kind, make)
 
 
 @cache
@@ -118,7 +110,7 @@ def template_part(locale: str, token: str) -> pa.Array:
             f = _seeded(locale, "part:" + token)
             return list(dict.fromkeys(str(f.format(token)) for _ in range(size)))
 
-    return _kept(locale, "part-" + token, make)
+    return _pool_cache.strings(locale, "part-" + token, make)
 
 
 @cache
@@ -131,7 +123,7 @@ def address_formats(locale: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         numbers = getattr(address, "building_number_formats", ()) or ()
         return [f"s{x}" for x in streets] + [f"b{x}" for x in numbers]
 
-    both = _kept(locale, "address-formats", make).to_pylist()
+    both = _pool_cache.strings(locale, "address-formats", make).to_pylist()
     return tuple(x[1:] for x in both if x[0] == "s"), tuple(x[1:] for x in both if x[0] == "b")
 
 
@@ -221,19 +213,19 @@ def names(locale: str) -> Names:
     last = _pool_cache.load(locale, "names-last", _LAST, lambda: _name_tables(locale)[1])
     if not (first.num_rows and last.num_rows):  # a locale without its own names: en_US's
         return names("en_US")
-    n_male = int(np.count_nonzero(_column(first, "male").to_numpy(zero_copy_only=False)))
-    weights = _column(first, "weight").to_pylist()
-    mw, fw, lw = weights[:n_male], weights[n_male:], _column(last, "weight").to_pylist()
+    n_male = int(np.count_nonzero(_pool_cache.column(first, "male").to_numpy(zero_copy_only=False)))
+    weights = _pool_cache.column(first, "weight").to_pylist()
+    mw, fw, lw = weights[:n_male], weights[n_male:], _pool_cache.column(last, "weight").to_pylist()
     mw_, fw_ = np.asarray(mw) / sum(mw), np.asarray(fw) / sum(fw)
     return Names(
-        first=_column(first, "value"),
-        first_ascii=_column(first, "ascii"),
+        first=_pool_cache.column(first, "value"),
+        first_ascii=_pool_cache.column(first, "ascii"),
         n_male=n_male,
         male_w=Weighted(mw),
         female_w=Weighted(fw),
         first_any=Weighted(np.concatenate([mw_, fw_]) / 2),
-        last=_column(last, "value"),
-        last_ascii=_column(last, "ascii"),
+        last=_pool_cache.column(last, "value"),
+        last_ascii=_pool_cache.column(last, "ascii"),
         last_w=Weighted(lw),
         family_first=locale in FAMILY_FIRST,
     )
@@ -248,7 +240,7 @@ def words(locale: str) -> pa.Array:
         data = getattr(lorem, "word_list", None) or ()
         return list(dict.fromkeys(str(w) for w in data if str(w).strip())) or ["lorem", "ipsum"]
 
-    return _kept(locale, "words", make)
+    return _pool_cache.strings(locale, "words", make)
 
 
 @cache
@@ -258,7 +250,7 @@ def formats(locale: str, provider: str) -> tuple[str, ...]:
     Only formats made of '#', '%', digits, letters, spaces and punctuation qualify;
     templates ('{{area_code}}') and Faker's other wildcards are left to sampled pools.
     """
-    return tuple(_kept(locale, "formats-" + provider, lambda: list(_plain_formats(locale, provider))).to_pylist())
+    return tuple(_pool_cache.strings(locale, "formats-" + provider, lambda: list(_plain_formats(locale, provider))).to_pylist())
 
 
 def _plain_formats(locale: str, provider: str) -> tuple[str, ...]:
