@@ -11,13 +11,19 @@ A file is used only when it opens as an Arrow file, has the columns and types as
 the row count and checksum written in its metadata match its data, and its arrays pass
 Arrow's full validation; anything else (truncated, damaged, another format) is built
 again and replaced atomically (a temporary file renamed into place). A folder that cannot
-be written to costs only the building.
+be written to costs only the building; the folders made here are owner-only.
+
+What a pool file holds is data, like a schema cache entry: strings that go into generated
+values, weights, number formats checked again when read (:mod:`.generators._pools`). No
+name read from a file is looked up on Faker: a pool of a template's part is built only for
+a token of the locale's own Faker templates.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 import threading
 import zlib
@@ -108,15 +114,22 @@ def column(table: pa.Table, name: str) -> pa.Array:
     return col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
 
 
+_LOCALE = re.compile(r"[A-Za-z]{2,3}(_[A-Za-z0-9]{2,4})*")
+
+
 @cache
 def locales() -> tuple[str, ...]:
-    """Faker's locales, sorted."""
+    """Faker's locales, sorted. A kept list with a name that is not a locale's shape (it
+    names folders and Faker locales) is not used: Faker's own list is read instead."""
     def make() -> list[str]:
         from faker.config import AVAILABLE_LOCALES
 
         return sorted(AVAILABLE_LOCALES)
 
-    return tuple(strings("", "locales", make).to_pylist())
+    kept = strings("", "locales", make).to_pylist()
+    if all(_LOCALE.fullmatch(x) for x in kept):
+        return tuple(kept)
+    return tuple(x for x in make() if _LOCALE.fullmatch(x))
 
 
 def _checksum(table: pa.Table) -> str:
@@ -152,7 +165,9 @@ def _write(path: Path, table: pa.Table) -> None:
     meta = {_ROWS: str(table.num_rows).encode(), _CHECKSUM: _checksum(table).encode()}
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        for folder_ in reversed([path.parent, *path.parent.parents]):  # the folders made here: owner-only
+            if not folder_.is_dir():
+                folder_.mkdir(mode=0o700, exist_ok=True)
         with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, table.schema.with_metadata(meta)) as writer:
             writer.write_table(table.replace_schema_metadata(meta).combine_chunks())
         os.replace(tmp, path)

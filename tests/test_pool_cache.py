@@ -116,3 +116,32 @@ def test_a_cache_folder_that_cannot_be_written_still_gives_the_pool(tmp_path, mo
     monkeypatch.setenv("SYNTH_CACHE_DIR", str(blocked))
     P._loaded.clear()
     assert P.load("xx_XX", "test-pool", SCHEMA, _table).equals(_table())
+
+
+def _keep(tmp_path, locale: str, name: str, values: list[str]) -> None:
+    """Write a sound pool file (right schema, matching checksum) holding ``values``."""
+    schema = pa.schema([("value", pa.large_string())])
+    P._write(P.folder() / locale / f"{name}.arrow", pa.table({"value": pa.array(values, pa.large_string())}, schema))
+
+
+def test_kept_files_are_data_never_names_looked_up(tmp_path, monkeypatch):
+    """A sound but tampered pool file cannot make us look a name up on Faker, walk out of
+    the cache folder, or fill a number format with anything but digits."""
+    from synth_magic.generators import _pools as pools
+
+    monkeypatch.setenv("SYNTH_CACHE_DIR", str(tmp_path))
+    P._loaded.clear()
+    P.locales.cache_clear()
+    _keep(tmp_path, "", "locales", ["en_US", "../../outside"])
+    assert "../../outside" not in P.locales() and "de_DE" in P.locales()  # Faker's own list instead
+    P.locales.cache_clear()
+    _keep(tmp_path, "fr_FR", "formats-phone", ["##-##", "{{os.system}}", "+33 # ## ## ## ##"])
+    pools.formats.cache_clear()
+    assert pools.formats("fr_FR", "phone") == ("##-##", "+33 # ## ## ## ##")
+    pools.formats.cache_clear()
+    pools.template_part.cache_clear()
+    from synth_magic import ConfigError
+
+    with pytest.raises(ConfigError, match="^The kept address formats of fr_FR name a part Faker does not have"):
+        pools.template_part("fr_FR", "binary")  # a Faker method, but not an address part
+    pools.template_part.cache_clear()

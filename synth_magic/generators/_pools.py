@@ -14,17 +14,19 @@ imports Faker; in a process each pool is read once.
 
 from __future__ import annotations
 
+import re
 import threading
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
 
 from .. import _pool_cache
+from ..errors import ConfigError
 from ._kernels import Weighted
 
 if TYPE_CHECKING:
@@ -106,6 +108,9 @@ def template_part(locale: str, token: str) -> pa.Array:
     ``secondary_address``...): ``token`` comes from Faker's templates, never from outside."""
     def make() -> list[str]:
         size = 4 * POOL_SIZE if token == "street_name" else POOL_SIZE  # street names: the variety of addresses
+        if token not in _template_tokens(locale):  # the token came from a kept file: only Faker's own
+            raise ConfigError(f"The kept address formats of {locale} name a part Faker does not have; delete "
+                              f"{_pool_cache.folder()} and run again to rebuild the pools.")
         with _lock:
             f = _seeded(locale, "part:" + token)
             return list(dict.fromkeys(str(f.format(token)) for _ in range(size)))
@@ -113,15 +118,24 @@ def template_part(locale: str, token: str) -> pa.Array:
     return _pool_cache.strings(locale, "part-" + token, make)
 
 
+def _faker_address_formats(locale: str) -> list[str]:
+    with _lock:
+        address = faker(locale).provider("faker.providers.address")
+    streets = getattr(address, "street_address_formats", ()) or ()
+    numbers = getattr(address, "building_number_formats", ()) or ()
+    return [f"s{x}" for x in streets] + [f"b{x}" for x in numbers]
+
+
+@cache
+def _template_tokens(locale: str) -> frozenset[str]:
+    """The ``{{token}}`` names in the locale's street templates, read from Faker itself."""
+    return frozenset(re.findall(r"\{\{(\w+)\}\}", " ".join(_faker_address_formats(locale))))
+
+
 @cache
 def address_formats(locale: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The locale's street address templates and house number formats, as Faker writes them."""
-    def make() -> list[str]:
-        with _lock:
-            address = faker(locale).provider("faker.providers.address")
-        streets = getattr(address, "street_address_formats", ()) or ()
-        numbers = getattr(address, "building_number_formats", ()) or ()
-        return [f"s{x}" for x in streets] + [f"b{x}" for x in numbers]
+    make = partial(_faker_address_formats, locale)
 
     both = _pool_cache.strings(locale, "address-formats", make).to_pylist()
     return tuple(x[1:] for x in both if x[0] == "s"), tuple(x[1:] for x in both if x[0] == "b")
@@ -250,7 +264,16 @@ def formats(locale: str, provider: str) -> tuple[str, ...]:
     Only formats made of '#', '%', digits, letters, spaces and punctuation qualify;
     templates ('{{area_code}}') and Faker's other wildcards are left to sampled pools.
     """
-    return tuple(_pool_cache.strings(locale, "formats-" + provider, lambda: list(_plain_formats(locale, provider))).to_pylist())
+    kept = _pool_cache.strings(locale, "formats-" + provider, lambda: list(_plain_formats(locale, provider)))
+    return tuple(x for x in kept.to_pylist() if _plain(x, provider))  # a kept file is data: checked again
+
+
+_CHARS = {"phone": frozenset("#%0123456789 -+()."), "postcode": frozenset("#0123456789 -")}
+
+
+def _plain(fmt: str, provider: str) -> bool:
+    """A plain number format: '#' slots, digits and the provider's punctuation only."""
+    return set(fmt) <= _CHARS[provider] and "#" in fmt
 
 
 def _plain_formats(locale: str, provider: str) -> tuple[str, ...]:
@@ -260,10 +283,9 @@ def _plain_formats(locale: str, provider: str) -> tuple[str, ...]:
             data = getattr(f.provider("faker.providers.phone_number"), "formats", ())
         else:
             data = getattr(f.provider("faker.providers.address"), "postcode_formats", ())
-    allowed = set("#%0123456789 -+().") if provider == "phone" else set("#0123456789 -")
-    plain = [str(x) for x in data if set(str(x)) <= allowed and "#" in str(x)]
+    plain = [str(x) for x in data if _plain(str(x), provider)]
     if provider == "phone":
-        plain = [x for x in plain if "x" not in x][:6]
+        plain = plain[:6]
     else:  # a locale may write its postcodes its own way (ja_JP: 333-2274) whatever formats it inherits
         shapes = {"".join("#" if ch.isdigit() else ch for ch in p) for p in plain}
         with _lock:
