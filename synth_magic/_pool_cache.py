@@ -2,10 +2,10 @@
 
 A pool (values sampled once from Faker, a locale's names with their weights, its address
 formats, Faker's list of locales) is built once per Faker version, locale and pool, and
-written to ``<cache>/pools/faker-<version>-<FORMAT>/<locale>/<name>.arrow``; every later
-process maps that file instead of building it, and so need not import Faker at all for a
-locale it has seen. The cache directory is ``SYNTH_CACHE_DIR``, else the user cache (the
-schema cache's folder).
+written to ``<cache>-pools/faker-<version>-<FORMAT>/<locale>/<name>.arrow`` beside the
+schema cache (``SYNTH_CACHE_DIR``, else the user cache, e.g. ``~/.cache/synth-magic-pools``);
+every later process maps that file instead of building it, and so need not import Faker
+at all for a locale it has seen.
 
 A file is used only when it opens as an Arrow file, has the columns and types asked for,
 the row count and checksum written in its metadata match its data, and its arrays pass
@@ -72,10 +72,11 @@ def faker_version() -> str:
 
 
 def folder() -> Path:
-    """This Faker version's pool folder in the cache directory."""
+    """This Faker version's pool folder, beside the schema cache: ``<cache>-pools/`` (the
+    schema cache's own folder is diskcache's, which counts any other file in it as damage)."""
     text = os.environ.get("SYNTH_CACHE_DIR", "").strip()
     root = Path(text).expanduser() if text else default_cache_dir()
-    return root / "pools" / f"faker-{faker_version()}-{FORMAT}"
+    return root.with_name(root.name + "-pools") / f"faker-{faker_version()}-{FORMAT}"
 
 
 def load(locale: str, name: str, schema: pa.Schema, build: Callable[[], pa.Table]) -> pa.Table:

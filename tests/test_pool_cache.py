@@ -47,7 +47,7 @@ def test_a_fresh_process_with_kept_pools_does_not_import_faker(locale, tmp_path)
     assert first["faker"] is True  # it built the pools
     assert again["faker"] is False
     assert again["csv"] == first["csv"]
-    assert list((tmp_path / "pools").glob(f"faker-*-{P.FORMAT}/{locale}/names-first.arrow"))
+    assert list((tmp_path.parent / f"{tmp_path.name}-pools").glob(f"faker-*-{P.FORMAT}/{locale}/names-first.arrow"))
 
 
 def _damage(path: Path, how: str) -> None:
@@ -106,7 +106,7 @@ def test_pools_are_kept_per_faker_version(tmp_path, monkeypatch):
     builds = []
     P.load("xx_XX", "test-pool", SCHEMA, lambda: builds.append(1) or _table())
     assert builds == [1]
-    assert sorted(p.name for p in (tmp_path / "pools").iterdir()) == sorted(
+    assert sorted(p.name for p in P.folder().parent.iterdir()) == sorted(
         [f"faker-0.0.1-{P.FORMAT}", f"faker-{installed}-{P.FORMAT}"])
 
 

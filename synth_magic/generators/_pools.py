@@ -102,13 +102,16 @@ def sampled(locale: str, kind: str) -> pa.Array:
     return _pool_cache.strings(locale, "sampled-" + kind, make)
 
 
+_PARTS = frozenset({"street_name", "secondary_address"})  # the parts code asks for by name
+
+
 @cache
 def template_part(locale: str, token: str) -> pa.Array:
     """POOL_SIZE draws of one part of the locale's own address templates (``street_name``,
     ``secondary_address``...): ``token`` comes from Faker's templates, never from outside."""
     def make() -> list[str]:
         size = 4 * POOL_SIZE if token == "street_name" else POOL_SIZE  # street names: the variety of addresses
-        if token not in _template_tokens(locale):  # the token came from a kept file: only Faker's own
+        if token not in _template_tokens(locale) | _PARTS:  # maybe read from a kept file: only Faker's own
             raise ConfigError(f"The kept address formats of {locale} name a part Faker does not have; delete "
                               f"{_pool_cache.folder()} and run again to rebuild the pools.")
         with _lock:
