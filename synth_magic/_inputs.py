@@ -11,7 +11,7 @@ import os
 import re
 from pathlib import Path
 
-from .errors import InputError, SynthError
+from .errors import ConfigError, InputError, SynthError
 
 __all__ = [
     "DEFAULT_ROWS",
@@ -19,6 +19,8 @@ __all__ = [
     "MAX_DESCRIPTION",
     "MAX_MESSY",
     "MAX_ROWS",
+    "MAX_THREADS",
+    "THREADS_ENV",
     "available_locales",
     "check_description",
     "check_engine",
@@ -28,6 +30,7 @@ __all__ = [
     "check_rows",
     "check_seed",
     "check_text",
+    "threads",
 ]
 
 DEFAULT_ROWS = 1000
@@ -35,14 +38,16 @@ MAX_MESSY = 0.5
 MAX_ROWS = 10**12  # anything bigger is a typo; the memory check refuses far less
 MAX_DESCRIPTION = 4000
 _NAME_MAX = 255  # bytes in one path component on every common file system
+MAX_THREADS = 256
+THREADS_ENV = "SYNTH_THREADS"  # how many threads make a request's chunks (default: every core)
 ENGINES = ("local", "dask")  # where the rows are made: this process, or partitions on a Dask cluster
 
 
 def available_locales() -> tuple[str, ...]:
-    """Faker's locales, sorted."""
-    from faker.config import AVAILABLE_LOCALES
+    """Faker's locales, sorted (kept in the pool cache: Faker is not imported to know them)."""
+    from ._pool_cache import locales
 
-    return tuple(sorted(AVAILABLE_LOCALES))
+    return locales()
 
 
 def check_locale(locale: str) -> str:
@@ -170,3 +175,18 @@ def check_engine(engine: object) -> str:
     if word not in ENGINES:
         raise InputError(f"Unknown engine {str(engine)[:20]!r}; use 'local' or 'dask'.")
     return word
+
+
+def threads() -> int:
+    """How many threads make the chunks of one request: ``SYNTH_THREADS``, else every core
+    this process may run on. Any number gives the same rows."""
+    text = os.environ.get(THREADS_ENV, "").strip()
+    if not text:
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except (AttributeError, OSError):
+            return max(1, os.cpu_count() or 1)
+    if not (text.isascii() and text.isdecimal() and 1 <= int(text) <= MAX_THREADS):
+        raise ConfigError(f"{THREADS_ENV} must be a whole number of threads from 1 to {MAX_THREADS}, "
+                          f"not '{text[:12]}'; unset it to use every core.")
+    return int(text)

@@ -1,11 +1,13 @@
 """Schema + rows + seed → DataFrame, column at a time, in fixed-size chunks.
 
 Determinism contract: chunk ``c`` of column ``name`` is drawn from
-``SeedSequence(seed, spawn_key=(crc32(name), c))`` and every chunk is generated whole,
-so the same schema, rows, seed and package version give the same frame, the first k
-rows of a bigger request equal a request for k rows, and adding a column does not
-change the others. Unique values are a keyed bijection of the row number, the key mixing
-the column and the seed: distinct across chunks, different between seeds.
+``SeedSequence(seed, spawn_key=(crc32(name), c))`` and every chunk is generated whole
+(or, when every column's generator makes its first values alone, ``Generator.prefix``,
+only as far as the rows kept: the same values), so the same schema, rows, seed and
+package version give the same frame, the first k rows of a bigger request equal a
+request for k rows, and adding a column does not change the others; which thread makes
+a chunk changes nothing. Unique values are a keyed bijection of the row number, the key
+mixing the column and the seed: distinct across chunks, different between seeds.
 
 Rows that hold together keep the contract: the address columns of a table read one place
 per row from a stream of the seed and the chunk that no column owns; an entity column's N
@@ -21,14 +23,18 @@ cut to the rows asked for, so messy frames are prefix-stable too.
 from __future__ import annotations
 
 import os
+import threading
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ._inputs import DEFAULT_ROWS, check_rows, check_seed
+from ._inputs import DEFAULT_ROWS, check_rows, check_seed, threads
 from .catalog import BOOL, CATEGORY, DATE, DATETIME, FLOAT, INT, STRING, TYPES
 from .errors import InputError, SchemaError
 from .generators import GENERATORS, Ctx, column_key
@@ -183,24 +189,70 @@ def resolve_seed(seed: int | None) -> int:
 def _chunks(plan: Plan, rows: int, seed: int, first: int = 0, stop: int | None = None,
             messy: float = 0.0) -> Iterator[tuple[int, dict[str, Any], dict[str, list] | None]]:
     """Yield (start, {name: values}, what was made messy) for chunks [first, stop), nulls
-    applied, cut to ``rows``."""
-    last = -(-rows // CHUNK) if stop is None else min(stop, -(-rows // CHUNK))
-    for chunk in range(first, last):
-        start, out = _chunk(plan, rows, seed, chunk, whole=bool(messy))
-        record = None
-        if messy:  # on the whole chunk, then cut: the first rows do not depend on how many follow
-            def rng_of(i: int, chunk: int = chunk) -> np.random.Generator:
-                key = plan.columns[i].key if i >= 0 else 0xD0B
-                return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(key, chunk, 9)))
+    applied, cut to ``rows``, in order.
 
-            cols = [(c.name, c.kind, c.type, c.params, c.categories) for c in plan.columns]
-            record = mess(out, cols, messy, start, rng_of)
-            keep = min(CHUNK, rows - start)
-            out = {name: _head(value, keep) for name, value in out.items()}
-            if keep < CHUNK:
-                inside = [i for i, row in enumerate(record["row"]) if row < start + keep]
-                record = {k: [v[i] for i in inside] for k, v in record.items()}
-        yield start, out, record
+    With more than one chunk and ``SYNTH_THREADS`` > 1 the chunks are made on a pool of
+    threads (numpy's and Arrow's kernels let go of the GIL), at most one more chunk in
+    flight than there are threads; every chunk depends only on its own seeds, so the
+    rows are the same with any number of threads.
+    """
+    last = -(-rows // CHUNK) if stop is None else min(stop, -(-rows // CHUNK))
+    todo = range(first, last)
+    workers = min(threads(), len(todo))
+    if workers <= 1:
+        for chunk in todo:
+            yield _made(plan, rows, seed, chunk, messy)
+        return
+    for col in plan.columns:  # shared by every chunk: made once, before the threads start
+        if col.params.get("entities"):
+            _entity_values(plan, col, seed)
+    pool = _executor(workers)
+    waiting = iter(todo)
+    pending = deque(pool.submit(_made, plan, rows, seed, chunk, messy) for chunk in islice(waiting, workers + 1))
+    try:
+        while pending:
+            done = pending.popleft().result()
+            chunk = next(waiting, None)
+            if chunk is not None:
+                pending.append(pool.submit(_made, plan, rows, seed, chunk, messy))
+            yield done
+    finally:  # stopped early (an error, Ctrl-C, a consumer that had enough): drop what has not started
+        for future in pending:
+            future.cancel()
+
+
+_executors: dict[int, ThreadPoolExecutor] = {}
+_executors_lock = threading.Lock()
+
+
+def _executor(workers: int) -> ThreadPoolExecutor:
+    """The process' pool of ``workers`` chunk threads, made on first use and kept (requests
+    share it; a run started with another SYNTH_THREADS keeps its own)."""
+    with _executors_lock:
+        pool = _executors.get(workers)
+        if pool is None:
+            pool = _executors[workers] = ThreadPoolExecutor(workers, thread_name_prefix="synth-chunk")
+        return pool
+
+
+def _made(plan: Plan, rows: int, seed: int, chunk: int,
+          messy: float) -> tuple[int, dict[str, Any], dict[str, list] | None]:
+    """One chunk: its values cut to ``rows`` and, with ``messy``, spoilt (and what was)."""
+    start, out = _chunk(plan, rows, seed, chunk, whole=bool(messy))
+    record = None
+    if messy:  # on the whole chunk, then cut: the first rows do not depend on how many follow
+        def rng_of(i: int) -> np.random.Generator:
+            key = plan.columns[i].key if i >= 0 else 0xD0B
+            return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(key, chunk, 9)))
+
+        cols = [(c.name, c.kind, c.type, c.params, c.categories) for c in plan.columns]
+        record = mess(out, cols, messy, start, rng_of)
+        keep = min(CHUNK, rows - start)
+        out = {name: _head(value, keep) for name, value in out.items()}
+        if keep < CHUNK:
+            inside = [i for i, row in enumerate(record["row"]) if row < start + keep]
+            record = {k: [v[i] for i in inside] for k, v in record.items()}
+    return start, out, record
 
 
 def _head(value: Any, keep: int) -> Any:
@@ -209,17 +261,28 @@ def _head(value: Any, keep: int) -> Any:
     return value.slice(0, keep) if isinstance(value, pa.Array) else value[:keep]
 
 
+def _prefix_stable(col: PlannedColumn) -> bool:
+    """Whether a column's first k values of a chunk can be made alone (see ``Generator.prefix``)."""
+    p = col.params
+    return (GENERATORS[col.type].prefix and not p.get("correlate") and not p.get("gender_from")
+            and p.get("distribution", "uniform") == "uniform")
+
+
 def _chunk(plan: Plan, rows: int, seed: int, chunk: int, whole: bool = False) -> tuple[int, dict[str, Any]]:
+    """Chunk ``chunk``'s values, nulls applied, cut to ``rows``. Drawn for the whole chunk,
+    except a cut chunk of columns that all make their first values alone: then only the
+    rows kept (the same values, without the waste: 1,000 rows cost 1,000, not 16,384)."""
     start = chunk * CHUNK
     keep = CHUNK if whole else min(CHUNK, rows - start)
+    n = keep if keep < CHUNK and all(_prefix_stable(c) for c in plan.columns) else CHUNK
     values: dict[str, Any] = {}
     aux: dict[str, Any] = {}
     masks: dict[str, np.ndarray | None] = {}
     for col in plan.columns:
         name = col.name
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(col.key, chunk)))
-        ctx = Ctx(rng=rng, n=CHUNK, start=start, locale=plan.locale, cols=values, aux=aux,
-                  unique=col.unique, key=column_key(seed, col.key), name=name, seed=seed, chunk=chunk)
+        ctx = Ctx(rng=rng, n=n, start=start, locale=plan.locale, cols=values, aux=aux, unique=col.unique,
+                  key=column_key(seed, col.key), name=name, seed=seed, chunk=chunk, span=CHUNK)
         entities = col.params.get("entities")
         if entities:  # N entities, the rows cycling through them: row r is entity r % N
             values[name] = _take(_entity_values(plan, col, seed), ctx.index % entities)
@@ -231,7 +294,7 @@ def _chunk(plan: Plan, rows: int, seed: int, chunk: int, whole: bool = False) ->
         mask = None
         if col.null_rate:
             null_rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(col.key, chunk, 1)))
-            mask = null_rng.random(CHUNK) < col.null_rate
+            mask = null_rng.random(n) < col.null_rate
         for ref in col.refs:  # a value derived from a missing value is missing too
             if masks.get(ref) is not None:
                 mask = masks[ref] if mask is None else (mask | masks[ref])
@@ -241,13 +304,15 @@ def _chunk(plan: Plan, rows: int, seed: int, chunk: int, whole: bool = False) ->
 
 
 _ENTITY_VALUES: dict[tuple, Any] = {}
+_entity_lock = threading.Lock()
 
 
 def _entity_values(plan: Plan, col: PlannedColumn, seed: int) -> Any:
     """The N values of an entity column (distinct when its type can make that many), from
     their own seed, so every chunk agrees on them."""
     key = (plan.schema_json, plan.locale, seed, col.name)
-    found = _ENTITY_VALUES.get(key)
+    with _entity_lock:
+        found = _ENTITY_VALUES.get(key)
     if found is None:
         n = col.params["entities"]
         gen = GENERATORS[col.type]
@@ -256,9 +321,11 @@ def _entity_values(plan: Plan, col: PlannedColumn, seed: int) -> Any:
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(col.key, 0xE171)))
         ctx = Ctx(rng=rng, n=n, start=0, locale=plan.locale, cols={}, aux={}, unique=distinct,
                   key=column_key(seed, col.key), name=col.name, seed=seed, chunk=0)
-        found = _ENTITY_VALUES[key] = gen.make(ctx, col.params)
-        while len(_ENTITY_VALUES) > 64:
-            _ENTITY_VALUES.pop(next(iter(_ENTITY_VALUES)))
+        found = gen.make(ctx, col.params)
+        with _entity_lock:
+            _ENTITY_VALUES[key] = found
+            while len(_ENTITY_VALUES) > 64:
+                _ENTITY_VALUES.pop(next(iter(_ENTITY_VALUES)))
     return found
 
 

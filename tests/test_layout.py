@@ -24,10 +24,12 @@ PINNED = {
         "parts_target", "ranges", "require", "write", "write_part",
     ],
     "synth_magic._inputs": [
-        "DEFAULT_ROWS", "ENGINES", "MAX_DESCRIPTION", "MAX_MESSY", "MAX_ROWS", "available_locales",
-        "check_description", "check_engine", "check_locale", "check_messy", "check_path", "check_rows",
-        "check_seed",
-        "check_text",
+        "DEFAULT_ROWS", "ENGINES", "MAX_DESCRIPTION", "MAX_MESSY", "MAX_ROWS", "MAX_THREADS",
+        "THREADS_ENV", "available_locales", "check_description", "check_engine", "check_locale",
+        "check_messy", "check_path", "check_rows", "check_seed", "check_text", "threads",
+    ],
+    "synth_magic._pool_cache": [
+        "FORMAT", "column", "default_cache_dir", "faker_version", "folder", "load", "locales", "strings",
     ],
     "synth_magic._messages": [
         "CONTROL", "clip", "number", "one_line", "reject_constant", "shown_url",
@@ -80,7 +82,7 @@ PINNED = {
         "frame_of_chunks", "frames", "generate", "resolve_seed",
     ],
     "synth_magic.generators": [
-        "Ctx", "GENERATORS", "Generator", "column_key",
+        "Ctx", "GENERATORS", "Generator", "PREFIX", "column_key",
     ],
     "synth_magic.generators._base": [
         "Ctx", "Domain", "Generator", "Make", "column_key",
@@ -120,8 +122,8 @@ PINNED = {
         "GENERATORS", "pool_generator",
     ],
     "synth_magic.generators._pools": [
-        "FAMILY_FIRST", "Names", "POOL_SIZE", "SAMPLERS", "faker", "formats", "names",
-        "sampled", "template_part", "words",
+        "FAMILY_FIRST", "Names", "POOL_SIZE", "SAMPLERS", "address_formats", "faker", "formats",
+        "names", "sampled", "template_part", "words",
     ],
     "synth_magic.generators._series": [
         "GENERATORS", "entity_count", "layout",
