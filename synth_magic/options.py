@@ -141,10 +141,10 @@ def _flag(o: Option, value: Any) -> bool:
 
 
 def _preview(o: Option, value: Any) -> int:
-    text = str(value).strip()
-    if isinstance(value, bool) or not text.isdigit():
-        raise InputError(f"{o.name} must be a whole number of rows from 0 up, not '{text[:40]}'.")
-    return int(text)
+    number = inputs.whole_number(value)
+    if number is None or number < 0:
+        raise InputError(f"{o.name} must be a whole number of rows from 0 up, not '{str(value).strip()[:40]}'.")
+    return number
 
 
 def _text(o: Option, value: Any) -> str:

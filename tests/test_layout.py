@@ -27,7 +27,7 @@ PINNED = {
         "DEFAULT_ROWS", "ENGINES", "MAX_DESCRIPTION", "MAX_MESSY", "MAX_ROWS", "available_locales",
         "check_description", "check_engine", "check_locale", "check_messy", "check_path", "check_rows",
         "check_seed",
-        "check_text",
+        "check_text", "whole_number",
     ],
     "synth_magic._messages": [
         "CONTROL", "clip", "number", "one_line", "reject_constant", "shown_url",
@@ -51,6 +51,9 @@ PINNED = {
         "DISTRIBUTIONS", "FLOAT", "GROUPS", "INT", "KINDS", "MAX_CATEGORIES", "MAX_STRING",
         "NUMERIC_KINDS", "Order", "PANDAS_DTYPES", "PARAM_KINDS", "Param", "ParamKind",
         "STRING", "TIME_KINDS", "TYPES", "TypeSpec", "UNIQUE", "locale_currency",
+    ],
+    "synth_magic._present": [
+        "Preview", "TEXT_CELL", "preview_html", "preview_text", "replaced_note", "types_table",
     ],
     "synth_magic.cli": [
         "EPILOG", "build_parser", "main", "types_table",
