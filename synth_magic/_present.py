@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["TEXT_CELL", "Preview", "preview_html", "preview_text", "replaced_note", "types_table"]
+__all__ = ["PROGRESS_ROWS", "TEXT_CELL", "Preview", "preview_html", "preview_text", "replaced_note", "types_table"]
 
+PROGRESS_ROWS = 200_000  # runs of more rows show a progress bar (the magic's progress_rows, the command's)
 TEXT_CELL = 40  # characters of a cell in a text preview: a UUID (36) or an IBAN (34) stays whole
 _NOWRAP = "white-space:nowrap"
 

@@ -43,7 +43,7 @@ from traitlets import Bool, Enum, Int, Unicode
 
 from . import planner as planners
 from ._inputs import DEFAULT_ROWS
-from ._present import Preview, replaced_note, types_table
+from ._present import PROGRESS_ROWS, Preview, replaced_note, types_table
 from .errors import InputError, PlannerError, SynthError, SynthWarning
 from .options import Option, check_name, on, option
 from .options import parse as parse_option
@@ -348,7 +348,7 @@ class SynthMagics(Magics):
     cache_dir = Unicode(None, allow_none=True, help="Schema cache directory (None: SYNTH_CACHE_DIR or the user cache).").tag(config=True)
     short_errors = Bool(True, help="Show errors as one UsageError line; False shows the full traceback.").tag(config=True)
     preview_rows = Int(option("preview").default, min=0, help="Rows shown after a run (0: no preview).").tag(config=True)
-    progress_rows = Int(200_000, min=0, help="Show a progress bar for runs of more rows than this.").tag(config=True)
+    progress_rows = Int(PROGRESS_ROWS, min=0, help="Show a progress bar for runs of more rows than this.").tag(config=True)
 
     @contextmanager
     def _errors(self) -> Iterator[None]:

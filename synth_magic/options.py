@@ -99,6 +99,8 @@ OPTIONS: tuple[Option, ...] = (
            surfaces=("cli",)),
     Option("no_csv_safety", "flag", "write text starting with = @ + - to CSV as it is (default: prefix with ')",
            surfaces=("cli",)),
+    Option("quiet", "flag", "print nothing but errors and warnings (no progress bar, preview, summary or notes)", flags=("-q", "--quiet"),
+           surfaces=("cli",)),
     Option("types", "flag", "list the column types and stop", surfaces=("cli",)),
     Option("locales", "flag", "list the supported locales and stop", surfaces=("cli",)),
 )

@@ -53,10 +53,10 @@ PINNED = {
         "STRING", "TIME_KINDS", "TYPES", "TypeSpec", "UNIQUE", "locale_currency",
     ],
     "synth_magic._present": [
-        "Preview", "TEXT_CELL", "preview_html", "preview_text", "replaced_note", "types_table",
+        "PROGRESS_ROWS", "Preview", "TEXT_CELL", "preview_html", "preview_text", "replaced_note", "types_table",
     ],
     "synth_magic.cli": [
-        "EPILOG", "build_parser", "main", "types_table",
+        "EPILOG", "build_parser", "cli_words", "main", "types_table",
     ],
     "synth_magic.config": [
         "DEFAULT_MAX_RETRIES", "DEFAULT_MODEL", "DEFAULT_TEMPERATURE", "DEFAULT_TIMEOUT",
