@@ -33,7 +33,8 @@ __all__ = ["Planned", "Result", "plan", "plan_with_source", "run", "schema_of", 
 
 @dataclass
 class Planned:
-    """A schema and where it came from: 'offline', 'openai', 'cache' or 'schema'."""
+    """A schema and where it came from: 'offline', 'openai' (a planner), 'cache', 'text' (a schema's
+    text form) or 'schema' (a :class:`Schema`)."""
 
     schema: Schema
     source: str
@@ -60,7 +61,8 @@ class Result:
 
     def summary(self, path: bool = True) -> str:
         """One line: rows × columns · schema from … · seed … · seconds (· saved to …)."""
-        text = (f"{self.rows:,} rows × {len(self.schema.columns)} columns · schema from {self.source} · "
+        origin = "schema given" if self.source == "schema" else f"schema from {self.source}"
+        text = (f"{self.rows:,} rows × {len(self.schema.columns)} columns · {origin} · "
                 f"seed {self.seed} · {self.seconds:.2f} s")
         if path and self.path is not None:
             text += f" · saved to {self.path}"
@@ -77,7 +79,7 @@ def plan_with_source(description: str | Schema, *, planner: str | None = None, m
     else:
         text = inputs.check_text(description)
         if looks_like_text_form(text):  # a schema pasted back: its own size limit, not a description's
-            schema, source = Schema.from_text(text), "schema"
+            schema, source = Schema.from_text(text), "text"
         else:
             text = inputs.check_description(text)
             schema, source = _plan_description(text, planner, model, refresh, cache, cache_dir)

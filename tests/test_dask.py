@@ -305,7 +305,7 @@ def test_cli_writes_csv_parts_with_the_local_rows(cluster, tmp_path, capsys, mon
     assert main([*argv, "--engine", "dask", "-o", str(tmp_path / "out" / "*.csv"),
                  "--scheduler", cluster.scheduler_address]) == 0
     printed = capsys.readouterr().out
-    assert f"{rows:,} rows × 10 columns · schema from schema · seed 6" in printed
+    assert f"{rows:,} rows × 10 columns · schema given · seed 6" in printed
     assert f"wrote {tmp_path / 'out'}" in printed
     parts = sorted((tmp_path / "out").iterdir())
     assert [p.name for p in parts] == [f"part.0000{i}.csv" for i in range(4)]

@@ -180,8 +180,8 @@ PINNED = {
     ],
     "synth_magic.schema": [
         "Column", "MAX_COLUMNS", "MAX_NAME", "MAX_NOTE", "MAX_TEXT", "MAX_TITLE", "PARAM_CHECKS",
-        "Plan", "PlannedColumn", "SOURCES", "Schema", "looks_like_text_form",
-        "order_columns", "references", "validate",
+        "Plan", "PlannedColumn", "SOURCES", "Schema", "TEXT_WIDTH", "looks_like_text_form",
+        "order_columns", "references", "short_title", "validate",
     ],
     "synth_magic.server": [
         "DEFAULT_MAX_ROWS", "ENV", "ERROR_TYPES", "EXAMPLES", "ErrorResponse", "HealthResponse",

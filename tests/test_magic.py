@@ -284,7 +284,7 @@ def test_dollar_name_in_option_values(ip):
 def test_schema_text_form_in_the_body(ip):
     body = "title: tiny\nlocale: en_US\ncolumns:\n  id: id\n  score: integer min=1 max=3\n"
     out = cell(ip, "t rows=4 seed=1", body)
-    assert summary(out).group(4) == "schema"
+    assert summary(out).group(4) == "text"
     assert list(ip.user_ns["t"].columns) == ["id", "score"]
     assert ip.user_ns["t"]["score"].between(1, 3).all()
 
@@ -346,7 +346,7 @@ def test_synth_schema_round_trip(ip):
     with capture_output() as out:
         result = ip.run_cell(text)
     assert result.success, result.error_in_exec
-    assert summary(out).group(4) == "schema"
+    assert summary(out).group(4) == "text"
     pd.testing.assert_frame_equal(ip.user_ns["tx"], original)
     # edit a column and run it again
     edited = re.sub(r"(amount: money min=)1 max=500", r"\g<1>1000 max=2000", body)
