@@ -47,7 +47,13 @@ AUTO_LOCALE = ""
 _ERROR_STYLE = "color:#c62828;font-weight:600"
 _WARNING_STYLE = "color:#a15c00"
 _CSS = ("<style>.synth-form .synth-stale{opacity:.4}"
-        ".synth-form .synth-preview .widget-html-content{overflow:visible}</style>")
+        # the preview's own box scrolls sideways, nothing around it: the widget and its content
+        # take the column's width (not the table's) and do not clip
+        ".synth-form .synth-preview{min-width:0;overflow:visible}"
+        ".synth-form .synth-preview .widget-html-content{min-width:0;width:100%;overflow:visible}"
+        # the schema area as tall as its text, wrapped lines too, where the browser can size it
+        # (field-sizing); elsewhere its rows follow the text's lines (_fit_schema)
+        ".synth-form .synth-schema textarea{field-sizing:content;min-height:4lh;max-height:40lh}</style>")
 _SCHEMA_ROWS = (4, 40)  # the schema area grows with its text, between these
 
 
@@ -95,13 +101,14 @@ class SynthForm:
         self.status = w.Label()
         self.messages = w.Output()  # what Generate said
         self.summary = w.HTML()
-        self.preview = w.HTML(layout=w.Layout(width="100%"))
-        self.schema_text = w.Textarea(rows=_SCHEMA_ROWS[0], layout=w.Layout(width="100%"))
+        self.preview = w.HTML(layout=w.Layout(width="auto"))  # the column's width, margins included
+        self.schema_text = w.Textarea(rows=_SCHEMA_ROWS[0], layout=w.Layout(width="auto"))
         self.regenerate = w.Button(description="Regenerate from schema", icon="refresh",
                                    layout=w.Layout(width="auto"))
         self.schema_messages = w.Output()  # what Regenerate said, right under it
         self.schema_box = w.VBox([w.HTML("<b>Schema</b> (edit it and regenerate)"), self.schema_text,
-                                  self.regenerate, self.schema_messages], layout=w.Layout(display="none"))
+                                  self.regenerate, self.schema_messages],
+                                 layout=w.Layout(display="none", overflow="visible"))
 
         for widget, css in [*((f, f"synth-{name}") for name, f in self.fields.items()),
                             (self.planner_note, "synth-planner-note"), (self.path, "synth-path"),
@@ -112,13 +119,16 @@ class SynthForm:
                             (self.schema_messages, "synth-schema-messages")]:
             widget.add_class(css)
 
+        def wrap() -> Any:  # a row of fields wraps in a narrow window rather than scroll
+            return w.Layout(flex_flow="row wrap", overflow="visible")
+
         self.widget = w.VBox([
             w.HTML(_CSS, layout=w.Layout(display="none")),
             self.description,
-            w.HBox([self.rows, self.seed, self.locale]),
-            w.HBox([self.planner, self.planner_note]),
-            w.HBox([self.name, self.save, self.path]),
-            w.HBox([self.generate, self.progress, self.status]),
+            w.HBox([self.rows, self.seed, self.locale], layout=wrap()),
+            w.HBox([self.planner, self.planner_note], layout=wrap()),
+            w.HBox([self.name, self.save, self.path], layout=wrap()),
+            w.HBox([self.generate, self.progress, self.status], layout=wrap()),
             self.messages,
             self.summary,
             self.preview,
