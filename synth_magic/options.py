@@ -63,9 +63,10 @@ OPTIONS: tuple[Option, ...] = (
     Option("description", "description", "what the table holds, e.g. 'finance transactions'",
            positional=True, label="Describe",
            placeholder="finance transactions with merchant, amount between 1 and 500, about 2% fraud"),
-    Option("rows", "rows", "number of rows (default: a count in the description, else 1000)", "N",
+    Option("rows", "rows", "number of rows, written 1000, 1,000, 1_000, 10k, 2.5M or 1e6 (default: a count in the "
+           "description, else 1000)", "N",
            example="1000", flags=("-n", "--rows"), label="Rows", placeholder="auto"),
-    Option("seed", "seed", "the same seed gives the same table (default: random, shown in the summary)", "S",
+    Option("seed", "seed", "the same seed gives the same table (default: a random one of at most 8 digits, shown in the summary)", "S",
            example="42", flags=("-s", "--seed"), label="Seed", placeholder="random"),
     Option("locale", "locale", "Faker locale for names, addresses and phones, e.g. de_DE or ja_JP "
            "(default: from the description, else en_US)", "L", example="de_DE", flags=("-l", "--locale"),
