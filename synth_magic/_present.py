@@ -12,7 +12,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["PROGRESS_ROWS", "TEXT_CELL", "Preview", "preview_html", "preview_text", "replaced_note", "types_table"]
+__all__ = [
+    "PROGRESS_ROWS", "TEXT_CELL", "Preview", "notebook_words", "preview_html", "preview_text", "replaced_note",
+    "types_table",
+]
 
 PROGRESS_ROWS = 200_000  # runs of more rows show a progress bar (the magic's progress_rows, the command's)
 TEXT_CELL = 40  # characters of a cell in a text preview: a UUID (36) or an IBAN (34) stays whole
@@ -85,3 +88,8 @@ def types_table(group: str | None = None) -> str:
         params = ", ".join(p.name for p in spec.params) or "-"
         lines.append(f"{spec.name:<20} {spec.group:<12} {PANDAS_DTYPES[spec.kind]:<26} {params:<50} {spec.help}")
     return "\n".join(lines)
+
+
+def notebook_words(message: str) -> str:
+    """A library message worded for a notebook: ``synth --types`` is ``%synth_types`` there."""
+    return message.replace("`synth --types`", "%synth_types")

@@ -43,7 +43,7 @@ from traitlets import Bool, Enum, Int, Unicode
 
 from . import planner as planners
 from ._inputs import DEFAULT_ROWS
-from ._present import PROGRESS_ROWS, Preview, replaced_note, types_table
+from ._present import PROGRESS_ROWS, Preview, notebook_words, replaced_note, types_table
 from .errors import InputError, PlannerError, SynthError, SynthWarning
 from .options import Option, check_name, on, option
 from .options import parse as parse_option
@@ -358,7 +358,7 @@ class SynthMagics(Magics):
         except SynthError as exc:
             if not self.short_errors:
                 raise
-            raise UsageError(str(exc)) from None
+            raise UsageError(notebook_words(str(exc))) from None
 
     @no_var_expand
     @line_cell_magic

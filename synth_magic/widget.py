@@ -36,7 +36,7 @@ from . import _inputs as inputs
 from . import api, config
 from . import planner as planners
 from ._messages import shown_url
-from ._present import preview_html, replaced_note
+from ._present import notebook_words, preview_html, replaced_note
 from .errors import SynthError
 from .options import on, option, parse
 
@@ -241,7 +241,7 @@ class SynthForm:
                 self._message(str(warning.message), _WARNING_STYLE, where=where)
             self._show(result, name)
         except SynthError as exc:
-            self._message(str(exc), _ERROR_STYLE, clear=True, where=where)
+            self._message(notebook_words(str(exc)), _ERROR_STYLE, clear=True, where=where)
             self._stale(True)
         except Exception:  # a bug: show the whole traceback, in the form
             self._message("Unexpected error (a bug in synth-magic; please report it):", _ERROR_STYLE, clear=True,

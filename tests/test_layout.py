@@ -53,7 +53,7 @@ PINNED = {
         "STRING", "TIME_KINDS", "TYPES", "TypeSpec", "UNIQUE", "locale_currency",
     ],
     "synth_magic._present": [
-        "PROGRESS_ROWS", "Preview", "TEXT_CELL", "preview_html", "preview_text", "replaced_note", "types_table",
+        "PROGRESS_ROWS", "Preview", "TEXT_CELL", "notebook_words", "preview_html", "preview_text", "replaced_note", "types_table",
     ],
     "synth_magic.cli": [
         "EPILOG", "build_parser", "cli_words", "main", "types_table",

@@ -182,6 +182,11 @@ def test_replacing_a_variable_synth_magic_did_not_make_says_so(ip):
     assert "replaced your orders (DataFrame)" in line(ip, "orders rows=2 preview=0 customers").stdout
 
 
+def test_hints_are_worded_for_the_notebook(ip):
+    with pytest.raises(UsageError, match=r"^Column 'a' has unknown type 'wibble'; run %synth_types to list the types\.$"):
+        cell(ip, "rows=2", "columns:\n  a: wibble\n")
+
+
 def test_synth_types_lists_the_catalogue_or_one_group(ip):
     from synth_magic.catalog import GROUPS, TYPES
 
