@@ -358,4 +358,5 @@ def test_without_dask_the_engine_says_how_to_install_it(missing, monkeypatch, ca
     with pytest.raises(ConfigError):
         sd.frame("finance transactions", 10)
     assert main(["finance transactions", "--engine", "dask", "-o", "out/"]) == 2
-    assert capsys.readouterr().err == f"synth: error: {message}\n"
+    worded = message.replace("engine='dask'", "--engine dask")  # the command's own spelling
+    assert capsys.readouterr().err == f"synth: error: {worded}\n"
