@@ -33,7 +33,8 @@ __all__ = ["Planned", "Result", "plan", "plan_with_source", "run", "schema_of", 
 
 @dataclass
 class Planned:
-    """A schema and where it came from: 'offline', 'openai', 'cache' or 'schema'."""
+    """A schema and where it came from: 'offline', 'openai' (a planner), 'cache', 'text' (a schema's
+    text form) or 'schema' (a :class:`Schema`)."""
 
     schema: Schema
     source: str
@@ -60,7 +61,8 @@ class Result:
 
     def summary(self, path: bool = True) -> str:
         """One line: rows × columns · schema from … · seed … · seconds (· saved to …)."""
-        text = (f"{self.rows:,} rows × {len(self.schema.columns)} columns · schema from {self.source} · "
+        origin = "schema given" if self.source == "schema" else f"schema from {self.source}"
+        text = (f"{self.rows:,} rows × {len(self.schema.columns)} columns · {origin} · "
                 f"seed {self.seed} · {self.seconds:.2f} s")
         if path and self.path is not None:
             text += f" · saved to {self.path}"
@@ -77,7 +79,7 @@ def plan_with_source(description: str | Schema, *, planner: str | None = None, m
     else:
         text = inputs.check_text(description)
         if looks_like_text_form(text):  # a schema pasted back: its own size limit, not a description's
-            schema, source = Schema.from_text(text), "schema"
+            schema, source = Schema.from_text(text), "text"
         else:
             text = inputs.check_description(text)
             schema, source = _plan_description(text, planner, model, refresh, cache, cache_dir)
@@ -147,7 +149,8 @@ def run(description: str | Schema, rows: int | None = None, *, seed: int | None 
     ``keep=False`` and ``save``, the rows are streamed to the file in chunks and only the
     first ``head`` rows are kept (files far larger than memory). ``csv_safety`` is the
     export's ``neutralise_formulas`` (default: on, or ``SYNTH_CSV_SAFETY``).
-    ``engine="dask"`` gives a lazy dask DataFrame, and ``save`` is a folder of parts
+    ``save`` may also be a writable binary stream (``sys.stdout.buffer``): CSV is written
+    to it. ``engine="dask"`` gives a lazy dask DataFrame, and ``save`` is a folder of parts
     written on the cluster at ``scheduler`` (see :mod:`synth_magic.dask`). ``messy``
     (default: the schema's own, usually 0) makes that share of the cells messy on purpose
     and records which in ``df.attrs["synth"]["messy"]``.
@@ -164,7 +167,8 @@ def run(description: str | Schema, rows: int | None = None, *, seed: int | None 
         _dask.require()
     if messy is not None:
         messy = inputs.check_messy(messy)
-    save_path = _save_target(description, save, engine)
+    stream_to = _csv_stream(save, engine)
+    save_path = _save_target(description, None if stream_to is not None else save, engine)
     planned = plan_with_source(description, planner=planner, model=model, locale=locale, refresh=refresh,
                                cache_dir=cache_dir)
     schema = planned.schema
@@ -181,19 +185,26 @@ def run(description: str | Schema, rows: int | None = None, *, seed: int | None 
                                   csv_safety=csv_safety)
         frame = _dask.frame(resolved, rows, seed) if keep else None
         first = frame_of_chunks(resolved, rows, seed, 0, 1 if head else 0).head(head)
-    elif save_path is not None and not keep:
+    elif (save_path is not None or stream_to is not None) and not keep:
         from .export import save_frames
 
         seed = resolve_seed(seed)
         kept: list[pd.DataFrame] = []
 
         def stream() -> Any:
+            done = 0
             for part in frames(resolved, rows, seed=seed):
                 if not kept:
                     kept.append(part.head(head))
                 yield part
+                done += len(part)
+                if progress is not None:
+                    progress(done, rows)
 
-        written = save_frames(stream(), save_path, neutralise_formulas=csv_safety, overwrite=save is not True)
+        if stream_to is not None:
+            _write_csv(stream(), stream_to, csv_safety)
+        else:
+            written = save_frames(stream(), save_path, neutralise_formulas=csv_safety, overwrite=save is not True)
         first = kept[0] if kept else None
     else:
         frame = generate(resolved, rows, seed=seed, progress=progress)
@@ -205,6 +216,8 @@ def run(description: str | Schema, rows: int | None = None, *, seed: int | None 
 
             written = write(frame, save_path, neutralise_formulas=csv_safety,
                             overwrite=save is not True)  # a suggested name never overwrites
+        elif stream_to is not None:
+            _write_csv([frame], stream_to, csv_safety)
     return Result(frame, schema, planned.source, seed, rows, time.perf_counter() - started, written, first)
 
 
@@ -227,6 +240,23 @@ def synth(description: str | Schema, rows: int | None = None, *, seed: int | Non
     """
     return run(description, rows, seed=seed, locale=locale, planner=planner, model=model,
                save=save, refresh=refresh, engine=engine, messy=messy).frame
+
+
+def _csv_stream(save: Any, engine: str) -> Any:
+    """``save`` when it is a writable binary stream (CSV goes to it), else None."""
+    if not callable(getattr(save, "write", None)):
+        return None
+    if engine != "local":
+        raise InputError("engine='dask' writes a folder of parts, not a stream; give a folder to save to.")
+    return save
+
+
+def _write_csv(parts: Any, out: Any, csv_safety: bool | None) -> None:
+    from .export import encode
+
+    for data in encode(parts, "csv", neutralise_formulas=csv_safety):
+        out.write(data)
+    out.flush()
 
 
 def _save_target(description: str | Schema, save: str | os.PathLike[str] | bool | None,

@@ -54,6 +54,7 @@ CHUNK = 16384
 BATCH_BYTES = 128 << 20  # a stream's frame: about this much memory (see batch_chunks)
 BATCH_CHUNKS = 8  # and at most this many chunks (131,072 rows)
 MAX_ROWS = 2**31  # unique values are scrambled row numbers below 2**32
+_RANDOM_SEEDS = 10**8  # a seed chosen for you has at most 8 digits, so a person can retype it
 
 Progress = Callable[[int, int], None]
 # How each kind's values are held while generating (strings: a list of Arrow arrays).
@@ -182,7 +183,7 @@ def _gib(n: int) -> str:
 def resolve_seed(seed: int | None) -> int:
     seed = check_seed(seed)
     if seed is None:
-        seed = int(np.random.SeedSequence().entropy % (1 << 63))
+        seed = int(np.random.SeedSequence().entropy % _RANDOM_SEEDS)
     return seed
 
 

@@ -49,11 +49,13 @@ __all__ = [
     "MAX_TITLE",
     "PARAM_CHECKS",
     "SOURCES",
+    "TEXT_WIDTH",
     "Column",
     "Plan",
     "PlannedColumn",
     "Schema",
     "looks_like_text_form",
+    "short_title",
     "order_columns",
     "references",
     "validate",
@@ -217,7 +219,12 @@ class Schema:
 
     # ----------------------------------------------------------------- text
     def to_text(self) -> str:
-        """The readable form: paste it into a ``%%synth`` cell, edit, run again."""
+        """The readable form: paste it into a ``%%synth`` cell, edit, run again.
+
+        It fits a notebook cell: a line is at most :data:`TEXT_WIDTH` characters where it can
+        be broken (a long note goes on indented lines, a column's provenance on ``#`` lines
+        above it, a long list of values after a comma), and :meth:`from_text` reads it back.
+        """
         lines = []
         if self.title:
             lines.append(f"title: {self.title}")
@@ -225,11 +232,14 @@ class Schema:
         if self.rows is not None:
             lines.append(f"rows: {self.rows}")
         for note in self.notes:
-            lines.append(f"note: {note}")
+            lines += _folded(f"note: {note}", _spaces(note, 6), "      ")
         if self.messy:
             lines.append(f"messy: {_format_value(self.messy)}")
         lines.append("columns:")
         for col in self.columns:
+            if col.source:
+                said = f"{col.source}: {col.why}" if col.why else col.source
+                lines += _folded(f"  # {said}", _spaces(said, 4), "  #   ")
             parts = [f"  {col.name}: {col.type}"]
             parts += [f"{k}={_format_value(v)}" for k, v in col.params.items() if v is not None]
             if col.null_rate:
@@ -237,9 +247,7 @@ class Schema:
             if col.unique:
                 parts.append("unique")
             line = " ".join(parts)
-            if col.source:
-                line += f"  # {col.source}" + (f": {col.why}" if col.why else "")
-            lines.append(line)
+            lines += _folded(line, _list_breaks(line), "      ")
         return "\n".join(lines) + "\n"
 
     @classmethod
@@ -247,8 +255,7 @@ class Schema:
         _check_size(text)
         data: dict[str, Any] = {"columns": [], "notes": []}
         in_columns = False
-        for line_no, raw in enumerate(_lines(text), 1):
-            line = raw.strip()
+        for line_no, line in _logical_lines(text):
             if not line or line.startswith("#"):
                 continue
             if not in_columns:
@@ -277,6 +284,112 @@ class Schema:
         if not in_columns:
             raise SchemaError("The schema text needs a 'columns:' line followed by one column per line.")
         return cls.from_dict(data)
+
+
+TEXT_WIDTH = 100  # characters a line of the text form takes at most, where it can be broken
+
+
+def short_title(text: str) -> str:
+    """A title that fits on the text form's ``title:`` line: one line, cut at a word with an
+    ellipsis when it is longer (planners name their schemas with it)."""
+    text = " ".join(text.split())
+    limit = TEXT_WIDTH - len("title: ")
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    if " " in cut and text[limit - 1] != " ":
+        cut = cut.rsplit(" ", 1)[0]  # not in the middle of a word
+    return cut.rstrip(" .,:;-") + "…"
+
+
+def _folded(line: str, breaks: list[int], indent: str) -> list[str]:
+    """``line`` over lines of at most TEXT_WIDTH characters, broken only at ``breaks`` (indexes
+    of single spaces, each replaced by a line break and ``indent``)."""
+    out, start, last = [], 0, None
+    room = TEXT_WIDTH
+    for at in [*breaks, len(line)]:
+        if at - start > room and last is not None:
+            out.append(line[start:last])
+            start, last, room = last + 1, None, TEXT_WIDTH - len(indent)
+        last = at if at < len(line) else last
+    out.append(line[start:])
+    return [out[0]] + [indent + piece for piece in out[1:]]
+
+
+def _spaces(text: str, offset: int) -> list[int]:
+    """Where prose may break: a single space between two words (so that joining the lines with
+    one space gives the text back exactly)."""
+    return [offset + i for i in range(1, len(text) - 1)
+            if text[i] == " " and not text[i - 1].isspace() and not text[i + 1].isspace()]
+
+
+def _list_breaks(line: str) -> list[int]:
+    """Where a column line may break: the space after a comma inside [...] or {...}, outside quotes."""
+    breaks, depth, quoted = [], 0, False
+    for i, ch in enumerate(line):
+        if ch == '"' and line[i - 1] != "\\":
+            quoted = not quoted
+        elif not quoted and ch in "[{":
+            depth += 1
+        elif not quoted and ch in "]}":
+            depth -= 1
+        elif not quoted and depth > 0 and ch == " " and line[i - 1] == ",":
+            breaks.append(i)
+    return breaks
+
+
+_PROVENANCE = re.compile(r"#\s?(" + "|".join(SOURCES) + r")(?::\s*(.*))?$")
+
+
+def _logical_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, stripped line) of a schema text, with what :meth:`Schema.to_text` folds
+    put back on one line: a note's indented lines, a line ending inside [...] or {...}, and a
+    column's ``# source: why`` comment lines above it (as the column line's own comment)."""
+    out: list[tuple[int, str]] = []
+    in_columns, held, said, saying = False, False, None, None
+
+    def finish() -> None:  # the logical line above is complete: give it the comment above it
+        nonlocal saying
+        if saying is not None and _split_comment(out[-1][1]) is None:
+            out[-1] = (out[-1][0], f"{out[-1][1]}  # {saying}")
+        saying = None
+
+    for line_no, raw in enumerate(_lines(text), 1):
+        line = raw.strip()
+        last = out[-1][1] if out else ""
+        if held or (not in_columns and line and raw[:1].isspace() and last.lower().startswith("note:")):
+            out[-1] = (out[-1][0], f"{last} {line}")  # more of the line above
+            held = in_columns and _open(out[-1][1])
+            if not held:
+                finish()
+            continue
+        if in_columns and line.startswith("#"):
+            if _PROVENANCE.match(line):
+                said = line[1:].strip()
+            elif said is not None and line.startswith("#  ") and line[3:].strip():
+                said += " " + line[3:].strip()
+            continue
+        if in_columns and line:
+            saying, said = said, None
+        in_columns = in_columns or line.lower() == "columns:"
+        out.append((line_no, line))
+        held = in_columns and bool(line) and _open(line)
+        if not held:
+            finish()
+    return out
+
+
+def _open(line: str) -> bool:
+    """True when ``line`` ends inside [...] or {...} (outside quotes): it goes on below."""
+    depth, quoted = 0, False
+    for i, ch in enumerate(line):
+        if ch == '"' and (i == 0 or line[i - 1] != "\\"):
+            quoted = not quoted
+        elif not quoted and ch in "[{":
+            depth += 1
+        elif not quoted and ch in "]}":
+            depth -= 1
+    return depth > 0 and not quoted
 
 
 def _check_size(text: Any) -> None:

@@ -453,7 +453,7 @@ _HEADERS = {
     "X-Generation-Time": ("Seconds taken to plan and generate the dataset (for streams over 16,384 rows: "
                           "until the first part was ready)", "number", 0.012),
     "X-Seed": ("The seed used: send it back to get the same data", "integer", 42),
-    "X-Schema-Source": ("Where the schema came from: offline or openai (a planner), cache, or schema "
+    "X-Schema-Source": ("Where the schema came from: offline or openai (a planner), cache, or text "
                         "(the description was a schema's text form)", "string", "cache"),
     "X-Request-ID": ("The request's id (yours, if you sent X-Request-ID); it is in the server's log", "string",
                      "4bf92f3577b34da6a3ce929d0e0e4736"),

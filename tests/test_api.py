@@ -107,7 +107,7 @@ def test_the_text_form_is_accepted_as_a_description():
     df = synth(schema.to_text(), rows=30, seed=4)
     assert list(df.columns) == schema.names
     result = run(schema.to_text(), rows=5, seed=4)
-    assert result.source == "schema"
+    assert result.source == "text" and "· schema from text ·" in result.summary()
 
 
 def test_locale_argument_overrides_the_description():

@@ -26,7 +26,7 @@ PINNED = {
     "synth_magic._inputs": [
         "DEFAULT_ROWS", "ENGINES", "MAX_DESCRIPTION", "MAX_MESSY", "MAX_ROWS", "MAX_THREADS",
         "THREADS_ENV", "available_locales", "check_description", "check_engine", "check_locale",
-        "check_messy", "check_path", "check_rows", "check_seed", "check_text", "threads",
+        "check_messy", "check_path", "check_rows", "check_seed", "check_text", "threads", "whole_number",
     ],
     "synth_magic._pool_cache": [
         "FORMAT", "column", "default_cache_dir", "faker_version", "folder", "load", "locales", "strings",
@@ -54,8 +54,11 @@ PINNED = {
         "NUMERIC_KINDS", "Order", "PANDAS_DTYPES", "PARAM_KINDS", "Param", "ParamKind",
         "STRING", "TIME_KINDS", "TYPES", "TypeSpec", "UNIQUE", "locale_currency",
     ],
+    "synth_magic._present": [
+        "PROGRESS_ROWS", "Preview", "TEXT_CELL", "notebook_words", "preview_html", "preview_text", "replaced_note", "types_table",
+    ],
     "synth_magic.cli": [
-        "EPILOG", "build_parser", "main", "types_table",
+        "EPILOG", "build_parser", "cli_words", "main", "types_table",
     ],
     "synth_magic.config": [
         "DEFAULT_MAX_RETRIES", "DEFAULT_MODEL", "DEFAULT_TEMPERATURE", "DEFAULT_TIMEOUT",
@@ -179,8 +182,8 @@ PINNED = {
     ],
     "synth_magic.schema": [
         "Column", "MAX_COLUMNS", "MAX_NAME", "MAX_NOTE", "MAX_TEXT", "MAX_TITLE", "PARAM_CHECKS",
-        "Plan", "PlannedColumn", "SOURCES", "Schema", "looks_like_text_form",
-        "order_columns", "references", "validate",
+        "Plan", "PlannedColumn", "SOURCES", "Schema", "TEXT_WIDTH", "looks_like_text_form",
+        "order_columns", "references", "short_title", "validate",
     ],
     "synth_magic.server": [
         "DEFAULT_MAX_ROWS", "ENV", "ERROR_TYPES", "EXAMPLES", "ErrorResponse", "HealthResponse",

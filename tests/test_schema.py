@@ -140,7 +140,37 @@ def test_text_round_trip_keeps_everything():
     assert again.to_text() == text
     assert looks_like_text_form(text)
     assert '  status: category values=[new, "on hold", "1", "true", "a,b", "x#y", "say \\"hi\\""]' in text
-    assert "  order_id: code pattern=\"ORD-######\" unique  # domain: e-commerce default" in text
+    assert "  # domain: e-commerce default\n  order_id: code pattern=\"ORD-######\" unique\n" in text
+
+
+LONG_VALUES = [f"value number {i}" for i in range(40)] + ["a, b", 'q"uote [x', "{brace", "#"]
+
+
+@pytest.mark.parametrize("why", ["named in the description ('amount between 1 and 500'); typed as the finance "
+                                 "transactions template's 'amount'; range 1 to 500 from the description",
+                                 "w" * 150, "", "two  spaces and a # hash: and a colon " * 4])
+def test_the_text_form_fits_a_cell_and_reads_back(why):
+    schema = Schema.from_dict({
+        "title": "t", "notes": ["a long note, " * 30 + "end"],
+        "columns": [{"name": "c", "type": "category", "values": LONG_VALUES, "weights": list(range(1, 45)),
+                     "source": "user", **({"why": why} if why else {})},
+                    {"name": "n", "type": "integer", "min": 1, "max": 5, "source": "domain", "why": "short"},
+                    {"name": "d", "type": "category", "values": ["x", "y"], "by": "c"}]})
+    text = schema.to_text()
+    lines = text.splitlines()
+    breakable = [line for line in lines if " " in line.strip().lstrip("#").strip()]  # one word cannot be cut
+    assert all(len(line) <= 100 for line in breakable), [len(line) for line in lines]
+    assert "  # domain: short\n  n: integer min=1 max=5\n" in text  # provenance on its own line
+    assert Schema.from_text(text).to_dict() == schema.to_dict()
+    assert Schema.from_text(text).to_text() == text
+
+
+def test_hand_written_schema_text_still_reads():
+    text = ("columns:\n  a: integer min=1  # domain: an inline comment\n  # my own comment\n  b: integer\n"
+            "    c: category values=[x,\n      y]   \n")
+    a, b, c = Schema.from_text(text).columns
+    assert (a.source, a.why, b.source, b.why) == ("domain", "an inline comment", "", "")
+    assert c.params["values"] == ["x", "y"]
 
 
 @pytest.mark.parametrize("type_", sorted(TYPES))
@@ -371,3 +401,25 @@ def test_series_round_trip_through_text():
     schema = Schema.from_text(text)
     assert Schema.from_text(schema.to_text()).to_dict() == schema.to_dict()
     assert schema.resolve().rows == (30 * 24 + 1) * 10  # one row per period and entity
+
+
+@pytest.mark.parametrize(("title", "shown"), [
+    ("finance transactions", "finance transactions"),
+    ("word " * 30, ("word " * 18).strip() + "…"),
+    ("a" * 120, "a" * 92 + "…"),
+    ("customer support tickets with priority, channel, status, assigned agent, satisfaction score from 1 to 5",
+     "customer support tickets with priority, channel, status, assigned agent, satisfaction score…"),
+])
+def test_titles_are_cut_at_a_word_with_an_ellipsis(title, shown):
+    from synth_magic.schema import short_title
+
+    assert short_title(title) == shown and len(f"title: {shown}") <= 100
+
+
+def test_planned_titles_fit_the_title_line():
+    from synth_magic import plan
+
+    long = ("a customer support tickets table with priority, channel, status, assigned agent, satisfaction score "
+            "from 1 to 5 and resolution time in hours")
+    title = plan(long).title
+    assert title.endswith("…") and long.startswith(title[:-1]) and long[len(title) - 1] in " ,"  # at a word

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from .._messages import clip, number, reject_constant
 from ..catalog import PARAM_KINDS, TYPES, Param
 from ..errors import InputError, SchemaError
-from ..schema import MAX_COLUMNS, MAX_NOTE, MAX_TITLE, PARAM_CHECKS, Schema, references
+from ..schema import MAX_COLUMNS, MAX_NOTE, MAX_TITLE, PARAM_CHECKS, Schema, references, short_title
 
 if TYPE_CHECKING:
     from ..catalog import TypeSpec
@@ -168,7 +168,7 @@ def table(data: Any) -> tuple[dict[str, Any], list[str]]:
     title = data.get("title")
     locale = data.get("locale")
     fields: dict[str, Any] = {
-        "title": " ".join(title.split())[:MAX_TITLE] if isinstance(title, str) else "",
+        "title": short_title(title[:MAX_TITLE * 4]) if isinstance(title, str) else "",
         "locale": locale.strip()[:20] if isinstance(locale, str) and locale.strip() else "en_US",
         "rows": _rows(data.get("rows"), notes),
         "planner": "openai",
