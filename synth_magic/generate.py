@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from .schema import Plan, PlannedColumn
 
 __all__ = [
-    "CHUNK", "MAX_ROWS", "Progress", "check_fits", "empty_frame", "frame_of_chunks", "frames", "generate",
+    "CHUNK", "MAX_ROWS", "Given", "Progress", "check_fits", "empty_frame", "frame_of_chunks", "frames", "generate",
     "resolve_seed",
 ]
 
@@ -48,6 +48,7 @@ CHUNK = 16384
 MAX_ROWS = 2**31  # unique values are scrambled row numbers below 2**32
 
 Progress = Callable[[int, int], None]
+Given = dict[str, tuple[Any, "np.ndarray | None"]]
 # How each kind's values are held while generating (strings: a list of Arrow arrays).
 _HELD = {INT: np.int64, FLOAT: np.float64, BOOL: np.bool_, DATE: "datetime64[s]", DATETIME: "datetime64[s]",
          CATEGORY: np.int32}
@@ -106,12 +107,13 @@ def resolve_seed(seed: int | None) -> int:
 
 
 def _chunks(plan: Plan, rows: int, seed: int, first: int = 0, stop: int | None = None,
-            messy: float = 0.0) -> Iterator[tuple[int, dict[str, Any], dict[str, list] | None]]:
+            messy: float = 0.0, given: Given | None = None,
+            ) -> Iterator[tuple[int, dict[str, Any], dict[str, list] | None]]:
     """Yield (start, {name: values}, what was made messy) for chunks [first, stop), nulls
     applied, cut to ``rows``."""
     last = -(-rows // CHUNK) if stop is None else min(stop, -(-rows // CHUNK))
     for chunk in range(first, last):
-        start, out = _chunk(plan, rows, seed, chunk, whole=bool(messy))
+        start, out = _chunk(plan, rows, seed, chunk, whole=bool(messy), given=given)
         record = None
         if messy:  # on the whole chunk, then cut: the first rows do not depend on how many follow
             def rng_of(i: int, chunk: int = chunk) -> np.random.Generator:
@@ -134,7 +136,8 @@ def _head(value: Any, keep: int) -> Any:
     return value.slice(0, keep) if isinstance(value, pa.Array) else value[:keep]
 
 
-def _chunk(plan: Plan, rows: int, seed: int, chunk: int, whole: bool = False) -> tuple[int, dict[str, Any]]:
+def _chunk(plan: Plan, rows: int, seed: int, chunk: int, whole: bool = False,
+           given: Given | None = None) -> tuple[int, dict[str, Any]]:
     start = chunk * CHUNK
     keep = CHUNK if whole else min(CHUNK, rows - start)
     values: dict[str, Any] = {}
@@ -146,15 +149,17 @@ def _chunk(plan: Plan, rows: int, seed: int, chunk: int, whole: bool = False) ->
         ctx = Ctx(rng=rng, n=CHUNK, start=start, locale=plan.locale, cols=values, aux=aux,
                   unique=col.unique, key=column_key(seed, col.key), name=name, seed=seed, chunk=chunk)
         entities = col.params.get("entities")
-        if entities:  # N entities, the rows cycling through them: row r is entity r % N
+        mask = None
+        if given is not None and name in given:  # values (and missing ones) from outside: a foreign key, a copy
+            values[name], mask = _given_chunk(given[name], start, CHUNK)
+        elif entities:  # N entities, the rows cycling through them: row r is entity r % N
             values[name] = _take(_entity_values(plan, col, seed), ctx.index % entities)
             aux[name + ":entities"] = entities
         else:
             values[name] = GENERATORS[col.type].make(ctx, col.params)
         if col.categories is not None:
             aux[name + ":categories"] = (None, col.categories)
-        mask = None
-        if col.null_rate:
+        if col.null_rate and (given is None or name not in given):
             null_rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(col.key, chunk, 1)))
             mask = null_rng.random(CHUNK) < col.null_rate
         for ref in col.refs:  # a value derived from a missing value is missing too
@@ -163,6 +168,19 @@ def _chunk(plan: Plan, rows: int, seed: int, chunk: int, whole: bool = False) ->
         masks[name] = mask
     out = {col.name: _cut(values[col.name], masks[col.name], col.kind, keep) for col in plan.columns}
     return start, out
+
+
+def _given_chunk(values: tuple[Any, np.ndarray | None], start: int, n: int) -> tuple[Any, np.ndarray | None]:
+    """Rows [start, start + n) of a given column, padded to n (the chunk's tail is cut later)."""
+    data, mask = values
+    part = data.slice(start, n) if isinstance(data, pa.Array) else data[start:start + n]
+    short = n - len(part)
+    if short:
+        part = (pa.concat_arrays([part, pa.nulls(short, part.type)]) if isinstance(part, pa.Array)
+                else np.concatenate([part, np.zeros(short, dtype=part.dtype)]))
+    if mask is not None:
+        mask = np.concatenate([mask[start:start + n], np.zeros(max(0, n - len(mask[start:start + n])), bool)])
+    return part, mask
 
 
 _ENTITY_VALUES: dict[tuple, Any] = {}
@@ -223,11 +241,15 @@ def _rows(plan: Plan, rows: int | None) -> int:
 
 
 def generate(plan: Plan, rows: int | None = None, *, seed: int | None = None,
-             progress: Progress | None = None, messy: float | None = None) -> pd.DataFrame:
+             progress: Progress | None = None, messy: float | None = None,
+             given: Given | None = None) -> pd.DataFrame:
     """The whole frame in memory (see :func:`frames` to stream).
 
     ``rows`` defaults to the plan's own, else 1000; ``messy`` (default: the plan's own)
     spoils that share of the cells and records which in ``df.attrs["synth"]["messy"]``.
+    ``given`` maps columns whose values come from outside (a dataset's foreign keys and
+    copied columns, :mod:`synth_magic.relate`) to ``(values, missing mask or None)`` for
+    every row, held as generators hold them (numpy arrays, Arrow strings, category codes).
     """
     import pandas as pd
 
@@ -247,7 +269,7 @@ def generate(plan: Plan, rows: int | None = None, *, seed: int | None = None,
             store[name] = np.empty(rows, dtype=_HELD[kind])
             if kind in (INT, BOOL) and (col.nullable or messy):
                 masks[name] = np.zeros(rows, dtype=bool)
-    for start, chunk, record in _chunks(plan, rows, seed, messy=messy):
+    for start, chunk, record in _chunks(plan, rows, seed, messy=messy, given=given):
         if record is not None:
             records.append(record)
         for col in plan.columns:
