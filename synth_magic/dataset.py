@@ -47,7 +47,8 @@ from typing import TYPE_CHECKING, Any
 
 from ._messages import clip, number, one_line, reject_constant
 from .errors import SchemaError
-from .schema import MAX_NAME, MAX_NOTE, MAX_TEXT, MAX_TITLE, Column, Plan, Schema, validate as validate_table
+from .schema import MAX_NAME, MAX_NOTE, MAX_TEXT, MAX_TITLE, Plan, Schema
+from .schema import validate as validate_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -524,7 +525,8 @@ def validate(ds: DatasetSchema) -> DatasetPlan:
             if source is not None and source.kind not in NUMERIC_KINDS:
                 raise SchemaError(f"{where}: '{d.source}' is not a number; {d.how} reads a number column.")
             whole = d.how == "count" or (d.how != "mean" and source is not None and source.kind == INT)
-            if target.kind not in (INT, FLOAT) or (target.kind == INT and not whole):
+            if target.kind not in (INT, FLOAT) or (target.kind == INT and not whole) \
+                    or (d.how == "count" and target.kind != INT):
                 raise SchemaError(f"{where} holds the {d.how} of '{d.source}', so it must be a "
                                   f"{'whole number (integer)' if whole else 'number (money, float)'} column.")
             users = [c.name for c in plans[d.table].columns if d.column in c.refs]

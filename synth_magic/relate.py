@@ -30,7 +30,7 @@ import numpy as np
 import pyarrow as pa
 
 from ._inputs import DEFAULT_ROWS, check_rows
-from .catalog import BOOL, CATEGORY, DATE, DATETIME, FLOAT, INT, STRING
+from .catalog import CATEGORY, DATE, DATETIME, FLOAT, INT, STRING
 from .errors import InputError, SchemaError
 from .generate import CHUNK, generate, resolve_seed
 

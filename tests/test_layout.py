@@ -62,6 +62,10 @@ PINNED = {
     "synth_magic.dask": [
         "frame",
     ],
+    "synth_magic.dataset": [
+        "AGGREGATES", "DISTRIBUTIONS", "Dataset", "DatasetPlan", "DatasetSchema", "Derived", "MAX_PER_PARENT", "MAX_TABLES",
+        "MODES", "Relation", "RelationPlan", "Rollup", "Table", "TablePlan", "looks_like_dataset_text", "schema_from_json", "validate",
+    ],
     "synth_magic.errors": [
         "ConfigError", "ExportError", "InputError", "PlannerError", "PlannerUnavailable",
         "SchemaError", "SynthError", "SynthWarning",
@@ -76,8 +80,11 @@ PINNED = {
         "evaluate", "parse", "result_kind",
     ],
     "synth_magic.generate": [
-        "CHUNK", "MAX_ROWS", "Progress", "check_fits", "empty_frame", "frame_of_chunks", "frames",
+        "CHUNK", "Given", "MAX_ROWS", "Progress", "check_fits", "empty_frame", "frame_of_chunks", "frames",
         "generate", "resolve_seed",
+    ],
+    "synth_magic.relate": [
+        "counts", "generate_dataset", "pick", "table_rows", "table_seed",
     ],
     "synth_magic.generators": [
         "Ctx", "GENERATORS", "Generator", "column_key",
@@ -191,9 +198,9 @@ PINNED = {
 }
 # The modules a user may import; every other module is private (an underscore name).
 PUBLIC = {"synth_magic", "synth_magic.api", "synth_magic.cache", "synth_magic.catalog", "synth_magic.cli",
-          "synth_magic.config", "synth_magic.dask", "synth_magic.errors", "synth_magic.export", "synth_magic.formula",
+          "synth_magic.config", "synth_magic.dask", "synth_magic.dataset", "synth_magic.errors", "synth_magic.export", "synth_magic.formula",
           "synth_magic.generate", "synth_magic.generators", "synth_magic.magic", "synth_magic.options",
-          "synth_magic.planner", "synth_magic.planner.offline", "synth_magic.planner.openai",
+          "synth_magic.planner", "synth_magic.planner.offline", "synth_magic.planner.openai", "synth_magic.relate",
           "synth_magic.schema", "synth_magic.server", "synth_magic.widget"}
 
 
