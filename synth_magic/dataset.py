@@ -685,16 +685,16 @@ def _generation_plan(own: Plan, key_name: str | None, fks: list[RelationPlan], s
 class Dataset(Mapping):
     """Generated related tables: a mapping of table name → DataFrame, parents first.
 
-    ``schema`` is the :class:`DatasetSchema`, ``seed`` the run's seed; ``keys`` each
-    table's primary key and ``references`` its foreign keys (column, parent, parent's key),
-    which :func:`synth_magic.export.save_dataset` declares in SQLite.
+    ``schema`` is the :class:`DatasetSchema`, ``seed`` the run's seed; ``primary_keys``
+    each table's key column and ``foreign_keys`` its references (column, parent, parent's
+    key), which :func:`synth_magic.export.save_dataset` declares in SQLite.
     """
 
     def __init__(self, frames: dict[str, pd.DataFrame], schema: DatasetSchema, seed: int, plan: DatasetPlan):
         self._frames = frames
         self.schema, self.seed = schema, seed
-        self.keys = {t.name: t.key for t in plan.tables}
-        self.references = {t.name: tuple((r.column, r.parent, self.keys[r.parent])
+        self.primary_keys = {t.name: t.key for t in plan.tables}
+        self.foreign_keys = {t.name: tuple((r.column, r.parent, self.primary_keys[r.parent])
                                          for r in ((t.each,) if t.each else ()) + t.picks)
                            for t in plan.tables}
 
@@ -715,7 +715,7 @@ class Dataset(Mapping):
         """One line: each table's rows and columns, and what its keys refer to."""
         parts = []
         for name, df in self._frames.items():
-            refs = ", ".join(f"{c} → {p}" for c, p, _ in self.references[name])
+            refs = ", ".join(f"{c} → {p}" for c, p, _ in self.foreign_keys[name])
             parts.append(f"{name} {len(df):,} × {df.shape[1]}" + (f" ({refs})" if refs else ""))
         return f"{len(self)} tables: " + "; ".join(parts)
 

@@ -71,9 +71,9 @@ PINNED = {
         "SchemaError", "SynthError", "SynthWarning",
     ],
     "synth_magic.export": [
-        "CSV_SAFETY_ENV", "ENCODINGS", "FORMATS", "csv_safety_default", "encode", "neutralise",
-        "neutralise_name", "save", "save_frames", "suggest_name", "suggest_path", "target",
-        "to_arrow",
+        "CSV_SAFETY_ENV", "DATABASES", "ENCODINGS", "FORMATS", "csv_safety_default", "encode", "neutralise",
+        "neutralise_name", "save", "save_dataset", "save_frames", "suggest_name", "suggest_path",
+        "tables_target", "target", "to_arrow",
     ],
     "synth_magic.formula": [
         "DATE", "DURATION", "DURATIONS", "FUNCTIONS", "MAX_LENGTH", "MAX_NODES", "NUMBER",
@@ -146,6 +146,9 @@ PINNED = {
     ],
     "synth_magic.planner": [
         "FALLBACK", "NAMES", "Planner", "REGISTRY", "check_name", "get_planner",
+    ],
+    "synth_magic.planner._entities": [
+        "ENTITIES", "Entity", "Found", "LINKS", "Link", "SCENES", "plan_dataset", "recognise",
     ],
     "synth_magic.planner._answer": [
         "MAX_ANSWER_CHARS", "MAX_MODEL_ROWS", "MAX_NUMBER", "MAX_PROBLEMS_CHARS", "json_text",

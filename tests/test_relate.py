@@ -131,7 +131,7 @@ def test_the_same_seed_gives_the_same_tables_and_first_rows_stay_when_more_are_a
 def test_dataset_is_a_mapping_in_dependency_order_with_a_summary():
     ds = DatasetSchema.from_text(SHOP).generate(10, seed=1)
     assert isinstance(ds, Dataset) and list(ds) == ["customers", "orders", "order_items"]
-    assert ds.references["orders"] == (("customer_id", "customers", "customer_id"),)
+    assert ds.foreign_keys["orders"] == (("customer_id", "customers", "customer_id"),)
     assert "orders" in repr(ds) and "customer_id → customers" in ds.summary()
 
 
