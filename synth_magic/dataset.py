@@ -512,6 +512,9 @@ def validate(ds: DatasetSchema) -> DatasetPlan:
             ccats = _planned(plans[d.table], d.column).categories
             if pcats is not None and not set(pcats) <= set(ccats or ()):
                 raise SchemaError(f"{where} copies '{d.source}', so it needs every value of it ({', '.join(pcats[:5])}...).")
+            if any(h.hidden and h.table == parent and h.column == pcol for h in ds.derived):
+                raise SchemaError(f"{where} copies '{d.source}', which is hidden from its table; copy a column "
+                                  f"'{parent}' shows.")
             copies[d.table].append((d.column, rel.column, pcol))
             if d.hidden:
                 hidden[d.table].add(d.column)

@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "synth_magic"
 
 PINNED = {
     "synth_magic": [
-        "Column", "ConfigError", "ExportError", "InputError", "PlannerError", "Schema",
+        "Column", "ConfigError", "Dataset", "DatasetSchema", "ExportError", "InputError", "PlannerError", "Schema",
         "SchemaError", "SynthError", "SynthWarning", "__version__", "form",
         "load_ipython_extension", "plan", "synth",
     ],

@@ -112,6 +112,7 @@ LINKS: tuple[Link, ...] = (
     Link("orders", "order_items", "each", 1, 5, rollups=(("total", "sum", "line_total"), ("item_count", "count", "")),
          takes=("product_name", "quantity", "unit_price")),
     Link("products", "order_items", "pick"),
+    Link("employees", "orders", "pick"),  # who took the order
     Link("members", "loans", "each", 0, 12),
     Link("books", "loans", "pick"),
     Link("authors", "books", "each", 1, 8),
@@ -302,7 +303,8 @@ def plan_dataset(found: Found, plan_table: Callable[[str], Schema], planner: str
         relations.append(Relation(link.child, f"{parent.singular}_id", link.parent, link.mode, link.min, link.max,
                                   optional=link.optional, distinct=link.distinct))
         if link.mode == "each":
-            derived += _after_parent(tables[link.parent], tables[link.child], parent, link.child)
+            hidden = {d.column for d in derived if d.table == link.parent and d.hidden}
+            derived += _after_parent(tables[link.parent], tables[link.child], parent, link.child, hidden)
             derived += _rollups(link, tables)
     schema = DatasetSchema(
         tables=[Table(name, tables[name]) for name in found.entities], relations=relations, derived=derived,
@@ -385,18 +387,20 @@ def _drop_parent_columns(schema: Schema, parents: list[Entity]) -> None:
     _drop_broken(schema)
 
 
-def _first_date(schema: Schema, free: bool = False) -> Column | None:
+def _first_date(schema: Schema, free: bool = False, skip: set[str] | None = None) -> Column | None:
     for c in schema.columns:
+        if skip and c.name in skip:
+            continue
         if TYPES[c.type].kind in TIME_KINDS and c.type in ("date", "datetime") and not c.params.get("expr") \
                 and not c.params.get("step") and (not free or not c.params.get("after")):
             return c
     return None
 
 
-def _after_parent(parent: Schema, child: Schema, entity: Entity, child_name: str) -> list[Derived]:
+def _after_parent(parent: Schema, child: Schema, entity: Entity, child_name: str, hidden: set[str]) -> list[Derived]:
     """The child's first own date follows its parent's first date (an order after its customer's signup)."""
-    pdate, cdate = _first_date(parent), _first_date(child, free=True)
-    if pdate is None or cdate is None or pdate.params.get("after"):
+    pdate, cdate = _first_date(parent, skip=hidden), _first_date(child, free=True)
+    if pdate is None or cdate is None:
         return []
     copy = f"{entity.singular}_{pdate.name}" if not pdate.name.startswith(entity.singular) else pdate.name
     if copy in child.names:
