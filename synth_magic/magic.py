@@ -119,6 +119,7 @@ class Parsed:
     var: str = option("name").default
     options: dict[str, Any] = field(default_factory=dict)
     description: str = ""
+    named: bool = False  # VAR was given (a dataset then goes under it, not table by table)
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,7 @@ def parse(line: str, cell: str | None, user_ns: dict[str, Any] | None = None) ->
         follows = len(toks) > 1 and _is_option_start(toks[1].text)
         if cell is not None or follows:
             parsed.var = check_name(toks[0].text)
+            parsed.named = True
             i = 1
     in_description = False
     while i < len(toks):
@@ -354,9 +356,10 @@ class SynthMagics(Magics):
         finally:
             progress.close()
         _show_warnings(caught)
+        pushed = _namespace_entries(parsed, result)
         if self.shell is not None:
-            self.shell.push({parsed.var: result.frame})
-        self._present(parsed.var, result, preview)
+            self.shell.push(pushed)
+        self._present(", ".join(pushed), result, preview)
 
     def _check_key(self, planner: str | None, description: str) -> None:
         """A clear message before the run when planner=openai has no key or base URL."""
@@ -375,6 +378,11 @@ class SynthMagics(Magics):
         if preview:
             from IPython.display import display
 
+            if _is_dataset(result.frame):
+                for name, df in result.frame.items():
+                    print(f"{name}:")
+                    display(df.head(preview))
+                return
             display(result.head)  # a lazy (dask) frame too: its first rows, made here
 
     @line_magic
@@ -442,6 +450,19 @@ class SynthMagics(Magics):
             from .widget import form
 
             return form(self.shell)
+
+def _is_dataset(frame: Any) -> bool:
+    from .dataset import Dataset
+
+    return isinstance(frame, Dataset)
+
+
+def _namespace_entries(parsed: Parsed, result: Result) -> dict[str, Any]:
+    """The frame under VAR; a dataset's tables under their own names when no VAR was given."""
+    if _is_dataset(result.frame) and not parsed.named:
+        return dict(result.frame.items())
+    return {parsed.var: result.frame}
+
 
 def _cache_action(store: Any, action: str) -> None:
     if action == "clear":
