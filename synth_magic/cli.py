@@ -194,8 +194,8 @@ def _progress() -> Iterator[Progress]:
 
 def _read_schema_file(path: str) -> Any:
     from ._inputs import check_path
-    from .errors import InputError
     from .dataset import looks_like_dataset_text
+    from .errors import InputError
     from .schema import MAX_TEXT, Schema
 
     checked = check_path(path, "schema file")
