@@ -237,9 +237,7 @@ class SynthForm:
         if self.save.value:
             save = self.path.value.strip() or True
         if from_schema:
-            from .schema import Schema
-
-            source: str | Schema = Schema.from_text(self.schema_text.value)
+            source: Any = _schema_from_text(self.schema_text.value)
         else:
             source = self.description.value
         messy = parse("messy", self.messy.value) if self.messy.value.strip() else None
@@ -265,10 +263,10 @@ class SynthForm:
         if pushed:
             summary += f" · in <code>{html.escape(name)}</code>"
         self.summary.value = f"<span class='synth-summary-line'>{summary}</span>"
-        table = preview_html(result.frame)
+        table = _preview(result.frame)
         self.preview.outputs = ({"output_type": "display_data",
                                  "data": {"text/html": table,
-                                          "text/plain": f"preview of {len(result.frame):,} rows"},
+                                          "text/plain": f"preview of {result.rows:,} rows"},
                                  "metadata": {}},)
         self.schema_text.value = result.schema.to_text()
         self.schema_box.layout.display = "flex"
@@ -279,6 +277,23 @@ class SynthForm:
                          "text/plain": text},
                 "metadata": {}}
         self.messages.outputs = (line,) if clear else (*self.messages.outputs, line)
+
+
+def _schema_from_text(text: str) -> Any:
+    """The edited schema: a dataset's text form or a table's."""
+    from .dataset import DatasetSchema, looks_like_dataset_text
+    from .schema import Schema
+
+    return DatasetSchema.from_text(text) if looks_like_dataset_text(text) else Schema.from_text(text)
+
+
+def _preview(frame: Any) -> str:
+    """A frame's preview; a dataset's: each table's, under its name."""
+    from .dataset import Dataset
+
+    if not isinstance(frame, Dataset):
+        return preview_html(frame)
+    return "".join(f"<h4 class='synth-table-name'>{html.escape(name)}</h4>{preview_html(df)}" for name, df in frame.items())
 
 
 def preview_html(frame: pd.DataFrame, rows: int = PREVIEW_ROWS) -> str:
