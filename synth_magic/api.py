@@ -130,9 +130,12 @@ def _dataset_request(text: str) -> Any:
 
 
 def _plan_text(chosen: Any, text: str, found: Any) -> Schema | DatasetSchema:
-    """One table from the planner, or a dataset whose tables the planner plans one by one."""
+    """One table from the planner; for related tables the planner's own dataset answer
+    (the OpenAI planner's), else a dataset whose tables it plans one by one."""
     if found is None:
         return chosen.plan(text)
+    if hasattr(chosen, "plan_dataset"):
+        return chosen.plan_dataset(text, found)
     from .planner._entities import plan_dataset
 
     return plan_dataset(found, chosen.plan, chosen.name)

@@ -152,7 +152,7 @@ PINNED = {
     ],
     "synth_magic.planner._answer": [
         "MAX_ANSWER_CHARS", "MAX_MODEL_ROWS", "MAX_NUMBER", "MAX_PROBLEMS_CHARS", "json_text",
-        "read_answer", "suggest_type", "table", "to_schema",
+        "read_answer", "suggest_type", "table", "to_dataset", "to_schema",
     ],
     "synth_magic.planner._domains": [
         "AIRLINES", "AIRPORTS", "BROWSERS", "CALL_TYPES", "CAMPAIGNS", "CAR_MAKES",
@@ -182,7 +182,7 @@ PINNED = {
     "synth_magic.planner.openai": [
         "LOCAL_KEY", "MAX_ANSWER_CHARS", "MAX_ANSWER_TOKENS", "MAX_ECHO_CHARS",
         "MAX_MODEL_ROWS", "MAX_NUMBER", "MODES", "OpenAIPlanner", "PROMPT_TOKEN_LIMIT",
-        "VERSION", "answer_schema", "check_prompt", "estimate_tokens", "first_messages",
+        "VERSION", "answer_schema", "check_prompt", "dataset_answer_schema", "estimate_tokens", "first_messages",
         "prompt_version", "read_answer", "repair_messages", "system_prompt", "to_schema",
     ],
     "synth_magic.schema": [
