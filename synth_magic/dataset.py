@@ -477,6 +477,9 @@ def validate(ds: DatasetSchema) -> DatasetPlan:
             plans[t.name] = validate_table(t.schema)
         except SchemaError as exc:
             raise SchemaError(f"Table '{t.name}': {exc}") from None
+        if t.schema.messy:
+            raise SchemaError(f"Table '{t.name}': messy data (duplicated rows, spoilt values) would break the keys "
+                              "between tables; leave messy out for related tables, or ask for one table.")
     schemas = {t.name: t.schema for t in ds.tables}
     keys = {name: next((c.name for c in s.columns if c.unique), None) for name, s in schemas.items()}
     rels = [_check_relation(r, schemas, keys) for r in ds.relations]

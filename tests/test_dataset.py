@@ -72,3 +72,10 @@ def test_an_each_relation_cannot_be_optional_nor_two_make_one_tables_rows():
     base["relations"].append({"child": "order_items", "column": "customer_id", "parent": "customers"})
     with pytest.raises(SchemaError, match="Table 'order_items': column 'customer_id' and 'order_id' both make its rows"):
         DatasetSchema.from_dict(base)
+
+
+def test_messy_data_is_refused_for_related_tables():
+    schema = DatasetSchema.from_text(SHOP)
+    schema.messy = 0.05
+    with pytest.raises(SchemaError, match="Table 'customers': messy data .* would break the keys"):
+        schema.resolve()
