@@ -190,3 +190,30 @@ def test_duckdb_declares_keys_too(tmp_path):
     con = duckdb.connect(str(path))
     assert con.execute("SELECT count(*) FROM orders").fetchone()[0] == len(shop["orders"])
     assert con.execute("SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'FOREIGN KEY'").fetchone()[0] == 2
+
+
+@pytest.mark.parametrize("name", ["shop.sqlite", "shop"])
+def test_an_interrupted_dataset_save_leaves_nothing(tmp_path, monkeypatch, name):
+    from synth_magic import export
+
+    shop = _shop()
+    real = export.save
+    calls = []
+
+    def stop_second(df, path, **kwargs):  # the folder: the first file written, then Ctrl-C
+        calls.append(path)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(df, path, **kwargs)
+
+    def stop_sqlite(tables, tmp, primary, foreign):
+        import sqlite3
+
+        sqlite3.connect(tmp).execute("CREATE TABLE half (x)")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(export, "save", stop_second)
+    monkeypatch.setattr(export, "_write_sqlite", stop_sqlite)
+    with pytest.raises(KeyboardInterrupt):
+        export.save_dataset(shop, tmp_path / name)
+    assert list(tmp_path.iterdir()) == []
