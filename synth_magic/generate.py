@@ -179,7 +179,7 @@ def _given_chunk(values: tuple[Any, np.ndarray | None], start: int, n: int) -> t
         part = (pa.concat_arrays([part, pa.nulls(short, part.type)]) if isinstance(part, pa.Array)
                 else np.concatenate([part, np.zeros(short, dtype=part.dtype)]))
     if mask is not None:
-        mask = np.concatenate([mask[start:start + n], np.zeros(max(0, n - len(mask[start:start + n])), bool)])
+        mask = np.concatenate([mask[start:start + n], np.zeros(short, bool)])
     return part, mask
 
 
