@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "AGGREGATES", "DISTRIBUTIONS", "MAX_PER_PARENT", "MAX_TABLES", "MODES", "Dataset", "DatasetPlan",
+    "ACROSS", "AGGREGATES", "DISTRIBUTIONS", "MAX_PER_PARENT", "MAX_TABLES", "MODES", "Dataset", "DatasetPlan",
     "DatasetSchema", "Derived", "Relation", "RelationPlan", "Rollup", "Table", "TablePlan",
     "looks_like_dataset_text", "schema_from_json", "validate",
 ]
@@ -64,12 +64,13 @@ MAX_PER_PARENT = 10**6
 MODES = ("each", "pick")
 DISTRIBUTIONS = ("skewed", "uniform")
 AGGREGATES = ("sum", "count", "mean", "min", "max")
+ACROSS = ("copy", "currency")  # from a parent row: its value, or the currency of its country
 _TABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _TABLE_LINE = re.compile(r"^table\s+(\S+)\s*:\s*$")
 _RELATION_LINE = re.compile(
     r"^(?P<child>\w+)\.(?P<column>\w+)\s*->\s*(?P<parent>\w+)(?P<rest>(?:\s+\S+)*)\s*$")
 _DERIVED_LINE = re.compile(
-    r"^(?P<table>\w+)\.(?P<column>\w+)\s*=\s*(?:(?P<how>sum|count|mean|min|max)\s+)?"
+    r"^(?P<table>\w+)\.(?P<column>\w+)\s*=\s*(?:(?P<how>sum|count|mean|min|max|currency)\s+)?"
     r"(?P<source>\w+(?:\.\w+)?)(?P<hidden>\s+hidden)?\s*$")
 _COUNT = re.compile(r"^(\d{1,7})(?:-(\d{1,7}))?$")
 
@@ -112,7 +113,8 @@ class Relation:
 @dataclass
 class Derived:
     """``table.column`` made across a relation: a ``copy`` of a parent's column (``source``
-    is ``parent.column``) or an aggregate of a child's (``child.column``; ``count``: ``child``)."""
+    is ``parent.column``), the ``currency`` of a parent's country column, or an aggregate of a
+    child's (``child.column``; ``count``: ``child``)."""
 
     table: str
     column: str
@@ -121,7 +123,7 @@ class Derived:
     hidden: bool = False
 
     def to_text(self) -> str:
-        how = "" if self.how == "copy" else f"{self.how} "
+        how = "" if self.how == "copy" else f"{self.how} "  # "orders.currency = currency customers.country"
         return f"{self.table}.{self.column} = {how}{self.source}" + (" hidden" if self.hidden else "")
 
 
@@ -434,7 +436,7 @@ class TablePlan:
     key: str | None
     each: RelationPlan | None
     picks: tuple[RelationPlan, ...]
-    copies: tuple[tuple[str, str, str], ...]  # (column, via foreign key column, parent's column)
+    copies: tuple[tuple[str, str, str, str], ...]  # (column, via foreign key, parent's column, copy|currency)
     rollups: tuple[Rollup, ...]
     schema_json: str  # the table's own schema (what the frame says it came from)
 
@@ -494,7 +496,7 @@ def validate(ds: DatasetSchema) -> DatasetPlan:
             raise SchemaError(f"Table '{r.child}': column '{r.column}' picks distinct rows of '{r.parent}', which "
                               "already makes its rows; pick from another table.")
     order = _dependency_order(ds.names, rels)
-    copies: dict[str, list[tuple[str, str, str]]] = {n: [] for n in schemas}
+    copies: dict[str, list[tuple[str, str, str, str]]] = {n: [] for n in schemas}
     rollups: dict[str, list[Rollup]] = {n: [] for n in schemas}
     hidden: dict[str, set[str]] = {n: set() for n in schemas}
     rolled: set[tuple[str, str]] = set()
@@ -504,7 +506,17 @@ def validate(ds: DatasetSchema) -> DatasetPlan:
         if (d.table, d.column) in seen:
             raise SchemaError(f"{where} is derived twice; keep one rule for it.")
         seen.add((d.table, d.column))
-        if d.how == "copy":
+        if d.how == "currency":
+            parent, _, pcol = d.source.partition(".")
+            rel = _one_relation(rels, d.table, parent, where)
+            if schemas[parent].column(pcol).type != "country":
+                raise SchemaError(f"{where} is the currency of '{d.source}', which must be a country column.")
+            if schemas[d.table].column(d.column).type != "currency_code":
+                raise SchemaError(f"{where} holds a currency, so its type must be currency_code.")
+            if d.hidden:
+                raise SchemaError(f"{where}: only copies can be hidden.")
+            copies[d.table].append((d.column, rel.column, pcol, "currency"))
+        elif d.how == "copy":
             parent, _, pcol = d.source.partition(".")
             rel = _one_relation(rels, d.table, parent, where)
             ptype, ctype = schemas[parent].column(pcol).spec(), schemas[d.table].column(d.column).spec()
@@ -518,7 +530,7 @@ def validate(ds: DatasetSchema) -> DatasetPlan:
             if any(h.hidden and h.table == parent and h.column == pcol for h in ds.derived):
                 raise SchemaError(f"{where} copies '{d.source}', which is hidden from its table; copy a column "
                                   f"'{parent}' shows.")
-            copies[d.table].append((d.column, rel.column, pcol))
+            copies[d.table].append((d.column, rel.column, pcol, "copy"))
             if d.hidden:
                 hidden[d.table].add(d.column)
         else:
@@ -543,7 +555,7 @@ def validate(ds: DatasetSchema) -> DatasetPlan:
                                            target.params.get("decimals")))
             rolled.add((d.table, d.column))
     for table, items in copies.items():
-        for column, via, pcol in items:
+        for column, via, pcol, _ in items:
             parent = next(r.parent for r in rels if r.child == table and r.column == via)
             if (parent, pcol) in rolled:
                 raise SchemaError(f"Column '{table}.{column}' copies '{parent}.{pcol}', which is filled in from "
@@ -552,7 +564,8 @@ def validate(ds: DatasetSchema) -> DatasetPlan:
     for name in order:
         schema = schemas[name]
         fks = [r for r in rels if r.child == name]
-        plan = _generation_plan(plans[name], keys[name], fks, schemas, keys, hidden[name])
+        currencies = {c for c, _, _, how in copies[name] if how == "currency"}
+        plan = _generation_plan(plans[name], keys[name], fks, schemas, keys, hidden[name], currencies)
         tables.append(TablePlan(
             name=name, plan=plan, rows=schema.rows, key=keys[name], each=each.get(name),
             picks=tuple(r for r in fks if r.mode == "pick"), copies=tuple(copies[name]),
@@ -611,8 +624,8 @@ def _check_derived(d: Derived, schemas: dict[str, Schema]) -> str:
     if not isinstance(d.column, str) or d.column not in schemas[d.table].names:
         raise SchemaError(f"{where}: table '{d.table}' has no column '{clip(str(d.column))}'; add it to the table "
                           "(its type says what kind of value it holds).")
-    if d.how not in ("copy", *AGGREGATES):
-        raise SchemaError(f"{where}: how must be copy, {', '.join(AGGREGATES)}, not {clip(repr(d.how))}.")
+    if d.how not in (*ACROSS, *AGGREGATES):
+        raise SchemaError(f"{where}: how must be {', '.join((*ACROSS, *AGGREGATES))}, not {clip(repr(d.how))}.")
     if not isinstance(d.hidden, bool):
         raise SchemaError(f"{where}: hidden must be true or false.")
     table, dot, column = str(d.source).partition(".")
@@ -665,11 +678,18 @@ def _dependency_order(names: list[str], rels: list[RelationPlan]) -> list[str]:
 
 
 def _generation_plan(own: Plan, key_name: str | None, fks: list[RelationPlan], schemas: dict[str, Schema],
-                     keys: dict[str, str | None], hidden: set[str]) -> Plan:
+                     keys: dict[str, str | None], hidden: set[str], currencies: set[str]) -> Plan:
     """The table's plan with its foreign keys as columns (values given when generating),
-    placed after its key (or first); hidden copies out of the frame."""
+    placed after its key (or first); hidden copies out of the frame; a currency from the
+    parent's country able to hold every country's currency."""
     if not fks and not hidden:
         return own
+    if currencies:
+        from .catalog import COUNTRY_CURRENCY
+
+        every = tuple(sorted({*COUNTRY_CURRENCY.values(), "USD"}))
+        own = replace(own, columns=tuple(replace(c, categories=every) if c.name in currencies else c
+                                         for c in own.columns))
     from .catalog import TYPES
     from .schema import PlannedColumn
 

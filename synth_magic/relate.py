@@ -179,9 +179,12 @@ def generate_dataset(plan: DatasetPlan, rows: int | Mapping[str, int] | None = N
         for rel in ((t.each,) if t.each else ()) + t.picks:
             key = frames[rel.parent][_key(plan, rel.parent)]
             given[rel.column] = _gather(key, index[(t.name, rel.column)], planned[rel.column])
-        for column, via, source in t.copies:
+        for column, via, source, how in t.copies:
             parent = next(r.parent for r in ((t.each,) if t.each else ()) + t.picks if r.column == via)
-            given[column] = _gather(frames[parent][source], index[(t.name, via)], planned[column])
+            values = frames[parent][source]
+            if how == "currency":
+                values = _currency_of(values)
+            given[column] = _gather(values, index[(t.name, via)], planned[column])
         df = generate(t.plan, n, seed=table_seed(seed, t.name), given=given) if n else _empty(t)
         df.attrs["synth"] = {"seed": seed, "schema": t.schema_json, "table": t.name}
         frames[t.name] = df
@@ -242,6 +245,22 @@ def _gather(values: pd.Series, idx: np.ndarray, col: Any) -> tuple[Any, np.ndarr
     data = values.to_numpy(dtype=dtype, na_value=0)[safe] if len(values) else np.zeros(len(idx), dtype)
     nulls = (values.isna().to_numpy()[safe] if len(values) else np.zeros(len(idx), bool)) | missing
     return data, (nulls if col.nullable and nulls.any() else None)
+
+
+def _currency_of(countries: pd.Series) -> pd.Series:
+    """Each country's currency (ISO 4217, from the catalogue's table; USD where it has none),
+    one lookup per distinct country."""
+    import pandas as pd
+
+    from .catalog import COUNTRY_CURRENCY
+    from .generators._geo import places
+
+    table = places()
+    code = dict(zip(np.asarray(table.country_name.to_pylist() if hasattr(table.country_name, "to_pylist")
+                               else table.country_name), table.country, strict=True))
+    codes, names = pd.factorize(countries, use_na_sentinel=True)
+    currency = np.array([COUNTRY_CURRENCY.get(code.get(name, ""), "USD") for name in names] + [None], dtype=object)
+    return pd.Series(currency[codes], index=countries.index, dtype="str")
 
 
 def _rollup(roll: Rollup, idx: np.ndarray, child: pd.DataFrame, parents: int) -> np.ndarray:

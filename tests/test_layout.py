@@ -63,7 +63,8 @@ PINNED = {
         "frame",
     ],
     "synth_magic.dataset": [
-        "AGGREGATES", "DISTRIBUTIONS", "Dataset", "DatasetPlan", "DatasetSchema", "Derived", "MAX_PER_PARENT", "MAX_TABLES",
+        "ACROSS", "AGGREGATES", "DISTRIBUTIONS", "Dataset", "DatasetPlan", "DatasetSchema", "Derived",
+        "MAX_PER_PARENT", "MAX_TABLES",
         "MODES", "Relation", "RelationPlan", "Rollup", "Table", "TablePlan", "looks_like_dataset_text", "schema_from_json", "validate",
     ],
     "synth_magic.errors": [

@@ -194,3 +194,32 @@ def test_copies_of_text_and_categories_follow_their_parent_row():
     assert (known["city"].to_numpy() == a["city"].loc[known["a_id"].astype(int)].to_numpy()).all()
     assert (known["tier"].astype(str).to_numpy() == a["tier"].astype(str).loc[known["a_id"].astype(int)].to_numpy()).all()
     assert b.loc[b["a_id"].isna(), "city"].isna().all()
+
+
+def test_a_childs_currency_is_that_of_its_parents_country():
+    schema = DatasetSchema.from_text("""\
+dataset: world shop
+table customers:
+  columns:
+    customer_id: id unique
+    country: country within=world
+table orders:
+  columns:
+    order_id: id unique
+    currency: currency_code
+    amount: money by=currency
+relations:
+  orders.customer_id -> customers each 1-3
+derived:
+  orders.currency = currency customers.country
+""")
+    assert DatasetSchema.from_text(schema.to_text()).to_dict() == schema.to_dict()
+    ds = schema.generate(400, seed=5)
+    joined = ds["orders"].merge(ds["customers"], on="customer_id")
+    expected = {"Germany": "EUR", "France": "EUR", "Japan": "JPY", "United Kingdom": "GBP", "United States": "USD"}
+    seen = joined[joined["country"].isin(list(expected))]
+    assert len(seen) > 10 and (seen["currency"].astype(str) == seen["country"].map(expected)).all()
+    assert joined.groupby("customer_id")["currency"].nunique().eq(1).all()
+    with pytest.raises(SchemaError, match=r"'orders.currency' is the currency of 'customers.customer_id', which must be "
+                                          "a country column"):
+        DatasetSchema.from_text(schema.to_text().replace("currency customers.country", "currency customers.customer_id"))

@@ -306,6 +306,7 @@ def plan_dataset(found: Found, plan_table: Callable[[str], Schema], planner: str
             hidden = {d.column for d in derived if d.table == link.parent and d.hidden}
             derived += _after_parent(tables[link.parent], tables[link.child], parent, link.child, hidden)
             derived += _rollups(link, tables)
+        derived += _currency_from(tables[link.parent], tables[link.child], link)
     schema = DatasetSchema(
         tables=[Table(name, tables[name]) for name in found.entities], relations=relations, derived=derived,
         title=found.title, planner=planner,
@@ -414,6 +415,16 @@ def _after_parent(parent: Schema, child: Schema, entity: Entity, child_name: str
     cdate.why = f"after its {entity.singular}'s {pdate.name}"
     child.resolve()
     return [Derived(child_name, copy, "copy", f"{entity.name}.{pdate.name}", hidden=True)]
+
+
+def _currency_from(parent: Schema, child: Schema, link: Link) -> list[Derived]:
+    """A child's currency is that of its parent's country (an order's, its customer's)."""
+    country = next((c.name for c in parent.columns if c.type == "country"), None)
+    currency = next((c for c in child.columns if c.type == "currency_code"), None)
+    if country is None or currency is None or currency.params.get("by"):
+        return []
+    currency.why = f"the currency of its {ENTITIES[link.parent].singular}'s {country}"
+    return [Derived(link.child, currency.name, "currency", f"{link.parent}.{country}")]
 
 
 def _rollups(link: Link, tables: dict[str, Schema]) -> list[Derived]:

@@ -220,7 +220,7 @@ Several related tables are asked for. Reply instead with:
 - Table names: snake_case plurals. Each table's first column is its key: <singular>_id, type id, unique true.
 - A relation adds its foreign key column to the child; do not list it among the child's columns.
 - mode each: every parent row has min to max child rows. pick: each child row picks a parent (distinct: never twice for one 'each' parent, as in a link table; optional: share left without one).
-- derived how: copy (source parent.column into a child column of the same type; hidden: only read by the child's columns, such as after=) or sum, count, mean, min, max (source child.column, for count the child table) into a parent's number column.
+- derived how: copy (source parent.column into a child column of the same type; hidden: only read by the child's columns, such as after=), currency (source parent.country into a currency_code column) or sum, count, mean, min, max (source child.column, for count the child table) into a parent's number column.
 """
 
 
@@ -228,7 +228,7 @@ Several related tables are asked for. Reply instead with:
 def dataset_answer_schema() -> dict[str, Any]:
     """The structured-output schema for related tables: each table's columns as in
     :func:`answer_schema` (one definition, by ``$ref``), plus relations and derived columns."""
-    from ..dataset import AGGREGATES, DISTRIBUTIONS, MODES
+    from ..dataset import ACROSS, AGGREGATES, DISTRIBUTIONS, MODES
 
     table = answer_schema()
     strings = {"type": "string"}
@@ -248,7 +248,7 @@ def dataset_answer_schema() -> dict[str, Any]:
                 "distribution": {"type": "string", "enum": list(DISTRIBUTIONS)},
                 "optional": {"type": "number", "minimum": 0, "maximum": 0.99}, "distinct": {"type": "boolean"}})},
             "derived": {"type": "array", "items": obj({
-                "table": strings, "column": strings, "how": {"type": "string", "enum": ["copy", *AGGREGATES]},
+                "table": strings, "column": strings, "how": {"type": "string", "enum": [*ACROSS, *AGGREGATES]},
                 "source": strings, "hidden": {"type": "boolean"}})},
         }),
         "$defs": {"columns": table["properties"]["columns"]},
