@@ -103,8 +103,7 @@ class Relation:
             parts.append(f"{self.min}" if self.min == self.max else f"{self.min}-{self.max}")
         if self.distinct:
             parts.append("distinct")
-        if self.mode == "each" or not self.distinct:
-            parts.append(self.distribution)
+        parts.append(self.distribution)
         if self.optional:
             parts.append(f"optional={number(self.optional)}")
         return " ".join(parts)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from synth_magic.dataset import DatasetSchema
 from synth_magic.planner._entities import ENTITIES, LINKS, SCENES, plan_dataset, recognise
 from synth_magic.planner.offline import OfflinePlanner
 
@@ -71,6 +72,8 @@ def test_the_knowledge_is_consistent():
 @pytest.mark.parametrize("text", [t for t, _, _ in CASES])
 def test_every_recognised_dataset_plans_validates_and_generates(text):
     schema = plan_dataset(recognise(text), OfflinePlanner().plan)
+    again = DatasetSchema.from_text(schema.to_text()).to_dict()
+    assert again == {k: v for k, v in schema.to_dict().items() if k != "planner"}  # the text form round-trips
     tables = schema.generate(30, seed=1)
     for name, df in tables.items():
         key = tables.primary_keys[name]
