@@ -81,7 +81,7 @@ ENTITIES: dict[str, Entity] = {e.name: e for e in (
     Entity("departments", "department", ("departments", "teams"), "departments", keep=("name",), rows=12,
            extra=("budget: money min=50000 max=5000000 distribution=lognormal mean=600000 decimals=0",)),
     Entity("employees", "employee", ("employees", "staff", "workers"), "employees"),
-    Entity("users", "user", ("users", "accounts holders"), "users"),
+    Entity("users", "user", ("users", "account holders"), "users"),
     Entity("posts", "post", ("posts", "articles", "blog posts"), "blog posts"),
     Entity("comments", "comment", ("comments", "replies"), "comments", keep=(),
            extra=("body: sentence", "commented_at: datetime start=today-365d end=today", "likes: integer min=0 max=200 "
