@@ -21,8 +21,9 @@ synth_magic`` to the frame: numpy/pyarrow/pandas/Faker imports, Faker locale dat
 pools included), each the median of ``--repeats`` runs. Ratios use the warm rate.
 
 Also timed warm at the largest size: a 10-column customer table whose address columns
-agree on a real place (coherent geography) and a 10-column series table (sensors with a
-daily season, random walks, price bars). Also measured, each in a fresh process: peak memory while generating the largest size
+agree on a real place (coherent geography), a 10-column series table (sensors with a
+daily season, random walks, price bars) and a customers → orders → order items dataset
+with that many order items (child rows/s: orders and items made per second). Also measured, each in a fresh process: peak memory while generating the largest size
 against the final frame's own ``memory_usage(deep=True)``, CSV writing of that frame
 through ``synth_magic.export.save``, and ``python -c "import synth_magic"``.
 
@@ -169,6 +170,55 @@ SERIES_SCHEMA: dict[str, Any] = {"title": "sensor readings and prices", "locale"
     {"name": "volume", "type": "integer", "min": 0, "max": 100000, "distribution": "lognormal", "mean": 2000},
 ]}
 TABLES = {"finance": SCHEMA, "geography": GEO_SCHEMA, "series": SERIES_SCHEMA}
+
+# Related tables: customers → orders → order items, keys from parent row numbers, each order's
+# date after its customer's signup, its total the sum of its items' line totals.
+DATASET = """\
+dataset: shop
+table customers:
+  columns:
+    customer_id: id unique
+    name: full_name
+    email: email derive_from=name
+    country: country
+    signup_date: date start=2018-01-01 end=2025-06-30
+    segment: category values=[consumer, "small business", enterprise] weights=[70, 22, 8]
+table orders:
+  columns:
+    order_id: id unique
+    signup_date: date
+    order_date: datetime after=signup_date max_gap=87600h start=2018-01-01 end="2025-12-31 23:59:59"
+    status: order_status
+    payment_method: payment_method
+    total: money
+    items: integer
+table order_items:
+  columns:
+    item_id: id unique
+    product: product_name
+    quantity: quantity
+    unit_price: money min=2 max=500 distribution=lognormal mean=40
+    line_total: formula expr="quantity * unit_price" decimals=2
+relations:
+  orders.customer_id -> customers each 1-8
+  order_items.order_id -> orders each 1-5
+derived:
+  orders.signup_date = customers.signup_date hidden
+  orders.total = sum order_items.line_total
+  orders.items = count order_items
+"""
+
+
+def dataset_rows(items: int) -> dict[str, int]:
+    """Rows per table for ``items`` order items: 2.5 items per order, 4 orders per customer."""
+    orders = max(1, int(items / 2.5))
+    return {"customers": max(1, orders // 4), "orders": orders, "order_items": items}
+
+
+def synth_dataset(items: int, seed: int = 42, schema: Any = None):
+    from synth_magic.dataset import DatasetSchema
+
+    return (schema or DatasetSchema.from_text(DATASET)).generate(dataset_rows(items), seed=seed)
 
 
 def synth_schema(table: str = "finance"):
@@ -551,6 +601,24 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         results.setdefault("tables", {})[table] = {"rows": big, "rows_per_s": big / secs, "rows_per_cpu_s": big / cpu}
         print(f"{table} table (10 columns), {big:,} rows warm: {fmt_rate(big / secs)} rows/s"
               f" ({fmt_rate(big / cpu)} per CPU second)", flush=True)
+    from synth_magic.dataset import DatasetSchema
+
+    shop = DatasetSchema.from_text(DATASET)
+    synth_dataset(20_000, schema=shop)
+    secs, cpu, ds = timed(lambda: synth_dataset(big, schema=shop), args.repeats)
+    sizes = {name: len(df) for name, df in ds.items()}
+    assert sizes == dataset_rows(big) and ds["order_items"]["order_id"].isin(ds["orders"]["order_id"]).all()
+    del ds
+    children = sizes["orders"] + sizes["order_items"]
+    results["dataset"] = {"rows": sizes, "seconds": secs, "child_rows_per_s": children / secs,
+                          "items_per_s": sizes["order_items"] / secs, "rows_per_cpu_s": sum(sizes.values()) / cpu,
+                          "x_finance_table": (sum(sizes.values()) / secs) / results["sizes"][big]["synth_warm"]["rows_per_s"]
+                          if big in results["sizes"] else None}
+    d = results["dataset"]
+    print(f"dataset customers {sizes['customers']:,} / orders {sizes['orders']:,} / order items "
+          f"{sizes['order_items']:,} warm: {secs:.2f} s = {fmt_rate(d['child_rows_per_s'])} child rows/s"
+          f" ({fmt_rate(d['items_per_s'])} items/s; all rows {fmt_rate(d['rows_per_cpu_s'])} per CPU second"
+          + (f"; {d['x_finance_table']:.2f}x the finance table's rows/s)" if d["x_finance_table"] else ")"), flush=True)
     if not args.no_memory:
         mem = memory_run(big)
         results["memory"] = mem

@@ -46,8 +46,8 @@ if TYPE_CHECKING:
     from .schema import Plan, PlannedColumn
 
 __all__ = [
-    "BATCH_BYTES", "BATCH_CHUNKS", "CHUNK", "MAX_ROWS", "Progress", "batch_chunks", "check_fits", "empty_frame",
-    "frame_of_chunks", "frames", "generate", "resolve_seed",
+    "BATCH_BYTES", "BATCH_CHUNKS", "CHUNK", "MAX_ROWS", "Given", "Progress", "batch_chunks", "check_fits",
+    "empty_frame", "frame_of_chunks", "frames", "generate", "resolve_seed",
 ]
 
 CHUNK = 16384
@@ -57,6 +57,7 @@ MAX_ROWS = 2**31  # unique values are scrambled row numbers below 2**32
 _RANDOM_SEEDS = 10**8  # a seed chosen for you has at most 8 digits, so a person can retype it
 
 Progress = Callable[[int, int], None]
+Given = dict[str, tuple[Any, "np.ndarray | None"]]
 # How each kind's values are held while generating (strings: a list of Arrow arrays).
 _HELD = {INT: np.int64, FLOAT: np.float64, BOOL: np.bool_, DATE: "datetime64[s]", DATETIME: "datetime64[s]",
          CATEGORY: np.int32}
@@ -188,7 +189,8 @@ def resolve_seed(seed: int | None) -> int:
 
 
 def _chunks(plan: Plan, rows: int, seed: int, first: int = 0, stop: int | None = None,
-            messy: float = 0.0) -> Iterator[tuple[int, dict[str, Any], dict[str, list] | None]]:
+            messy: float = 0.0, given: Given | None = None,
+            ) -> Iterator[tuple[int, dict[str, Any], dict[str, list] | None]]:
     """Yield (start, {name: values}, what was made messy) for chunks [first, stop), nulls
     applied, cut to ``rows``, in order.
 
@@ -202,20 +204,20 @@ def _chunks(plan: Plan, rows: int, seed: int, first: int = 0, stop: int | None =
     workers = min(threads(), len(todo))
     if workers <= 1:
         for chunk in todo:
-            yield _made(plan, rows, seed, chunk, messy)
+            yield _made(plan, rows, seed, chunk, messy, given)
         return
     for col in plan.columns:  # shared by every chunk: made once, before the threads start
         if col.params.get("entities"):
             _entity_values(plan, col, seed)
     pool = _executor(workers)
     waiting = iter(todo)
-    pending = deque(pool.submit(_made, plan, rows, seed, chunk, messy) for chunk in islice(waiting, workers + 1))
+    pending = deque(pool.submit(_made, plan, rows, seed, chunk, messy, given) for chunk in islice(waiting, workers + 1))
     try:
         while pending:
             done = pending.popleft().result()
             chunk = next(waiting, None)
             if chunk is not None:
-                pending.append(pool.submit(_made, plan, rows, seed, chunk, messy))
+                pending.append(pool.submit(_made, plan, rows, seed, chunk, messy, given))
             yield done
     finally:  # stopped early (an error, Ctrl-C, a consumer that had enough): drop what has not started
         for future in pending:
@@ -236,10 +238,10 @@ def _executor(workers: int) -> ThreadPoolExecutor:
         return pool
 
 
-def _made(plan: Plan, rows: int, seed: int, chunk: int,
-          messy: float) -> tuple[int, dict[str, Any], dict[str, list] | None]:
+def _made(plan: Plan, rows: int, seed: int, chunk: int, messy: float,
+          given: Given | None = None) -> tuple[int, dict[str, Any], dict[str, list] | None]:
     """One chunk: its values cut to ``rows`` and, with ``messy``, spoilt (and what was)."""
-    start, out = _chunk(plan, rows, seed, chunk, whole=bool(messy))
+    start, out = _chunk(plan, rows, seed, chunk, whole=bool(messy), given=given)
     record = None
     if messy:  # on the whole chunk, then cut: the first rows do not depend on how many follow
         def rng_of(i: int) -> np.random.Generator:
@@ -269,7 +271,8 @@ def _prefix_stable(col: PlannedColumn) -> bool:
             and p.get("distribution", "uniform") == "uniform")
 
 
-def _chunk(plan: Plan, rows: int, seed: int, chunk: int, whole: bool = False) -> tuple[int, dict[str, Any]]:
+def _chunk(plan: Plan, rows: int, seed: int, chunk: int, whole: bool = False,
+           given: Given | None = None) -> tuple[int, dict[str, Any]]:
     """Chunk ``chunk``'s values, nulls applied, cut to ``rows``. Drawn for the whole chunk,
     except a cut chunk of columns that all make their first values alone: then only the
     rows kept (the same values, without the waste: 1,000 rows cost 1,000, not 16,384)."""
@@ -285,15 +288,17 @@ def _chunk(plan: Plan, rows: int, seed: int, chunk: int, whole: bool = False) ->
         ctx = Ctx(rng=rng, n=n, start=start, locale=plan.locale, cols=values, aux=aux, unique=col.unique,
                   key=column_key(seed, col.key), name=name, seed=seed, chunk=chunk, span=CHUNK)
         entities = col.params.get("entities")
-        if entities:  # N entities, the rows cycling through them: row r is entity r % N
+        mask = None
+        if given is not None and name in given:  # values (and missing ones) from outside: a foreign key, a copy
+            values[name], mask = _given_chunk(given[name], start, n)
+        elif entities:  # N entities, the rows cycling through them: row r is entity r % N
             values[name] = _take(_entity_values(plan, col, seed), ctx.index % entities)
             aux[name + ":entities"] = entities
         else:
             values[name] = GENERATORS[col.type].make(ctx, col.params)
         if col.categories is not None:
             aux[name + ":categories"] = (None, col.categories)
-        mask = None
-        if col.null_rate:
+        if col.null_rate and (given is None or name not in given):
             null_rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(col.key, chunk, 1)))
             mask = null_rng.random(n) < col.null_rate
         for ref in col.refs:  # a value derived from a missing value is missing too
@@ -302,6 +307,19 @@ def _chunk(plan: Plan, rows: int, seed: int, chunk: int, whole: bool = False) ->
         masks[name] = mask
     out = {col.name: _cut(values[col.name], masks[col.name], col.kind, keep) for col in plan.columns}
     return start, out
+
+
+def _given_chunk(values: tuple[Any, np.ndarray | None], start: int, n: int) -> tuple[Any, np.ndarray | None]:
+    """Rows [start, start + n) of a given column, padded to n (the chunk's tail is cut later)."""
+    data, mask = values
+    part = data.slice(start, n) if isinstance(data, pa.Array) else data[start:start + n]
+    short = n - len(part)
+    if short:
+        part = (pa.concat_arrays([part, pa.nulls(short, part.type)]) if isinstance(part, pa.Array)
+                else np.concatenate([part, np.zeros(short, dtype=part.dtype)]))
+    if mask is not None:
+        mask = np.concatenate([mask[start:start + n], np.zeros(short, bool)])
+    return part, mask
 
 
 _ENTITY_VALUES: dict[tuple, Any] = {}
@@ -366,11 +384,15 @@ def _rows(plan: Plan, rows: int | None) -> int:
 
 
 def generate(plan: Plan, rows: int | None = None, *, seed: int | None = None,
-             progress: Progress | None = None, messy: float | None = None) -> pd.DataFrame:
+             progress: Progress | None = None, messy: float | None = None,
+             given: Given | None = None) -> pd.DataFrame:
     """The whole frame in memory (see :func:`frames` to stream).
 
     ``rows`` defaults to the plan's own, else 1000; ``messy`` (default: the plan's own)
     spoils that share of the cells and records which in ``df.attrs["synth"]["messy"]``.
+    ``given`` maps columns whose values come from outside (a dataset's foreign keys and
+    copied columns, :mod:`synth_magic.relate`) to ``(values, missing mask or None)`` for
+    every row, held as generators hold them (numpy arrays, Arrow strings, category codes).
     """
     import pandas as pd
 
@@ -390,7 +412,7 @@ def generate(plan: Plan, rows: int | None = None, *, seed: int | None = None,
             store[name] = np.empty(rows, dtype=_HELD[kind])
             if kind in (INT, BOOL) and (col.nullable or messy):
                 masks[name] = np.zeros(rows, dtype=bool)
-    for start, chunk, record in _chunks(plan, rows, seed, messy=messy):
+    for start, chunk, record in _chunks(plan, rows, seed, messy=messy, given=given):
         if record is not None:
             records.append(record)
         for col in plan.columns:

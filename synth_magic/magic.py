@@ -127,7 +127,7 @@ class Parsed:
     var: str = option("name").default
     options: dict[str, Any] = field(default_factory=dict)
     description: str = ""
-    named: bool = False  # VAR was written (not the default)
+    named: bool = False  # VAR was written (not the default; a dataset then goes under it, not table by table)
 
 
 @dataclass(frozen=True)
@@ -401,10 +401,11 @@ class SynthMagics(Magics):
             progress.close()
         _show_warnings(caught)
         store = self.shell is not None and (parsed.named or not as_value)
-        replaced = replaced_note(self.shell.user_ns, parsed.var) if store else ""
+        pushed = _namespace_entries(parsed, result) if store else {}
+        replaced = "".join(replaced_note(self.shell.user_ns, name) for name in pushed) if store else ""
         if store:
-            self.shell.push({parsed.var: result.frame})
-        self._present(parsed.var if store else "", result, preview, replaced)
+            self.shell.push(pushed)
+        self._present(", ".join(pushed), result, preview, replaced)
         return result.frame if as_value else None
 
     def _check_key(self, planner: str | None, description: str) -> None:
@@ -421,9 +422,14 @@ class SynthMagics(Magics):
         print(f"{var}: " * bool(var) + result.summary() + replaced)
         for note in result.schema.notes:
             print(f"note: {note}")
-        if preview and result.head is not None:
+        if preview and (result.head is not None or _is_dataset(result.frame)):
             from IPython.display import display
 
+            if _is_dataset(result.frame):
+                for name, df in result.frame.items():
+                    print(f"{name}:")
+                    display(Preview(df.head(preview)))
+                return
             display(Preview(result.head))  # a lazy (dask) frame too: its first rows, made here
 
     @line_magic
@@ -506,6 +512,19 @@ class SynthMagics(Magics):
             from .widget import form
 
             return form(self.shell)
+
+def _is_dataset(frame: Any) -> bool:
+    from .dataset import Dataset
+
+    return isinstance(frame, Dataset)
+
+
+def _namespace_entries(parsed: Parsed, result: Result) -> dict[str, Any]:
+    """The frame under VAR; a dataset's tables under their own names when no VAR was given."""
+    if _is_dataset(result.frame) and not parsed.named:
+        return dict(result.frame.items())
+    return {parsed.var: result.frame}
+
 
 def _cache_action(store: Any, action: str) -> None:
     if action == "clear":

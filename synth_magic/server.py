@@ -372,6 +372,10 @@ class _Plans:
         from . import api
 
         schema = api.plan_with_source(planned.schema, locale=locale).schema if locale else planned.schema
+        if not hasattr(schema, "columns"):  # a dataset: the service's answer is one table
+            raise InputError(f"The description names related tables ({', '.join(schema.names)}); this service "
+                             f"makes one table per request, so describe one of them (such as '{schema.names[0]}'), "
+                             "or use synth() or the synth command for the related tables.")
         return _Prepared(schema.resolve(), schema.title, planned.source)
 
     def openai_api(self) -> tuple[str, bool]:

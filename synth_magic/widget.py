@@ -263,9 +263,7 @@ class SynthForm:
             save = self.path.value.strip() or True
         source = self.description.value
         if from_schema:
-            from .schema import Schema
-
-            Schema.from_text(self.schema_text.value)  # its own errors, even without a 'columns:' line
+            _schema_from_text(self.schema_text.value)  # its own errors, even without a 'columns:' line
             source = self.schema_text.value
         messy = parse("messy", self.messy.value) if self.messy.value.strip() else None
         result = api.run(source, rows, seed=seed, locale=self.locale.value or None,
@@ -293,7 +291,7 @@ class SynthForm:
         if pushed:
             summary += f" · in <code>{html.escape(name)}</code>"
         self.summary.value = f"<span class='synth-summary-line'>{summary}</span>"
-        self.preview.value = preview_html(result.frame, PREVIEW_ROWS)
+        self.preview.value = _preview(result.frame)
         self._stale(False)
         self.schema_text.value = result.schema.to_text()
         self.schema_box.layout.display = "flex"
@@ -314,3 +312,21 @@ class SynthForm:
                          "text/plain": text},
                 "metadata": {}}
         where.outputs = (line,) if clear else (*where.outputs, line)
+
+
+def _schema_from_text(text: str) -> Any:
+    """The edited schema: a dataset's text form or a table's."""
+    from .dataset import DatasetSchema, looks_like_dataset_text
+    from .schema import Schema
+
+    return DatasetSchema.from_text(text) if looks_like_dataset_text(text) else Schema.from_text(text)
+
+
+def _preview(frame: Any) -> str:
+    """A frame's preview; a dataset's: each table's, under its name."""
+    from .dataset import Dataset
+
+    if not isinstance(frame, Dataset):
+        return preview_html(frame, PREVIEW_ROWS)
+    return "".join(f"<h4 class='synth-table-name'>{html.escape(name)}</h4>{preview_html(df, PREVIEW_ROWS)}"
+                   for name, df in frame.items())

@@ -227,3 +227,32 @@ def test_the_preview_shows_identifiers_whole(capsys):
     printed = capsys.readouterr().out
     uuids = synth("users with a uuid", rows=3, seed=1)["uuid"]
     assert all(u in printed for u in uuids) and "..." not in printed.splitlines()[1]
+
+
+def test_cli_writes_related_tables_to_sqlite_and_a_folder(tmp_path, capsys):
+    import sqlite3
+
+    library = "a library: members, books, loans"
+    db = tmp_path / "lib.sqlite"
+    assert main([library, "--rows", "50", "--seed", "3", "-o", str(db)]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("3 tables: members 50 × ") and f"wrote {db}" in printed
+    with sqlite3.connect(db) as con:
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+        loans = con.execute("SELECT count(*) FROM loans").fetchone()[0]
+    assert main([library, "--rows", "50", "--seed", "3", "-o", f"{tmp_path}/lib/"]) == 0
+    assert len(pd.read_csv(tmp_path / "lib" / "loans.csv")) == loans
+    capsys.readouterr()
+    assert main([library, "--schema"]) == 0
+    schema = tmp_path / "lib.txt"
+    schema.write_text(capsys.readouterr().out)
+    assert main(["--from-schema", str(schema), "--rows", "50", "--seed", "3", "-o", str(tmp_path / "again.sqlite")]) == 0
+    with sqlite3.connect(tmp_path / "again.sqlite") as con:
+        assert con.execute("SELECT count(*) FROM loans").fetchone()[0] == loans
+
+
+def test_cli_refuses_a_database_for_one_table(tmp_path, capsys):
+    assert main(["finance transactions", "-o", str(tmp_path / "tx.sqlite")]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "synth: error: 'tx.sqlite' holds several tables, and this description makes one; save it to a .csv or "
+        ".parquet file.")

@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "synth_magic"
 
 PINNED = {
     "synth_magic": [
-        "Column", "ConfigError", "ExportError", "InputError", "PlannerError", "Schema",
+        "Column", "ConfigError", "Dataset", "DatasetSchema", "ExportError", "InputError", "PlannerError", "Schema",
         "SchemaError", "SynthError", "SynthWarning", "__version__", "form",
         "load_ipython_extension", "plan", "synth",
     ],
@@ -67,22 +67,30 @@ PINNED = {
     "synth_magic.dask": [
         "frame",
     ],
+    "synth_magic.dataset": [
+        "ACROSS", "AGGREGATES", "DISTRIBUTIONS", "Dataset", "DatasetPlan", "DatasetSchema", "Derived",
+        "MAX_PER_PARENT", "MAX_TABLES",
+        "MODES", "Relation", "RelationPlan", "Rollup", "Table", "TablePlan", "looks_like_dataset_text", "schema_from_json", "validate",
+    ],
     "synth_magic.errors": [
         "ConfigError", "ExportError", "InputError", "PlannerError", "PlannerUnavailable",
         "SchemaError", "SynthError", "SynthWarning",
     ],
     "synth_magic.export": [
-        "CSV_SAFETY_ENV", "ENCODINGS", "FORMATS", "csv_safety_default", "encode", "neutralise",
-        "neutralise_name", "save", "save_frames", "suggest_name", "suggest_path", "target",
-        "to_arrow",
+        "CSV_SAFETY_ENV", "DATABASES", "ENCODINGS", "FORMATS", "csv_safety_default", "encode", "neutralise",
+        "neutralise_name", "save", "save_dataset", "save_frames", "suggest_name", "suggest_path",
+        "tables_target", "target", "to_arrow",
     ],
     "synth_magic.formula": [
         "DATE", "DURATION", "DURATIONS", "FUNCTIONS", "MAX_CONSTANT", "MAX_EXPONENT", "MAX_LENGTH", "MAX_NODES", "NUMBER",
         "evaluate", "parse", "result_kind",
     ],
     "synth_magic.generate": [
-        "BATCH_BYTES", "BATCH_CHUNKS", "CHUNK", "MAX_ROWS", "Progress", "batch_chunks", "check_fits", "empty_frame",
-        "frame_of_chunks", "frames", "generate", "resolve_seed",
+        "BATCH_BYTES", "BATCH_CHUNKS", "CHUNK", "Given", "MAX_ROWS", "Progress", "batch_chunks", "check_fits",
+        "empty_frame", "frame_of_chunks", "frames", "generate", "resolve_seed",
+    ],
+    "synth_magic.relate": [
+        "counts", "generate_dataset", "pick", "table_rows", "table_seed",
     ],
     "synth_magic.generators": [
         "Ctx", "GENERATORS", "Generator", "PREFIX", "column_key",
@@ -145,9 +153,12 @@ PINNED = {
     "synth_magic.planner": [
         "FALLBACK", "NAMES", "Planner", "REGISTRY", "check_name", "get_planner",
     ],
+    "synth_magic.planner._entities": [
+        "ENTITIES", "Entity", "Found", "LINKS", "Link", "SCENES", "plan_dataset", "recognise",
+    ],
     "synth_magic.planner._answer": [
         "MAX_ANSWER_CHARS", "MAX_MODEL_ROWS", "MAX_NUMBER", "MAX_PROBLEMS_CHARS", "json_text",
-        "read_answer", "suggest_type", "table", "to_schema",
+        "read_answer", "suggest_type", "table", "to_dataset", "to_schema",
     ],
     "synth_magic.planner._domains": [
         "AIRLINES", "AIRPORTS", "BROWSERS", "CALL_TYPES", "CAMPAIGNS", "CAR_MAKES",
@@ -177,7 +188,7 @@ PINNED = {
     "synth_magic.planner.openai": [
         "LOCAL_KEY", "MAX_ANSWER_CHARS", "MAX_ANSWER_TOKENS", "MAX_ECHO_CHARS",
         "MAX_MODEL_ROWS", "MAX_NUMBER", "MODES", "OpenAIPlanner", "PROMPT_TOKEN_LIMIT",
-        "VERSION", "answer_schema", "check_prompt", "estimate_tokens", "first_messages",
+        "VERSION", "answer_schema", "check_prompt", "dataset_answer_schema", "estimate_tokens", "first_messages",
         "prompt_version", "read_answer", "repair_messages", "system_prompt", "to_schema",
     ],
     "synth_magic.schema": [
@@ -196,9 +207,9 @@ PINNED = {
 }
 # The modules a user may import; every other module is private (an underscore name).
 PUBLIC = {"synth_magic", "synth_magic.api", "synth_magic.cache", "synth_magic.catalog", "synth_magic.cli",
-          "synth_magic.config", "synth_magic.dask", "synth_magic.errors", "synth_magic.export", "synth_magic.formula",
+          "synth_magic.config", "synth_magic.dask", "synth_magic.dataset", "synth_magic.errors", "synth_magic.export", "synth_magic.formula",
           "synth_magic.generate", "synth_magic.generators", "synth_magic.magic", "synth_magic.options",
-          "synth_magic.planner", "synth_magic.planner.offline", "synth_magic.planner.openai",
+          "synth_magic.planner", "synth_magic.planner.offline", "synth_magic.planner.openai", "synth_magic.relate",
           "synth_magic.schema", "synth_magic.server", "synth_magic.widget"}
 
 

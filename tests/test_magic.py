@@ -726,3 +726,27 @@ def test_any_magic_line_gives_a_frame_or_one_usage_error_line(ip, tmp_path, monk
 
     check()
     assert outcomes["frame"] >= 10 and outcomes["usage error"] >= 10, outcomes
+
+
+# ------------------------------------------------------------------ related tables
+
+SHOP = "customers and their orders; each customer has 1 to 5 orders"
+
+
+def test_a_dataset_cell_without_var_puts_each_table_under_its_own_name(ip):
+    for name in ("customers", "orders", "df"):
+        ip.user_ns.pop(name, None)
+    out = cell(ip, "rows=20 seed=3 preview=2", SHOP)
+    customers, orders = ip.user_ns["customers"], ip.user_ns["orders"]
+    assert len(customers) == 20 and orders["customer_id"].isin(customers["customer_id"]).all()
+    assert "df" not in ip.user_ns
+    assert out.stdout.startswith("customers, orders: 2 tables: customers 20 × ")
+    assert [o.data["text/plain"] for o in out.outputs] == [repr(customers.head(2)), repr(orders.head(2))]
+
+
+def test_a_dataset_cell_with_var_puts_the_dataset_under_it(ip):
+    ip.user_ns.pop("orders", None)
+    out = cell(ip, "shop rows=10 seed=1 preview=0", SHOP)
+    shop = ip.user_ns["shop"]
+    assert list(shop) == ["customers", "orders"] and "orders" not in ip.user_ns
+    assert out.stdout.startswith("shop: 2 tables: customers 10 × ")

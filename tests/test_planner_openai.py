@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import synth_magic
 from fake_openai import FakeOpenAI, Reply, Request, answer, broken, drip, error, slow
 from synth_magic import api, config
 from synth_magic._inputs import MAX_DESCRIPTION
@@ -855,3 +856,55 @@ def test_a_key_echoed_in_an_error_is_not_quoted(server: FakeOpenAI, monkeypatch:
     server.script(error(400, f"invalid request from {token}"))
     planned = fallback(r"rejected the request \(HTTP 400: invalid request from …\)")
     assert token not in " ".join(planned.schema.notes)
+
+
+# ------------------------------------------------------------------ related tables
+
+SHOP = "customers and their orders; each customer has 1 to 5 orders"
+
+
+def _table(name: str, *columns: dict[str, Any]) -> dict[str, Any]:
+    key = {"name": f"{name[:-1]}_id", "type": "id", "params": [], "null_rate": 0, "unique": True}
+    return {"name": name, "title": name, "locale": "en_US", "rows": None, "columns": [key, *columns]}
+
+
+SHOP_ANSWER = {
+    "title": "shop",
+    "tables": [
+        _table("customers", {"name": "name", "type": "full_name", "params": [], "null_rate": 0, "unique": False}),
+        _table("orders", {"name": "total", "type": "money", "params": [{"name": "max", "value": 300}],
+                          "null_rate": 0, "unique": False}),
+    ],
+    "relations": [{"child": "orders", "column": "customer_id", "parent": "customers", "mode": "each", "min": 1,
+                   "max": 5, "distribution": "skewed", "optional": 0, "distinct": False}],
+    "derived": [],
+}
+
+
+def test_a_dataset_is_planned_in_one_answer_with_its_own_schema(server: FakeOpenAI) -> None:
+    server.script(answer(SHOP_ANSWER))
+    planned = plan(SHOP)
+    assert planned.source == "openai" and planned.schema.planner == "openai"
+    assert planned.schema.names == ["customers", "orders"]
+    shop = planned.schema.generate(50, seed=1)
+    assert shop["orders"].groupby("customer_id").size().between(1, 5).all()
+    [request] = server.requests
+    fmt = request.body["response_format"]["json_schema"]
+    assert fmt["name"] == "synth_dataset" and fmt["strict"] is True
+    assert fmt["schema"]["$defs"]["columns"] == op.answer_schema()["properties"]["columns"]
+    assert "Several related tables are asked for" in request.messages[0]["content"]
+    assert op.estimate_tokens(op.first_messages(SHOP, dataset=True)) + op._repair_reserve() < op.PROMPT_TOKEN_LIMIT
+    assert len(json.dumps(op.dataset_answer_schema(), separators=(",", ":"))) < 17_000
+
+
+def test_a_bad_dataset_answer_is_repaired_once_naming_table_and_column(server: FakeOpenAI) -> None:
+    bad = json.loads(json.dumps(SHOP_ANSWER))
+    bad["tables"][1]["columns"][1]["type"] = "moneyy"
+    bad["relations"][0]["parent"] = "clients"
+    server.script(answer(bad), answer(SHOP_ANSWER))
+    assert plan(SHOP).schema.names == ["customers", "orders"]
+    assert "Table 'orders': " in last_user_message(server.requests[1])
+    server.script(answer({**SHOP_ANSWER, "relations": [{**SHOP_ANSWER["relations"][0], "parent": "clients"}]}))
+    planned = fallback("still invalid after one repair", "customers and their orders")
+    assert isinstance(planned.schema, synth_magic.DatasetSchema)
+    assert "names table 'clients'" in last_user_message(server.requests[-1])

@@ -449,3 +449,22 @@ def test_form_is_exported_lazily() -> None:
                    env={"PYTHONPATH": str(Path(synth_magic.__file__).parents[1])})
 
 
+
+
+def test_a_dataset_through_the_form_previews_each_table_and_regenerates_from_its_text(f: SynthForm,
+                                                                                      shell: FakeShell) -> None:
+    f.description.value = "customers and their orders"
+    f.rows.value = "20"
+    f.name.value = "shop"
+    f.generate.click()
+
+    assert messages(f) == []
+    shop = shell.user_ns["shop"]
+    assert list(shop) == ["customers", "orders"] and len(shop["customers"]) == 20
+    table = preview_table(f)
+    assert "<h4 class='synth-table-name'>customers</h4>" in table and "<h4 class='synth-table-name'>orders</h4>" in table
+    assert "2 tables: customers 20 × " in f.summary.value
+    f.schema_text.value = f.schema_text.value.replace("each 1-8", "each 2-2")
+    f.regenerate.click()
+    assert messages(f) == []
+    assert len(shell.user_ns["shop"]["orders"]) == 40

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_ANSWER_CHARS", "MAX_MODEL_ROWS", "MAX_NUMBER", "MAX_PROBLEMS_CHARS", "json_text",
-    "read_answer", "suggest_type", "table", "to_schema",
+    "read_answer", "suggest_type", "table", "to_dataset", "to_schema",
 ]
 
 MAX_ANSWER_CHARS = 100_000  # a real schema of 200 columns fits in far less
@@ -137,6 +137,39 @@ def _check_numbers(data: Any) -> None:
                 f"The answer holds the number {clip(str(item), 24)}; keep numbers between "
                 f"-{MAX_NUMBER:g} and {MAX_NUMBER:g}."
             )
+
+
+# --------------------------------------------------------------------------- related tables
+
+def to_dataset(data: Any) -> Any:
+    """A model's answer for related tables → a :class:`~synth_magic.dataset.DatasetSchema`,
+    each table read like a one-table answer; one :class:`SchemaError` with every problem."""
+    from ..dataset import MAX_TABLES, DatasetSchema
+
+    if not isinstance(data, dict) or not isinstance(data.get("tables"), list) or not data["tables"]:
+        raise SchemaError("The answer must be a JSON object with a non-empty 'tables' list.")
+    if len(data["tables"]) > MAX_TABLES:
+        raise SchemaError(f"The answer has {len(data['tables'])} tables; use at most {MAX_TABLES}.")
+    tables, problems = [], []
+    for i, raw in enumerate(data["tables"]):
+        name = raw.get("name") if isinstance(raw, dict) else None
+        if not isinstance(name, str) or not name.strip():
+            problems.append(f"Table {i + 1} needs a 'name'.")
+            continue
+        fields, found = table(raw)
+        problems += [f"Table '{clip(name)}': {p}" for p in found]
+        tables.append({"name": name.strip(), **fields})
+    if problems:
+        raise SchemaError(_joined(problems))
+    title = data.get("title")
+    return DatasetSchema.from_dict({
+        "title": " ".join(title.split())[:MAX_TITLE] if isinstance(title, str) else "", "planner": "openai",
+        "tables": tables,
+        "relations": [{k: v for k, v in r.items() if v is not None} if isinstance(r, dict) else r
+                      for r in data.get("relations") or []],
+        "derived": [{k: v for k, v in d.items() if v is not None} if isinstance(d, dict) else d
+                    for d in data.get("derived") or []],
+    })
 
 
 # --------------------------------------------------------------------------- one table
@@ -619,7 +652,7 @@ def _validation_problems(fields: dict[str, Any], bad: set[int]) -> list[str]:
             return []
         except (SchemaError, InputError) as exc:
             first = str(exc)
-    bad_names = {columns[i].get("name") for i in bad}
+    bad_names = {name for i in bad if isinstance(name := columns[i].get("name"), str)}  # a bad name may be a list
     by_name = {c["name"]: c for i, c in enumerate(columns) if i not in bad and _usable(c)}
     problems, failed, skipped = [], set(), set(bad)
     for i, col in enumerate(columns):
