@@ -27,6 +27,8 @@ __version__ = "0.1.0"
 __all__ = [
     "Column",
     "ConfigError",
+    "Dataset",
+    "DatasetSchema",
     "ExportError",
     "InputError",
     "PlannerError",
@@ -46,11 +48,14 @@ _LAZY = {
     "plan": ("api", "plan"),
     "Schema": ("schema", "Schema"),
     "Column": ("schema", "Column"),
+    "Dataset": ("dataset", "Dataset"),
+    "DatasetSchema": ("dataset", "DatasetSchema"),
     "form": ("widget", "form"),
 }
 
 if TYPE_CHECKING:
     from .api import plan, synth
+    from .dataset import Dataset, DatasetSchema
     from .schema import Column, Schema
     from .widget import form
 

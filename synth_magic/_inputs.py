@@ -11,7 +11,7 @@ import os
 import re
 from pathlib import Path
 
-from .errors import InputError, SynthError
+from .errors import ConfigError, InputError, SynthError
 
 __all__ = [
     "DEFAULT_ROWS",
@@ -19,6 +19,8 @@ __all__ = [
     "MAX_DESCRIPTION",
     "MAX_MESSY",
     "MAX_ROWS",
+    "MAX_THREADS",
+    "THREADS_ENV",
     "available_locales",
     "check_description",
     "check_engine",
@@ -28,6 +30,8 @@ __all__ = [
     "check_rows",
     "check_seed",
     "check_text",
+    "threads",
+    "whole_number",
 ]
 
 DEFAULT_ROWS = 1000
@@ -35,14 +39,16 @@ MAX_MESSY = 0.5
 MAX_ROWS = 10**12  # anything bigger is a typo; the memory check refuses far less
 MAX_DESCRIPTION = 4000
 _NAME_MAX = 255  # bytes in one path component on every common file system
+MAX_THREADS = 256
+THREADS_ENV = "SYNTH_THREADS"  # how many threads make a request's chunks (default: every core)
 ENGINES = ("local", "dask")  # where the rows are made: this process, or partitions on a Dask cluster
 
 
 def available_locales() -> tuple[str, ...]:
-    """Faker's locales, sorted."""
-    from faker.config import AVAILABLE_LOCALES
+    """Faker's locales, sorted (kept in the pool cache: Faker is not imported to know them)."""
+    from ._pool_cache import locales
 
-    return tuple(sorted(AVAILABLE_LOCALES))
+    return locales()
 
 
 def check_locale(locale: str) -> str:
@@ -62,41 +68,61 @@ def check_locale(locale: str) -> str:
 
 
 def check_rows(rows: object) -> int:
-    """A positive whole number of rows (``1000``, ``"1,000"``, ``"1_000"``)."""
-    if isinstance(rows, bool) or not isinstance(rows, int):
-        if isinstance(rows, str) and _whole(_GROUPED.sub("", rows)):
-            rows = int(_GROUPED.sub("", rows).strip())
-        elif isinstance(rows, float) and rows.is_integer():
-            rows = int(rows)
-        else:
-            raise InputError(f"rows must be a whole number such as 1000, not {str(rows)[:40]!r}.")
-    if rows < 1:
-        raise InputError(f"rows must be at least 1, not {rows if rows > -10**9 else 'a negative number'}.")
-    if rows > MAX_ROWS:
+    """A positive whole number of rows (``1000``, ``"1,000"``, ``"1_000"``, ``"10k"``, ``"1e6"``)."""
+    number = whole_number(rows)
+    if number is None:
+        raise InputError(f"rows must be a whole number such as 1000, not {str(rows)[:40]!r}.")
+    if number < 1:
+        raise InputError(f"rows must be at least 1, not {number if number > -10**9 else 'a negative number'}.")
+    if number > MAX_ROWS:
         raise InputError(f"rows must be at most {MAX_ROWS:,}; for big tables stream them to a file "
                          "with `synth ... -o data.csv`.")
-    return rows
+    return number
 
 
 def check_seed(seed: object) -> int | None:
     if seed is None:
         return None
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        if not (isinstance(seed, str) and _whole(seed)):
-            raise InputError(f"seed must be a whole number such as 42, not {str(seed)[:40]!r}.")
-        seed = int(seed.strip())
-    if not 0 <= seed < 2**63:
+    number = whole_number(seed)
+    if number is None:
+        raise InputError(f"seed must be a whole number such as 42, not {str(seed)[:40]!r}.")
+    if not 0 <= number < 2**63:
         raise InputError("seed must be a whole number from 0 up.")
-    return seed
+    return number
 
 
-# Digit group separators between digits: 1,000 and 1_000.
-_GROUPED = re.compile(r"(?<=\d)[,_](?=\d)")
+# The one way a person writes a whole number, on every surface: 1000, 1,000 (groups of three),
+# 1_000, 10k / 2.5M / 1B, 1e6, with an optional sign. At most 30 digits and a two-digit
+# exponent, so no text makes a huge number to compute.
+_NUMBER = re.compile(r"(?P<sign>[-+]?)(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+(?:_[0-9]+)*)"
+                     r"(?P<frac>\.[0-9]+)?(?:[eE](?P<exp>[-+]?[0-9]{1,2}))?(?P<suffix>[kKmMbB]?)")
+_SUFFIXES = {"": 0, "k": 3, "m": 6, "b": 9}
 
 
-def _whole(text: str) -> bool:
-    """An optional sign and 1 to 30 ASCII digits: what int() takes, no '²', no 5,000 digits."""
-    return re.fullmatch(r"[-+]?[0-9]{1,30}", text.strip()) is not None
+def whole_number(value: object) -> int | None:
+    """``value`` as a whole number, or None when it is not one.
+
+    Integers as they are (not booleans), integral floats, and text in the one number
+    syntax: ``1000``, ``1,000``, ``1_000``, ``10k``, ``2.5M``, ``1B``, ``1e6``.
+    """
+    from decimal import Decimal
+
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    m = _NUMBER.fullmatch(value.strip()) if isinstance(value, str) else None
+    if m is None:
+        return None
+    digits = m["int"].replace(",", "").replace("_", "") + (m["frac"] or "")
+    if len(digits) > 31:
+        return None
+    number = Decimal(digits).scaleb(int(m["exp"] or 0) + _SUFFIXES[m["suffix"].lower()])
+    if number != number.to_integral_value():
+        return None
+    return -int(number) if m["sign"] == "-" else int(number)
 
 
 def check_description(description: object) -> str:
@@ -170,3 +196,18 @@ def check_engine(engine: object) -> str:
     if word not in ENGINES:
         raise InputError(f"Unknown engine {str(engine)[:20]!r}; use 'local' or 'dask'.")
     return word
+
+
+def threads() -> int:
+    """How many threads make the chunks of one request: ``SYNTH_THREADS``, else every core
+    this process may run on. Any number gives the same rows."""
+    text = os.environ.get(THREADS_ENV, "").strip()
+    if not text:
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except (AttributeError, OSError):
+            return max(1, os.cpu_count() or 1)
+    if not (text.isascii() and text.isdecimal() and 1 <= int(text) <= MAX_THREADS):
+        raise ConfigError(f"{THREADS_ENV} must be a whole number of threads from 1 to {MAX_THREADS}, "
+                          f"not '{text[:12]}'; unset it to use every core.")
+    return int(text)

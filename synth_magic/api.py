@@ -26,6 +26,7 @@ from .schema import MAX_NOTE, Schema, looks_like_text_form
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .dataset import Dataset, DatasetSchema
     from .generate import Progress
 
 __all__ = ["Planned", "Result", "plan", "plan_with_source", "run", "schema_of", "synth"]
@@ -33,9 +34,10 @@ __all__ = ["Planned", "Result", "plan", "plan_with_source", "run", "schema_of", 
 
 @dataclass
 class Planned:
-    """A schema and where it came from: 'offline', 'openai', 'cache' or 'schema'."""
+    """A schema and where it came from: 'offline', 'openai' (a planner), 'cache', 'text' (a schema's
+    text form) or 'schema' (a :class:`Schema`)."""
 
-    schema: Schema
+    schema: Schema | DatasetSchema
     source: str
     seconds: float
 
@@ -49,8 +51,8 @@ class Result:
     it is a lazy ``dask.dataframe.DataFrame``.
     """
 
-    frame: pd.DataFrame | None
-    schema: Schema
+    frame: pd.DataFrame | Dataset | None
+    schema: Schema | DatasetSchema
     source: str
     seed: int
     rows: int
@@ -60,8 +62,10 @@ class Result:
 
     def summary(self, path: bool = True) -> str:
         """One line: rows × columns · schema from … · seed … · seconds (· saved to …)."""
-        text = (f"{self.rows:,} rows × {len(self.schema.columns)} columns · schema from {self.source} · "
-                f"seed {self.seed} · {self.seconds:.2f} s")
+        origin = "schema given" if self.source == "schema" else f"schema from {self.source}"
+        shape = (self.frame.summary() if hasattr(self.frame, "foreign_keys")  # a Dataset: each table's rows
+                 else f"{self.rows:,} rows × {len(self.schema.columns)} columns")
+        text = f"{shape} · {origin} · seed {self.seed} · {self.seconds:.2f} s"
         if path and self.path is not None:
             text += f" · saved to {self.path}"
         return text
@@ -71,13 +75,17 @@ def plan_with_source(description: str | Schema, *, planner: str | None = None, m
                      locale: str | None = None, refresh: bool = False, cache: bool = True,
                      cache_dir: str | os.PathLike[str] | None = None) -> Planned:
     """Plan a schema, saying whether it came from a planner, the cache or the text itself."""
+    from .dataset import DatasetSchema, looks_like_dataset_text
+
     started = time.perf_counter()
-    if isinstance(description, Schema):
-        schema, source = Schema.from_dict(description.to_dict()), "schema"
+    if isinstance(description, Schema | DatasetSchema):
+        schema, source = type(description).from_dict(description.to_dict()), "schema"
     else:
         text = inputs.check_text(description)
-        if looks_like_text_form(text):  # a schema pasted back: its own size limit, not a description's
-            schema, source = Schema.from_text(text), "schema"
+        if looks_like_dataset_text(text):
+            schema, source = DatasetSchema.from_text(text), "text"
+        elif looks_like_text_form(text):  # a schema pasted back: its own size limit, not a description's
+            schema, source = Schema.from_text(text), "text"
         else:
             text = inputs.check_description(text)
             schema, source = _plan_description(text, planner, model, refresh, cache, cache_dir)
@@ -93,7 +101,8 @@ def _plan_description(text: str, planner_name: str | None, model: str | None, re
 
     settings = config.settings(planner=planner_name, model=model, cache_dir=cache_dir)
     chosen = planners.get_planner(settings)
-    key = cache_key(text, chosen.name, chosen.model, chosen.version)
+    found = _dataset_request(text)
+    key = cache_key(text, chosen.name, chosen.model, chosen.version + (_DATASET_VERSION if found else ""))
     store = SchemaCache(settings.cache_dir) if use_cache else None
     try:
         if store is not None and not refresh:
@@ -101,9 +110,9 @@ def _plan_description(text: str, planner_name: str | None, model: str | None, re
             if hit is not None:
                 return hit, "cache"
         try:
-            schema = chosen.plan(text)
+            schema = _plan_text(chosen, text, found)
         except PlannerUnavailable as exc:
-            return _fall_back(text, chosen.name, exc.reason, settings), planners.FALLBACK
+            return _fall_back(text, chosen.name, exc.reason, settings, found), planners.FALLBACK
         if store is not None:
             store.set(key, schema)
         return schema, chosen.name
@@ -112,20 +121,43 @@ def _plan_description(text: str, planner_name: str | None, model: str | None, re
             store.close()
 
 
-def _fall_back(text: str, name: str, reason: str, settings: config.Settings) -> Schema:
+_DATASET_VERSION = "+dataset1"  # part of a dataset's cache key: bump when datasets plan differently
+
+
+def _dataset_request(text: str) -> Any:
+    """The related tables a description asks for (None: one table)."""
+    from .planner._entities import recognise
+
+    return recognise(text)
+
+
+def _plan_text(chosen: Any, text: str, found: Any) -> Schema | DatasetSchema:
+    """One table from the planner; for related tables the planner's own dataset answer
+    (the OpenAI planner's), else a dataset whose tables it plans one by one."""
+    if found is None:
+        return chosen.plan(text)
+    if hasattr(chosen, "plan_dataset"):
+        return chosen.plan_dataset(text, found)
+    from .planner._entities import plan_dataset
+
+    return plan_dataset(found, chosen.plan, chosen.name)
+
+
+def _fall_back(text: str, name: str, reason: str, settings: config.Settings, found: Any = None) -> Schema | DatasetSchema:
     """The fallback planner's schema for a planner that could not answer (never cached)."""
     from . import planner as planners
 
     warnings.warn(f"The {name} planner fell back to the {planners.FALLBACK} planner because {reason}; "
                   "the schema was not cached, so the next run asks the model again.", SynthWarning, stacklevel=5)
-    schema = planners.REGISTRY[planners.FALLBACK](settings).plan(text)
+    schema = _plan_text(planners.REGISTRY[planners.FALLBACK](settings), text, found)
     schema.notes.append(clip(f"Planned {planners.FALLBACK} because the {name} planner failed: {reason}.", MAX_NOTE))
     return schema
 
 
-def plan(description: str | Schema, *, planner: str | None = None, model: str | None = None,
-         locale: str | None = None, refresh: bool = False) -> Schema:
-    """Turn a description (or a schema's text form) into a :class:`Schema`.
+def plan(description: str | Schema | DatasetSchema, *, planner: str | None = None, model: str | None = None,
+         locale: str | None = None, refresh: bool = False) -> Schema | DatasetSchema:
+    """Turn a description (or a schema's text form) into a :class:`Schema`, or a
+    :class:`~synth_magic.dataset.DatasetSchema` when it names several related tables.
 
     ``planner`` is ``"offline"`` or ``"openai"``; ``None`` picks ``openai`` when an API key
     or base URL is configured, else ``offline``. ``refresh=True`` skips the cache.
@@ -147,15 +179,18 @@ def run(description: str | Schema, rows: int | None = None, *, seed: int | None 
     ``keep=False`` and ``save``, the rows are streamed to the file in chunks and only the
     first ``head`` rows are kept (files far larger than memory). ``csv_safety`` is the
     export's ``neutralise_formulas`` (default: on, or ``SYNTH_CSV_SAFETY``).
-    ``engine="dask"`` gives a lazy dask DataFrame, and ``save`` is a folder of parts
+    ``save`` may also be a writable binary stream (``sys.stdout.buffer``): CSV is written
+    to it. ``engine="dask"`` gives a lazy dask DataFrame, and ``save`` is a folder of parts
     written on the cluster at ``scheduler`` (see :mod:`synth_magic.dask`). ``messy``
     (default: the schema's own, usually 0) makes that share of the cells messy on purpose
     and records which in ``df.attrs["synth"]["messy"]``.
     """
+    from collections.abc import Mapping
+
     from .generate import frame_of_chunks, frames, generate, resolve_seed
 
     started = time.perf_counter()
-    if rows is not None:
+    if rows is not None and not isinstance(rows, Mapping):  # a mapping: rows per table of a dataset
         rows = inputs.check_rows(rows)
     engine = inputs.check_engine(engine)
     if engine == "dask":
@@ -164,12 +199,20 @@ def run(description: str | Schema, rows: int | None = None, *, seed: int | None 
         _dask.require()
     if messy is not None:
         messy = inputs.check_messy(messy)
-    save_path = _save_target(description, save, engine)
+    stream_to = _csv_stream(save, engine)
+    save_path = _save_target(description, None if stream_to is not None else save, engine)
     planned = plan_with_source(description, planner=planner, model=model, locale=locale, refresh=refresh,
                                cache_dir=cache_dir)
     schema = planned.schema
     if messy is not None:  # the run's own rate: the plan carries it to every engine
         schema.messy = messy
+    if not isinstance(schema, Schema) or isinstance(rows, Mapping):
+        return _run_dataset(planned, rows, seed, engine, save, save_path, csv_safety, default_rows, started)
+    if save_path is not None and _tables_target(save_path):
+        from .errors import ExportError
+
+        raise ExportError(f"'{save_path.name}' holds several tables, and this description makes one; save it "
+                          "to a .csv or .parquet file.")
     resolved = schema.resolve()
     if rows is None:  # the schema's own (or one row per period of a series given its end)
         rows = inputs.check_rows(resolved.rows or default_rows or inputs.DEFAULT_ROWS)
@@ -181,19 +224,26 @@ def run(description: str | Schema, rows: int | None = None, *, seed: int | None 
                                   csv_safety=csv_safety)
         frame = _dask.frame(resolved, rows, seed) if keep else None
         first = frame_of_chunks(resolved, rows, seed, 0, 1 if head else 0).head(head)
-    elif save_path is not None and not keep:
+    elif (save_path is not None or stream_to is not None) and not keep:
         from .export import save_frames
 
         seed = resolve_seed(seed)
         kept: list[pd.DataFrame] = []
 
         def stream() -> Any:
+            done = 0
             for part in frames(resolved, rows, seed=seed):
                 if not kept:
                     kept.append(part.head(head))
                 yield part
+                done += len(part)
+                if progress is not None:
+                    progress(done, rows)
 
-        written = save_frames(stream(), save_path, neutralise_formulas=csv_safety, overwrite=save is not True)
+        if stream_to is not None:
+            _write_csv(stream(), stream_to, csv_safety)
+        else:
+            written = save_frames(stream(), save_path, neutralise_formulas=csv_safety, overwrite=save is not True)
         first = kept[0] if kept else None
     else:
         frame = generate(resolved, rows, seed=seed, progress=progress)
@@ -205,14 +255,17 @@ def run(description: str | Schema, rows: int | None = None, *, seed: int | None 
 
             written = write(frame, save_path, neutralise_formulas=csv_safety,
                             overwrite=save is not True)  # a suggested name never overwrites
+        elif stream_to is not None:
+            _write_csv([frame], stream_to, csv_safety)
     return Result(frame, schema, planned.source, seed, rows, time.perf_counter() - started, written, first)
 
 
-def synth(description: str | Schema, rows: int | None = None, *, seed: int | None = None,
-          locale: str | None = None, planner: str | None = None, model: str | None = None,
-          save: str | os.PathLike[str] | bool | None = None, refresh: bool = False,
-          engine: str = "local", messy: float | None = None) -> pd.DataFrame:
-    """A synthetic DataFrame from a sentence.
+def synth(description: str | Schema | DatasetSchema, rows: int | dict[str, int] | None = None, *,
+          seed: int | None = None, locale: str | None = None, planner: str | None = None,
+          model: str | None = None, save: str | os.PathLike[str] | bool | None = None, refresh: bool = False,
+          engine: str = "local", messy: float | None = None) -> pd.DataFrame | Dataset:
+    """A synthetic DataFrame from a sentence (a :class:`~synth_magic.dataset.Dataset` of
+    related tables when it names several: "customers and their orders").
 
     >>> df = synth("finance transactions with amount between 1 and 500", rows=100, seed=42)
     >>> df.shape[0]
@@ -223,18 +276,67 @@ def synth(description: str | Schema, rows: int | None = None, *, seed: int | Non
     or ``.parquet`` file atomically (``save=True`` picks a name from the description).
     ``engine="dask"`` returns the same rows as a lazy dask DataFrame (``save``: a folder).
     ``messy=0.05`` makes 5% of the cells messy for a cleaning exercise (which ones:
-    ``df.attrs["synth"]["messy"]``).
+    ``df.attrs["synth"]["messy"]``). For a dataset ``rows`` is the first table's rows, or
+    rows per table (``{"customers": 100, "orders": 1000}``), and ``save`` a folder
+    (``shop/``), a SQLite database (``shop.sqlite``) or a DuckDB one (``shop.duckdb``).
     """
     return run(description, rows, seed=seed, locale=locale, planner=planner, model=model,
                save=save, refresh=refresh, engine=engine, messy=messy).frame
 
 
+def _csv_stream(save: Any, engine: str) -> Any:
+    """``save`` when it is a writable binary stream (CSV goes to it), else None."""
+    if not callable(getattr(save, "write", None)):
+        return None
+    if engine != "local":
+        raise InputError("engine='dask' writes a folder of parts, not a stream; give a folder to save to.")
+    return save
+
+
+def _write_csv(parts: Any, out: Any, csv_safety: bool | None) -> None:
+    from .export import encode
+
+    for data in encode(parts, "csv", neutralise_formulas=csv_safety):
+        out.write(data)
+    out.flush()
+
+
+def _run_dataset(planned: Planned, rows: Any, seed: int | None, engine: str, save: Any, save_path: Path | None,
+                 csv_safety: bool | None, default_rows: int | None, started: float) -> Result:
+    """Related tables: made locally in memory, saved to a folder or a database."""
+    from .dataset import DatasetSchema
+
+    schema = planned.schema
+    if not isinstance(schema, DatasetSchema):
+        raise InputError("rows per table (a mapping) are for descriptions of several related tables; give one number.")
+    if engine != "local":
+        raise InputError("Related tables are made with engine='local'; engine='dask' makes one table.")
+    if rows is None and default_rows is not None and schema.tables[0].schema.rows is None:
+        rows = default_rows
+    dataset = schema.generate(rows, seed=seed)
+    written = None
+    if save_path is not None:
+        from .export import save_dataset
+
+        target = save_path if save is not True else save_path.with_suffix("")
+        written = save_dataset(dataset, target, neutralise_formulas=csv_safety, overwrite=save is not True)
+    return Result(dataset, schema, planned.source, dataset.seed, dataset.rows, time.perf_counter() - started, written)
+
+
+def _tables_target(path: Path) -> bool:
+    from .export import tables_target
+
+    return tables_target(path) is not None
+
+
 def _save_target(description: str | Schema, save: str | os.PathLike[str] | bool | None,
                  engine: str = "local") -> Path | None:
-    from .export import suggest_path, target
+    from .export import suggest_path, tables_target, target
 
     if save is None or save is False:
         return None
+    if isinstance(save, str | os.PathLike) and engine == "local" and tables_target(save) is not None:
+        return tables_target(save)[0]  # a folder or a database: several tables
     if save is True:
         title = description.title if isinstance(description, Schema) else str(description)
         save = suggest_path(title or "synth", suffix=".csv" if engine == "local" else "")

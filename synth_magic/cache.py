@@ -29,6 +29,7 @@ import diskcache
 from .errors import SchemaError, SynthWarning
 
 if TYPE_CHECKING:
+    from .dataset import DatasetSchema
     from .schema import Schema
 
 __all__ = ["JSONOnlyDisk", "MAX_ENTRY", "SchemaCache", "cache_key", "normalise"]
@@ -149,8 +150,8 @@ class SchemaCache:
         self._recreated = True  # one fresh start per process, never a loop
         return True
 
-    def get(self, key: str) -> Schema | None:
-        from .schema import Schema
+    def get(self, key: str) -> Schema | DatasetSchema | None:
+        from .dataset import schema_from_json
 
         cache = self._open()
         if cache is None:
@@ -173,7 +174,7 @@ class SchemaCache:
             self._discard(key)
             return None
         try:
-            return Schema.from_json(text)
+            return schema_from_json(text)
         except SchemaError as exc:
             _warn(f"A schema cache entry was invalid ({exc}) and was ignored; planning again.")
             self._discard(key)
@@ -187,7 +188,7 @@ class SchemaCache:
                               (key,)).fetchone()
         return int(row[0] or 0) if row else 0
 
-    def set(self, key: str, schema: Schema) -> None:
+    def set(self, key: str, schema: Schema | DatasetSchema) -> None:
         cache = self._open()
         if cache is None:
             return
@@ -219,7 +220,7 @@ class SchemaCache:
         except _PROBLEMS:
             return []
 
-    def entries(self) -> list[Schema]:
+    def entries(self) -> list[Schema | DatasetSchema]:
         """Every valid cached schema (for `%synth_cache list`)."""
         found = []
         for key in self.keys():

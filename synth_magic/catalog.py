@@ -163,6 +163,7 @@ class Param:
     by: bool = False  # may be written per value of the column(s) named by the type's 'by' parameter
     needs: str = ""  # (column parameters) the parameter the named column must have set
     requires: str = ""  # a parameter that must be given when this one is not at its default
+    follows: bool = False  # (column parameters) values follow the named column's: never promised unique
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,8 @@ class TypeSpec:
     categories: str = ""  # the parameter whose values are the categories (category kinds)
     pool: str = ""  # the locale's list of values the type draws from (generators/_pools.py)
     orders: tuple[Order, ...] = ()
-    size: int = 0  # bytes per value in memory (0: the kind's usual size)
+    size: int = 0  # bytes per value in memory at the default settings (0: the kind's usual size), measured
+    grows: tuple[str, int] = ()  # (count parameter, bytes per value for each one above its default)
     place: bool = False  # reads the row's place: every such column of a table agrees (generators/_geo.py)
     param_index: dict[str, Param] = field(init=False, repr=False, compare=False)
 
@@ -333,7 +335,7 @@ _TYPE_LIST: list[TypeSpec] = [
     TypeSpec("account_number", "identifiers", STRING, "Bank account number (digits)",
              (_int("digits", 10, 4, 18, "number of digits"),)),
     TypeSpec("iban", "finance", STRING, "IBAN with valid check digits",
-             (Param("country", "str", None, help="two-letter country code (default: from the locale)"),)),
+             (Param("country", "str", None, help="two-letter country code (default: from the locale)"),), size=40),
     TypeSpec("isbn", "identifiers", STRING, "ISBN-13 with a valid check digit"),
     # people
     TypeSpec("first_name", "people", STRING, "Given name from the locale's name lists", _GENDER_PARAMS,
@@ -343,14 +345,15 @@ _TYPE_LIST: list[TypeSpec] = [
              unique="never"),
     _choice("gender", "people", "Gender", ["Female", "Male", "Non-binary"], [0.49, 0.49, 0.02]),
     _numeric("age", "people", "Age in years (or from a birth date column)", INT, 18, 80, "uniform", None,
-             extra=(_col("derive_from", "a birth date column to count the age from", TIME_KINDS,
-                         "Column '{column}': an age can only be counted from a date column."), _AS_OF)),
+             extra=(Param("derive_from", "column", None, help="a birth date column to count the age from",
+                          refers=TIME_KINDS, refers_error="Column '{column}': an age can only be counted from a "
+                          "date column.", follows=True), _AS_OF)),
     TypeSpec("birth_date", "people", DATE, "Birth date for an age range (or from an age column)",
              (_int("min_age", 18, 0, 120, "youngest age"), _int("max_age", 80, 0, 120, "oldest age"),
               _col("derive_from", "an age column the birth date agrees with", (INT, FLOAT),
                    "Column '{column}': a birth date can only follow a numeric age column."), _AS_OF),
              unique="never", orders=_range("min_age", "max_age")),
-    _pool("job_title", "people", "Job title", "job"),
+    _pool("job_title", "people", "Job title", "job", size=32),
     TypeSpec("username", "people", STRING, "User name (from a name column when given)",
              (_col("derive_from", "a name column to build the user name from", (STRING,), _FROM_NAME),)),
     _choice("blood_type", "people", "ABO/Rh blood type",
@@ -359,7 +362,7 @@ _TYPE_LIST: list[TypeSpec] = [
     # contact
     TypeSpec("email", "contact", STRING, "E-mail address (from a name column when given)",
              (_col("derive_from", "a name column the address is built from", (STRING,), _FROM_NAME),
-              Param("domain", "str", None, help="one domain for every address, e.g. example.com"))),
+              Param("domain", "str", None, help="one domain for every address, e.g. example.com")), size=32),
     TypeSpec("phone", "contact", STRING, "Phone number of the row's place", place=True),
     # address
     _place("street_address", "Street and house number", size=32, unique="never"),
@@ -373,9 +376,9 @@ _TYPE_LIST: list[TypeSpec] = [
              _numeric_params(-90, 90, "uniform", 6), orders=(_MIN_MAX,), place=True),
     TypeSpec("longitude", "address", FLOAT, "Longitude of the row's place",
              _numeric_params(-180, 180, "uniform", 6), orders=(_MIN_MAX,), place=True),
-    _place("timezone", "IANA time zone", "timezone"),
+    _place("timezone", "IANA time zone", "timezone", size=28),
     # company
-    _pool("company", "company", "Company name"),
+    _pool("company", "company", "Company name", size=28),
     _choice("department", "company", "Department",
             ["Engineering", "Sales", "Marketing", "Finance", "Human Resources", "Operations",
              "Customer Support", "Legal", "Product", "IT"],
@@ -405,7 +408,7 @@ _TYPE_LIST: list[TypeSpec] = [
             ["purchase", "payment", "transfer", "withdrawal", "deposit", "refund"],
             [45, 20, 12, 9, 10, 4]),
     # commerce
-    TypeSpec("product_name", "commerce", STRING, "Product name", unique="never"),
+    TypeSpec("product_name", "commerce", STRING, "Product name", unique="never", size=28),
     _choice("product_category", "commerce", "Product category",
             ["Electronics", "Clothing", "Home & Kitchen", "Books", "Sports & Outdoors", "Beauty",
              "Toys & Games", "Grocery", "Health", "Automotive"],
@@ -476,24 +479,25 @@ _TYPE_LIST: list[TypeSpec] = [
     TypeSpec("word", "text", STRING, "Single word"),
     TypeSpec("sentence", "text", STRING, "Sentence of random words",
              (_int("min_words", 6, 1, 50, "fewest words"), _int("max_words", 14, 1, 50, "most words")),
-             unique="never", orders=_range("min_words", "max_words"), size=84),
+             unique="never", orders=_range("min_words", "max_words"), size=84, grows=("max_words", 7)),
     TypeSpec("paragraph", "text", STRING, "Several sentences",
              (_int("min_sentences", 3, 1, 20, "fewest sentences"), _int("max_sentences", 6, 1, 20, "most sentences")),
-             unique="never", orders=_range("min_sentences", "max_sentences"), size=424),
+             unique="never", orders=_range("min_sentences", "max_sentences"), size=424,
+             grows=("max_sentences", 64)),
     TypeSpec("title", "text", STRING, "Short title-cased phrase",
              (_int("min_words", 2, 1, 20, "fewest words"), _int("max_words", 6, 1, 20, "most words")),
-             unique="never", orders=_range("min_words", "max_words"), size=40),
+             unique="never", orders=_range("min_words", "max_words"), size=40, grows=("max_words", 8)),
     # internet
     TypeSpec("ipv4", "internet", STRING, "IPv4 address"),
-    TypeSpec("ipv6", "internet", STRING, "IPv6 address", unique="always"),
-    TypeSpec("mac_address", "internet", STRING, "MAC address", unique="never"),
+    TypeSpec("ipv6", "internet", STRING, "IPv6 address", unique="always", size=48),
+    TypeSpec("mac_address", "internet", STRING, "MAC address", unique="never", size=28),
     TypeSpec("url", "internet", STRING, "Web address", unique="never", size=54),
     _pool("domain_name", "internet", "Internet domain name"),
     _pool("user_agent", "internet", "Browser user agent string", size=124),
     _choice("http_method", "internet", "HTTP method",
             ["GET", "POST", "PUT", "DELETE", "PATCH"], [70, 20, 4, 3, 3]),
     TypeSpec("http_status", "internet", INT, "HTTP status code, mostly 200", unique="never"),
-    _pool("uri_path", "internet", "Path part of a URL"),
+    _pool("uri_path", "internet", "Path part of a URL", size=28),
     TypeSpec("hex_color", "internet", STRING, "Colour as #rrggbb", unique="never"),
     _pool("file_name", "internet", "File name with extension"),
     _pool("mime_type", "internet", "MIME type"),

@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
+import shutil
 import signal
 import sys
 import threading
@@ -18,18 +20,21 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from . import options
+from ._present import PROGRESS_ROWS, preview_text
+from ._present import types_table as _types_table
 from .errors import SynthError
 
 if TYPE_CHECKING:
     from .generate import Progress
 
-__all__ = ["EPILOG", "build_parser", "main", "types_table"]
+__all__ = ["EPILOG", "build_parser", "cli_words", "main", "types_table"]
 
 EPILOG = """\
 examples:
   synth "finance transactions" --rows 1000 --seed 42 -o transactions.csv
   synth "customers: name, email, country, lifetime value between 0 and 10000" --schema
-  synth "server metrics every minute" --rows 5000000 -o metrics.parquet
+  synth "server metrics every minute" --rows 5M -o metrics.parquet
+  synth "web sessions" --rows 10k -o - | gzip > sessions.csv.gz   # CSV on stdout, summary on stderr
   synth --from-schema schema.txt --rows 100
   synth serve --port 8000            # the REST service (pip install 'synth-magic[serve]')
 
@@ -72,10 +77,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings.simplefilter("always")
             code = _run(parser, args)
         for w in caught:
-            print(f"synth: warning: {w.message}", file=sys.stderr)
+            print(f"synth: warning: {cli_words(str(w.message))}", file=sys.stderr)
         return code
     except SynthError as exc:
-        print(f"synth: error: {exc}", file=sys.stderr)
+        print(f"synth: error: {cli_words(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("synth: interrupted; nothing was written.", file=sys.stderr)
@@ -120,6 +125,23 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
+# `planner='offline'`, `rows=1000` in a library message: the options as a command line writes them
+_NAMES = sorted((o.name for o in options.on("cli") if not o.positional), key=len, reverse=True)
+_OPTION_WRITTEN = re.compile(r"(?<![\w.%-])(?P<name>" + "|".join(_NAMES) + r")="
+                             r"(?:'(?P<q1>[^']*)'|\"(?P<q2>[^\"]*)\"|(?P<bare>[\w$*/:-]+(?:\.\w+)*))")
+
+
+def cli_words(message: str) -> str:
+    """A message with option hints worded for the command line: ``planner='offline'`` →
+    ``--planner offline``."""
+    def spell(m: re.Match[str]) -> str:
+        flag = options.option(m["name"]).cli_flags[-1]
+        value = next(v for v in (m["q1"], m["q2"], m["bare"]) if v is not None)
+        return f"{flag} {value}"
+
+    return _OPTION_WRITTEN.sub(spell, message)
+
+
 def _values(args: argparse.Namespace) -> dict[str, Any]:
     """The options given, each read by its parser (flags as they are)."""
     return {o.name: options.parse(o.name, getattr(args, o.name)) if not o.flag else getattr(args, o.name)
@@ -153,36 +175,48 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return 0
     if given.get("engine") == "dask" and "save" not in given:
         parser.error("--engine dask writes a folder of parts: add -o out/ (Parquet) or -o 'out/*.csv'")
-    with _progress() as progress:
+    to_stdout = given.get("save") == "-"  # -o -: the CSV is the output; what we say goes to stderr
+    says = sys.stderr if to_stdout else sys.stdout
+    with _progress(quiet=args.quiet) as progress:
         result = api.run(source, given.get("rows"), seed=given.get("seed"), locale=given.get("locale"),
-                         planner=given.get("planner"), model=given.get("model"), save=given.get("save"),
-                         refresh=args.refresh, keep=False, head=preview,
+                         planner=given.get("planner"), model=given.get("model"),
+                         save=sys.stdout.buffer if to_stdout else given.get("save"),
+                         refresh=args.refresh, keep=False, head=0 if to_stdout else preview,
                          csv_safety=False if args.no_csv_safety else None, progress=progress,
                          engine=given.get("engine", "local"), scheduler=given.get("scheduler"),
                          messy=given.get("messy"))
-    if result.head is not None and preview:
-        import pandas as pd
-
-        with pd.option_context("display.width", 120, "display.max_columns", 12, "display.max_colwidth", 28):
-            print(result.head.to_string(index=False))
-        print()
-    print(result.summary(path=False) + (f"\nwrote {result.path}" if result.path else ""))
-    for note in result.schema.notes:
-        print(f"note: {note}")
+    if result.head is not None and preview and not to_stdout and not args.quiet:
+        print(preview_text(result.head) + "\n")
+    if not args.quiet:
+        print(result.summary(path=False) + (f"\nwrote {result.path}" if result.path else ""), file=says)
+        for note in result.schema.notes:
+            print(f"note: {note}", file=says)
     return 0
 
 
+_BAR = "synth {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} rows · {rate_fmt} · {remaining} left"
+
+
 @contextmanager
-def _progress() -> Iterator[Progress]:
-    """A bar on stderr while rows are made, when stderr is a terminal (tqdm's ``disable=None``)."""
+def _progress(quiet: bool = False) -> Iterator[Progress | None]:
+    """A bar on stderr while more than PROGRESS_ROWS rows are made, when stderr is a terminal
+    and the run is not ``--quiet``: rows done, rows per second, time left. It is cleared at the end."""
+    if quiet or not _is_terminal(sys.stderr):
+        yield None
+        return
     bars: list[Any] = []
 
     def update(done: int, total: int) -> None:
+        if total <= PROGRESS_ROWS:
+            return
         if not bars:
             from tqdm import tqdm
 
-            bars.append(tqdm(total=total, unit="rows", unit_scale=True, desc="synth", file=sys.stderr,
-                             disable=None, leave=False, delay=0.5))
+            # COLUMNS and LINES, else the terminal's size, else 80 × 24 (tqdm draws nothing on a
+            # terminal that reports 0 rows, as a new pseudo-terminal does)
+            size = shutil.get_terminal_size((80, 24))
+            bars.append(tqdm(total=total, unit=" rows", unit_scale=True, file=sys.stderr, leave=False,
+                             ncols=min(size.columns or 80, 120), nrows=size.lines or 24, bar_format=_BAR))
         bars[0].update(done - bars[0].n)
 
     try:
@@ -192,8 +226,16 @@ def _progress() -> Iterator[Progress]:
             bar.close()
 
 
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # replaced by an object without one, or closed
+        return False
+
+
 def _read_schema_file(path: str) -> Any:
     from ._inputs import check_path
+    from .dataset import looks_like_dataset_text
     from .errors import InputError
     from .schema import MAX_TEXT, Schema
 
@@ -210,18 +252,20 @@ def _read_schema_file(path: str) -> Any:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"The schema file '{path}' is not UTF-8 text (byte {exc.start}); save it as UTF-8.") from None
-    return Schema.from_json(text) if text.lstrip().startswith("{") else Schema.from_text(text)
+    return _schema_from_file_text(text) if text.lstrip().startswith("{") or looks_like_dataset_text(text) \
+        else Schema.from_text(text)
+
+
+def _schema_from_file_text(text: str) -> Any:
+    """A table's or a dataset's schema, from its JSON or a dataset's text form."""
+    from .dataset import DatasetSchema, looks_like_dataset_text, schema_from_json
+
+    return DatasetSchema.from_text(text) if looks_like_dataset_text(text) else schema_from_json(text)
 
 
 def types_table() -> str:
-    """The catalogue as a table: type, group, dtype, parameters, meaning."""
-    from .catalog import PANDAS_DTYPES, TYPES
-
-    lines = []
-    for spec in TYPES.values():
-        params = ", ".join(p.name for p in spec.params) or "-"
-        lines.append(f"{spec.name:<20} {spec.group:<12} {PANDAS_DTYPES[spec.kind]:<26} {params:<50} {spec.help}")
-    return "\n".join(lines)
+    """The catalogue as a table: type, group, dtype, parameters, meaning (``%synth_types`` too)."""
+    return _types_table()
 
 
 if __name__ == "__main__":

@@ -12,17 +12,20 @@ Which server gets the key: ``OPENAI_API_KEY`` is OpenAI's key. It is sent to Ope
 only when ``SYNTH_KEY_HOST`` names that URL's host (``host`` or ``host:port``). Otherwise
 the server gets a placeholder key, which Ollama, llama.cpp and vLLM without ``--api-key``
 accept.
+
+``SYNTH_THREADS`` is how many threads make the chunks of one request (default: every core
+this process may use; 1: one thread). It changes the speed only, never the rows.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._inputs import check_path
+from ._inputs import check_path, threads
 from ._messages import shown_url
+from ._pool_cache import default_cache_dir
 from .errors import ConfigError
 from .planner import check_name
 
@@ -73,6 +76,7 @@ class Settings:
     max_retries: int = DEFAULT_MAX_RETRIES
     temperature: float = DEFAULT_TEMPERATURE
     send_key: bool = False  # the key is meant for the server (OpenAI's API, or SYNTH_KEY_HOST)
+    threads: int = 1  # SYNTH_THREADS: threads making one request's chunks (generate reads it per run)
 
     @property
     def openai_api(self) -> bool:
@@ -84,7 +88,7 @@ class Settings:
         base_url = shown_url(self.base_url) if self.base_url else None
         return (f"Settings(planner={self.planner!r}, model={self.model!r}, base_url={base_url!r}, "
                 f"api_key={key}, timeout={self.timeout}, max_retries={self.max_retries}, "
-                f"temperature={self.temperature}, cache_dir='{self.cache_dir}')")
+                f"temperature={self.temperature}, threads={self.threads}, cache_dir='{self.cache_dir}')")
 
 
 def settings(planner: str | None = None, model: str | None = None,
@@ -136,6 +140,7 @@ def settings(planner: str | None = None, model: str | None = None,
         temperature=temperature,
         send_key=has_key and _key_is_for(base_url, env.get("SYNTH_KEY_HOST", "")),
         cache_dir=check_path(folder, "schema cache folder (SYNTH_CACHE_DIR)", ConfigError),
+        threads=threads(),
     )
 
 
@@ -193,21 +198,3 @@ def check_base_url(url: str) -> str:
             "http://localhost:11434/v1 (Ollama) or https://api.openai.com/v1."
         )
     return url
-
-
-def default_cache_dir() -> Path:
-    """The user cache directory of this platform, e.g. ``~/.cache/synth-magic``."""
-    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        return Path(os.environ["LOCALAPPDATA"]) / "synth-magic" / "Cache"
-    if sys.platform not in ("win32", "darwin") and os.environ.get("XDG_CACHE_HOME"):
-        return Path(os.environ["XDG_CACHE_HOME"]) / "synth-magic"
-    try:
-        home = Path.home()
-    except RuntimeError:  # no HOME and no password entry: nowhere to put a user cache
-        raise ConfigError("There is no home directory for the schema cache; set SYNTH_CACHE_DIR "
-                          "to a folder.") from None
-    if sys.platform == "win32":
-        return home / "AppData" / "Local" / "synth-magic" / "Cache"
-    if sys.platform == "darwin":
-        return home / "Library" / "Caches" / "synth-magic"
-    return home / ".cache" / "synth-magic"

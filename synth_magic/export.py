@@ -22,7 +22,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,11 +35,13 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 __all__ = [
-    "CSV_SAFETY_ENV", "ENCODINGS", "FORMATS", "csv_safety_default", "encode", "neutralise",
-    "neutralise_name", "save", "save_frames", "suggest_name", "suggest_path", "target", "to_arrow",
+    "CSV_SAFETY_ENV", "DATABASES", "ENCODINGS", "FORMATS", "csv_safety_default", "encode", "neutralise",
+    "neutralise_name", "save", "save_dataset", "save_frames", "suggest_name", "suggest_path", "tables_target",
+    "target", "to_arrow",
 ]
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+DATABASES = {".sqlite": "sqlite", ".sqlite3": "sqlite", ".db": "sqlite", ".duckdb": "duckdb"}  # several tables
 ENCODINGS = ("csv", "parquet", "jsonl")  # what :func:`encode` streams (files: FORMATS)
 CSV_SAFETY_ENV = "SYNTH_CSV_SAFETY"
 _OFF = ("0", "off", "false", "no")
@@ -372,3 +374,167 @@ def _umask() -> int:
 def _remove(tmp: str) -> None:
     with contextlib.suppress(FileNotFoundError):
         os.remove(tmp)
+
+
+# ------------------------------------------------------------------ several tables
+
+def tables_target(path: str | os.PathLike[str]) -> tuple[Path, str] | None:
+    """Where several tables go, checked up front: a database file (``.sqlite``, ``.db``,
+    ``.duckdb``) or a folder (a name without a suffix, ending in ``/``, or an existing
+    folder; its files CSV, or Parquet for ``name.parquet/``); None for a one-table file."""
+    text = os.fspath(path) if isinstance(path, str | os.PathLike) else path
+    p = check_path(path, "place to save the tables", ExportError)
+    fmt = DATABASES.get(p.suffix.lower())
+    folder = fmt is None and (str(text).endswith(("/", os.sep)) or p.is_dir() or not p.suffix)
+    if fmt is None and not folder:
+        return None
+    if not p.parent.exists():
+        raise ExportError(f"Cannot save to '{p}': the folder '{p.parent}' does not exist.")
+    if fmt is not None and p.is_dir():
+        raise ExportError(f"Cannot save to '{p}': it is a folder; give a database file name such as shop.sqlite.")
+    if folder and p.exists() and not p.is_dir():
+        raise ExportError(f"Cannot save the tables to '{p}': it is a file; give a folder name such as shop/.")
+    return p, fmt or ("parquet-folder" if FORMATS.get(p.suffix.lower()) == "parquet" else "csv-folder")
+
+
+def save_dataset(tables: Mapping[str, pd.DataFrame], path: str | os.PathLike[str], *,
+                 primary_keys: Mapping[str, str | None] | None = None,
+                 foreign_keys: Mapping[str, Iterable[tuple[str, str, str]]] | None = None,
+                 neutralise_formulas: bool | None = None, overwrite: bool = True) -> Path:
+    """Write related tables (parents first) to a folder with one file per table, a SQLite
+    database or a DuckDB database, atomically; return the path.
+
+    In a database every table declares its ``PRIMARY KEY`` (``primary_keys``: table →
+    column) and ``FOREIGN KEY`` constraints (``foreign_keys``: table → (column, parent,
+    parent's column)); a :class:`~synth_magic.dataset.Dataset` carries both and is used
+    when they are not given. The database is written to a temporary file beside it and
+    renamed when complete; a new folder is filled under a temporary name and renamed, and
+    each file of an existing folder is replaced atomically.
+    """
+    found = tables_target(path)
+    if found is None:
+        raise ExportError(f"Cannot save several tables to '{Path(os.fspath(path)).name}': use a folder (shop/), "
+                          "a SQLite database (shop.sqlite) or a DuckDB database (shop.duckdb).")
+    p, fmt = found
+    primary = dict(primary_keys if primary_keys is not None else getattr(tables, "primary_keys", {}))
+    foreign = dict(foreign_keys if foreign_keys is not None else getattr(tables, "foreign_keys", {}))
+    if fmt.endswith("-folder"):
+        return _save_folder(tables, p, ".parquet" if fmt.startswith("parquet") else ".csv", neutralise_formulas, overwrite)
+    if not overwrite and p.exists():
+        raise ExportError(f"'{p}' already exists; nothing was overwritten. Choose another name.")
+    writer = _write_sqlite if fmt == "sqlite" else _write_duckdb
+    with _atomic(p, overwrite) as tmp:
+        writer(tables, tmp, primary, foreign)
+    return p
+
+
+def _save_folder(tables: Mapping[str, pd.DataFrame], folder: Path, suffix: str,
+                 neutralise_formulas: bool | None, overwrite: bool) -> Path:
+    if folder.exists():
+        if not overwrite and any((folder / f"{name}{suffix}").exists() for name in tables):
+            raise ExportError(f"'{folder}' already holds these tables; nothing was overwritten. Choose another folder.")
+        for name, df in tables.items():
+            save(df, folder / f"{name}{suffix}", neutralise_formulas=neutralise_formulas)
+        return folder
+    _remove_stale_parts(folder.parent)
+    tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.{_host()}.{os.getpid()}.", suffix=".part"))
+    try:
+        for name, df in tables.items():
+            save(df, tmp / f"{name}{suffix}", neutralise_formulas=neutralise_formulas)
+        os.chmod(tmp, 0o777 & ~_umask())
+        os.rename(tmp, folder)
+    except OSError as exc:
+        raise ExportError(f"Could not write '{folder}': {exc.strerror or exc}.") from None
+    finally:
+        if tmp.exists():
+            import shutil
+
+            shutil.rmtree(tmp, ignore_errors=True)
+    return folder
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sql_columns(df: pd.DataFrame) -> list[tuple[str, str, list]]:
+    """(name, SQL type, values as Python objects with None for missing) per column."""
+    import numpy as np
+    import pandas as pd
+
+    out = []
+    for name in df.columns:
+        values = df[name]
+        missing = values.isna().to_numpy()
+        if pd.api.types.is_datetime64_any_dtype(values.dtype):
+            dates, seconds = _midnights(values)
+            text = np.datetime_as_string(seconds, unit="D" if dates else "s").astype(object)
+            text[missing] = None
+            out.append((name, "TEXT", text.tolist()))
+            continue
+        if pd.api.types.is_bool_dtype(values.dtype) or pd.api.types.is_integer_dtype(values.dtype):
+            kind = "INTEGER"
+        elif pd.api.types.is_float_dtype(values.dtype):
+            kind = "REAL"
+        else:
+            kind = "TEXT"
+        data = values.to_numpy(dtype=object)
+        if missing.any():
+            data[missing] = None
+        out.append((name, kind, data.tolist()))
+    return out
+
+
+def _table_sql(name: str, columns: list[tuple[str, str, list]], key: str | None,
+               refs: Iterable[tuple[str, str, str]]) -> str:
+    parts = [f"{_quote(c)} {kind}" + (" NOT NULL" if c == key else "") for c, kind, _ in columns]
+    if key:
+        parts.append(f"PRIMARY KEY ({_quote(key)})")
+    parts += [f"FOREIGN KEY ({_quote(c)}) REFERENCES {_quote(parent)} ({_quote(pk)})" for c, parent, pk in refs]
+    return f"CREATE TABLE {_quote(name)} ({', '.join(parts)})"
+
+
+def _write_sqlite(tables: Mapping[str, pd.DataFrame], tmp: str, primary: dict, foreign: dict) -> None:
+    import sqlite3
+
+    con = sqlite3.connect(tmp)
+    try:
+        for name, df in tables.items():
+            columns = _sql_columns(df)
+            con.execute(_table_sql(name, columns, primary.get(name), foreign.get(name, ())))
+            marks = ", ".join("?" * len(columns))
+            con.executemany(f"INSERT INTO {_quote(name)} VALUES ({marks})", zip(*(v for _, _, v in columns), strict=True))
+        con.commit()
+    except sqlite3.Error as exc:
+        raise ExportError(f"Could not write the SQLite database: {exc}.") from None
+    finally:
+        con.close()
+
+
+def _write_duckdb(tables: Mapping[str, pd.DataFrame], tmp: str, primary: dict, foreign: dict) -> None:
+    try:
+        import duckdb
+    except ImportError:
+        raise ExportError("Saving to .duckdb needs the duckdb package: pip install duckdb "
+                          "(or save to .sqlite or a folder).") from None
+    _remove(tmp)  # DuckDB makes its own file; an empty one is not a database to it
+    con = duckdb.connect(tmp)
+    try:
+        for name, df in tables.items():
+            columns = _sql_columns(df.head(0))
+            types = {c: ("VARCHAR" if kind == "TEXT" else "BIGINT" if kind == "INTEGER" else "DOUBLE")
+                     for c, kind, _ in columns}
+            sql = _table_sql(name, [(c, types[c], v) for c, _, v in columns], primary.get(name), foreign.get(name, ()))
+            con.execute(sql)
+            con.register("frame_in", _plain_frame(df))
+            con.execute(f"INSERT INTO {_quote(name)} SELECT * FROM frame_in")
+            con.unregister("frame_in")
+    finally:
+        con.close()
+
+
+def _plain_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Dates and datetimes as text, categories as text: what :func:`_sql_columns` declares."""
+    import pandas as pd
+
+    return pd.DataFrame({name: values for name, _, values in _sql_columns(df)}, columns=list(df.columns))

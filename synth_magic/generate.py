@@ -1,11 +1,13 @@
 """Schema + rows + seed → DataFrame, column at a time, in fixed-size chunks.
 
 Determinism contract: chunk ``c`` of column ``name`` is drawn from
-``SeedSequence(seed, spawn_key=(crc32(name), c))`` and every chunk is generated whole,
-so the same schema, rows, seed and package version give the same frame, the first k
-rows of a bigger request equal a request for k rows, and adding a column does not
-change the others. Unique values are a keyed bijection of the row number, the key mixing
-the column and the seed: distinct across chunks, different between seeds.
+``SeedSequence(seed, spawn_key=(crc32(name), c))`` and every chunk is generated whole
+(or, when every column's generator makes its first values alone, ``Generator.prefix``,
+only as far as the rows kept: the same values), so the same schema, rows, seed and
+package version give the same frame, the first k rows of a bigger request equal a
+request for k rows, and adding a column does not change the others; which thread makes
+a chunk changes nothing. Unique values are a keyed bijection of the row number, the key
+mixing the column and the seed: distinct across chunks, different between seeds.
 
 Rows that hold together keep the contract: the address columns of a table read one place
 per row from a stream of the seed and the chunk that no column owns; an entity column's N
@@ -21,14 +23,18 @@ cut to the rows asked for, so messy frames are prefix-stable too.
 from __future__ import annotations
 
 import os
+import threading
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ._inputs import DEFAULT_ROWS, check_rows, check_seed
+from ._inputs import DEFAULT_ROWS, check_rows, check_seed, threads
 from .catalog import BOOL, CATEGORY, DATE, DATETIME, FLOAT, INT, STRING, TYPES
 from .errors import InputError, SchemaError
 from .generators import GENERATORS, Ctx, column_key
@@ -40,21 +46,27 @@ if TYPE_CHECKING:
     from .schema import Plan, PlannedColumn
 
 __all__ = [
-    "CHUNK", "MAX_ROWS", "Progress", "check_fits", "empty_frame", "frame_of_chunks", "frames", "generate",
-    "resolve_seed",
+    "BATCH_BYTES", "BATCH_CHUNKS", "CHUNK", "MAX_ROWS", "Given", "Progress", "batch_chunks", "check_fits",
+    "empty_frame", "frame_of_chunks", "frames", "generate", "resolve_seed",
 ]
 
 CHUNK = 16384
+BATCH_BYTES = 128 << 20  # a stream's frame: about this much memory (see batch_chunks)
+BATCH_CHUNKS = 8  # and at most this many chunks (131,072 rows)
 MAX_ROWS = 2**31  # unique values are scrambled row numbers below 2**32
+_RANDOM_SEEDS = 10**8  # a seed chosen for you has at most 8 digits, so a person can retype it
 
 Progress = Callable[[int, int], None]
+Given = dict[str, tuple[Any, "np.ndarray | None"]]
 # How each kind's values are held while generating (strings: a list of Arrow arrays).
 _HELD = {INT: np.int64, FLOAT: np.float64, BOOL: np.bool_, DATE: "datetime64[s]", DATETIME: "datetime64[s]",
          CATEGORY: np.int32}
 
 
 def _check_unique(plan: Plan, rows: int) -> None:
-    """Refuse a unique column that cannot have ``rows`` distinct values."""
+    """Refuse a unique column that cannot have ``rows`` distinct values (and whatever else
+    the plan cannot make ``rows`` of: :meth:`Plan.check_rows`)."""
+    plan.check_rows(rows)
     for col in plan.columns:
         rule = TYPES[col.type].unique
         if not col.unique or rule == "always":
@@ -75,23 +87,94 @@ def _check_unique(plan: Plan, rows: int) -> None:
             )
 
 
-def _available_memory() -> int:
+def _available_memory(cgroup: str = "/sys/fs/cgroup", proc: str = "/proc") -> int:
+    """Bytes this process can still take: the host's available memory (MemAvailable, which
+    counts reclaimable cache), or less when a container's cgroup limit is nearer (v2
+    ``memory.max`` − ``memory.current``, else v1 ``memory.limit_in_bytes`` −
+    ``memory.usage_in_bytes``; its reclaimable ``inactive_file`` counted as free), the
+    tightest of the process's cgroup and its parents."""
+    free = [_host_available(proc)]
+    for folder, limit, usage, inactive in _cgroup_folders(cgroup, proc):
+        try:
+            with open(os.path.join(folder, limit)) as fh:
+                text = fh.read().strip()
+            if text == "max" or int(text) >= 1 << 60:  # no limit here ("max"; v1's page-rounded 2**63)
+                continue
+            with open(os.path.join(folder, usage)) as fh:
+                used = int(fh.read())
+        except (OSError, ValueError):
+            continue
+        free.append(max(0, int(text) - max(0, used - _stat(folder, inactive))))
+    known = [f for f in free if f is not None]
+    return min(known) if known else 8 << 30
+
+
+def _host_available(proc: str) -> int | None:
+    try:
+        with open(os.path.join(proc, "meminfo")) as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
     try:
         return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (AttributeError, ValueError, OSError):
-        return 8 << 30
+        return None
 
 
-def check_fits(plan: Plan, rows: int) -> None:
-    """Refuse up front a frame that cannot fit in this machine's free memory."""
-    need = plan.bytes_per_row() * rows * 2
+def _cgroup_folders(cgroup: str, proc: str) -> Iterator[tuple[str, str, str, str]]:
+    """(folder, limit file, usage file, reclaimable stat) for the process's memory cgroup and
+    its parents, v2 first; the mount's root too (a container sees its own cgroup there)."""
+    try:
+        with open(os.path.join(proc, "self", "cgroup")) as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        lines = []
+    v1 = next((line.split(":", 2)[2] for line in lines if line.count(":") >= 2
+               and "memory" in line.split(":", 2)[1].split(",")), None)
+    v2 = next((line.split(":", 2)[2] for line in lines if line.startswith("0::")), None)
+    for mount, path, files in ((cgroup, v2, ("memory.max", "memory.current", "inactive_file")),
+                               (os.path.join(cgroup, "memory"), v1,
+                                ("memory.limit_in_bytes", "memory.usage_in_bytes", "total_inactive_file"))):
+        if path is None:
+            continue
+        parts = [part for part in path.split("/") if part and part != ".."]
+        for depth in range(len(parts), -1, -1):
+            folder = os.path.join(mount, *parts[:depth])
+            if os.path.isfile(os.path.join(folder, files[0])):
+                yield (folder, *files)
+
+
+def _stat(folder: str, key: str) -> int:
+    try:
+        with open(os.path.join(folder, "memory.stat")) as fh:
+            for line in fh:
+                name, _, value = line.partition(" ")
+                if name == key:
+                    return int(value)
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def check_fits(plan: Plan, rows: int, *, streaming: bool = False) -> None:
+    """Refuse up front a frame that cannot fit in this machine's (or container's) free
+    memory; ``streaming``: one batch of a stream to a file."""
+    need = plan.bytes_per_row(written=streaming) * rows * 2
     free = _available_memory()
     if rows > MAX_ROWS or need > free:
-        raise InputError(
-            f"{rows:,} rows of this table need about {_gib(need)} of memory and this machine has "
-            f"{_gib(free)} free; ask for fewer rows, or stream them to a file with "
-            f"`synth ... --rows {rows} -o data.csv`."
-        )
+        fix = ("use fewer or shorter text columns (a stream makes at least "
+               f"{CHUNK:,} rows at a time)") if streaming else (
+            f"ask for fewer rows, or stream them to a file with `synth ... --rows {rows} -o data.csv`")
+        raise InputError(f"{rows:,} rows of this table need about {_gib(need)} of memory and this machine has "
+                         f"{_gib(free)} free; {fix}.")
+
+
+def batch_chunks(plan: Plan) -> int:
+    """Chunks per frame of a stream to a file: about :data:`BATCH_BYTES` of rows, at least
+    one chunk and at most :data:`BATCH_CHUNKS` (so a wide text table streams in flat memory)."""
+    return max(1, min(BATCH_CHUNKS, BATCH_BYTES // (plan.bytes_per_row(written=True) * CHUNK)))
 
 
 def _gib(n: int) -> str:
@@ -101,31 +184,78 @@ def _gib(n: int) -> str:
 def resolve_seed(seed: int | None) -> int:
     seed = check_seed(seed)
     if seed is None:
-        seed = int(np.random.SeedSequence().entropy % (1 << 63))
+        seed = int(np.random.SeedSequence().entropy % _RANDOM_SEEDS)
     return seed
 
 
 def _chunks(plan: Plan, rows: int, seed: int, first: int = 0, stop: int | None = None,
-            messy: float = 0.0) -> Iterator[tuple[int, dict[str, Any], dict[str, list] | None]]:
+            messy: float = 0.0, given: Given | None = None,
+            ) -> Iterator[tuple[int, dict[str, Any], dict[str, list] | None]]:
     """Yield (start, {name: values}, what was made messy) for chunks [first, stop), nulls
-    applied, cut to ``rows``."""
-    last = -(-rows // CHUNK) if stop is None else min(stop, -(-rows // CHUNK))
-    for chunk in range(first, last):
-        start, out = _chunk(plan, rows, seed, chunk, whole=bool(messy))
-        record = None
-        if messy:  # on the whole chunk, then cut: the first rows do not depend on how many follow
-            def rng_of(i: int, chunk: int = chunk) -> np.random.Generator:
-                key = plan.columns[i].key if i >= 0 else 0xD0B
-                return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(key, chunk, 9)))
+    applied, cut to ``rows``, in order.
 
-            cols = [(c.name, c.kind, c.type, c.params, c.categories) for c in plan.columns]
-            record = mess(out, cols, messy, start, rng_of)
-            keep = min(CHUNK, rows - start)
-            out = {name: _head(value, keep) for name, value in out.items()}
-            if keep < CHUNK:
-                inside = [i for i, row in enumerate(record["row"]) if row < start + keep]
-                record = {k: [v[i] for i in inside] for k, v in record.items()}
-        yield start, out, record
+    With more than one chunk and ``SYNTH_THREADS`` > 1 the chunks are made on a pool of
+    threads (numpy's and Arrow's kernels let go of the GIL), at most one more chunk in
+    flight than there are threads; every chunk depends only on its own seeds, so the
+    rows are the same with any number of threads.
+    """
+    last = -(-rows // CHUNK) if stop is None else min(stop, -(-rows // CHUNK))
+    todo = range(first, last)
+    workers = min(threads(), len(todo))
+    if workers <= 1:
+        for chunk in todo:
+            yield _made(plan, rows, seed, chunk, messy, given)
+        return
+    for col in plan.columns:  # shared by every chunk: made once, before the threads start
+        if col.params.get("entities"):
+            _entity_values(plan, col, seed)
+    pool = _executor(workers)
+    waiting = iter(todo)
+    pending = deque(pool.submit(_made, plan, rows, seed, chunk, messy, given) for chunk in islice(waiting, workers + 1))
+    try:
+        while pending:
+            done = pending.popleft().result()
+            chunk = next(waiting, None)
+            if chunk is not None:
+                pending.append(pool.submit(_made, plan, rows, seed, chunk, messy, given))
+            yield done
+    finally:  # stopped early (an error, Ctrl-C, a consumer that had enough): drop what has not started
+        for future in pending:
+            future.cancel()
+
+
+_executors: dict[int, ThreadPoolExecutor] = {}
+_executors_lock = threading.Lock()
+
+
+def _executor(workers: int) -> ThreadPoolExecutor:
+    """The process' pool of ``workers`` chunk threads, made on first use and kept (requests
+    share it; a run started with another SYNTH_THREADS keeps its own)."""
+    with _executors_lock:
+        pool = _executors.get(workers)
+        if pool is None:
+            pool = _executors[workers] = ThreadPoolExecutor(workers, thread_name_prefix="synth-chunk")
+        return pool
+
+
+def _made(plan: Plan, rows: int, seed: int, chunk: int, messy: float,
+          given: Given | None = None) -> tuple[int, dict[str, Any], dict[str, list] | None]:
+    """One chunk: its values cut to ``rows`` and, with ``messy``, spoilt (and what was)."""
+    start, out = _chunk(plan, rows, seed, chunk, whole=bool(messy), given=given)
+    record = None
+    if messy:  # on the whole chunk, then cut: the first rows do not depend on how many follow
+        def rng_of(i: int) -> np.random.Generator:
+            key = plan.columns[i].key if i >= 0 else 0xD0B
+            return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(key, chunk, 9)))
+
+        cols = [(c.name, c.kind, c.type, c.params, c.categories) for c in plan.columns]
+        record = mess(out, cols, messy, start, rng_of)
+        keep = min(CHUNK, rows - start)
+        out = {name: _head(value, keep) for name, value in out.items()}
+        if keep < CHUNK:
+            inside = [i for i, row in enumerate(record["row"]) if row < start + keep]
+            record = {k: [v[i] for i in inside] for k, v in record.items()}
+    return start, out, record
 
 
 def _head(value: Any, keep: int) -> Any:
@@ -134,29 +264,43 @@ def _head(value: Any, keep: int) -> Any:
     return value.slice(0, keep) if isinstance(value, pa.Array) else value[:keep]
 
 
-def _chunk(plan: Plan, rows: int, seed: int, chunk: int, whole: bool = False) -> tuple[int, dict[str, Any]]:
+def _prefix_stable(col: PlannedColumn) -> bool:
+    """Whether a column's first k values of a chunk can be made alone (see ``Generator.prefix``)."""
+    p = col.params
+    return (GENERATORS[col.type].prefix and not p.get("correlate") and not p.get("gender_from")
+            and p.get("distribution", "uniform") == "uniform")
+
+
+def _chunk(plan: Plan, rows: int, seed: int, chunk: int, whole: bool = False,
+           given: Given | None = None) -> tuple[int, dict[str, Any]]:
+    """Chunk ``chunk``'s values, nulls applied, cut to ``rows``. Drawn for the whole chunk,
+    except a cut chunk of columns that all make their first values alone: then only the
+    rows kept (the same values, without the waste: 1,000 rows cost 1,000, not 16,384)."""
     start = chunk * CHUNK
     keep = CHUNK if whole else min(CHUNK, rows - start)
+    n = keep if keep < CHUNK and all(_prefix_stable(c) for c in plan.columns) else CHUNK
     values: dict[str, Any] = {}
     aux: dict[str, Any] = {}
     masks: dict[str, np.ndarray | None] = {}
     for col in plan.columns:
         name = col.name
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(col.key, chunk)))
-        ctx = Ctx(rng=rng, n=CHUNK, start=start, locale=plan.locale, cols=values, aux=aux,
-                  unique=col.unique, key=column_key(seed, col.key), name=name, seed=seed, chunk=chunk)
+        ctx = Ctx(rng=rng, n=n, start=start, locale=plan.locale, cols=values, aux=aux, unique=col.unique,
+                  key=column_key(seed, col.key), name=name, seed=seed, chunk=chunk, span=CHUNK)
         entities = col.params.get("entities")
-        if entities:  # N entities, the rows cycling through them: row r is entity r % N
+        mask = None
+        if given is not None and name in given:  # values (and missing ones) from outside: a foreign key, a copy
+            values[name], mask = _given_chunk(given[name], start, n)
+        elif entities:  # N entities, the rows cycling through them: row r is entity r % N
             values[name] = _take(_entity_values(plan, col, seed), ctx.index % entities)
             aux[name + ":entities"] = entities
         else:
             values[name] = GENERATORS[col.type].make(ctx, col.params)
         if col.categories is not None:
             aux[name + ":categories"] = (None, col.categories)
-        mask = None
-        if col.null_rate:
+        if col.null_rate and (given is None or name not in given):
             null_rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(col.key, chunk, 1)))
-            mask = null_rng.random(CHUNK) < col.null_rate
+            mask = null_rng.random(n) < col.null_rate
         for ref in col.refs:  # a value derived from a missing value is missing too
             if masks.get(ref) is not None:
                 mask = masks[ref] if mask is None else (mask | masks[ref])
@@ -165,14 +309,29 @@ def _chunk(plan: Plan, rows: int, seed: int, chunk: int, whole: bool = False) ->
     return start, out
 
 
+def _given_chunk(values: tuple[Any, np.ndarray | None], start: int, n: int) -> tuple[Any, np.ndarray | None]:
+    """Rows [start, start + n) of a given column, padded to n (the chunk's tail is cut later)."""
+    data, mask = values
+    part = data.slice(start, n) if isinstance(data, pa.Array) else data[start:start + n]
+    short = n - len(part)
+    if short:
+        part = (pa.concat_arrays([part, pa.nulls(short, part.type)]) if isinstance(part, pa.Array)
+                else np.concatenate([part, np.zeros(short, dtype=part.dtype)]))
+    if mask is not None:
+        mask = np.concatenate([mask[start:start + n], np.zeros(short, bool)])
+    return part, mask
+
+
 _ENTITY_VALUES: dict[tuple, Any] = {}
+_entity_lock = threading.Lock()
 
 
 def _entity_values(plan: Plan, col: PlannedColumn, seed: int) -> Any:
     """The N values of an entity column (distinct when its type can make that many), from
     their own seed, so every chunk agrees on them."""
     key = (plan.schema_json, plan.locale, seed, col.name)
-    found = _ENTITY_VALUES.get(key)
+    with _entity_lock:
+        found = _ENTITY_VALUES.get(key)
     if found is None:
         n = col.params["entities"]
         gen = GENERATORS[col.type]
@@ -181,9 +340,11 @@ def _entity_values(plan: Plan, col: PlannedColumn, seed: int) -> Any:
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(col.key, 0xE171)))
         ctx = Ctx(rng=rng, n=n, start=0, locale=plan.locale, cols={}, aux={}, unique=distinct,
                   key=column_key(seed, col.key), name=col.name, seed=seed, chunk=0)
-        found = _ENTITY_VALUES[key] = gen.make(ctx, col.params)
-        while len(_ENTITY_VALUES) > 64:
-            _ENTITY_VALUES.pop(next(iter(_ENTITY_VALUES)))
+        found = gen.make(ctx, col.params)
+        with _entity_lock:
+            _ENTITY_VALUES[key] = found
+            while len(_ENTITY_VALUES) > 64:
+                _ENTITY_VALUES.pop(next(iter(_ENTITY_VALUES)))
     return found
 
 
@@ -223,11 +384,15 @@ def _rows(plan: Plan, rows: int | None) -> int:
 
 
 def generate(plan: Plan, rows: int | None = None, *, seed: int | None = None,
-             progress: Progress | None = None, messy: float | None = None) -> pd.DataFrame:
+             progress: Progress | None = None, messy: float | None = None,
+             given: Given | None = None) -> pd.DataFrame:
     """The whole frame in memory (see :func:`frames` to stream).
 
     ``rows`` defaults to the plan's own, else 1000; ``messy`` (default: the plan's own)
     spoils that share of the cells and records which in ``df.attrs["synth"]["messy"]``.
+    ``given`` maps columns whose values come from outside (a dataset's foreign keys and
+    copied columns, :mod:`synth_magic.relate`) to ``(values, missing mask or None)`` for
+    every row, held as generators hold them (numpy arrays, Arrow strings, category codes).
     """
     import pandas as pd
 
@@ -247,7 +412,7 @@ def generate(plan: Plan, rows: int | None = None, *, seed: int | None = None,
             store[name] = np.empty(rows, dtype=_HELD[kind])
             if kind in (INT, BOOL) and (col.nullable or messy):
                 masks[name] = np.zeros(rows, dtype=bool)
-    for start, chunk, record in _chunks(plan, rows, seed, messy=messy):
+    for start, chunk, record in _chunks(plan, rows, seed, messy=messy, given=given):
         if record is not None:
             records.append(record)
         for col in plan.columns:
@@ -287,12 +452,15 @@ def _messy_record(rate: float, records: list[dict[str, list]]) -> dict[str, Any]
 
 
 def frames(plan: Plan, rows: int | None = None, *, seed: int | None = None,
-           rows_per_frame: int = 8 * CHUNK, messy: float | None = None) -> Iterator[pd.DataFrame]:
+           rows_per_frame: int | None = None, messy: float | None = None) -> Iterator[pd.DataFrame]:
     """The same rows as :func:`generate`, as a stream of smaller frames (for big files);
-    each frame's ``attrs["synth"]["messy"]`` says what was made messy in it."""
+    each frame's ``attrs["synth"]["messy"]`` says what was made messy in it. Frames have
+    ``rows_per_frame`` rows (whole chunks), by default as many as fill about
+    :data:`BATCH_BYTES` (:func:`batch_chunks`)."""
     rows = _rows(plan, rows)
     seed = resolve_seed(seed)
-    per = max(1, rows_per_frame // CHUNK)
+    per = max(1, rows_per_frame // CHUNK) if rows_per_frame is not None else batch_chunks(plan)
+    check_fits(plan, min(rows, per * CHUNK), streaming=True)
     for first in range(0, -(-rows // CHUNK), per):
         yield frame_of_chunks(plan, rows, seed, first, first + per, messy=messy)
 

@@ -8,21 +8,25 @@
     finance transactions with merchant, amount between 1 and 500, about 2% fraud
 
     %synth customers --rows 50 customers who spend over $100
+    tx = %synth rows=20 finance transactions      # the frame is returned; df is left alone
     %synth_schema tx          # the schema behind tx, ready to paste into a cell and edit
     %synth_cache info         # list | clear | info
+    %synth_types finance      # the type catalogue (or one group of it)
 
 Settings are traitlets: ``%config SynthMagics.default_rows = 500`` or
 ``c.SynthMagics.default_rows = 500`` in ``ipython_config.py``.
 
 This module holds no pipeline logic. It parses arguments (one table of options, which
 also makes the ``%%synth?`` help), calls :func:`synth_magic.api.run`, pushes the frame
-into the user's namespace and shows a summary and a preview. Errors we raise on
+into the user's namespace (or returns it, in ``x = %synth ...``) and shows a summary and a
+preview. Errors we raise on
 purpose become IPython's :class:`~IPython.core.error.UsageError`: one line, no
 traceback, and "Run All" stops.
 """
 
 from __future__ import annotations
 
+import ast
 import difflib
 import re
 import sys
@@ -39,6 +43,7 @@ from traitlets import Bool, Enum, Int, Unicode
 
 from . import planner as planners
 from ._inputs import DEFAULT_ROWS
+from ._present import PROGRESS_ROWS, Preview, notebook_words, replaced_note, types_table
 from .errors import InputError, PlannerError, SynthError, SynthWarning
 from .options import Option, check_name, on, option
 from .options import parse as parse_option
@@ -83,6 +88,7 @@ def _help() -> str:
   description of the table, or a schema in its text form (see %synth_schema)
 
   %synth [VAR options] description on one line
+  x = %synth [options] description    (returns the frame; VAR only if you name one)
 
 Options (write them as name=value or --name value; a flag alone or as --flag;
 %%synth --help prints this help):
@@ -103,7 +109,9 @@ In %synth, a name directly followed by an option is VAR; the text after the opti
 the description. The description is never expanded: $var and {{var}} stay as written.
 An option value written $name is read from a variable, e.g. rows=$n.
 
-The frame's schema is shown by %synth_schema VAR; cached schemas by %synth_cache.
+Replacing a variable that synth-magic did not make says so in the summary line.
+The frame's schema is shown by %synth_schema VAR; cached schemas by %synth_cache; the
+column types by %synth_types [GROUP].
 Settings: %config SynthMagics.default_rows = 500 (also default_planner, model, cache_dir,
 short_errors, preview_rows, progress_rows). The API key is never an option: it is read
 from OPENAI_API_KEY in the environment or a .env file.
@@ -119,6 +127,7 @@ class Parsed:
     var: str = option("name").default
     options: dict[str, Any] = field(default_factory=dict)
     description: str = ""
+    named: bool = False  # VAR was written (not the default; a dataset then goes under it, not table by table)
 
 
 @dataclass(frozen=True)
@@ -195,7 +204,7 @@ def parse(line: str, cell: str | None, user_ns: dict[str, Any] | None = None) ->
     if toks and _split_option(toks[0].text) is None and toks[0].text not in _FLAGS:
         follows = len(toks) > 1 and _is_option_start(toks[1].text)
         if cell is not None or follows:
-            parsed.var = check_name(toks[0].text)
+            parsed.var, parsed.named = check_name(toks[0].text), True
             i = 1
     in_description = False
     while i < len(toks):
@@ -286,6 +295,39 @@ class _Progress:
             self.bar = None
 
 
+class _ValueUse(ast.NodeTransformer):
+    """Marks ``%synth`` lines whose value is used (``x = %synth ...``), so the magic returns the
+    frame there, and only there: a ``%synth`` line on its own keeps storing it in VAR.
+
+    IPython turns ``x = %synth rows=5 users`` into ``x = get_ipython().run_line_magic('synth',
+    'rows=5 users')`` before this runs (an AST transformer, IPython's own extension point); a
+    call that is not a statement of its own gets :data:`_AS_VALUE` before its line.
+    """
+
+    def visit_Expr(self, node: ast.Expr) -> ast.AST:
+        if _magic_call(node.value):
+            return node  # a statement of its own: the frame goes into VAR (df)
+        return self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        if _magic_call(node):
+            line = node.args[1]
+            node.args[1] = ast.copy_location(ast.Constant(_AS_VALUE + line.value), line)  # type: ignore[attr-defined]
+        return node
+
+
+_AS_VALUE = "\x00value\x00"  # no one types a NUL character into a magic line
+
+
+def _magic_call(node: ast.AST) -> bool:
+    """``<anything>.run_line_magic('synth', '<text>')``."""
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "run_line_magic" and len(node.args) == 2
+            and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args)
+            and node.args[0].value == "synth")  # type: ignore[attr-defined]
+
+
 class SchemaText(str):
     """The text ``%synth_schema`` returns: shown as is, without quotes."""
 
@@ -297,7 +339,7 @@ class SchemaText(str):
 
 @magics_class
 class SynthMagics(Magics):
-    """``%%synth``, ``%synth``, ``%synth_schema`` and ``%synth_cache``."""
+    """``%%synth``, ``%synth``, ``%synth_schema``, ``%synth_cache``, ``%synth_types`` and ``%synth_form``."""
 
     default_rows = Int(DEFAULT_ROWS, min=1, help="Rows when neither rows= nor the description gives a count.").tag(config=True)
     default_planner = Enum(list(planners.NAMES), default_value=None, allow_none=True,
@@ -306,7 +348,7 @@ class SynthMagics(Magics):
     cache_dir = Unicode(None, allow_none=True, help="Schema cache directory (None: SYNTH_CACHE_DIR or the user cache).").tag(config=True)
     short_errors = Bool(True, help="Show errors as one UsageError line; False shows the full traceback.").tag(config=True)
     preview_rows = Int(option("preview").default, min=0, help="Rows shown after a run (0: no preview).").tag(config=True)
-    progress_rows = Int(200_000, min=0, help="Show a progress bar for runs of more rows than this.").tag(config=True)
+    progress_rows = Int(PROGRESS_ROWS, min=0, help="Show a progress bar for runs of more rows than this.").tag(config=True)
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
@@ -316,20 +358,24 @@ class SynthMagics(Magics):
         except SynthError as exc:
             if not self.short_errors:
                 raise
-            raise UsageError(str(exc)) from None
+            raise UsageError(notebook_words(str(exc))) from None
 
     @no_var_expand
     @line_cell_magic
-    def synth(self, line: str, cell: str | None = None) -> None:
+    def synth(self, line: str, cell: str | None = None) -> Any:
+        as_value = cell is None and line.startswith(_AS_VALUE)
+        line = line.removeprefix(_AS_VALUE)
         words = line.split()
         if "--help" in words or words[:1] == ["-h"]:
             print(_help())
-            return
+            return None
         with self._errors():
             parsed = parse(line, cell, self.shell.user_ns if self.shell is not None else {})
-            self._make(parsed)
+            return self._make(parsed, as_value=as_value)
 
-    def _make(self, parsed: Parsed) -> None:
+    def _make(self, parsed: Parsed, *, as_value: bool = False) -> Any:
+        """Run; store the frame in VAR (unless the line's value is used and no VAR was named);
+        return it when the value is used."""
         from . import api
 
         opts = parsed.options
@@ -354,9 +400,13 @@ class SynthMagics(Magics):
         finally:
             progress.close()
         _show_warnings(caught)
-        if self.shell is not None:
-            self.shell.push({parsed.var: result.frame})
-        self._present(parsed.var, result, preview)
+        store = self.shell is not None and (parsed.named or not as_value)
+        pushed = _namespace_entries(parsed, result) if store else {}
+        replaced = "".join(replaced_note(self.shell.user_ns, name) for name in pushed) if store else ""
+        if store:
+            self.shell.push(pushed)
+        self._present(", ".join(pushed), result, preview, replaced)
+        return result.frame if as_value else None
 
     def _check_key(self, planner: str | None, description: str) -> None:
         """A clear message before the run when planner=openai has no key or base URL."""
@@ -368,14 +418,19 @@ class SynthMagics(Magics):
                 and not looks_like_text_form(description):
             raise PlannerError(MISSING_KEY_MESSAGE)
 
-    def _present(self, var: str, result: Result, preview: int) -> None:
-        print(f"{var}: {result.summary()}")
+    def _present(self, var: str, result: Result, preview: int, replaced: str = "") -> None:
+        print(f"{var}: " * bool(var) + result.summary() + replaced)
         for note in result.schema.notes:
             print(f"note: {note}")
-        if preview:
+        if preview and (result.head is not None or _is_dataset(result.frame)):
             from IPython.display import display
 
-            display(result.head)  # a lazy (dask) frame too: its first rows, made here
+            if _is_dataset(result.frame):
+                for name, df in result.frame.items():
+                    print(f"{name}:")
+                    display(Preview(df.head(preview)))
+                return
+            display(Preview(result.head))  # a lazy (dask) frame too: its first rows, made here
 
     @line_magic
     def synth_schema(self, line: str) -> SchemaText:
@@ -434,6 +489,21 @@ class SynthMagics(Magics):
 
 
     @line_magic
+    def synth_types(self, line: str) -> SchemaText:
+        """The column types a schema can use: ``%synth_types [GROUP]``.
+
+        ::
+
+          %synth_types             every type: name, group, dtype, parameters, meaning
+          %synth_types finance     one group (identifiers, people, contact, address, ...)
+        """
+        with self._errors():
+            words = line.split()
+            if len(words) > 1:
+                raise InputError("%synth_types takes at most one group name, e.g. %synth_types finance.")
+            return SchemaText(types_table(words[0] if words else None) + "\n")
+
+    @line_magic
     def synth_form(self, line: str) -> Any:
         """The form: ``%synth_form`` shows fields and a Generate button (see ``synth_magic.form``)."""
         with self._errors():
@@ -442,6 +512,19 @@ class SynthMagics(Magics):
             from .widget import form
 
             return form(self.shell)
+
+def _is_dataset(frame: Any) -> bool:
+    from .dataset import Dataset
+
+    return isinstance(frame, Dataset)
+
+
+def _namespace_entries(parsed: Parsed, result: Result) -> dict[str, Any]:
+    """The frame under VAR; a dataset's tables under their own names when no VAR was given."""
+    if _is_dataset(result.frame) and not parsed.named:
+        return dict(result.frame.items())
+    return {parsed.var: result.frame}
+
 
 def _cache_action(store: Any, action: str) -> None:
     if action == "clear":
@@ -471,6 +554,7 @@ def _show_warnings(caught: list[warnings.WarningMessage]) -> None:
 SynthMagics.synth.__doc__ = _help()
 
 _LOADED: dict[int, SynthMagics] = {}
+_VALUE_USE = _ValueUse()
 
 
 def load_ipython_extension(ipython: Any) -> None:
@@ -480,6 +564,8 @@ def load_ipython_extension(ipython: Any) -> None:
     magics = SynthMagics(shell=ipython)
     ipython.register_magics(magics)
     _LOADED[id(ipython)] = magics
+    if hasattr(ipython, "ast_transformers"):
+        ipython.ast_transformers.append(_VALUE_USE)
 
 
 def unload_ipython_extension(ipython: Any) -> None:
@@ -493,4 +579,6 @@ def unload_ipython_extension(ipython: Any) -> None:
             table[kind].pop(name, None)
     if magics in ipython.configurables:
         ipython.configurables.remove(magics)
+    if _VALUE_USE in getattr(ipython, "ast_transformers", ()):
+        ipython.ast_transformers.remove(_VALUE_USE)
 

@@ -63,9 +63,10 @@ OPTIONS: tuple[Option, ...] = (
     Option("description", "description", "what the table holds, e.g. 'finance transactions'",
            positional=True, label="Describe",
            placeholder="finance transactions with merchant, amount between 1 and 500, about 2% fraud"),
-    Option("rows", "rows", "number of rows (default: a count in the description, else 1000)", "N",
+    Option("rows", "rows", "number of rows, written 1000, 1,000, 1_000, 10k, 2.5M or 1e6 (default: a count in the "
+           "description, else 1000)", "N",
            example="1000", flags=("-n", "--rows"), label="Rows", placeholder="auto"),
-    Option("seed", "seed", "the same seed gives the same table (default: random, shown in the summary)", "S",
+    Option("seed", "seed", "the same seed gives the same table (default: a random one of at most 8 digits, shown in the summary)", "S",
            example="42", flags=("-s", "--seed"), label="Seed", placeholder="random"),
     Option("locale", "locale", "Faker locale for names, addresses and phones, e.g. de_DE or ja_JP "
            "(default: from the description, else en_US)", "L", example="de_DE", flags=("-l", "--locale"),
@@ -98,6 +99,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("from_schema", "text", "generate from a schema file (text or JSON form)", "FILE", example="schema.txt",
            surfaces=("cli",)),
     Option("no_csv_safety", "flag", "write text starting with = @ + - to CSV as it is (default: prefix with ')",
+           surfaces=("cli",)),
+    Option("quiet", "flag", "print nothing but errors and warnings (no progress bar, preview, summary or notes)", flags=("-q", "--quiet"),
            surfaces=("cli",)),
     Option("types", "flag", "list the column types and stop", surfaces=("cli",)),
     Option("locales", "flag", "list the supported locales and stop", surfaces=("cli",)),
@@ -141,10 +144,10 @@ def _flag(o: Option, value: Any) -> bool:
 
 
 def _preview(o: Option, value: Any) -> int:
-    text = str(value).strip()
-    if isinstance(value, bool) or not text.isdigit():
-        raise InputError(f"{o.name} must be a whole number of rows from 0 up, not '{text[:40]}'.")
-    return int(text)
+    number = inputs.whole_number(value)
+    if number is None or number < 0:
+        raise InputError(f"{o.name} must be a whole number of rows from 0 up, not '{str(value).strip()[:40]}'.")
+    return number
 
 
 def _text(o: Option, value: Any) -> str:

@@ -49,11 +49,13 @@ __all__ = [
     "MAX_TITLE",
     "PARAM_CHECKS",
     "SOURCES",
+    "TEXT_WIDTH",
     "Column",
     "Plan",
     "PlannedColumn",
     "Schema",
     "looks_like_text_form",
+    "short_title",
     "order_columns",
     "references",
     "validate",
@@ -63,6 +65,8 @@ MAX_COLUMNS = 200
 MAX_NAME = 64
 MAX_TITLE = 200
 MAX_NOTE = 300
+_MAX_DURATION = 36525 * 86400  # a step or gap of at most a hundred years (dates never wrap)
+_LAST_DATE = "9999-12-31 23:59:59"  # no date a column makes lies after this
 MAX_TEXT = 1 << 20  # a schema's JSON or text form: a few kB in practice
 SOURCES = ("named", "domain", "constraint", "model", "fallback", "user")
 _NAME = re.compile(r"^[^\W\d][\w .\-/()%#]*$")
@@ -215,7 +219,12 @@ class Schema:
 
     # ----------------------------------------------------------------- text
     def to_text(self) -> str:
-        """The readable form: paste it into a ``%%synth`` cell, edit, run again."""
+        """The readable form: paste it into a ``%%synth`` cell, edit, run again.
+
+        It fits a notebook cell: a line is at most :data:`TEXT_WIDTH` characters where it can
+        be broken (a long note goes on indented lines, a column's provenance on ``#`` lines
+        above it, a long list of values after a comma), and :meth:`from_text` reads it back.
+        """
         lines = []
         if self.title:
             lines.append(f"title: {self.title}")
@@ -223,11 +232,14 @@ class Schema:
         if self.rows is not None:
             lines.append(f"rows: {self.rows}")
         for note in self.notes:
-            lines.append(f"note: {note}")
+            lines += _folded(f"note: {note}", _spaces(note, 6), "      ")
         if self.messy:
             lines.append(f"messy: {_format_value(self.messy)}")
         lines.append("columns:")
         for col in self.columns:
+            if col.source:
+                said = f"{col.source}: {col.why}" if col.why else col.source
+                lines += _folded(f"  # {said}", _spaces(said, 4), "  #   ")
             parts = [f"  {col.name}: {col.type}"]
             parts += [f"{k}={_format_value(v)}" for k, v in col.params.items() if v is not None]
             if col.null_rate:
@@ -235,9 +247,7 @@ class Schema:
             if col.unique:
                 parts.append("unique")
             line = " ".join(parts)
-            if col.source:
-                line += f"  # {col.source}" + (f": {col.why}" if col.why else "")
-            lines.append(line)
+            lines += _folded(line, _list_breaks(line), "      ")
         return "\n".join(lines) + "\n"
 
     @classmethod
@@ -245,8 +255,7 @@ class Schema:
         _check_size(text)
         data: dict[str, Any] = {"columns": [], "notes": []}
         in_columns = False
-        for line_no, raw in enumerate(text.splitlines(), 1):
-            line = raw.strip()
+        for line_no, line in _logical_lines(text):
             if not line or line.startswith("#"):
                 continue
             if not in_columns:
@@ -277,6 +286,112 @@ class Schema:
         return cls.from_dict(data)
 
 
+TEXT_WIDTH = 100  # characters a line of the text form takes at most, where it can be broken
+
+
+def short_title(text: str) -> str:
+    """A title that fits on the text form's ``title:`` line: one line, cut at a word with an
+    ellipsis when it is longer (planners name their schemas with it)."""
+    text = " ".join(text.split())
+    limit = TEXT_WIDTH - len("title: ")
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    if " " in cut and text[limit - 1] != " ":
+        cut = cut.rsplit(" ", 1)[0]  # not in the middle of a word
+    return cut.rstrip(" .,:;-") + "…"
+
+
+def _folded(line: str, breaks: list[int], indent: str) -> list[str]:
+    """``line`` over lines of at most TEXT_WIDTH characters, broken only at ``breaks`` (indexes
+    of single spaces, each replaced by a line break and ``indent``)."""
+    out, start, last = [], 0, None
+    room = TEXT_WIDTH
+    for at in [*breaks, len(line)]:
+        if at - start > room and last is not None:
+            out.append(line[start:last])
+            start, last, room = last + 1, None, TEXT_WIDTH - len(indent)
+        last = at if at < len(line) else last
+    out.append(line[start:])
+    return [out[0]] + [indent + piece for piece in out[1:]]
+
+
+def _spaces(text: str, offset: int) -> list[int]:
+    """Where prose may break: a single space between two words (so that joining the lines with
+    one space gives the text back exactly)."""
+    return [offset + i for i in range(1, len(text) - 1)
+            if text[i] == " " and not text[i - 1].isspace() and not text[i + 1].isspace()]
+
+
+def _list_breaks(line: str) -> list[int]:
+    """Where a column line may break: the space after a comma inside [...] or {...}, outside quotes."""
+    breaks, depth, quoted = [], 0, False
+    for i, ch in enumerate(line):
+        if ch == '"' and line[i - 1] != "\\":
+            quoted = not quoted
+        elif not quoted and ch in "[{":
+            depth += 1
+        elif not quoted and ch in "]}":
+            depth -= 1
+        elif not quoted and depth > 0 and ch == " " and line[i - 1] == ",":
+            breaks.append(i)
+    return breaks
+
+
+_PROVENANCE = re.compile(r"#\s?(" + "|".join(SOURCES) + r")(?::\s*(.*))?$")
+
+
+def _logical_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, stripped line) of a schema text, with what :meth:`Schema.to_text` folds
+    put back on one line: a note's indented lines, a line ending inside [...] or {...}, and a
+    column's ``# source: why`` comment lines above it (as the column line's own comment)."""
+    out: list[tuple[int, str]] = []
+    in_columns, held, said, saying = False, False, None, None
+
+    def finish() -> None:  # the logical line above is complete: give it the comment above it
+        nonlocal saying
+        if saying is not None and _split_comment(out[-1][1]) is None:
+            out[-1] = (out[-1][0], f"{out[-1][1]}  # {saying}")
+        saying = None
+
+    for line_no, raw in enumerate(_lines(text), 1):
+        line = raw.strip()
+        last = out[-1][1] if out else ""
+        if held or (not in_columns and line and raw[:1].isspace() and last.lower().startswith("note:")):
+            out[-1] = (out[-1][0], f"{last} {line}")  # more of the line above
+            held = in_columns and _open(out[-1][1])
+            if not held:
+                finish()
+            continue
+        if in_columns and line.startswith("#"):
+            if _PROVENANCE.match(line):
+                said = line[1:].strip()
+            elif said is not None and line.startswith("#  ") and line[3:].strip():
+                said += " " + line[3:].strip()
+            continue
+        if in_columns and line:
+            saying, said = said, None
+        in_columns = in_columns or line.lower() == "columns:"
+        out.append((line_no, line))
+        held = in_columns and bool(line) and _open(line)
+        if not held:
+            finish()
+    return out
+
+
+def _open(line: str) -> bool:
+    """True when ``line`` ends inside [...] or {...} (outside quotes): it goes on below."""
+    depth, quoted = 0, False
+    for i, ch in enumerate(line):
+        if ch == '"' and (i == 0 or line[i - 1] != "\\"):
+            quoted = not quoted
+        elif not quoted and ch in "[{":
+            depth += 1
+        elif not quoted and ch in "]}":
+            depth -= 1
+    return depth > 0 and not quoted
+
+
 def _check_size(text: Any) -> None:
     if not isinstance(text, str):
         raise SchemaError("A schema's JSON or text form must be text.")
@@ -287,7 +402,13 @@ def _check_size(text: Any) -> None:
 
 def looks_like_text_form(text: str) -> bool:
     """True when ``text`` is a schema in its text form rather than a description."""
-    return any(line.strip().lower() == "columns:" for line in text.splitlines())
+    return any(line.strip().lower() == "columns:" for line in _lines(text))
+
+
+def _lines(text: str) -> list[str]:
+    """Lines as the text form writes them: only CR/LF end a line (never U+2028 and the other
+    breaks str.splitlines knows, which a quoted value may hold)."""
+    return re.split(r"\r\n|\r|\n", text.removesuffix("\n"))
 
 
 # ------------------------------------------------------------------ the resolved plan
@@ -323,11 +444,46 @@ class Plan:
     schema_json: str
     messy: float = 0.0
 
-    def bytes_per_row(self) -> int:
-        """Memory one row takes while generating, from the catalogue's sizes per value."""
-        from .catalog import TYPES
+    def check_rows(self, rows: int) -> None:
+        """A SchemaError when ``rows`` rows cannot be made: a series of dates stepping past
+        the year 9999."""
+        from .catalog import DATE, DATETIME
 
-        return sum(TYPES[c.type].size for c in self.columns)
+        entities = {c.name: c.params.get("entities") or 1 for c in self.columns}
+        for col in self.columns:
+            p = col.params
+            if col.kind not in (DATE, DATETIME) or not p.get("step") or p.get("after") or p.get("expr"):
+                continue
+            start, step = parse_when(p["start"]), parse_duration(p["step"])
+            periods = (rows - 1) // entities.get(p.get("entity"), 1)
+            if start is not None and step and start + periods * step > parse_when(_LAST_DATE):
+                raise SchemaError(f"Column '{col.name}': {rows:,} rows {p['step']} apart from {p['start']} run past "
+                                  "the year 9999; use a shorter step or fewer rows.")
+
+    def bytes_per_row(self, written: bool = False) -> int:
+        """Memory one row takes, from the catalogue's measured sizes per value scaled by the
+        settings that make values longer; ``written``: as text on its way to a file too
+        (where a category is its value, not a code)."""
+        return sum(_value_bytes(c, written) for c in self.columns)
+
+
+def _value_bytes(col: PlannedColumn, written: bool) -> int:
+    from .catalog import BOOL, DATE, DATETIME, FLOAT, INT, TYPES
+
+    text_bytes = {INT: 21, FLOAT: 25, BOOL: 6, DATE: 11, DATETIME: 20}  # numbers and dates written as text
+    spec = TYPES[col.type]
+    size = spec.size
+    if spec.grows:  # a paragraph of 20 sentences is three times one of 6
+        name, per = spec.grows
+        size += per * max(0, (col.params.get(name) or 0) - spec.param_index[name].default)
+    for p in spec.params:
+        if p.kind == "pattern" and col.params.get(p.name):  # a value is as long as its pattern
+            size = max(size, 8 + len(col.params[p.name].encode()))
+    if written and col.categories:
+        size += -(-sum(len(v.encode()) for v in col.categories) // len(col.categories))
+    elif written:
+        size = max(size, text_bytes.get(col.kind, 0))
+    return size
 
 
 # ------------------------------------------------------------------ validation
@@ -393,6 +549,10 @@ def validate(schema: Schema) -> Plan:
         if col.params.get("entities") is not None and (col.unique or col.params.get("by") is not None):
             raise SchemaError(f"Column '{col.name}' cycles through {col.params['entities']} entities, so it can be "
                               "neither unique nor depend on another column; drop 'entities' or the other.")
+        follows = next((k for k, v in col.params.items() if v and spec.param_index[k].follows), None)
+        if col.unique and follows:
+            raise SchemaError(f"Column '{col.name}' follows column '{clip(col.params[follows])}' ({follows}), so "
+                              f"its values cannot be promised unique; drop 'unique' or '{follows}'.")
         if col.unique and any(isinstance(v, dict) and spec.param_index[k].by for k, v in col.params.items()):
             raise SchemaError(f"Column '{col.name}' cannot be unique when its settings depend on another column; "
                               "drop 'unique' or 'by'.")
@@ -467,6 +627,8 @@ def _entries(spec: TypeSpec, p: dict[str, Any], names: tuple[str, ...]) -> list[
 
 def _relation_problem(spec: TypeSpec, p: dict[str, Any]) -> str | None:
     """What is wrong between a column's parameters (all defaults filled in), or None."""
+    from .catalog import INT
+
     for param in spec.params:
         if param.required and p.get(param.name) is None:
             return f"type '{spec.name}' needs '{param.name}'"
@@ -483,6 +645,12 @@ def _relation_problem(spec: TypeSpec, p: dict[str, Any]) -> str | None:
                     return f"{param.name}{at} must have one number per value ({count})"
                 if sum(value) <= 0:
                     return f"{param.name}{at} must add up to more than 0"
+    if spec.kind == INT and "min" in spec.param_index and "max" in spec.param_index:
+        for key, e in _entries(spec, p, ("min", "max")):
+            lo, hi = e["min"], e["max"]
+            if lo is not None and hi is not None and lo <= hi and math.ceil(lo) > math.floor(hi):
+                return (f"no whole number lies between min={number(lo)} and max={number(hi)}"
+                        + (f" (for '{key}')" if key else "") + "; widen the range or use a float column")
     for order in spec.orders:
         measure = _MEASURE.get(spec.param_index[order.lo].kind, float)
         for key, e in _entries(spec, p, (order.lo, order.hi)):
@@ -830,8 +998,9 @@ PARAM_CHECKS = {
     "enum": _text_kind(lambda p, v: v in p.choices, "{where} must be one of {choices}, not {value!r}."),
     "when": _text_kind(lambda p, v: parse_when(v) is not None,
                        "{where} must be a date like 2024-03-01 (or 'today', 'today-90d'), not {value!r}."),
-    "duration": _text_kind(lambda p, v: parse_duration(v) is not None,
-                           "{where} must be a duration like 30s, 5min, 2h or 3d, not {value!r}."),
+    "duration": _text_kind(lambda p, v: parse_duration(v) is not None and parse_duration(v) <= _MAX_DURATION,
+                           "{where} must be a duration like 30s, 5min, 2h or 3d, of at most "
+                           "36525d (a hundred years), not {value!r}."),
     "clock": _text_kind(lambda p, v: parse_clock(v) is not None, "{where} must be a time of day such as 09:30."),
     "pattern": _pattern,
     "column": _text_kind(lambda p, v: bool(v.strip()), "{where} must name a column."),
@@ -868,18 +1037,12 @@ def _column_from_dict(data: Any, i: int) -> Column:
 
 # ------------------------------------------------------------- text form bits
 
-_QUOTED = r'"(?:[^"\\]|\\.)*"'
-_TOKEN = re.compile(
-    rf"""\s*(?:
-        (?P<key>[A-Za-z_]\w*)\s*=\s*(?P<value>\{{(?:[^{{}}\[\]"]|{_QUOTED}|\[(?:[^\]"]|{_QUOTED})*\])*\}}
-                                            |\[[^\]]*\]|{_QUOTED}|[^\s\[\]{{}}"]+)
-      | (?P<flag>unique)\b
-    )""",
-    re.VERBOSE,
-)
-_ENTRY = re.compile(rf"""\s*({_QUOTED}|[^:,{{}}\[\]"]+?)\s*:\s*(\[(?:[^\]"]|{_QUOTED})*\]|{_QUOTED}|[^,\[\]{{}}"]+?)\s*(?:,|$)""")
+# The parameters of a column line are read by a scanner (below) that looks at each character
+# once or twice: no regular expression backtracks over a long line.
+_KEY = re.compile(r"[A-Za-z_]\w*")
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')  # linear: each alternative takes a different character
 _BARE = re.compile(r"^[\w.@:/+%\-]+$")
-_ITEM = re.compile(r"""\s*("(?:[^"\\]|\\.)*"|[^,\s][^,]*?)\s*(?:,|$)""")
+_SPACE = " \t"
 
 
 def _format_value(value: Any) -> str:
@@ -921,25 +1084,112 @@ def _parse_scalar(token: str) -> Any:
     return token
 
 
-def _parse_value(token: str) -> Any:
-    if token.startswith("{"):
-        inner = token[1:-1].strip()
-        out: dict[str, Any] = {}
-        pos = 0
-        while pos < len(inner):
-            m = _ENTRY.match(inner, pos)
-            if not m or m.end() == pos:
-                raise SchemaError(f"cannot read {clip(inner[pos:].strip())!r}; write mappings as {{value: setting, ...}}")
-            key = _parse_scalar(m.group(1).strip())
-            out[key if isinstance(key, str) else m.group(1).strip()] = _parse_value(m.group(2).strip())
-            pos = m.end()
-        return out
-    if token.startswith("["):
-        inner = token[1:-1].strip()
-        if not inner:
-            return []
-        return [_parse_scalar(m.group(1).strip()) for m in _ITEM.finditer(inner) if m.group(1)]
-    return _parse_scalar(token)
+class _Unreadable(Exception):
+    """Where the scanner stopped and what it expected there."""
+
+    def __init__(self, pos: int, hint: str):
+        self.pos, self.hint = pos, hint
+
+
+def _skip(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in _SPACE:
+        pos += 1
+    return pos
+
+
+def _quoted(text: str, pos: int) -> tuple[str, int]:
+    m = _QUOTED.match(text, pos)
+    if m is None:
+        raise SchemaError(f"bad quoted text {clip(text[pos:])}; close the quotes")
+    return m.group(), m.end()
+
+
+def _until(text: str, pos: int, stops: str) -> tuple[str, int]:
+    """Plain text up to the first of ``stops`` (or the end), without its outer spaces."""
+    end = pos
+    while end < len(text) and text[end] not in stops:
+        end += 1
+    return text[pos:end].strip(_SPACE), end
+
+
+def _scan_value(text: str, pos: int, stops: str) -> tuple[Any, int]:
+    """A value at ``pos``: "quoted", [a, list], {a: mapping} or plain text up to ``stops``."""
+    if pos < len(text) and text[pos] == '"':
+        token, pos = _quoted(text, pos)
+        return _parse_scalar(token), pos
+    if pos < len(text) and text[pos] == "[":
+        return _scan_list(text, pos)
+    if pos < len(text) and text[pos] == "{":
+        return _scan_mapping(text, pos)
+    token, end = _until(text, pos, stops)
+    if not token:
+        raise _Unreadable(pos, "write parameters as key=value")
+    return _parse_scalar(token), end
+
+
+def _scan_list(text: str, pos: int) -> tuple[list[Any], int]:
+    items: list[Any] = []
+    pos = _skip(text, pos + 1)
+    while pos < len(text) and text[pos] != "]":
+        if text[pos] == '"':
+            token, pos = _quoted(text, pos)
+            items.append(_parse_scalar(token))
+        else:
+            token, pos = _until(text, pos, ',]"[{}')
+            if token:
+                items.append(_parse_scalar(token))
+            elif pos < len(text) and text[pos] != ",":
+                raise _Unreadable(pos, "write lists as [a, b, ...]")
+        pos = _skip(text, pos)
+        if pos < len(text) and text[pos] == ",":
+            pos = _skip(text, pos + 1)
+        elif pos < len(text) and text[pos] != "]":
+            raise _Unreadable(pos, "write lists as [a, b, ...]")
+    if pos >= len(text):
+        raise _Unreadable(pos, "close the list with ]")
+    return items, pos + 1
+
+
+def _scan_mapping(text: str, pos: int) -> tuple[dict[str, Any], int]:
+    out: dict[str, Any] = {}
+    hint = "write mappings as {value: setting, ...}"
+    pos = _skip(text, pos + 1)
+    while pos < len(text) and text[pos] != "}":
+        if text[pos] == '"':
+            raw, pos = _quoted(text, pos)
+        else:
+            raw, pos = _until(text, pos, ':,{}[]"')
+        key = _parse_scalar(raw) if raw else None
+        pos = _skip(text, pos)
+        if key is None or pos >= len(text) or text[pos] != ":":
+            raise _Unreadable(pos, hint)
+        value, pos = _scan_value(text, _skip(text, pos + 1), ',[]{}"')
+        out[key if isinstance(key, str) else raw] = value
+        pos = _skip(text, pos)
+        if pos < len(text) and text[pos] == ",":
+            pos = _skip(text, pos + 1)
+        elif pos < len(text) and text[pos] != "}":
+            raise _Unreadable(pos, hint)
+    if pos >= len(text):
+        raise _Unreadable(pos, "close the mapping with }")
+    return out, pos + 1
+
+
+def _scan_params(args: str, out: dict[str, Any]) -> None:
+    """``key=value`` and ``unique`` parameters into ``out``."""
+    pos = _skip(args, 0)
+    while pos < len(args):
+        key = _KEY.match(args, pos)
+        after = _skip(args, key.end()) if key else pos
+        if key and after < len(args) and args[after] == "=":
+            out[key.group()], pos = _scan_value(args, _skip(args, after + 1), _SPACE + '[]{}"')
+        elif key and key.group() == "unique" and (key.end() == len(args) or args[key.end()] in _SPACE):
+            out["unique"], pos = True, key.end()
+        else:
+            raise _Unreadable(pos, "write parameters as key=value")
+        if pos < len(args) and args[pos] not in _SPACE:
+            raise _Unreadable(pos, "write parameters as key=value")
+        pos = _skip(args, pos)
 
 
 def _parse_column_line(line: str, line_no: int) -> dict[str, Any]:
@@ -959,21 +1209,14 @@ def _parse_column_line(line: str, line_no: int) -> dict[str, Any]:
     if not type_:
         raise SchemaError(f"Line {line_no}: column '{clip(name.strip())}' needs a type after the colon.")
     out: dict[str, Any] = {"name": name.strip(), "type": type_.strip()}
-    pos, args = 0, args.strip()
-    while pos < len(args):
-        m = _TOKEN.match(args, pos)
-        if not m or m.end() == pos:
-            raise SchemaError(
-                f"Line {line_no}: cannot read {clip(args[pos:].strip())!r}; write parameters as key=value."
-            )
-        if m.group("flag"):
-            out["unique"] = True
-        else:
-            try:
-                out[m.group("key")] = _parse_value(m.group("value"))
-            except SchemaError as exc:
-                raise SchemaError(f"Line {line_no}: {exc}.") from None
-        pos = m.end()
+    args = args.strip()
+    try:
+        _scan_params(args, out)
+    except _Unreadable as stop:
+        raise SchemaError(f"Line {line_no}: cannot read {clip(args[stop.pos:].strip() or args)!r}; "
+                          f"{stop.hint}.") from None
+    except SchemaError as exc:
+        raise SchemaError(f"Line {line_no}: {exc}.") from None
     if source:
         out["source"] = source
     if why:
@@ -982,9 +1225,11 @@ def _parse_column_line(line: str, line_no: int) -> dict[str, Any]:
 
 
 def _split_comment(line: str) -> int | None:
-    """Index of a '#' that starts a comment (outside quotes and after whitespace)."""
+    """Index of a '#' that starts a comment (after the name's colon, outside quotes and after
+    whitespace: a column may be called 'room #2')."""
     quoted = False
-    for i, ch in enumerate(line):
+    for i in range(max(0, line.find(":")), len(line)):
+        ch = line[i]
         if ch == '"' and (i == 0 or line[i - 1] != "\\"):
             quoted = not quoted
         elif ch == "#" and not quoted and i > 0 and line[i - 1] in " \t":

@@ -372,6 +372,10 @@ class _Plans:
         from . import api
 
         schema = api.plan_with_source(planned.schema, locale=locale).schema if locale else planned.schema
+        if not hasattr(schema, "columns"):  # a dataset: the service's answer is one table
+            raise InputError(f"The description names related tables ({', '.join(schema.names)}); this service "
+                             f"makes one table per request, so describe one of them (such as '{schema.names[0]}'), "
+                             "or use synth() or the synth command for the related tables.")
         return _Prepared(schema.resolve(), schema.title, planned.source)
 
     def openai_api(self) -> tuple[str, bool]:
@@ -453,7 +457,7 @@ _HEADERS = {
     "X-Generation-Time": ("Seconds taken to plan and generate the dataset (for streams over 16,384 rows: "
                           "until the first part was ready)", "number", 0.012),
     "X-Seed": ("The seed used: send it back to get the same data", "integer", 42),
-    "X-Schema-Source": ("Where the schema came from: offline or openai (a planner), cache, or schema "
+    "X-Schema-Source": ("Where the schema came from: offline or openai (a planner), cache, or text "
                         "(the description was a schema's text form)", "string", "cache"),
     "X-Request-ID": ("The request's id (yours, if you sent X-Request-ID); it is in the server's log", "string",
                      "4bf92f3577b34da6a3ce929d0e0e4736"),

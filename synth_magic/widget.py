@@ -8,10 +8,15 @@ shows what came back. No pipeline logic lives here.
     ┌ description ─────────────────────────────┐
     │ rows  seed  locale  planner  name  save  │
     │ [Generate]  progress · status            │
-    │ messages  (one red line per error)       │
+    │ messages of Generate (a red line each)   │
     │ summary · preview table (first rows)     │
-    │ schema text  [Regenerate from schema]    │
+    │ schema text (sized to it)                │
+    │ [Regenerate from schema]                 │
+    │ messages of Regenerate                   │
     └──────────────────────────────────────────┘
+
+An error shows next to the button that caused it, and the result above it, now stale, is
+dimmed until a run succeeds. The preview scrolls sideways in one box of its own.
 
 Runs happen on a worker thread (in a kernel) so the notebook stays responsive; the
 buttons are disabled while one runs and a click that arrives meanwhile is ignored.
@@ -25,17 +30,15 @@ import html
 import threading
 import traceback
 import warnings
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import _inputs as inputs
 from . import api, config
 from . import planner as planners
 from ._messages import shown_url
+from ._present import notebook_words, preview_html, replaced_note
 from .errors import SynthError
 from .options import on, option, parse
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 __all__ = ["AUTO_LOCALE", "PREVIEW_ROWS", "SynthForm", "form", "preview_html"]
 
@@ -43,6 +46,15 @@ PREVIEW_ROWS = 10
 AUTO_LOCALE = ""
 _ERROR_STYLE = "color:#c62828;font-weight:600"
 _WARNING_STYLE = "color:#a15c00"
+_CSS = ("<style>.synth-form .synth-stale{opacity:.4}"
+        # the preview's own box scrolls sideways, nothing around it: the widget and its content
+        # take the column's width (not the table's) and do not clip
+        ".synth-form .synth-preview{min-width:0;overflow:visible}"
+        ".synth-form .synth-preview .widget-html-content{min-width:0;width:100%;overflow:visible}"
+        # the schema area as tall as its text, wrapped lines too, where the browser can size it
+        # (field-sizing); elsewhere its rows follow the text's lines (_fit_schema)
+        ".synth-form .synth-schema textarea{field-sizing:content;min-height:4lh;max-height:40lh}</style>")
+_SCHEMA_ROWS = (4, 40)  # the schema area grows with its text, between these
 
 
 def form(shell: Any = None, *, background: bool | None = None) -> SynthForm:
@@ -87,40 +99,49 @@ class SynthForm:
         self.generate = w.Button(description="Generate", button_style="primary", icon="play")
         self.progress = w.IntProgress(value=0, min=0, max=1, layout=w.Layout(width="16em", visibility="hidden"))
         self.status = w.Label()
-        self.messages = w.Output()
+        self.messages = w.Output()  # what Generate said
         self.summary = w.HTML()
-        self.preview = w.Output()
-        self.schema_text = w.Textarea(rows=10, layout=w.Layout(width="100%"))
+        self.preview = w.HTML(layout=w.Layout(width="auto"))  # the column's width, margins included
+        self.schema_text = w.Textarea(rows=_SCHEMA_ROWS[0], layout=w.Layout(width="auto"))
         self.regenerate = w.Button(description="Regenerate from schema", icon="refresh",
                                    layout=w.Layout(width="auto"))
+        self.schema_messages = w.Output()  # what Regenerate said, right under it
         self.schema_box = w.VBox([w.HTML("<b>Schema</b> (edit it and regenerate)"), self.schema_text,
-                                  self.regenerate], layout=w.Layout(display="none"))
+                                  self.regenerate, self.schema_messages],
+                                 layout=w.Layout(display="none", overflow="visible"))
 
         for widget, css in [*((f, f"synth-{name}") for name, f in self.fields.items()),
                             (self.planner_note, "synth-planner-note"), (self.path, "synth-path"),
                             (self.generate, "synth-generate"), (self.progress, "synth-progress"),
                             (self.status, "synth-status"), (self.messages, "synth-messages"),
                             (self.summary, "synth-summary"), (self.preview, "synth-preview"),
-                            (self.schema_text, "synth-schema"), (self.regenerate, "synth-regenerate")]:
+                            (self.schema_text, "synth-schema"), (self.regenerate, "synth-regenerate"),
+                            (self.schema_messages, "synth-schema-messages")]:
             widget.add_class(css)
 
+        def wrap() -> Any:  # a row of fields wraps in a narrow window rather than scroll
+            return w.Layout(flex_flow="row wrap", overflow="visible")
+
         self.widget = w.VBox([
+            w.HTML(_CSS, layout=w.Layout(display="none")),
             self.description,
-            w.HBox([self.rows, self.seed, self.locale]),
-            w.HBox([self.planner, self.planner_note]),
-            w.HBox([self.name, self.save, self.path]),
-            w.HBox([self.generate, self.progress, self.status]),
+            w.HBox([self.rows, self.seed, self.locale], layout=wrap()),
+            w.HBox([self.planner, self.planner_note], layout=wrap()),
+            w.HBox([self.name, self.save, self.path], layout=wrap()),
+            w.HBox([self.generate, self.progress, self.status], layout=wrap()),
             self.messages,
             self.summary,
             self.preview,
             self.schema_box,
         ])
         self.widget.add_class("synth-form")
+        self.widget.layout.width = "100%"
 
         self.planner.observe(self._explain_planner, names="value")
         self.save.observe(lambda change: setattr(self.path, "disabled", not change["new"]), names="value")
         self.generate.on_click(lambda _button: self._start(from_schema=False))
         self.regenerate.on_click(lambda _button: self._start(from_schema=True))
+        self.schema_text.observe(self._fit_schema, names="value")
         self._explain_planner()
         if startup_problem:
             self._message(startup_problem, _ERROR_STYLE, clear=True)
@@ -205,8 +226,10 @@ class SynthForm:
             self.progress.value = 0
             self.status.value = "planning…"
             self.messages.outputs = ()
+            self.schema_messages.outputs = ()
 
     def _run(self, from_schema: bool) -> None:
+        where = self.schema_messages if from_schema else self.messages  # next to the button clicked
         try:
             # SynthWarnings (cache trouble, planner fallback) go into the form; on a worker
             # thread they would otherwise land in the log console. (catch_warnings is
@@ -215,14 +238,16 @@ class SynthForm:
                 warnings.simplefilter("always")
                 result, name = self._call(from_schema)
             for warning in caught:
-                self._message(str(warning.message), _WARNING_STYLE)
+                self._message(str(warning.message), _WARNING_STYLE, where=where)
             self._show(result, name)
         except SynthError as exc:
-            self._message(str(exc), _ERROR_STYLE, clear=True)
+            self._message(notebook_words(str(exc)), _ERROR_STYLE, clear=True, where=where)
+            self._stale(True)
         except Exception:  # a bug: show the whole traceback, in the form
-            self._message("Unexpected error (a bug in synth-magic; please report it):", _ERROR_STYLE, clear=True)
-            self.messages.outputs += ({"output_type": "stream", "name": "stderr",
-                                       "text": traceback.format_exc()},)
+            self._message("Unexpected error (a bug in synth-magic; please report it):", _ERROR_STYLE, clear=True,
+                          where=where)
+            where.outputs += ({"output_type": "stream", "name": "stderr", "text": traceback.format_exc()},)
+            self._stale(True)
         finally:
             self.status.value = ""
             self._set_running(False)
@@ -236,15 +261,15 @@ class SynthForm:
         save: str | bool | None = None
         if self.save.value:
             save = self.path.value.strip() or True
+        source = self.description.value
         if from_schema:
-            from .schema import Schema
-
-            source: str | Schema = Schema.from_text(self.schema_text.value)
-        else:
-            source = self.description.value
+            _schema_from_text(self.schema_text.value)  # its own errors, even without a 'columns:' line
+            source = self.schema_text.value
         messy = parse("messy", self.messy.value) if self.messy.value.strip() else None
         result = api.run(source, rows, seed=seed, locale=self.locale.value or None,
                          planner=self.planner.value, save=save, progress=self._progress, messy=messy)
+        if save is True and result.path is not None:
+            self.path.value = str(result.path)  # the name chosen: the next run writes the same file
         return result, name
 
     def _progress(self, done: int, total: int) -> None:
@@ -258,37 +283,50 @@ class SynthForm:
         self.runs += 1
         shell = self.shell
         pushed = False
+        summary = html.escape(result.summary())
         if shell is not None and hasattr(shell, "user_ns"):
+            summary += html.escape(replaced_note(shell.user_ns, name))
             shell.user_ns[name] = result.frame
             pushed = True
-        summary = html.escape(result.summary())
         if pushed:
             summary += f" · in <code>{html.escape(name)}</code>"
         self.summary.value = f"<span class='synth-summary-line'>{summary}</span>"
-        table = preview_html(result.frame)
-        self.preview.outputs = ({"output_type": "display_data",
-                                 "data": {"text/html": table,
-                                          "text/plain": f"preview of {len(result.frame):,} rows"},
-                                 "metadata": {}},)
+        self.preview.value = _preview(result.frame)
+        self._stale(False)
         self.schema_text.value = result.schema.to_text()
         self.schema_box.layout.display = "flex"
 
-    def _message(self, text: str, style: str, *, clear: bool = False) -> None:
+    def _stale(self, stale: bool) -> None:
+        """Dim the result shown (summary and preview) while it is not what the fields ask for."""
+        for widget in (self.summary, self.preview):
+            (widget.add_class if stale else widget.remove_class)("synth-stale")
+
+    def _fit_schema(self, _change: Any = None) -> None:
+        lines = self.schema_text.value.count("\n") + 1
+        self.schema_text.rows = min(max(lines, _SCHEMA_ROWS[0]), _SCHEMA_ROWS[1])
+
+    def _message(self, text: str, style: str, *, clear: bool = False, where: Any = None) -> None:
+        where = self.messages if where is None else where
         line = {"output_type": "display_data",
                 "data": {"text/html": f"<div class='synth-message' style='{style}'>{html.escape(text)}</div>",
                          "text/plain": text},
                 "metadata": {}}
-        self.messages.outputs = (line,) if clear else (*self.messages.outputs, line)
+        where.outputs = (line,) if clear else (*where.outputs, line)
 
 
-def preview_html(frame: pd.DataFrame, rows: int = PREVIEW_ROWS) -> str:
-    """The first rows as an HTML table, with each column's dtype under its name."""
-    import pandas as pd
+def _schema_from_text(text: str) -> Any:
+    """The edited schema: a dataset's text form or a table's."""
+    from .dataset import DatasetSchema, looks_like_dataset_text
+    from .schema import Schema
 
-    head = frame.head(rows).copy()
-    head.columns = pd.MultiIndex.from_arrays([list(frame.columns), [str(t) for t in frame.dtypes]])
-    shown = min(rows, len(frame))
-    caption = f"first {shown:,} of {len(frame):,} rows" if shown < len(frame) else f"all {len(frame):,} rows"
-    table = head.to_html(classes="synth-preview-table", border=0, na_rep="<NA>", max_cols=60)
-    return (f"<div class='synth-preview-caption'><small>{caption}</small></div>"
-            f"<div style='overflow-x:auto'>{table}</div>")
+    return DatasetSchema.from_text(text) if looks_like_dataset_text(text) else Schema.from_text(text)
+
+
+def _preview(frame: Any) -> str:
+    """A frame's preview; a dataset's: each table's, under its name."""
+    from .dataset import Dataset
+
+    if not isinstance(frame, Dataset):
+        return preview_html(frame, PREVIEW_ROWS)
+    return "".join(f"<h4 class='synth-table-name'>{html.escape(name)}</h4>{preview_html(df, PREVIEW_ROWS)}"
+                   for name, df in frame.items())

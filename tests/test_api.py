@@ -13,7 +13,8 @@ from synth_magic.schema import Schema
 
 def test_public_names_are_pinned():
     assert sorted(synth_magic.__all__) == sorted([
-        "Column", "ConfigError", "ExportError", "InputError", "PlannerError", "Schema", "SchemaError",
+        "Column", "ConfigError", "Dataset", "DatasetSchema", "ExportError", "InputError", "PlannerError", "Schema",
+        "SchemaError",
         "SynthError", "SynthWarning", "__version__", "form", "load_ipython_extension", "plan", "synth",
     ])
     for name in synth_magic.__all__:
@@ -107,7 +108,7 @@ def test_the_text_form_is_accepted_as_a_description():
     df = synth(schema.to_text(), rows=30, seed=4)
     assert list(df.columns) == schema.names
     result = run(schema.to_text(), rows=5, seed=4)
-    assert result.source == "schema"
+    assert result.source == "text" and "· schema from text ·" in result.summary()
 
 
 def test_locale_argument_overrides_the_description():
@@ -134,3 +135,54 @@ def test_save_writes_the_file_and_save_true_picks_a_new_name(tmp_path, monkeypat
     second = run("bank customers", rows=10, seed=1, save=True).path
     assert first.name == "bank_customers.csv" and second.name == "bank_customers_1.csv"
     assert "10 rows" in result.summary() and "schema from offline" in result.summary()
+
+
+# ------------------------------------------------------------------ related tables
+
+SHOP = "customers and their orders; each customer has 1 to 5 orders"
+
+
+def test_a_description_of_related_tables_gives_a_dataset_in_dependency_order():
+    shop = synth(SHOP, rows=200, seed=3)
+    assert isinstance(shop, synth_magic.Dataset) and list(shop) == ["customers", "orders"]
+    customers, orders = shop["customers"], shop["orders"]
+    assert len(customers) == 200 and orders["customer_id"].isin(customers["customer_id"]).all()
+    per = orders.groupby("customer_id").size().reindex(customers["customer_id"], fill_value=0)
+    assert per.between(1, 5).all()
+    assert isinstance(synth("finance transactions", rows=5, seed=1), pd.DataFrame)
+
+
+def test_plan_gives_a_dataset_schema_whose_text_gives_the_same_tables():
+    schema = plan(SHOP)
+    assert isinstance(schema, synth_magic.DatasetSchema) and schema.names == ["customers", "orders"]
+    first, again = synth(SHOP, rows=50, seed=8), synth(schema.to_text(), rows=50, seed=8)
+    for name in first:
+        pd.testing.assert_frame_equal(first[name], again[name])
+    pd.testing.assert_frame_equal(synth(schema, rows=50, seed=8)["orders"], first["orders"])
+
+
+def test_a_dataset_plan_is_cached_and_read_back_as_a_dataset():
+    assert run(SHOP, 10, seed=1).source == "offline"
+    second = run(SHOP, 10, seed=1)
+    assert second.source == "cache" and isinstance(second.schema, synth_magic.DatasetSchema)
+
+
+def test_rows_per_table_and_the_run_summary():
+    result = run(SHOP, {"customers": 40, "orders": 120}, seed=2)
+    assert len(result.frame["orders"]) == 120 and result.rows == 160
+    assert result.summary(path=False).startswith("2 tables: customers 40 × ") and "orders 120 × " in result.summary()
+    with pytest.raises(InputError, match="rows per table .* several related tables"):
+        run("finance transactions", {"transactions": 5})
+
+
+def test_saving_a_dataset_to_sqlite_and_a_single_table_refuses_a_database(tmp_path):
+    import sqlite3
+
+    result = run(SHOP, 30, seed=1, save=tmp_path / "shop.sqlite")
+    with sqlite3.connect(result.path) as con:
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert con.execute("SELECT count(*) FROM orders").fetchone()[0] == len(result.frame["orders"])
+    from synth_magic import ExportError
+
+    with pytest.raises(ExportError, match="'one.sqlite' holds several tables, and this description makes one"):
+        run("finance transactions", 5, save=tmp_path / "one.sqlite")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ import pandas as pd
 import pytest
 
 from synth_magic import synth
-from synth_magic.cli import main
+from synth_magic.cli import cli_words, main
 from synth_magic.schema import Schema
 
 SRC = str(Path(__file__).parents[1])
@@ -103,3 +104,155 @@ def test_cli_runs_as_a_module(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "synth_magic", "bank customers", "--rows", "abc"],
                          capture_output=True, text=True, env=env, timeout=60)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+# ------------------------------------------------------------------ the command line experience
+
+ENV = {**os.environ, "PYTHONPATH": SRC}
+TWO_COLUMNS = "title: counters\ncolumns:\n  n: integer min=1 max=9\n  flag: boolean\n"
+
+
+def _in_a_terminal(argv: list[str], cwd: Path) -> tuple[int, str, bytes]:
+    """Run ``synth argv`` with stderr on a pseudo-terminal (stdout a pipe): exit code, what the
+    terminal showed, stdout."""
+    import pty
+    import select
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "synth_magic", *argv], stdout=subprocess.PIPE,
+                            stderr=follower, stdin=subprocess.DEVNULL, env={**ENV, "COLUMNS": "120"}, cwd=cwd)
+    os.close(follower)
+    shown = b""
+    try:
+        while True:
+            ready, _, _ = select.select([leader], [], [], 120)
+            if not ready:
+                raise AssertionError("synth did not finish in 120 s")
+            try:
+                data = os.read(leader, 65536)
+            except OSError:  # EIO: the process closed its end
+                break
+            if not data:
+                break
+            shown += data
+        out = proc.stdout.read()
+        proc.wait(30)
+    finally:
+        os.close(leader)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return proc.returncode, shown.decode("utf-8", "replace"), out
+
+
+def test_a_long_run_shows_a_progress_bar_on_a_terminal(tmp_path):
+    schema = tmp_path / "s.txt"
+    schema.write_text(TWO_COLUMNS)
+    code, shown, out = _in_a_terminal(["--from-schema", str(schema), "--rows", "300k", "--seed", "1",
+                                       "-o", str(tmp_path / "big.csv")], tmp_path)
+    assert code == 0, shown
+    bar = re.search(r"synth +\d+%\|.*\| [\d.]+k?/300k rows · (?:\?|[\d.]+k?) rows/s · (?:\?|[\d:]+) left", shown)
+    assert bar, shown
+    assert "\r" in shown  # redrawn in place, and cleared at the end (leave=False)
+    assert b"300,000 rows" in out and b"rows/s" not in out  # the summary on stdout, the bar never
+    assert len(pd.read_csv(tmp_path / "big.csv")) == 300_000
+
+
+def test_quiet_and_short_runs_show_no_bar(tmp_path):
+    schema = tmp_path / "s.txt"
+    schema.write_text(TWO_COLUMNS)
+    code, shown, out = _in_a_terminal(["--from-schema", str(schema), "--rows", "300k", "-q",
+                                       "-o", str(tmp_path / "big.csv")], tmp_path)
+    assert (code, shown, out) == (0, "", b"")
+    code, shown, out = _in_a_terminal(["--from-schema", str(schema), "--rows", "2,000", "--preview", "0",
+                                       "-o", str(tmp_path / "small.csv")], tmp_path)
+    assert code == 0 and shown == "" and out.startswith(b"2,000 rows")
+
+
+def test_not_a_terminal_means_no_bar(tmp_path):
+    schema = tmp_path / "s.txt"
+    schema.write_text(TWO_COLUMNS)
+    done = subprocess.run([sys.executable, "-m", "synth_magic", "--from-schema", str(schema), "--rows", "300k",
+                           "-o", str(tmp_path / "big.csv")], capture_output=True, text=True, env=ENV, timeout=120)
+    assert done.returncode == 0 and done.stderr == ""
+
+
+def test_dash_writes_csv_to_stdout_and_the_summary_to_stderr(tmp_path, capsysbinary):
+    assert main(["bank customers", "--rows", "1_000", "--seed", "9", "-o", "-"]) == 0
+    captured = capsysbinary.readouterr()
+    import io
+
+    got = pd.read_csv(io.BytesIO(captured.out))
+    expected = synth("bank customers", rows=1000, seed=9)
+    assert got.shape == expected.shape and got["customer_id"].tolist() == expected["customer_id"].tolist()
+    assert captured.err.decode().startswith("1,000 rows × ") and b"wrote" not in captured.err
+    out = tmp_path / "same.csv"
+    main(["bank customers", "--rows", "1000", "--seed", "9", "-o", str(out)])
+    assert out.read_bytes() == captured.out  # the same bytes as the file
+    assert main(["bank customers", "--rows", "10", "-o", "-", "-q"]) == 0
+    assert capsysbinary.readouterr().err == b""
+
+
+def test_dash_into_a_closed_pipe_ends_quietly(tmp_path):
+    done = subprocess.run(f"{sys.executable} -m synth_magic 'web sessions' --rows 1M -o - | head -3", shell=True,
+                          capture_output=True, text=True, timeout=120, env=ENV, cwd=tmp_path)
+    assert done.stdout.count("\n") == 3 and done.stderr == ""
+    assert not list(tmp_path.iterdir())  # nothing written beside
+
+
+@pytest.mark.parametrize(("message", "worded"), [
+    ("use planner='offline'.", "use --planner offline."),
+    ("or use planner=offline.", "or use --planner offline."),
+    ('rows needs a value, e.g. rows=1000.', "rows needs a value, e.g. --rows 1000."),
+    ("set seed=42 or locale=de_DE", "set --seed 42 or --locale de_DE"),
+    ("null_rate=0.1 and %synth rows=5 stay", "null_rate=0.1 and %synth --rows 5 stay"),
+    ("keyrows=5 stays", "keyrows=5 stays"),
+])
+def test_hints_are_worded_for_the_command_line(message, worded):
+    assert cli_words(message) == worded
+
+
+def test_the_missing_key_error_names_the_flag(capsys, monkeypatch, tmp_path):
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SYNTH_CACHE_DIR", str(tmp_path / "cache"))
+    assert main(["bank customers", "--planner", "openai", "--rows", "3"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip().endswith("or use --planner offline.") and "planner=" not in err
+
+
+def test_the_preview_shows_identifiers_whole(capsys):
+    assert main(["users with a uuid", "--rows", "3", "--seed", "1"]) == 0
+    printed = capsys.readouterr().out
+    uuids = synth("users with a uuid", rows=3, seed=1)["uuid"]
+    assert all(u in printed for u in uuids) and "..." not in printed.splitlines()[1]
+
+
+def test_cli_writes_related_tables_to_sqlite_and_a_folder(tmp_path, capsys):
+    import sqlite3
+
+    library = "a library: members, books, loans"
+    db = tmp_path / "lib.sqlite"
+    assert main([library, "--rows", "50", "--seed", "3", "-o", str(db)]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("3 tables: members 50 × ") and f"wrote {db}" in printed
+    with sqlite3.connect(db) as con:
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+        loans = con.execute("SELECT count(*) FROM loans").fetchone()[0]
+    assert main([library, "--rows", "50", "--seed", "3", "-o", f"{tmp_path}/lib/"]) == 0
+    assert len(pd.read_csv(tmp_path / "lib" / "loans.csv")) == loans
+    capsys.readouterr()
+    assert main([library, "--schema"]) == 0
+    schema = tmp_path / "lib.txt"
+    schema.write_text(capsys.readouterr().out)
+    assert main(["--from-schema", str(schema), "--rows", "50", "--seed", "3", "-o", str(tmp_path / "again.sqlite")]) == 0
+    with sqlite3.connect(tmp_path / "again.sqlite") as con:
+        assert con.execute("SELECT count(*) FROM loans").fetchone()[0] == loans
+
+
+def test_cli_refuses_a_database_for_one_table(tmp_path, capsys):
+    assert main(["finance transactions", "-o", str(tmp_path / "tx.sqlite")]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "synth: error: 'tx.sqlite' holds several tables, and this description makes one; save it to a .csv or "
+        ".parquet file.")

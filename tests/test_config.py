@@ -60,3 +60,16 @@ def test_unknown_planner_in_the_environment_is_one_sentence(monkeypatch):
     monkeypatch.setenv("SYNTH_PLANNER", "gpt")
     with pytest.raises(InputError, match="^Unknown planner 'gpt'; use 'offline' or 'openai'.$"):
         cfg.settings()
+
+
+def test_threads_default_to_every_core_and_follow_synth_threads(monkeypatch):
+    import os
+
+    monkeypatch.delenv("SYNTH_THREADS", raising=False)
+    assert cfg.settings().threads == len(os.sched_getaffinity(0))
+    monkeypatch.setenv("SYNTH_THREADS", "3")
+    assert cfg.settings().threads == 3 and "threads=3" in repr(cfg.settings())
+    monkeypatch.setenv("SYNTH_THREADS", "many")
+    with pytest.raises(SynthError, match="^SYNTH_THREADS must be a whole number of threads from 1 to 256, "
+                                         "not 'many'; unset it to use every core.$"):
+        cfg.settings()

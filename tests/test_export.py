@@ -113,3 +113,107 @@ def test_suggested_names_never_collide(tmp_path):
 
 
 # ----------------------------------------------------------------------- CLI
+
+
+# ------------------------------------------------------------------ several tables
+
+def _shop():
+    from synth_magic.dataset import DatasetSchema
+    from tests.test_relate import SHOP
+
+    return DatasetSchema.from_text(SHOP).generate(300, seed=6)
+
+
+def test_sqlite_declares_keys_and_its_foreign_key_check_is_clean(tmp_path):
+    import sqlite3
+
+    from synth_magic.export import save_dataset
+
+    shop = _shop()
+    path = save_dataset(shop, tmp_path / "shop.sqlite")
+    with sqlite3.connect(path) as con:
+        con.execute("PRAGMA foreign_keys = ON")
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+        fks = con.execute("PRAGMA foreign_key_list(order_items)").fetchall()
+        assert [(row[2], row[3], row[4]) for row in fks] == [("orders", "order_id", "order_id")]
+        assert [row[1] for row in con.execute("PRAGMA table_info(customers)") if row[5]] == ["customer_id"]
+        for name, df in shop.items():
+            assert con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] == len(df)
+        first = con.execute("SELECT order_date, total FROM orders ORDER BY order_id LIMIT 1").fetchone()
+        with pytest.raises(sqlite3.IntegrityError):  # the keys are enforced, not just written down
+            con.execute("INSERT INTO orders (order_id, customer_id) VALUES (999999, 999999)")
+    assert first == (str(shop["orders"]["order_date"].iloc[0].date()), shop["orders"]["total"].iloc[0])
+    joined = pd.read_sql("SELECT o.order_id, c.signup_date FROM orders o JOIN customers c USING (customer_id)",
+                         sqlite3.connect(path))
+    assert len(joined) == len(shop["orders"])
+
+
+def test_a_folder_gets_one_file_per_table_and_parquet_on_request(tmp_path):
+    from synth_magic.export import save_dataset
+
+    shop = _shop()
+    folder = save_dataset(shop, tmp_path / "shop")
+    assert sorted(p.name for p in folder.iterdir()) == ["customers.csv", "order_items.csv", "orders.csv"]
+    assert len(pd.read_csv(folder / "orders.csv")) == len(shop["orders"])
+    pq = save_dataset(shop, f"{tmp_path}/shop.parquet/")
+    back = pd.read_parquet(pq / "order_items.parquet")
+    assert list(back.columns) == list(shop["order_items"].columns)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+@pytest.mark.parametrize("name, message", [
+    ("shop.csv", "Cannot save several tables to 'shop.csv': use a folder"),
+    ("missing/shop.sqlite", "the folder .* does not exist"),
+])
+def test_several_tables_need_a_folder_or_a_database(tmp_path, name, message):
+    from synth_magic.export import save_dataset
+
+    with pytest.raises(ExportError, match=message):
+        save_dataset(_shop(), tmp_path / name)
+
+
+def test_an_existing_database_is_kept_unless_overwriting(tmp_path):
+    from synth_magic.export import save_dataset
+
+    (tmp_path / "shop.sqlite").write_text("keep")
+    with pytest.raises(ExportError, match="already exists"):
+        save_dataset(_shop(), tmp_path / "shop.sqlite", overwrite=False)
+    assert (tmp_path / "shop.sqlite").read_text() == "keep"
+
+
+def test_duckdb_declares_keys_too(tmp_path):
+    duckdb = pytest.importorskip("duckdb")
+    from synth_magic.export import save_dataset
+
+    shop = _shop()
+    path = save_dataset(shop, tmp_path / "shop.duckdb")
+    con = duckdb.connect(str(path))
+    assert con.execute("SELECT count(*) FROM orders").fetchone()[0] == len(shop["orders"])
+    assert con.execute("SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'FOREIGN KEY'").fetchone()[0] == 2
+
+
+@pytest.mark.parametrize("name", ["shop.sqlite", "shop"])
+def test_an_interrupted_dataset_save_leaves_nothing(tmp_path, monkeypatch, name):
+    from synth_magic import export
+
+    shop = _shop()
+    real = export.save
+    calls = []
+
+    def stop_second(df, path, **kwargs):  # the folder: the first file written, then Ctrl-C
+        calls.append(path)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(df, path, **kwargs)
+
+    def stop_sqlite(tables, tmp, primary, foreign):
+        import sqlite3
+
+        sqlite3.connect(tmp).execute("CREATE TABLE half (x)")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(export, "save", stop_second)
+    monkeypatch.setattr(export, "_write_sqlite", stop_sqlite)
+    with pytest.raises(KeyboardInterrupt):
+        export.save_dataset(shop, tmp_path / name)
+    assert list(tmp_path.iterdir()) == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import time
 import warnings
 from typing import Any
 
@@ -18,10 +19,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from synth_magic import api, cli
+from synth_magic import api, cli, formula
 from synth_magic.catalog import TYPES
 from synth_magic.errors import SynthError, SynthWarning
-from synth_magic.schema import Schema
+from synth_magic.schema import Column, Schema
 
 # CI: a fixed, modest run. Bug hunting: SYNTH_FUZZ_EXAMPLES=2000 (random, many more examples).
 _HUNT = int(os.environ.get("SYNTH_FUZZ_EXAMPLES", "0"))
@@ -263,6 +264,22 @@ def test_from_text_on_anything(text):
         assert content(Schema.from_text(schema.to_text())) == content(schema)
 
 
+_VALUE_TEXT = st.text(alphabet=st.one_of(st.sampled_from('[]{}",:# =\\\u2028\u2029\x85 ab'), st.characters()),
+                      min_size=1, max_size=12)
+
+
+@FAST
+@given(values=st.lists(_VALUE_TEXT, min_size=1, max_size=5, unique=True),
+       name=st.text(alphabet=st.sampled_from("ab #.()-/%_ 2"), min_size=1, max_size=10).map(lambda t: ("n" + t).strip()))
+@example(values=["[beta]"], name="a #1")
+@example(values=["x\u2028y"], name="n")
+def test_any_schema_round_trips_through_its_text_form(values, name):
+    schema = outcome(lambda: Schema([Column(name, "category", {"values": values}),
+                                     Column("flag", "boolean", {"by": name, "p_true": dict.fromkeys(values, 0.5)})]))
+    if schema is not None:
+        assert Schema.from_text(schema.to_text()).to_dict() == schema.to_dict()
+
+
 # ------------------------------------------------------------------------------ the CLI
 
 CLI_WORDS = ["customers with name and email", "orders", "", "-", "--", "x" * 50, "=cmd", "columns:"]
@@ -327,3 +344,44 @@ def test_bad_save_arguments(save):
     with pytest.raises(SynthError) as info:
         api.synth("customers with name", rows=2, planner="offline", save=save)
     check_error(info.value)
+
+
+# ------------------------------------------------------------------------------ formulas
+
+FORMULA_COLUMNS = {"a": Column("a", "integer", {"min": -5, "max": 5}),
+                   "b": Column("b", "float", {"min": -1e6, "max": 1e6}),
+                   "c": Column("c", "money", {"min": 0, "max": 10}),
+                   "d": Column("d", "date", {"start": "2024-01-01", "end": "2024-12-31"})}
+_FORMULA_NUMBERS = st.one_of(st.sampled_from(["0", "1", "-1", "0.5", "2", "9", "400", "1e15", "1e16", "1e999", "5e-324"]),
+                             st.integers(0, 10**20).map(str),
+                             st.floats(allow_nan=False, allow_infinity=False).map(repr))
+_FORMULA_NAMES = st.sampled_from([*FORMULA_COLUMNS, "ｘ", "ａ", "e", "abs", "days"])
+formulas = st.recursive(
+    st.one_of(_FORMULA_NAMES, _FORMULA_NUMBERS),
+    lambda inner: st.one_of(
+        st.tuples(inner, st.sampled_from(["+", "-", "*", "/", "//", "%", "**"]), inner).map(
+            lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        inner.map(lambda x: f"-{x}"),
+        st.tuples(st.sampled_from(formula.FUNCTIONS), st.lists(inner, max_size=3)).map(
+            lambda t: f"{t[0]}({', '.join(t[1])})"),
+    ),
+    max_leaves=12,
+)
+
+
+@FAST
+@given(expr=formulas, names=st.sets(st.sampled_from(list(FORMULA_COLUMNS)), min_size=1), seed=st.integers(0, 2**32))
+@example(expr="9**9**9", names={"a"}, seed=1)
+@example(expr="sqrt(a, b)", names={"a", "b"}, seed=1)
+@example(expr="log(b, a)", names={"a", "b"}, seed=1)
+@example(expr="(d - d) / days(0)", names={"d"}, seed=1)
+def test_formulas_give_a_frame_or_one_error_quickly_and_never_touch_another_column(expr, names, seed):
+    columns = [FORMULA_COLUMNS[n] for n in sorted(names)]
+    started = time.process_time()  # CPU time: what the formula costs, not what the machine's load does
+    base = outcome(lambda: Schema(columns).generate(40, seed=seed))
+    df = outcome(lambda: Schema([*columns, Column("f", "formula", {"expr": expr})]).generate(40, seed=seed))
+    assert time.process_time() - started < 1, expr
+    assert base is not None
+    if df is not None:
+        pd.testing.assert_frame_equal(df[base.columns], base)
+        assert df["f"].dtype == "float64" and not df["f"].isin([math.inf, -math.inf]).any()

@@ -418,3 +418,168 @@ def test_messy_is_a_run_option_and_an_argument_of_synth():
     text = "columns:\n  name: full_name\n  amount: money\n"
     df = synth(text, rows=2000, seed=3, messy=0.1)
     assert df.attrs["synth"]["messy"]["rate"] == 0.1 and len(df.attrs["synth"]["messy"]["cells"]["row"]) > 100
+
+
+# ---------------------------------------------------------------- threads
+
+_TYPE_PARAMS = {"category": {"values": ["a", "b", "c"], "weights": [5, 3, 2]},
+                "formula": {"expr": "integer * 2 + float"}, "integer": {"min": 0, "max": 10**9, "unique": True},
+                "uuid": {"unique": True}, "code": {"pattern": "X-##########", "unique": True},
+                "ohlc": {"close": "series"}}
+# One column of every catalogue type (every third with missing values); rows that hold
+# together (a place per row, values chosen by another column, correlated numbers, series
+# per entity, OHLC bars); and the finance table made messy.
+THREADED = {
+    "every type": ({"locale": "en_US", "columns": [
+        {"name": name, "type": name, **_TYPE_PARAMS.get(name, {}), **({"null_rate": 0.2} if i % 3 == 0 else {})}
+        for i, name in enumerate(C.TYPES)]}, 0.0),
+    "together": ({"locale": "en_US", "columns": [
+        {"name": "store", "type": "city", "entities": 7},
+        {"name": "day", "type": "date", "start": "2024-01-01", "step": "1d", "entity": "store"},
+        {"name": "level", "type": "category", "values": ["junior", "mid", "senior"], "weights": [5, 3, 2]},
+        {"name": "salary", "type": "money", "by": "level", "mean": {"junior": 45000, "mid": 65000, "senior": 90000}},
+        {"name": "bonus", "type": "float", "min": 0, "max": 1e5, "correlate": {"salary": 0.6}},
+        {"name": "sales", "type": "series", "entity": "store", "walk": "additive", "noise": 2, "min": 0},
+        {"name": "temp", "type": "series", "entity": "store", "time": "day", "season": "weekly", "ar": 0.9},
+        {"name": "close", "type": "series", "entity": "store", "walk": "geometric", "level": 50},
+        {"name": "open", "type": "ohlc", "part": "open", "close": "close"},
+        {"name": "high", "type": "ohlc", "part": "high", "close": "close", "open": "open"},
+        {"name": "street", "type": "street_address"}, {"name": "town", "type": "city"},
+        {"name": "zip", "type": "postcode"}, {"name": "phone", "type": "phone", "null_rate": 0.1},
+    ]}, 0.0),
+    "messy finance": (FINANCE, 0.1),
+}
+
+
+def assert_same_frame(got: pd.DataFrame, expected: pd.DataFrame) -> None:
+    """Equal columns, dtypes, index and values (categoricals by categories and codes: pandas
+    compares categorical values one Python object at a time, seconds per column)."""
+    assert list(got.columns) == list(expected.columns) and got.index.equals(expected.index)
+    for name in expected.columns:
+        a, b = got[name], expected[name]
+        assert a.dtype == b.dtype, name
+        if isinstance(b.dtype, pd.CategoricalDtype):
+            assert a.cat.categories.equals(b.cat.categories) and a.cat.codes.equals(b.cat.codes), name
+        else:
+            assert a.equals(b), name
+
+
+@pytest.mark.parametrize("name", sorted(THREADED))
+def test_any_number_of_threads_gives_the_same_rows(name, monkeypatch):
+    data, messy = THREADED[name]
+    plan = schema(data).resolve()
+    rows = 3 * CHUNK + 5  # four chunks: the last one cut
+    made = {}
+    for threads in ("1", "3"):
+        monkeypatch.setenv("SYNTH_THREADS", threads)
+        made[threads] = G.generate(plan, rows, seed=11, messy=messy)
+    assert_same_frame(made["3"], made["1"])
+    assert made["3"].attrs == made["1"].attrs  # what was made messy, too
+    streamed = list(G.frames(plan, rows, seed=11, rows_per_frame=2 * CHUNK, messy=messy))  # with 3 threads
+    assert_same_frame(pd.concat(streamed), made["1"])
+
+
+def test_chunks_made_out_of_order_give_the_same_series(monkeypatch):
+    """A series' boundary chain is kept per chunk: a chunk made before an earlier one
+    (another thread, a Dask partition) still continues the same path."""
+    monkeypatch.setenv("SYNTH_THREADS", "1")
+    plan = schema(THREADED["together"][0]).resolve()
+    rows = 5 * CHUNK
+    whole = G.generate(plan, rows, seed=3)
+    for first in (4, 1, 3, 0, 2):
+        part = G.frame_of_chunks(plan, rows, 3, first, first + 1)
+        assert_same_frame(part, whole.iloc[first * CHUNK:(first + 1) * CHUNK])
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two", "257", "1.5"])
+def test_a_bad_thread_count_is_refused_in_one_sentence(value, monkeypatch):
+    from synth_magic import ConfigError
+
+    monkeypatch.setenv("SYNTH_THREADS", value)
+    with pytest.raises(ConfigError, match=r"^SYNTH_THREADS must be a whole number of threads from 1 to 256, not "):
+        G.generate(schema(FINANCE).resolve(), 2 * CHUNK, seed=1)
+
+
+# ---------------------------------------------------------------- a cut chunk made without waste
+
+def _one_chunk(plan, type_: str, n: int):
+    """The values of column ``type_`` in chunk 0 made ``n`` rows long (the columns before it too)."""
+    from synth_magic.generators import GENERATORS, Ctx, column_key
+
+    values, aux = {}, {}
+    for col in plan.columns:
+        rng = np.random.default_rng(np.random.SeedSequence(7, spawn_key=(col.key, 0)))
+        ctx = Ctx(rng=rng, n=n, start=0, locale=plan.locale, cols=values, aux=aux, unique=col.unique,
+                  key=column_key(7, col.key), name=col.name, seed=7, chunk=0, span=CHUNK)
+        values[col.name] = GENERATORS[col.type].make(ctx, col.params)
+    out = values[type_]
+    return out.to_pylist() if hasattr(out, "to_pylist") else np.asarray(out).tolist()
+
+
+_NEEDS = {"formula": [{"name": "integer", "type": "integer"}, {"name": "float", "type": "float"}],
+          "ohlc": [{"name": "series", "type": "series"}]}
+
+
+@pytest.mark.parametrize("type_", sorted(C.TYPES))
+def test_the_types_that_make_their_first_values_alone_are_exactly_those_declared(type_):
+    """``Generator.prefix`` is a promise: k rows made alone equal the first k of a whole
+    chunk; and the types not declared really need the whole chunk (else declare them)."""
+    from synth_magic.generators import PREFIX
+
+    cols = [*_NEEDS.get(type_, []), {"name": type_, "type": type_, **_TYPE_PARAMS.get(type_, {})}]
+    plan = schema({"locale": "de_DE", "columns": cols}).resolve()
+    whole = _one_chunk(plan, type_, CHUNK)
+    alone = all(_one_chunk(plan, type_, k) == whole[:k] for k in (1, 37, 1000))
+    assert alone == (type_ in PREFIX)
+
+
+# Columns whose types make their first values alone, with settings that read other columns.
+SHORT = {"locale": "en_US", "columns": [
+    {"name": "id", "type": "id"}, {"name": "ref", "type": "code", "pattern": "R-#####", "unique": True},
+    {"name": "level", "type": "category", "values": ["junior", "mid", "senior"], "weights": [5, 3, 2]},
+    {"name": "pay", "type": "integer", "by": "level", "min": {"junior": 1, "*": 50}, "max": {"junior": 9, "*": 99}},
+    {"name": "remote", "type": "boolean", "by": "level", "p_true": {"junior": 0.1, "*": 0.7}, "null_rate": 0.2},
+    {"name": "gender", "type": "gender"}, {"name": "first", "type": "first_name"},
+    {"name": "name", "type": "full_name"}, {"name": "her_name", "type": "full_name", "gender": "female"},
+    {"name": "born", "type": "birth_date"}, {"name": "age", "type": "age", "derive_from": "born"},
+    {"name": "store", "type": "city", "entities": 9}, {"name": "state", "type": "state"},
+    {"name": "tick", "type": "datetime", "step": "1h", "entity": "store"},
+    {"name": "zip", "type": "postcode", "null_rate": 0.1}, {"name": "lat", "type": "latitude"},
+    {"name": "ordered", "type": "date"}, {"name": "shipped", "type": "date", "after": "ordered"},
+    {"name": "seen", "type": "datetime", "step": "1min"}, {"name": "double", "type": "formula", "expr": "pay * 2"},
+    {"name": "company", "type": "company"}, {"name": "uuid", "type": "uuid"},
+]}
+
+
+@pytest.mark.parametrize("small", [1, 1000, CHUNK - 1, CHUNK + 5])
+def test_a_cut_chunk_made_alone_equals_the_first_rows_of_a_bigger_request(small):
+    plan = schema(SHORT).resolve()
+    assert all(G._prefix_stable(c) for c in plan.columns)  # the short way is taken
+    assert_same_frame(G.generate(plan, small, seed=5), G.generate(plan, 2 * CHUNK + 3, seed=5).iloc[:small])
+
+
+@pytest.mark.parametrize(("change", "short"), [
+    ({}, True),
+    ({"distribution": "normal"}, False),  # tails beyond min..max drawn again: depends on the chunk
+    ({"correlate": {"id": 0.5}}, False),  # reordered by the ranks of the whole chunk
+    ({"distribution": "uniform", "null_rate": 0.3}, True),
+])
+def test_only_columns_that_can_are_made_short(change, short, monkeypatch):
+    from synth_magic.generators import GENERATORS
+
+    plan = schema({"columns": [{"name": "id", "type": "id"},
+                               {"name": "x", "type": "float", "min": 0, "max": 10, **change}]}).resolve()
+    lengths = []
+    real = GENERATORS["float"]
+    monkeypatch.setitem(GENERATORS, "float", real.__class__(
+        lambda ctx, p: lengths.append(ctx.n) or real.make(ctx, p), real.domain, real.prefix))
+    part = G.generate(plan, 1000, seed=2)
+    assert lengths == [1000 if short else CHUNK]
+    assert_same_frame(part, G.generate(plan, CHUNK + 1, seed=2).iloc[:1000])
+
+
+def test_a_given_name_that_follows_a_gender_column_needs_the_whole_chunk():
+    plan = schema({"columns": [{"name": "gender", "type": "gender"},
+                               {"name": "first", "type": "first_name", "gender_from": "gender"}]}).resolve()
+    assert not G._prefix_stable(plan.columns[1])
+    assert_same_frame(G.generate(plan, 1000, seed=2), G.generate(plan, CHUNK + 1, seed=2).iloc[:1000])

@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "synth_magic"
 
 PINNED = {
     "synth_magic": [
-        "Column", "ConfigError", "ExportError", "InputError", "PlannerError", "Schema",
+        "Column", "ConfigError", "Dataset", "DatasetSchema", "ExportError", "InputError", "PlannerError", "Schema",
         "SchemaError", "SynthError", "SynthWarning", "__version__", "form",
         "load_ipython_extension", "plan", "synth",
     ],
@@ -24,10 +24,12 @@ PINNED = {
         "parts_target", "ranges", "require", "write", "write_part",
     ],
     "synth_magic._inputs": [
-        "DEFAULT_ROWS", "ENGINES", "MAX_DESCRIPTION", "MAX_MESSY", "MAX_ROWS", "available_locales",
-        "check_description", "check_engine", "check_locale", "check_messy", "check_path", "check_rows",
-        "check_seed",
-        "check_text",
+        "DEFAULT_ROWS", "ENGINES", "MAX_DESCRIPTION", "MAX_MESSY", "MAX_ROWS", "MAX_THREADS",
+        "THREADS_ENV", "available_locales", "check_description", "check_engine", "check_locale",
+        "check_messy", "check_path", "check_rows", "check_seed", "check_text", "threads", "whole_number",
+    ],
+    "synth_magic._pool_cache": [
+        "FORMAT", "column", "default_cache_dir", "faker_version", "folder", "load", "locales", "strings",
     ],
     "synth_magic._messages": [
         "CONTROL", "clip", "number", "one_line", "reject_constant", "shown_url",
@@ -52,8 +54,11 @@ PINNED = {
         "NUMERIC_KINDS", "Order", "PANDAS_DTYPES", "PARAM_KINDS", "Param", "ParamKind",
         "STRING", "TIME_KINDS", "TYPES", "TypeSpec", "UNIQUE", "locale_currency",
     ],
+    "synth_magic._present": [
+        "PROGRESS_ROWS", "Preview", "TEXT_CELL", "notebook_words", "preview_html", "preview_text", "replaced_note", "types_table",
+    ],
     "synth_magic.cli": [
-        "EPILOG", "build_parser", "main", "types_table",
+        "EPILOG", "build_parser", "cli_words", "main", "types_table",
     ],
     "synth_magic.config": [
         "DEFAULT_MAX_RETRIES", "DEFAULT_MODEL", "DEFAULT_TEMPERATURE", "DEFAULT_TIMEOUT",
@@ -62,25 +67,33 @@ PINNED = {
     "synth_magic.dask": [
         "frame",
     ],
+    "synth_magic.dataset": [
+        "ACROSS", "AGGREGATES", "DISTRIBUTIONS", "Dataset", "DatasetPlan", "DatasetSchema", "Derived",
+        "MAX_PER_PARENT", "MAX_TABLES",
+        "MODES", "Relation", "RelationPlan", "Rollup", "Table", "TablePlan", "looks_like_dataset_text", "schema_from_json", "validate",
+    ],
     "synth_magic.errors": [
         "ConfigError", "ExportError", "InputError", "PlannerError", "PlannerUnavailable",
         "SchemaError", "SynthError", "SynthWarning",
     ],
     "synth_magic.export": [
-        "CSV_SAFETY_ENV", "ENCODINGS", "FORMATS", "csv_safety_default", "encode", "neutralise",
-        "neutralise_name", "save", "save_frames", "suggest_name", "suggest_path", "target",
-        "to_arrow",
+        "CSV_SAFETY_ENV", "DATABASES", "ENCODINGS", "FORMATS", "csv_safety_default", "encode", "neutralise",
+        "neutralise_name", "save", "save_dataset", "save_frames", "suggest_name", "suggest_path",
+        "tables_target", "target", "to_arrow",
     ],
     "synth_magic.formula": [
-        "DATE", "DURATION", "DURATIONS", "FUNCTIONS", "MAX_LENGTH", "MAX_NODES", "NUMBER",
+        "DATE", "DURATION", "DURATIONS", "FUNCTIONS", "MAX_CONSTANT", "MAX_EXPONENT", "MAX_LENGTH", "MAX_NODES", "NUMBER",
         "evaluate", "parse", "result_kind",
     ],
     "synth_magic.generate": [
-        "CHUNK", "MAX_ROWS", "Progress", "check_fits", "empty_frame", "frame_of_chunks", "frames",
-        "generate", "resolve_seed",
+        "BATCH_BYTES", "BATCH_CHUNKS", "CHUNK", "Given", "MAX_ROWS", "Progress", "batch_chunks", "check_fits",
+        "empty_frame", "frame_of_chunks", "frames", "generate", "resolve_seed",
+    ],
+    "synth_magic.relate": [
+        "counts", "generate_dataset", "pick", "table_rows", "table_seed",
     ],
     "synth_magic.generators": [
-        "Ctx", "GENERATORS", "Generator", "column_key",
+        "Ctx", "GENERATORS", "Generator", "PREFIX", "column_key",
     ],
     "synth_magic.generators._base": [
         "Ctx", "Domain", "Generator", "Make", "column_key",
@@ -120,8 +133,8 @@ PINNED = {
         "GENERATORS", "pool_generator",
     ],
     "synth_magic.generators._pools": [
-        "FAMILY_FIRST", "Names", "POOL_SIZE", "SAMPLERS", "faker", "formats", "names",
-        "sampled", "template_part", "words",
+        "FAMILY_FIRST", "Names", "POOL_SIZE", "SAMPLERS", "address_formats", "faker", "formats",
+        "names", "sampled", "template_part", "words",
     ],
     "synth_magic.generators._series": [
         "GENERATORS", "entity_count", "layout",
@@ -140,9 +153,12 @@ PINNED = {
     "synth_magic.planner": [
         "FALLBACK", "NAMES", "Planner", "REGISTRY", "check_name", "get_planner",
     ],
+    "synth_magic.planner._entities": [
+        "ENTITIES", "Entity", "Found", "LINKS", "Link", "SCENES", "plan_dataset", "recognise",
+    ],
     "synth_magic.planner._answer": [
         "MAX_ANSWER_CHARS", "MAX_MODEL_ROWS", "MAX_NUMBER", "MAX_PROBLEMS_CHARS", "json_text",
-        "read_answer", "suggest_type", "table", "to_schema",
+        "read_answer", "suggest_type", "table", "to_dataset", "to_schema",
     ],
     "synth_magic.planner._knowledge": [
         "Col", "Concept", "Domain", "FILES", "KNOWLEDGE", "Knowledge", "KnowledgeError",
@@ -172,13 +188,13 @@ PINNED = {
     "synth_magic.planner.openai": [
         "LOCAL_KEY", "MAX_ANSWER_CHARS", "MAX_ANSWER_TOKENS", "MAX_ECHO_CHARS",
         "MAX_MODEL_ROWS", "MAX_NUMBER", "MODES", "OpenAIPlanner", "PROMPT_TOKEN_LIMIT",
-        "VERSION", "answer_schema", "check_prompt", "estimate_tokens", "first_messages",
+        "VERSION", "answer_schema", "check_prompt", "dataset_answer_schema", "estimate_tokens", "first_messages",
         "prompt_version", "read_answer", "repair_messages", "system_prompt", "to_schema",
     ],
     "synth_magic.schema": [
         "Column", "MAX_COLUMNS", "MAX_NAME", "MAX_NOTE", "MAX_TEXT", "MAX_TITLE", "PARAM_CHECKS",
-        "Plan", "PlannedColumn", "SOURCES", "Schema", "looks_like_text_form",
-        "order_columns", "references", "validate",
+        "Plan", "PlannedColumn", "SOURCES", "Schema", "TEXT_WIDTH", "looks_like_text_form",
+        "order_columns", "references", "short_title", "validate",
     ],
     "synth_magic.server": [
         "DEFAULT_MAX_ROWS", "ENV", "ERROR_TYPES", "EXAMPLES", "ErrorResponse", "HealthResponse",
@@ -191,9 +207,9 @@ PINNED = {
 }
 # The modules a user may import; every other module is private (an underscore name).
 PUBLIC = {"synth_magic", "synth_magic.api", "synth_magic.cache", "synth_magic.catalog", "synth_magic.cli",
-          "synth_magic.config", "synth_magic.dask", "synth_magic.errors", "synth_magic.export", "synth_magic.formula",
+          "synth_magic.config", "synth_magic.dask", "synth_magic.dataset", "synth_magic.errors", "synth_magic.export", "synth_magic.formula",
           "synth_magic.generate", "synth_magic.generators", "synth_magic.magic", "synth_magic.options",
-          "synth_magic.planner", "synth_magic.planner.offline", "synth_magic.planner.openai",
+          "synth_magic.planner", "synth_magic.planner.offline", "synth_magic.planner.openai", "synth_magic.relate",
           "synth_magic.schema", "synth_magic.server", "synth_magic.widget"}
 
 

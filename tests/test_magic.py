@@ -141,6 +141,84 @@ def test_existing_variable_is_replaced_only_on_success(ip):
     assert isinstance(ip.user_ns["df"], pd.DataFrame)
 
 
+def run_cell(ip, source: str):
+    """A cell as a notebook runs it: IPython's transforms (``x = %synth ...``) and ours."""
+    with capture_output() as out:
+        result = ip.run_cell(source, store_history=False)
+    if result.error_in_exec is not None:
+        raise result.error_in_exec
+    return out
+
+
+def test_line_magic_as_a_value_returns_the_frame_and_leaves_df_alone(ip):
+    ip.user_ns["df"] = "mine"
+    out = run_cell(ip, "x = %synth rows=5 seed=3 customers with name and email")
+    x = ip.user_ns["x"]
+    assert isinstance(x, pd.DataFrame) and len(x) == 5 and ip.user_ns["df"] == "mine"
+    assert out.stdout.startswith("5 rows × ") and "seed 3" in out.stdout  # no "df:" before it
+    pd.testing.assert_frame_equal(x, api.synth("customers with name and email", rows=5, seed=3))
+    # VAR named as well: both hold the frame
+    run_cell(ip, "y = %synth tx rows=4 seed=3 customers with name and email")
+    assert ip.user_ns["y"] is ip.user_ns["tx"] and len(ip.user_ns["y"]) == 4
+    # inside an expression too (a direct call whose value is used)
+    run_cell(ip, "n = len(get_ipython().run_line_magic('synth', 'rows=6 preview=0 customers'))")
+    assert ip.user_ns["n"] == 6 and ip.user_ns["df"] == "mine"
+
+
+def test_line_magic_as_a_statement_stores_df_and_returns_nothing(ip):
+    out = run_cell(ip, "%synth rows=3 seed=1 customers with name and email")
+    assert isinstance(ip.user_ns["df"], pd.DataFrame) and len(ip.user_ns["df"]) == 3
+    assert not [o for o in out.outputs if "text/plain" in o.data and "Out" in o.data["text/plain"]]
+    assert ip.run_line_magic("synth", "rows=2 preview=0 customers") is None  # a plain call: as before
+
+
+def test_replacing_a_variable_synth_magic_did_not_make_says_so(ip):
+    ip.user_ns["df"] = [1, 2, 3]
+    first = cell(ip, "rows=2 seed=1", "customers")
+    assert first.stdout.splitlines()[0].endswith(" · replaced your df (list)")
+    again = cell(ip, "rows=2 seed=1", "customers")  # our own frame: replacing it is the point
+    assert "replaced" not in again.stdout
+    ip.user_ns["orders"] = pd.DataFrame({"a": [1]})
+    assert "replaced your orders (DataFrame)" in line(ip, "orders rows=2 preview=0 customers").stdout
+
+
+def test_hints_are_worded_for_the_notebook(ip):
+    with pytest.raises(UsageError, match=r"^Column 'a' has unknown type 'wibble'; run %synth_types to list the types\.$"):
+        cell(ip, "rows=2", "columns:\n  a: wibble\n")
+
+
+def test_synth_types_lists_the_catalogue_or_one_group(ip):
+    from synth_magic.catalog import GROUPS, TYPES
+
+    every = ip.run_line_magic("synth_types", "")
+    assert [row.split()[0] for row in every.splitlines()] == list(TYPES)
+    finance = ip.run_line_magic("synth_types", "Finance")
+    assert [row.split()[0] for row in finance.splitlines()] == [n for n, t in TYPES.items() if t.group == "finance"]
+    with pytest.raises(UsageError, match=f"^Unknown type group 'fin'; the groups are {', '.join(GROUPS[:-1])} "):
+        ip.run_line_magic("synth_types", "fin")
+    with pytest.raises(UsageError, match="^%synth_types takes at most one group name"):
+        ip.run_line_magic("synth_types", "finance people")
+
+
+@pytest.mark.parametrize(("text", "rows"), [("1,000", 1000), ("1_000", 1000), ("10k", 10_000), ("1e3", 1000),
+                                            ("2.5k", 2500)])
+def test_rows_in_every_number_syntax(ip, text, rows):
+    line(ip, f"rows={text} preview=0 customers")
+    assert len(ip.user_ns["df"]) == rows
+
+
+def test_random_seeds_have_at_most_8_digits(ip):
+    seeds = {int(summary(cell(ip, "rows=1 preview=0", "customers")).group(5)) for _ in range(20)}
+    assert all(0 <= s < 10**8 for s in seeds) and len(seeds) > 1
+
+
+def test_preview_keeps_every_cell_on_one_line(ip, monkeypatch):
+    monkeypatch.setattr(ip.display_formatter.formatters["text/html"], "enabled", True)  # as in a notebook
+    out = cell(ip, "rows=3 seed=1", "users with a uuid and a signup date")
+    html = out.outputs[0].data["text/html"]
+    assert "<td>" not in html and html.count("<td style='white-space:nowrap'>") == 3 * ip.user_ns["df"].shape[1]
+
+
 @pytest.mark.parametrize("options", [
     "rows=7 seed=3 locale=de_DE",
     "--rows 7 --seed 3 --locale de_DE",
@@ -211,7 +289,7 @@ def test_dollar_name_in_option_values(ip):
 def test_schema_text_form_in_the_body(ip):
     body = "title: tiny\nlocale: en_US\ncolumns:\n  id: id\n  score: integer min=1 max=3\n"
     out = cell(ip, "t rows=4 seed=1", body)
-    assert summary(out).group(4) == "schema"
+    assert summary(out).group(4) == "text"
     assert list(ip.user_ns["t"].columns) == ["id", "score"]
     assert ip.user_ns["t"]["score"].between(1, 3).all()
 
@@ -273,7 +351,7 @@ def test_synth_schema_round_trip(ip):
     with capture_output() as out:
         result = ip.run_cell(text)
     assert result.success, result.error_in_exec
-    assert summary(out).group(4) == "schema"
+    assert summary(out).group(4) == "text"
     pd.testing.assert_frame_equal(ip.user_ns["tx"], original)
     # edit a column and run it again
     edited = re.sub(r"(amount: money min=)1 max=500", r"\g<1>1000 max=2000", body)
@@ -581,7 +659,7 @@ def test_readme_documents_every_option_and_magic():
     section = readme.split("## Jupyter", 1)[1].split("\n## ", 1)[0]
     for option in OPTIONS:
         assert f"`{option.name}" in section, option.name
-    for name in ("%%synth", "%synth ", "%synth_schema", "%synth_cache", "short_errors", "default_rows",
+    for name in ("%%synth", "%synth ", "%synth_schema", "%synth_cache", "%synth_types", "= %synth", "short_errors", "default_rows",
                  "default_planner", "cache_dir", "preview_rows", "progress_rows"):
         assert name in section, name
 
@@ -648,3 +726,27 @@ def test_any_magic_line_gives_a_frame_or_one_usage_error_line(ip, tmp_path, monk
 
     check()
     assert outcomes["frame"] >= 10 and outcomes["usage error"] >= 10, outcomes
+
+
+# ------------------------------------------------------------------ related tables
+
+SHOP = "customers and their orders; each customer has 1 to 5 orders"
+
+
+def test_a_dataset_cell_without_var_puts_each_table_under_its_own_name(ip):
+    for name in ("customers", "orders", "df"):
+        ip.user_ns.pop(name, None)
+    out = cell(ip, "rows=20 seed=3 preview=2", SHOP)
+    customers, orders = ip.user_ns["customers"], ip.user_ns["orders"]
+    assert len(customers) == 20 and orders["customer_id"].isin(customers["customer_id"]).all()
+    assert "df" not in ip.user_ns
+    assert out.stdout.startswith("customers, orders: 2 tables: customers 20 × ")
+    assert [o.data["text/plain"] for o in out.outputs] == [repr(customers.head(2)), repr(orders.head(2))]
+
+
+def test_a_dataset_cell_with_var_puts_the_dataset_under_it(ip):
+    ip.user_ns.pop("orders", None)
+    out = cell(ip, "shop rows=10 seed=1 preview=0", SHOP)
+    shop = ip.user_ns["shop"]
+    assert list(shop) == ["customers", "orders"] and "orders" not in ip.user_ns
+    assert out.stdout.startswith("shop: 2 tables: customers 10 × ")

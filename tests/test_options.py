@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from synth_magic import InputError, options
+from synth_magic._inputs import whole_number
 from synth_magic.cli import build_parser
 from synth_magic.magic import OPTIONS as MAGIC_OPTIONS
 from synth_magic.magic import parse
@@ -42,12 +43,31 @@ def test_the_form_fields_are_the_form_options():
     assert list(form.planner.options) == list(NAMES)
 
 
-@pytest.mark.parametrize(("text", "rows"), [("1000", 1000), ("1,000", 1000), ("1_000", 1000), (" 25 ", 25)])
+NUMBERS = [("1000", 1000), ("1,000", 1000), ("1_000", 1000), (" 25 ", 25), ("10k", 10_000), ("10K", 10_000),
+           ("2.5M", 2_500_000), ("1B", 10**9), ("1e6", 10**6), ("1.5e3", 1500), ("12,345,678", 12_345_678),
+           ("+7", 7), ("1_0_0", 100)]
+
+
+@pytest.mark.parametrize(("text", "rows"), NUMBERS)
 def test_one_number_syntax_for_rows_on_every_surface(text, rows):
     assert options.parse("rows", text) == rows
     assert parse(f"rows={text.strip()}", "customers").options["rows"] == rows
     args = build_parser().parse_args(["customers", "--rows", text])
     assert options.parse("rows", args.rows) == rows
+    assert options.parse("seed", text) == rows and options.parse("preview", text) == rows
+
+
+@pytest.mark.parametrize("text", ["1,00", "1,5", "1.5", "1e-3", "2.5", "k", "1kk", "1_", "_1", "1__0", "1 000",
+                                  "1e999", "0x10", "٣", "1" * 40, "nan", "inf", "1,000.5", ""])
+def test_what_is_not_a_whole_number(text):
+    assert whole_number(text) is None
+    with pytest.raises(InputError, match=r"^rows must be a whole number such as 1000, not "):
+        options.parse("rows", text)
+
+
+def test_whole_numbers_from_python_values():
+    assert [whole_number(v) for v in (5, 5.0, 1e6, True, 2.5, None, float("nan"), [1])] == \
+        [5, 5, 10**6, None, None, None, None, None]
 
 
 @pytest.mark.parametrize(("name", "value", "message"), [

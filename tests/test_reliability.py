@@ -22,8 +22,9 @@ import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 import pytest
 
-from synth_magic import api, cli, config, export
+from synth_magic import api, cli, config, export, generate
 from synth_magic.cache import MAX_ENTRY, SchemaCache, cache_key
+from synth_magic.catalog import TYPES
 from synth_magic.errors import (
     ConfigError,
     ExportError,
@@ -32,7 +33,7 @@ from synth_magic.errors import (
     SynthError,
     SynthWarning,
 )
-from synth_magic.schema import Schema
+from synth_magic.schema import Column, Schema
 
 SRC = Path(__file__).resolve().parents[1]
 DESCRIPTION = "customers with name, email and country"
@@ -653,6 +654,93 @@ def test_rows_beyond_memory_refused_by_cli(capsys):
     assert err.startswith("synth: error:") and "-o" in err and len(err.strip().splitlines()) == 1
 
 
+# Memory: sizes measured per type and scaled by the settings that make values longer
+MEASURED = [(name, {}) for name in TYPES if name not in ("ohlc", "category", "formula")] + [
+    ("paragraph", {"min_sentences": 20, "max_sentences": 20}), ("sentence", {"min_words": 50, "max_words": 50}),
+    ("title", {"min_words": 20, "max_words": 20}), ("code", {"pattern": "#" * 40}),
+    ("sku", {"pattern": "??-" + "*" * 37}), ("category", {"values": ["x" * 200, "y" * 200]}),
+    ("formula", {"expr": "b * 2"}), ("ohlc", {"close": "b"})]
+
+
+@pytest.mark.parametrize(("name", "params"), MEASURED, ids=[f"{n}{'-' + '-'.join(p) if p else ''}" for n, p in MEASURED])
+def test_the_memory_estimate_of_every_type_is_measured(name, params):
+    rows = 4096
+    schema = Schema([Column("b", "float", {"min": 1, "max": 9}), Column("x", name, dict(params))])
+    df = schema.generate(rows, seed=3)
+    measured = df["x"].memory_usage(deep=True, index=False) / rows
+    written = len(df[["x"]].to_csv(index=False).encode()) / rows
+    plan = schema.resolve()
+    estimate, on_its_way = (plan.bytes_per_row(w) - TYPES["float"].size for w in (False, True))  # x's share
+    assert measured <= estimate <= 3 * measured + 8
+    assert written <= on_its_way + 8  # as text in a file (a category's value, not its code)
+
+
+def test_the_guard_counts_long_text_and_the_memory_a_container_has(monkeypatch):
+    monkeypatch.setattr(generate, "_available_memory", lambda: 1 << 30)
+    short = Schema([Column("p", "paragraph")]).resolve()
+    long = Schema([Column("p", "paragraph", {"max_sentences": 20, "min_sentences": 18})]).resolve()
+    rows = 600_000  # twice 0.25 GiB of short paragraphs, twice 0.75 GiB of long ones
+    generate.check_fits(short, rows)
+    with pytest.raises(InputError, match=r"^600,000 rows of this table need about 1\.5 GiB of memory and this "
+                                         r"machine has 1\.0 GiB free; ask for fewer rows"):
+        generate.check_fits(long, rows)
+
+
+def _cgroup(tmp_path: Path, lines: str, files: dict[str, str], meminfo_kib: int = 64 << 20) -> tuple[str, str]:
+    proc, root = tmp_path / "proc", tmp_path / "cgroup"
+    (proc / "self").mkdir(parents=True)
+    (proc / "self" / "cgroup").write_text(lines)
+    (proc / "meminfo").write_text(f"MemTotal: {meminfo_kib * 2} kB\nMemAvailable: {meminfo_kib} kB\n")
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return str(root), str(proc)
+
+
+GIB, MIB = 1 << 30, 1 << 20
+CGROUPS = {  # /proc/self/cgroup, the cgroup files, what is free
+    "v2 limit": ("0::/box\n", {"box/memory.max": f"{GIB}\n", "box/memory.current": f"{600 * MIB}\n",
+                                "box/memory.stat": f"anon 1\ninactive_file {100 * MIB}\n"}, 524 * MIB),
+    "v2 no limit: the host's": ("0::/box\n", {"box/memory.max": "max\n", "box/memory.current": "5\n"}, 64 * GIB),
+    "v2 parent tighter": ("0::/a/b\n", {"a/b/memory.max": f"{4 * GIB}", "a/b/memory.current": "0",
+                                         "a/memory.max": f"{2 * GIB}", "a/memory.current": f"{GIB}"}, GIB),
+    "v2 seen at the mount's root": ("0::/host/path\n", {"memory.max": f"{GIB}", "memory.current": "0"}, GIB),
+    "v1": ("4:memory:/box\n0::/\n", {"memory/box/memory.limit_in_bytes": f"{3 * GIB}",
+                                       "memory/box/memory.usage_in_bytes": f"{2 * GIB}",
+                                       "memory/box/memory.stat": f"total_inactive_file {GIB}\n"}, 2 * GIB),
+    "v1 unlimited (2**63 rounded)": ("4:memory:/\n", {"memory/memory.limit_in_bytes": "9223372036854771712",
+                                                       "memory/memory.usage_in_bytes": "7"}, 64 * GIB),
+    "none: the host's": ("", {}, 64 * GIB),
+    "garbled": ("0::/box\n", {"box/memory.max": "lots", "box/memory.current": "x"}, 64 * GIB),
+}
+
+
+@pytest.mark.parametrize("case", list(CGROUPS))
+def test_free_memory_is_read_from_the_cgroup_else_the_host(tmp_path, case):
+    lines, files, free = CGROUPS[case]
+    assert generate._available_memory(*_cgroup(tmp_path, lines, files)) == free
+
+
+def test_a_stream_sizes_its_frames_by_bytes_so_wide_text_streams_in_flat_memory(monkeypatch):
+    narrow = Schema([Column("a", "integer"), Column("b", "first_name")]).resolve()
+    wide = Schema([Column(f"p{i}", "paragraph", {"min_sentences": 18, "max_sentences": 20})
+                   for i in range(8)]).resolve()
+    assert generate.batch_chunks(narrow) == generate.BATCH_CHUNKS  # as before: 131,072 rows
+    assert generate.batch_chunks(wide) == 1
+    monkeypatch.setattr(generate, "BATCH_BYTES", 32 << 20)  # a chunk of long paragraphs is about 22 MB
+    parts = list(generate.frames(Schema([Column("p", "paragraph", {"min_sentences": 18, "max_sentences": 20}),
+                                         Column("n", "integer")]).resolve(), 3 * generate.CHUNK, seed=2))
+    budget = generate.BATCH_BYTES
+    assert len(parts) > 1 and all(p.memory_usage(deep=True).sum() <= budget for p in parts)
+
+
+def test_a_stream_whose_one_batch_cannot_fit_is_refused_up_front(monkeypatch):
+    monkeypatch.setattr(generate, "_available_memory", lambda: 64 << 20)
+    wide = Schema([Column(f"p{i}", "paragraph", {"max_sentences": 20}) for i in range(8)]).resolve()
+    with pytest.raises(InputError, match="^16,384 rows of this table need about .* use fewer or shorter text columns"):
+        next(generate.frames(wide, 10**6, seed=1))
+
+
 def _one_column(**column) -> dict:
     return {"columns": [{"name": "x", **column}]}
 
@@ -692,6 +780,59 @@ def test_schema_limits(data):
         Schema.from_dict(data)
     assert str(info.value) and "\n" not in str(info.value)
     assert len(str(info.value)) < 400
+
+
+# What once escaped as a raw exception (ValueError, ArrowInvalid at Parquet time) or was ignored
+NO_RAW_EXCEPTIONS = {
+    "no whole number in the range": ([Column("a", "integer", {"min": 0.5, "max": 0.7})], 10,
+                                     "Column 'a': no whole number lies between min=0.5 and max=0.7; widen the range "
+                                     "or use a float column."),
+    "nor for one value of by": ([Column("g", "category", {"values": ["x", "y"]}),
+                                 Column("a", "quantity", {"by": "g", "min": {"x": 1.2, "y": 1}, "max": {"x": 1.9, "y": 5}})],
+                                10, "Column 'a': no whole number lies between min=1.2 and max=1.9 (for 'x'); widen the "
+                                    "range or use a float column."),
+    "a step that wraps the dates": ([Column("a", "datetime", {"start": "2024-01-01", "step": "99999999d"})], 10,
+                                    "Column 'a': step must be a duration like 30s, 5min, 2h or 3d, of at most 36525d "
+                                    "(a hundred years), not '99999999d'."),
+    "a gap that wraps the dates": ([Column("a", "date"), Column("b", "date", {"after": "a", "max_gap": "9999999w"})],
+                                   10, "Column 'b': max_gap must be a duration like 30s, 5min, 2h or 3d, of at most "
+                                       "36525d (a hundred years), not '9999999w'."),
+    "a series stepping past 9999": ([Column("a", "date", {"start": "2024-01-01", "step": "36525d"})], 81,
+                                    "Column 'a': 81 rows 36525d apart from 2024-01-01 run past the year 9999; use a "
+                                    "shorter step or fewer rows."),
+    "per entity too": ([Column("s", "code", {"entities": 2}),
+                        Column("t", "datetime", {"start": "2024-01-01", "step": "36525d", "entity": "s"})], 161,
+                       "Column 't': 161 rows 36525d apart from 2024-01-01 run past the year 9999; use a shorter "
+                       "step or fewer rows."),
+    "a unique age counted from a birth date": (
+        [Column("b", "birth_date", {"min_age": 30, "max_age": 31}), Column("a", "age", {"derive_from": "b"}, unique=True)],
+        2, "Column 'a' follows column 'b' (derive_from), so its values cannot be promised unique; drop 'unique' or "
+           "'derive_from'."),
+}
+
+
+@pytest.mark.parametrize("case", list(NO_RAW_EXCEPTIONS))
+def test_what_once_escaped_raw_is_one_schema_error(case):
+    columns, rows, message = NO_RAW_EXCEPTIONS[case]
+    with pytest.raises(SchemaError) as info:
+        Schema(columns).generate(rows, seed=1)
+    assert str(info.value) == message
+
+
+def test_the_longest_series_allowed_and_dates_computed_past_9999_write_to_parquet(tmp_path):
+    df = Schema([Column("a", "date", {"start": "2024-01-01", "step": "36525d"}),
+                 Column("b", "date", {"expr": "a + days(3650000)"})]).generate(80, seed=1)
+    assert df["a"].iloc[-1].year == 9924 and df["b"].isna().all()  # beyond 9999: no date, as a formula's NaN
+    export.save(df, tmp_path / "x.parquet")
+    assert len(pq.read_table(tmp_path / "x.parquet")) == 80
+
+
+@pytest.mark.parametrize("weights", [[0, 5e-324], [5e-324, 0, 0], [0, 1e-300, 1e-300], [0, 1, 0, 1e9]])
+def test_a_value_of_weight_zero_is_never_drawn(weights):
+    values = [f"v{i}" for i in range(len(weights))]
+    df = Schema([Column("a", "category", {"values": values, "weights": weights})]).generate(100_000, seed=5)
+    drawn = set(df["a"].astype(str))
+    assert drawn and all(weights[values.index(v)] > 0 for v in drawn)
 
 
 def test_description_length_is_bounded():

@@ -34,7 +34,7 @@ BAD = [
     ({"name": "x", "type": "date", "start": "2025-01-01", "end": "2024-01-01"},
      "Column 'x': start 2025-01-01 is after end 2024-01-01."),
     ({"name": "x", "type": "datetime", "step": "soon"},
-     "Column 'x': step must be a duration like 30s, 5min, 2h or 3d, not 'soon'."),
+     "Column 'x': step must be a duration like 30s, 5min, 2h or 3d, of at most 36525d (a hundred years), not 'soon'."),
     ({"name": "x", "type": "money", "colour": "red"},
      "Column 'x': type 'money' has no parameter 'colour' (it takes min, max, distribution, mean, std, decimals, by, correlate)."),
     ({"name": "x", "type": "uuid", "null_rate": 2}, "Column 'x': null_rate must be a share between 0 and 0.99."),
@@ -140,7 +140,37 @@ def test_text_round_trip_keeps_everything():
     assert again.to_text() == text
     assert looks_like_text_form(text)
     assert '  status: category values=[new, "on hold", "1", "true", "a,b", "x#y", "say \\"hi\\""]' in text
-    assert "  order_id: code pattern=\"ORD-######\" unique  # domain: e-commerce default" in text
+    assert "  # domain: e-commerce default\n  order_id: code pattern=\"ORD-######\" unique\n" in text
+
+
+LONG_VALUES = [f"value number {i}" for i in range(40)] + ["a, b", 'q"uote [x', "{brace", "#"]
+
+
+@pytest.mark.parametrize("why", ["named in the description ('amount between 1 and 500'); typed as the finance "
+                                 "transactions template's 'amount'; range 1 to 500 from the description",
+                                 "w" * 150, "", "two  spaces and a # hash: and a colon " * 4])
+def test_the_text_form_fits_a_cell_and_reads_back(why):
+    schema = Schema.from_dict({
+        "title": "t", "notes": ["a long note, " * 30 + "end"],
+        "columns": [{"name": "c", "type": "category", "values": LONG_VALUES, "weights": list(range(1, 45)),
+                     "source": "user", **({"why": why} if why else {})},
+                    {"name": "n", "type": "integer", "min": 1, "max": 5, "source": "domain", "why": "short"},
+                    {"name": "d", "type": "category", "values": ["x", "y"], "by": "c"}]})
+    text = schema.to_text()
+    lines = text.splitlines()
+    breakable = [line for line in lines if " " in line.strip().lstrip("#").strip()]  # one word cannot be cut
+    assert all(len(line) <= 100 for line in breakable), [len(line) for line in lines]
+    assert "  # domain: short\n  n: integer min=1 max=5\n" in text  # provenance on its own line
+    assert Schema.from_text(text).to_dict() == schema.to_dict()
+    assert Schema.from_text(text).to_text() == text
+
+
+def test_hand_written_schema_text_still_reads():
+    text = ("columns:\n  a: integer min=1  # domain: an inline comment\n  # my own comment\n  b: integer\n"
+            "    c: category values=[x,\n      y]   \n")
+    a, b, c = Schema.from_text(text).columns
+    assert (a.source, a.why, b.source, b.why) == ("domain", "an inline comment", "", "")
+    assert c.params["values"] == ["x", "y"]
 
 
 @pytest.mark.parametrize("type_", sorted(TYPES))
@@ -156,6 +186,44 @@ def test_every_type_round_trips_through_text_with_defaults(type_):
         params["close"], others = "p", [Column("p", "series")]
     schema = Schema([*others, Column("c", type_, params)])
     assert Schema.from_text(schema.to_text()).to_dict() == schema.to_dict()
+
+
+ROUND_TRIPS = {
+    "a value in brackets": [Column("a", "category", {"values": ["[beta]", "{gamma}", "x, y", 'q"uote', "c #d"]})],
+    "a name holding ' #'": [Column("room #2", "integer"), Column("b", "category", {"values": ["x"]})],
+    "a line separator in a value": [Column("a", "category", {"values": ["one\u2028two", "three\u2029four"]})],
+    "a per-value mapping of brackets": [Column("level", "category", {"values": ["[a]", "b: c"]}),
+                                        Column("paid", "boolean", {"by": "level", "p_true": {"[a]": 0.25, "b: c": 1}})],
+}
+
+
+@pytest.mark.parametrize("case", list(ROUND_TRIPS))
+def test_the_text_form_round_trips(case):
+    schema = Schema(ROUND_TRIPS[case])
+    assert Schema.from_text(schema.to_text()).to_dict() == schema.to_dict()
+
+
+HOSTILE_LINES = {  # shapes that made a backtracking parser take seconds (32,000 spaces: 19 s)
+    "spaces inside a list": "values=[a" + " " * 200_000 + "b]",
+    "spaces and commas inside a list": "values=[a" + " ," * 100_000 + "b]",
+    "spaces inside a mapping": "p_true={a" + " " * 200_000 + ": 1}",
+    "an unclosed quote of backslashes": 'values=["' + "\\\\a" * 50_000,
+    "many opening brackets": "values=" + "[" * 200_000,
+    "a long run of keys": "a=1 " * 50_000,
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE_LINES))
+def test_the_text_form_is_read_in_linear_time(case):
+    import time
+
+    text = f"columns:\n  a: category {HOSTILE_LINES[case]}\n"
+    started = time.process_time()  # CPU time, not the machine's load
+    try:
+        Schema.from_text(text)
+    except SchemaError as exc:
+        assert "\n" not in str(exc) and len(str(exc)) < 300
+    assert time.process_time() - started < 1
 
 
 def test_edited_text_is_what_runs():
@@ -175,7 +243,10 @@ def test_edited_text_is_what_runs():
         ("columns:\n  a:\n", "Line 2: column 'a' needs a type after the colon."),
         ("columns:\n  a: integer min 5\n", "Line 2: cannot read 'min 5'; write parameters as key=value."),
         ("rows: many\ncolumns:\n  a: uuid\n", "Line 1: rows must be a whole number, not 'many'."),
-        ("columns:\n  a: category values=[\"x]\n", "Line 2: bad quoted text \"x; close the quotes."),
+        ("columns:\n  a: category values=[\"x]\n", "Line 2: bad quoted text \"x]; close the quotes."),
+        ("columns:\n  a: category values=[x, y\n", "Line 2: cannot read 'values=[x, y'; close the list with ]."),
+        ("columns:\n  a: boolean by=b p_true={x 0.5}\n", "Line 2: cannot read '}'; write mappings as {value: setting, ...}."),
+        ("columns:\n  a: integer min=5\"x\"\n", "Line 2: cannot read '\"x\"'; write parameters as key=value."),
     ],
 )
 def test_bad_text_names_the_line(text, message):
@@ -330,3 +401,25 @@ def test_series_round_trip_through_text():
     schema = Schema.from_text(text)
     assert Schema.from_text(schema.to_text()).to_dict() == schema.to_dict()
     assert schema.resolve().rows == (30 * 24 + 1) * 10  # one row per period and entity
+
+
+@pytest.mark.parametrize(("title", "shown"), [
+    ("finance transactions", "finance transactions"),
+    ("word " * 30, ("word " * 18).strip() + "…"),
+    ("a" * 120, "a" * 92 + "…"),
+    ("customer support tickets with priority, channel, status, assigned agent, satisfaction score from 1 to 5",
+     "customer support tickets with priority, channel, status, assigned agent, satisfaction score…"),
+])
+def test_titles_are_cut_at_a_word_with_an_ellipsis(title, shown):
+    from synth_magic.schema import short_title
+
+    assert short_title(title) == shown and len(f"title: {shown}") <= 100
+
+
+def test_planned_titles_fit_the_title_line():
+    from synth_magic import plan
+
+    long = ("a customer support tickets table with priority, channel, status, assigned agent, satisfaction score "
+            "from 1 to 5 and resolution time in hours")
+    title = plan(long).title
+    assert title.endswith("…") and long.startswith(title[:-1]) and long[len(title) - 1] in " ,"  # at a word

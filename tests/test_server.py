@@ -553,3 +553,9 @@ def test_workers_share_the_schema_cache(make_server):
             sources.add(fresh.post("/generate", json=request).headers["x-schema-source"])
     assert sources == {"cache"}
     assert len({e["pid"] for e in s.log if e.get("message") == "ready"}) == 2
+
+
+def test_a_description_of_related_tables_is_a_clear_400(srv):
+    found = is_error(srv.post({"description": "customers and their orders", "rows": 10}), 400, "validation")
+    assert found["message"].startswith("The description names related tables (customers, orders); this service "
+                                       "makes one table per request")

@@ -39,18 +39,22 @@ def f(shell: FakeShell) -> SynthForm:
     return f
 
 
-def messages(f: SynthForm) -> list[str]:
-    return [out["data"]["text/plain"] for out in f.messages.outputs if out["output_type"] == "display_data"]
+def messages(f: SynthForm, where: str = "messages") -> list[str]:
+    """What the form says under Generate (``messages``) or under Regenerate (``schema_messages``)."""
+    return [out["data"]["text/plain"] for out in getattr(f, where).outputs if out["output_type"] == "display_data"]
 
 
-def red_lines(f: SynthForm) -> list[str]:
-    return [out["data"]["text/plain"] for out in f.messages.outputs
+def red_lines(f: SynthForm, where: str = "messages") -> list[str]:
+    return [out["data"]["text/plain"] for out in getattr(f, where).outputs
             if out["output_type"] == "display_data" and "#c62828" in out["data"]["text/html"]]
 
 
 def preview_table(f: SynthForm) -> str:
-    (out,) = f.preview.outputs
-    return out["data"]["text/html"]
+    assert f.preview.value
+    return f.preview.value
+
+
+TH = "<th style='white-space:nowrap'>"  # every cell of the preview on one line
 
 
 def body_rows(table: str) -> int:
@@ -72,8 +76,8 @@ def test_generate_pushes_frame_and_shows_preview_summary_schema(f: SynthForm, sh
     assert body_rows(table) == widget.PREVIEW_ROWS  # first rows only
     assert "first 10 of 25 rows" in table
     for column, dtype in df.dtypes.items():
-        assert f"<th>{column}</th>" in table
-        assert f"<th>{dtype}</th>" in table  # the dtypes row under the names
+        assert f"{TH}{column}</th>" in table
+        assert f"{TH}{dtype}</th>" in table  # the dtypes row under the names
     assert str(df["customer_name"].iloc[0]) in table
     assert "25 rows × " in f.summary.value and "offline" in f.summary.value
     assert "seed 42" in f.summary.value and "<code>tx</code>" in f.summary.value
@@ -145,7 +149,7 @@ def test_errors_are_one_red_line_in_the_form(f: SynthForm, shell: FakeShell, fie
     assert expected in line
     assert "\n" not in line and "Traceback" not in line
     assert shell.user_ns == {}
-    assert f.preview.outputs == () and f.summary.value == ""
+    assert f.preview.value == "" and f.summary.value == ""
     assert not f.generate.disabled and not f.busy
 
     getattr(f, field).value = {"description": "finance transactions", "rows": "5", "seed": "1",
@@ -215,7 +219,7 @@ def test_many_generations_keep_the_form_consistent(f: SynthForm, shell: FakeShel
             continue
         assert messages(f) == []
         assert len(shell.user_ns[f"df{i % 3}"]) == i
-        assert len(f.preview.outputs) == 1 and body_rows(preview_table(f)) == min(i, 10)
+        assert body_rows(preview_table(f)) == min(i, 10)
         assert f"{i} rows × " in f.summary.value
     assert f.runs == 12
     assert set(shell.user_ns) == {"df0", "df1", "df2"}
@@ -237,8 +241,8 @@ def test_regenerate_from_edited_schema_text(f: SynthForm, shell: FakeShell) -> N
     assert df is not original and len(df) == 30
     assert "shop" in df.columns and "merchant" not in df.columns
     assert df["amount"].between(1000, 1001).all()
-    assert "schema from schema" in f.summary.value
-    assert "<th>shop</th>" in preview_table(f)
+    assert "schema from text" in f.summary.value
+    assert f"{TH}shop</th>" in preview_table(f)
     assert "shop:" in f.schema_text.value  # the area now shows the schema that ran
 
 
@@ -248,9 +252,60 @@ def test_regenerate_with_broken_schema_text_is_a_red_line(f: SynthForm, shell: F
     df = shell.user_ns["df"]
     f.schema_text.value = "columns:\n  amount: no_such_type\n"
     f.regenerate.click()
-    (line,) = red_lines(f)
-    assert "no_such_type" in line
+    (line,) = red_lines(f, "schema_messages")  # under the button that was pressed
+    assert "no_such_type" in line and messages(f) == []
     assert shell.user_ns["df"] is df and not f.regenerate.disabled
+    assert "synth-stale" in f.preview._dom_classes and "synth-stale" in f.summary._dom_classes
+    f.schema_text.value = "title: fixed\ncolumns:\n  amount: money\n"
+    f.regenerate.click()
+    assert messages(f, "schema_messages") == [] and "synth-stale" not in f.preview._dom_classes
+    f.rows.value = "lots"
+    f.generate.click()
+    assert red_lines(f) and messages(f, "schema_messages") == []  # under Generate this time
+    assert "synth-stale" in f.preview._dom_classes
+
+
+def test_regenerate_without_a_columns_line_is_a_schema_error(f: SynthForm) -> None:
+    f.rows.value = "5"
+    f.generate.click()
+    f.schema_text.value = "title: customers"  # never taken for a description
+    f.regenerate.click()
+    (line,) = red_lines(f, "schema_messages")
+    assert "'columns:'" in line
+
+
+def test_the_schema_area_is_sized_to_its_text(f: SynthForm) -> None:
+    f.rows.value = "5"
+    f.generate.click()
+    assert f.schema_text.rows == min(max(f.schema_text.value.count("\n") + 1, 4), 40)
+    f.schema_text.value = "columns:\n  a: integer\n"
+    assert f.schema_text.rows == 4
+    f.schema_text.value = "columns:\n" + "".join(f"  c{i}: integer\n" for i in range(80))
+    assert f.schema_text.rows == 40
+
+
+def test_save_writes_the_same_chosen_file_each_time(f: SynthForm, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    f.save.value = True
+    f.rows.value = "5"
+    f.generate.click()
+    (written,) = list(tmp_path.glob("*.csv"))
+    assert f.path.value == written.name
+    f.rows.value = "7"
+    f.generate.click()
+    f.regenerate.click()
+    assert list(tmp_path.glob("*.csv")) == [written]  # no _1.csv, _2.csv
+    assert len(written.read_text().splitlines()) == 8 and f"saved to {written.name}" in f.summary.value
+
+
+def test_replacing_a_variable_the_package_did_not_make_says_so(f: SynthForm, shell: FakeShell) -> None:
+    shell.user_ns["df"] = {"mine": 1}
+    f.rows.value = "3"
+    f.generate.click()
+    assert "replaced your df (dict)" in f.summary.value
+    f.generate.click()
+    assert "replaced" not in f.summary.value
 
 
 def test_locale_dropdown_sets_the_schema_locale(f: SynthForm, shell: FakeShell) -> None:
@@ -394,3 +449,22 @@ def test_form_is_exported_lazily() -> None:
                    env={"PYTHONPATH": str(Path(synth_magic.__file__).parents[1])})
 
 
+
+
+def test_a_dataset_through_the_form_previews_each_table_and_regenerates_from_its_text(f: SynthForm,
+                                                                                      shell: FakeShell) -> None:
+    f.description.value = "customers and their orders"
+    f.rows.value = "20"
+    f.name.value = "shop"
+    f.generate.click()
+
+    assert messages(f) == []
+    shop = shell.user_ns["shop"]
+    assert list(shop) == ["customers", "orders"] and len(shop["customers"]) == 20
+    table = preview_table(f)
+    assert "<h4 class='synth-table-name'>customers</h4>" in table and "<h4 class='synth-table-name'>orders</h4>" in table
+    assert "2 tables: customers 20 × " in f.summary.value
+    f.schema_text.value = f.schema_text.value.replace("each 1-8", "each 2-2")
+    f.regenerate.click()
+    assert messages(f) == []
+    assert len(shell.user_ns["shop"]["orders"]) == 40

@@ -12,11 +12,26 @@ Adding a type: its catalogue entry, and (unless it is a choice, pool or pattern 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..catalog import TYPES
 from . import _dates, _identifiers, _internet, _numbers, _people, _places, _series, _text
 from ._base import Ctx, Generator, column_key
 
-__all__ = ["GENERATORS", "Ctx", "Generator", "column_key"]
+__all__ = ["GENERATORS", "PREFIX", "Ctx", "Generator", "column_key"]
+
+
+# Types whose chunk's first k values can be made alone (``Generator.prefix``); a test
+# checks this set against every type.
+PREFIX = frozenset({
+    "id", "uuid", "code", "iban", "isbn", "first_name", "last_name", "full_name", "gender", "age", "birth_date", "job_title",
+    "blood_type", "language", "city", "state", "postcode", "country", "country_code", "latitude", "longitude",
+    "timezone", "company", "department", "industry", "currency_code", "credit_card_number", "credit_card_provider",
+    "swift", "transaction_type", "product_category", "brand", "rating", "quantity", "order_status",
+    "payment_method", "color", "percent", "date", "datetime", "time", "year", "month", "weekday", "integer",
+    "float", "boolean", "category", "formula", "word", "ipv6", "mac_address", "domain_name", "user_agent",
+    "http_method", "http_status", "uri_path", "hex_color", "file_name", "mime_type", "license_plate",
+})
 
 
 def _table() -> dict[str, Generator]:
@@ -35,6 +50,8 @@ def _table() -> dict[str, Generator]:
             table[name] = _identifiers.PATTERN
         else:
             raise LookupError(f"catalogue type {name!r} has no generator")
+        if name in PREFIX:
+            table[name] = replace(table[name], prefix=True)
     return table
 
 

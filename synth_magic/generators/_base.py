@@ -28,14 +28,22 @@ def column_key(seed: int, key: int) -> int:
 class Ctx:
     """What a generator sees for one column and one chunk of rows."""
 
-    __slots__ = ("aux", "chunk", "cols", "key", "locale", "n", "name", "rng", "seed", "start", "unique")
+    __slots__ = ("aux", "chunk", "cols", "key", "locale", "n", "name", "rng", "seed", "span", "start", "unique")
 
     def __init__(self, *, rng: np.random.Generator, n: int, start: int, locale: str,
                  cols: dict[str, Any], aux: dict[str, Any], unique: bool, key: int, name: str,
-                 seed: int = 0, chunk: int = 0):
+                 seed: int = 0, chunk: int = 0, span: int | None = None):
         self.rng, self.n, self.start, self.locale = rng, n, start, locale
         self.cols, self.aux, self.unique, self.key, self.name = cols, aux, unique, key, name
         self.seed, self.chunk = seed, chunk
+        self.span = n if span is None else span  # the whole chunk's length (n: the rows made, maybe fewer)
+
+    def skip_rest(self) -> None:
+        """After a draw of one 64-bit word per value (``rng.random(n)``), move the column's
+        stream on to where it would be had the whole chunk been drawn: the next draw then
+        gives the whole chunk's first values (a generator made short stays the same)."""
+        if self.n < self.span:
+            self.rng.bit_generator.advance(self.span - self.n)
 
     def shared_rng(self, tag: str) -> np.random.Generator:
         """A stream every column of the chunk can draw the same values from (one per ``tag``):
@@ -67,7 +75,15 @@ Domain = Callable[[dict[str, Any], str], "int | None"]
 
 @dataclass(frozen=True)
 class Generator:
-    """How one catalogue type is generated; ``domain`` for types that can be unique."""
+    """How one catalogue type is generated; ``domain`` for types that can be unique.
+
+    ``prefix``: ``make`` with ``ctx.n = k`` gives the first k values it gives for a whole
+    chunk (every draw is a vector of n values, read in row order, and nothing depends on
+    how many rows follow), with uniform numbers and no ``correlate`` or ``gender_from``
+    (tails drawn again, reordering by rank and draws per gender depend on the whole chunk). The last, cut chunk of a request whose
+    columns all have it is made only as long as it is kept.
+    """
 
     make: Make
     domain: Domain | None = None
+    prefix: bool = False

@@ -23,13 +23,15 @@ def when(text: str) -> np.datetime64:
 
 
 _NAT = np.iinfo(np.int64).min  # NaT as int64 seconds
+_FIRST, _LAST = parse_when("0001-01-01"), parse_when("9999-12-31 23:59:59")
 
 
 def _draw_seconds(ctx: Ctx, p: dict[str, Any], grain: int) -> np.ndarray:
     """Seconds since 1970 (int64; NaT where there is no date yet)."""
-    if p.get("expr"):
+    if p.get("expr"):  # a date beyond the years 1 to 9999 is no date (missing, as a formula's NaN)
         values, _ = evaluate(ctx, p["expr"])
-        return np.where(np.isnan(values), _NAT, np.floor(np.nan_to_num(values) / grain) * grain).astype(np.int64)
+        lost = np.isnan(values) | (values < _FIRST) | (values > _LAST)
+        return np.where(lost, _NAT, np.floor(np.where(lost, 0, values) / grain) * grain).astype(np.int64)
     after = p.get("after")
     if after and after in ctx.cols:
         return _after(ctx, p, grain, ctx.cols[after].astype("datetime64[s]"))

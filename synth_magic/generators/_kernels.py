@@ -364,7 +364,7 @@ class Weighted:
     def __init__(self, weights) -> None:
         w = np.asarray(weights, dtype=np.float64)
         k = len(w)
-        scaled = w * (k / w.sum())
+        scaled = w / w.sum() * k  # shares first: k / sum overflows for tiny weights (5e-324)
         prob = np.ones(k, dtype=np.float64)
         alias = np.arange(k, dtype=np.int64)
         small = [i for i in range(k) if scaled[i] < 1.0]
@@ -374,6 +374,10 @@ class Weighted:
             prob[s], alias[s] = scaled[s], g
             scaled[g] -= 1.0 - scaled[s]
             (small if scaled[g] < 1.0 else large).append(g)
+        # A value of weight 0 is paired (its prob 0: never drawn); should rounding ever leave
+        # its slot unpaired (prob 1), the slot gives the heaviest value instead.
+        unpaired = (w == 0) & (prob == 1.0)
+        prob[unpaired], alias[unpaired] = 0.0, int(np.argmax(w))
         self.prob, self.alias, self.k = prob, alias, k
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:

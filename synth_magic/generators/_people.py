@@ -82,6 +82,7 @@ def _full_name_pieces(locale: str) -> K.Pieces:
 def _gen_full_name(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
     names = pools.names(ctx.locale)
     fidx = _first_index(ctx, p)
+    ctx.skip_rest()  # one uniform per given name (without gender_from): family names as for a whole chunk
     lidx = names.last_w.draw(ctx.rng, ctx.n)
     _name_aux(ctx, fidx, lidx)
     if names.family_first:

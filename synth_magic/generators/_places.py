@@ -153,9 +153,8 @@ _TOKEN = re.compile(r"\{\{(\w+)\}\}")
 def _street_plan(locale: str) -> tuple[list[tuple[list[Any], float]], list[tuple[int, int]]]:
     """The locale's street address templates as parts (literal text or a pool of one token's
     values), with weights; and its house numbers as (lowest, highest) ranges."""
-    f = pools.faker(locale)
-    address = f.provider("faker.providers.address")
-    formats = list(getattr(address, "street_address_formats", ()) or ("{{building_number}} {{street_name}}",))
+    streets, numbers = pools.address_formats(locale)
+    formats = list(streets or ("{{building_number}} {{street_name}}",))
     weights: dict[str, float] = {}
     for fmt in formats:
         weights[fmt] = weights.get(fmt, 0) + 1.0
@@ -174,7 +173,7 @@ def _street_plan(locale: str) -> tuple[list[tuple[list[Any], float]], list[tuple
             parts.append(fmt[pos:].replace("\n", ", ").rstrip())
         templates.append((parts, weight))
     ranges = []
-    for fmt in getattr(address, "building_number_formats", ()) or ("###",):
+    for fmt in numbers or ("###",):
         head = re.split(r"[^#%@!]", str(fmt))[0] or "#"
         lo = 10 ** (len(head) - 1) if head[0] in "%@" and len(head) > 1 else (1 if head[0] in "%@" else 0)
         ranges.append((max(lo, 1), 10 ** len(head) - 1))

@@ -35,7 +35,7 @@ _YEAR = 365.2425 * _DAY
 # Weekly shape: Monday..Sunday (1970-01-01 was a Thursday), a dip at the weekend.
 _WEEK = np.array([0.3, 0.4, 0.4, 0.5, 0.6, -1.0, -1.2])
 _lock = threading.Lock()
-_chains: dict[tuple, tuple[int, np.ndarray]] = {}
+_chains: dict[tuple, dict[int, np.ndarray]] = {}  # per series: boundary values by chunk
 
 
 def entity_count(ctx: Ctx, column: str | None) -> int:
@@ -75,16 +75,21 @@ def _chain(ctx: Ctx, tag: tuple, phi: float, sigma: float, entities: int, chunk:
         rng = np.random.default_rng(np.random.SeedSequence(ctx.seed, spawn_key=(ctx.key, 0xA2C, at + 1)))
         return _step(phi, sigma, steps, rng, state)
 
-    with _lock:
-        at, state = _chains.get(key, (-1, None))
-    if state is None or at > chunk:
+    with _lock:  # the latest kept boundary at or before this chunk (threads make chunks in any order)
+        kept = _chains.get(key, {})
+        at = max((c for c in kept if c <= chunk), default=-1)
+        state = kept.get(at)
+    if state is None:
         rng = np.random.default_rng(np.random.SeedSequence(ctx.seed, spawn_key=(ctx.key, 0xA2C, 0)))
         stationary = 0.0 if phi >= 1.0 else sigma / np.sqrt(1 - phi * phi)
         at, state = 0, stationary * rng.standard_normal(entities)
     while at < chunk:
         state, at = advance(at, state), at + 1
     with _lock:
-        _chains[key] = (chunk, state)
+        kept = _chains.setdefault(key, {})
+        kept[chunk] = state
+        while len(kept) > 16:
+            kept.pop(min(kept))
         while len(_chains) > 64:
             _chains.pop(next(iter(_chains)))
     return state, advance(chunk, state)

@@ -30,14 +30,14 @@ from typing import TYPE_CHECKING, Any
 from .._messages import clip, number, reject_constant
 from ..catalog import PARAM_KINDS, TYPES, Param
 from ..errors import InputError, SchemaError
-from ..schema import MAX_COLUMNS, MAX_NOTE, MAX_TITLE, PARAM_CHECKS, Schema, references
+from ..schema import MAX_COLUMNS, MAX_NOTE, MAX_TITLE, PARAM_CHECKS, Schema, references, short_title
 
 if TYPE_CHECKING:
     from ..catalog import TypeSpec
 
 __all__ = [
     "MAX_ANSWER_CHARS", "MAX_MODEL_ROWS", "MAX_NUMBER", "MAX_PROBLEMS_CHARS", "json_text",
-    "read_answer", "suggest_type", "table", "to_schema",
+    "read_answer", "suggest_type", "table", "to_dataset", "to_schema",
 ]
 
 MAX_ANSWER_CHARS = 100_000  # a real schema of 200 columns fits in far less
@@ -139,6 +139,39 @@ def _check_numbers(data: Any) -> None:
             )
 
 
+# --------------------------------------------------------------------------- related tables
+
+def to_dataset(data: Any) -> Any:
+    """A model's answer for related tables → a :class:`~synth_magic.dataset.DatasetSchema`,
+    each table read like a one-table answer; one :class:`SchemaError` with every problem."""
+    from ..dataset import MAX_TABLES, DatasetSchema
+
+    if not isinstance(data, dict) or not isinstance(data.get("tables"), list) or not data["tables"]:
+        raise SchemaError("The answer must be a JSON object with a non-empty 'tables' list.")
+    if len(data["tables"]) > MAX_TABLES:
+        raise SchemaError(f"The answer has {len(data['tables'])} tables; use at most {MAX_TABLES}.")
+    tables, problems = [], []
+    for i, raw in enumerate(data["tables"]):
+        name = raw.get("name") if isinstance(raw, dict) else None
+        if not isinstance(name, str) or not name.strip():
+            problems.append(f"Table {i + 1} needs a 'name'.")
+            continue
+        fields, found = table(raw)
+        problems += [f"Table '{clip(name)}': {p}" for p in found]
+        tables.append({"name": name.strip(), **fields})
+    if problems:
+        raise SchemaError(_joined(problems))
+    title = data.get("title")
+    return DatasetSchema.from_dict({
+        "title": " ".join(title.split())[:MAX_TITLE] if isinstance(title, str) else "", "planner": "openai",
+        "tables": tables,
+        "relations": [{k: v for k, v in r.items() if v is not None} if isinstance(r, dict) else r
+                      for r in data.get("relations") or []],
+        "derived": [{k: v for k, v in d.items() if v is not None} if isinstance(d, dict) else d
+                    for d in data.get("derived") or []],
+    })
+
+
 # --------------------------------------------------------------------------- one table
 
 def to_schema(data: Any) -> Schema:
@@ -168,7 +201,7 @@ def table(data: Any) -> tuple[dict[str, Any], list[str]]:
     title = data.get("title")
     locale = data.get("locale")
     fields: dict[str, Any] = {
-        "title": " ".join(title.split())[:MAX_TITLE] if isinstance(title, str) else "",
+        "title": short_title(title[:MAX_TITLE * 4]) if isinstance(title, str) else "",
         "locale": locale.strip()[:20] if isinstance(locale, str) and locale.strip() else "en_US",
         "rows": _rows(data.get("rows"), notes),
         "planner": "openai",

@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import Any
 
 from .._messages import number
-from ..schema import Column, Schema
+from ..schema import Column, Schema, short_title
 from . import _knowledge as K
 from . import _lexicon as L
 from . import _retrieve as R
@@ -1199,4 +1199,4 @@ def _title(text: str) -> str:
     words = re.sub(r"^(?:(?:an?|the|some)\s+)?(?:\d[\d,]*\s+)?(?:table|list|dataset|set|rows|records|sample|"
                    r"(?:mock|fake|dummy|synthetic|test|sample|random)\s+data)\s+(?:of|for|with)\s+(?:an?\s+)?", "", words,
                    flags=re.I)
-    return words[:80].rstrip(" .,:;") or "table"
+    return short_title(words.rstrip(" .,:;")) or "table"

@@ -47,6 +47,7 @@ from ._answer import (
     MAX_NUMBER,
     MAX_PROBLEMS_CHARS,
     read_answer,
+    to_dataset,
     to_schema,
 )
 
@@ -57,8 +58,8 @@ if TYPE_CHECKING:
 __all__ = [
     "LOCAL_KEY", "MAX_ANSWER_CHARS", "MAX_ANSWER_TOKENS", "MAX_ECHO_CHARS", "MAX_MODEL_ROWS",
     "MAX_NUMBER", "MODES", "OpenAIPlanner", "PROMPT_TOKEN_LIMIT", "VERSION", "answer_schema",
-    "check_prompt", "estimate_tokens", "first_messages", "prompt_version", "read_answer",
-    "repair_messages", "system_prompt", "to_schema",
+    "check_prompt", "dataset_answer_schema", "estimate_tokens", "first_messages", "prompt_version",
+    "read_answer", "repair_messages", "system_prompt", "to_schema",
 ]
 
 VERSION = "2"
@@ -209,18 +210,64 @@ def answer_schema() -> dict[str, Any]:
     }
 
 
+# Appended to the instructions when the description names several related tables (the
+# offline recogniser found them): the answer is then a dataset, each table as above.
+DATASET_RULES = """
+Several related tables are asked for. Reply instead with:
+{"title": "...", "tables": [{"name": "customers", "title": "...", "locale": "en_US", "rows": null, "columns": [...]}],
+ "relations": [{"child": "orders", "column": "customer_id", "parent": "customers", "mode": "each", "min": 1, "max": 5, "distribution": "skewed", "optional": 0, "distinct": false}],
+ "derived": [{"table": "orders", "column": "total", "how": "sum", "source": "order_items.line_total", "hidden": false}]}
+- Table names: snake_case plurals. Each table's first column is its key: <singular>_id, type id, unique true.
+- A relation adds its foreign key column to the child; do not list it among the child's columns.
+- mode each: every parent row has min to max child rows. pick: each child row picks a parent (distinct: never twice for one 'each' parent, as in a link table; optional: share left without one).
+- derived how: copy (source parent.column into a child column of the same type; hidden: only read by the child's columns, such as after=), currency (source parent.country into a currency_code column) or sum, count, mean, min, max (source child.column, for count the child table) into a parent's number column.
+"""
+
+
+@functools.cache
+def dataset_answer_schema() -> dict[str, Any]:
+    """The structured-output schema for related tables: each table's columns as in
+    :func:`answer_schema` (one definition, by ``$ref``), plus relations and derived columns."""
+    from ..dataset import ACROSS, AGGREGATES, DISTRIBUTIONS, MODES
+
+    table = answer_schema()
+    strings = {"type": "string"}
+
+    def obj(fields: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "object", "additionalProperties": False, "required": list(fields), "properties": fields}
+
+    return {
+        **obj({
+            "title": strings,
+            "tables": {"type": "array", "items": obj({
+                "name": strings, "title": strings, "locale": strings, "rows": {"type": ["integer", "null"]},
+                "columns": {"$ref": "#/$defs/columns"}})},
+            "relations": {"type": "array", "items": obj({
+                "child": strings, "column": strings, "parent": strings, "mode": {"type": "string", "enum": list(MODES)},
+                "min": {"type": "integer", "minimum": 0}, "max": {"type": "integer", "minimum": 0},
+                "distribution": {"type": "string", "enum": list(DISTRIBUTIONS)},
+                "optional": {"type": "number", "minimum": 0, "maximum": 0.99}, "distinct": {"type": "boolean"}})},
+            "derived": {"type": "array", "items": obj({
+                "table": strings, "column": strings, "how": {"type": "string", "enum": [*ACROSS, *AGGREGATES]},
+                "source": strings, "hidden": {"type": "boolean"}})},
+        }),
+        "$defs": {"columns": table["properties"]["columns"]},
+    }
+
+
 @functools.cache
 def prompt_version() -> str:
     """Part of the cache key: changes whenever the prompt, the answer schema or the way
     answers are read does."""
-    text = system_prompt() + json.dumps(answer_schema(), sort_keys=True)
+    text = system_prompt() + json.dumps(answer_schema(), sort_keys=True) + DATASET_RULES \
+        + json.dumps(dataset_answer_schema(), sort_keys=True)
     return f"{VERSION}.{hashlib.sha256(text.encode()).hexdigest()[:8]}"
 
 
-def first_messages(description: str) -> list[dict[str, str]]:
+def first_messages(description: str, dataset: bool = False) -> list[dict[str, str]]:
     return [
-        {"role": "system", "content": system_prompt()},
-        {"role": "user", "content": f"Description of the table:\n{description}"},
+        {"role": "system", "content": system_prompt() + (DATASET_RULES if dataset else "")},
+        {"role": "user", "content": f"Description of the {'tables' if dataset else 'table'}:\n{description}"},
     ]
 
 
@@ -256,15 +303,15 @@ def _repair_reserve() -> int:
     return estimate_tokens(repair_messages([], ('{"name": "a", ' * 40)[:_MIN_ECHO], problems))
 
 
-def check_prompt(description: str) -> list[dict[str, str]]:
+def check_prompt(description: str, dataset: bool = False) -> list[dict[str, str]]:
     """The first messages for ``description``, or an :class:`InputError` when they would not
     leave room for a repair turn under :data:`PROMPT_TOKEN_LIMIT`."""
-    messages = first_messages(description)
+    messages = first_messages(description, dataset)
     if _fits(messages):
         return messages
     keep, step = 0, 1 << max(0, len(description).bit_length())
     while step:  # the longest start of the description that fits
-        if keep + step < len(description) and _fits(first_messages(description[:keep + step])):
+        if keep + step < len(description) and _fits(first_messages(description[:keep + step], dataset)):
             keep += step
         step //= 2
     raise InputError(
@@ -315,26 +362,39 @@ class OpenAIPlanner:
         finally:
             client.close()
 
-    def _plan(self, client: Any, messages: list[dict[str, str]], deadline: float) -> Schema:
-        answer: str | None = None
+    def plan_dataset(self, description: str, found: Any = None) -> Any:
+        """Related tables in one answer (:func:`dataset_answer_schema`), validated like a
+        table's; ``found`` is what the offline recogniser read (not needed here)."""
+        text = check_description(description)
+        messages = check_prompt(text, dataset=True)
+        deadline = time.monotonic() + self.settings.timeout
+        client = self._client()
         try:
-            answer = self._ask(client, messages, deadline)
-            return self._schema(answer)
+            return self._plan(client, messages, deadline, to_dataset)
+        finally:
+            client.close()
+
+    def _plan(self, client: Any, messages: list[dict[str, str]], deadline: float, read: Any = to_schema) -> Any:
+        answer: str | None = None
+        dataset = read is to_dataset
+        try:
+            answer = self._ask(client, messages, deadline, dataset)
+            return self._schema(answer, read)
         except (SchemaError, InputError) as exc:
             problem = str(exc)
         messages = repair_messages(messages, answer, problem)
         try:
-            return self._schema(self._ask(client, messages, deadline))
+            return self._schema(self._ask(client, messages, deadline, dataset), read)
         except (SchemaError, InputError) as exc:
             raise PlannerUnavailable(f"its answer was still invalid after one repair ({clip(str(exc), 200)})") from None
 
-    def _schema(self, answer: str) -> Schema:
+    def _schema(self, answer: str, read: Any = to_schema) -> Any:
         if _key_in(answer):
             raise PlannerUnavailable("its answer contained the API key, so it was discarded")
         data = read_answer(answer)
         if _key_in(json.dumps(data, ensure_ascii=False)):
             raise PlannerUnavailable("its answer contained the API key, so it was discarded")
-        return to_schema(data)
+        return read(data)
 
     # --------------------------------------------------------------------- the API
     def _client(self) -> Any:
@@ -358,7 +418,7 @@ class OpenAIPlanner:
                 "in the environment or .env file."
             ) from None
 
-    def _ask(self, client: Any, messages: list[dict[str, str]], deadline: float) -> str:
+    def _ask(self, client: Any, messages: list[dict[str, str]], deadline: float, dataset: bool = False) -> str:
         """One answer's text within the deadline; SDK errors become our own messages."""
         where, timeout = self._where(), self.settings.timeout
         learnt = server.learnt(self._server)
@@ -366,7 +426,7 @@ class OpenAIPlanner:
         retries = attempts = 0
         object_tried = False
         while True:
-            request = self._request(MODES[mode], dropped)
+            request = self._request(MODES[mode], dropped, dataset)
             attempts += 1
             try:  # the SDK's timeout is a backstop: the deadline below comes first
                 response = _within(deadline, functools.partial(
@@ -407,7 +467,7 @@ class OpenAIPlanner:
                          "answered in json_object mode")
         return server.content(response, where)
 
-    def _request(self, mode: str, dropped: set[str]) -> dict[str, Any]:
+    def _request(self, mode: str, dropped: set[str], dataset: bool = False) -> dict[str, Any]:
         """The request's fields besides model and messages.
 
         OpenAI's API takes ``max_completion_tokens`` (its reasoning models refuse
@@ -424,7 +484,8 @@ class OpenAIPlanner:
             out.update({name: MAX_ANSWER_TOKENS for name in names if name not in dropped})
         if mode == "json_schema":
             out["response_format"] = {"type": "json_schema", "json_schema": {
-                "name": "synth_schema", "strict": True, "schema": answer_schema()}}
+                "name": "synth_dataset" if dataset else "synth_schema", "strict": True,
+                "schema": dataset_answer_schema() if dataset else answer_schema()}}
         elif mode == "json_object":
             out["response_format"] = {"type": "json_object"}
         return out
