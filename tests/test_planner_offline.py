@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from synth_magic.planner import _knowledge as K
 from synth_magic.planner import offline
 from synth_magic.planner.offline import OfflinePlanner, plan
 from synth_magic.schema import SOURCES, Schema
@@ -238,21 +239,24 @@ def test_recognisable_content_is_not_fallback(description: str) -> None:
 
 def test_planner_interface() -> None:
     planner = OfflinePlanner()
-    assert planner.name == "offline" and planner.model == "" and planner.version == offline.VERSION
+    assert planner.name == "offline" and planner.model == ""
+    assert planner.version == f"{offline.VERSION}-{K.version()}"
     assert planner.plan("bank customers").to_json() == plan("bank customers").to_json()
 
 
 # ---------------------------------------------------------------- domains
 
 def test_at_least_forty_domains() -> None:
-    from synth_magic.planner._domains import DOMAINS
+    from synth_magic.planner._knowledge import knowledge
+    DOMAINS = knowledge().domains
 
     assert len(DOMAINS) >= 40
     assert len({d.key for d in DOMAINS}) == len(DOMAINS)
 
 
 def _domain_params() -> list[Any]:
-    from synth_magic.planner._domains import DOMAINS
+    from synth_magic.planner._knowledge import knowledge
+    DOMAINS = knowledge().domains
 
     return [pytest.param(d, id=d.key) for d in DOMAINS]
 
@@ -519,11 +523,75 @@ def test_named_columns_keep_the_users_words_for_typos() -> None:
 
 def test_planets_are_not_a_misspelt_plant() -> None:
     schema = plan("planets with diameter")
-    assert schema.names == ["diameter"] and schema.column("diameter").type == "float"
+    assert schema.names == ["planet_id", "diameter"] and schema.column("diameter").type == "float"
+
+
+@pytest.mark.parametrize(("description", "key"), [
+    ("twitter tweets", "api_twitter_tweet"),  # the table's own name beats a template that lists it as a keyword
+    ("spotify tracks", "api_spotify_track"),
+    ("hotel bookings", "hotels"),  # a dataset titled 'hotel booking demand' is not named by common words
+    ("github foo", None),  # the vendor alone does not say which of its objects
+])
+def test_a_table_named_by_its_own_name(description: str, key: str | None) -> None:
+    from synth_magic.planner.offline import pick_domain
+
+    found = pick_domain(description, description)
+    assert (found.key if found else None) == key
+
+
+def test_a_named_tables_columns_keep_their_figures_in_a_context() -> None:
+    # core_context's 'status' (charges) and 'amount' concepts do not replace Stripe's own columns
+    schema = plan("stripe payment intents")
+    assert "requires_payment_method" in schema.column("status").params["values"]
+
+
+def test_a_formula_without_its_inputs_stays_a_number() -> None:
+    schema = plan("mailchimp campaigns with opens, clicks and bounces")
+    assert {c.type for c in schema.columns if c.name in ("opens", "clicks", "bounces")} <= {"integer", "float", "money"}
+
+
+def test_numbers_as_categories_are_numbers() -> None:
+    schema = plan("sakila films")
+    col = schema.column("rental_rate")
+    assert col.type == "float" and col.params["min"] == 0.99 and col.params["max"] == 4.99
+    df = schema.generate(500, seed=3)
+    assert 2.0 < df["rental_rate"].median() < 4.0
+
+
+@pytest.mark.parametrize(("said", "name"), [
+    ("changed files", "changed_files"), ("public repos", "public_repos"), ("tags", "tags"), ("bytes", "bytes"),
+    ("salaries", "salary"), ("customer ratings", "customer_rating"), ("skus", "sku"), ("prs", "pr"),
+])
+def test_a_named_field_keeps_the_plural_real_tables_use(said: str, name: str) -> None:
+    from synth_magic.planner import _lexicon as L
+
+    assert L.column_name(said) == name
+
+
+def test_named_fields_reach_the_table_column_they_mean() -> None:
+    schema = plan("square payments with tip amount and total amount")  # Square's tip_money, total_money
+    assert schema.column("tip_amount").why.endswith("'tip_money'")
+    opens = plan("mailchimp campaigns with opens, clicks, open rate and bounces")
+    assert opens.column("opens").type != opens.column("open_rate").type  # a count, not the open rate
+
+
+@pytest.mark.parametrize(("description", "column", "expr", "unit"), [
+    ("hospital admissions with admission date, discharge date and length of stay", "length_of_stay",
+     "discharge_date - admission_date", "days"),
+    ("rentals with rental date, return date and rental days", "rental_days", "return_date - rental_date", "days"),
+    ("taxi trips with pickup time, dropoff time and trip duration in minutes", "trip_duration",
+     "dropoff_time - pickup_time", "minutes"),
+])
+def test_a_duration_is_the_difference_of_its_dates(description: str, column: str, expr: str, unit: str) -> None:
+    schema = plan(description)
+    col = schema.column(column)
+    assert (col.type, col.params["expr"], col.params["unit"]) == ("formula", expr, unit)
+    assert (schema.generate(200, seed=4)[column].dropna() >= 0).all()
 
 
 def test_domain_templates_are_well_formed() -> None:
-    from synth_magic.planner._domains import DOMAINS
+    from synth_magic.planner._knowledge import knowledge
+    DOMAINS = knowledge().domains
 
     for dom in DOMAINS:
         names = [c.name for c in dom.columns]
@@ -536,7 +604,8 @@ def _random_descriptions(count: int) -> list[str]:
     import random
 
     from synth_magic.planner import _lexicon as L
-    from synth_magic.planner._domains import DOMAINS
+    from synth_magic.planner._knowledge import knowledge
+    DOMAINS = knowledge().domains
 
     rng = random.Random(2024)
     vocab = sorted(L.vocabulary())
@@ -641,7 +710,7 @@ DOMAIN_PHRASES = {
  "high school pupils": "students", "online courses catalogue": "courses", "quiz scores": "exam_results",
  "houses for sale": "real_estate", "parcel deliveries": "shipments", "airline flights": "flights",
  "hotel reservations": "hotels", "uber rides": "taxi", "scooter rentals": "rentals", "temperature sensors": "iot",
- "kubernetes node cpu metrics": "server_metrics", "nginx access logs": "web_logs", "website visits": "web_sessions",
+ "kubernetes node cpu metrics": "server_metrics", "web server access logs": "web_logs", "website visits": "web_sessions",
  "tweets": "social_media", "news articles": "blog", "ad campaigns": "marketing", "sales pipeline deals": "crm_leads",
  "subscription billing for a saas product": "subscriptions", "helpdesk tickets": "support_tickets", "to-do items": "tasks",
  "factory machine output": "manufacturing", "solar panel power generation": "energy", "daily rainfall": "weather",
@@ -656,7 +725,8 @@ DOMAIN_PHRASES = {
 
 @pytest.mark.parametrize(("description", "key"), [(d, k) for d, k in DOMAIN_PHRASES.items() if k])
 def test_domain_choice(description: str, key: str) -> None:
-    from synth_magic.planner._domains import DOMAINS
+    from synth_magic.planner._knowledge import knowledge
+    DOMAINS = knowledge().domains
 
     title = next(d.title for d in DOMAINS if d.key == key)
     assert plan(description).title == title
@@ -759,3 +829,287 @@ def test_nul_characters_in_a_description_cannot_hang_the_planner(text):
     """Placeholders inside the list splitter are \\x00-delimited; user text with \\x00 once looped forever."""
     schema = OfflinePlanner().plan(text)
     assert schema.columns
+
+
+# ------------------------------------------------------------- knowledge as data
+
+def test_every_knowledge_entry_fits_the_catalogue() -> None:
+    kb = K.check()  # every entry validated against the catalogue; a bad one raises KnowledgeError
+    assert len(kb.domains) >= 40 and len(kb.tables) >= 30 and len(kb.concepts) >= 200
+    for dom in kb.domains + kb.tables:
+        Schema([__import__("synth_magic.schema", fromlist=["Column"]).Column(c.name, c.type, dict(c.params))
+                for c in dom.columns])
+
+
+@pytest.mark.parametrize(("entry", "message"), [
+    ('[t]\ntitle = "t"\ncolumns = ["a: nosuchtype"]\n', "unknown type"),
+    ('[t]\ntitle = "t"\ncolumns = ["a: integer min=5 max=1"]\n', "must not be greater"),
+    ('[t]\ntitle = "t"\ncolumns = ["a: category values=@nosuchvocab"]\n', "unknown vocabulary"),
+    ('[t]\ntitle = "t"\ncolumns = ["a: integer"]\ncore = ["b"]\n', "core column"),
+])
+def test_a_bad_knowledge_entry_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, entry: str,
+                                          message: str) -> None:
+    import shutil
+
+    shutil.copytree(K.KNOWLEDGE, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "tables" / "zz_bad.toml").parent.mkdir(exist_ok=True)
+    (tmp_path / "tables" / "zz_bad.toml").write_text(entry, encoding="utf-8")
+    monkeypatch.setattr(K, "KNOWLEDGE", tmp_path)
+    K.reload()
+    try:
+        with pytest.raises(K.KnowledgeError, match=message):
+            K.check()
+    finally:
+        K.reload()
+
+
+def test_the_version_hashes_the_knowledge_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    before = K.version()
+    shutil.copytree(K.KNOWLEDGE, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "rules.toml").write_text((tmp_path / "rules.toml").read_text() + "\n# changed\n")
+    monkeypatch.setattr(K, "KNOWLEDGE", tmp_path)
+    K.reload()
+    try:
+        assert K.version() != before
+    finally:
+        K.reload()
+
+
+@pytest.mark.parametrize(("name", "type_"), [
+    ("product category", "product_category"), ("host name", "domain_name"), ("number of contacts", "integer"),
+    ("years at the company", "integer"), ("defaulted the next month", "boolean"), ("party size", "integer"),
+    ("order status", "order_status"), ("gdp per capita", "money"), ("life expectancy", "float"),
+    ("ship mode", "category"), ("risk level", "category"), ("genus", "float"),
+])
+def test_a_whole_phrase_beats_a_word_inside_it(name: str, type_: str) -> None:
+    from synth_magic.planner._lexicon import infer
+
+    assert infer(L_name(name))[0] == type_
+
+
+def _real() -> Any:
+    """tests/planner_real/measure.py, the real-world sets' runner."""
+    import importlib.util
+    import sys
+
+    if "planner_real_measure" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("planner_real_measure", HERE / "planner_real" / "measure.py")
+        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+        sys.modules["planner_real_measure"] = module
+        spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return sys.modules["planner_real_measure"]
+
+
+def L_name(text: str) -> str:
+    return "_".join(text.split())
+
+
+@pytest.mark.parametrize(("description", "title"), [
+    ("sakila film table", "Sakila films"), ("TPC-H lineitem", "TPC-H lineitem"),
+    ("northwind orders", "Northwind orders"), ("DVD rental store payments", "Sakila payments"),
+    ("daily store sales", "sales records"), ("invoices", "invoices"),
+])
+def test_named_tables_are_retrieved_by_name_and_context(description: str, title: str) -> None:
+    assert plan(description).title == title
+
+
+def test_no_planned_column_of_random_words_for_names_that_are_not_text() -> None:
+    real = _real()
+    for case in real.load("dev") + real.load("heldout"):
+        for style in ("short", "fields"):
+            schema = plan(case[style])
+            assert not [c.name for c in schema.columns if c.type == "word" and not real.text_name(c.name)], \
+                (case["id"], style)
+
+
+# Floors for the real-world sets (tests/planner_real): the figures measured when this was
+# written, so a regression fails. The issue's targets (held-out recall 95 %, checks 90 %)
+# are not reached yet; raise these as the knowledge grows.
+REAL_FLOORS = {("dev", "short"): (0.63, 0.42), ("dev", "fields"): (0.98, 0.63),
+               ("heldout", "short"): (0.54, 0.39), ("heldout", "fields"): (0.97, 0.44)}
+
+
+@pytest.mark.parametrize("name", ["dev", "heldout"])
+def test_real_tables_stay_above_their_floors(name: str) -> None:
+    results = _real().measure(name, plan)
+    for style in ("short", "fields"):
+        recall, checks = REAL_FLOORS[(name, style)]
+        assert results[style].recall >= recall, (name, style, results[style].recall)
+        assert results[style].check_rate >= checks, (name, style, results[style].check_rate)
+
+
+def test_knowledge_may_be_split_into_folders_but_a_key_is_defined_once(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    shutil.copytree(K.KNOWLEDGE, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "tables").mkdir(exist_ok=True)
+    extra = '[zz_probe_table]\ntitle = "probe"\naliases = ["zz probe"]\ncolumns = ["a: integer"]\n'
+    (tmp_path / "tables" / "zz_extra.toml").write_text(extra, encoding="utf-8")
+    monkeypatch.setattr(K, "KNOWLEDGE", tmp_path)
+    K.reload()
+    try:
+        assert any(t.key == "zz_probe_table" for t in K.knowledge().tables)
+        assert tmp_path / "tables" / "zz_extra.toml" in K.paths()
+        (tmp_path / "tables" / "zz_again.toml").write_text(extra, encoding="utf-8")
+        K.reload()
+        with pytest.raises(K.KnowledgeError, match="'zz_probe_table' is defined twice"):
+            K.knowledge()
+    finally:
+        K.reload()
+
+
+def test_retrieval_scales_to_thousands_of_named_tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """5,000 more named tables: the right ones are still found by name, and a plan looks only
+    at the entries its words reach (the inverted index), not at every entry."""
+    import random
+    import shutil
+
+    from synth_magic.planner import _retrieve as R
+
+    rng = random.Random(3)
+    kb = K.knowledge()
+    lines = sorted({ln for d in kb.tables for ln in d.lines if "after=" not in ln and "expr=" not in ln})
+    words = sorted({w for d in kb.domains + kb.tables for p in d.keywords for w in K.phrase_words(p) if len(w) > 3})
+    tables = {}
+    for i in range(5000):
+        pkg = "".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(3))
+        thing = rng.choice(words)
+        cols = list({ln.partition(":")[0]: ln for ln in rng.sample(lines, 10)}.values())
+        tables[f"zz_synthetic_{i}"] = {"title": f"{pkg} {thing} {i}", "aliases": [f"{pkg} {thing}"],
+                                       "keywords": [thing], "context": [pkg], "columns": cols}
+    shutil.copytree(K.KNOWLEDGE, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "tables").mkdir(exist_ok=True)
+    (tmp_path / "tables" / "zz_synthetic.json").write_text(json.dumps(tables), encoding="utf-8")
+    monkeypatch.setattr(K, "KNOWLEDGE", tmp_path)
+    K.reload()
+    try:
+        assert len(K.knowledge().tables) == len(kb.tables) + 5000
+        assert plan("sakila payments").title == "Sakila payments"
+        assert plan("northwind orders").title == "Northwind orders"
+        probe = tables["zz_synthetic_1234"]
+        assert plan(probe["aliases"][0] + " table").title == probe["title"]
+        reached = R.retrieve("sakila payments", "", "payment")
+        assert len(reached) < 200, len(reached)  # the entries holding 'sakila' or 'payment', not 5,000
+    finally:
+        K.reload()
+
+
+@pytest.mark.parametrize(("description", "expect"), [
+    # (old faithful eruptions, star wars characters, chick weights and US arrests are datasets
+    # the knowledge now holds: tests/test_knowledge_datasets.py)
+    ("comet sightings", [("sighting_id", "id"), ("sighting_time", "datetime")]),
+    ("dragon boat races", [("race_id", "id"), ("race_time", "datetime")]),
+    ("treehouse builders", [("builder_id", "id"), ("builder_name", "title")]),
+    ("meteor sightings by state", [("sighting_id", "id"), ("sighting_time", "datetime"), ("state", "state")]),
+    ("volcanoes", [("volcano_id", "id"), ("volcano_name", "title")]),
+])
+def test_a_table_is_composed_from_the_nouns_when_nothing_fits(description: str, expect: list[Any]) -> None:
+    schema = plan(description)
+    assert [(c.name, c.type) for c in schema.columns] == expect
+    assert schema.notes == [offline.COMPOSED_NOTE]
+
+
+def test_a_colon_list_after_a_clause_is_the_table() -> None:
+    schema = plan("patients where age is over 60: name, email, phone")
+    assert schema.names == ["patient_id", "name", "email", "phone", "age"]
+    assert schema.column("age").params["min"] == 60 and schema.column("age").params["max"] <= 120
+
+
+def test_an_amount_said_of_the_rows_applies_to_their_total() -> None:
+    schema = plan("orders over $100 in 2024")
+    df = schema.generate(500, seed=1)
+    assert df["total"].min() >= 100
+    assert ((df["unit_price"] * df["quantity"] - df["total"]).abs() < 0.01 * df["quantity"]).all()
+
+
+def test_a_window_inside_a_phrase_is_not_part_of_the_name() -> None:
+    schema = plan("hotel reservations with check-in, check-out and reservation time in december 2025")
+    col = schema.column("reservation_time")
+    assert col.params["start"] == "2025-12-01" and col.params["end"].startswith("2025-12-31")
+
+
+@pytest.mark.parametrize(("description", "earlier", "later"), [
+    ("library loans with loan date, due date and return date", "loan_date", "due_date"),
+    ("library loans with loan date, due date and return date", "loan_date", "return_date"),
+    ("hotel bookings with booking date, check-in date and check-out date", "booking_date", "check_in_date"),
+    ("hotel bookings with booking date, check-in date and check-out date", "check_in_date", "check_out_date"),
+    ("job postings with date posted and valid through", "date_posted", "valid_through"),
+])
+def test_event_pairs_are_ordered(description: str, earlier: str, later: str) -> None:
+    schema = plan(description)
+    assert schema.column(later).params.get("after") == earlier, schema.to_text()
+    df = schema.generate(300, seed=2)
+    both = df[[earlier, later]].dropna()
+    assert (both[later] >= both[earlier]).all()
+
+
+@pytest.mark.parametrize(("description", "column", "check"), [
+    ("flights from NYC airports with origin, destination and departure delay", "origin",
+     lambda c: set(c.params["values"]) == {"EWR", "JFK", "LGA"}),
+    ("airbnb listings in Paris with name, nightly price, latitude, longitude", "latitude",
+     lambda c: 48.5 < c.params["min"] < c.params["max"] < 49.2),
+    ("airbnb listings in Paris with name, nightly price, latitude, longitude", "nightly_price",
+     lambda c: c.type == "money" and c.params["max"] <= 5000),
+    ("airbnb listings in Paris with name, nightly price, latitude, longitude", "name", lambda c: c.type == "title"),
+    ("high school students", "birth_date", lambda c: c.params["max_age"] <= 19),
+    ("students with name, age and weekly study hours", "weekly_study_hours",
+     lambda c: c.type == "integer" and c.params["max"] <= 60),
+    ("sales with discount and price", "discount", lambda c: c.params["max"] <= 1),
+])
+def test_values_ring_true_in_their_context(description: str, column: str, check: Any) -> None:
+    col = plan(description).column(column)
+    assert check(col), col
+
+
+def test_of_and_lists_columns_of_or_lists_values() -> None:
+    schema = plan("professors with rank, discipline, years since phd, years of service, sex and salary")
+    assert {"years_of_service", "sex", "salary"} <= set(schema.names)
+    assert plan("shirts with size of small, medium or large").column("size").params["values"] == \
+        ["small", "medium", "large"]
+
+
+def test_rows_broken_down_by_a_dimension_get_its_column() -> None:
+    schema = plan("countries by year with continent, life expectancy, population and GDP per capita")
+    assert {"country", "year", "continent", "life_expectancy"} <= set(schema.names)
+
+
+@pytest.mark.parametrize(("description", "total", "parts"), [
+    ("sales orders with subtotal, tax amount, freight and total due", "total_due", ["subtotal", "tax_amount", "freight"]),
+    ("taxi trips with fare amount, tip amount, tolls amount and total amount", "total_amount",
+     ["fare_amount", "tip_amount", "tolls_amount"]),
+])
+def test_a_total_is_the_sum_of_its_parts(description: str, total: str, parts: list[str]) -> None:
+    df = plan(description).generate(300, seed=3)
+    assert ((df[total] - df[parts].sum(axis=1)).abs() <= 0.011).all()
+
+
+def test_a_named_tables_labels_retrieve_it_and_type_its_fields(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    shutil.copytree(K.KNOWLEDGE, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "tables").mkdir(exist_ok=True)
+    (tmp_path / "tables" / "zz_labels.toml").write_text(
+        '[zz_fuel]\ntitle = "zz fuel economy"\naliases = ["zz fuel economy"]\n'
+        'columns = ["cty: integer min=9 max=35", "hwy: integer min=12 max=44", "displ: float min=1.6 max=7"]\n'
+        'labels = { cty = "city mpg", hwy = ["highway mpg"], displ = "engine displacement" }\n', encoding="utf-8")
+    monkeypatch.setattr(K, "KNOWLEDGE", tmp_path)
+    K.reload()
+    try:
+        schema = plan("vehicles with city mpg, highway mpg and engine displacement")
+        assert schema.names == ["city_mpg", "highway_mpg", "engine_displacement"]
+        assert schema.column("city_mpg").params["max"] == 35 and schema.column("engine_displacement").params["min"] == 1.6
+    finally:
+        K.reload()
+
+
+@pytest.mark.parametrize(("description", "column", "values"), [
+    ("products with category (books, toys, games) and price", "category", ["books", "toys", "games"]),
+    ("support tickets with priority [low, medium, high] and status", "priority", ["low", "medium", "high"]),
+    ("orders with status {new, paid, shipped}", "status", ["new", "paid", "shipped"]),
+    ("employees with department: sales|hr|it and salary", "department", ["sales", "hr", "it"]),
+])
+def test_enumerations_in_any_brackets_win_over_the_template(description: str, column: str, values: list[str]) -> None:
+    assert plan(description).column(column).params["values"] == values

@@ -23,8 +23,8 @@ import httpx
 import pyarrow.parquet as pq
 import pytest
 
+from fake_openai import FakeOpenAI, answer, error, slow
 from synth_magic import __version__, server
-from tests.fake_openai import FakeOpenAI, answer, error, slow
 
 ROOT = Path(__file__).resolve().parents[1]
 STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")

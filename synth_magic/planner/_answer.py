@@ -652,7 +652,7 @@ def _validation_problems(fields: dict[str, Any], bad: set[int]) -> list[str]:
             return []
         except (SchemaError, InputError) as exc:
             first = str(exc)
-    bad_names = {name for i in bad if isinstance(name := columns[i].get("name"), str)}  # a bad name may be a list
+    bad_names = {n for i in bad if isinstance(n := columns[i].get("name"), str)}  # a list as a name is bad too
     by_name = {c["name"]: c for i, c in enumerate(columns) if i not in bad and _usable(c)}
     problems, failed, skipped = [], set(), set(bad)
     for i, col in enumerate(columns):

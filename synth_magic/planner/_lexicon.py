@@ -8,16 +8,17 @@ here looks anything up by a name that came from the user.
 
 from __future__ import annotations
 
-import difflib
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from . import _domains as D
+from . import _knowledge as K
+from ._words import WORD, Fuzzy, singular, singular_text, words
 
 __all__ = [
-    "AGES", "COUNT_NOUNS", "DATE_ORDER", "LOCALE_WORDS", "Parts", "Phrase", "RULES", "Rule",
+    "AGES", "CONTEXT", "COUNT_NOUNS", "date_order", "LOCALE_WORDS", "Parts", "Phrase",
     "WORD", "age_range", "column_name", "correct", "detect_locale", "detect_rows",
     "enumeration", "global_currency", "global_ranges", "infer", "meaning_key", "number_range",
     "parse_phrase", "shares", "singular", "singular_text", "split_description", "split_list",
@@ -26,14 +27,6 @@ __all__ = [
 
 # ------------------------------------------------------------------ words
 
-_IRREGULAR = {"people": "person", "children": "child", "men": "man", "women": "woman", "data": "data",
-              "criteria": "criterion", "media": "media", "series": "series", "species": "species",
-              "news": "news", "analytics": "analytics", "metrics": "metric", "sales": "sale",
-              "gps": "gps", "kwh": "kwh", "ms": "ms", "saas": "saas", "ios": "ios", "macos": "macos",
-              "status": "status", "address": "address", "bus": "bus", "class": "class", "plus": "plus"}
-_IE_WORDS = {"movie", "cookie", "zombie", "calorie", "rookie", "selfie", "hoodie", "genie", "goalie", "brownie",
-             "smoothie", "newbie", "freebie", "birdie", "veggie", "techie", "indie", "aussie", "prairie", "auntie",
-             "sortie", "lingerie", "pixie", "collie", "junkie", "groupie", "budgie", "boogie"}
 # Plural nouns that name counts: kept plural as column names ("likes", "bedrooms").
 COUNT_NOUNS = {
     "likes", "shares", "clicks", "views", "impressions", "conversions", "pages", "goals", "points",
@@ -49,36 +42,10 @@ COUNT_NOUNS = {
     "deaths", "games", "matches", "laps", "innings", "runs", "shots", "saves", "fouls", "cards",
     "appearances", "transactions", "logins", "replies", "mentions", "bookings", "trips",
     "rides", "calls", "messages", "sms", "texts", "emails_sent", "opens", "bounces", "signups",
+    "bytes", "milliseconds", "hits", "walks", "engines", "listings", "books", "packets", "additions", "deletions",
+    "forks", "absences", "failures", "pregnancies", "applications", "arrests", "births", "cases", "admissions", "enrollments", "outs", "strikeouts", "homers", "touchdowns", "yards", "tackles",
+    "interceptions", "blocks", "turnovers", "wickets", "boundaries", "sixes", "fours",
 }
-
-
-def singular(word: str) -> str:
-    w = word.lower()
-    if w in _IRREGULAR:
-        return _IRREGULAR[w]
-    if len(w) > 4 and w.endswith("ies"):
-        return w[:-1] if w[:-1] in _IE_WORDS else w[:-3] + "y"
-    if len(w) > 4 and w.endswith(("sses", "shes", "ches", "xes", "zes")):
-        return w[:-2]
-    if len(w) > 4 and w.endswith("ses") and not w.endswith(("cases", "bases", "phases", "purchases", "courses",
-                                                             "responses", "licenses", "houses", "expenses",
-                                                             "databases", "releases", "nurses")):
-        return w[:-2]
-    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "ous", "ics")):
-        return w[:-1]
-    return w
-
-
-WORD = re.compile(r"[a-z0-9]+")
-
-
-def words(text: str) -> list[str]:
-    return WORD.findall(text.lower())
-
-
-def singular_text(text: str) -> str:
-    """Lower-case words, each singular, joined by single spaces (for keyword search)."""
-    return " ".join(singular(w) for w in words(text))
 
 
 # ---------------------------------------------------------------- locales
@@ -231,6 +198,7 @@ class Parts:
     phrases: list[str] = field(default_factory=list)  # one per named column
     explicit: bool = False  # the list decides the table (vs adds to a domain's)
     marker: str = ""
+    clause: str = ""  # "where age is over 60" before a colon list: constraints, not columns
 
 
 def split_description(text: str) -> Parts:
@@ -238,6 +206,13 @@ def split_description(text: str) -> Parts:
     text = text.strip().rstrip(".!")
     where = re.search(r"(?:,\s*|\s+)(?:where|whereby|such that|so that)\b", text, re.I)
     m = _MARKER.search(text, 0, where.start() if where else len(text))
+    if m is None and where is not None:  # "patients where age is over 60: name, email, phone"
+        colon = text.find(":", where.end())
+        if colon > 0 and text[colon + 1:].strip():
+            clause = text[where.start():colon]
+            parts = _parts(text[:where.start()], text[colon + 1:], "colon")
+            parts.clause = clause.strip(" ,")
+            return parts
     rest = None
     if m:
         subject, rest = text[:m.start()], text[m.end():]
@@ -280,10 +255,13 @@ _NAME_ENDS = {"id", "date", "name", "number", "amount", "time", "code", "count",
               "score", "rate", "level", "percent", "value", "size", "type"}
 
 _PROTECT = [
-    re.compile(r"\([^)]*\)"),
+    re.compile(r"\([^)]*\)|\[[^\]]*\]|\{[^}]*\}"),
     re.compile(r"\b(?:between|from)\s+[$€£]?\d[\d.]*(?:,\d{3})*\w*\s+(?:and|to)\s+[$€£]?\d[\d.]*(?:,\d{3})*\w*", re.I),
     re.compile(r"\bone of\s+[\w$€£&'+.-]+(?:\s*,\s*[\w$€£&'+.-]+)*(?:\s*,?\s*or\s+[\w$€£&'+.-]+)?", re.I),
-    re.compile(r"\b(?:of|is|are|being|either|as|like)\s+(?:[\w$€£&'+-]+\s*,\s*)+[\w$€£&'+-]+\s*,?\s*(?:or|and)\s+"
+    # "one of a, b or c", "status is a, b or c": an enumeration; "years of service, sex and
+    # salary" is three columns ("of ... and" lists columns, "of ... or" lists values)
+    re.compile(r"\b(?:of|either)\s+(?:[\w$€£&'+-]+\s*,\s*)+[\w$€£&'+-]+\s*,?\s*or\s+[\w$€£&'+-]+", re.I),
+    re.compile(r"\b(?:is|are|being|as|like)\s+(?:[\w$€£&'+-]+\s*,\s*)+[\w$€£&'+-]+\s*,?\s*(?:or|and)\s+"
                r"[\w$€£&'+-]+", re.I),
     re.compile(r"\b(?:of|either)\s+[\w$€£&'+-]+\s+or\s+[\w$€£&'+-]+", re.I),
 ]
@@ -377,7 +355,7 @@ def number_range(phrase: str) -> tuple[float | None, float | None, str]:
     return None, None, ""
 
 
-_SLASH = re.compile(r"(?<![\w/])([A-Za-z0-9$€£+&-]{1,24}(?:\s*/\s*[A-Za-z0-9$€£+&-]{1,24})+)(?![\w/])")
+_SLASH = re.compile(r"(?<![\w/|])([A-Za-z0-9$€£+&-]{1,24}(?:\s*[/|]\s*[A-Za-z0-9$€£+&-]{1,24})+)(?![\w/|])")
 _NOT_SLASH = {"km/h", "m/s", "i/o", "n/a", "and/or", "mb/s", "kb/s", "gb/s", "24/7", "b/w", "w/o", "mi/h"}
 _LETTER_RANGE = re.compile(r"\b([A-Z])\s*(?:-|–|to|through)\s*([A-Z])\b")
 _ONE_OF = re.compile(r"\b(?:one of|any of|either|among|values?|such as|e\.g\.|like|options?)\s*:?\s+(.+)$", re.I)
@@ -396,12 +374,13 @@ def enumeration(phrase: str) -> tuple[list[str], str] | None:
         return values, (p[:m.start()] + p[m.end():]).strip()
     m = _SLASH.search(p)
     if m and m.group(1).lower().replace(" ", "") not in _NOT_SLASH and not re.fullmatch(r"[\d/ ]+", m.group(1)):
-        values = [v.strip() for v in m.group(1).split("/") if v.strip()]
+        values = [v.strip() for v in re.split(r"[/|]", m.group(1)) if v.strip()]
         if len(values) >= 2 and len(set(values)) == len(values):
             return values, (p[:m.start()] + p[m.end():]).strip()
-    m = re.search(r"\(\s*([^()]+?,[^()]+?)\s*\)", p)
-    if m and not re.search(r"\d\s*(?:-|to)\s*\d", m.group(1)):
-        items = _items(m.group(1))
+    m = re.search(r"\(\s*([^()]+?,[^()]+?)\s*\)|\[\s*([^\[\]]+?,[^\[\]]+?)\s*\]|\{\s*([^{}]+?,[^{}]+?)\s*\}", p)
+    inside = next((g for g in m.groups() if g), "") if m else ""
+    if m and not re.search(r"\d\s*(?:-|to)\s*\d", inside):
+        items = _items(inside)
         if 2 <= len(items) <= 30 and all(re.fullmatch(_VALUE, v) for v in items):
             return items, (p[:m.start()] + p[m.end():]).strip()
     m = _ONE_OF.search(p)
@@ -481,6 +460,8 @@ for _code in ("BRL", "MXN", "CNY", "KRW", "SEK", "NOK", "DKK", "PLN", "TRY", "RU
 _UNIT_AFTER = re.compile(r"\s*(%|percent|kgs?|g|mg|lbs?|kms?|miles?|m|cm|mm|minutes?|mins?|seconds?|secs?|hours?|"
                          r"hrs?|days?|ms|kwh|eur|usd|gbp|dollars?|euros?|sqm|m2|sq ?ft|sqft|°c|°f)\b", re.I)
 _IN_UNIT = re.compile(r"\s*\b(?:in|as|measured in|expressed in)\s+(?:the\s+)?([^\s,;()]+(?:\s+[^\s,;()]+)?)", re.I)
+_MONTH_IN_PHRASE = re.compile(r"\s*\b(?:in|during|for|from|of)\s+(?:the\s+month\s+of\s+)?(january|february|march|april|may|"
+                              r"june|july|august|september|october|november|december)\s+((?:19|20)\d{2})\b", re.I)
 _WINDOW_IN_PHRASE = re.compile(r"\s*\b(?:in|during|for|from|of|since|after)\s+((?:19|20)\d{2})\b"
                                r"(?:\s*(?:-|to|and)\s*((?:19|20)\d{2}))?", re.I)
 
@@ -530,7 +511,12 @@ def parse_phrase(raw: str) -> Phrase:
             text = (text[:m.start()] + " " + text[m.end():]).strip()
             text = _NULL_WORDS.sub(" ", text) if kind == "null" else text
             text = re.sub(r"\b(?:that|which)\s+(?:is|are)\s*$|\b(?:of|for)\s*$", "", text.strip(), flags=re.I).strip()
-    w = _WINDOW_IN_PHRASE.search(text)
+    mw = _MONTH_IN_PHRASE.search(text)
+    w = None if mw else _WINDOW_IN_PHRASE.search(text)
+    if mw:  # "reservation time in december 2025"
+        start, end, _ = time_window(mw.group(0).strip().lower())  # type: ignore[misc]
+        ph.window = (start, end)
+        text = (text[:mw.start()] + text[mw.end():]).strip()
     if w:
         open_ended = re.match(r"\s*(?:since|after)", w.group(0), re.I) and not w.group(2)
         ph.window = (f"{w.group(1)}-01-01", "today" if open_ended else f"{w.group(2) or w.group(1)}-12-31")
@@ -559,7 +545,7 @@ def parse_phrase(raw: str) -> Phrase:
         u = unit_of(text)
         if u and u[0] in ("time", "energy", "mass", "length", "area", "speed"):
             ph.unit = u
-    text = re.sub(r"\s*\([^)]*\)\s*", " ", text)
+    text = re.sub(r"\s*(?:\([^)]*\)|\[[^\]]*\]|\{[^}]*\})\s*", " ", text)
     text = re.sub(r"\s+", " ", text).strip(" ,.:;-")
     ph.vague = bool(_VAGUE.search(text))
     text = _LEAD_FILLER.sub("", text)
@@ -583,12 +569,31 @@ def column_name(head: str) -> str:
         return ""
     ws = ws[:5]
     last = ws[-1]
-    if last not in COUNT_NOUNS and not (len(ws) > 1 and ws[-2] in ("number", "num", "no")):
+    if last not in COUNT_NOUNS and "_".join(ws) not in _plural_names() and \
+            not (len(ws) > 1 and ws[-2] in ("number", "num", "no")):
         ws[-1] = singular(last)
     name = "_".join(ws)
     if name[0].isdigit():
         name = "n_" + name
     return name[:64]
+
+
+@K.dependent
+@lru_cache(maxsize=1)
+def _plural_names() -> frozenset[str]:
+    """Column names ending in a plural that the named tables spell so more often than in the
+    singular (changed_files, public_repos, tags, bytes): a named field so called keeps it."""
+    count: dict[str, int] = {}
+    for t in K.knowledge().tables:
+        for name in t.names:
+            count[name.lower()] = count.get(name.lower(), 0) + 1
+    found = set()
+    for name, n in count.items():
+        head, _, last = name.rpartition("_")
+        one = f"{head}_{singular(last)}" if head else singular(last)
+        if one != name and n > count.get(one, 0):
+            found.add(name)
+    return frozenset(found)
 
 
 def meaning_key(name: str) -> str:
@@ -599,339 +604,6 @@ def meaning_key(name: str) -> str:
 
 # ------------------------------------------------------------ name → type
 
-@dataclass(frozen=True)
-class Rule:
-    pattern: re.Pattern[str]
-    type: str
-    params: tuple[tuple[str, Any], ...] = ()
-
-
-def _r(regex: str, type_: str, **params: Any) -> Rule:
-    return Rule(re.compile(regex), type_, tuple(params.items()))
-
-
-def _cat(regex: str, values: list[str], weights: list[float] | None = None) -> Rule:
-    params: dict[str, Any] = {"values": values}
-    if weights:
-        params["weights"] = weights
-    return _r(regex, "category", **params)
-
-
-_ID_PREFIX = {"order": "ORD", "invoice": "INV", "customer": "CUS", "user": "USR", "product": "PRD",
-              "transaction": "TXN", "ticket": "TKT", "patient": "PAT", "employee": "EMP",
-              "student": "STU", "account": "ACC", "booking": "BKG", "shipment": "SHP", "session": "SES",
-              "device": "DEV", "robot": "RBT", "vehicle": "VEH", "trip": "TRP", "episode": "EP",
-              "event": "EVT", "item": "ITM", "store": "STR", "track": "TRK", "policy": "POL",
-              "claim": "CLM", "loan": "LN", "lead": "LEAD", "campaign": "CMP", "sensor": "SNS",
-              "meter": "MTR", "machine": "MCH", "respondent": "R", "participant": "SUBJ",
-              "subscription": "SUB", "contract": "CTR", "project": "PRJ", "task": "TASK", "case": "CASE",
-              "reservation": "RES", "payment": "PAY", "card": "CRD", "member": "MBR", "course": "CRS",
-              "host": "HST", "server": "SRV", "call": "CALL", "job": "JOB", "listing": "LST"}
-
-_NAME_WORDS = (r"name|full name|customer|patient|employee|student|user|contact|author|person|driver|passenger|"
-               r"guest|owner|manager|agent|artist|player|client|buyer|seller|reviewer|doctor|physician|nurse|"
-               r"instructor|teacher|professor|applicant|participant|tenant|landlord|recipient|sender|director|"
-               r"prescriber|assignee|operator|courier|referee|cardholder|policyholder|trader|salesperson|rep|"
-               r"technician|pilot|candidate|speaker|attendee|winner|borrower|lender|coach|captain|member name|"
-               r"account holder|holder|beneficiary|payee|payer|signer|inspector|supervisor|lead name|"
-               r"respondent|interviewer|caregiver|therapist|dentist|surgeon|pharmacist|writer|editor|"
-               r"actor|actress|singer|musician|composer|creator|influencer|streamer|host|presenter|narrator|"
-               r"parent|guardian|child|spouse|emergency contact|rider|traveler|traveller|visitor|subscriber|"
-               r"shopper|homeowner|resident|citizen|voter|athlete|employee name|staff|worker|volunteer")
-
-RULES: list[Rule] = [
-    # identifiers
-    _r(r"^(?:uuid|guid)$|\b(?:uuid|guid)\b", "uuid"),
-    _r(r"^(?:id|row id|index|pk|key)$", "id"),
-    _r(r"\biban\b", "iban"),
-    _r(r"\bisbn\b", "isbn"),
-    _r(r"\bsku\b", "sku"),
-    _r(r"\btracking\b|\bwaybill\b", "tracking_number"),
-    _r(r"\bvin\b", "code", pattern="1*?**##?*?#######"),
-    _r(r"\b(?:wallet|wallet address|tx hash|transaction hash|txid|hash|contract address)\b", "code",
-       pattern="0x**************************************"),
-    _cat(r"\b(?:coin|token|cryptocurrency|crypto|asset)\b", ["BTC", "ETH", "SOL", "USDT", "XRP", "ADA", "DOGE"],
-         [30, 25, 12, 15, 8, 5, 5]),
-    _r(r"\b(?:card network|card type|card brand|card provider|card issuer)\b", "credit_card_provider"),
-    _r(r"\b(?:card number|credit card|card no|debit card|pan)\b|^card$", "credit_card_number"),
-    _r(r"\b(?:account number|account no|account num|bank account)\b|^account$", "account_number"),
-    _r(r"\b(?:swift|bic)\b", "swift"),
-    _cat(r"\b(?:ticker|symbol|stock)\b", ["AAPL", "MSFT", "AMZN", "GOOGL", "META", "NVDA", "TSLA", "JPM", "V",
-                                          "JNJ", "XOM", "WMT"]),
-    _r(r"\b(?:license plate|licence plate|number plate|plate|registration number)\b", "license_plate"),
-    _r(r"\b(?:phone|mobile|telephone|tel|cell|fax|caller|callee|msisdn|contact number)\b", "phone"),
-    _r(r"\b(?:zip|postcode|post code|postal code|zip code|zipcode)\b", "postcode"),
-    _r(r"\bcountry code\b", "country_code"),
-    _r(r"\bcurrency\b", "currency_code"),
-    _r(r"\bcourse code\b", "code", pattern="???###"),
-    _r(r"\bflight (?:number|no|code)\b", "code", pattern="??####"),
-    _r(r"\b(?:ip|ip address|ipv4|client ip|source ip|remote addr)\b", "ipv4"),
-    _r(r"\bipv6\b", "ipv6"),
-    _r(r"\bmac(?: address)?\b", "mac_address"),
-    _r(r"\b(?:table number|seat number|room number|gate|platform|lane|floor number|table no|locker)\b", "integer",
-       min=1, max=60, distribution="uniform"),
-    _r(r"^(\w+(?: \w+)?) (?:id|number|no|num|code|ref|reference|key|identifier)$", "code"),
-    # people
-    _r(r"\b(?:first name|given name|forename|firstname|middle name)\b", "first_name"),
-    _r(r"\b(?:last name|surname|family name|lastname)\b", "last_name"),
-    _r(r"\b(?:e mail|email|mail|email address)\b", "email"),
-    _r(r"\b(?:user name|username|handle|login name|screen name|nickname|gamertag)\b", "username"),
-    _r(r"\b(?:birth|dob|birthday|birthdate|born|date of birth)\b", "birth_date"),
-    _r(r"^age$|\bage$|^age\b|\baged\b", "age"),
-    _r(r"\b(?:gender|sex)\b", "gender"),
-    _r(r"\b(?:blood pressure|systolic|bp|systolic bp)\b", "integer", min=85, max=190, distribution="normal", mean=125,
-       std=16),
-    _r(r"\bdiastolic\b", "integer", min=50, max=120, distribution="normal", mean=80, std=10),
-    _r(r"\b(?:heart rate|pulse|bpm|resting heart rate)\b", "integer", min=40, max=180, distribution="normal", mean=74,
-       std=12),
-    _r(r"\b(?:cholesterol|ldl|hdl)\b", "integer", min=100, max=320, distribution="normal", mean=195, std=38),
-    _r(r"\b(?:glucose|blood sugar)\b", "integer", min=60, max=300, distribution="lognormal", mean=105),
-    _r(r"\bbmi\b", "float", min=15, max=50, distribution="normal", mean=27, std=5, decimals=1),
-    _r(r"\b(?:population|inhabitants|residents count)\b", "integer", min=1000, max=10000000,
-       distribution="lognormal", mean=150000),
-    _r(r"\bblood\b", "blood_type"),
-    _r(r"\b(?:nationality|citizenship)\b", "country"),
-    _r(r"\b(?:job title|job|occupation|profession|role|position title|designation)\b", "job_title"),
-    _r(r"\b(?:department|dept|division)\b", "department"),
-    _r(r"\bindustry|sector\b", "industry"),
-    _r(r"\b(?:language|lang)\b", "language"),
-    _cat(r"\b(?:marital status|marital)\b", ["single", "married", "divorced", "widowed"], [40, 45, 11, 4]),
-    _cat(r"\b(?:education|education level|degree)\b",
-         ["high school", "associate", "bachelor", "master", "doctorate"], [35, 10, 35, 15, 5]),
-    # organisations
-    _cat(r"\bairline\b", D.AIRLINES),
-    _cat(r"\b(?:airport|origin airport|destination airport)\b", D.AIRPORTS),
-    _r(r"\bbrand\b", "brand"),
-    _r(r"\b(?:merchant|vendor|supplier|employer|company|organi[sz]ation|business|publisher|manufacturer|"
-       r"carrier|insurer|bank name|bank|restaurant|hotel|venue|pharmacy|firm|agency|provider|retailer|"
-       r"distributor|partner|sponsor|brewery|winery|studio|label|network|team name|client company|account name|"
-       r"organizer|organiser|lender)\b", "company"),
-    # places
-    _r(r"\b(?:street|address line|street address|address 1|address1)\b", "street_address"),
-    _r(r"\baddress\b|\baddr\b", "address"),
-    _r(r"\b(?:city|town|location|origin|destination|hometown|birthplace|municipality|place|store|shop|branch|"
-       r"station|warehouse|site|office|depot|stadium|pickup location|dropoff location|village|campus)\b", "city"),
-    _r(r"\b(?:state|province|county|prefecture)\b", "state"),
-    _r(r"\b(?:country|nation)\b", "country"),
-    _r(r"\b(?:lat|latitude)\b", "latitude"),
-    _r(r"\b(?:lon|lng|long|longitude)\b", "longitude"),
-    _r(r"\b(?:timezone|time zone|tz)\b", "timezone"),
-    _cat(r"\bregion\b", ["North", "South", "East", "West", "Central"]),
-    # status-like categories (before dates: "delivery status")
-    _r(r"\b(?:order status|delivery status|shipping status|shipment status|fulfil?ment status)\b", "order_status"),
-    _r(r"\b(?:payment method|payment type|pay method|payment mode)\b", "payment_method"),
-    _r(r"\btransaction type\b", "transaction_type"),
-    _r(r"\b(?:http method|method|verb)\b", "http_method"),
-    _r(r"\b(?:status code|http status|response code|http code)\b", "http_status"),
-    _cat(r"\bstage\b", D.DEAL_STAGES, D.DEAL_STAGE_W),
-    _cat(r"\b(?:lead source|source|channel|acquisition channel|utm source|referral source)\b", D.LEAD_SOURCES),
-    _cat(r"\b(?:priority|severity|urgency|importance|risk|risk level)\b", ["low", "medium", "high"], [30, 50, 20]),
-    _cat(r"\b(?:sentiment)\b", ["positive", "neutral", "negative"], [50, 30, 20]),
-    _cat(r"\bgenre\b", D.GENRES_MUSIC, D.GENRES_MUSIC_W),
-    _cat(r"\bcuisine\b", D.CUISINES),
-    _cat(r"\b(?:make|manufacturer brand|car make)\b", D.CAR_MAKES),
-    _cat(r"\b(?:model|car model)\b", D.CAR_MODELS),
-    _cat(r"\b(?:fuel|fuel type)\b", ["petrol", "diesel", "hybrid", "electric"], [55, 20, 15, 10]),
-    _cat(r"\b(?:team|club|home team|away team|opponent)\b", D.TEAMS),
-    _cat(r"\bshift\b", D.SHIFTS, [40, 35, 25]),
-    _cat(r"\b(?:room type|room)\b", ["single", "double", "twin", "suite", "family"], [15, 45, 15, 10, 15]),
-    _cat(r"\b(?:membership type|membership|membership level|membership tier)\b", ["basic", "standard", "premium"],
-         [45, 35, 20]),
-    _cat(r"\b(?:member type|user type|rider type|customer type)\b", ["member", "casual"], [70, 30]),
-    _cat(r"\b(?:treatment arm|arm|cohort|study group|group)\b", ["placebo", "treatment"]),
-    _cat(r"\b(?:side|direction|buy sell)\b", ["buy", "sell"]),
-    _cat(r"\b(?:plan|tier|subscription plan|package|subscription)\b", D.PLANS, D.PLAN_W),
-    _cat(r"\bsegment\b", ["consumer", "small business", "enterprise"], [70, 22, 8]),
-    _cat(r"\b(?:device|device type|platform)\b", D.DEVICES, D.DEVICE_W),
-    _cat(r"\b(?:os|operating system)\b", D.OS, [42, 28, 18, 9, 3]),
-    _cat(r"\bbrowser\b", D.BROWSERS, [64, 19, 6, 4, 4, 3]),
-    _cat(r"\b(?:condition|diagnosis|diagnose|disease|illness|medical condition)\b", D.CONDITIONS, D.CONDITION_W),
-    _cat(r"\b(?:drug|medication|medicine|drug name)\b", D.DRUGS),
-    _cat(r"\b(?:dosage|dose)\b", ["5", "10", "20", "25", "40", "50", "100", "250", "500"]),
-    _cat(r"\b(?:outcome|result)\b", ["improved", "no change", "worsened"], [55, 35, 10]),
-    _cat(r"\b(?:weather|conditions|sky)\b", D.WEATHER, D.WEATHER_W),
-    _cat(r"\b(?:major|field of study)\b", D.MAJORS),
-    _cat(r"\b(?:course|subject area|class name)\b", D.COURSES),
-    _cat(r"\b(?:campaign|campaign name)\b", D.CAMPAIGNS),
-    _cat(r"\b(?:dish|menu item|meal|entree|food item)\b", D.DISHES),
-    _cat(r"\b(?:hobby|hobbies|interest|interests|pastime)\b", ["reading", "hiking", "cooking", "gaming", "photography",
-                                                          "gardening", "music", "travel", "painting", "cycling"]),
-    _cat(r"\b(?:sport|favou?rite sport)\b", ["football", "basketball", "tennis", "running", "swimming", "cycling",
-                                              "baseball", "golf", "volleyball", "cricket"]),
-    _cat(r"\b(?:pet|pet type|animal|species|favou?rite animal)\b", ["dog", "cat", "fish", "bird", "rabbit",
-                                                                     "hamster", "reptile"], [38, 30, 10, 8, 6, 4, 4]),
-    _cat(r"\b(?:food|favou?rite food|cuisine preference)\b", ["pizza", "sushi", "pasta", "burger", "tacos", "curry",
-                                                              "salad", "ramen", "steak", "dumplings"]),
-    _cat(r"\b(?:fruit|favou?rite fruit)\b", ["apple", "banana", "orange", "strawberry", "grape", "mango",
-                                              "pineapple", "pear", "cherry", "watermelon"]),
-    _cat(r"\b(?:drink|beverage|favou?rite drink)\b", ["coffee", "tea", "water", "juice", "soda", "beer", "wine",
-                                                       "smoothie"]),
-    _cat(r"\b(?:ethnicity|race)\b", ["White", "Hispanic or Latino", "Black", "Asian", "Two or more", "Other"],
-         [58, 19, 12, 6, 3, 2]),
-    _cat(r"\b(?:religion)\b", ["Christian", "None", "Muslim", "Hindu", "Buddhist", "Jewish", "Other"],
-         [45, 28, 10, 6, 4, 2, 5]),
-    _cat(r"\b(?:zodiac|star sign|horoscope)\b", ["Aries", "Taurus", "Gemini", "Cancer", "Leo", "Virgo", "Libra",
-                                                 "Scorpio", "Sagittarius", "Capricorn", "Aquarius", "Pisces"]),
-    _cat(r"\b(?:weather condition|season)\b", ["spring", "summer", "autumn", "winter"]),
-    _cat(r"\b(?:day part|daypart|time of day category)\b", ["morning", "afternoon", "evening", "night"]),
-    _cat(r"\b(?:insurance type|policy type|coverage)\b", D.INSURANCE_TYPES),
-    _cat(r"\b(?:position)\b", D.SPORT_POSITIONS),
-    _cat(r"\b(?:event type)\b", D.EVENT_TYPES),
-    _cat(r"\b(?:property type|home type|housing type)\b", D.DEPTS_PROPERTY),
-    _cat(r"\b(?:term|loan term)\b", ["12", "24", "36", "48", "60"], [10, 20, 35, 10, 25]),
-    _cat(r"\bgrade\b", D.LETTER_GRADES, D.LETTER_GRADE_W),
-    _cat(r"\b(?:shirt size|clothing size|t shirt size|garment size|apparel size)$", ["XS", "S", "M", "L", "XL", "XXL"],
-         [5, 18, 30, 27, 14, 6]),
-    _cat(r"\b(?:employment status|employment|employment type|work status)\b",
-         ["employed", "self-employed", "unemployed", "student", "retired"], [62, 12, 8, 8, 10]),
-    _cat(r"\b(?:decision|approval decision|approval status|application status|verdict)\b",
-         ["approved", "rejected", "pending"], [60, 30, 10]),
-    _r(r"\b(?:status|state of)\b", "category", values=["active", "inactive", "pending"], weights=[70, 20, 10]),
-    # money
-    _r(r"\b(?:salary|salaries|wage|income|compensation|annual pay|base pay)\b", "money",
-       min=25000, max=250000, distribution="lognormal", mean=68000, decimals=0),
-    _r(r"\b(?:gross pay|net pay|gross|net|take home|paycheck)\b", "money", min=1500, max=20000,
-       distribution="lognormal", mean=4800),
-    _r(r"\b(?:tax|taxes|vat)\b", "money", min=0, max=5000, distribution="lognormal", mean=350),
-    _r(r"\b(?:balance|savings|net worth|assets)\b", "money", min=0, max=100000, distribution="lognormal", mean=8000),
-    _r(r"\b(?:rent|monthly rent)\b", "money", min=400, max=6000, distribution="lognormal", mean=1500, decimals=0),
-    _r(r"\b(?:house price|property price|home value|property value|sale price|asking price|listing price)\b",
-       "money", min=50000, max=3000000, distribution="lognormal", mean=420000, decimals=0),
-    _r(r"\b(?:price|unit price|cost|msrp|list price|unit cost|rate|nightly rate|daily rate|hourly rate)\b", "money",
-       min=1, max=500, distribution="lognormal", mean=45),
-    _r(r"\bfare\b", "money", min=3, max=150, distribution="lognormal", mean=22),
-    _r(r"\btips?\b", "money", min=0, max=40, distribution="lognormal", mean=4),
-    _r(r"\b(?:revenue|sales|spend|spending|turnover|profit|earnings|gmv|box office)\b", "money", min=10, max=50000,
-       distribution="lognormal", mean=2500),
-    _r(r"\b(?:lifetime value|ltv|clv|customer value)\b", "money", min=0, max=10000, distribution="lognormal", mean=900),
-    _r(r"\b(?:deal size|deal value|deal amount|deal|contract value|opportunity value)\b", "money", min=500,
-       max=250000, distribution="lognormal", mean=18000, decimals=0),
-    _r(r"\b(?:mrr|monthly recurring revenue|subscription fee|monthly fee)\b", "money", min=0, max=5000,
-       distribution="lognormal", mean=120),
-    _r(r"\b(?:arr|annual recurring revenue|acv|contract value)\b", "money", min=0, max=500000,
-       distribution="lognormal", mean=15000, decimals=0),
-    _r(r"\b(?:budget|funding|grant|donation|investment|loan amount|loan|principal|credit limit|limit)\b", "money",
-       min=100, max=100000, distribution="lognormal", mean=12000, decimals=0),
-    _r(r"\b(?:premium|deductible|copay|claim amount|claim)\b", "money", min=50, max=20000, distribution="lognormal",
-       mean=900),
-    _r(r"\b(?:amount|total|subtotal|payment|fee|fees|charge|charges|bill|billing|invoice amount|value|cost basis|"
-       r"refund|discount amount|shipping cost|shipping|expense|expenses|debt|owed|paid amount|order value|"
-       r"basket|cart value|aov)\b", "money", min=1, max=2000, distribution="lognormal", mean=120),
-    # numbers
-    _r(r"\b(?:quantity|qty|quantities|units|unit count|units sold|number of items|items)\b", "quantity"),
-    _r(r"\b(?:stock|on hand|in stock quantity|inventory level|stock level|reorder level|reorder point)\b",
-       "integer", min=0, max=1000, distribution="lognormal", mean=120),
-    _r(r"\b(?:rating|ratings|stars|star rating|review score|imdb rating)\b", "rating"),
-    _r(r"\bcredit score\b", "integer", min=300, max=850, distribution="normal", mean=690, std=70),
-    _r(r"\b(?:nps|nps score|net promoter)\b", "integer", min=0, max=10, distribution="normal", mean=7.5, std=2),
-    _r(r"\b(?:satisfaction|csat|happiness|likert)\b", "integer", min=1, max=5, distribution="normal", mean=3.9, std=1),
-    _r(r"\bgpa\b", "float", min=0, max=4, distribution="normal", mean=3.0, std=0.5, decimals=2),
-    _r(r"\b(?:score|points|marks|mark|grade points|test score|exam score)\b", "integer", min=0, max=100,
-       distribution="normal", mean=70, std=15),
-    _r(r"\b(?:interest rate|apr|interest|yield|return)\b", "float", min=0.5, max=25, distribution="normal", mean=7,
-       std=3.5, decimals=2),
-    _r(r"\b(?:percent|pct|percentage|utili[sz]ation|usage|cpu|memory|mem|ram|battery|humidity|load|occupancy|"
-       r"progress|completion|share|ctr|conversion rate|churn rate|defect rate|open rate|bounce rate|rate|"
-       r"discount|margin|tax rate|probability|confidence)\b", "percent"),
-    _r(r"\b(?:response time|latency|ping|load time|ttfb|rtt)\b", "float", min=1, max=5000, distribution="lognormal",
-       mean=120, decimals=1),
-    _r(r"\b(?:duration|minutes|seconds|hours|runtime|run time|length of stay|time spent|watch time|delay|"
-       r"wait time|waiting time|call length|session length|dwell time|processing time|lead time|downtime|"
-       r"minutes played|seconds played|played|listen time|tenure)\b", "duration"),
-    _r(r"\b(?:mileage|odometer)\b", "integer", min=0, max=300000, distribution="lognormal", mean=60000),
-    _r(r"\b(?:distance|km|kilometers|kilometres|miles|trip distance)\b", "float", min=0.5, max=40,
-       distribution="lognormal", mean=5, decimals=1),
-    _r(r"\b(?:weight|kg|mass|weight kg)\b", "float", min=0.1, max=50, distribution="lognormal", mean=4, decimals=2),
-    _r(r"\b(?:height|cm|tall)\b", "float", min=150, max=200, distribution="normal", mean=172, std=9, decimals=1),
-    _r(r"\b(?:temperature|temp|temperature c|celsius)\b", "float", min=-15, max=40, distribution="normal", mean=15,
-       std=8, decimals=1),
-    _r(r"\b(?:precipitation|rainfall|rain|snowfall|snow)\b", "float", min=0, max=100, distribution="exponential",
-       mean=3, decimals=1),
-    _r(r"\b(?:wind|wind speed|gust)\b", "float", min=0, max=120, distribution="lognormal", mean=14, decimals=1),
-    _r(r"\b(?:pressure|air pressure|barometric pressure)\b", "float", min=950, max=1050, distribution="normal",
-       mean=1013, std=8, decimals=1),
-    _r(r"\b(?:voltage|volts)\b", "float", min=210, max=250, distribution="normal", mean=230, std=4, decimals=1),
-    _r(r"\b(?:kwh|consumption|energy|power|usage kwh|generation|watts|load kw)\b", "float", min=0, max=10,
-       distribution="lognormal", mean=1, decimals=3),
-    _r(r"\b(?:square feet|square foot|sqft|sq ft|square footage|footage)\b", "float", min=300, max=6000, distribution="lognormal",
-       mean=1600, decimals=0),
-    _r(r"\b(?:size|area|sqm|square meters|square metres|square meter|surface|floor area|living area|m2)\b",
-       "float", min=15, max=300, distribution="lognormal", mean=80, decimals=0),
-    _r(r"\b(?:rooms|bedrooms|bathrooms|room count|beds|floors)\b", "integer", min=1, max=6, distribution="poisson",
-       mean=2.5),
-    _r(r"\b(?:disk|io|iops|throughput|bandwidth|network|disk io|mbps)\b", "float", min=0, max=500,
-       distribution="lognormal", mean=40, decimals=1),
-    _r(r"\b(?:goals|home goals|away goals|score home|score away)\b", "integer", min=0, max=7,
-       distribution="poisson", mean=1.4),
-    _r(r"\b(?:credits|credit hours|ects)\b", "integer", min=1, max=6, distribution="poisson", mean=3),
-    _r(r"\b(?:refills)\b", "integer", min=0, max=5, distribution="poisson", mean=1.5),
-    _r(r"\b(?:passengers|guests|occupants|party size|adults|children|kids|dependents|household size)\b",
-       "integer", min=1, max=6, distribution="poisson", mean=1.8),
-    _r(r"\b(?:pages|page count)\b", "integer", min=40, max=1200, distribution="normal", mean=320, std=110),
-    _r(r"\bper (?:day|week|month|year|session|visit|user|order|customer)\b|\b(?:daily|weekly|monthly) "
-       r"(?:visits|logins|sessions|orders|steps|calls|messages)\b", "integer", min=0, max=60,
-       distribution="lognormal", mean=8),
-    _r(r"\b(?:likes|shares|retweets|reposts|views|clicks|impressions|conversions|downloads|followers|"
-       r"comments|votes|upvotes|visits|sessions|installs|plays|streams|listens|subscribers|pageviews|"
-       r"visitors|signups|opens|tickets sold|tickets|attendance|attendees|applicants|enrolled|capacity|"
-       r"seats|orders|purchases|transactions|reviews|review count|logins|calls|messages|count|counts|"
-       r"frequency|occurrences|hits|errors|requests|steps|calories|units produced|produced|output)\b",
-       "integer", min=0, max=10000, distribution="lognormal", mean=150),
-    _r(r"\b(?:age group|age band|age range)\b", "category", values=["18-24", "25-34", "35-44", "45-54", "55-64",
-                                                                     "65+"],
-       weights=[14, 22, 20, 17, 14, 13]),
-    _r(r"\b(?:year|years|model year|release year|published year|year built|fiscal year)\b", "year"),
-    _r(r"\bmonth\b", "month"),
-    _r(r"\b(?:weekday|day of week|day of the week|dow)\b", "weekday"),
-    _r(r"\b(?:time of day|clock time)\b", "time"),
-    # dates and times
-    _r(r"\b(?:date time|datetime|date and time)\b", "datetime"),
-    _r(r"\bdate\b", "date"),
-    _r(r"\b(?:timestamp|datetime|date time|time|ts|seen|logged|pickup|dropoff|drop off|pick up|departure|arrival|"
-       r"executed|started|ended|start|end|hour|login|last login|last active|last seen|occurred|event time|"
-       r"checkin time|scheduled)\b|\bat$", "datetime"),
-    _r(r"\b(?:date|day|created|updated|modified|published|publish|joined|signup|sign up|registered|hired|hire|"
-       r"enrolled|enrollment|enrolment|due|shipped|delivered|ship|delivery|expiry|expiration|expires|deadline|"
-       r"renewal|week|period|listing|posted|check in|check out|checkin|checkout|admission|discharge|"
-       r"visit|appointment|purchase|issued|opened|closed|resolved|completed|cancelled date|incident|"
-       r"effective|maturity|termination|graduation|release|release date|founded|birthday)\b", "date"),
-    # booleans (after the rates: "churn rate" is a percentage)
-    _r(r"^(?:is|has|was|can|did|should|will|needs|uses|accepts|allows) |\b(?:flag|done|active|fraud|fraudulent|"
-       r"verified|skipped|skip|churned|churn|subscribed|unsubscribed|completed|passed|pass|paid|enabled|"
-       r"disabled|returned|cancelled|canceled|approved|rejected|remote|roaming|premium member|vip|defaulted|"
-       r"default|refunded|converted|clicked|opened email|bounced|smoker|insured|married|available|in stock|"
-       r"sold|deleted|archived|flagged|on time|late|delayed|overdue|resolved flag|escalated|recommended|"
-       r"recommend|attended|present|absent|success|successful|failed|failure|error flag|anomaly|outlier|"
-       r"spam|bot|trial|promo|discounted|sponsored|featured|verified purchase|organic|public|private|"
-       r"opt in|opted in|consent|newsletter|member|premium|senior|student discount|adverse event|"
-       r"readmitted|admitted|vaccinated|alive|deceased|exited|attrition|left|retained|responded|"
-       r"answered|missed|dropped|delivered flag|damaged|lost|won|win|winner flag|home win)\b", "boolean"),
-    # text
-    _r(r"\b(?:content|body|article|abstract|essay|transcript|story|post body|full text|description long)\b",
-       "paragraph"),
-    _r(r"\b(?:description|comment|comments|note|notes|review|review text|feedback|message|summary|text|bio|"
-       r"caption|tweet|post text|post|reason|remarks|answer|response text|query|question|complaint|symptoms|"
-       r"instructions|slogan|tagline|excerpt)\b", "sentence"),
-    _r(r"\b(?:title|headline|subject|episode|track|song|album|book|movie|film|show|podcast|event name|"
-       r"event|project|project name|product title|course title|session title|talk|chapter|playlist|"
-       r"game|app|app name|recipe|exhibit)\b", "title"),
-    # internet
-    _r(r"\b(?:url|website|link|homepage|web page|webpage|referrer|referer|landing page url|image url)\b", "url"),
-    _r(r"\b(?:user agent|useragent|ua)\b", "user_agent"),
-    _r(r"\b(?:domain|hostname|domain name)\b", "domain_name"),
-    _r(r"\b(?:host|server|node|instance|machine|pod|container)\b", "code", pattern="srv-%##"),
-    _r(r"\b(?:path|endpoint|route|uri|page|landing page|page path)\b", "uri_path"),
-    _r(r"\b(?:colou?r|favou?rite colou?r|eye colou?r|hair colou?r)\b", "color"),
-    _r(r"\bhex\b", "hex_color"),
-    _r(r"\b(?:file|filename|file name|attachment)\b", "file_name"),
-    _r(r"\b(?:mime|content type|mime type)\b", "mime_type"),
-    _r(r"\b(?:product|item|product name|item name|article name|goods|merchandise|sku name)\b", "product_name"),
-    _r(r"\b(?:" + _NAME_WORDS + r")\b", "full_name"),
-    _r(r"\b(?:category|categories|product category|department category)\b", "product_category"),
-    _cat(r"\b(?:type|kind|class|level|zone|tier|band|bucket|label|group|variant)\b", ["A", "B", "C"]),
-    _r(r"\b(?:word|tag|tags|keyword|keywords|hashtag|topic|color name|nickname)\b", "word"),
-]
-
 # Measures: unknown names that still mean a number.
 _MEASURE = re.compile(r"\b(?:diameter|width|depth|length|radius|volume|speed|velocity|density|ratio|index|"
                       r"amount|total|sum|average|avg|mean|median|min|max|population|frequency|angle|altitude|"
@@ -939,6 +611,7 @@ _MEASURE = re.compile(r"\b(?:diameter|width|depth|length|radius|volume|speed|vel
                       r"quantity|number|num|count|weight|mass|score|rate|duration|capacity|temperature|"
                       r"distance|budget|cost|price|balance|pressure|energy|power|efficiency|yield|strength|"
                       r"metric|kpi|estimate|forecast|target|threshold|limit|offset|delta|change|growth)\b")
+_TEXTY = re.compile(r"\b(?:word|words|text|tag|tags|keyword|label|term|token|slug|handle|alias|nickname|code name|motto)\b")
 _COUNT_HINT = re.compile(r"^(?:number of|num|n|count of|no of|total) |\b(?:count|num|number)$")
 
 
@@ -959,57 +632,84 @@ def infer(name: str) -> tuple[str, dict[str, Any], str]:
         return "float", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 100, "decimals": 2}, "guess"
     if key.endswith("ed") and " " not in key:
         return "boolean", {"p_true": 0.5}, "guess"
-    return "word", {}, "guess"
+    if _TEXTY.search(key):
+        return "word", {}, "guess"
+    # An unknown name that does not say text is most often a measure in real tables.
+    return "float", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 100, "decimals": 2}, "guess"
 
 
-@lru_cache(maxsize=4096)
-def _rule_cached(key: str) -> tuple[str, tuple[tuple[str, Any], ...]] | None:
-    for rule in RULES:
-        m = rule.pattern.search(key)
-        if m:
-            params: tuple[tuple[str, Any], ...] = rule.params
-            if rule.type == "code" and not params:
-                entity = m.group(1).split()[-1]
-                prefix = _ID_PREFIX.get(singular(entity), singular(entity)[:3].upper())
-                params = (("pattern", f"{prefix}-######"),)
-            return rule.type, params
-    return None
+# The concepts' context phrases the description being planned holds ('nyc', 'school'): set
+# by the planner for one plan (a context variable, so threads and tasks do not mix them).
+CONTEXT: ContextVar[frozenset[tuple[str, ...]]] = ContextVar("synth_magic_concept_context", default=frozenset())
+
+
+@K.dependent
+@lru_cache(maxsize=8192)
+def _rule_cached(key: str, context: frozenset[tuple[str, ...]] = frozenset()
+                 ) -> tuple[str, tuple[tuple[str, Any], ...]] | None:
+    hit = K.match_concept(key, context)
+    if hit is None:
+        return None
+    concept, m = hit
+    params = concept.params
+    if concept.type == "code" and not params and m is not None and m.groups():
+        entity = m.group(1).split()[-1]
+        prefixes = K.knowledge().rules.get("id_prefix", {})
+        prefix = prefixes.get(singular(entity), singular(entity)[:3].upper())
+        params = (("pattern", f"{prefix}-######"),)
+    return concept.type, params
 
 
 def _rule_for(key: str) -> tuple[str, dict[str, Any]] | None:
-    hit = _rule_cached(key)
+    hit = _rule_cached(key, CONTEXT.get())
     if hit is None:
         return None
     return hit[0], {k: (list(v) if isinstance(v, list) else v) for k, v in hit[1]}
 
 
+@K.dependent
 @lru_cache(maxsize=1)
+def _known() -> dict[str, int]:
+    """Every word the concepts, domains and named tables know, and how often, for typo correction."""
+    kb = K.knowledge()
+    found: dict[str, int] = {}
+
+    def add(ws: Any) -> None:
+        for w in ws:
+            if len(w) >= 4:
+                found[w] = found.get(w, 0) + 1
+
+    for concept in kb.concepts:
+        for ws in concept.names:
+            add(ws)
+        for p in concept.patterns:
+            add(re.findall(r"[a-z]{4,}", p.pattern))
+    for dom in kb.domains + kb.tables:
+        for kw in dom.keywords + dom.aliases:
+            add(words(kw))
+        for name in dom.names:
+            add(name.lower().split("_"))
+    return found
+
+
 def vocabulary() -> tuple[str, ...]:
-    """Every word the rules and domains know, for typo correction."""
-    found: set[str] = set()
-    for rule in RULES:
-        found.update(w for w in re.findall(r"[a-z]{4,}", rule.pattern.pattern))
-    for dom in D.DOMAINS:
-        for kw in dom.keywords:
-            found.update(w for w in words(kw) if len(w) >= 4)
-        for col in dom.columns:
-            found.update(w for w in col.name.split("_") if len(w) >= 4)
-    return tuple(sorted(found))
+    """Every word the concepts, domains and named tables know, for typo correction."""
+    return tuple(sorted(_known()))
 
 
+@K.dependent
+@lru_cache(maxsize=1)
+def _fuzzy() -> Fuzzy:
+    return Fuzzy(_known())
+
+
+@K.dependent
 @lru_cache(maxsize=4096)
 def correct(word: str) -> str:
     """A known word for a typo ('adress' → 'address'), or the word itself."""
-    if len(word) < 4 or word in _vocab_set() or singular(word) in _vocab_set():
+    if len(word) < 4 or word in _known() or singular(word) in _known():
         return word
-    # Typos keep their first letter ('adress', 'emial'); 'history' is not a misspelt 'story'.
-    close = difflib.get_close_matches(word, [v for v in vocabulary() if v[0] == word[0]], n=1, cutoff=0.8)
-    return close[0] if close else word
-
-
-@lru_cache(maxsize=1)
-def _vocab_set() -> frozenset[str]:
-    return frozenset(vocabulary())
+    return _fuzzy().correct(word) or word
 
 
 def _fuzzy_key(key: str) -> str:
@@ -1190,39 +890,14 @@ def global_currency(lower: str) -> str | None:
     return u[1] if u and u[0] == "currency" else None
 
 
-# (earlier name prefixes, later name prefixes, gap for a date column, gap for a datetime column)
-DATE_ORDER: list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, str], tuple[str, str]]] = [
-    (("order",), ("ship", "dispatch"), ("0d", "5d"), ("1h", "3d")),
-    (("ship", "dispatch"), ("deliver", "arriv", "receiv"), ("1d", "8d"), ("12h", "7d")),
-    (("order", "purchase"), ("deliver", "arriv", "receiv"), ("1d", "14d"), ("20min", "90min")),
-    (("pickup", "pick_up"), ("dropoff", "drop_off"), ("0d", "0d"), ("3min", "75min")),
-    (("check_in", "checkin"), ("check_out", "checkout"), ("1d", "14d"), ("1d", "14d")),
-    (("departure", "depart"), ("arrival", "arrive"), ("0d", "1d"), ("45min", "14h")),
-    (("admission", "admit"), ("discharge",), ("0d", "21d"), ("4h", "21d")),
-    (("incident", "accident", "loss"), ("claim", "report"), ("0d", "30d"), ("1h", "30d")),
-    (("created", "opened", "submitted", "reported", "raised"), ("first_response",), ("0d", "2d"), ("5min", "8h")),
-    (("created", "opened", "submitted", "reported", "raised"), ("resolved", "closed", "completed", "updated",
-                                                                  "fixed"),
-     ("0d", "14d"), ("15min", "5d")),
-    (("signup", "sign_up", "registered", "joined", "created", "account_created"), ("last_login", "last_active",
-                                                                                   "last_seen", "last_order",
-                                                                                   "churn"),
-     ("0d", "700d"), ("1h", "700d")),
-    (("start", "begin", "started"), ("end", "finish", "stop", "ended", "finished", "completed", "stopped"),
-     ("1d", "60d"), ("5min", "3h")),
-    (("call_start",), ("call_end",), ("0d", "0d"), ("10s", "1h")),
-    (("hire", "hired", "join"), ("termination", "exit", "left", "resign"), ("60d", "2000d"), ("60d", "2000d")),
-    (("invoice", "issue", "issued", "billing", "bill"), ("due", "payment", "paid"), ("14d", "45d"), ("14d", "45d")),
-    (("application", "applied", "submitted"), ("decision", "approval", "approved", "funded", "disbursed"),
-     ("1d", "30d"), ("1h", "30d")),
-    (("listing", "listed"), ("sold", "sale", "closing"), ("7d", "150d"), ("7d", "150d")),
-    (("posted", "published"), ("closing", "expires", "expiry", "deadline"), ("14d", "60d"), ("14d", "60d")),
-    (("enrollment", "enrolment", "enrolled"), ("completion", "completed", "graduation", "dropout", "withdrawal"),
-     ("30d", "1400d"), ("30d", "1400d")),
-    (("incident", "accident"), ("report", "reported"), ("0d", "5d"), ("10min", "5d")),
-    (("request", "requested"), ("response", "responded", "approved"), ("0d", "7d"), ("1s", "2h")),
-    (("prescribed",), ("dispensed", "filled"), ("0d", "3d"), ("10min", "3d")),
-    (("treatment", "visit", "appointment"), ("follow_up", "followup"), ("7d", "60d"), ("7d", "60d")),
-    (("birth", "born"), ("death", "died"), ("7000d", "36000d"), ("7000d", "36000d")),
-    (("start",), ("renewal", "expiry", "expiration"), ("30d", "365d"), ("30d", "365d")),
-]
+def date_order() -> list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, str], tuple[str, str]]]:
+    """(earlier name prefixes, later name prefixes, gap for a date column, gap for a datetime
+    column), from the ``[[order]]`` rules of ``knowledge/rules.toml``."""
+    return _DATE_ORDER()
+
+
+@K.dependent
+@lru_cache(maxsize=1)
+def _DATE_ORDER() -> list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, str], tuple[str, str]]]:
+    return [(tuple(r["earlier"]), tuple(r["later"]), tuple(r["date_gap"]), tuple(r["time_gap"]))  # type: ignore[misc]
+            for r in K.knowledge().rules.get("order", [])]

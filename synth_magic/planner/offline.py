@@ -29,15 +29,18 @@ from typing import Any
 
 from .._messages import number
 from ..schema import Column, Schema, short_title
-from . import _domains as D
+from . import _knowledge as K
 from . import _lexicon as L
+from . import _retrieve as R
 
-__all__ = ["FALLBACK_NOTE", "VERSION", "OfflinePlanner", "head_noun", "pick_domain", "plan"]
+__all__ = ["COMPOSED_NOTE", "FALLBACK_NOTE", "VERSION", "OfflinePlanner", "head_noun", "pick_domain", "plan"]
 
-VERSION = "2"
+VERSION = "3"  # with the knowledge files' hash: OfflinePlanner.version
 MAX_DESCRIPTION = 4000  # characters read; a description is a sentence or a paragraph
 MAX_PLANNED = 180  # columns from the list and template; constraints may add a few more (the schema allows 200)
 
+COMPOSED_NOTE = ("No domain or named table fits the description, so the table was composed from its nouns; "
+                 "name the columns you want (e.g. 'with name, weight and date').")
 FALLBACK_NOTE = ("The offline planner found nothing it recognises in the description, so this is a generic "
                  "table; name the columns you want (e.g. 'with name, email and signup date').")
 
@@ -88,8 +91,12 @@ class Draft:
 
 class OfflinePlanner:
     name = "offline"
-    version = VERSION
     model = ""
+
+    @property
+    def version(self) -> str:
+        """Part of the schema cache key: the code's VERSION and a hash of the knowledge files."""
+        return f"{VERSION}-{K.version()}"
 
     def plan(self, description: str) -> Schema:
         return plan(description)
@@ -100,27 +107,47 @@ def plan(description: str) -> Schema:
     return Schema.from_json(_plan_json(" ".join(str(description).split())[:MAX_DESCRIPTION]))
 
 
+@K.dependent
 @lru_cache(maxsize=256)
 def _plan_json(text: str) -> str:
     return _plan(text).to_json()
 
 
 def _plan(text: str) -> Schema:
+    token = L.CONTEXT.set(K.context_in(K.phrase_words(text)))
+    try:
+        return _plan_in_context(text)
+    finally:
+        L.CONTEXT.reset(token)
+
+
+def _plan_in_context(text: str) -> Schema:
     lower = text.lower()
     parts = L.split_description(text)
-    domain = pick_domain(parts.subject, lower)
+    phrases = [L.parse_phrase(raw) for raw in parts.phrases]
+    domain = pick_domain(parts.subject, lower, fields=tuple(L.column_name(ph.head) for ph in phrases))
     named: list[Draft] = []
     used: set[str] = set()
-    for raw in parts.phrases:
-        for d in _named_drafts(L.parse_phrase(raw), domain, used):
+    for ph in phrases:
+        for d in _named_drafts(ph, domain, used):
             if d.origin:
                 used.add(d.origin)
             named.append(d)
+    notes: list[str] = []
     if domain is None and not named:
         named = _loose_columns(text)
-    if domain is None and named and parts.subject:
-        named = _entity_column(parts.subject, named) + named
-    notes: list[str] = []
+        if not named:
+            named = _compose(parts.subject or text)
+            notes += [COMPOSED_NOTE] if named else []
+    elif domain is None and named and parts.subject:
+        named = (_entity_column(parts.subject, named) or _row_id(parts.subject, named)) + named
+    _names_of_things(named, domain, head_noun(parts.subject) if parts.subject else "")
+    if parts.explicit and parts.subject:
+        named += _dimensions(parts.subject, named)
+        places = ("city", "country", "state", "company", "language", "brand")
+        if domain is not None and not any(d.type in places for d in named):
+            lead = _entity_column(parts.subject, named)  # 'countries by year with ...': a country column
+            named = [d for d in lead if d.type in places] + named
     head = head_noun(parts.subject) if parts.subject else ""
     drafts = _assemble(domain, named, parts.explicit, parts.marker, head) if domain is not None else named
     drafts = drafts[:MAX_PLANNED]
@@ -128,6 +155,7 @@ def _plan(text: str) -> Schema:
         drafts = _fallback()
         notes.append(FALLBACK_NOTE)
     else:
+        _in_context(drafts, domain)
         _apply_global(drafts, lower, parts)
         _link(drafts)
     drafts = _unique_names(drafts)
@@ -145,23 +173,14 @@ def _plan(text: str) -> Schema:
 
 # ------------------------------------------------------------------ domains
 
-@lru_cache(maxsize=1)
-def _keyword_patterns() -> list[tuple[D.Domain, list[tuple[re.Pattern[str], str, int]]]]:
-    out = []
-    for dom in D.DOMAINS:
-        pats = []
-        for norm in dict.fromkeys(L.singular_text(kw) for kw in dom.keywords):
-            pats.append((re.compile(rf"\b{re.escape(norm)}\b"), norm, len(norm.split())))
-        out.append((dom, pats))
-    return out
-
-
-_SUBJECT_CUT = re.compile(r"\b(?:in|for|from|during|at|on|where|that|which|who|every|each|per|between|since|over|"
+_SUBJECT_CUT = re.compile(r"\b(?:of|off|near|around|along|in|for|from|during|at|on|where|that|which|who|every|each|per|between|since|over|"
                           r"across|by|within|about|last|past|to|as|like)\b")
 _SUBJECT_SKIP = {"data", "dataset", "record", "table", "list", "row", "entry", "information", "info", "detail",
                  "sample", "example", "set", "file", "csv", "realistic", "synthetic", "fake",
                  "random", "dummy", "test", "mock", "some", "generate", "create", "make", "build", "give", "me",
-                 "a", "an", "the", "of", "i", "need", "want", "please", "show", "with", "analysis", "item"}
+                 "a", "an", "the", "of", "i", "need", "want", "please", "show", "with", "analysis", "item",
+                 "statistics", "stats", "figures", "catalog", "catalogue", "registry", "archive", "feed", "series",
+                 "collection", "database"}
 
 
 def head_noun(subject: str) -> str:
@@ -173,36 +192,20 @@ def head_noun(subject: str) -> str:
     return ws[-1] if ws else ""
 
 
-def pick_domain(subject: str, lower: str, typos: bool = True) -> D.Domain | None:
-    """The template whose keywords the description uses most, the subject's noun counting double."""
-    head = head_noun(subject or lower)
-    text = L.singular_text(lower)
-    subj = L.singular_text(subject) if subject else text
-    best, best_score = None, 0.0
-    for dom, pats in _keyword_patterns():
-        score = 0.0
-        for pattern, norm, n in pats:
-            if pattern.search(text):
-                weight = float(n)
-                if head and head in norm.split():
-                    weight *= 2
-                if subject and pattern.search(subj):
-                    weight += 0.5
-                score += weight
-        if score > best_score:
-            best, best_score = dom, score
-    if best is not None or not typos:
-        return best
-    # Typos: 'custmers', 'employes' (long words only: 'planet' is not a misspelt 'plant').
-    fixed = " ".join(L.correct(w) if len(w) >= 6 and len(L.correct(w)) >= 6 else w for w in text.split())
-    if fixed != text:
-        return pick_domain("", fixed, typos=False)
-    return None
+def pick_domain(subject: str, lower: str, fields: tuple[str, ...] = ()) -> K.Domain | None:
+    """The domain template or named table that the description's words retrieve best
+    (:mod:`._retrieve`): ``subject`` says what the rows are, ``lower`` is the whole
+    description and ``fields`` the column names it lists. None when nothing scores well."""
+    subj = subject.lower() if subject else lower
+    rest = lower[len(subj):] if subject and lower.startswith(subj) else ""
+    named = tuple(K.column_words(f) for f in fields if f)
+    found = R.choose(R.retrieve(subj, rest, head_noun(subject or lower), named))
+    return None if found is None else found.entry.dom
 
 
 # ------------------------------------------------------------ named columns
 
-def _named_drafts(ph: L.Phrase, domain: D.Domain | None, used: set[str]) -> list[Draft]:
+def _named_drafts(ph: L.Phrase, domain: K.Domain | None, used: set[str]) -> list[Draft]:
     name = L.column_name(ph.head)
     if not name and ph.values:  # "pending, shipped or delivered" alone: the column those values belong to
         name = _column_for_values(ph.values, domain) or "category"
@@ -220,6 +223,7 @@ def _named_drafts(ph: L.Phrase, domain: D.Domain | None, used: set[str]) -> list
         draft = Draft(name, col.type, _copy(col.params), col.null_rate, col.unique, "named",
                       f"named in the description ({_quote(ph.raw)}); typed as the {domain.title} template's "  # type: ignore[union-attr]
                       f"'{col.name}'", origin=col.name, core=col.core)
+        _numeric_choice(draft)
     else:
         type_, params, how = L.infer(name)
         if type_ == "duration":
@@ -234,7 +238,7 @@ def _named_drafts(ph: L.Phrase, domain: D.Domain | None, used: set[str]) -> list
     return [draft]
 
 
-def _column_for_values(values: list[str], domain: D.Domain | None) -> str | None:
+def _column_for_values(values: list[str], domain: K.Domain | None) -> str | None:
     from ..catalog import TYPES
 
     wanted = {v.lower() for v in values}
@@ -258,7 +262,7 @@ _WEAK = ("category", "word", "date", "datetime", "money", "integer", "float", "c
          "sentence", "paragraph", "quantity", "boolean", "duration", "rating", "city", "company", "year")
 
 
-def _domain_column(name: str, domain: D.Domain | None, used: set[str]) -> D.Col | None:
+def _domain_column(name: str, domain: K.Domain | None, used: set[str]) -> K.Col | None:
     """The template column a named column stands for: same name, same distinctive word, or
     the same distinctive type ('birthday' → birth_date)."""
     if domain is None:
@@ -276,23 +280,31 @@ SYNONYMS = {"client": "customer", "buyer": "customer", "shopper": "customer", "p
             "consumer": "customer", "vendor": "merchant", "store": "merchant", "qty": "quantity", "amt": "amount",
             "dob": "birth", "birthday": "birth", "item": "product", "sex": "gender", "mail": "email",
             "telephone": "phone", "mobile": "phone", "cost": "price", "zipcode": "postcode", "zip": "postcode",
-            "surname": "last", "forename": "first", "ts": "timestamp", "dt": "date", "desc": "description"}
+            "surname": "last", "forename": "first", "ts": "timestamp", "dt": "date", "desc": "description",
+            "money": "amount"}
+# Words that make a column a different kind of value than the words it shares with a name
+# ('opens' is a count, open_rate a share; 'ship' is not ship_date).
+_KIND_WORDS = {"rate", "ratio", "share", "percent", "pct", "percentage", "date", "time", "at", "id", "url", "type"}
 
 
-def _domain_column_exact(name: str, domain: D.Domain, used: set[str]) -> D.Col | None:
+def _domain_column_exact(name: str, domain: K.Domain, used: set[str]) -> K.Col | None:
     cols = [c for c in domain.columns if c.name not in used]
+    said = K.column_words(name)
+    for col in cols:  # what people call it: labels = { cty = "city mpg" }
+        if any(K.column_words(label) == said for label in domain.labels.get(col.name, ())):
+            return col
     toks = {_stem(SYNONYMS.get(t, t)) for t in name.lower().split("_")}
     for col in cols:
-        if col.name == name.lower() or {_stem(t) for t in col.name.split("_")} == toks:
+        if col.name == name.lower() or {_stem(SYNONYMS.get(t, t)) for t in col.name.split("_")} == toks:
             return col
     type_, _, how = L.infer(name)
     if how == "rule":  # a name that clearly means a person, a date or an id stays one
         cols = [c for c in cols if _family(c.type) == _family(type_) or _family(type_) == "other"
                 or _family(c.type) == "other"]
     for col in cols:
-        ctoks = {_stem(t) for t in col.name.split("_")}
+        ctoks = {_stem(SYNONYMS.get(t, t)) for t in col.name.split("_")}
         common = toks & ctoks
-        if common - GENERIC and (toks <= ctoks or ctoks <= toks):
+        if common - GENERIC and (toks <= ctoks or ctoks <= toks) and not (ctoks - toks) & _KIND_WORDS:
             return col
     if len(toks) == 1:
         (tok,) = toks
@@ -320,6 +332,7 @@ def _family(type_: str) -> str:
     return "other"
 
 
+@lru_cache(maxsize=1 << 14)
 def _stem(word: str) -> str:
     """'passed' → 'pass', 'ratings' → 'rating', 'completed' → 'complet': for matching names only."""
     w = L.singular(word)
@@ -373,8 +386,12 @@ def apply_range(d: Draft, lo: float | None, hi: float | None, said: str) -> None
         p["min"], p["max"] = lo, hi
     elif lo is not None:
         p["min"] = lo
-        if cur_hi is None or cur_hi < lo * 1.5 or cur_hi <= lo:
+        if cur_hi is None:
+            cur_hi = _default(d.type, "max")
+        if cur_hi is None or cur_hi <= lo or (cur_hi < lo * 1.5 and d.type != "age"):
             p["max"] = lo * 10 if lo > 0 else lo + 100
+        else:
+            p["max"] = cur_hi
     elif hi is not None:
         p["max"] = hi
         if cur_lo is None or cur_lo >= hi:
@@ -392,6 +409,13 @@ def apply_range(d: Draft, lo: float | None, hi: float | None, said: str) -> None
         p.pop("derive_from", None)
     d.fixed.add("range")
     d.note(f"range {number(p['min'])} to {number(p['max'])} from the description ({said!r})")
+
+
+def _default(type_: str, param: str) -> Any:
+    from ..catalog import TYPES
+
+    value = TYPES[type_].defaults().get(param)
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def apply_values(d: Draft, values: list[str]) -> None:
@@ -433,7 +457,18 @@ _UNIT_DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 
+_UNIT_WORDS = {"ms": ("millisecond", "msec"), "seconds": ("second", "sec", "secs"), "minutes": ("minute", "min", "mins"),
+               "hours": ("hour", "hr", "hrs"), "days": ("day",)}
+
+
 def apply_unit(d: Draft, kind: str, unit: str) -> None:
+    # 'weekly study hours', 'duration_ms': a concept of that name already has its figures in that unit
+    said = {L.singular(w) for w in d.name.lower().split("_")}
+    named = bool(said & {L.singular(unit.lower()), *_UNIT_WORDS.get(unit, ())}) and \
+        d.params.get("max") is not None and d.type in NUMERIC and "range" not in d.fixed
+    if kind == "time" and named:
+        d.note(f"in {unit}")
+        return
     if kind == "time":
         if unit == "ms":
             if d.type not in ("float", "integer") or "range" not in d.fixed:
@@ -475,16 +510,124 @@ def apply_share(d: Draft, kind: str, share: float) -> None:
     d.fixed.add("share")
 
 
+_ENTITY_TYPES = ("city", "country", "company", "product_name", "full_name", "title", "state", "job_title", "language",
+                 "brand")
+
+
 def _entity_column(subject: str, named: list[Draft]) -> list[Draft]:
     """'cities with population': the rows are cities, so a city column leads."""
     head = head_noun(subject)
     if not head or any(d.name == head for d in named):
         return []
     type_, params, how = L.infer(head)
-    if how == "guess" or type_ not in ("city", "country", "company", "product_name", "full_name", "title",
-                                       "state", "job_title", "language", "brand"):
+    if how == "guess" or type_ not in _ENTITY_TYPES:
         return []
     return [Draft(head, type_, params, source="named", why=f"the rows are {L.words(subject)[-1]}")]
+
+
+# ------------------------------------------------------------- composing
+
+_KEYBOARD = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_PLACEHOLDERS = {"foo", "bar", "baz", "qux", "quux", "lorem", "ipsum", "blah", "asdf", "xyz", "abc", "test", "todo",
+                 "tmp", "temp", "stuff", "thing", "things", "whatever", "something", "anything", "hello", "hi"}
+
+
+def _wordlike(word: str) -> bool:
+    """A word that could be a noun ('eruption', 'volcano'), not keyboard mash ('asdf', 'qwerty',
+    'zxcv') or a placeholder ('foo')."""
+    if len(word) < 3 or not word.isalpha() or word in _PLACEHOLDERS:
+        return False
+    vowels = sum(ch in "aeiouy" for ch in word)
+    if vowels == 0:
+        return False
+    for row in _KEYBOARD:
+        for seq in (row, row[::-1]):
+            run = max((k for k in range(3, len(word) + 1) for i in range(len(word) - k + 1)
+                       if word[i:i + k] in seq), default=0)
+            if run >= 4 or (run >= 3 and sum(ch in "aeiou" for ch in word) <= 1):
+                return False
+    return True
+
+
+def _composition() -> tuple[frozenset[str], frozenset[str]]:
+    rules = K.knowledge().rules.get("compose", {})
+    return frozenset(rules.get("people", ())), frozenset(rules.get("events", ()))
+
+
+def _is_event(word: str) -> bool:
+    return word in _composition()[1] or word.endswith(("tion", "sion", "ment"))
+
+
+_DIMENSION = re.compile(r"\b(?:by|per|across|for each|with each)\s+(.+)$")
+_NAME_TYPES = ("city", "country", "company", "product_name", "state", "job_title", "language", "brand", "title")
+
+
+def _compose(subject: str) -> list[Draft]:
+    """A table from the subject's own nouns when no domain or named table fits: the rows'
+    noun gets an id; a person a name, an event its time, another thing a name; a measure
+    head ('chick weight') is a column of the noun before it; the nouns after 'by'/'per'
+    ('by state and month') that the concepts know are its attributes. [] for keyboard mash."""
+    text = L.singular_text(subject)
+    head = head_noun(subject)
+    if not _wordlike(head):
+        return []
+    people, _ = _composition()
+    before = [w for w in _SUBJECT_CUT.split(text, maxsplit=1)[0].split()
+              if w not in _SUBJECT_SKIP and w not in R.STOP and _wordlike(w)]
+    entity, measure = head, None
+    plural = any(w != L.singular(w) and L.singular(w) == head for w in L.words(subject))  # 'charges': rows
+    if head not in people and not _is_event(head) and not plural:
+        type_, params, how = L.infer(head)
+        if how == "rule" and type_ in NUMERIC and len(before) >= 2 and before[-1] == head:
+            entity, measure = before[-2], Draft(head, type_, params, source="named",
+                                                why=f"what the description measures ('{head}')")
+    why = f"the rows are {entity}s (composed from the description's nouns)"
+    out = [Draft(f"{entity}_id", "id", {}, unique=True, source="named", why=why)]
+    if entity in people:
+        out.append(Draft("name", "full_name", {}, source="named", why=f"each {entity}'s name"))
+    elif _is_event(entity):
+        out.append(Draft(f"{entity}_time", "datetime", {}, source="named", why=f"when each {entity} happened"))
+    else:
+        type_, params, how = L.infer(f"{entity}_name")
+        if how != "rule" or type_ not in _NAME_TYPES:
+            type_, params = "title", {"min_words": 1, "max_words": 3}
+        out.append(Draft(f"{entity}_name" if type_ == "title" else "name", type_, params, source="named",
+                         why=f"each {entity}'s name or label"))
+    if measure is not None:
+        out.append(measure)
+    return out + _dimensions(subject, out)
+
+
+def _dimensions(subject: str, have: list[Draft]) -> list[Draft]:
+    """'countries by year', 'sales by city and month': what the rows are broken down by, as
+    columns when the concepts know those words and the table has none of that name."""
+    dims = _DIMENSION.search(L.singular_text(subject))
+    out: list[Draft] = []
+    for raw in L.split_list(dims.group(1)) if dims else ():
+        name = L.column_name(raw)
+        type_, params, how = L.infer(name) if name else ("", {}, "guess")
+        if how == "rule" and not any(d.name == name or d.origin == name for d in have + out):
+            out.append(Draft(name, type_, params, source="named", why=f"the description breaks the rows down by {raw}"))
+    return out
+
+
+def _names_of_things(named: list[Draft], domain: K.Domain | None, head: str) -> None:
+    """'listings with name, price': a name is a person's only when the rows are people."""
+    people, _ = _composition()
+    if (domain is not None and domain.key in PERSON_ROWS) or head in people or not head:
+        return
+    for d in named:
+        if d.name.lower() == "name" and d.type == "full_name" and not d.origin and "values" not in d.fixed:
+            d.type, d.params = "title", {"min_words": 2, "max_words": 5}
+            d.note(f"the name of each {head}, not a person's")
+
+
+def _row_id(subject: str, named: list[Draft]) -> list[Draft]:
+    """'shirts with size and color': the rows get an id when the named fields have none."""
+    head = head_noun(subject)
+    if not _wordlike(head) or any(d.type in IDENTIFIER or d.unique for d in named):
+        return []
+    return [Draft(f"{head}_id", "id", {}, unique=True, source="named", why=f"one row per {head}")]
 
 
 def _loose_columns(text: str) -> list[Draft]:
@@ -509,12 +652,46 @@ def _loose_columns(text: str) -> list[Draft]:
 
 # ---------------------------------------------------------------- the table
 
-def _from_template(col: D.Col, domain: D.Domain) -> Draft:
-    return Draft(col.name, col.type, _copy(col.params), col.null_rate, col.unique, "domain",
-                 f"{domain.title} template default", origin=col.name, core=col.core)
+def _from_template(col: K.Col, domain: K.Domain) -> Draft:
+    d = Draft(col.name, col.type, _copy(col.params), col.null_rate, col.unique, "domain",
+              f"{domain.title} template default", origin=col.name, core=col.core)
+    _numeric_choice(d)
+    return d
 
 
-def _assemble(domain: D.Domain, named: list[Draft], explicit: bool, marker: str, head: str = "") -> list[Draft]:
+_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+
+
+def _numeric_choice(d: Draft) -> None:
+    """A category whose values are all numbers (ratings 0.5-5, a rental rate of 0.99, 2.99 or
+    4.99, a discount of 0-0.10) is a number: an integer or a float over their range, centred on
+    their weighted mean, so ranges and medians hold and the column sorts and sums as numbers."""
+    values = d.params.get("values")
+    if d.type != "category" or not values or len(values) < 2 or not all(_NUMBER.match(str(v)) for v in values):
+        return
+    nums = [float(v) for v in values]
+    weights = [float(w) for w in d.params.get("weights") or [1.0] * len(nums)]
+    total = sum(weights) or 1.0
+    mean = sum(x * w for x, w in zip(nums, weights, strict=False)) / total
+    std = (sum(w * (x - mean) ** 2 for x, w in zip(nums, weights, strict=False)) / total) ** 0.5
+    lo, hi = min(nums), max(nums)
+    decimals = max((len(str(v).partition(".")[2]) for v in values), default=0)
+    params: dict[str, Any] = {"min": lo, "max": hi}
+    if std > 0 and lo < mean < hi:
+        params.update(distribution="normal", mean=round(mean, decimals + 2), std=round(std, decimals + 2))
+    else:
+        params["distribution"] = "uniform"
+    if decimals:
+        d.type = "float"
+        params["decimals"] = decimals
+    else:
+        d.type = "integer"
+        params["min"], params["max"] = int(lo), int(hi)
+    d.params = params
+    d.note(f"the numbers {', '.join(map(str, values[:6]))}{'...' if len(values) > 6 else ''} as a number")
+
+
+def _assemble(domain: K.Domain, named: list[Draft], explicit: bool, marker: str, head: str = "") -> list[Draft]:
     by_origin = {d.origin: d for d in named if d.origin}
     if not explicit:
         out = [by_origin.get(col.name) or _from_template(col, domain) for col in domain.columns]
@@ -522,13 +699,16 @@ def _assemble(domain: D.Domain, named: list[Draft], explicit: bool, marker: str,
     core = []
     if marker == "cols":  # "columns a, b, c": exactly those
         return named
+    if domain.kind == "table":  # a named table's own fields, as named, and at most its row id
+        ids = [c for c in domain.columns if c.core and c.unique and c.name not in by_origin
+               and not _covered(c, named, head)]
+        return [_from_template(c, domain) for c in ids[:1]] + named
     for col in domain.columns:
         if not col.core or col.name in by_origin or _covered(col, named, head):
             continue
         if col.type in DATES and any(d.type in DATES for d in named):
             continue
-        if marker != "with" and not (col.unique or (col.type in PERSON and domain.key in PERSON_ROWS)
-                                     or col.type in ("street_address", "address") or col.type in DATES):
+        if marker != "with" and not (col.unique or (col.type in PERSON and domain.key in PERSON_ROWS)):
             continue  # "customers: a, b, c" reads as a column spec: only what identifies a row is added
         draft = _from_template(col, domain)
         draft.why = f"{domain.title} template: a core column (what, who or when each row is)"
@@ -536,7 +716,7 @@ def _assemble(domain: D.Domain, named: list[Draft], explicit: bool, marker: str,
     return core + named
 
 
-def _covered(col: D.Col, named: list[Draft], head: str = "") -> bool:
+def _covered(col: K.Col, named: list[Draft], head: str = "") -> bool:
     if col.type in PERSON:
         return any(d.type in PERSON for d in named)
     if col.type in IDENTIFIER:  # the id of what the rows are ("robot id" in "warehouse robots") stands in for it
@@ -581,6 +761,32 @@ def _find(drafts: list[Draft], word: str, want_bool: bool) -> Draft | None:
     return found[0] if found else None
 
 
+def _in_context(drafts: list[Draft], domain: K.Domain | None = None) -> None:
+    """Template columns take a concept that holds in the description's context ('origin' of
+    flights from NYC: EWR, JFK, LGA; 'age' of school pupils; a nightly price on Airbnb).
+    A named table's own columns keep their figures: they are that table's real ones."""
+    context = L.CONTEXT.get()
+    if not context or (domain is not None and domain.kind == "table"):
+        return
+    for d in drafts:
+        if not d.origin or d.fixed & {"range", "values", "window"}:
+            continue
+        if d.type == "birth_date":  # pupils' birth dates follow their ages
+            age = K.match_concept("age", context)
+            if age is not None and age[0].context and age[0].type == "age":
+                ages = dict(age[0].params)
+                d.params = {"min_age": ages.get("min", 0), "max_age": ages.get("max", 100)}
+                _touch(d, f"ages as in the description's context ({age[0].source})")
+            continue
+        hit = K.match_concept(L.meaning_key(d.name), context)
+        if hit is None or not hit[0].context:
+            continue
+        concept = hit[0]
+        d.type, d.params = concept.type, {k: (list(v) if isinstance(v, list) else v) for k, v in concept.params}
+        d.unique = False
+        _touch(d, f"as in the description's context ({concept.source or 'knowledge'})")
+
+
 def _apply_global(drafts: list[Draft], lower: str, parts: L.Parts) -> None:
     for kind, word, value in L.shares(lower):
         target = _find(drafts, word, want_bool=kind == "true")
@@ -623,6 +829,8 @@ def _apply_global(drafts: list[Draft], lower: str, parts: L.Parts) -> None:
     _subject_flags(drafts, parts.subject or lower)
     if not parts.phrases:
         _apply_global_ranges(drafts, lower)
+    elif parts.clause:
+        _apply_global_ranges(drafts, parts.clause.lower(), add=True)
     ages = L.age_range(lower)
     if ages:
         age = next((d for d in drafts if d.type == "age" or (d.name == "age" and d.type in NUMERIC)), None)
@@ -677,27 +885,37 @@ def _apply_global(drafts: list[Draft], lower: str, parts: L.Parts) -> None:
                 _touch(d, f"all in {currency}")
 
 
-def _apply_global_ranges(drafts: list[Draft], lower: str) -> None:
-    """'products priced between €5 and €50', 'employees hired between 2015 and 2020'."""
+def _apply_global_ranges(drafts: list[Draft], lower: str, add: bool = False) -> None:
+    """'products priced between €5 and €50', 'employees hired between 2015 and 2020', 'orders
+    over $100' (an amount of money: the order's total, named or not). ``add``: a column the
+    words name that the table lacks is added ('patients where age is over 60: name, email')."""
     if L.age_range(lower):
         lower = L.AGES.sub(" ", lower)
     for cands, lo, hi, said, unit in L.global_ranges(lower):
         target = None
+        money = (unit is not None and unit[0] == "currency") or bool(re.search(r"[$€£¥]", said))
         for i, word in enumerate(cands):
             if word.isdigit():
                 break
             found = _find(drafts, word, want_bool=False)
             if found is None:
-                type_, _, how = L.infer(word)
+                type_, params, how = L.infer(word)
                 if how == "rule":
                     found = next((d for d in drafts if d.type == type_), None)
+                    if found is None and add and type_ in NUMERIC + DATES + ("birth_date",):
+                        found = Draft(L.column_name(word), type_, params, source="constraint", why="")
+                        drafts.append(found)
             if found is None:
                 continue
             numeric = found.type in NUMERIC + DATES + ("birth_date",)
+            if money and found.type not in ("money", "formula"):
+                continue  # "orders over $100": not the order id, the order's amount
             # "grades (0-100)": a range right after a template category makes it a number
             if numeric or (i == 0 and found.source == "domain" and found.type in ("category", "word")):
                 target = found
                 break
+        if target is None and money:
+            target = _amount_column(drafts)
         if target is None or target.fixed & {"range", "window"}:
             continue
         apply_range(target, lo, hi, said)
@@ -706,6 +924,15 @@ def _apply_global_ranges(drafts: list[Draft], lower: str) -> None:
             _rename_unit(target, unit[1])
         if target.source == "domain":
             target.source = "constraint"
+
+
+def _amount_column(drafts: list[Draft]) -> Draft | None:
+    """The column an amount of money said of the whole row applies to: its total, else its
+    amount or price (the first money column)."""
+    money = [d for d in drafts if d.type in ("money", "formula")]
+    return next((d for d in money if _TOTAL.search(d.name)), None) or \
+        next((d for d in money if re.search(r"(?:^|_)(?:amount|value|price|cost|fare)(?:$|_)", d.name)), None) or \
+        next((d for d in money if d.type == "money"), None)
 
 
 def _rename_unit(d: Draft, unit: str) -> None:
@@ -718,16 +945,10 @@ def _rename_unit(d: Draft, unit: str) -> None:
 _TIME_WORDS = ("seconds", "minutes", "hours", "days", "ms")
 
 
-# Outcomes a dataset is often about ("customer churn dataset", "loan default data").
-FLAGS = {"churn": ("churned", 0.2), "fraud": ("is_fraud", 0.02), "default": ("defaulted", 0.06),
-         "attrition": ("left_company", 0.15), "readmission": ("readmitted", 0.14), "conversion": ("converted", 0.05),
-         "cancellation": ("cancelled", 0.12), "no show": ("no_show", 0.1), "return": ("returned", 0.08),
-         "delay": ("delayed", 0.2), "spam": ("is_spam", 0.15), "anomaly": ("is_anomaly", 0.02)}
-
-
 def _subject_flags(drafts: list[Draft], subject: str) -> None:
     text = L.singular_text(subject)
-    for word, (name, p_true) in FLAGS.items():
+    for word, spec in K.knowledge().rules.get("outcomes", {}).items():
+        name, p_true = spec["column"], spec["p_true"]
         if not re.search(rf"\b{word}\b", text):
             continue
         stem = word.split()[0][:5]
@@ -774,21 +995,20 @@ _PRICE = re.compile(r"(?:^|_)(?:price|unit_price|unit_cost|price_per_unit|cost_p
                     r"nightly_rate|price_per_night|seat_price)$")
 
 
-# How often common flags are true, for flags named without a share.
-BOOL_PRIORS = {"churn": 0.2, "fraud": 0.02, "default": 0.06, "attrition": 0.15, "verified": 0.8, "active": 0.75,
-               "remote": 0.3, "premium": 0.2, "skip": 0.25, "complet": 0.7, "cancel": 0.12, "return": 0.08,
-               "convert": 0.05, "approv": 0.65, "paid": 0.85, "delay": 0.2, "on_time": 0.8, "subscrib": 0.3,
-               "smoker": 0.15, "insured": 0.88, "spam": 0.15, "anomal": 0.02, "vip": 0.05, "done": 0.4,
-               "pass": 0.75, "sponsor": 0.05, "refund": 0.05, "roaming": 0.04, "available": 0.8, "in_stock": 0.88,
-               "deleted": 0.03, "archived": 0.1, "married": 0.5, "readmit": 0.14, "no_show": 0.1, "win": 0.45,
-               "success": 0.8, "fail": 0.1, "error": 0.03, "click": 0.04, "open": 0.25, "bounce": 0.4}
+@lru_cache(maxsize=1)
+def _column_params() -> frozenset[str]:
+    """The catalogue's parameters that name another column (after, derive_from, ...)."""
+    from ..catalog import TYPES
+
+    return frozenset(p.name for spec in TYPES.values() for p in spec.params if p.kind == "column")
 
 
 def _link(drafts: list[Draft]) -> None:
     """Make related columns agree: e-mail from the name, total = quantity × unit price, ..."""
     for d in drafts:
         if d.type == "boolean" and "p_true" not in d.params:
-            prior = next((p for k, p in BOOL_PRIORS.items() if k in d.name.lower()), None)
+            priors = K.knowledge().rules.get("flag_priors", {})
+            prior = next((p for k, p in priors.items() if k in d.name.lower()), None)
             if prior is not None:
                 d.params["p_true"] = prior
                 d.note(f"true for about {prior:.0%}, as is typical")
@@ -806,15 +1026,32 @@ def _link(drafts: list[Draft]) -> None:
     price = next((d for d in drafts if d.type == "money" and _PRICE.search(d.name) and _IDENT.match(d.name)), None)
     if qty and price:
         for d in drafts:
-            if d is price or d.type not in ("money", "formula") or "range" in d.fixed or not _TOTAL.search(d.name):
+            if d is price or d.type not in ("money", "formula") or not _TOTAL.search(d.name):
                 continue
-            d.type, d.params = "formula", {"expr": f"{qty.name} * {price.name}", "decimals": 2}
-            _touch(d, f"= {qty.name} × {price.name}")
+            if "range" in d.fixed and "range" not in price.fixed:
+                # "orders over $100": the total is what was said; the unit price follows from it
+                price.type, price.params = "formula", {"expr": f"{d.name} / {qty.name}", "decimals": 2}
+                _touch(price, f"= {d.name} / {qty.name}")
+            elif "range" not in d.fixed:
+                d.type, d.params = "formula", {"expr": f"{qty.name} * {price.name}", "decimals": 2}
+                _touch(d, f"= {qty.name} × {price.name}")
+            break
+    _totals(drafts)
     names = {d.name for d in drafts}
     renamed = {d.origin: d.name for d in drafts if d.origin and d.origin != d.name and d.origin not in names}
     for d in drafts:
         if d.type == "formula" and renamed and d.params.get("expr"):
             d.params["expr"] = re.sub(r"[A-Za-z_]\w*", lambda m: renamed.get(m.group(0), m.group(0)), d.params["expr"])
+        for key in _column_params():  # a template column that follows another one the table renamed or left out
+            ref = d.params.get(key)
+            if isinstance(ref, str) and ref not in names:
+                if ref in renamed:
+                    d.params[key] = renamed[ref]
+                else:
+                    d.params.pop(key)
+                    if key == "after":
+                        d.params.pop("min_gap", None)
+                        d.params.pop("max_gap", None)
     for d in drafts:
         if d.type == "formula":
             from ..formula import parse
@@ -823,9 +1060,13 @@ def _link(drafts: list[Draft]) -> None:
                 refs = parse(d.params.get("expr", ""), d.name)[1]
             except Exception:  # noqa: BLE001 - a template formula that no longer fits: retype it
                 refs = ["?"]
-            if not set(refs) <= names:
+            if not set(refs) <= names:  # a formula whose inputs the table lacks: a number of its own
                 type_, params, _ = L.infer(d.name)
-                d.type, d.params = ("money", params) if type_ != "money" else (type_, params)
+                if type_ not in NUMERIC:  # 'opens' (a count) is not a flag because the word reads like one
+                    whole = d.params.get("decimals") == 0
+                    type_, params = ("integer", {"min": 0, "max": 10000, "distribution": "lognormal", "mean": 200}) \
+                        if whole else ("money", {})
+                d.type, d.params = type_, params
     birth = next((d for d in drafts if d.type == "birth_date" or (d.type == "date" and re.search(
         r"(?:^|_)(?:birth|dob|born|birthday|birthdate)", d.name))), None)
     age = next((d for d in drafts if d.type == "age"), None)
@@ -837,10 +1078,62 @@ def _link(drafts: list[Draft]) -> None:
             age.params = {"derive_from": birth.name}
             age.note(f"counted from {birth.name}")
     _order_dates(drafts)
+    _durations(drafts)
+
+
+def _durations(drafts: list[Draft]) -> None:
+    """A duration column that is the difference of the table's ordered dates (the
+    ``[duration]`` rule of knowledge/rules.toml): length of stay = discharge - admission."""
+    rule = K.knowledge().rules.get("duration")
+    pair = next(((d, d.params["after"]) for d in drafts if d.type in DATES and d.params.get("after")), None)
+    if not rule or pair is None:
+        return
+    later, earlier = pair
+    words, units = set(rule["words"]), rule.get("units", {})
+    for d in drafts:
+        toks = d.name.lower().split("_")
+        # a template's or named table's own column keeps its figures (OMOP days_supply is not end - start)
+        if d.origin or d is later or d.name == earlier or d.fixed & {"range", "values", "window"} \
+                or not words & set(toks):
+            continue
+        if d.type not in ("integer", "float", "duration", "date") or {"date", "at", "time", "on"} & set(toks):
+            continue
+        m = re.search(r"\bin (seconds|minutes|hours|days)\b", d.why)  # 'trip duration in minutes'
+        said = m.group(1) if m else None
+        unit = next((units[t] for t in reversed(toks) if t in units), None) or said or \
+            ("days" if later.type == "date" else "hours")
+        d.type, d.params, d.unique = "formula", {"expr": f"{later.name} - {earlier}", "unit": unit,
+                                                "decimals": 0 if later.type == "date" else 1}, False
+        _touch(d, f"= {later.name} - {earlier}, in {unit}")
+
+
+def _totals(drafts: list[Draft]) -> None:
+    """A total that is the sum of its parts ('subtotal, tax, freight and total due'), by the
+    ``[[total]]`` rules of knowledge/rules.toml."""
+    money = [d for d in drafts if d.type in ("money", "float", "integer", "formula") and _IDENT.match(d.name)]
+    for rule in K.knowledge().rules.get("total", []):
+        total = next((d for d in money if d.name.lower() in rule["total"] and "range" not in d.fixed), None)
+        if total is None:
+            continue
+        free = [d for d in money if d is not total  # not itself made from the total
+                and total.name not in re.findall(r"\w+", str(d.params.get("expr", "")))]
+        parts = [d for d in free if d.name.lower() in rule["parts"]]
+        minus = [d for d in free if d.name.lower() in rule.get("minus", ())]
+        if len(parts) < 2:
+            continue
+        expr = " + ".join(d.name for d in parts) + "".join(f" - {d.name}" for d in minus)
+        total.type, total.params, total.unique = "formula", {"expr": expr, "decimals": 2}, False
+        _touch(total, f"= {expr}")
+        return
 
 
 def _prefixed(name: str, prefixes: tuple[str, ...]) -> bool:
-    return any(re.search(rf"(?:^|_){re.escape(p)}", name) for p in prefixes)
+    return bool(_prefix_pattern(prefixes).search(name))
+
+
+@lru_cache(maxsize=512)
+def _prefix_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("(?:^|_)(?:" + "|".join(re.escape(p) for p in prefixes) + ")")
 
 
 def _order_dates(drafts: list[Draft]) -> None:
@@ -858,7 +1151,7 @@ def _order_dates(drafts: list[Draft]) -> None:
         if "after" in d.params or "step" in d.params or "window" in d.fixed:
             continue
         name = d.name.lower()
-        for earlier, later, date_gap, time_gap in L.DATE_ORDER:
+        for earlier, later, date_gap, time_gap in L.date_order():
             if not _prefixed(name, later) or _prefixed(name, earlier):
                 continue
             base = next((e for e in dated if e is not d and _prefixed(e.name.lower(), earlier)

@@ -1,0 +1,342 @@
+"""Choosing the domain template or named table a description means, by retrieval.
+
+Every entry's phrases (its aliases and title, keywords, context words) and its column
+names go into an inverted index, built once per process: a plan looks up only the
+description's own words and named fields, so its cost does not grow with the number of
+entries. Each matched word is weighted by its rarity across entries (BM25's idf, scaled to
+1 for a word only one entry has), and by how the entry lists it:
+
+- a whole alias or title (3 a word; 0.8 of that when its words are there out of order),
+  a keyword (1), a context word (0.5, and only beside another match), a word of a
+  longer alias or title that is only partly there (0.8);
+- the description's subject counts fully (a word more than one before its head noun 0.1
+  less a step, 0.6 at least), its field list half; the subject's head noun doubles the phrase
+  that holds it; a word corrected from a typo counts 0.8;
+- named fields that are the entry's columns add their rarity, times the share of the
+  named fields they cover (three at least, and half of them when no word matched).
+
+A named table must be named: a whole alias of several words, a context word, or a rare word
+that is a whole phrase of it (at most three entries' phrases and columns use it, and no column
+concept: 'penguins', not 'cities'; 'planets' does not name 'HSAUR planets'); or have three of
+the named fields as columns.
+
+Precedence is by specificity: an entry that the description's words name comes before one
+that only has the named fields as columns, unless those are rare columns (name, email and
+phone say little; city mpg, highway mpg and engine displacement say which table it is); a named table wins over the best domain template when
+it matches everything the template matched and more (its name, its context, more of the
+named fields); otherwise the higher score wins, a domain on a tie. Nothing scoring
+:data:`MIN_SCORE` or more: no entry (the planner composes the table from the nouns).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from . import _knowledge as K
+from ._words import Fuzzy, singular_text
+
+__all__ = ["GENERIC_ROWS", "KIND_WEIGHTS", "MIN_SCORE", "STOP", "Entry", "Index", "Match", "Phrase", "choose", "index", "retrieve"]
+
+KIND_WEIGHTS = {"alias": 3.0, "keyword": 1.0, "context": 0.5}
+PARTIAL = 0.8  # a word of a longer alias that is there without the rest of it
+UNORDERED = 0.8  # a whole alias whose words are there in another order
+TYPO = 0.8
+FIELD_LIST = 0.5  # a word of the field list, not of the subject
+MIN_SCORE = 0.3
+_RARE = 3  # a word in at most this many entries names the one it retrieves ('penguins', 'gapminder')
+_DISTINCT = 2.5  # the rarity a named table's columns need to count like a word that names it
+_OVERLAP = 3  # named fields that must be an entry's columns before they count for it
+# A column name in more entries than this does not propose entries (it still counts for them).
+_COMMON_COLUMN = 400
+# Words that never retrieve: what people say around the table's name.
+STOP = frozenset({
+    "a", "an", "the", "of", "and", "or", "with", "for", "in", "on", "at", "by", "to", "from", "per", "each", "every",
+    "data", "dataset", "database", "db", "table", "tables", "list", "row", "record", "entry", "information", "info",
+    "detail", "sample", "example", "set", "file", "csv", "realistic", "synthetic", "fake", "random", "dummy", "test",
+    "mock", "some", "generate", "create", "make", "build", "give", "me", "i", "need", "want", "please", "show",
+    "about", "like", "their", "its", "is", "are", "has", "have", "that", "which", "who", "where", "as", "into",
+    "it", "them", "this", "these", "those", "all", "any", "my", "our", "your", "new", "one", "two", "three", "be",
+    # containers: what holds the rows, not what they are ('USGS earthquake catalog')
+    "catalog", "catalogue", "registry", "archive", "feed", "series", "collection", "statistic", "stats",
+})
+
+
+# Nouns that say what a row is in any field ('measurements', 'events'): rare in the entries'
+# names or not, alone they never name a table.
+GENERIC_ROWS = frozenset({
+    "measurement", "observation", "reading", "event", "record", "result", "report", "log", "entry", "item",
+    "transaction", "request", "message", "activity", "action", "change", "update", "value", "metric", "sample",
+    "case", "visit", "session", "resource", "object", "document", "detail", "statistic", "figure", "indicator",
+    "response", "submission", "entity", "element", "unit", "asset", "profile", "summary", "history", "snapshot",
+})
+
+
+@dataclass(frozen=True)
+class Phrase:
+    words: tuple[str, ...]
+    kind: str  # alias, keyword or context
+
+
+@dataclass
+class Entry:
+    dom: K.Domain
+    phrases: tuple[Phrase, ...]
+    columns: frozenset[tuple[str, ...]]
+    by_word: dict[str, tuple[int, ...]] = field(default_factory=dict)  # word → its phrases
+
+    def __post_init__(self) -> None:
+        found: dict[str, list[int]] = {}
+        for i, ph in enumerate(self.phrases):
+            for w in set(ph.words):
+                found.setdefault(w, []).append(i)
+        self.by_word = {w: tuple(v) for w, v in found.items()}
+
+
+@dataclass
+class Match:
+    """One entry's score for a description, and what it matched."""
+
+    entry: Entry
+    score: float = 0.0
+    words: set[str] = field(default_factory=set)  # words of its phrases matched whole (context words too)
+    columns: set[tuple[str, ...]] = field(default_factory=set)  # named fields that are its columns
+    distinct: float = 0.0  # the rarity of the named fields that are its columns
+    named: bool = False  # the description names it: a whole alias of several words, a context word, a rare word
+    subject: bool = False  # a phrase matched whole holds a word of the subject (not only of the field list)
+    alias: bool = False  # the subject says whole an alias of it that holds its own name ('twitter tweets')
+    vendor: bool = False  # only its context words matched ('github' alone: any GitHub object)
+
+    @property
+    def said(self) -> bool:
+        """The subject's words name it, or the named fields are columns few other entries have
+        ('latitude, longitude' in a field list say little about which table it is)."""
+        return self.subject or self.distinct >= _DISTINCT
+
+    @property
+    def matched(self) -> frozenset[object]:
+        return frozenset(self.words) | frozenset(self.columns)
+
+
+@dataclass
+class Index:
+    entries: list[Entry]
+    postings: dict[str, list[int]]  # phrase word → entries
+    column_postings: dict[tuple[str, ...], list[int]]  # column words → entries
+    idf: dict[str, float]
+    column_idf: dict[tuple[str, ...], float]
+    words: dict[str, int]  # every phrase word and how many entries use it
+    known: frozenset[str]  # those and every column word: never corrected as a typo
+    column_words: dict[str, int]  # every column word and how many entries have it
+
+    @property
+    def fuzzy(self) -> Fuzzy:
+        return _fuzzy()
+
+
+def _phrase(text: str) -> tuple[str, ...]:
+    return tuple(singular_text(text).split())
+
+
+@K.dependent
+@lru_cache(maxsize=1)
+def index() -> Index:
+    """The inverted index over every domain template and named table (built once)."""
+    kb = K.knowledge()
+    entries: list[Entry] = []
+    postings: dict[str, list[int]] = {}
+    cols: dict[tuple[str, ...], list[int]] = {}
+    for i, dom in enumerate(kb.domains + kb.tables):
+        phrases: dict[tuple[str, ...], str] = {}
+        # A named table's title is one of its names; a template's title only describes it.
+        named = (*dom.aliases, dom.title) if dom.kind == "table" else dom.aliases
+        keywords = dom.keywords if dom.kind == "table" else (*dom.keywords, dom.title)
+        for kind, items in (("alias", named), ("keyword", keywords), ("context", dom.context)):
+            for text in items:
+                ws = _phrase(text)
+                if ws and ws not in phrases:
+                    phrases[ws] = kind
+        columns = frozenset(K.column_words(said) for name in dom.names
+                            for said in (name, *dom.labels.get(name, ())))
+        entries.append(Entry(dom, tuple(Phrase(ws, kind) for ws, kind in phrases.items()), columns))
+        for w in {w for ws in phrases for w in ws}:
+            postings.setdefault(w, []).append(i)
+        for c in columns:
+            cols.setdefault(c, []).append(i)
+    column_words: dict[str, int] = {}
+    for e in entries:
+        for w in {w for c in e.columns for w in c}:
+            column_words[w] = column_words.get(w, 0) + 1
+    known = set(column_words) | set(postings)
+    return Index(entries, postings, cols, _idf(postings, len(entries)), _idf(cols, len(entries)),
+                 {w: len(v) for w, v in postings.items()}, frozenset(known), column_words)
+
+
+@K.dependent
+@lru_cache(maxsize=1)
+def _concept_words() -> frozenset[str]:
+    """The words of the column concepts' names: words of columns, not names of tables."""
+    return frozenset(w for c in K.knowledge().concepts for ws in c.names for w in ws)
+
+
+def _idf(postings: dict, n: int) -> dict:  # type: ignore[type-arg]
+    """BM25's idf of each key, scaled so a key only one entry has weighs 1."""
+    top = math.log(1 + (n - 0.5) / 1.5) or 1.0
+    return {k: math.log(1 + (n - len(v) + 0.5) / (len(v) + 0.5)) / top for k, v in postings.items()}
+
+
+@K.dependent
+@lru_cache(maxsize=1)
+def _fuzzy() -> Fuzzy:
+    return Fuzzy(index().words, min_length=6)
+
+
+def retrieve(subject: str, rest: str, head: str, fields: tuple[tuple[str, ...], ...] = ()) -> list[Match]:
+    """Every entry the description's words or named fields reach, best first (see the module)."""
+    idx = index()
+    subj = [w for w in singular_text(subject).split()]
+    tail = [w for w in singular_text(rest).split()]
+    text = subj + tail
+    weight: dict[str, float] = {}  # a word's weight where the description says it (0: a stop word)
+    typos: set[str] = set()
+    at = max((p for p, w in enumerate(subj) if w == head), default=-1)
+    for pos, w in enumerate(text):
+        here = 1.0 if pos < len(subj) else FIELD_LIST
+        if 0 <= pos < at - 1:  # a compound's head and the word before it say most ('vaccine trial subjects')
+            here = max(0.6, 1.0 - 0.1 * (at - 1 - pos))
+        if w in STOP or (w.isdigit() and len(w) < 2):
+            here = 0.0
+        elif w not in idx.known and pos < len(subj):  # a typo in the subject ('sakilla rentals')
+            fixed = idx.fuzzy.correct(w)
+            if fixed is not None:
+                text[pos], w, here = fixed, fixed, here * TYPO
+                typos.add(w)
+        weight[w] = max(weight.get(w, 0.0), here)
+    candidates: dict[int, Match] = {}
+    # The subject's words propose entries (the field list's only score the ones proposed:
+    # 'status' or 'code' in a list of fields would otherwise reach hundreds)
+    for w in {w for w in text[:len(subj)] if weight.get(w)}:
+        for i in idx.postings.get(w, ()):
+            if i not in candidates:
+                candidates[i] = Match(idx.entries[i])
+    named = [f for f in dict.fromkeys(fields) if f]
+    hits: dict[int, int] = {}  # entries by how many of the named fields they have as columns
+    for f in named:
+        found = idx.column_postings.get(f, ())
+        if len(found) <= _COMMON_COLUMN:
+            for i in found:
+                hits[i] = hits.get(i, 0) + 1
+    for i, n in hits.items():
+        if n >= _OVERLAP and i not in candidates:
+            candidates[i] = Match(idx.entries[i])
+    positions = {w: [p for p, x in enumerate(text) if x == w] for w in weight}
+    for m in candidates.values():
+        _score(m, weight, positions, text, head, idx, typos, set(text[:len(subj)]))
+        if named:
+            _overlap(m, named, idx)
+    found = [m for m in candidates.values() if m.score > 0]
+    # What the rows are comes first: an entry the description's words name ('patients' in
+    # "patients: name, email, phone") beats one that only has the named fields as columns.
+    found.sort(key=lambda m: (not m.said, -m.score, m.entry.dom.key))
+    return found
+
+
+def _ordered(ws: tuple[str, ...], text: list[str], positions: dict[str, list[int]]) -> bool:
+    return any(tuple(text[p:p + len(ws)]) == ws for p in positions.get(ws[0], ()))
+
+
+def _score(m: Match, weight: dict[str, float], positions: dict[str, list[int]], text: list[str], head: str,
+           idx: Index, typos: set[str], subject: set[str]) -> None:
+    concept_words = _concept_words()
+    best: dict[str, float] = {}
+    context: dict[str, float] = {}
+    strong: set[str] = set()  # words of phrases matched whole: what the entry is specific about
+    entry = m.entry
+    seen = sorted({i for w in weight if weight[w] for i in entry.by_word.get(w, ())})
+    for ph in (entry.phrases[i] for i in seen):
+        there = [w for w in ph.words if w in weight]
+        whole = len(there) == len(ph.words)
+        said = [w for w in there if w in subject]
+        # A rare word names the entry only as a whole phrase of it ('penguins' is an alias,
+        # 'planets' only a word of 'HSAUR planets'); so does a whole alias of several words.
+        if whole and (any(len(w) >= 4 and w not in typos and w not in GENERIC_ROWS and idx.words[w] <= _RARE
+                          and idx.column_words.get(w, 0) <= _RARE and w not in concept_words for w in said)
+                      or (len(said) == len(there) and (ph.kind == "context"
+                                                       or (ph.kind == "alias" and len(ph.words) > 1)))):
+            m.named = True
+        if whole:
+            factor = KIND_WEIGHTS[ph.kind] * (1.0 if len(ph.words) == 1 or _ordered(ph.words, text, positions)
+                                              else UNORDERED)
+            strong.update(w for w in ph.words if weight[w])
+            m.subject = m.subject or any(weight[w] for w in said)
+            m.alias = m.alias or (ph.kind == "alias" and len(said) == len(there)
+                                  and bool(set(ph.words) & _own_names(entry)))
+        elif ph.kind == "alias":
+            factor = PARTIAL
+        else:
+            factor = KIND_WEIGHTS[ph.kind] * PARTIAL * 0.5
+        if head and head in ph.words and whole:
+            factor *= 2
+        into = context if ph.kind == "context" else best
+        for w in there:
+            if not weight[w]:
+                continue
+            value = factor * idx.idf[w] * weight[w]
+            if value > into.get(w, 0.0):
+                into[w] = value
+    score = sum(best.values())
+    m.vendor = bool(strong) and strong <= _own_names(entry, ("context",))
+    if score:
+        score += sum(v for w, v in context.items() if w not in best)
+        m.words = strong
+    m.score = score
+
+
+def _overlap(m: Match, named: list[tuple[str, ...]], idx: Index) -> None:
+    hit = [f for f in named if f in m.entry.columns]
+    if len(hit) < _OVERLAP or (not m.words and 2 * len(hit) < len(named)):
+        return
+    m.columns = set(hit)
+    m.distinct = sum(idx.column_idf[f] for f in hit)
+    m.score += 1.5 * m.distinct * len(hit) / len(named)
+
+
+def choose(matches: list[Match]) -> Match | None:
+    """The entry a description means: the best domain, unless a named table is more specific."""
+    domain = next((m for m in matches if m.entry.dom.kind == "domain"), None)
+    # A named table needs the description to name it, or to list its columns ('cities with
+    # population' is not MySQL's world.city, 'penguins' is palmer penguins, 'sakila films' is Sakila's).
+    tables = [m for m in matches if m.entry.dom.kind == "table" and (m.named or m.columns)]
+    pick = domain
+    for t in tables:
+        if _ambiguous(t, tables):  # 'github foo': every GitHub object says 'github' as much
+            continue
+        if domain is None:
+            pick = t
+            break
+        if t.matched > domain.matched:  # everything the template matched and more: the more specific
+            pick = t
+            break
+        if not (domain.matched >= t.matched) and (t.said, t.score) > (domain.said, domain.score):
+            pick = t
+            break
+        # the same words, but they are the table's own name and only the template's keywords
+        if t.matched == domain.matched and t.alias and (not domain.alias or t.score > domain.score):
+            pick = t
+            break
+    if pick is None or pick.score < MIN_SCORE:
+        return None
+    return pick
+
+
+def _ambiguous(t: Match, tables: list[Match]) -> bool:
+    """Only the vendor's name matched, and another of its tables as well: the description does
+    not say which one it means."""
+    return t.vendor and any(o is not t and o.matched == t.matched and abs(o.score - t.score) < 1e-9
+                            for o in tables)
+
+
+def _own_names(entry: Entry, kinds: tuple[str, ...] = ("alias", "context")) -> frozenset[str]:
+    """The entry's one-word aliases and context words: its own name, its vendor's."""
+    return frozenset(ph.words[0] for ph in entry.phrases if len(ph.words) == 1 and ph.kind in kinds)
