@@ -1135,7 +1135,7 @@ def _scan_list(text: str, pos: int) -> tuple[list[Any], int]:
             token, pos = _quoted(text, pos)
             items.append(_parse_scalar(token))
         else:
-            token, pos = _until(text, pos, ',]"[{}')
+            token, pos = _until(text, pos, ',]"')  # braces may stand in an item: /users/{id}
             if token:
                 items.append(_parse_scalar(token))
             elif pos < len(text) and text[pos] != ",":

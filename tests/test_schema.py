@@ -190,11 +190,17 @@ def test_every_type_round_trips_through_text_with_defaults(type_):
 
 ROUND_TRIPS = {
     "a value in brackets": [Column("a", "category", {"values": ["[beta]", "{gamma}", "x, y", 'q"uote', "c #d"]})],
+    "braces inside a value": [Column("path", "category", {"values": ["/api/users/{id}", "/login", "a[1]"]})],
     "a name holding ' #'": [Column("room #2", "integer"), Column("b", "category", {"values": ["x"]})],
     "a line separator in a value": [Column("a", "category", {"values": ["one\u2028two", "three\u2029four"]})],
     "a per-value mapping of brackets": [Column("level", "category", {"values": ["[a]", "b: c"]}),
                                         Column("paid", "boolean", {"by": "level", "p_true": {"[a]": 0.25, "b: c": 1}})],
 }
+
+
+def test_braces_may_stand_unquoted_inside_a_list_item():
+    schema = Schema.from_text("columns:\n  path: category values=[/api/users/{id}, /login, tasks.run]")
+    assert schema.columns[0].params["values"] == ["/api/users/{id}", "/login", "tasks.run"]
 
 
 @pytest.mark.parametrize("case", list(ROUND_TRIPS))
