@@ -159,6 +159,7 @@ def index() -> Index:
                     phrases[ws] = kind
         columns = frozenset(K.column_words(said) for name in dom.names
                             for said in (name, *dom.labels.get(name, ())))
+        columns |= {K.squashed(ws) for ws in columns}  # 'order key' is TPC-H's l_orderkey
         entries.append(Entry(dom, tuple(Phrase(ws, kind) for ws, kind in phrases.items()), columns))
         for w in {w for ws in phrases for w in ws}:
             postings.setdefault(w, []).append(i)
@@ -220,7 +221,9 @@ def retrieve(subject: str, rest: str, head: str, fields: tuple[tuple[str, ...], 
         for i in idx.postings.get(w, ()):
             if i not in candidates:
                 candidates[i] = Match(idx.entries[i])
-    named = [f for f in dict.fromkeys(fields) if f]
+    named = [f for f in dict.fromkeys(
+        f if f in idx.column_postings or len(f) < 2 or K.squashed(f) not in idx.column_postings else K.squashed(f)
+        for f in fields) if f]
     hits: dict[int, int] = {}  # entries by how many of the named fields they have as columns
     for f in named:
         found = idx.column_postings.get(f, ())
