@@ -182,7 +182,7 @@ PINNED = {
     ],
     "synth_magic.planner._retrieve": [
         "Entry", "GENERIC_ROWS", "Index", "KIND_WEIGHTS", "MIN_SCORE", "Match", "Phrase", "STOP", "choose", "index",
-        "retrieve",
+        "rank", "retrieve",
     ],
     "synth_magic.planner._words": ["Fuzzy", "WORD", "singular", "singular_text", "words"],
     "synth_magic.planner.openai": [

@@ -948,6 +948,36 @@ def test_the_measure_reads_y_n_text_as_a_flag(values: list[Any], share: float | 
     assert got == share if share is None else got == pytest.approx(share)
 
 
+@pytest.mark.parametrize(("description", "key"), [
+    # all seven listed are WDI's columns, three of them also gapminder's: the table that has them all
+    ("countries by year with country code, GDP per capita, life expectancy, population, fertility rate, "
+     "literacy rate and unemployment rate", "opendata_world_bank_wdi"),
+    ("countries by year with continent, life expectancy, population and GDP per capita", "rds_gapminder_gapminder"),
+])
+def test_the_table_that_has_more_of_the_named_fields_wins(description: str, key: str) -> None:
+    from synth_magic.planner.offline import pick_domain
+
+    subject, _, rest = description.partition(" with ")
+    fields = tuple(f.strip() for f in rest.replace(" and ", ", ").split(","))
+    assert pick_domain(subject, description.lower(), fields).key == key  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ({"score": 9.18, "alias": True}, {"score": 9.18}),  # the same score: the alias said whole first
+    ({"score": 9.18, "named": True}, {"score": 9.18}),  # then the one the description names
+    ({"score": 9.2}, {"score": 9.18, "alias": True, "named": True}),  # a higher score still wins
+])
+def test_ties_between_entries_are_not_broken_by_key_order(a: dict[str, Any], b: dict[str, Any]) -> None:
+    from synth_magic.planner import _retrieve as R
+
+    kb = K.knowledge()
+    first, second = sorted(kb.tables, key=lambda t: t.key)[:2]
+    for one, other in ((first, second), (second, first)):  # whichever key comes first
+        ma = R.Match(R.Entry(one, (), frozenset()), subject=True, **a)
+        mb = R.Match(R.Entry(other, (), frozenset()), subject=True, **b)
+        assert sorted([mb, ma], key=R.rank)[0] is ma
+
+
 @pytest.mark.parametrize(("description", "title"), [
     ("sakila film table", "Sakila films"), ("TPC-H lineitem", "TPC-H lineitem"),
     ("northwind orders", "Northwind orders"), ("DVD rental store payments", "Sakila payments"),
