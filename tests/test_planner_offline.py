@@ -587,6 +587,17 @@ def test_numbers_as_categories_are_numbers() -> None:
     assert 2.0 < df["rental_rate"].median() < 4.0
 
 
+@pytest.mark.parametrize(("description", "column", "type_", "lo", "hi"), [
+    # typed by the named tables' columns of that name, whose values are numbers
+    ("cars with manufacturer, model, engine displacement, year, cylinders, transmission, drive, city mpg, "
+     "highway mpg, fuel type and class", "cylinders", "integer", 4, 8),
+])
+def test_a_field_typed_by_numeric_values_is_a_number(description: str, column: str, type_: str, lo: float,
+                                                     hi: float) -> None:
+    col = plan(description).column(column)
+    assert (col.type, col.params["min"], col.params["max"]) == (type_, lo, hi)
+
+
 @pytest.mark.parametrize(("said", "name"), [
     ("changed files", "changed_files"), ("public repos", "public_repos"), ("tags", "tags"), ("bytes", "bytes"),
     ("salaries", "salary"), ("customer ratings", "customer_rating"), ("skus", "sku"), ("prs", "pr"),

@@ -242,6 +242,7 @@ def _named_drafts(ph: L.Phrase, domain: K.Domain | None, used: set[str]) -> list
                "guess": "not a name the planner knows; typed by its shape"}[how]
         draft = Draft(name, type_, params, source="named", why=f"named in the description ({_quote(ph.raw)}); {why}",
                       unique=type_ in ("uuid", "id") or (type_ == "code" and name.endswith(("_id", "_number"))))
+        _numeric_choice(draft)  # a concept read from named tables' columns: 'cylinders' 4, 6 or 8
     _apply_phrase(draft, ph)
     return [draft]
 
