@@ -163,7 +163,7 @@ PINNED = {
     "synth_magic.planner._knowledge": [
         "Col", "Concept", "Domain", "FILES", "KNOWLEDGE", "Knowledge", "KnowledgeError",
         "UNIT_WORDS", "check", "column_words", "context_in", "dependent", "derived_concept",
-        "knowledge", "match_concept", "paths", "phrase_words", "reload", "version",
+        "knowledge", "match_concept", "paths", "phrase_words", "reload", "squashed", "version",
     ],
     "synth_magic.planner._lexicon": [
         "AGES", "CONTEXT", "COUNT_NOUNS", "LOCALE_WORDS", "Parts", "Phrase", "WORD", "age_range",
@@ -182,7 +182,7 @@ PINNED = {
     ],
     "synth_magic.planner._retrieve": [
         "Entry", "GENERIC_ROWS", "Index", "KIND_WEIGHTS", "MIN_SCORE", "Match", "Phrase", "STOP", "choose", "index",
-        "retrieve",
+        "rank", "retrieve",
     ],
     "synth_magic.planner._words": ["Fuzzy", "WORD", "singular", "singular_text", "words"],
     "synth_magic.planner.openai": [

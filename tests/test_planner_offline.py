@@ -409,6 +409,35 @@ def test_units(description: str, column: str, expect: dict[str, Any]) -> None:
         assert col.params.get(k) == v
 
 
+@pytest.mark.parametrize(("description", "column", "lo", "hi"), [
+    ("chick weights with weight in grams, time in days, chick and diet", "weight", 35, 373),
+    ("chick weights with weight in grams, time in days, chick and diet", "time", 0, 21),
+    ("star wars characters with name, height in cm and mass in kg", "height", 66, 264),
+])
+def test_a_unit_that_agrees_keeps_the_named_tables_figures(description: str, column: str, lo: float,
+                                                           hi: float) -> None:
+    col = plan(description).column(column)
+    assert (col.params["min"], col.params["max"]) == (lo, hi)
+
+
+@pytest.mark.parametrize(("description", "column", "type_", "values"), [
+    # a table's prefixed, run-together names reached by the words people write
+    ("line items with order key, quantity, discount, tax, return flag, line status and ship mode",
+     "return_flag", "category", ["R", "A", "N"]),
+    ("line items with order key, quantity, discount, tax, return flag, line status and ship mode",
+     "ship_mode", "category", ["REG AIR", "AIR", "RAIL", "SHIP", "TRUCK", "MAIL", "FOB"]),
+    # 'X flag' is a flag even when X alone means a number; a flag word alone stays as said
+    ("orders with amount, return flag and fraud flag", "return_flag", "boolean", None),
+    ("orders with amount, return flag and fraud flag", "fraud", "boolean", None),
+])
+def test_flags_and_run_together_names_reach_their_column(description: str, column: str, type_: str,
+                                                         values: list[str] | None) -> None:
+    col = plan(description).column(column)
+    assert col.type == type_
+    if values is not None:
+        assert col.params["values"] == values
+
+
 def test_currency_unit_is_recorded() -> None:
     schema = plan("apartment rentals with rent in EUR")
     rent = schema.column("rent")
@@ -558,9 +587,22 @@ def test_numbers_as_categories_are_numbers() -> None:
     assert 2.0 < df["rental_rate"].median() < 4.0
 
 
+@pytest.mark.parametrize(("description", "column", "type_", "lo", "hi"), [
+    # typed by the named tables' columns of that name, whose values are numbers
+    ("cars with manufacturer, model, engine displacement, year, cylinders, transmission, drive, city mpg, "
+     "highway mpg, fuel type and class", "cylinders", "integer", 4, 8),
+])
+def test_a_field_typed_by_numeric_values_is_a_number(description: str, column: str, type_: str, lo: float,
+                                                     hi: float) -> None:
+    col = plan(description).column(column)
+    assert (col.type, col.params["min"], col.params["max"]) == (type_, lo, hi)
+
+
 @pytest.mark.parametrize(("said", "name"), [
     ("changed files", "changed_files"), ("public repos", "public_repos"), ("tags", "tags"), ("bytes", "bytes"),
     ("salaries", "salary"), ("customer ratings", "customer_rating"), ("skus", "sku"), ("prs", "pr"),
+    ("adults", "adults"), ("customers", "customers"), ("number of stations", "number_of_stations"),
+    ("total of special requests", "total_of_special_requests"), ("shipping addresses", "shipping_address"),
 ])
 def test_a_named_field_keeps_the_plural_real_tables_use(said: str, name: str) -> None:
     from synth_magic.planner import _lexicon as L
@@ -904,6 +946,47 @@ def _real() -> Any:
 
 def L_name(text: str) -> str:
     return "_".join(text.split())
+
+
+@pytest.mark.parametrize(("values", "share"), [
+    ([True, False, False, False], 0.25), (["Y", "N", "N", "N"], 0.25), (["n", "N", "y", None], 1 / 3),
+    (["yes", "no"], 0.5), (["Y"], 1.0), (["A", "N"], None), ([1, 0, 0, 1], None), (["maybe", "yes"], None),
+])
+def test_the_measure_reads_y_n_text_as_a_flag(values: list[Any], share: float | None) -> None:
+    import pandas as pd
+
+    got = _real().flag_share(pd.Series(values))
+    assert got == share if share is None else got == pytest.approx(share)
+
+
+@pytest.mark.parametrize(("description", "key"), [
+    # all seven listed are WDI's columns, three of them also gapminder's: the table that has them all
+    ("countries by year with country code, GDP per capita, life expectancy, population, fertility rate, "
+     "literacy rate and unemployment rate", "opendata_world_bank_wdi"),
+    ("countries by year with continent, life expectancy, population and GDP per capita", "rds_gapminder_gapminder"),
+])
+def test_the_table_that_has_more_of_the_named_fields_wins(description: str, key: str) -> None:
+    from synth_magic.planner.offline import pick_domain
+
+    subject, _, rest = description.partition(" with ")
+    fields = tuple(f.strip() for f in rest.replace(" and ", ", ").split(","))
+    assert pick_domain(subject, description.lower(), fields).key == key  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ({"score": 9.18, "alias": True}, {"score": 9.18}),  # the same score: the alias said whole first
+    ({"score": 9.18, "named": True}, {"score": 9.18}),  # then the one the description names
+    ({"score": 9.2}, {"score": 9.18, "alias": True, "named": True}),  # a higher score still wins
+])
+def test_ties_between_entries_are_not_broken_by_key_order(a: dict[str, Any], b: dict[str, Any]) -> None:
+    from synth_magic.planner import _retrieve as R
+
+    kb = K.knowledge()
+    first, second = sorted(kb.tables, key=lambda t: t.key)[:2]
+    for one, other in ((first, second), (second, first)):  # whichever key comes first
+        ma = R.Match(R.Entry(one, (), frozenset()), subject=True, **a)
+        mb = R.Match(R.Entry(other, (), frozenset()), subject=True, **b)
+        assert sorted([mb, ma], key=R.rank)[0] is ma
 
 
 @pytest.mark.parametrize(("description", "title"), [

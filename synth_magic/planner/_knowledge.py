@@ -33,7 +33,7 @@ from ._words import singular as _singular
 
 __all__ = ["FILES", "KNOWLEDGE", "UNIT_WORDS", "Col", "Concept", "Domain", "Knowledge", "KnowledgeError", "check",
            "column_words", "context_in", "dependent", "derived_concept", "knowledge", "match_concept", "paths",
-           "phrase_words", "reload", "version"]
+           "phrase_words", "reload", "squashed", "version"]
 
 KNOWLEDGE = Path(__file__).resolve().parent / "knowledge"
 FILES = ("vocab.toml", "concepts.toml", "domains.toml", "tables.toml", "rules.toml")
@@ -207,6 +207,14 @@ def column_words(name: str) -> tuple[str, ...]:
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)
     ws = tuple(w for w in phrase_words(spaced) if w not in UNIT_WORDS)
     return ws or phrase_words(spaced)
+
+
+def squashed(words: tuple[str, ...]) -> tuple[str, ...]:
+    """A column's words as one, without a table prefix of one or two letters: TPC-H's
+    'l_orderkey' and 'orderkey' → ('orderkey',), which is how 'order key' is written run together."""
+    if len(words) > 1 and len(words[0]) <= 2:
+        words = words[1:]
+    return ("".join(words),)
 
 
 def _resolve(value: Any, vocab: dict[str, dict[str, Any]], where: str, part: str = "values") -> Any:

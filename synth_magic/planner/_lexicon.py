@@ -45,6 +45,9 @@ COUNT_NOUNS = {
     "bytes", "milliseconds", "hits", "walks", "engines", "listings", "books", "packets", "additions", "deletions",
     "forks", "absences", "failures", "pregnancies", "applications", "arrests", "births", "cases", "admissions", "enrollments", "outs", "strikeouts", "homers", "touchdowns", "yards", "tackles",
     "interceptions", "blocks", "turnovers", "wickets", "boundaries", "sixes", "fours",
+    # people counted on a row (hotel bookings' adults, Rossmann's customers per day)
+    "adults", "infants", "babies", "customers", "clients", "patients", "students", "workers", "residents",
+    "households", "persons", "occupants", "riders", "spectators", "casualties", "injuries", "fatalities",
 }
 
 
@@ -487,6 +490,7 @@ class Phrase:
     unit: tuple[str, str] | None = None
     window: tuple[str, str] | None = None
     vague: bool = False  # "billing information": the name is a topic, not a column
+    flag: bool = False  # said "X flag" / "X indicator": a flag, whatever X alone would mean
 
 
 _LEAD_FILLER = re.compile(r"^(?:(?:a|an|the|their|its|his|her|our|my|some|each|every|all|any|optional|"
@@ -549,6 +553,8 @@ def parse_phrase(raw: str) -> Phrase:
     text = re.sub(r"\s+", " ", text).strip(" ,.:;-")
     ph.vague = bool(_VAGUE.search(text))
     text = _LEAD_FILLER.sub("", text)
+    trail = _TRAIL_FILLER.search(text)
+    ph.flag = bool(trail and re.search(r"\b(?:flag|indicator)\b", trail.group(0), re.I))
     text = _TRAIL_FILLER.sub("", text).strip()
     ph.head = text
     return ph
@@ -570,7 +576,7 @@ def column_name(head: str) -> str:
     ws = ws[:5]
     last = ws[-1]
     if last not in COUNT_NOUNS and "_".join(ws) not in _plural_names() and \
-            not (len(ws) > 1 and ws[-2] in ("number", "num", "no")):
+            not (len(ws) > 1 and ws[-2] in ("number", "num", "no", "of")):  # 'number of stations'
         ws[-1] = singular(last)
     name = "_".join(ws)
     if name[0].isdigit():

@@ -37,7 +37,7 @@ from functools import lru_cache
 from . import _knowledge as K
 from ._words import Fuzzy, singular_text
 
-__all__ = ["GENERIC_ROWS", "KIND_WEIGHTS", "MIN_SCORE", "STOP", "Entry", "Index", "Match", "Phrase", "choose", "index", "retrieve"]
+__all__ = ["GENERIC_ROWS", "KIND_WEIGHTS", "MIN_SCORE", "STOP", "Entry", "Index", "Match", "Phrase", "choose", "index", "rank", "retrieve"]
 
 KIND_WEIGHTS = {"alias": 3.0, "keyword": 1.0, "context": 0.5}
 PARTIAL = 0.8  # a word of a longer alias that is there without the rest of it
@@ -159,6 +159,7 @@ def index() -> Index:
                     phrases[ws] = kind
         columns = frozenset(K.column_words(said) for name in dom.names
                             for said in (name, *dom.labels.get(name, ())))
+        columns |= {K.squashed(ws) for ws in columns}  # 'order key' is TPC-H's l_orderkey
         entries.append(Entry(dom, tuple(Phrase(ws, kind) for ws, kind in phrases.items()), columns))
         for w in {w for ws in phrases for w in ws}:
             postings.setdefault(w, []).append(i)
@@ -220,7 +221,9 @@ def retrieve(subject: str, rest: str, head: str, fields: tuple[tuple[str, ...], 
         for i in idx.postings.get(w, ()):
             if i not in candidates:
                 candidates[i] = Match(idx.entries[i])
-    named = [f for f in dict.fromkeys(fields) if f]
+    named = [f for f in dict.fromkeys(
+        f if f in idx.column_postings or len(f) < 2 or K.squashed(f) not in idx.column_postings else K.squashed(f)
+        for f in fields) if f]
     hits: dict[int, int] = {}  # entries by how many of the named fields they have as columns
     for f in named:
         found = idx.column_postings.get(f, ())
@@ -238,8 +241,14 @@ def retrieve(subject: str, rest: str, head: str, fields: tuple[tuple[str, ...], 
     found = [m for m in candidates.values() if m.score > 0]
     # What the rows are comes first: an entry the description's words name ('patients' in
     # "patients: name, email, phone") beats one that only has the named fields as columns.
-    found.sort(key=lambda m: (not m.said, -m.score, m.entry.dom.key))
+    found.sort(key=rank)
     return found
+
+
+def rank(m: Match) -> tuple[bool, float, bool, bool, str]:
+    """Best first. On a tie, the entry whose own alias was said whole, then one the description
+    names, and only then the key (kaggle_titanic and rds_vcdExtra_Titanicp once scored alike)."""
+    return not m.said, -round(m.score, 9), not m.alias, not m.named, m.entry.dom.key
 
 
 def _ordered(ws: tuple[str, ...], text: list[str], positions: dict[str, list[int]]) -> bool:
@@ -308,6 +317,10 @@ def choose(matches: list[Match]) -> Match | None:
     # A named table needs the description to name it, or to list its columns ('cities with
     # population' is not MySQL's world.city, 'penguins' is palmer penguins, 'sakila films' is Sakila's).
     tables = [m for m in matches if m.entry.dom.kind == "table" and (m.named or m.columns)]
+    # Of two tables the named fields reach, the one that has them all and more comes first:
+    # all seven World Bank indicators listed are WDI's, three of them also gapminder's.
+    reached = list(tables)
+    tables.sort(key=lambda t: bool(t.columns) and any(o.columns > t.columns for o in reached))
     pick = domain
     for t in tables:
         if _ambiguous(t, tables):  # 'github foo': every GitHub object says 'github' as much

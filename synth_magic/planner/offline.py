@@ -216,6 +216,10 @@ def _named_drafts(ph: L.Phrase, domain: K.Domain | None, used: set[str]) -> list
     group = _group(name, ph)
     if group:
         return group
+    flag = ph.flag and not name.endswith("_flag") and (  # 'return flag' is not a return: TPC-H's l_returnflag
+        _domain_column(f"{name}_flag", domain, used) is not None or L.infer(name)[0] != "boolean")
+    if flag:
+        name = f"{name}_flag"
     col = _domain_column(name, domain, used)
     if col is not None and (ph.vague or (ph.share and ph.share[0] == "true" and col.type == "boolean")):
         name = col.name  # "billing information", "about 2% fraud" → the template's column
@@ -223,9 +227,13 @@ def _named_drafts(ph: L.Phrase, domain: K.Domain | None, used: set[str]) -> list
         draft = Draft(name, col.type, _copy(col.params), col.null_rate, col.unique, "named",
                       f"named in the description ({_quote(ph.raw)}); typed as the {domain.title} template's "  # type: ignore[union-attr]
                       f"'{col.name}'", origin=col.name, core=col.core)
+        if domain is not None and domain.kind == "table":
+            draft.fixed.add("table")  # a named table's figures: a unit phrase that agrees keeps them
         _numeric_choice(draft)
     else:
         type_, params, how = L.infer(name)
+        if flag and type_ != "boolean":
+            type_, params, how = "boolean", {}, "rule"
         if type_ == "duration":
             unit = next((u for u in ("seconds", "minutes", "hours", "days") if u in name.lower().split("_")), None)
             if unit:
@@ -234,6 +242,7 @@ def _named_drafts(ph: L.Phrase, domain: K.Domain | None, used: set[str]) -> list
                "guess": "not a name the planner knows; typed by its shape"}[how]
         draft = Draft(name, type_, params, source="named", why=f"named in the description ({_quote(ph.raw)}); {why}",
                       unique=type_ in ("uuid", "id") or (type_ == "code" and name.endswith(("_id", "_number"))))
+        _numeric_choice(draft)  # a concept read from named tables' columns: 'cylinders' 4, 6 or 8
     _apply_phrase(draft, ph)
     return [draft]
 
@@ -293,6 +302,11 @@ def _domain_column_exact(name: str, domain: K.Domain, used: set[str]) -> K.Col |
     for col in cols:  # what people call it: labels = { cty = "city mpg" }
         if any(K.column_words(label) == said for label in domain.labels.get(col.name, ())):
             return col
+    if len(said) > 1:  # 'order key' run together, with or without the table's prefix: l_orderkey
+        run = ("".join(said),)
+        found = next((c for c in cols if K.squashed(K.column_words(c.name)) == run), None)
+        if found is not None:
+            return found
     toks = {_stem(SYNONYMS.get(t, t)) for t in name.lower().split("_")}
     for col in cols:
         if col.name == name.lower() or {_stem(SYNONYMS.get(t, t)) for t in col.name.split("_")} == toks:
@@ -467,6 +481,10 @@ def apply_unit(d: Draft, kind: str, unit: str) -> None:
     named = bool(said & {L.singular(unit.lower()), *_UNIT_WORDS.get(unit, ())}) and \
         d.params.get("max") is not None and d.type in NUMERIC and "range" not in d.fixed
     if kind == "time" and named:
+        d.note(f"in {unit}")
+        return
+    if "table" in d.fixed and d.type in NUMERIC and d.params.get("max") is not None and "range" not in d.fixed \
+            and d.params.get("unit", unit) == unit:  # ChickWeight's 'weight in grams' keeps its 35-373
         d.note(f"in {unit}")
         return
     if kind == "time":

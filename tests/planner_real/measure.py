@@ -124,6 +124,24 @@ def _text_of(v: Any) -> str:
     return str(v)
 
 
+_YES_NO = (("y", "n"), ("yes", "no"), ("true", "false"))  # (true, false) spellings
+
+
+def flag_share(s: Any) -> float | None:
+    """The share of True of a flag: a boolean column, or one of text Y/N (yes/no) values as
+    standards such as CDISC SDTM write their flags (aeser, saffl); None for any other column."""
+    import pandas as pd
+
+    if pd.api.types.is_bool_dtype(s):
+        return float(s.astype("boolean").mean())
+    if pd.api.types.is_numeric_dtype(s):
+        return None
+    values = s.dropna().astype(str).str.strip().str.lower()
+    seen = set(values.unique())
+    yes = next((t for t, f in _YES_NO if seen and seen <= {t, f}), None)
+    return None if yes is None else float((values == yes).mean())
+
+
 def _check(kind: str, args: list[Any], schema: Any, df: Any) -> bool:
     import pandas as pd
 
@@ -137,8 +155,8 @@ def _check(kind: str, args: list[Any], schema: Any, df: Any) -> bool:
         return any(_numeric(df, c) and df[c].dropna().size and lo <= df[c].median() <= hi for c in cols)
     if kind == "share":
         lo, hi = args[1], args[2]
-        return any(pd.api.types.is_bool_dtype(df[c]) and lo <= float(df[c].astype("boolean").mean()) <= hi
-                   for c in cols)
+        shares = (flag_share(df[c]) for c in cols)
+        return any(f is not None and lo <= f <= hi for f in shares)
     if kind == "null_share":
         lo, hi = args[1], args[2]
         return any(lo <= float(df[c].isna().mean()) <= hi for c in cols)
