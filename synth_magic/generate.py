@@ -54,6 +54,7 @@ CHUNK = 16384
 BATCH_BYTES = 128 << 20  # a stream's frame: about this much memory (see batch_chunks)
 BATCH_CHUNKS = 8  # and at most this many chunks (131,072 rows)
 MAX_ROWS = 2**31  # unique values are scrambled row numbers below 2**32
+_ALWAYS_FITS = 16 << 20  # a frame this small needs no look at free memory (the interpreter takes more)
 _RANDOM_SEEDS = 10**8  # a seed chosen for you has at most 8 digits, so a person can retype it
 
 Progress = Callable[[int, int], None]
@@ -162,6 +163,8 @@ def check_fits(plan: Plan, rows: int, *, streaming: bool = False) -> None:
     """Refuse up front a frame that cannot fit in this machine's (or container's) free
     memory; ``streaming``: one batch of a stream to a file."""
     need = plan.bytes_per_row(written=streaming) * rows * 2
+    if rows <= MAX_ROWS and need <= _ALWAYS_FITS:  # a small request (a server's 1,000 rows) reads no files
+        return
     free = _available_memory()
     if rows > MAX_ROWS or need > free:
         fix = ("use fewer or shorter text columns (a stream makes at least "
