@@ -75,17 +75,15 @@ def plan_with_source(description: str | Schema, *, planner: str | None = None, m
                      locale: str | None = None, refresh: bool = False, cache: bool = True,
                      cache_dir: str | os.PathLike[str] | None = None) -> Planned:
     """Plan a schema, saying whether it came from a planner, the cache or the text itself."""
-    from .dataset import DatasetSchema, looks_like_dataset_text
+    from .dataset import DatasetSchema, looks_like_dataset_text, schema_from_text
 
     started = time.perf_counter()
     if isinstance(description, Schema | DatasetSchema):
         schema, source = type(description).from_dict(description.to_dict()), "schema"
     else:
         text = inputs.check_text(description)
-        if looks_like_dataset_text(text):
-            schema, source = DatasetSchema.from_text(text), "text"
-        elif looks_like_text_form(text):  # a schema pasted back: its own size limit, not a description's
-            schema, source = Schema.from_text(text), "text"
+        if looks_like_dataset_text(text) or looks_like_text_form(text):  # a schema pasted back: its own size limit
+            schema, source = schema_from_text(text), "text"
         else:
             text = inputs.check_description(text)
             schema, source = _plan_description(text, planner, model, refresh, cache, cache_dir)

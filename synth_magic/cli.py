@@ -235,9 +235,9 @@ def _is_terminal(stream: Any) -> bool:
 
 def _read_schema_file(path: str) -> Any:
     from ._inputs import check_path
-    from .dataset import looks_like_dataset_text
+    from .dataset import schema_from_json, schema_from_text
     from .errors import InputError
-    from .schema import MAX_TEXT, Schema
+    from .schema import MAX_TEXT
 
     checked = check_path(path, "schema file")
     try:
@@ -252,15 +252,7 @@ def _read_schema_file(path: str) -> Any:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"The schema file '{path}' is not UTF-8 text (byte {exc.start}); save it as UTF-8.") from None
-    return _schema_from_file_text(text) if text.lstrip().startswith("{") or looks_like_dataset_text(text) \
-        else Schema.from_text(text)
-
-
-def _schema_from_file_text(text: str) -> Any:
-    """A table's or a dataset's schema, from its JSON or a dataset's text form."""
-    from .dataset import DatasetSchema, looks_like_dataset_text, schema_from_json
-
-    return DatasetSchema.from_text(text) if looks_like_dataset_text(text) else schema_from_json(text)
+    return schema_from_json(text) if text.lstrip().startswith("{") else schema_from_text(text)
 
 
 def types_table() -> str:

@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ACROSS", "AGGREGATES", "DISTRIBUTIONS", "MAX_PER_PARENT", "MAX_TABLES", "MODES", "Dataset", "DatasetPlan",
     "DatasetSchema", "Derived", "Relation", "RelationPlan", "Rollup", "Table", "TablePlan",
-    "looks_like_dataset_text", "schema_from_json", "validate",
+    "looks_like_dataset_text", "schema_from_json", "schema_from_text", "validate",
 ]
 
 MAX_TABLES = 20
@@ -384,6 +384,11 @@ def looks_like_dataset_text(text: str) -> bool:
     """True when ``text`` is a dataset schema in its text form."""
     return any(_TABLE_LINE.match(line) for line in text.splitlines()) and \
         any(line.strip().lower() == "columns:" for line in text.splitlines())
+
+
+def schema_from_text(text: str) -> Schema | DatasetSchema:
+    """A table's or a dataset's schema from its text form."""
+    return DatasetSchema.from_text(text) if looks_like_dataset_text(text) else Schema.from_text(text)
 
 
 def schema_from_json(text: str) -> Schema | DatasetSchema:

@@ -263,7 +263,9 @@ class SynthForm:
             save = self.path.value.strip() or True
         source = self.description.value
         if from_schema:
-            _schema_from_text(self.schema_text.value)  # its own errors, even without a 'columns:' line
+            from .dataset import schema_from_text
+
+            schema_from_text(self.schema_text.value)  # its own errors, even without a 'columns:' line
             source = self.schema_text.value
         messy = parse("messy", self.messy.value) if self.messy.value.strip() else None
         result = api.run(source, rows, seed=seed, locale=self.locale.value or None,
@@ -312,14 +314,6 @@ class SynthForm:
                          "text/plain": text},
                 "metadata": {}}
         where.outputs = (line,) if clear else (*where.outputs, line)
-
-
-def _schema_from_text(text: str) -> Any:
-    """The edited schema: a dataset's text form or a table's."""
-    from .dataset import DatasetSchema, looks_like_dataset_text
-    from .schema import Schema
-
-    return DatasetSchema.from_text(text) if looks_like_dataset_text(text) else Schema.from_text(text)
 
 
 def _preview(frame: Any) -> str:

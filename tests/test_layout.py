@@ -70,7 +70,7 @@ PINNED = {
     "synth_magic.dataset": [
         "ACROSS", "AGGREGATES", "DISTRIBUTIONS", "Dataset", "DatasetPlan", "DatasetSchema", "Derived",
         "MAX_PER_PARENT", "MAX_TABLES",
-        "MODES", "Relation", "RelationPlan", "Rollup", "Table", "TablePlan", "looks_like_dataset_text", "schema_from_json", "validate",
+        "MODES", "Relation", "RelationPlan", "Rollup", "Table", "TablePlan", "looks_like_dataset_text", "schema_from_json", "schema_from_text", "validate",
     ],
     "synth_magic.errors": [
         "ConfigError", "ExportError", "InputError", "PlannerError", "PlannerUnavailable",
