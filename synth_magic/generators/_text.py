@@ -39,11 +39,13 @@ def _product_pieces() -> K.Pieces:
 
 
 def _gen_product_name(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
-    adj = ctx.rng.integers(0, len(_ADJECTIVES), ctx.n)
-    mat = ctx.rng.integers(0, len(_MATERIALS), ctx.n)
-    noun = ctx.rng.integers(0, len(_PRODUCTS), ctx.n)
-    mat[ctx.rng.random(ctx.n) >= 0.5] = len(_MATERIALS)
+    # one draw of a row's four choices (read in row order: the first k rows alone are the same)
+    adj, mat, noun, bare = ctx.rng.integers(0, _PRODUCT_CHOICES, (ctx.n, 4)).T
+    mat[bare == 1] = len(_MATERIALS)  # half the names have no material
     return _product_pieces().spell(adj, mat, noun)
+
+
+_PRODUCT_CHOICES = np.array([len(_ADJECTIVES), len(_MATERIALS), len(_PRODUCTS), 2])
 
 
 def _gen_brand(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
