@@ -124,7 +124,7 @@ PINNED = {
         "DUPLICATE", "PROBLEMS", "mess", "messy_categories",
     ],
     "synth_magic.generators._numbers": [
-        "CHOICE", "GENERATORS", "REDRAWN", "decimal_domain", "draw_numeric", "evaluate", "span_domain",
+        "CHOICE", "GENERATORS", "REDRAWN", "below", "decimal_domain", "draw_numeric", "evaluate", "span_domain",
     ],
     "synth_magic.generators._people": [
         "GENERATORS",

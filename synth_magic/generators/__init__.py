@@ -34,7 +34,7 @@ PREFIX = frozenset({
     "float", "boolean", "category", "formula", "word", "ipv6", "mac_address", "domain_name", "user_agent",
     "http_method", "http_status", "uri_path", "hex_color", "file_name", "mime_type", "license_plate",
     "money", "duration", "account_number", "sku", "stock_ticker", "tracking_number", "email", "username",
-    "product_name", "url", "ipv4",
+    "product_name", "url", "ipv4", "sentence", "title",
 })
 
 

@@ -12,7 +12,7 @@ from . import _kernels as K
 from ._base import Ctx, Generator
 from ._by import correlate, groups, mapped, normal_quantile, per_row
 
-__all__ = ["CHOICE", "GENERATORS", "REDRAWN", "decimal_domain", "draw_numeric", "evaluate", "span_domain"]
+__all__ = ["CHOICE", "GENERATORS", "REDRAWN", "below", "decimal_domain", "draw_numeric", "evaluate", "span_domain"]
 
 
 def span_domain(p: dict[str, Any], _: str) -> int:
@@ -50,6 +50,15 @@ def draw_numeric(ctx: Ctx, p: dict[str, Any], integer: bool) -> np.ndarray:
     if p.get("correlate"):
         x = correlate(ctx, x, p["correlate"], g)
     return x.astype(np.int64) if integer else x
+
+
+def below(ctx: Ctx, k: Any) -> np.ndarray:
+    """Integers in [0, k) (a number, or one per row) from one uniform each, the column's
+    stream then moved on as if drawn for the whole chunk: the draws after it give the same
+    first values however many rows are made (``Generator.prefix``)."""
+    i = (ctx.rng.random(ctx.n) * k).astype(np.int64)
+    ctx.skip_rest()
+    return np.minimum(i, np.asarray(k) - 1, out=i)
 
 
 def _row_setting(p: dict[str, Any], name: str, keys: list[str], g: np.ndarray | None, n: int,

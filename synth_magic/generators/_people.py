@@ -13,7 +13,7 @@ from . import _kernels as K
 from . import _pools as pools
 from ._base import Ctx, Generator
 from ._dates import when
-from ._numbers import draw_numeric, span_domain
+from ._numbers import below, draw_numeric, span_domain
 
 __all__ = ["GENERATORS"]
 
@@ -159,7 +159,7 @@ def _stem_index(ctx: Ctx, source: str | None) -> tuple[str, list[np.ndarray]] | 
         return "last", [lidx]
     if lidx is None:
         return "first", [fidx]
-    style = _below(ctx, len(_STYLE_SEPS))
+    style = below(ctx, len(_STYLE_SEPS))
     first = style * len(names.first_ascii)
     first += fidx
     style *= len(names.last_ascii)
@@ -167,18 +167,9 @@ def _stem_index(ctx: Ctx, source: str | None) -> tuple[str, list[np.ndarray]] | 
     return "name", [first, style]
 
 
-def _below(ctx: Ctx, k: int) -> np.ndarray:
-    """Integers in [0, k) from one uniform each, the column's stream then moved on as if
-    drawn for the whole chunk: the draws after it give the same first values however many
-    rows are made (``Generator.prefix``)."""
-    i = (ctx.rng.random(ctx.n) * k).astype(np.int64)
-    ctx.skip_rest()
-    return np.minimum(i, k - 1, out=i)
-
-
 def _optional_number(ctx: Ctx) -> np.ndarray:
     """1..99 on about four rows in ten (99 in 250), else 0 (which spells nothing)."""
-    num = _below(ctx, 250)
+    num = below(ctx, 250)
     num[num >= _SUFFIXES] = 0
     return num
 
@@ -187,7 +178,7 @@ def _gen_address_like(ctx: Ctx, p: dict[str, Any], email: bool) -> pa.Array:
     """E-mail address or user name: stem, number (a scrambled row number when unique)."""
     domain = (p.get("domain") or None) if email else None
     stem = _stem_index(ctx, p.get("derive_from"))
-    which = _below(ctx, len(_at_domains(ctx.locale, domain))) if email else None
+    which = below(ctx, len(_at_domains(ctx.locale, domain))) if email else None
     if isinstance(stem, pa.Array):  # a slug of some other text column: join, not pools
         parts: list[Any] = [stem]
         if ctx.unique:

@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 from . import _kernels as K
 from . import _pools as pools
 from ._base import Ctx, Generator
+from ._numbers import below
 
 __all__ = ["GENERATORS"]
 
@@ -87,7 +88,7 @@ def _gen_word(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
 
 
 def _gen_sentence(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
-    counts = ctx.rng.integers(p["min_words"], p["max_words"] + 1, ctx.n)
+    counts = p["min_words"] + below(ctx, p["max_words"] - p["min_words"] + 1)  # then the words: one last draw
     idx, size = _spell_words(ctx, counts, _CAP, _SP_WORD, _DOT)
     return K.concat_ragged(_text_pieces(ctx.locale).pool, idx, size)
 
@@ -107,7 +108,7 @@ def _gen_paragraph(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
 
 
 def _gen_title(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
-    counts = ctx.rng.integers(p["min_words"], p["max_words"] + 1, ctx.n)
+    counts = p["min_words"] + below(ctx, p["max_words"] - p["min_words"] + 1)  # then the words: one last draw
     idx, size = _spell_words(ctx, counts, _TITLE, _SP_TITLE, None)
     return K.concat_ragged(_text_pieces(ctx.locale).pool, idx, size)
 
