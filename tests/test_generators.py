@@ -106,21 +106,6 @@ def test_truncated_shapes_keep_their_figures():
     assert 45 < far.median() < 55 and far.min() < 5 and far.max() > 95  # never piled on a bound
 
 
-def _chunk_values(plan, name: str, n: int) -> list:
-    """Column ``name``'s values in chunk 0 made ``n`` rows long (the columns before it too)."""
-    from synth_magic.generate import CHUNK
-    from synth_magic.generators import GENERATORS, Ctx, column_key
-
-    values, aux = {}, {}
-    for col in plan.columns:
-        rng = np.random.default_rng(np.random.SeedSequence(3, spawn_key=(col.key, 0)))
-        ctx = Ctx(rng=rng, n=n, start=0, locale=plan.locale, cols=values, aux=aux, unique=col.unique,
-                  key=column_key(3, col.key), name=col.name, seed=3, chunk=0, span=CHUNK)
-        values[col.name] = GENERATORS[col.type].make(ctx, col.params)
-    out = values[name]
-    return out.to_pylist() if hasattr(out, "to_pylist") else np.asarray(out).tolist()
-
-
 # (column settings, whether its first values are made alone), after the columns of PREFIX_BEFORE.
 PREFIX_BEFORE = [{"name": "gender", "type": "gender"}, {"name": "score", "type": "float"},
                  {"name": "level", "type": "category", "values": ["junior", "senior"]},
@@ -147,11 +132,12 @@ PREFIX_SETTINGS = [
 def test_prefix_stable_says_which_settings_make_their_first_values_alone(settings, alone):
     from synth_magic.generate import CHUNK
     from synth_magic.generators import prefix_stable
+    from test_generate import _one_chunk  # a column's values in chunk 0, made n rows long
 
     plan = Schema.from_dict({"columns": [*PREFIX_BEFORE, {"name": "x", **settings}]}).resolve()
     x = plan.columns[-1]
-    whole = _chunk_values(plan, "x", CHUNK)
-    assert all(_chunk_values(plan, "x", k) == whole[:k] for k in (1, 37, 1000)) == alone
+    whole = _one_chunk(plan, "x", CHUNK)
+    assert all(_one_chunk(plan, "x", k) == whole[:k] for k in (1, 37, 1000)) == alone
     assert prefix_stable(x.type, x.params) == alone
 
 
