@@ -94,13 +94,14 @@ def csv_safety_default() -> bool:
 def neutralise(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     """Text values a spreadsheet would run as formulas, prefixed with ``'``; others as they are.
 
-    Vectorised with :mod:`pyarrow.compute`: two regular-expression matches and an ``if_else``.
+    Vectorised: the values' first bytes are read from the Arrow buffers (most columns have
+    no candidate and are done), then two regular-expression matches and an ``if_else``
+    with :mod:`pyarrow.compute`.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    first = pc.utf8_slice_codeunits(values, 0, 1)  # cheap first pass: most columns have no candidate
-    if not pc.any(pc.is_in(first, value_set=pa.array(_FIRST, pa.string()))).as_py():
+    if not _may_start_a_formula(values):
         return values
     danger = pc.or_(
         pc.match_substring_regex(values, _FORMULA_START),
@@ -113,6 +114,36 @@ def neutralise(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray
     return pc.if_else(pc.fill_null(danger, False), quoted, values)
 
 
+def _may_start_a_formula(values: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether some value's first byte is one of :data:`_FIRST` (a multi-byte character's
+    first byte never is). Read straight from the offsets and data buffers; a missing value
+    is counted as it is stored, which may only send a column on to the exact check."""
+    import numpy as np
+    import pyarrow as pa
+
+    for chunk in values.chunks if isinstance(values, pa.ChunkedArray) else (values,):
+        if not len(chunk):
+            continue
+        _, offsets, data = chunk.buffers()
+        wide = pa.types.is_large_string(chunk.type)
+        at = np.frombuffer(offsets, dtype=np.int64 if wide else np.int32, count=len(chunk) + 1,
+                           offset=chunk.offset * (8 if wide else 4))
+        starts = at[:-1][at[1:] > at[:-1]]
+        if starts.size and data is not None and _first_bytes()[np.frombuffer(data, dtype=np.uint8)[starts]].any():
+            return True
+    return False
+
+
+@functools.cache
+def _first_bytes() -> np.ndarray:
+    """Byte value → whether a value starting with it may be a formula (see :data:`_FIRST`)."""
+    import numpy as np
+
+    table = np.zeros(256, dtype=bool)
+    table[[ord(c) for c in _FIRST]] = True
+    return table
+
+
 @functools.lru_cache(maxsize=4096)  # the same headers again for every part of a stream
 def neutralise_name(name: str) -> str:
     """One column name, neutralised like a value."""
@@ -122,29 +153,30 @@ def neutralise_name(name: str) -> str:
 
 
 def to_arrow(df: pd.DataFrame, csv: bool, neutralise_formulas: bool = True) -> pa.Table:
-    """The frame as an Arrow table; for CSV, midnight-only datetimes become dates and
-    (with ``neutralise_formulas``) text and headers cannot run as spreadsheet formulas."""
+    """The frame as an Arrow table; for CSV, midnight-only datetimes become dates, category
+    columns their text and (with ``neutralise_formulas``) text and headers cannot run as
+    spreadsheet formulas."""
     import pyarrow as pa
 
-    # one thread: pyarrow's pool costs more to start than it saves, even at a million rows
-    table = pa.Table.from_pandas(df, preserve_index=False, nthreads=1)
-    table = table.replace_schema_metadata(_without_attributes(table.schema.metadata))
     if not csv:
-        return table
-    safe = csv and neutralise_formulas
-    for i, field in enumerate(table.schema):
-        column = table.column(i)
-        name = neutralise_name(field.name) if safe else field.name
-        if pa.types.is_dictionary(field.type):
-            column = column.cast(pa.string())
-            table = table.set_column(i, name, neutralise(column) if safe else column)
-        elif pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
-            table = table.set_column(i, name, neutralise(column) if safe else column)
-        elif pa.types.is_timestamp(field.type):
-            table = table.set_column(i, name, column.cast(pa.date32()) if _midnights(df.iloc[:, i])[0] else column)
-        elif name != field.name:
-            table = table.set_column(i, name, column)
-    return table
+        # one thread: pyarrow's pool costs more to start than it saves, even at a million rows
+        table = pa.Table.from_pandas(df, preserve_index=False, nthreads=1)
+        return table.replace_schema_metadata(_without_attributes(table.schema.metadata))
+    # CSV keeps no pandas metadata: each column converted on its own (what from_pandas does
+    # per column, without its schema bookkeeping), text neutralised once per distinct category
+    names, columns = [], []
+    for name, values in df.items():
+        column = pa.array(values)
+        if pa.types.is_dictionary(column.type):
+            dictionary = neutralise(column.dictionary) if neutralise_formulas else column.dictionary
+            column = dictionary.take(column.indices)
+        elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            column = neutralise(column) if neutralise_formulas else column
+        elif pa.types.is_timestamp(column.type):
+            column = _as_dates(values) or column
+        names.append(neutralise_name(str(name)) if neutralise_formulas else str(name))
+        columns.append(column)
+    return pa.Table.from_arrays(columns, names=names)
 
 
 def _without_attributes(metadata: dict[bytes, bytes] | None) -> dict[bytes, bytes] | None:
@@ -157,6 +189,20 @@ def _without_attributes(metadata: dict[bytes, bytes] | None) -> dict[bytes, byte
     pandas_meta = json.loads(metadata[b"pandas"])
     pandas_meta.pop("attributes", None)
     return {**metadata, b"pandas": json.dumps(pandas_meta).encode()}
+
+
+def _as_dates(values: pd.Series) -> pa.Array | None:
+    """A datetime column whose every value is a midnight, as Arrow dates; else None."""
+    import numpy as np
+    import pyarrow as pa
+
+    held = values.to_numpy()
+    if held.dtype != np.dtype("datetime64[s]"):
+        return pa.array(values).cast(pa.date32()) if _midnights(values)[0] else None
+    seconds, missing = held.view(np.int64), np.isnat(held)
+    if (seconds[~missing] % 86400).any():
+        return None
+    return pa.array((seconds // 86400).astype(np.int32), pa.date32(), mask=missing if missing.any() else None)
 
 
 def _midnights(values: pd.Series) -> tuple[bool, np.ndarray]:

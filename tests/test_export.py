@@ -217,3 +217,45 @@ def test_an_interrupted_dataset_save_leaves_nothing(tmp_path, monkeypatch, name)
     with pytest.raises(KeyboardInterrupt):
         export.save_dataset(shop, tmp_path / name)
     assert list(tmp_path.iterdir()) == []
+
+
+def _csv_through_pandas_metadata(df: pd.DataFrame) -> bytes:
+    """The CSV as pyarrow writes the whole frame converted by ``Table.from_pandas``, with
+    categories as their text, midnight-only datetimes as dates and every text cell and
+    header neutralised one by one: what :func:`encode` must write, column by column."""
+    import io
+
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    from synth_magic.export import neutralise_name
+
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    columns = []
+    for i, field in enumerate(table.schema):
+        column = table.column(i)
+        if pa.types.is_dictionary(field.type):
+            column = column.cast(pa.string())
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            column = pa.array([None if v is None else ("'" + v if neutralise_name(v) != v else v)
+                               for v in column.to_pylist()], pa.string())
+        elif pa.types.is_timestamp(field.type):
+            seconds = [v for v in column.cast(pa.int64()).to_pylist() if v is not None]
+            column = column.cast(pa.date32()) if all(v % 86400 == 0 for v in seconds) else column
+        columns.append(column)
+    out = io.BytesIO()
+    pcsv.write_csv(pa.Table.from_arrays(columns, names=[neutralise_name(n) for n in table.column_names]), out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("messy", [0.0, 0.3])
+def test_csv_of_every_type_with_missing_values_is_what_from_pandas_gives(messy):
+    from synth_magic import catalog as C
+
+    required = {"category": {"values": ["=1+1", "-x", "+49 30 1234", "ok"]}, "formula": {"expr": "1 + 1"},
+                "ohlc": {"close": "p"}}
+    columns = [{"name": "p", "type": "series"}, {"name": "head", "type": "word"}]
+    columns += [{"name": name, "type": name, **required.get(name, {}), **({"null_rate": 0.3} if i % 2 else {})}
+                for i, name in enumerate(sorted(C.TYPES))]
+    df = Schema.from_dict({"columns": columns, "messy": messy}).generate(500, seed=8).rename(columns={"head": "=head"})
+    assert b"".join(encode([df], "csv")) == _csv_through_pandas_metadata(df)

@@ -93,6 +93,54 @@ def test_distributions_have_their_shape():
     assert one("money", min=1, max=500, decimals=2).mul(100).round(6).mod(1).eq(0).all()
 
 
+def test_truncated_shapes_keep_their_figures():
+    """Shapes are truncated to the range by their inverse CDF: medians where the shape puts
+    them, every value inside, and a centre far outside the range spread over it evenly."""
+    price = one("money", rows=20000, min=2, max=800, distribution="lognormal", mean=45)
+    assert price.between(2, 800).all() and 30 < price.median() < 37 and 42 < price.mean() < 48
+    tight = one("float", rows=20000, min=0, max=10, distribution="normal", mean=9.5, std=3)
+    assert tight.between(0, 10).all() and 7.4 < tight.median() < 8.1  # the upper tail cut at 10
+    wait = one("float", rows=20000, min=0, max=100, distribution="exponential")
+    assert wait.between(0, 100).all() and 15.5 < wait.median() < 18.5
+    far = one("integer", rows=20000, min=0, max=100, distribution="normal", mean=500)
+    assert 45 < far.median() < 55 and far.min() < 5 and far.max() > 95  # never piled on a bound
+
+
+# (column settings, whether its first values are made alone), after the columns of PREFIX_BEFORE.
+PREFIX_BEFORE = [{"name": "gender", "type": "gender"}, {"name": "score", "type": "float"},
+                 {"name": "level", "type": "category", "values": ["junior", "senior"]},
+                 {"name": "merchant", "type": "company"}]
+PREFIX_SETTINGS = [
+    ({"type": "money", "min": 1, "max": 500, "distribution": "lognormal", "mean": 60}, True),
+    ({"type": "integer", "min": 0, "max": 100, "distribution": "normal", "mean": 500}, True),
+    ({"type": "float", "min": 0, "max": 10, "distribution": "normal"}, True),
+    ({"type": "float", "min": 0, "distribution": "exponential", "mean": 3}, True),
+    ({"type": "money", "by": "level", "mean": {"junior": 50, "*": 70}, "max": {"junior": 300, "*": 900}}, True),
+    ({"type": "integer", "min": 0, "max": 12, "distribution": "poisson", "mean": 10}, False),
+    ({"type": "float", "min": 0, "max": 10, "correlate": {"score": 0.5}}, False),
+    ({"type": "first_name", "gender_from": "gender"}, True),
+    ({"type": "full_name", "gender_from": "gender"}, True),
+    ({"type": "email"}, True), ({"type": "username"}, True),
+    ({"type": "email", "derive_from": "merchant"}, True),
+    ({"type": "code", "pattern": "??-%###-*"}, True), ({"type": "sku"}, True),
+    ({"type": "account_number", "digits": 18}, True), ({"type": "product_name"}, True),
+    ({"type": "url"}, True), ({"type": "ipv4"}, True),
+]
+
+
+@pytest.mark.parametrize(("settings", "alone"), PREFIX_SETTINGS, ids=lambda v: str(v)[:60])
+def test_prefix_stable_says_which_settings_make_their_first_values_alone(settings, alone):
+    from synth_magic.generate import CHUNK
+    from synth_magic.generators import prefix_stable
+    from test_generate import _one_chunk  # a column's values in chunk 0, made n rows long
+
+    plan = Schema.from_dict({"columns": [*PREFIX_BEFORE, {"name": "x", **settings}]}).resolve()
+    x = plan.columns[-1]
+    whole = _one_chunk(plan, "x", CHUNK)
+    assert all(_one_chunk(plan, "x", k) == whole[:k] for k in (1, 37, 1000)) == alone
+    assert prefix_stable(x.type, x.params) == alone
+
+
 def test_boolean_share_and_category_weights():
     flags = one("boolean", rows=20000, p_true=0.02)
     assert 0.01 < flags.mean() < 0.03

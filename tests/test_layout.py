@@ -93,7 +93,7 @@ PINNED = {
         "counts", "generate_dataset", "pick", "table_rows", "table_seed",
     ],
     "synth_magic.generators": [
-        "Ctx", "GENERATORS", "Generator", "PREFIX", "column_key",
+        "Ctx", "GENERATORS", "Generator", "PREFIX", "column_key", "prefix_stable",
     ],
     "synth_magic.generators._base": [
         "Ctx", "Domain", "Generator", "Make", "column_key",
@@ -124,7 +124,7 @@ PINNED = {
         "DUPLICATE", "PROBLEMS", "mess", "messy_categories",
     ],
     "synth_magic.generators._numbers": [
-        "CHOICE", "GENERATORS", "decimal_domain", "draw_numeric", "evaluate", "span_domain",
+        "CHOICE", "GENERATORS", "REDRAWN", "below", "decimal_domain", "draw_numeric", "evaluate", "span_domain",
     ],
     "synth_magic.generators._people": [
         "GENERATORS",

@@ -12,13 +12,15 @@ Adding a type: its catalogue entry, and (unless it is a choice, pool or pattern 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 from ..catalog import TYPES
 from . import _dates, _identifiers, _internet, _numbers, _people, _places, _series, _text
 from ._base import Ctx, Generator, column_key
 
-__all__ = ["GENERATORS", "PREFIX", "Ctx", "Generator", "column_key"]
+__all__ = ["GENERATORS", "PREFIX", "Ctx", "Generator", "column_key", "prefix_stable"]
 
 
 # Types whose chunk's first k values can be made alone (``Generator.prefix``); a test
@@ -31,6 +33,8 @@ PREFIX = frozenset({
     "payment_method", "color", "percent", "date", "datetime", "time", "year", "month", "weekday", "integer",
     "float", "boolean", "category", "formula", "word", "ipv6", "mac_address", "domain_name", "user_agent",
     "http_method", "http_status", "uri_path", "hex_color", "file_name", "mime_type", "license_plate",
+    "money", "duration", "account_number", "sku", "stock_ticker", "tracking_number", "email", "username",
+    "product_name", "url", "ipv4", "sentence", "title",
 })
 
 
@@ -56,3 +60,12 @@ def _table() -> dict[str, Generator]:
 
 
 GENERATORS: dict[str, Generator] = _table()
+
+
+def prefix_stable(type_name: str, params: Mapping[str, Any]) -> bool:
+    """Whether a column of this type with these settings makes a chunk's first k values
+    alone: its type's ``Generator.prefix``, unless its values are reordered by the ranks of
+    the whole chunk (``correlate``) or its shape's tails are drawn again (Poisson).
+    Numbers of every other shape, and given names that follow a gender column, qualify."""
+    return (GENERATORS[type_name].prefix and not params.get("correlate")
+            and params.get("distribution") not in _numbers.REDRAWN)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
+from .._syntax import PATTERN_CLASSES
 from . import _kernels as K
 from ._base import Ctx, Generator
 
@@ -29,7 +31,41 @@ def _uuid(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
 
 
 def pattern(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
-    return K.fill_pattern(p["pattern"], ctx.rng, ctx.n, ctx.index if ctx.unique else None, ctx.key)
+    """Strings following a pattern; unique ones spell a scrambled row number, the others
+    draw every class position of a row at once (one matrix, read in row order, so the
+    first k rows made alone are the same as a whole chunk's)."""
+    if ctx.unique:
+        return K.fill_pattern(p["pattern"], ctx.rng, ctx.n, ctx.index, ctx.key)
+    literal, positions = _pattern_positions(p["pattern"])
+    mat = np.empty((ctx.n, len(literal)), dtype=np.uint8)
+    mat[:] = literal
+    if positions:
+        drawn = ctx.rng.integers(0, np.array([radix for _, _, radix, _ in positions]), (ctx.n, len(positions)))
+        for j, (start, width, _, letters) in enumerate(positions):
+            mat[:, start:start + width] = K.ascii_digits(drawn[:, j], width) if letters is None else \
+                letters[drawn[:, j]][:, None]
+    return K.fixed_width(mat)
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern_positions(text: str) -> tuple[np.ndarray, list[tuple[int, int, int, np.ndarray | None]]]:
+    """A pattern's literal bytes, and its class positions as (byte, width, radix, letters):
+    runs of '#' as numbers of up to 18 digits (letters None), every other class alone."""
+    literal = np.frombuffer(text.encode(), dtype=np.uint8).copy()
+    positions: list[tuple[int, int, int, np.ndarray | None]] = []
+    at = 0
+    for ch in text:
+        if ch == "#" and positions and positions[-1][3] is None and positions[-1][0] + positions[-1][1] == at \
+                and positions[-1][1] < 18:
+            start, width, _, _ = positions[-1]
+            positions[-1] = (start, width + 1, 10 ** (width + 1), None)
+        elif ch == "#":
+            positions.append((at, 1, 10, None))
+        elif ch in PATTERN_CLASSES:
+            letters = np.frombuffer(PATTERN_CLASSES[ch], dtype=np.uint8)
+            positions.append((at, 1, len(letters), letters))
+        at += len(ch.encode())
+    return literal, positions
 
 
 def _pattern_domain(p: dict[str, Any], _: str) -> int:

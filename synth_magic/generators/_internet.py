@@ -21,12 +21,15 @@ def _ipv4_pieces() -> K.Pieces:
     return K.Pieces(octet, ".", octet, ".", octet, ".", octet)
 
 
+_OCTET_LOW, _OCTET_HIGH = np.array([1, 0, 0, 0]), np.array([255, 256, 256, 256])
+
+
 def _gen_ipv4(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
     if ctx.unique:
         n32 = K.scramble(ctx.index, 1 << 32, ctx.key)
         octets = [(n32 >> s) & 255 for s in (24, 16, 8, 0)]
     else:
-        octets = [ctx.rng.integers(1 if i == 0 else 0, 255 if i == 0 else 256, ctx.n) for i in range(4)]
+        octets = ctx.rng.integers(_OCTET_LOW, _OCTET_HIGH, (ctx.n, 4)).T  # a row's four at once
     return _ipv4_pieces().spell(octets[0], 0, octets[1], 0, octets[2], 0, octets[3])
 
 
@@ -62,8 +65,7 @@ def _url_pieces(locale: str) -> K.Pieces:
 def _gen_url(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
     domains = pools.sampled(ctx.locale, "domain_name")
     paths = pools.sampled(ctx.locale, "uri_path")
-    host = ctx.rng.integers(0, len(domains), ctx.n)
-    path = ctx.rng.integers(0, len(paths), ctx.n)
+    host, path = ctx.rng.integers(0, np.array([len(domains), len(paths)]), (ctx.n, 2)).T  # a row's two at once
     return _url_pieces(ctx.locale).spell(0, host, 0, path)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -9,9 +10,9 @@ import numpy as np
 from .._syntax import ANY, value_union
 from . import _kernels as K
 from ._base import Ctx, Generator
-from ._by import correlate, groups, mapped, per_row
+from ._by import correlate, groups, mapped, normal_quantile, per_row
 
-__all__ = ["CHOICE", "GENERATORS", "decimal_domain", "draw_numeric", "evaluate", "span_domain"]
+__all__ = ["CHOICE", "GENERATORS", "REDRAWN", "below", "decimal_domain", "draw_numeric", "evaluate", "span_domain"]
 
 
 def span_domain(p: dict[str, Any], _: str) -> int:
@@ -41,16 +42,7 @@ def draw_numeric(ctx: Ctx, p: dict[str, Any], integer: bool) -> np.ndarray:
     hi = _row_setting(p, "max", keys, g, ctx.n, open_value=np.inf)
     mean = _row_setting(p, "mean", keys, g, ctx.n, open_value=np.nan)
     std = _row_setting(p, "std", keys, g, ctx.n, open_value=np.nan)
-    sample = _SAMPLERS[p["distribution"]]
-    x = sample(ctx.rng, lo, hi, mean, std, integer, ctx.n)
-    for _ in range(4):  # tails beyond the bounds are drawn again from the same shape...
-        out = np.flatnonzero((x < lo) | (x > hi))
-        if not out.size:
-            break
-        x[out] = sample(ctx.rng, *(_at(a, out) for a in (lo, hi, mean, std)), integer, out.size)
-    out = np.flatnonzero((x < lo) | (x > hi))
-    if out.size:  # ...and what is still outside spread over the range, never piled on the bounds
-        x[out] = ctx.rng.uniform(*_closed(_at(lo, out), _at(hi, out), _at(mean, out)))
+    x = _draw(ctx.rng, p["distribution"], lo, hi, mean, std, integer, ctx.n)
     if integer:
         x = np.clip(np.floor(x + 0.5), np.ceil(np.maximum(lo, -9.2e18)), np.floor(np.minimum(hi, 9.2e18)))
     else:
@@ -58,6 +50,15 @@ def draw_numeric(ctx: Ctx, p: dict[str, Any], integer: bool) -> np.ndarray:
     if p.get("correlate"):
         x = correlate(ctx, x, p["correlate"], g)
     return x.astype(np.int64) if integer else x
+
+
+def below(ctx: Ctx, k: Any) -> np.ndarray:
+    """Integers in [0, k) (a number, or one per row) from one uniform each, the column's
+    stream then moved on as if drawn for the whole chunk: the draws after it give the same
+    first values however many rows are made (``Generator.prefix``)."""
+    i = (ctx.rng.random(ctx.n) * k).astype(np.int64)
+    ctx.skip_rest()
+    return np.minimum(i, np.asarray(k) - 1, out=i)
 
 
 def _row_setting(p: dict[str, Any], name: str, keys: list[str], g: np.ndarray | None, n: int,
@@ -97,6 +98,70 @@ def _spread(lo: Any, hi: Any, centre: Any, std: Any, parts: float) -> Any:
 
 # Samplers: settings are numbers or arrays of one per row; ``n`` values come out.
 
+def _draw(rng, distribution, lo, hi, mean, std, integer, n):
+    """``n`` numbers in [lo, hi] of the shape asked for.
+
+    Uniform and Poisson numbers are drawn as they are (a Poisson tail beyond the bounds is
+    drawn again). The other shapes take one uniform per value and nothing is drawn again,
+    so a chunk's first k values are the same however many follow (``Generator.prefix``):
+    a value is the shape truncated to the range (its inverse CDF) with the chance that one
+    of five draws of the shape lands inside, else spread evenly over the range (a centre
+    far outside the range, never piled on a bound), the figures redraws used to give.
+    """
+    if distribution in _SAMPLERS:
+        return _redrawn(rng, _SAMPLERS[distribution], lo, hi, mean, std, integer, n)
+    u = rng.random(n)
+    with np.errstate(all="ignore"):
+        inside, quantile = _INVERSE[distribution](lo, hi, mean, std)
+        shaped = 1.0 - (1.0 - inside) ** 5
+        x = quantile(np.minimum(u / shaped, 1.0))
+        bottom, top = _closed(lo, hi, mean)
+        spread = bottom + (u - shaped) / (1.0 - shaped) * (top - bottom)
+    x = np.where(u < shaped, x, spread)
+    bad = ~((x >= lo) & (x <= hi))  # a range beyond what doubles resolve (or NaN): spread over it
+    if bad.any():
+        bottom, top = _closed(_at(lo, bad), _at(hi, bad), _at(mean, bad))
+        x[bad] = bottom + u[bad] * (top - bottom)
+    return x
+
+
+def _redrawn(rng, sample, lo, hi, mean, std, integer, n):
+    x = sample(rng, lo, hi, mean, std, integer, n)
+    for _ in range(4):  # tails beyond the bounds are drawn again from the same shape...
+        out = np.flatnonzero((x < lo) | (x > hi))
+        if not out.size:
+            break
+        x[out] = sample(rng, *(_at(a, out) for a in (lo, hi, mean, std)), integer, out.size)
+    out = np.flatnonzero((x < lo) | (x > hi))
+    if out.size:  # ...and what is still outside spread over the range, never piled on the bounds
+        x[out] = rng.uniform(*_closed(_at(lo, out), _at(hi, out), _at(mean, out)))
+    return x
+
+
+# Truncated shapes: settings → (the share of the shape inside [lo, hi], v in [0, 1] → value).
+
+def _normal(lo, hi, mean, std):
+    mu = np.where(np.isnan(mean), (lo + hi) / 2, mean)
+    sd = _spread(lo, hi, mu, std, 6)
+    inside, z = _truncated_normal((lo - mu) / sd, (hi - mu) / sd)
+    return inside, lambda v: mu + sd * z(v)
+
+
+def _lognormal(lo, hi, mean, std):
+    shift = np.maximum(_centre(lo, hi, mean, 0.15) - lo, 1e-9)
+    spread = np.where(np.isfinite(hi), 0.8, 0.4)  # a range given: skewed across it; a centre alone: around it
+    sigma = np.where(np.isnan(std) | (std <= 0), spread, np.sqrt(np.log1p((np.nan_to_num(std) / shift) ** 2)))
+    mu = np.log(shift) - sigma**2 / 2
+    inside, z = _truncated_normal(-np.inf, (np.log(hi - lo) - mu) / sigma)
+    return inside, lambda v: lo + np.exp(mu + sigma * z(v))
+
+
+def _exponential(lo, hi, mean, std):
+    scale = np.where(np.isnan(mean), np.where(np.isfinite(hi), (hi - lo) / 4, 1.0), np.maximum(mean - lo, 1e-9))
+    inside = -np.expm1(-(hi - lo) / scale)
+    return inside, lambda v: lo - scale * np.log1p(-v * inside)
+
+
 def _uniform(rng, lo, hi, mean, std, integer, n):
     bottom, top = _closed(lo, hi, mean)
     if integer:
@@ -105,30 +170,41 @@ def _uniform(rng, lo, hi, mean, std, integer, n):
     return rng.uniform(bottom, top, n)
 
 
-def _normal(rng, lo, hi, mean, std, integer, n):
-    mu = np.where(np.isnan(mean), (lo + hi) / 2, mean)
-    return rng.normal(mu, _spread(lo, hi, mu, std, 6), n)
-
-
-def _lognormal(rng, lo, hi, mean, std, integer, n):
-    shift = np.maximum(_centre(lo, hi, mean, 0.15) - lo, 1e-9)
-    spread = np.where(np.isfinite(hi), 0.8, 0.4)  # a range given: skewed across it; a centre alone: around it
-    sigma = np.where(np.isnan(std) | (std <= 0), spread, np.sqrt(np.log1p((np.nan_to_num(std) / shift) ** 2)))
-    return lo + rng.lognormal(np.log(shift) - sigma**2 / 2, sigma, n)
-
-
 def _poisson(rng, lo, hi, mean, std, integer, n):
     lam = np.where(np.isnan(mean), np.where(np.isfinite(hi), (hi - lo) / 4, 1.0), np.maximum(mean - lo, 0.0))
     return lo + rng.poisson(lam, n).astype(np.float64)
 
 
-def _exponential(rng, lo, hi, mean, std, integer, n):
-    scale = np.where(np.isnan(mean), np.where(np.isfinite(hi), (hi - lo) / 4, 1.0), np.maximum(mean - lo, 1e-9))
-    return lo + rng.exponential(scale, n)
+_SAMPLERS = {"uniform": _uniform, "poisson": _poisson}  # the numbers drawn directly
+_INVERSE = {"normal": _normal, "lognormal": _lognormal, "exponential": _exponential}  # one uniform each
+REDRAWN = frozenset({"poisson"})  # tails drawn again: a chunk's values depend on its length
 
 
-_SAMPLERS = {"uniform": _uniform, "normal": _normal, "lognormal": _lognormal, "poisson": _poisson,
-             "exponential": _exponential}
+def _truncated_normal(a: Any, b: Any) -> tuple[Any, Any]:
+    """The standard normal's share inside [a, b], and v in [0, 1] → its value truncated
+    there (inverse CDF). An interval in the upper tail is mirrored into the lower one,
+    where the CDF keeps its precision."""
+    flip = a > 0
+    lo, hi = np.where(flip, -b, a), np.where(flip, -a, b)
+    p_lo, p_hi = _phi(lo), _phi(hi)
+
+    def z(v: np.ndarray) -> np.ndarray:
+        out = normal_quantile(p_lo + v * (p_hi - p_lo))
+        return np.where(flip, -out, out)
+
+    return p_hi - p_lo, z
+
+
+def _phi(z: Any) -> Any:
+    """The standard normal CDF (math.erfc, exact in both tails) of a number or of each of
+    an array's distinct values (settings given per value of a 'by' column: a few)."""
+    if np.ndim(z) == 0:
+        return 0.5 * math.erfc(-float(z) / _SQRT2)
+    distinct, where = np.unique(z, return_inverse=True)
+    return np.array([0.5 * math.erfc(-v / _SQRT2) for v in distinct.tolist()])[where.reshape(np.shape(z))]
+
+
+_SQRT2 = math.sqrt(2.0)
 
 
 def _integer(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:

@@ -13,7 +13,7 @@ from . import _kernels as K
 from . import _pools as pools
 from ._base import Ctx, Generator
 from ._dates import when
-from ._numbers import draw_numeric, span_domain
+from ._numbers import below, draw_numeric, span_domain
 
 __all__ = ["GENERATORS"]
 
@@ -30,6 +30,7 @@ def _gender_masks(ctx: Ctx, p: dict[str, Any]) -> np.ndarray | None:
             codes = np.where(values < 0, len(cats), values)
             female, male = female_cats[codes], male_cats[codes]
             coin = ctx.rng.random(ctx.n) < 0.5
+            ctx.skip_rest()
             return female | (~male & coin)
     gender = p.get("gender", "any")
     if gender == "female":
@@ -50,6 +51,7 @@ def _first_index(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
     if not female.any():
         return names.male_w.draw(ctx.rng, ctx.n)
     fi = names.female_w.draw(ctx.rng, ctx.n)
+    ctx.skip_rest()  # every draw here is one uniform per row: the next reads as for a whole chunk
     mi = names.male_w.draw(ctx.rng, ctx.n)
     return np.where(female, names.n_male + fi, mi)
 
@@ -82,7 +84,7 @@ def _full_name_pieces(locale: str) -> K.Pieces:
 def _gen_full_name(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
     names = pools.names(ctx.locale)
     fidx = _first_index(ctx, p)
-    ctx.skip_rest()  # one uniform per given name (without gender_from): family names as for a whole chunk
+    ctx.skip_rest()  # one uniform per given name: family names as for a whole chunk
     lidx = names.last_w.draw(ctx.rng, ctx.n)
     _name_aux(ctx, fidx, lidx)
     if names.family_first:
@@ -150,12 +152,14 @@ def _stem_index(ctx: Ctx, source: str | None) -> tuple[str, list[np.ndarray]] | 
         return _generic_slug(ctx.cols[source])
     else:
         fidx = names.first_any.draw(ctx.rng, ctx.n)
+        ctx.skip_rest()
         lidx = names.last_w.draw(ctx.rng, ctx.n)
+        ctx.skip_rest()
     if fidx is None:
         return "last", [lidx]
     if lidx is None:
         return "first", [fidx]
-    style = ctx.rng.integers(0, len(_STYLE_SEPS), ctx.n)
+    style = below(ctx, len(_STYLE_SEPS))
     first = style * len(names.first_ascii)
     first += fidx
     style *= len(names.last_ascii)
@@ -165,7 +169,7 @@ def _stem_index(ctx: Ctx, source: str | None) -> tuple[str, list[np.ndarray]] | 
 
 def _optional_number(ctx: Ctx) -> np.ndarray:
     """1..99 on about four rows in ten (99 in 250), else 0 (which spells nothing)."""
-    num = ctx.rng.integers(0, 250, ctx.n)
+    num = below(ctx, 250)
     num[num >= _SUFFIXES] = 0
     return num
 
@@ -174,7 +178,7 @@ def _gen_address_like(ctx: Ctx, p: dict[str, Any], email: bool) -> pa.Array:
     """E-mail address or user name: stem, number (a scrambled row number when unique)."""
     domain = (p.get("domain") or None) if email else None
     stem = _stem_index(ctx, p.get("derive_from"))
-    which = ctx.rng.integers(0, len(_at_domains(ctx.locale, domain)), ctx.n) if email else None
+    which = below(ctx, len(_at_domains(ctx.locale, domain))) if email else None
     if isinstance(stem, pa.Array):  # a slug of some other text column: join, not pools
         parts: list[Any] = [stem]
         if ctx.unique:

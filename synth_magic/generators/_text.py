@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 from . import _kernels as K
 from . import _pools as pools
 from ._base import Ctx, Generator
+from ._numbers import below
 
 __all__ = ["GENERATORS"]
 
@@ -39,11 +40,13 @@ def _product_pieces() -> K.Pieces:
 
 
 def _gen_product_name(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
-    adj = ctx.rng.integers(0, len(_ADJECTIVES), ctx.n)
-    mat = ctx.rng.integers(0, len(_MATERIALS), ctx.n)
-    noun = ctx.rng.integers(0, len(_PRODUCTS), ctx.n)
-    mat[ctx.rng.random(ctx.n) >= 0.5] = len(_MATERIALS)
+    # one draw of a row's four choices (read in row order: the first k rows alone are the same)
+    adj, mat, noun, bare = ctx.rng.integers(0, _PRODUCT_CHOICES, (ctx.n, 4)).T
+    mat[bare == 1] = len(_MATERIALS)  # half the names have no material
     return _product_pieces().spell(adj, mat, noun)
+
+
+_PRODUCT_CHOICES = np.array([len(_ADJECTIVES), len(_MATERIALS), len(_PRODUCTS), 2])
 
 
 def _gen_brand(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
@@ -85,7 +88,7 @@ def _gen_word(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
 
 
 def _gen_sentence(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
-    counts = ctx.rng.integers(p["min_words"], p["max_words"] + 1, ctx.n)
+    counts = p["min_words"] + below(ctx, p["max_words"] - p["min_words"] + 1)  # then the words: one last draw
     idx, size = _spell_words(ctx, counts, _CAP, _SP_WORD, _DOT)
     return K.concat_ragged(_text_pieces(ctx.locale).pool, idx, size)
 
@@ -105,7 +108,7 @@ def _gen_paragraph(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
 
 
 def _gen_title(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
-    counts = ctx.rng.integers(p["min_words"], p["max_words"] + 1, ctx.n)
+    counts = p["min_words"] + below(ctx, p["max_words"] - p["min_words"] + 1)  # then the words: one last draw
     idx, size = _spell_words(ctx, counts, _TITLE, _SP_TITLE, None)
     return K.concat_ragged(_text_pieces(ctx.locale).pool, idx, size)
 
