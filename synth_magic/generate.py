@@ -37,7 +37,7 @@ import pyarrow.compute as pc
 from ._inputs import DEFAULT_ROWS, check_rows, check_seed, threads
 from .catalog import BOOL, CATEGORY, DATE, DATETIME, FLOAT, INT, STRING, TYPES
 from .errors import InputError, SchemaError
-from .generators import GENERATORS, Ctx, column_key
+from .generators import GENERATORS, Ctx, column_key, prefix_stable
 from .generators._messy import mess, messy_categories
 
 if TYPE_CHECKING:
@@ -269,9 +269,7 @@ def _head(value: Any, keep: int) -> Any:
 
 def _prefix_stable(col: PlannedColumn) -> bool:
     """Whether a column's first k values of a chunk can be made alone (see ``Generator.prefix``)."""
-    p = col.params
-    return (GENERATORS[col.type].prefix and not p.get("correlate") and not p.get("gender_from")
-            and p.get("distribution", "uniform") == "uniform")
+    return prefix_stable(col.type, col.params)
 
 
 def _chunk(plan: Plan, rows: int, seed: int, chunk: int, whole: bool = False,
