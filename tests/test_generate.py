@@ -295,6 +295,22 @@ def test_scramble_is_a_bijection():
         assert np.unique(out).size == n, domain
 
 
+@pytest.mark.parametrize("seed,keys", [
+    (0, [[0], [1], [2**32 - 1]]),  # one-word keys, the smallest seed
+    (42, [[123456789, c] for c in range(70)]),  # a column's chunks
+    (2**63 - 1, [[7, 3, 1], [2**32 - 1, 0, 9], [0, 0, 0]]),  # the largest seed, masks' and messy keys
+    (2**40 + 3, [[5, 6, 7, 8, 9]]),  # a two-word seed, a key longer than the pool
+    (2**130 + 5, [[1, 2]]),  # a seed longer than the pool (mixed in after it)
+])
+def test_stream_states_seed_numpys_own_streams(seed, keys):
+    from synth_magic.generators._base import stream_states, streamed
+
+    for key, state in zip(keys, stream_states(seed, np.array(keys, dtype=np.int64)), strict=True):
+        ours = streamed(state).integers(0, 2**63, 8)
+        numpys = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=tuple(key))).integers(0, 2**63, 8)
+        assert (ours == numpys).all(), (seed, key)
+
+
 def test_weighted_draws_follow_their_weights():
     from synth_magic.generators._kernels import Weighted
 
