@@ -295,6 +295,20 @@ def test_scramble_is_a_bijection():
         assert np.unique(out).size == n, domain
 
 
+@pytest.mark.parametrize("domain", [3, 1000, 9 * 10**9, 10**17])
+def test_scramble_walks_its_last_values_alone_the_same_way(domain):
+    from synth_magic.generators._kernels import _feistel, _round_keys, _walk
+
+    keys = _round_keys(0xBEEF)
+    half = ((domain - 1).bit_length() + 1) // 2
+    start = np.arange(4 << half, dtype=np.uint64)[::max(1, (4 << half) // 500)] % np.uint64(1 << (2 * half))
+    for value in start.tolist():
+        y = _feistel(np.array([value], np.uint64), half, keys)
+        while y[0] >= domain:  # the vector walk, one value at a time
+            y = _feistel(y, half, keys)
+        assert _walk(value, domain, half, keys) == int(y[0])
+
+
 @pytest.mark.parametrize("seed,keys", [
     (0, [[0], [1], [2**32 - 1]]),  # one-word keys, the smallest seed
     (42, [[123456789, c] for c in range(70)]),  # a column's chunks

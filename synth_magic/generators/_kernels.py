@@ -34,6 +34,11 @@ _MAX_SCRAMBLE = 1 << 62  # the Feistel halves stay below 2**31
 STR = pa.large_string()
 
 
+def _str(values: pa.Array) -> pa.Array:
+    """``values`` as large_string: itself when it is one already (a cast costs microseconds of GIL)."""
+    return values if values.type == STR else values.cast(STR)
+
+
 def fixed_width(mat: np.ndarray) -> pa.LargeStringArray:
     """An (n, w) uint8 matrix of UTF-8 bytes → n strings of w bytes each."""
     n, w = mat.shape
@@ -78,7 +83,7 @@ def concat(pool: pa.Array, idx: np.ndarray) -> pa.LargeStringArray:
     no second copy and no per-part join.
     """
     n, k = idx.shape
-    flat = take(pool.cast(STR), idx.reshape(-1))
+    flat = take(_str(pool), idx.reshape(-1))
     if k == 1:
         return flat
     _, offsets, data = flat.buffers()
@@ -88,7 +93,7 @@ def concat(pool: pa.Array, idx: np.ndarray) -> pa.LargeStringArray:
 
 def concat_ragged(pool: pa.Array, idx: np.ndarray, counts: np.ndarray) -> pa.LargeStringArray:
     """Like :func:`concat` with ``counts[r]`` parts in row r: ``idx`` lists all rows' parts."""
-    flat = take(pool.cast(STR), idx)
+    flat = take(_str(pool), idx)
     _, offsets, data = flat.buffers()
     every = np.frombuffer(offsets, dtype=np.int64, count=len(flat) + 1, offset=flat.offset * 8)
     at = np.zeros(len(counts) + 1, dtype=np.int64)
@@ -106,7 +111,7 @@ class Pieces:
     __slots__ = ("base", "pool")
 
     def __init__(self, *parts: pa.Array | str) -> None:
-        arrays = [pa.array([p], type=STR) if isinstance(p, str) else p.cast(STR) for p in parts]
+        arrays = [pa.array([p], type=STR) if isinstance(p, str) else _str(p) for p in parts]
         self.pool = pa.concat_arrays(arrays)
         self.base = np.cumsum([0] + [len(a) for a in arrays[:-1]]).astype(np.int64)
 
@@ -168,7 +173,7 @@ def to_str(values: np.ndarray) -> pa.Array:
 
 def join(*parts: pa.Array | str, sep: str = "") -> pa.Array:
     """Element-wise concatenation of string arrays and scalars (as large_string)."""
-    args = [pa.scalar(p, STR) if isinstance(p, str) else p.cast(STR) for p in parts]
+    args = [pa.scalar(p, STR) if isinstance(p, str) else _str(p) for p in parts]
     return pc.binary_join_element_wise(*args, pa.scalar(sep, STR))
 
 
@@ -229,11 +234,30 @@ def scramble(index: np.ndarray, domain: int, key: int) -> np.ndarray:
         x = x.astype(np.uint64)
         y = _feistel(x, half, keys)
         out = np.flatnonzero(y >= np.uint64(domain))
-        while out.size:
+        while out.size > _WALK_ALONE:
             z = _feistel(y[out], half, keys)
             y[out] = z
             out = out[z >= np.uint64(domain)]
+    if out.size:  # the last few walk on alone: a vector pass costs as much for 1 value as for 1,000
+        y[out] = [_walk(int(v), domain, half, keys) for v in y[out]]
     return y.astype(np.int64)
+
+
+_WALK_ALONE = 24
+
+
+def _walk(value: int, domain: int, half: int, keys: tuple[np.uint64, ...]) -> int:
+    """:func:`_feistel` on one value in Python integers, again until it falls inside ``domain``."""
+    low, top, mask = (1 << half) - 1, 64 - half, 0xFFFFFFFFFFFFFFFF
+    ks = [int(k) for k in keys]
+    golden = int(_GOLDEN)
+    while True:
+        left, right = value >> half, value & low
+        for k in ks:
+            left, right = right, ((((right ^ k) * golden) & mask) >> top) ^ left
+        value = (left << half) | right
+        if value < domain:
+            return value
 
 
 def pattern_domain(pattern: str) -> int:
@@ -252,45 +276,55 @@ def fill_pattern(pattern: str, rng: np.random.Generator, n: int,
     scrambled row number, so no two rows share a value. Runs of '#' are drawn and
     spelled as whole numbers (four digits per table lookup), not digit by digit.
     """
+    literal, scrambled, size, drawn = _pattern_plan(pattern, unique_index is not None)
+    mat = np.empty((n, len(literal)), dtype=np.uint8)
+    mat[:] = literal  # every literal byte in one pass (the class positions are written below)
+    if unique_index is not None:
+        code = scramble(unique_index, size, key)
+        for run, radix in scrambled:
+            code, value = np.divmod(code, radix)
+            _write_run(mat, run, value)
+    for run, radix in drawn:
+        _write_run(mat, run, rng.integers(0, radix, n, dtype=np.int64))
+    return fixed_width(mat)
+
+
+Run = list[tuple[int, str]]
+
+
+@lru_cache(maxsize=256)
+def _pattern_plan(pattern: str, unique: bool) -> tuple[np.ndarray, tuple[tuple[Run, int], ...], int,
+                                                         tuple[tuple[Run, int], ...]]:
+    """A pattern read once: its bytes, the runs a unique code spells (last first, each with
+    its number of values), that code's domain, and the runs drawn at random (in order)."""
     cols: list[tuple[int, str]] = []  # (byte column, class char) of every class position
+    raw = pattern.encode()
     width = 0
-    literal = np.empty(len(pattern.encode()), dtype=np.uint8)
     for ch in pattern:
-        raw = ch.encode()
         if ch in PATTERN_CLASSES:
             cols.append((width, ch))
-        else:
-            literal[width:width + len(raw)] = np.frombuffer(raw, dtype=np.uint8)
-        width += len(raw)
-    mat = np.empty((n, width), dtype=np.uint8)
-    is_class = np.zeros(width, dtype=bool)
-    is_class[[c for c, _ in cols]] = True
-    for c in np.flatnonzero(~is_class):
-        mat[:, c] = literal[c]
-    rest = cols
-    if unique_index is not None:
-        tail, size = 0, 1
+        width += len(ch.encode())
+    rest, scrambled, size = cols, (), 1
+    if unique:
+        tail = 0
         for _, ch in reversed(cols):
             if size * len(PATTERN_CLASSES[ch]) > _MAX_SCRAMBLE:
                 break
             tail += 1
             size *= len(PATTERN_CLASSES[ch])
-        code = scramble(unique_index, size, key)
         rest, fixed = cols[:len(cols) - tail], cols[len(cols) - tail:]
-        for run in reversed(_runs(fixed)):
-            code, value = np.divmod(code, len(PATTERN_CLASSES[run[0][1]]) ** len(run))
-            _write_run(mat, run, value)
+        scrambled = tuple((run, len(PATTERN_CLASSES[run[0][1]]) ** len(run)) for run in reversed(_runs(fixed)))
+    drawn = []
     for run in _runs(rest):
         radix = len(PATTERN_CLASSES[run[0][1]])
-        for part in range(0, len(run), 18 if radix == 10 else 1):
-            piece = run[part:part + (18 if radix == 10 else 1)]
-            _write_run(mat, piece, rng.integers(0, radix ** len(piece), n, dtype=np.int64))
-    return fixed_width(mat)
+        step = 18 if radix == 10 else 1
+        drawn += [(run[part:part + step], radix ** len(run[part:part + step])) for part in range(0, len(run), step)]
+    return np.frombuffer(raw, dtype=np.uint8), scrambled, size, tuple(drawn)
 
 
-def _runs(cols: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+def _runs(cols: Run) -> list[Run]:
     """Adjacent '#' positions grouped into runs; every other class position alone."""
-    runs: list[list[tuple[int, str]]] = []
+    runs: list[Run] = []
     for col, ch in cols:
         if runs and ch == "#" and runs[-1][-1][1] == "#" and runs[-1][-1][0] == col - 1:
             runs[-1].append((col, ch))
@@ -299,7 +333,7 @@ def _runs(cols: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
     return runs
 
 
-def _write_run(mat: np.ndarray, run: list[tuple[int, str]], value: np.ndarray) -> None:
+def _write_run(mat: np.ndarray, run: Run, value: np.ndarray) -> None:
     """Spell ``value`` (below radix**len(run)) into the run's columns."""
     col, ch = run[0]
     if ch == "#":
