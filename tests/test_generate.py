@@ -295,6 +295,34 @@ def test_scramble_is_a_bijection():
         assert np.unique(out).size == n, domain
 
 
+@pytest.mark.parametrize("width", [1, 2, 3, 4, 5, 7, 9, 12, 18])
+def test_digits_are_spelled_zero_padded_at_any_width_and_column(width):
+    from synth_magic.generators._kernels import _digits_into, ascii_digits
+
+    v = np.random.default_rng(width).integers(0, 10**width, 3000)
+    v[:3] = [0, 10**width - 1, 10 ** (width - 1)]
+    want = [str(x).zfill(width) for x in v.tolist()]
+    assert [bytes(row).decode() for row in ascii_digits(v, width)] == want
+    mat = np.full((len(v), width + 5), ord("x"), dtype=np.uint8)  # written at column 2 of wider rows
+    _digits_into(mat, 2, width, v)
+    assert [bytes(row).decode() for row in mat] == ["xx" + w + "xxx" for w in want]
+
+
+@pytest.mark.parametrize("pattern", ["SEN-####", "é#ü%-?*", "%#########", "ABCDEFGHIJK#", "#"])
+def test_patterns_keep_their_literals_and_classes(pattern):
+    import re
+
+    from synth_magic._syntax import PATTERN_CLASSES
+    from synth_magic.generators._kernels import fill_pattern
+
+    regex = "".join(f"[{re.escape(PATTERN_CLASSES[ch].decode())}]" if ch in PATTERN_CLASSES else re.escape(ch)
+                    for ch in pattern)
+    for unique in (None, np.arange(5000, 7000)):
+        out = fill_pattern(pattern, np.random.default_rng(1), 2000, unique, key=99).to_pylist()
+        assert all(re.fullmatch(regex, value) for value in out), pattern
+    assert fill_pattern(pattern, np.random.default_rng(1), 0).to_pylist() == []
+
+
 @pytest.mark.parametrize("domain", [3, 1000, 9 * 10**9, 10**17])
 def test_scramble_walks_its_last_values_alone_the_same_way(domain):
     from synth_magic.generators._kernels import _feistel, _round_keys, _walk

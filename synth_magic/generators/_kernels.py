@@ -277,16 +277,53 @@ def fill_pattern(pattern: str, rng: np.random.Generator, n: int,
     spelled as whole numbers (four digits per table lookup), not digit by digit.
     """
     literal, scrambled, size, drawn = _pattern_plan(pattern, unique_index is not None)
-    mat = np.empty((n, len(literal)), dtype=np.uint8)
-    mat[:] = literal  # every literal byte in one pass (the class positions are written below)
+    width = len(literal)
+    mat = np.empty((n, width), dtype=np.uint8)
+    for col, stop in _literal_runs(pattern):
+        _fill(mat, col, literal[col:stop])
     if unique_index is not None:
         code = scramble(unique_index, size, key)
         for run, radix in scrambled:
-            code, value = np.divmod(code, radix)
+            code, value = _divmod(code, radix)
             _write_run(mat, run, value)
     for run, radix in drawn:
         _write_run(mat, run, rng.integers(0, radix, n, dtype=np.int64))
     return fixed_width(mat)
+
+
+@lru_cache(maxsize=256)
+def _literal_runs(pattern: str) -> tuple[tuple[int, int], ...]:
+    """The byte ranges of a pattern's literal characters, adjacent ones together."""
+    runs: list[list[int]] = []
+    at = 0
+    for ch in pattern:
+        size = len(ch.encode())
+        if ch not in PATTERN_CLASSES:
+            if runs and runs[-1][1] == at:
+                runs[-1][1] = at + size
+            else:
+                runs.append([at, at + size])
+        at += size
+    return tuple((a, b) for a, b in runs)
+
+
+def _field(mat: np.ndarray, col: int, dtype: str) -> np.ndarray:
+    """Bytes ``col`` on of every row of a C-contiguous uint8 matrix, read as one ``dtype``
+    value per row (unaligned, strided): a whole value lands in every row in one pass, where
+    a copy of an (n, k) block walks row by row."""
+    n, w = mat.shape
+    if not n:
+        return np.empty(0, dtype=dtype)
+    return np.ndarray((n,), dtype=dtype, buffer=mat, offset=col, strides=(w,))
+
+
+def _fill(mat: np.ndarray, col: int, data: np.ndarray) -> None:
+    """The same bytes ``data`` at ``col`` of every row, up to eight at a time."""
+    at = 0
+    while at < len(data):
+        size = next(s for s in (8, 4, 2, 1) if s <= len(data) - at)
+        _field(mat, col + at, f"<u{size}")[...] = data[at:at + size].view(f"<u{size}")[0]
+        at += size
 
 
 Run = list[tuple[int, str]]
@@ -337,9 +374,9 @@ def _write_run(mat: np.ndarray, run: Run, value: np.ndarray) -> None:
     """Spell ``value`` (below radix**len(run)) into the run's columns."""
     col, ch = run[0]
     if ch == "#":
-        mat[:, col:col + len(run)] = ascii_digits(value, len(run))
+        _digits_into(mat, col, len(run), value)
     else:
-        mat[:, col] = np.frombuffer(PATTERN_CLASSES[ch], dtype=np.uint8)[value]
+        _field(mat, col, "u1")[...] = np.frombuffer(PATTERN_CLASSES[ch], dtype=np.uint8)[value]
 
 
 @cache
@@ -350,19 +387,56 @@ def _digits4() -> np.ndarray:
     return digits.view("<u4").reshape(-1)
 
 
+def _divmod(values: np.ndarray, by: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.divmod`` of non-negative integers by a constant, as a floor division (numpy
+    divides by a scalar with a multiply and a shift) and a multiply-subtract: faster."""
+    q = values // by
+    return q, values - q * by
+
+
+@cache
+def _digits2() -> np.ndarray:
+    """0..99 → their two ASCII digits as the bytes of one uint16."""
+    return (_digits4()[:100] >> np.uint32(16)).astype("<u2")
+
+
 def ascii_digits(values: np.ndarray, width: int) -> np.ndarray:
-    """Non-negative integers below 10**width → (n, width) matrix of their ASCII digits."""
+    """Non-negative integers below 10**width → (n, width) matrix of their ASCII digits
+    (a view of four-digit words; :func:`_digits_into` writes them into a wider matrix)."""
     groups = -(-width // 4)
     words = np.empty((len(values), groups), dtype="<u4")
-    table = _digits4()
     v = np.asarray(values, dtype=np.int64)
     for j in range(groups - 1, -1, -1):
         if j:
-            v, low = np.divmod(v, 10_000)
+            v, low = _divmod(v, 10_000)
         else:
             low = v
-        words[:, j] = table[low]
+        words[:, j] = np.take(_digits4(), low)
     return words.view(np.uint8).reshape(len(values), 4 * groups)[:, 4 * groups - width:]
+
+
+def _digits_into(mat: np.ndarray, col: int, width: int, values: np.ndarray) -> None:
+    """The zero-padded ASCII digits of ``values`` (below 10**width) into bytes
+    ``col``..``col + width`` of every row: four digits per table lookup, written a word at a
+    time (:func:`_field`), the leading one to three digits as a half word and a byte."""
+    v = np.asarray(values, dtype=np.int64)
+    end = col + width
+    while width >= 4:
+        width -= 4
+        end -= 4
+        if width:
+            v, low = _divmod(v, 10_000)
+        else:
+            low = v
+        _field(mat, end, "<u4")[...] = np.take(_digits4(), low)
+    if width == 3:
+        v, low = _divmod(v, 100)
+        _field(mat, end - 2, "<u2")[...] = np.take(_digits2(), low)
+        width, end = 1, end - 2
+    if width == 2:
+        _field(mat, end - 2, "<u2")[...] = np.take(_digits2(), v)
+    elif width == 1:
+        _field(mat, end - 1, "u1")[...] = v + 48
 
 
 def luhn_digit(digits: np.ndarray) -> np.ndarray:
