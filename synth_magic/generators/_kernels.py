@@ -494,7 +494,9 @@ class Weighted:
         i = u.astype(np.int64)
         np.minimum(i, self.k - 1, out=i)
         u -= i
-        return np.where(u < self.prob[i], i, self.alias[i])
+        out = np.take(self.alias, i)  # the alias, or the slot itself where the fraction is below its share
+        np.copyto(out, i, where=u < np.take(self.prob, i))
+        return out
 
 
 class Weighted2:
