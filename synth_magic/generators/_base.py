@@ -36,20 +36,15 @@ _INIT_A, _MULT_A, _INIT_B, _MULT_B = 0x43B0D7E5, 0x931E8875, 0x8B51F9DD, 0x58F38
 _MIX_L, _MIX_R = 0xCA01F9DD, 0x4973F715
 
 
-def _hashmix(value, h: int):
-    """SeedSequence's hashmix of ``value`` (an int or uint32 array); the next hash constant."""
-    value = value ^ h
-    h = (h * _MULT_A) & _M32
-    value = value * h
-    if isinstance(value, int):
-        value &= _M32
+def _hashmix(value: int, h: int) -> tuple[int, int]:
+    """SeedSequence's hashmix of a 32-bit word; the next hash constant."""
+    h, value = (h * _MULT_A) & _M32, value ^ h
+    value = (value * h) & _M32
     return value ^ (value >> 16), h
 
 
-def _mix(x, y):
-    result = _MIX_L * x - _MIX_R * y
-    if isinstance(result, int):
-        result &= _M32
+def _mix(x: int, y: int) -> int:
+    result = (_MIX_L * x - _MIX_R * y) & _M32
     return result ^ (result >> 16)
 
 
