@@ -38,6 +38,7 @@ from ._inputs import DEFAULT_ROWS, check_rows, check_seed, threads
 from .catalog import BOOL, CATEGORY, DATE, DATETIME, FLOAT, INT, STRING, TYPES
 from .errors import InputError, SchemaError
 from .generators import GENERATORS, Ctx, column_key, prefix_stable
+from .generators._base import stream_states, streamed
 from .generators._messy import mess, messy_categories
 
 if TYPE_CHECKING:
@@ -205,26 +206,48 @@ def _chunks(plan: Plan, rows: int, seed: int, first: int = 0, stop: int | None =
     last = -(-rows // CHUNK) if stop is None else min(stop, -(-rows // CHUNK))
     todo = range(first, last)
     workers = min(threads(), len(todo))
+    seeded = _seeded(plan, seed, todo)
     if workers <= 1:
-        for chunk in todo:
-            yield _made(plan, rows, seed, chunk, messy, given)
+        for chunk, seeds in seeded:
+            yield _made(plan, rows, seed, chunk, messy, given, seeds)
         return
     for col in plan.columns:  # shared by every chunk: made once, before the threads start
         if col.params.get("entities"):
             _entity_values(plan, col, seed)
     pool = _executor(workers)
-    waiting = iter(todo)
-    pending = deque(pool.submit(_made, plan, rows, seed, chunk, messy, given) for chunk in islice(waiting, workers + 1))
+    pending = deque(pool.submit(_made, plan, rows, seed, chunk, messy, given, seeds)
+                    for chunk, seeds in islice(seeded, workers + 1))
     try:
         while pending:
             done = pending.popleft().result()
-            chunk = next(waiting, None)
-            if chunk is not None:
-                pending.append(pool.submit(_made, plan, rows, seed, chunk, messy, given))
+            following = next(seeded, None)
+            if following is not None:
+                chunk, seeds = following
+                pending.append(pool.submit(_made, plan, rows, seed, chunk, messy, given, seeds))
             yield done
     finally:  # stopped early (an error, Ctrl-C, a consumer that had enough): drop what has not started
         for future in pending:
             future.cancel()
+
+
+Seeds = tuple[np.ndarray, "np.ndarray | None"]
+_SEEDED_AT_ONCE = 64  # chunks whose streams are seeded in one pass
+
+
+def _seeded(plan: Plan, seed: int, chunks: range) -> Iterator[tuple[int, Seeds]]:
+    """(chunk, its seeds) for every chunk: for each column the state of its stream
+    ``SeedSequence(seed, spawn_key=(key, chunk))`` and, when the plan has missing values,
+    of its mask's ``(key, chunk, 1)``, seeded in one vectorised pass per
+    :data:`_SEEDED_AT_ONCE` chunks (:func:`~synth_magic.generators._base.stream_states`)."""
+    keys = np.array([c.key for c in plan.columns], dtype=np.int64)
+    nulls = any(c.null_rate for c in plan.columns)
+    for at in range(chunks.start, chunks.stop, _SEEDED_AT_ONCE):
+        block = np.arange(at, min(at + _SEEDED_AT_ONCE, chunks.stop), dtype=np.int64)
+        grid = np.stack(np.broadcast_arrays(keys[None, :], block[:, None]), axis=-1)
+        main = stream_states(seed, grid)
+        missing = stream_states(seed, np.concatenate([grid, np.ones_like(grid[..., :1])], axis=-1)) if nulls else None
+        for i, chunk in enumerate(block.tolist()):
+            yield chunk, (main[i], None if missing is None else missing[i])
 
 
 _executors: dict[int, ThreadPoolExecutor] = {}
@@ -241,10 +264,10 @@ def _executor(workers: int) -> ThreadPoolExecutor:
         return pool
 
 
-def _made(plan: Plan, rows: int, seed: int, chunk: int, messy: float,
-          given: Given | None = None) -> tuple[int, dict[str, Any], dict[str, list] | None]:
+def _made(plan: Plan, rows: int, seed: int, chunk: int, messy: float, given: Given | None = None,
+          seeds: Seeds | None = None) -> tuple[int, dict[str, Any], dict[str, list] | None]:
     """One chunk: its values cut to ``rows`` and, with ``messy``, spoilt (and what was)."""
-    start, out = _chunk(plan, rows, seed, chunk, whole=bool(messy), given=given)
+    start, out = _chunk(plan, rows, seed, chunk, whole=bool(messy), given=given, seeds=seeds)
     record = None
     if messy:  # on the whole chunk, then cut: the first rows do not depend on how many follow
         def rng_of(i: int) -> np.random.Generator:
@@ -273,19 +296,23 @@ def _prefix_stable(col: PlannedColumn) -> bool:
 
 
 def _chunk(plan: Plan, rows: int, seed: int, chunk: int, whole: bool = False,
-           given: Given | None = None) -> tuple[int, dict[str, Any]]:
+           given: Given | None = None, seeds: Seeds | None = None) -> tuple[int, dict[str, Any]]:
     """Chunk ``chunk``'s values, nulls applied, cut to ``rows``. Drawn for the whole chunk,
     except a cut chunk of columns that all make their first values alone: then only the
-    rows kept (the same values, without the waste: 1,000 rows cost 1,000, not 16,384)."""
+    rows kept (the same values, without the waste: 1,000 rows cost 1,000, not 16,384).
+    ``seeds``: its streams' states (:func:`_seeded`), else seeded here."""
+    if seeds is None:
+        seeds = next(_seeded(plan, seed, range(chunk, chunk + 1)))[1]
+    states, null_states = seeds
     start = chunk * CHUNK
     keep = CHUNK if whole else min(CHUNK, rows - start)
     n = keep if keep < CHUNK and all(_prefix_stable(c) for c in plan.columns) else CHUNK
     values: dict[str, Any] = {}
     aux: dict[str, Any] = {}
     masks: dict[str, np.ndarray | None] = {}
-    for col in plan.columns:
+    for i, col in enumerate(plan.columns):
         name = col.name
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(col.key, chunk)))
+        rng = streamed(states[i])  # default_rng(SeedSequence(seed, spawn_key=(col.key, chunk)))
         ctx = Ctx(rng=rng, n=n, start=start, locale=plan.locale, cols=values, aux=aux, unique=col.unique,
                   key=column_key(seed, col.key), name=name, seed=seed, chunk=chunk, span=CHUNK)
         entities = col.params.get("entities")
@@ -300,8 +327,7 @@ def _chunk(plan: Plan, rows: int, seed: int, chunk: int, whole: bool = False,
         if col.categories is not None:
             aux[name + ":categories"] = (None, col.categories)
         if col.null_rate and (given is None or name not in given):
-            null_rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(col.key, chunk, 1)))
-            mask = null_rng.random(n) < col.null_rate
+            mask = streamed(null_states[i]).random(n) < col.null_rate  # spawn_key (col.key, chunk, 1)
         for ref in col.refs:  # a value derived from a missing value is missing too
             if masks.get(ref) is not None:
                 mask = masks[ref] if mask is None else (mask | masks[ref])

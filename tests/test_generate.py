@@ -295,6 +295,64 @@ def test_scramble_is_a_bijection():
         assert np.unique(out).size == n, domain
 
 
+@pytest.mark.parametrize("width", [1, 2, 3, 4, 5, 7, 9, 12, 18])
+def test_digits_are_spelled_zero_padded_at_any_width_and_column(width):
+    from synth_magic.generators._kernels import _digits_into, ascii_digits
+
+    v = np.random.default_rng(width).integers(0, 10**width, 3000)
+    v[:3] = [0, 10**width - 1, 10 ** (width - 1)]
+    want = [str(x).zfill(width) for x in v.tolist()]
+    assert [bytes(row).decode() for row in ascii_digits(v, width)] == want
+    mat = np.full((len(v), width + 5), ord("x"), dtype=np.uint8)  # written at column 2 of wider rows
+    _digits_into(mat, 2, width, v)
+    assert [bytes(row).decode() for row in mat] == ["xx" + w + "xxx" for w in want]
+
+
+@pytest.mark.parametrize("pattern", ["SEN-####", "é#ü%-?*", "%#########", "ABCDEFGHIJK#", "#"])
+def test_patterns_keep_their_literals_and_classes(pattern):
+    import re
+
+    from synth_magic._syntax import PATTERN_CLASSES
+    from synth_magic.generators._kernels import fill_pattern
+
+    regex = "".join(f"[{re.escape(PATTERN_CLASSES[ch].decode())}]" if ch in PATTERN_CLASSES else re.escape(ch)
+                    for ch in pattern)
+    for unique in (None, np.arange(5000, 7000)):
+        out = fill_pattern(pattern, np.random.default_rng(1), 2000, unique, key=99).to_pylist()
+        assert all(re.fullmatch(regex, value) for value in out), pattern
+    assert fill_pattern(pattern, np.random.default_rng(1), 0).to_pylist() == []
+
+
+@pytest.mark.parametrize("domain", [3, 1000, 9 * 10**9, 10**17])
+def test_scramble_walks_its_last_values_alone_the_same_way(domain):
+    from synth_magic.generators._kernels import _feistel, _round_keys, _walk
+
+    keys = _round_keys(0xBEEF)
+    half = ((domain - 1).bit_length() + 1) // 2
+    start = np.arange(4 << half, dtype=np.uint64)[::max(1, (4 << half) // 500)] % np.uint64(1 << (2 * half))
+    for value in start.tolist():
+        y = _feistel(np.array([value], np.uint64), half, keys)
+        while y[0] >= domain:  # the vector walk, one value at a time
+            y = _feistel(y, half, keys)
+        assert _walk(value, domain, half, keys) == int(y[0])
+
+
+@pytest.mark.parametrize("seed,keys", [
+    (0, [[0], [1], [2**32 - 1]]),  # one-word keys, the smallest seed
+    (42, [[123456789, c] for c in range(70)]),  # a column's chunks
+    (2**63 - 1, [[7, 3, 1], [2**32 - 1, 0, 9], [0, 0, 0]]),  # the largest seed, masks' and messy keys
+    (2**40 + 3, [[5, 6, 7, 8, 9]]),  # a two-word seed, a key longer than the pool
+    (2**130 + 5, [[1, 2]]),  # a seed longer than the pool (mixed in after it)
+])
+def test_stream_states_seed_numpys_own_streams(seed, keys):
+    from synth_magic.generators._base import stream_states, streamed
+
+    for key, state in zip(keys, stream_states(seed, np.array(keys, dtype=np.int64)), strict=True):
+        ours = streamed(state).integers(0, 2**63, 8)
+        numpys = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=tuple(key))).integers(0, 2**63, 8)
+        assert (ours == numpys).all(), (seed, key)
+
+
 def test_weighted_draws_follow_their_weights():
     from synth_magic.generators._kernels import Weighted
 

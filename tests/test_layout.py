@@ -96,7 +96,7 @@ PINNED = {
         "Ctx", "GENERATORS", "Generator", "PREFIX", "column_key", "prefix_stable",
     ],
     "synth_magic.generators._base": [
-        "Ctx", "Domain", "Generator", "Make", "column_key",
+        "Ctx", "Domain", "Generator", "Make", "column_key", "stream_states", "streamed",
     ],
     "synth_magic.generators._by": [
         "correlate", "groups", "mapped", "normal_quantile", "per_row",

@@ -34,6 +34,11 @@ _MAX_SCRAMBLE = 1 << 62  # the Feistel halves stay below 2**31
 STR = pa.large_string()
 
 
+def _str(values: pa.Array) -> pa.Array:
+    """``values`` as large_string: itself when it is one already (a cast costs microseconds of GIL)."""
+    return values if values.type == STR else values.cast(STR)
+
+
 def fixed_width(mat: np.ndarray) -> pa.LargeStringArray:
     """An (n, w) uint8 matrix of UTF-8 bytes → n strings of w bytes each."""
     n, w = mat.shape
@@ -78,7 +83,7 @@ def concat(pool: pa.Array, idx: np.ndarray) -> pa.LargeStringArray:
     no second copy and no per-part join.
     """
     n, k = idx.shape
-    flat = take(pool.cast(STR), idx.reshape(-1))
+    flat = take(_str(pool), idx.reshape(-1))
     if k == 1:
         return flat
     _, offsets, data = flat.buffers()
@@ -88,7 +93,7 @@ def concat(pool: pa.Array, idx: np.ndarray) -> pa.LargeStringArray:
 
 def concat_ragged(pool: pa.Array, idx: np.ndarray, counts: np.ndarray) -> pa.LargeStringArray:
     """Like :func:`concat` with ``counts[r]`` parts in row r: ``idx`` lists all rows' parts."""
-    flat = take(pool.cast(STR), idx)
+    flat = take(_str(pool), idx)
     _, offsets, data = flat.buffers()
     every = np.frombuffer(offsets, dtype=np.int64, count=len(flat) + 1, offset=flat.offset * 8)
     at = np.zeros(len(counts) + 1, dtype=np.int64)
@@ -106,7 +111,7 @@ class Pieces:
     __slots__ = ("base", "pool")
 
     def __init__(self, *parts: pa.Array | str) -> None:
-        arrays = [pa.array([p], type=STR) if isinstance(p, str) else p.cast(STR) for p in parts]
+        arrays = [pa.array([p], type=STR) if isinstance(p, str) else _str(p) for p in parts]
         self.pool = pa.concat_arrays(arrays)
         self.base = np.cumsum([0] + [len(a) for a in arrays[:-1]]).astype(np.int64)
 
@@ -168,7 +173,7 @@ def to_str(values: np.ndarray) -> pa.Array:
 
 def join(*parts: pa.Array | str, sep: str = "") -> pa.Array:
     """Element-wise concatenation of string arrays and scalars (as large_string)."""
-    args = [pa.scalar(p, STR) if isinstance(p, str) else p.cast(STR) for p in parts]
+    args = [pa.scalar(p, STR) if isinstance(p, str) else _str(p) for p in parts]
     return pc.binary_join_element_wise(*args, pa.scalar(sep, STR))
 
 
@@ -229,11 +234,30 @@ def scramble(index: np.ndarray, domain: int, key: int) -> np.ndarray:
         x = x.astype(np.uint64)
         y = _feistel(x, half, keys)
         out = np.flatnonzero(y >= np.uint64(domain))
-        while out.size:
+        while out.size > _WALK_ALONE:
             z = _feistel(y[out], half, keys)
             y[out] = z
             out = out[z >= np.uint64(domain)]
+    if out.size:  # the last few walk on alone: a vector pass costs as much for 1 value as for 1,000
+        y[out] = [_walk(int(v), domain, half, keys) for v in y[out]]
     return y.astype(np.int64)
+
+
+_WALK_ALONE = 24
+
+
+def _walk(value: int, domain: int, half: int, keys: tuple[np.uint64, ...]) -> int:
+    """:func:`_feistel` on one value in Python integers, again until it falls inside ``domain``."""
+    low, top, mask = (1 << half) - 1, 64 - half, 0xFFFFFFFFFFFFFFFF
+    ks = [int(k) for k in keys]
+    golden = int(_GOLDEN)
+    while True:
+        left, right = value >> half, value & low
+        for k in ks:
+            left, right = right, ((((right ^ k) * golden) & mask) >> top) ^ left
+        value = (left << half) | right
+        if value < domain:
+            return value
 
 
 def pattern_domain(pattern: str) -> int:
@@ -252,45 +276,92 @@ def fill_pattern(pattern: str, rng: np.random.Generator, n: int,
     scrambled row number, so no two rows share a value. Runs of '#' are drawn and
     spelled as whole numbers (four digits per table lookup), not digit by digit.
     """
-    cols: list[tuple[int, str]] = []  # (byte column, class char) of every class position
-    width = 0
-    literal = np.empty(len(pattern.encode()), dtype=np.uint8)
+    literal, scrambled, size, drawn = _pattern_plan(pattern, unique_index is not None)
+    width = len(literal)
+    mat = np.empty((n, width), dtype=np.uint8)
+    for col, stop in _literal_runs(pattern):
+        _fill(mat, col, literal[col:stop])
+    if unique_index is not None:
+        code = scramble(unique_index, size, key)
+        for run, radix in scrambled:
+            code, value = _divmod(code, radix)
+            _write_run(mat, run, value)
+    for run, radix in drawn:
+        _write_run(mat, run, rng.integers(0, radix, n, dtype=np.int64))
+    return fixed_width(mat)
+
+
+@lru_cache(maxsize=256)
+def _literal_runs(pattern: str) -> tuple[tuple[int, int], ...]:
+    """The byte ranges of a pattern's literal characters, adjacent ones together."""
+    runs: list[list[int]] = []
+    at = 0
     for ch in pattern:
-        raw = ch.encode()
+        size = len(ch.encode())
+        if ch not in PATTERN_CLASSES:
+            if runs and runs[-1][1] == at:
+                runs[-1][1] = at + size
+            else:
+                runs.append([at, at + size])
+        at += size
+    return tuple((a, b) for a, b in runs)
+
+
+def _field(mat: np.ndarray, col: int, dtype: str) -> np.ndarray:
+    """Bytes ``col`` on of every row of a C-contiguous uint8 matrix, read as one ``dtype``
+    value per row (unaligned, strided): a whole value lands in every row in one pass, where
+    a copy of an (n, k) block walks row by row."""
+    n, w = mat.shape
+    if not n:
+        return np.empty(0, dtype=dtype)
+    return np.ndarray((n,), dtype=dtype, buffer=mat, offset=col, strides=(w,))
+
+
+def _fill(mat: np.ndarray, col: int, data: np.ndarray) -> None:
+    """The same bytes ``data`` at ``col`` of every row, up to eight at a time."""
+    at = 0
+    while at < len(data):
+        size = next(s for s in (8, 4, 2, 1) if s <= len(data) - at)
+        _field(mat, col + at, f"<u{size}")[...] = data[at:at + size].view(f"<u{size}")[0]
+        at += size
+
+
+Run = list[tuple[int, str]]
+
+
+@lru_cache(maxsize=256)
+def _pattern_plan(pattern: str, unique: bool) -> tuple[np.ndarray, tuple[tuple[Run, int], ...], int,
+                                                         tuple[tuple[Run, int], ...]]:
+    """A pattern read once: its bytes, the runs a unique code spells (last first, each with
+    its number of values), that code's domain, and the runs drawn at random (in order)."""
+    cols: list[tuple[int, str]] = []  # (byte column, class char) of every class position
+    raw = pattern.encode()
+    width = 0
+    for ch in pattern:
         if ch in PATTERN_CLASSES:
             cols.append((width, ch))
-        else:
-            literal[width:width + len(raw)] = np.frombuffer(raw, dtype=np.uint8)
-        width += len(raw)
-    mat = np.empty((n, width), dtype=np.uint8)
-    is_class = np.zeros(width, dtype=bool)
-    is_class[[c for c, _ in cols]] = True
-    for c in np.flatnonzero(~is_class):
-        mat[:, c] = literal[c]
-    rest = cols
-    if unique_index is not None:
-        tail, size = 0, 1
+        width += len(ch.encode())
+    rest, scrambled, size = cols, (), 1
+    if unique:
+        tail = 0
         for _, ch in reversed(cols):
             if size * len(PATTERN_CLASSES[ch]) > _MAX_SCRAMBLE:
                 break
             tail += 1
             size *= len(PATTERN_CLASSES[ch])
-        code = scramble(unique_index, size, key)
         rest, fixed = cols[:len(cols) - tail], cols[len(cols) - tail:]
-        for run in reversed(_runs(fixed)):
-            code, value = np.divmod(code, len(PATTERN_CLASSES[run[0][1]]) ** len(run))
-            _write_run(mat, run, value)
+        scrambled = tuple((run, len(PATTERN_CLASSES[run[0][1]]) ** len(run)) for run in reversed(_runs(fixed)))
+    drawn = []
     for run in _runs(rest):
         radix = len(PATTERN_CLASSES[run[0][1]])
-        for part in range(0, len(run), 18 if radix == 10 else 1):
-            piece = run[part:part + (18 if radix == 10 else 1)]
-            _write_run(mat, piece, rng.integers(0, radix ** len(piece), n, dtype=np.int64))
-    return fixed_width(mat)
+        step = 18 if radix == 10 else 1
+        drawn += [(run[part:part + step], radix ** len(run[part:part + step])) for part in range(0, len(run), step)]
+    return np.frombuffer(raw, dtype=np.uint8), scrambled, size, tuple(drawn)
 
 
-def _runs(cols: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+def _runs(cols: Run) -> list[Run]:
     """Adjacent '#' positions grouped into runs; every other class position alone."""
-    runs: list[list[tuple[int, str]]] = []
+    runs: list[Run] = []
     for col, ch in cols:
         if runs and ch == "#" and runs[-1][-1][1] == "#" and runs[-1][-1][0] == col - 1:
             runs[-1].append((col, ch))
@@ -299,13 +370,13 @@ def _runs(cols: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
     return runs
 
 
-def _write_run(mat: np.ndarray, run: list[tuple[int, str]], value: np.ndarray) -> None:
+def _write_run(mat: np.ndarray, run: Run, value: np.ndarray) -> None:
     """Spell ``value`` (below radix**len(run)) into the run's columns."""
     col, ch = run[0]
     if ch == "#":
-        mat[:, col:col + len(run)] = ascii_digits(value, len(run))
+        _digits_into(mat, col, len(run), value)
     else:
-        mat[:, col] = np.frombuffer(PATTERN_CLASSES[ch], dtype=np.uint8)[value]
+        _field(mat, col, "u1")[...] = np.frombuffer(PATTERN_CLASSES[ch], dtype=np.uint8)[value]
 
 
 @cache
@@ -316,19 +387,56 @@ def _digits4() -> np.ndarray:
     return digits.view("<u4").reshape(-1)
 
 
+def _divmod(values: np.ndarray, by: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.divmod`` of non-negative integers by a constant, as a floor division (numpy
+    divides by a scalar with a multiply and a shift) and a multiply-subtract: faster."""
+    q = values // by
+    return q, values - q * by
+
+
+@cache
+def _digits2() -> np.ndarray:
+    """0..99 → their two ASCII digits as the bytes of one uint16."""
+    return (_digits4()[:100] >> np.uint32(16)).astype("<u2")
+
+
 def ascii_digits(values: np.ndarray, width: int) -> np.ndarray:
-    """Non-negative integers below 10**width → (n, width) matrix of their ASCII digits."""
+    """Non-negative integers below 10**width → (n, width) matrix of their ASCII digits
+    (a view of four-digit words; :func:`_digits_into` writes them into a wider matrix)."""
     groups = -(-width // 4)
     words = np.empty((len(values), groups), dtype="<u4")
-    table = _digits4()
     v = np.asarray(values, dtype=np.int64)
     for j in range(groups - 1, -1, -1):
         if j:
-            v, low = np.divmod(v, 10_000)
+            v, low = _divmod(v, 10_000)
         else:
             low = v
-        words[:, j] = table[low]
+        words[:, j] = np.take(_digits4(), low)
     return words.view(np.uint8).reshape(len(values), 4 * groups)[:, 4 * groups - width:]
+
+
+def _digits_into(mat: np.ndarray, col: int, width: int, values: np.ndarray) -> None:
+    """The zero-padded ASCII digits of ``values`` (below 10**width) into bytes
+    ``col``..``col + width`` of every row: four digits per table lookup, written a word at a
+    time (:func:`_field`), the leading one to three digits as a half word and a byte."""
+    v = np.asarray(values, dtype=np.int64)
+    end = col + width
+    while width >= 4:
+        width -= 4
+        end -= 4
+        if width:
+            v, low = _divmod(v, 10_000)
+        else:
+            low = v
+        _field(mat, end, "<u4")[...] = np.take(_digits4(), low)
+    if width == 3:
+        v, low = _divmod(v, 100)
+        _field(mat, end - 2, "<u2")[...] = np.take(_digits2(), low)
+        width, end = 1, end - 2
+    if width == 2:
+        _field(mat, end - 2, "<u2")[...] = np.take(_digits2(), v)
+    elif width == 1:
+        _field(mat, end - 1, "u1")[...] = v + 48
 
 
 def luhn_digit(digits: np.ndarray) -> np.ndarray:
@@ -386,7 +494,9 @@ class Weighted:
         i = u.astype(np.int64)
         np.minimum(i, self.k - 1, out=i)
         u -= i
-        return np.where(u < self.prob[i], i, self.alias[i])
+        out = np.take(self.alias, i)  # the alias, or the slot itself where the fraction is below its share
+        np.copyto(out, i, where=u < np.take(self.prob, i))
+        return out
 
 
 class Weighted2:
