@@ -192,7 +192,7 @@ def resolve_seed(seed: int | None) -> int:
 
 
 def _chunks(plan: Plan, rows: int, seed: int, first: int = 0, stop: int | None = None,
-            messy: float = 0.0, given: Given | None = None,
+            messy: float = 0.0, given: Given | None = None, origin: int = 0,
             ) -> Iterator[tuple[int, dict[str, Any], dict[str, list] | None]]:
     """Yield (start, {name: values}, what was made messy) for chunks [first, stop), nulls
     applied, cut to ``rows``, in order.
@@ -207,20 +207,20 @@ def _chunks(plan: Plan, rows: int, seed: int, first: int = 0, stop: int | None =
     workers = min(threads(), len(todo))
     if workers <= 1:
         for chunk in todo:
-            yield _made(plan, rows, seed, chunk, messy, given)
+            yield _made(plan, rows, seed, chunk, messy, given, origin)
         return
     for col in plan.columns:  # shared by every chunk: made once, before the threads start
         if col.params.get("entities"):
             _entity_values(plan, col, seed)
     pool = _executor(workers)
     waiting = iter(todo)
-    pending = deque(pool.submit(_made, plan, rows, seed, chunk, messy, given) for chunk in islice(waiting, workers + 1))
+    pending = deque(pool.submit(_made, plan, rows, seed, chunk, messy, given, origin) for chunk in islice(waiting, workers + 1))
     try:
         while pending:
             done = pending.popleft().result()
             chunk = next(waiting, None)
             if chunk is not None:
-                pending.append(pool.submit(_made, plan, rows, seed, chunk, messy, given))
+                pending.append(pool.submit(_made, plan, rows, seed, chunk, messy, given, origin))
             yield done
     finally:  # stopped early (an error, Ctrl-C, a consumer that had enough): drop what has not started
         for future in pending:
@@ -242,9 +242,9 @@ def _executor(workers: int) -> ThreadPoolExecutor:
 
 
 def _made(plan: Plan, rows: int, seed: int, chunk: int, messy: float,
-          given: Given | None = None) -> tuple[int, dict[str, Any], dict[str, list] | None]:
+          given: Given | None = None, origin: int = 0) -> tuple[int, dict[str, Any], dict[str, list] | None]:
     """One chunk: its values cut to ``rows`` and, with ``messy``, spoilt (and what was)."""
-    start, out = _chunk(plan, rows, seed, chunk, whole=bool(messy), given=given)
+    start, out = _chunk(plan, rows, seed, chunk, whole=bool(messy), given=given, origin=origin)
     record = None
     if messy:  # on the whole chunk, then cut: the first rows do not depend on how many follow
         def rng_of(i: int) -> np.random.Generator:
@@ -275,10 +275,11 @@ def _prefix_stable(col: PlannedColumn) -> bool:
 
 
 def _chunk(plan: Plan, rows: int, seed: int, chunk: int, whole: bool = False,
-           given: Given | None = None) -> tuple[int, dict[str, Any]]:
+           given: Given | None = None, origin: int = 0) -> tuple[int, dict[str, Any]]:
     """Chunk ``chunk``'s values, nulls applied, cut to ``rows``. Drawn for the whole chunk,
     except a cut chunk of columns that all make their first values alone: then only the
-    rows kept (the same values, without the waste: 1,000 rows cost 1,000, not 16,384)."""
+    rows kept (the same values, without the waste: 1,000 rows cost 1,000, not 16,384).
+    ``given`` values start at row ``origin``."""
     start = chunk * CHUNK
     keep = CHUNK if whole else min(CHUNK, rows - start)
     n = keep if keep < CHUNK and all(_prefix_stable(c) for c in plan.columns) else CHUNK
@@ -293,7 +294,7 @@ def _chunk(plan: Plan, rows: int, seed: int, chunk: int, whole: bool = False,
         entities = col.params.get("entities")
         mask = None
         if given is not None and name in given:  # values (and missing ones) from outside: a foreign key, a copy
-            values[name], mask = _given_chunk(given[name], start, n)
+            values[name], mask = _given_chunk(given[name], start - origin, n)
         elif entities:  # N entities, the rows cycling through them: row r is entity r % N
             values[name] = _take(_entity_values(plan, col, seed), ctx.index % entities)
             aux[name + ":entities"] = entities
@@ -469,13 +470,14 @@ def frames(plan: Plan, rows: int | None = None, *, seed: int | None = None,
 
 
 def frame_of_chunks(plan: Plan, rows: int, seed: int, first: int, stop: int, *,
-                    messy: float | None = None) -> pd.DataFrame:
+                    messy: float | None = None, given: Given | None = None) -> pd.DataFrame:
     """Chunks ``[first, stop)`` of a request for ``rows`` rows with ``seed``.
 
     These are rows ``first * CHUNK`` up to ``stop * CHUNK`` (at most ``rows``) of
     ``generate(plan, rows, seed=seed)``, with that RangeIndex. A chunk range depends on
     nothing else, so ranges can be made in any order, in any process, on any machine
-    (:mod:`synth_magic.dask`). An empty range gives :func:`empty_frame`.
+    (:mod:`synth_magic.dask`). An empty range gives :func:`empty_frame`. ``given`` is as
+    :func:`generate`'s, for the range's rows only (its values start at row ``first * CHUNK``).
     """
     rows = check_rows(rows)
     if rows > MAX_ROWS:
@@ -488,7 +490,7 @@ def frame_of_chunks(plan: Plan, rows: int, seed: int, first: int, stop: int, *,
     messy = _messy_rate(plan, messy)
     parts: dict[str, list[Any]] = {c.name: [] for c in plan.columns}
     records = []
-    for _, chunk, record in _chunks(plan, rows, seed, first, stop, messy):
+    for _, chunk, record in _chunks(plan, rows, seed, first, stop, messy, given, first * CHUNK):
         for name, value in chunk.items():
             parts[name].append(value)
         records.append(record)

@@ -90,7 +90,8 @@ PINNED = {
         "empty_frame", "frame_of_chunks", "frames", "generate", "resolve_seed",
     ],
     "synth_magic.relate": [
-        "counts", "generate_dataset", "pick", "table_rows", "table_seed",
+        "check_pick", "chunk_counts", "counts", "counts_in", "generate_dataset", "given_columns", "own_rows", "pick",
+        "relations", "rollup", "table_rows", "table_seed",
     ],
     "synth_magic.generators": [
         "Ctx", "GENERATORS", "Generator", "PREFIX", "column_key",
