@@ -24,26 +24,33 @@ import functools
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from . import config
 from ._inputs import check_path
 from .errors import ConfigError, ExportError, InputError
 from .export import FORMATS, csv_safety_default, save
 from .generate import CHUNK, Progress, empty_frame, frame_of_chunks
+from .relate import table_seed
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
     import distributed
     import pandas as pd
+    from dask.delayed import Delayed
 
+    from .dataset import DatasetPlan, TablePlan
+    from .generate import Given
     from .schema import Plan
 
 __all__ = [
-    "INSTALL", "ROWS_PER_PARTITION", "SCHEDULER_ENV", "frame", "local_cluster", "parts_target", "partition",
-    "ranges", "require", "write", "write_part",
+    "INSTALL", "MAX_PICKED", "ROWS_PER_PARTITION", "SCHEDULER_ENV", "dataset", "frame", "local_cluster",
+    "parts_target", "partition", "ranges", "require", "write", "write_part",
 ]
 
 INSTALL = "pip install synth-magic[dask]"
@@ -280,3 +287,224 @@ def local_cluster(workers: int | None = None) -> distributed.LocalCluster:
 def _reason(exc: BaseException) -> str:
     text = " ".join(str(exc).split()).rstrip(".")
     return text[:120] or type(exc).__name__
+
+
+# ------------------------------------------------------------------ datasets
+
+# A table that rows of another pick from is held whole by every partition of that table.
+MAX_PICKED = 8 * ROWS_PER_PARTITION
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """A table's rows and partitions, and for a table an ``each`` relation makes, the row of
+    its first child of each chunk of parent rows (``starts[j]``; ``starts[-1]``: its rows)."""
+
+    rows: int
+    parts: list[tuple[int, int]]
+    starts: np.ndarray | None = None
+
+
+def _layout_of(plan: DatasetPlan, rows: int | Mapping[str, int] | None, seed: int, *,
+           npartitions: int | None = None, rows_per_partition: int | None = None) -> dict[str, _Layout]:
+    """Every table's rows and partitions (whole chunk ranges of its own rows), checked up
+    front: what a worker could refuse is refused here. A child's rows are its parents'
+    counts of children, drawn here per chunk of parent rows (memory by chunks)."""
+    from .relate import check_pick, chunk_counts, own_rows, table_rows
+
+    asked = table_rows(plan, rows)
+    out: dict[str, _Layout] = {}
+    for t in plan.tables:
+        starts, largest = None, None
+        if t.each is not None:
+            if t.name in asked:
+                raise InputError(f"With engine='dask' the rows of '{t.name}' come from its parent '{t.each.parent}' "
+                                 f"(each {t.each.min}-{t.each.max}); give rows for '{t.each.parent}' instead, or "
+                                 "use engine='local' for an exact row count.")
+            sums, largest = chunk_counts(t.each, out[t.each.parent].rows, seed)
+            starts = np.concatenate([[0], np.cumsum(sums)])
+            n = int(starts[-1])
+        else:
+            n = own_rows(plan, t, asked)
+        for rel in t.picks:
+            parents = out[rel.parent].rows
+            check_pick(rel, n, parents, largest if rel.distinct else None)
+            if parents > MAX_PICKED:
+                raise InputError(f"Table '{t.name}' picks rows of '{rel.parent}', which has {parents:,} rows; with "
+                                 f"engine='dask' every partition of '{t.name}' holds those keys, so '{rel.parent}' "
+                                 f"may have at most {MAX_PICKED:,}: give it fewer rows, or make the relation 'each'.")
+        for roll in t.rollups:
+            if plan.table(roll.child).each is None or plan.table(roll.child).each.column != roll.via:
+                raise InputError(f"Column '{t.name}.{roll.column}' is the {roll.how} over '{roll.child}', whose rows pick "
+                                 f"'{t.name}'; with engine='dask' a total is made only over an 'each' relation, so "
+                                 "use engine='local' for it.")
+        frame_of_chunks(t.plan, max(n, 1), table_seed(seed, t.name), 0, 0)  # what cannot be made is refused here
+        out[t.name] = _Layout(n, ranges(n, npartitions, rows_per_partition) if n else [(0, 0)], starts)
+    return out
+
+
+def _overlapping(parts: list[tuple[int, int]], start: int, stop: int) -> list[int]:
+    """The partitions that hold rows ``start`` to ``stop``."""
+    return [k for k, (first, last) in enumerate(parts) if first * CHUNK < stop and last * CHUNK > start]
+
+
+@functools.lru_cache(maxsize=16)
+def _dataset_plan(schema_json: str) -> DatasetPlan:
+    from .dataset import DatasetSchema
+
+    return DatasetSchema.from_json(schema_json).resolve()
+
+
+def _table_part(schema_json: str, seed: int, name: str, rows: int, bounds: tuple[int, int],
+               window: tuple[int, int, int, int] | None, sources: dict[str, list[pd.DataFrame]]) -> pd.DataFrame:
+    """One partition of a table before its totals: chunks ``bounds`` of its ``rows`` rows.
+
+    ``sources`` holds, per relation (by its column), partitions of the parent in row order:
+    those holding the parents of these rows for the ``each`` relation, whose parent rows
+    ``window`` gives (the chunks ``j0`` to ``j1`` of the parent's ``parents`` rows, whose
+    first child is row ``first_child``); every row of the parent for a pick.
+    """
+    plan = _dataset_plan(schema_json)
+    t = plan.table(name)
+    first, stop = bounds[0] * CHUNK, min(bounds[1] * CHUNK, rows)
+    df = frame_of_chunks(t.plan, max(rows, 1), table_seed(seed, name), *bounds,
+                         given=_given(plan, t, seed, first, stop, window, sources) if stop > first else None)
+    df.attrs["synth"] = {"seed": seed, "schema": t.schema_json, "table": name}
+    return df
+
+
+def _given(plan: DatasetPlan, t: TablePlan, seed: int, first: int, stop: int,
+           window: tuple[int, int, int, int] | None, sources: dict[str, list[pd.DataFrame]]) -> Given:
+    """Rows ``first`` to ``stop`` of ``t``'s foreign keys and copies, as the local run makes them."""
+    import pandas as pd
+
+    from .relate import counts_in, given_columns, pick
+
+    parent_rows = {column: pd.concat(frames) if len(frames) > 1 else frames[0] for column, frames in sources.items()}
+    index: dict[str, np.ndarray] = {}
+    group = within = None
+    if t.each is not None and window is not None:
+        j0, j1, parents, first_child = window
+        lo, hi = j0 * CHUNK, min(j1 * CHUNK, parents)
+        per = counts_in(t.each, seed, lo, hi)
+        group = np.repeat(np.arange(lo, hi, dtype=np.int64), per)[first - first_child:stop - first_child]
+        within = np.arange(first, stop, dtype=np.int64) - (first_child + np.cumsum(per) - per)[group - lo]
+        index[t.each.column] = group - int(parent_rows[t.each.column].index[0])
+    for rel in t.picks:
+        index[rel.column] = pick(rel, len(parent_rows[rel.column]), seed, first, stop, group, within)
+    return given_columns(plan, t, parent_rows, index)
+
+
+def _picked(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    """The columns of a parent that picks read, every row, once per run."""
+    import pandas as pd
+
+    return pd.concat([f[columns] for f in frames]) if len(frames) > 1 else frames[0][columns]
+
+
+def _totals_part(schema_json: str, seed: int, name: str, df: pd.DataFrame, bounds: tuple[int, int], parents: int,
+                children: dict[str, tuple[int, list[pd.DataFrame]]]) -> pd.DataFrame:
+    """A partition with its totals: per total (by column), the children's partitions that
+    hold the children of these rows, and the row of the first of them."""
+    import pandas as pd
+
+    from .relate import counts_in, rollup
+
+    plan = _dataset_plan(schema_json)
+    t = plan.table(name)
+    lo, hi = bounds[0] * CHUNK, min(bounds[1] * CHUNK, parents)
+    df = df.copy(deep=False)
+    for roll in t.rollups:
+        first_child, frames = children[roll.column]
+        per = counts_in(plan.table(roll.child).each, seed, lo, hi)
+        idx = np.repeat(np.arange(hi - lo, dtype=np.int64), per)
+        child = pd.concat(frames) if frames else empty_frame(plan.table(roll.child).plan)
+        at = first_child - (int(child.index[0]) if len(child) else first_child)
+        df[roll.column] = rollup(plan, roll, idx, child.iloc[at:at + len(idx)], hi - lo)
+    return df
+
+
+def _meta(plan: DatasetPlan, name: str) -> pd.DataFrame:
+    from .relate import rollup
+
+    t = plan.table(name)
+    meta = empty_frame(t.plan)
+    for roll in t.rollups:
+        meta[roll.column] = rollup(plan, roll, np.empty(0, np.int64), empty_frame(plan.table(roll.child).plan), 0)
+    return meta
+
+
+def _dataset_tasks(plan: DatasetPlan, rows: int | Mapping[str, int] | None, seed: int,
+                   npartitions: int | None = None, rows_per_partition: int | None = None
+                   ) -> tuple[dict[str, list[Delayed]], dict[str, _Layout]]:
+    """Every table's partitions as tasks: schema text, numbers and the partitions they read."""
+    from dask import delayed
+    from dask.base import tokenize
+
+    from .relate import relations
+
+    shape = _layout_of(plan, rows, seed, npartitions=npartitions, rows_per_partition=rows_per_partition)
+    token = tokenize(plan.schema_json, seed, {n: (s.rows, tuple(s.parts)) for n, s in shape.items()})
+    text = plan.schema_json
+    base: dict[str, list[Delayed]] = {}
+    shared: dict[tuple[str, tuple[str, ...]], Delayed] = {}
+    for t in plan.tables:
+        own = shape[t.name]
+        base[t.name] = []
+        for k, bounds in enumerate(own.parts):
+            first, stop = bounds[0] * CHUNK, min(bounds[1] * CHUNK, own.rows)
+            window, sources = None, {}
+            for rel in relations(t):
+                parent = shape[rel.parent]
+                if rel is t.each and stop > first:
+                    j0 = int(np.searchsorted(own.starts, first, "right")) - 1
+                    j1 = int(np.searchsorted(own.starts, stop - 1, "right"))
+                    window = (j0, j1, parent.rows, int(own.starts[j0]))
+                    ks = _overlapping(parent.parts, j0 * CHUNK, min(j1 * CHUNK, parent.rows))
+                    sources[rel.column] = [base[rel.parent][i] for i in ks]
+                elif stop <= first:  # an empty table's one partition reads nothing
+                    continue
+                else:
+                    columns = (plan.table(rel.parent).key, *dict.fromkeys(
+                        source for _, via, source, _ in t.copies if via == rel.column))
+                    if (rel.parent, columns) not in shared:
+                        shared[(rel.parent, columns)] = delayed(_picked, pure=True)(
+                            base[rel.parent], list(columns), dask_key_name=f"synth-picked-{rel.parent}-{len(shared)}-{token}")
+                    sources[rel.column] = [shared[(rel.parent, columns)]]
+            base[t.name].append(delayed(_table_part, pure=True)(
+                text, seed, t.name, own.rows, bounds, window, sources, dask_key_name=f"synth-{t.name}-{k}-{token}"))
+    final: dict[str, list[Delayed]] = {}
+    for t in reversed(plan.tables):  # children first: a total of totals adds finished ones
+        own = shape[t.name]
+        if not t.rollups:
+            final[t.name] = base[t.name]
+            continue
+        final[t.name] = []
+        for k, bounds in enumerate(own.parts):
+            children = {}
+            for roll in t.rollups:
+                child = shape[roll.child]
+                start, end = int(child.starts[bounds[0]]), int(child.starts[bounds[1]])
+                ks = _overlapping(child.parts, start, end) if end > start else []
+                children[roll.column] = (start, [final[roll.child][i] for i in ks])
+            final[t.name].append(delayed(_totals_part, pure=True)(
+                text, seed, t.name, base[t.name][k], bounds, own.rows, children,
+                dask_key_name=f"synth-{t.name}-totals-{k}-{token}"))
+    return {t.name: final[t.name] for t in plan.tables}, shape
+
+
+def dataset(plan: DatasetPlan, rows: int | Mapping[str, int] | None, seed: int, *,
+            npartitions: int | None = None, rows_per_partition: int | None = None) -> dict[str, dd.DataFrame]:
+    """The lazy tables of a dataset, parents first (see the module's docstring)."""
+    require()
+    import dask
+    import dask.dataframe as dd
+
+    tasks, shape = _dataset_tasks(plan, rows, seed, npartitions, rows_per_partition)
+    out = {}
+    with dask.config.set({"dataframe.convert-string": False}):
+        for name, parts in tasks.items():
+            own = shape[name]
+            divisions = (*(first * CHUNK for first, _ in own.parts), own.rows - 1) if own.rows else (None, None)
+            out[name] = dd.from_delayed(parts, meta=_meta(plan, name), divisions=divisions, verify_meta=False)
+    return out
