@@ -338,6 +338,7 @@ def rollup(plan: DatasetPlan, roll: Rollup, idx: np.ndarray, child: pd.DataFrame
         out = np.full(parents, np.inf if roll.how == "min" else -np.inf)
         (np.minimum if roll.how == "min" else np.maximum).at(out, owner, values)
         out[~np.isfinite(out)] = np.nan
+    out = out.astype(np.float64)  # no children at all: bincount's zeros are integers
     if roll.decimals is not None:
         out = np.round(out, roll.decimals)
     if roll.kind == INT:

@@ -8,7 +8,7 @@
   writes, also when a worker is killed mid-run (its task runs again elsewhere).
 - Without Dask, ``engine="dask"`` says how to install it.
 
-One cluster serves the whole module (started and closed here).
+One cluster serves this module and test_dask_dataset.py (started and closed here).
 """
 
 from __future__ import annotations
@@ -47,13 +47,13 @@ EVERY_TYPE = {"title": "every type", "locale": "en_US", "columns": [
 SCHEMAS = {"every type": EVERY_TYPE, "kinds": KINDS, "finance": FINANCE}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def cluster():
     with D.local_cluster(2) as cluster:  # what synth starts on this machine, with 2 workers
         yield cluster
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def client(cluster):
     """The module's client: the current one, so computing a lazy frame runs on the cluster."""
     with distributed.Client(cluster) as client:
