@@ -24,7 +24,7 @@ import functools
 import os
 import shutil
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "INSTALL", "MAX_PICKED", "ROWS_PER_PARTITION", "SCHEDULER_ENV", "dataset", "frame", "local_cluster",
-    "parts_target", "partition", "ranges", "require", "write", "write_part",
+    "parts_target", "partition", "ranges", "require", "rows_of", "write", "write_dataset", "write_part",
 ]
 
 INSTALL = "pip install synth-magic[dask]"
@@ -158,7 +158,10 @@ def write_part(bounds: tuple[int, int], path: str, schema_json: str, rows: int, 
     beside the others: writers on other machines never share a folder, so none can take
     another's temporary file for that of a process that is gone.
     """
-    df = partition(bounds, schema_json, rows, seed)
+    return _save_part(partition(bounds, schema_json, rows, seed), path, csv_safety)
+
+
+def _save_part(df: pd.DataFrame, path: str, csv_safety: bool) -> int:
     final = Path(path)
     own = final.with_name(f".{final.name}.{uuid.uuid4().hex[:12]}")
     own.mkdir()
@@ -178,26 +181,63 @@ def write(plan: Plan, rows: int, seed: int, target: Path, *, scheduler: str | No
     and every worker see at the same path (a local cluster, or a shared file system).
     """
     require()
-    from distributed import as_completed
-
     frame_of_chunks(plan, rows, seed, 0, 0)  # refused here, before a cluster starts
-    folder, suffix = target.parent, target.suffix
     parts = ranges(rows)
     safe = csv_safety_default() if csv_safety is None else bool(csv_safety)
-    width = max(5, len(str(len(parts) - 1)))
+
+    def submit(client: distributed.Client, paths: list[str]) -> list[distributed.Future]:
+        return client.map(write_part, parts, paths, schema_json=plan.schema_json, rows=rows, seed=seed,
+                          csv_safety=safe, pure=False)
+
+    return _write_parts(target, {"": len(parts)}, rows, submit, scheduler, progress)
+
+
+def write_dataset(plan: DatasetPlan, rows: int | Mapping[str, int] | None, seed: int, target: Path, *,
+                  scheduler: str | None = None, progress: Progress | None = None,
+                  csv_safety: bool | None = None) -> tuple[Path, int]:
+    """Write every table of a dataset as a folder of parts (``target``'s folder / table name /
+    one part per partition); the folder and the rows written. As :func:`write`, nothing is
+    left by an error or Ctrl-C."""
+    require()
+    from dask import delayed
+
+    tasks, shape = _dataset_tasks(plan, rows, seed)  # refused here, before a cluster starts
+    safe = csv_safety_default() if csv_safety is None else bool(csv_safety)
+    total = sum(s.rows for s in shape.values())
+
+    def submit(client: distributed.Client, paths: list[str]) -> list[distributed.Future]:
+        saves = [delayed(_save_part, pure=False)(part, path, safe)
+                 for part, path in zip((p for parts in tasks.values() for p in parts), paths, strict=True)]
+        return client.compute(saves)
+
+    return _write_parts(target, {name: len(parts) for name, parts in tasks.items()}, total, submit, scheduler,
+                        progress), total
+
+
+def _write_parts(target: Path, parts: dict[str, int], rows: int,
+                 submit: Callable[[distributed.Client, list[str]], list[distributed.Future]],
+                 scheduler: str | None, progress: Progress | None) -> Path:
+    """Have the workers write ``parts`` (per sub-folder, "" for none: how many) into a hidden
+    folder beside ``target``'s, renamed into place when all are there; the folder."""
+    from distributed import as_completed
+
+    folder, suffix = target.parent, target.suffix
     tmp = folder.parent / f".{folder.name}.{uuid.uuid4().hex[:12]}.part"
     try:
         tmp.mkdir()
     except OSError as exc:
         raise ExportError(f"Cannot write to '{folder.parent}': {exc.strerror or exc}.") from None
     try:
-        paths = [str(tmp / f"part.{i:0{width}d}{suffix}") for i in range(len(parts))]
+        paths = []
+        for sub, count in parts.items():
+            (tmp / sub).mkdir(exist_ok=True)
+            width = max(5, len(str(count - 1)))
+            paths += [str(tmp / sub / f"part.{i:0{width}d}{suffix}") for i in range(count)]
         with _client(scheduler) as client:
-            futures = client.map(write_part, parts, paths, schema_json=plan.schema_json, rows=rows, seed=seed,
-                                 csv_safety=safe, pure=False)
+            futures = submit(client, paths)
             try:
                 done = 0
-                for future in as_completed(futures):
+                for future in as_completed(futures, loop=client.loop):  # not the default client: there may be none
                     done += future.result()
                     if progress is not None:
                         progress(done, rows)
@@ -227,7 +267,7 @@ def _publish(tmp: Path, folder: Path, paths: list[str]) -> None:
         raise ExportError(f"The workers wrote their parts where this machine cannot see them (no "
                           f"'{Path(missing[0]).name}' in '{tmp}'); write to a folder that every worker "
                           "and this machine share at the same path.")
-    for stray in tmp.glob(".*"):  # what a worker killed mid-write left (the parts are all there)
+    for stray in [*tmp.glob(".*"), *tmp.glob("*/.*")]:  # what a worker killed mid-write left (the parts are all there)
         shutil.rmtree(stray, ignore_errors=True)
     try:
         if folder.exists():
@@ -508,3 +548,8 @@ def dataset(plan: DatasetPlan, rows: int | Mapping[str, int] | None, seed: int, 
             divisions = (*(first * CHUNK for first, _ in own.parts), own.rows - 1) if own.rows else (None, None)
             out[name] = dd.from_delayed(parts, meta=_meta(plan, name), divisions=divisions, verify_meta=False)
     return out
+
+
+def rows_of(tables: Mapping[str, dd.DataFrame]) -> int:
+    """The rows of lazy tables, from their divisions (nothing is made)."""
+    return sum(df.divisions[-1] + 1 for df in tables.values() if df.known_divisions)

@@ -28,7 +28,7 @@ from synth_magic.cli import main  # noqa: E402
 from synth_magic.dataset import DatasetSchema, Derived, Relation, Table  # noqa: E402
 from synth_magic.generate import CHUNK  # noqa: E402
 from synth_magic.schema import Column, Schema  # noqa: E402
-from test_dask import assert_same, client, cluster  # noqa: E402, F401  (the session's cluster)
+from test_dask import assert_same, client, cluster  # noqa: E402, F401  (the session's cluster fixtures)
 
 
 def _table(name: str, *columns: Column, rows: int | None = None) -> Table:
@@ -96,7 +96,8 @@ def _computed(lazy: dict) -> dict[str, pd.DataFrame]:
     (_shop, 700, {}),
     (_school, CHUNK + 9, {"npartitions": 3}),
 ])
-def test_computed_tables_equal_synth(client, make, rows, partitions):
+@pytest.mark.usefixtures("client")
+def test_computed_tables_equal_synth(make, rows, partitions):
     schema = make()
     lazy = sd.dataset(schema, rows, seed=11, **partitions)
     got = _computed(lazy)
@@ -109,7 +110,8 @@ def test_computed_tables_equal_synth(client, make, rows, partitions):
         assert lazy[name].dtypes.to_dict() == df.dtypes.to_dict()
 
 
-def test_keys_hold_across_partitions_and_partitions_are_chunk_ranges(client):
+@pytest.mark.usefixtures("client")
+def test_keys_hold_across_partitions_and_partitions_are_chunk_ranges():
     lazy = sd.dataset(_shop(), 3 * CHUNK, seed=4, rows_per_partition=CHUNK)
     got = _computed(lazy)
     customers, orders, items = got["customers"], got["orders"], got["items"]
@@ -127,7 +129,8 @@ def test_keys_hold_across_partitions_and_partitions_are_chunk_ranges(client):
         lazy["orders"].partitions[0].compute()["customer_id"])  # a customer's orders cut by an edge
 
 
-def test_a_table_without_rows_is_one_empty_partition(client):
+@pytest.mark.usefixtures("client")
+def test_a_table_without_rows_is_one_empty_partition():
     schema = DatasetSchema(tables=[_table("a", Column("n", "integer")), _table("b", Column("m", "integer"))],
                            relations=[Relation("b", "a_id", "a", "each", 0, 0)],
                            derived=[Derived("a", "n", "count", "b")])
@@ -170,3 +173,53 @@ def _with_total_over_a_pick() -> DatasetSchema:
 def test_a_description_of_one_table_is_sent_to_frame():
     with pytest.raises(InputError, match="makes one table; use synth_magic.dask.frame"):
         sd.dataset("finance transactions", 10)
+
+
+# ---------------------------------------------------------------- folders of parts per table
+
+def _assert_same_folders(dask_folder, local_folder, names) -> None:
+    for name in names:
+        assert_same(pd.read_parquet(dask_folder / name), pd.read_parquet(local_folder / f"{name}.parquet"))
+
+
+@pytest.mark.usefixtures("client")
+def test_api_writes_a_folder_of_parts_per_table_with_the_local_tables(tmp_path, monkeypatch):
+    monkeypatch.setattr(D, "ROWS_PER_PARTITION", CHUNK)  # several parts per table
+    schema, rows = _shop(), CHUNK + 40
+    seen: list[tuple[int, int]] = []
+    result = api.run(schema, rows, seed=9, engine="dask", save=tmp_path / "shop", keep=False,
+                     progress=lambda done, total: seen.append((done, total)))
+    local = synth(schema, rows, seed=9, save=f"{tmp_path / 'local.parquet'}/")
+    assert result.frame is None and result.path == tmp_path / "shop"
+    assert result.rows == sum(len(df) for df in local.values()) == seen[-1][0] == seen[-1][1]
+    assert sorted(p.name for p in (tmp_path / "shop").iterdir()) == sorted(local)
+    assert [p.name for p in sorted((tmp_path / "shop" / "customers").iterdir())] == ["part.00000.parquet",
+                                                                                     "part.00001.parquet"]
+    _assert_same_folders(tmp_path / "shop", tmp_path / "local.parquet", local)
+    assert result.summary(path=False).startswith(f"4 tables, {result.rows:,} rows · schema given · seed 9")
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary folder left
+
+
+@pytest.mark.usefixtures("client")
+def test_synth_with_the_dask_engine_gives_lazy_tables():
+    lazy = synth(_school(), 300, seed=2, engine="dask")
+    assert list(lazy) == ["students", "courses", "rooms", "enrollments", "exams"]
+    assert type(lazy["enrollments"]).__module__.startswith("dask")
+    assert_same(lazy["enrollments"].compute(), synth(_school(), 300, seed=2)["enrollments"])
+
+
+def test_cli_writes_parquet_folders_per_table_without_a_client_of_its_own(cluster, tmp_path):
+    """A separate process, as a user runs it: no default client, the scheduler from --scheduler."""
+    import subprocess
+    import sys
+
+    (tmp_path / "shop.txt").write_text(_shop().to_text())
+    argv = [sys.executable, "-m", "synth_magic", "--from-schema", str(tmp_path / "shop.txt"), "--rows", "900",
+            "--seed", "5"]
+    out = subprocess.run([*argv, "--engine", "dask", "-o", str(tmp_path / "out"), "--scheduler",
+                          cluster.scheduler_address], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert f"wrote {tmp_path / 'out'}" in out.stdout
+    assert main(["--from-schema", str(tmp_path / "shop.txt"), "--rows", "900", "--seed", "5",
+                 "-o", f"{tmp_path / 'local.parquet'}/"]) == 0
+    _assert_same_folders(tmp_path / "out", tmp_path / "local.parquet", ["customers", "products", "orders", "items"])

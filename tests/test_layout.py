@@ -21,7 +21,7 @@ PINNED = {
     ],
     "synth_magic._dask": [
         "INSTALL", "MAX_PICKED", "ROWS_PER_PARTITION", "SCHEDULER_ENV", "dataset", "frame", "local_cluster",
-        "partition", "parts_target", "ranges", "require", "write", "write_part",
+        "partition", "parts_target", "ranges", "require", "rows_of", "write", "write_dataset", "write_part",
     ],
     "synth_magic._inputs": [
         "DEFAULT_ROWS", "ENGINES", "MAX_DESCRIPTION", "MAX_MESSY", "MAX_ROWS", "MAX_THREADS",
