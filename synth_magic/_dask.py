@@ -10,11 +10,16 @@ This module sits below :mod:`synth_magic.api` (which calls it for ``engine="dask
 :mod:`synth_magic.dask` is the public entry point above it. Dask and distributed are
 imported on first use: without them, :func:`require` says how to install them.
 
-A later ``dataset()`` (several related tables) needs, per table, what :func:`frame` takes
-for one (a plan, a row count, the seed, the ranges), plus the rows of each child
-partition: a child table's partition boundaries then come from the parents' counts of
-children per chunk, drawn up front, so foreign keys are parent row numbers and no shuffle
-is needed; :func:`write` then writes a folder of parts per table.
+A dataset (:func:`dataset`) partitions every table the same way, by whole chunk ranges of
+its own rows. A table that an ``each`` relation makes gets its rows from its parents'
+counts of children, drawn on the client per chunk of parent rows (memory by chunks); those
+sums say where each child partition's parents are, and where each parent partition's
+children are. A child partition's task reads the parent partitions that hold its parents
+(its keys, copied columns and own columns are then the local run's: :mod:`synth_magic.relate`
+makes them from any row range), a ``pick`` reads one shared task holding the picked
+parent's key and copied columns, and a parent's totals read the child partitions that
+hold its children. Tasks hold the dataset's schema text and numbers; no data is shuffled.
+:func:`write_dataset` writes a folder of parts per table.
 """
 
 from __future__ import annotations

@@ -13,6 +13,10 @@ the schema's text, the row count, the seed and the range: the task graph carries
 and those numbers, never data, so its size depends on the partitions, not on the rows. The
 dtypes (from the type catalogue) and the divisions (row numbers) are known up front.
 
+:func:`dataset` does the same for related tables: a lazy frame per table, whose foreign
+keys hold across partitions (children are made from their parents' row numbers; nothing
+is shuffled).
+
 ``synth(..., engine="dask")`` gives the same lazy frame with the default partitions, and
 ``synth DESC --rows N --engine dask -o out/`` writes a folder of Parquet parts on a cluster.
 Needs ``pip install synth-magic[dask]``.
