@@ -208,7 +208,7 @@ def test_synth_with_the_dask_engine_gives_lazy_tables():
     assert_same(lazy["enrollments"].compute(), synth(_school(), 300, seed=2)["enrollments"])
 
 
-def test_cli_writes_parquet_folders_per_table_without_a_client_of_its_own(cluster, tmp_path):
+def test_cli_writes_parquet_folders_per_table_without_a_client_of_its_own(cluster, tmp_path):  # noqa: F811
     """A separate process, as a user runs it: no default client, the scheduler from --scheduler."""
     import subprocess
     import sys
