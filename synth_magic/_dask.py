@@ -18,7 +18,8 @@ children are. A child partition's task reads the parent partitions that hold its
 (its keys, copied columns and own columns are then the local run's: :mod:`synth_magic.relate`
 makes them from any row range), a ``pick`` reads one shared task holding the picked
 parent's key and copied columns, and a parent's totals read the child partitions that
-hold its children. Tasks hold the dataset's schema text and numbers; no data is shuffled.
+hold its children (over a ``pick``: running totals that add every child partition in row
+order). Tasks hold the dataset's schema text and numbers; no data is shuffled.
 :func:`write_dataset` writes a folder of parts per table.
 """
 
@@ -32,7 +33,7 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -378,11 +379,6 @@ def _layout_of(plan: DatasetPlan, rows: int | Mapping[str, int] | None, seed: in
                 raise InputError(f"Table '{t.name}' picks rows of '{rel.parent}', which has {parents:,} rows; with "
                                  f"engine='dask' every partition of '{t.name}' holds those keys, so '{rel.parent}' "
                                  f"may have at most {MAX_PICKED:,}: give it fewer rows, or make the relation 'each'.")
-        for roll in t.rollups:
-            if plan.table(roll.child).each is None or plan.table(roll.child).each.column != roll.via:
-                raise InputError(f"Column '{t.name}.{roll.column}' is the {roll.how} over '{roll.child}', whose rows pick "
-                                 f"'{t.name}'; with engine='dask' a total is made only over an 'each' relation, so "
-                                 "use engine='local' for it.")
         frame_of_chunks(t.plan, max(n, 1), table_seed(seed, t.name), 0, 0)  # what cannot be made is refused here
         out[t.name] = _Layout(n, ranges(n, npartitions, rows_per_partition) if n else [(0, 0)], starts)
     return out
@@ -423,21 +419,56 @@ def _given(plan: DatasetPlan, t: TablePlan, seed: int, first: int, stop: int,
     """Rows ``first`` to ``stop`` of ``t``'s foreign keys and copies, as the local run makes them."""
     import pandas as pd
 
-    from .relate import counts_in, given_columns, pick
+    from .relate import given_columns, pick
 
     parent_rows = {column: pd.concat(frames) if len(frames) > 1 else frames[0] for column, frames in sources.items()}
     index: dict[str, np.ndarray] = {}
-    group = within = None
-    if t.each is not None and window is not None:
-        j0, j1, parents, first_child = window
-        lo, hi = j0 * CHUNK, min(j1 * CHUNK, parents)
-        per = counts_in(t.each, seed, lo, hi)
-        group = np.repeat(np.arange(lo, hi, dtype=np.int64), per)[first - first_child:stop - first_child]
-        within = np.arange(first, stop, dtype=np.int64) - (first_child + np.cumsum(per) - per)[group - lo]
+    group, within = _groups(t, seed, first, stop, window)
+    if group is not None:
         index[t.each.column] = group - int(parent_rows[t.each.column].index[0])
     for rel in t.picks:
         index[rel.column] = pick(rel, len(parent_rows[rel.column]), seed, first, stop, group, within)
     return given_columns(plan, t, parent_rows, index)
+
+
+def _groups(t: TablePlan, seed: int, first: int, stop: int, window: tuple[int, int, int, int] | None
+            ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The ``each`` parent row of rows ``first`` to ``stop``, and each row's place among that
+    parent's rows (None without an ``each`` relation)."""
+    from .relate import counts_in
+
+    if t.each is None or window is None:
+        return None, None
+    j0, j1, parents, first_child = window
+    lo, hi = j0 * CHUNK, min(j1 * CHUNK, parents)
+    per = counts_in(t.each, seed, lo, hi)
+    group = np.repeat(np.arange(lo, hi, dtype=np.int64), per)[first - first_child:stop - first_child]
+    return group, np.arange(first, stop, dtype=np.int64) - (first_child + np.cumsum(per) - per)[group - lo]
+
+
+def _pick_total_step(schema_json: str, seed: int, name: str, column: str, parents: int,
+                     state: tuple[np.ndarray, ...] | None, child: pd.DataFrame,
+                     window: tuple[int, int, int, int] | None) -> tuple[np.ndarray, ...]:
+    """A total over a ``pick`` relation (``name.column``, of ``parents`` rows) with one more
+    partition of the child added (``state`` None: the first). The partitions come one after
+    the other, in row order, so the sums are those of the local run, which adds all at once."""
+    from .relate import pick, rollup_add, rollup_start
+
+    plan = _dataset_plan(schema_json)
+    roll = next(r for r in plan.table(name).rollups if r.column == column)
+    t = plan.table(roll.child)
+    rel = next(r for r in t.picks if r.column == roll.via)
+    first = int(child.index[0]) if len(child) else 0
+    group, within = _groups(t, seed, first, first + len(child), window)
+    idx = pick(rel, parents, seed, first, first + len(child), group, within)
+    return rollup_add(roll, rollup_start(parents) if state is None else state, idx, child)
+
+
+def _pick_total(schema_json: str, name: str, column: str, state: tuple[np.ndarray, ...]) -> Any:
+    from .relate import rollup_finish
+
+    plan = _dataset_plan(schema_json)
+    return rollup_finish(plan, next(r for r in plan.table(name).rollups if r.column == column), state)
 
 
 def _picked(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
@@ -448,9 +479,10 @@ def _picked(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
 
 
 def _totals_part(schema_json: str, seed: int, name: str, df: pd.DataFrame, bounds: tuple[int, int], parents: int,
-                children: dict[str, tuple[int, list[pd.DataFrame]]]) -> pd.DataFrame:
-    """A partition with its totals: per total (by column), the children's partitions that
-    hold the children of these rows, and the row of the first of them."""
+                children: dict[str, tuple[int, list[pd.DataFrame]]], whole: dict[str, Any]) -> pd.DataFrame:
+    """A partition with its totals: per total over an ``each`` relation (by column), the
+    children's partitions that hold the children of these rows and the row of the first of
+    them; per total over a ``pick``, the whole column (:func:`_pick_total`)."""
     import pandas as pd
 
     from .relate import counts_in, rollup
@@ -460,6 +492,9 @@ def _totals_part(schema_json: str, seed: int, name: str, df: pd.DataFrame, bound
     lo, hi = bounds[0] * CHUNK, min(bounds[1] * CHUNK, parents)
     df = df.copy(deep=False)
     for roll in t.rollups:
+        if roll.column in whole:
+            df[roll.column] = whole[roll.column][lo:hi]
+            continue
         first_child, frames = children[roll.column]
         per = counts_in(plan.table(roll.child).each, seed, lo, hi)
         idx = np.repeat(np.arange(hi - lo, dtype=np.int64), per)
@@ -492,10 +527,11 @@ def _dataset_tasks(plan: DatasetPlan, rows: int | Mapping[str, int] | None, seed
     token = tokenize(plan.schema_json, seed, {n: (s.rows, tuple(s.parts)) for n, s in shape.items()})
     text = plan.schema_json
     base: dict[str, list[Delayed]] = {}
+    windows: dict[str, list[tuple[int, int, int, int] | None]] = {}  # per partition: where its each parents are
     shared: dict[tuple[str, tuple[str, ...]], Delayed] = {}
     for t in plan.tables:
         own = shape[t.name]
-        base[t.name] = []
+        base[t.name], windows[t.name] = [], []
         for k, bounds in enumerate(own.parts):
             first, stop = bounds[0] * CHUNK, min(bounds[1] * CHUNK, own.rows)
             window, sources = None, {}
@@ -516,6 +552,7 @@ def _dataset_tasks(plan: DatasetPlan, rows: int | Mapping[str, int] | None, seed
                         shared[(rel.parent, columns)] = delayed(_picked, pure=True)(
                             base[rel.parent], list(columns), dask_key_name=f"synth-picked-{rel.parent}-{len(shared)}-{token}")
                     sources[rel.column] = [shared[(rel.parent, columns)]]
+            windows[t.name].append(window)
             base[t.name].append(delayed(_table_part, pure=True)(
                 text, seed, t.name, own.rows, bounds, window, sources, dask_key_name=f"synth-{t.name}-{k}-{token}"))
     final: dict[str, list[Delayed]] = {}
@@ -524,16 +561,29 @@ def _dataset_tasks(plan: DatasetPlan, rows: int | Mapping[str, int] | None, seed
         if not t.rollups:
             final[t.name] = base[t.name]
             continue
+        whole = {}
+        for roll in t.rollups:
+            if roll.via == getattr(plan.table(roll.child).each, "column", None):
+                continue
+            state = None  # over a pick: every partition of the child, added one after the other
+            for k, part in enumerate(final[roll.child]):
+                state = delayed(_pick_total_step, pure=True)(
+                    text, seed, t.name, roll.column, own.rows, state, part, windows[roll.child][k],
+                    dask_key_name=f"synth-{t.name}-{roll.column}-adding-{k}-{token}")
+            whole[roll.column] = delayed(_pick_total, pure=True)(
+                text, t.name, roll.column, state, dask_key_name=f"synth-{t.name}-{roll.column}-{token}")
         final[t.name] = []
         for k, bounds in enumerate(own.parts):
             children = {}
             for roll in t.rollups:
+                if roll.column in whole:
+                    continue
                 child = shape[roll.child]
                 start, end = int(child.starts[bounds[0]]), int(child.starts[bounds[1]])
                 ks = _overlapping(child.parts, start, end) if end > start else []
                 children[roll.column] = (start, [final[roll.child][i] for i in ks])
             final[t.name].append(delayed(_totals_part, pure=True)(
-                text, seed, t.name, base[t.name][k], bounds, own.rows, children,
+                text, seed, t.name, base[t.name][k], bounds, own.rows, children, whole,
                 dask_key_name=f"synth-{t.name}-totals-{k}-{token}"))
     return {t.name: final[t.name] for t in plan.tables}, shape
 

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "check_pick", "chunk_counts", "counts", "counts_in", "generate_dataset", "given_columns", "own_rows", "pick",
-    "relations", "rollup", "table_rows", "table_seed",
+    "relations", "rollup", "rollup_add", "rollup_finish", "rollup_start", "table_rows", "table_seed",
 ]
 
 _SKEW = 2.5  # counts lo + (hi - lo + 1) * u**2.5: about half the parents the fewest, a few the most
@@ -323,22 +323,48 @@ def rollup(plan: DatasetPlan, roll: Rollup, idx: np.ndarray, child: pd.DataFrame
     (``idx``: each child row's parent row, -1: none). A whole-number min or max is a
     nullable Int64 column when a parent can be without a value (no children, or missing
     values), whether or not one is: the dtype follows the schema, not the rows."""
+    return rollup_finish(plan, roll, rollup_add(roll, rollup_start(parents), idx, child))
+
+
+def rollup_start(parents: int) -> tuple[np.ndarray, ...]:
+    """What a total adds up, before any child: children, children with a value, their sum,
+    least and greatest value, per parent row."""
+    return (np.zeros(parents, np.int64), np.zeros(parents, np.int64), np.zeros(parents),
+            np.full(parents, np.inf), np.full(parents, -np.inf))
+
+
+def rollup_add(roll: Rollup, state: tuple[np.ndarray, ...], idx: np.ndarray,
+               child: pd.DataFrame) -> tuple[np.ndarray, ...]:
+    """``state`` with more children added (a new one: the state given is left as it was).
+    Values are added one by one in row order, so adding the rows in parts, in order,
+    gives the very sums that adding them at once does."""
+    n, seen_n, total, least, most = (a.copy() for a in state)
     has = idx >= 0
     owner = idx[has]
-    n = np.bincount(owner, minlength=parents)
+    n += np.bincount(owner, minlength=len(n))
     if roll.how == "count":
-        return n.astype(np.int64)
+        return n, seen_n, total, least, most
     values = child[roll.source].to_numpy(dtype=np.float64, na_value=np.nan)[has]
     seen = ~np.isnan(values)
     owner, values = owner[seen], values[seen]
     if roll.how in ("sum", "mean"):
-        total = np.bincount(owner, weights=values, minlength=parents)
-        out = total if roll.how == "sum" else np.where(n > 0, total / np.maximum(np.bincount(owner, minlength=parents), 1), np.nan)
+        np.add.at(total, owner, values)
+        seen_n += np.bincount(owner, minlength=len(n))
     else:
-        out = np.full(parents, np.inf if roll.how == "min" else -np.inf)
-        (np.minimum if roll.how == "min" else np.maximum).at(out, owner, values)
+        (np.minimum if roll.how == "min" else np.maximum).at(least if roll.how == "min" else most, owner, values)
+    return n, seen_n, total, least, most
+
+
+def rollup_finish(plan: DatasetPlan, roll: Rollup, state: tuple[np.ndarray, ...]) -> Any:
+    """The parent column from what its children added up (see :func:`rollup`)."""
+    n, seen_n, total, least, most = state
+    if roll.how == "count":
+        return n.copy()
+    if roll.how in ("sum", "mean"):
+        out = total.copy() if roll.how == "sum" else np.where(n > 0, total / np.maximum(seen_n, 1), np.nan)
+    else:
+        out = (least if roll.how == "min" else most).copy()
         out[~np.isfinite(out)] = np.nan
-    out = out.astype(np.float64)  # no children at all: bincount's zeros are integers
     if roll.decimals is not None:
         out = np.round(out, roll.decimals)
     if roll.kind == INT:

@@ -91,7 +91,7 @@ PINNED = {
     ],
     "synth_magic.relate": [
         "check_pick", "chunk_counts", "counts", "counts_in", "generate_dataset", "given_columns", "own_rows", "pick",
-        "relations", "rollup", "table_rows", "table_seed",
+        "relations", "rollup", "rollup_add", "rollup_finish", "rollup_start", "table_rows", "table_seed",
     ],
     "synth_magic.generators": [
         "Ctx", "GENERATORS", "Generator", "PREFIX", "column_key",
