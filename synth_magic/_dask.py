@@ -385,8 +385,12 @@ def _layout_of(plan: DatasetPlan, rows: int | Mapping[str, int] | None, seed: in
 
 
 def _overlapping(parts: list[tuple[int, int]], start: int, stop: int) -> list[int]:
-    """The partitions that hold rows ``start`` to ``stop``."""
-    return [k for k, (first, last) in enumerate(parts) if first * CHUNK < stop and last * CHUNK > start]
+    """The partitions that hold rows ``start`` to ``stop`` (``parts`` follow each other)."""
+    import bisect
+
+    first = bisect.bisect_right(parts, start // CHUNK, key=lambda p: p[0]) - 1
+    last = bisect.bisect_left(parts, -(-stop // CHUNK), key=lambda p: p[0])
+    return list(range(max(first, 0), last))
 
 
 @functools.lru_cache(maxsize=16)

@@ -549,6 +549,21 @@ def test_cli_writes_parquet_folders_per_table_without_a_client_of_its_own(cluste
     _assert_same_folders(tmp_path / "out", tmp_path / "local.parquet", ["customers", "products", "orders", "items"])
 
 
+@pytest.mark.usefixtures("client")
+def test_the_magic_puts_lazy_tables_under_their_names():
+    from IPython.testing.globalipapp import start_ipython
+    from IPython.utils.capture import capture_output
+
+    ip = start_ipython()
+    ip.run_line_magic("load_ext", "synth_magic")
+    with capture_output() as out:
+        ip.run_cell_magic("synth", "rows=300 seed=2 engine=dask", _school().to_text())
+    assert out.stdout.startswith("students, courses, rooms, enrollments, exams: 5 tables, ")
+    lazy = ip.user_ns["enrollments"]
+    assert type(lazy).__module__.startswith("dask")
+    assert_same(lazy.compute(), synth(_school(), 300, seed=2)["enrollments"])
+
+
 # ---------------------------------------------------------------- without the extra
 
 @pytest.mark.parametrize("missing", ["dask.dataframe", "distributed"])
