@@ -40,7 +40,7 @@ import numpy as np
 from . import config
 from ._inputs import check_path
 from .errors import ConfigError, ExportError, InputError
-from .export import FORMATS, csv_safety_default, save
+from .export import DATABASES, FORMATS, csv_safety_default, save
 from .generate import CHUNK, Progress, empty_frame, frame_of_chunks
 from .relate import table_seed
 
@@ -145,6 +145,9 @@ def parts_target(save: str | os.PathLike[str]) -> Path:
     elif FORMATS.get(p.suffix.lower()) == "csv":
         raise ExportError(f"The dask engine writes a folder of parts: give '{p.with_suffix('')}/*.csv' "
                           f"for CSV parts, not '{p.name}'.")
+    elif p.suffix.lower() in DATABASES:
+        raise ExportError(f"The dask engine writes a folder of parts, not a database: give a folder such as "
+                          f"'{p.with_suffix('')}/'.")
     else:
         folder, suffix = p, ".parquet"
     folder = folder.absolute()  # the workers' working folder is not ours

@@ -10,7 +10,12 @@ twice in a group; ``optional``: that share of keys missing). Foreign keys and co
 columns are then the parent's values gathered at those row numbers and given to
 :func:`synth_magic.generate.generate` as columns, so the child's own columns can read them
 (an order date after its customer's signup date). Aggregates (a sum of line totals) are
-``np.bincount`` over the child → parent index, filled in once the children exist.
+added up per parent row over the child → parent index (counted by ``np.bincount``, summed
+one value after the other in row order), filled in once the children exist.
+
+Every draw can be made for any range of rows alone (:func:`counts_in`, :func:`pick`,
+:func:`given_columns`, :func:`rollup_add` over the rows in parts, in order), so
+:mod:`synth_magic.dask` makes the same tables a partition at a time.
 
 Determinism and prefix stability: each table's columns have their own seed (the run's seed
 and the table's name); per-parent counts are drawn per chunk of parent rows from seeds of

@@ -183,6 +183,7 @@ def test_parts_targets(tmp_path, save, expected):
     ("full", "it already exists and is not an empty folder; nothing was written"),
     ("a_file", "it already exists and is not an empty folder"),
     ("missing/out", "the folder '.*missing' does not exist"),
+    ("shop.sqlite", "writes a folder of parts, not a database: give a folder such as '.*shop/'"),
 ])
 def test_parts_targets_refused(tmp_path, save, message):
     (tmp_path / "full").mkdir()
