@@ -355,7 +355,7 @@ class _Layout:
 
 
 def _layout_of(plan: DatasetPlan, rows: int | Mapping[str, int] | None, seed: int, *,
-           npartitions: int | None = None, rows_per_partition: int | None = None) -> dict[str, _Layout]:
+               npartitions: int | None = None, rows_per_partition: int | None = None) -> dict[str, _Layout]:
     """Every table's rows and partitions (whole chunk ranges of its own rows), checked up
     front: what a worker could refuse is refused here. A child's rows are its parents'
     counts of children, drawn here per chunk of parent rows (memory by chunks)."""
@@ -404,7 +404,7 @@ def _dataset_plan(schema_json: str) -> DatasetPlan:
 
 
 def _table_part(schema_json: str, seed: int, name: str, rows: int, bounds: tuple[int, int],
-               window: tuple[int, int, int, int] | None, sources: dict[str, list[pd.DataFrame]]) -> pd.DataFrame:
+                window: tuple[int, int, int, int] | None, sources: dict[str, list[pd.DataFrame]]) -> pd.DataFrame:
     """One partition of a table before its totals: chunks ``bounds`` of its ``rows`` rows.
 
     ``sources`` holds, per relation (by its column), partitions of the parent in row order:
