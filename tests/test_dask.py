@@ -394,13 +394,14 @@ def _shop() -> DatasetSchema:
 
 def _school() -> DatasetSchema:
     """A link table picking distinct courses per student, and a table picking distinct
-    rooms across the whole table; a nullable number copied from the parent."""
+    rooms across the whole table; a nullable number copied from the parent, which a column
+    follows by rank within its chunk (so a chunk needs every copied value of its rows)."""
     return DatasetSchema(
         tables=[_table("students", Column("age", "integer", {"min": 18, "max": 60}, null_rate=0.3)),
                 _table("courses", Column("title", "job_title"), rows=25),
                 _table("rooms", Column("floor", "integer", {"min": 0, "max": 9}), rows=CHUNK + 50),
                 _table("enrollments", Column("age", "integer", {"min": 0, "max": 99}, null_rate=0.01),
-                       Column("grade", "float", {"min": 0, "max": 10})),
+                       Column("grade", "float", {"min": 0, "max": 10, "correlate": {"age": 0.6}})),
                 _table("exams", Column("room_floor", "integer"), rows=CHUNK + 20)],
         relations=[Relation("enrollments", "student_id", "students", "each", 2, 9, "skewed"),
                    Relation("enrollments", "course_id", "courses", "pick", distinct=True),
