@@ -63,8 +63,12 @@ class Result:
     def summary(self, path: bool = True) -> str:
         """One line: rows × columns · schema from … · seed … · seconds (· saved to …)."""
         origin = "schema given" if self.source == "schema" else f"schema from {self.source}"
-        shape = (self.frame.summary() if hasattr(self.frame, "foreign_keys")  # a Dataset: each table's rows
-                 else f"{self.rows:,} rows × {len(self.schema.columns)} columns")
+        if hasattr(self.frame, "foreign_keys"):  # a Dataset: each table's rows
+            shape = self.frame.summary()
+        elif hasattr(self.schema, "tables"):  # lazy tables (engine="dask")
+            shape = f"{len(self.schema.tables)} tables, {self.rows:,} rows"
+        else:
+            shape = f"{self.rows:,} rows × {len(self.schema.columns)} columns"
         text = f"{shape} · {origin} · seed {self.seed} · {self.seconds:.2f} s"
         if path and self.path is not None:
             text += f" · saved to {self.path}"
@@ -205,7 +209,8 @@ def run(description: str | Schema, rows: int | None = None, *, seed: int | None 
     if messy is not None:  # the run's own rate: the plan carries it to every engine
         schema.messy = messy
     if not isinstance(schema, Schema) or isinstance(rows, Mapping):
-        return _run_dataset(planned, rows, seed, engine, save, save_path, csv_safety, default_rows, started)
+        return _run_dataset(planned, rows, seed, engine, save, save_path, csv_safety, default_rows, started,
+                            keep=keep, scheduler=scheduler, progress=progress)
     if save_path is not None and _tables_target(save_path):
         from .errors import ExportError
 
@@ -300,23 +305,34 @@ def _write_csv(parts: Any, out: Any, csv_safety: bool | None) -> None:
 
 
 def _run_dataset(planned: Planned, rows: Any, seed: int | None, engine: str, save: Any, save_path: Path | None,
-                 csv_safety: bool | None, default_rows: int | None, started: float) -> Result:
-    """Related tables: made locally in memory, saved to a folder or a database."""
+                 csv_safety: bool | None, default_rows: int | None, started: float, *, keep: bool = True,
+                 scheduler: str | None = None, progress: Progress | None = None) -> Result:
+    """Related tables: made locally in memory, saved to a folder or a database; or with
+    ``engine="dask"`` lazy tables by name, saved as a folder of parts per table."""
     from .dataset import DatasetSchema
 
     schema = planned.schema
     if not isinstance(schema, DatasetSchema):
         raise InputError("rows per table (a mapping) are for descriptions of several related tables; give one number.")
-    if engine != "local":
-        raise InputError("Related tables are made with engine='local'; engine='dask' makes one table.")
     if rows is None and default_rows is not None and schema.tables[0].schema.rows is None:
         rows = default_rows
+    if engine == "dask":
+        from . import _dask
+        from .generate import resolve_seed
+
+        plan, seed = schema.resolve(), resolve_seed(seed)
+        written, total = (None, None) if save_path is None else _dask.write_dataset(
+            plan, rows, seed, save_path, scheduler=scheduler, progress=progress, csv_safety=csv_safety)
+        tables = _dask.dataset(plan, rows, seed) if keep or total is None else None
+        if total is None:
+            total = _dask.rows_of(tables)
+        return Result(tables, schema, planned.source, seed, total, time.perf_counter() - started, written)
     dataset = schema.generate(rows, seed=seed)
     written = None
     if save_path is not None:
         from .export import save_dataset
 
-        target = save_path if save is not True else save_path.with_suffix("")
+        target = save if save is not True else save_path.with_suffix("")  # "shop.parquet/": its slash says folder
         written = save_dataset(dataset, target, neutralise_formulas=csv_safety, overwrite=save is not True)
     return Result(dataset, schema, planned.source, dataset.seed, dataset.rows, time.perf_counter() - started, written)
 

@@ -193,7 +193,7 @@ def resolve_seed(seed: int | None) -> int:
 
 
 def _chunks(plan: Plan, rows: int, seed: int, first: int = 0, stop: int | None = None,
-            messy: float = 0.0, given: Given | None = None,
+            messy: float = 0.0, given: Given | None = None, origin: int = 0,
             ) -> Iterator[tuple[int, dict[str, Any], dict[str, list] | None]]:
     """Yield (start, {name: values}, what was made messy) for chunks [first, stop), nulls
     applied, cut to ``rows``, in order.
@@ -209,13 +209,13 @@ def _chunks(plan: Plan, rows: int, seed: int, first: int = 0, stop: int | None =
     seeded = _seeded(plan, seed, todo)
     if workers <= 1:
         for chunk, seeds in seeded:
-            yield _made(plan, rows, seed, chunk, messy, given, seeds)
+            yield _made(plan, rows, seed, chunk, messy, given, origin, seeds)
         return
     for col in plan.columns:  # shared by every chunk: made once, before the threads start
         if col.params.get("entities"):
             _entity_values(plan, col, seed)
     pool = _executor(workers)
-    pending = deque(pool.submit(_made, plan, rows, seed, chunk, messy, given, seeds)
+    pending = deque(pool.submit(_made, plan, rows, seed, chunk, messy, given, origin, seeds)
                     for chunk, seeds in islice(seeded, workers + 1))
     try:
         while pending:
@@ -223,7 +223,7 @@ def _chunks(plan: Plan, rows: int, seed: int, first: int = 0, stop: int | None =
             following = next(seeded, None)
             if following is not None:
                 chunk, seeds = following
-                pending.append(pool.submit(_made, plan, rows, seed, chunk, messy, given, seeds))
+                pending.append(pool.submit(_made, plan, rows, seed, chunk, messy, given, origin, seeds))
             yield done
     finally:  # stopped early (an error, Ctrl-C, a consumer that had enough): drop what has not started
         for future in pending:
@@ -265,9 +265,9 @@ def _executor(workers: int) -> ThreadPoolExecutor:
 
 
 def _made(plan: Plan, rows: int, seed: int, chunk: int, messy: float, given: Given | None = None,
-          seeds: Seeds | None = None) -> tuple[int, dict[str, Any], dict[str, list] | None]:
+          origin: int = 0, seeds: Seeds | None = None) -> tuple[int, dict[str, Any], dict[str, list] | None]:
     """One chunk: its values cut to ``rows`` and, with ``messy``, spoilt (and what was)."""
-    start, out = _chunk(plan, rows, seed, chunk, whole=bool(messy), given=given, seeds=seeds)
+    start, out = _chunk(plan, rows, seed, chunk, whole=bool(messy), given=given, origin=origin, seeds=seeds)
     record = None
     if messy:  # on the whole chunk, then cut: the first rows do not depend on how many follow
         def rng_of(i: int) -> np.random.Generator:
@@ -296,11 +296,12 @@ def _prefix_stable(col: PlannedColumn) -> bool:
 
 
 def _chunk(plan: Plan, rows: int, seed: int, chunk: int, whole: bool = False,
-           given: Given | None = None, seeds: Seeds | None = None) -> tuple[int, dict[str, Any]]:
+           given: Given | None = None, origin: int = 0, seeds: Seeds | None = None) -> tuple[int, dict[str, Any]]:
     """Chunk ``chunk``'s values, nulls applied, cut to ``rows``. Drawn for the whole chunk,
     except a cut chunk of columns that all make their first values alone: then only the
     rows kept (the same values, without the waste: 1,000 rows cost 1,000, not 16,384).
-    ``seeds``: its streams' states (:func:`_seeded`), else seeded here."""
+    ``given`` values start at row ``origin``; ``seeds``: its streams' states (:func:`_seeded`),
+    else seeded here."""
     if seeds is None:
         seeds = next(_seeded(plan, seed, range(chunk, chunk + 1)))[1]
     states, null_states = seeds
@@ -318,7 +319,7 @@ def _chunk(plan: Plan, rows: int, seed: int, chunk: int, whole: bool = False,
         entities = col.params.get("entities")
         mask = None
         if given is not None and name in given:  # values (and missing ones) from outside: a foreign key, a copy
-            values[name], mask = _given_chunk(given[name], start, n)
+            values[name], mask = _given_chunk(given[name], start - origin, n)
         elif entities:  # N entities, the rows cycling through them: row r is entity r % N
             values[name] = _take(_entity_values(plan, col, seed), ctx.index % entities)
             aux[name + ":entities"] = entities
@@ -493,13 +494,14 @@ def frames(plan: Plan, rows: int | None = None, *, seed: int | None = None,
 
 
 def frame_of_chunks(plan: Plan, rows: int, seed: int, first: int, stop: int, *,
-                    messy: float | None = None) -> pd.DataFrame:
+                    messy: float | None = None, given: Given | None = None) -> pd.DataFrame:
     """Chunks ``[first, stop)`` of a request for ``rows`` rows with ``seed``.
 
     These are rows ``first * CHUNK`` up to ``stop * CHUNK`` (at most ``rows``) of
     ``generate(plan, rows, seed=seed)``, with that RangeIndex. A chunk range depends on
     nothing else, so ranges can be made in any order, in any process, on any machine
-    (:mod:`synth_magic.dask`). An empty range gives :func:`empty_frame`.
+    (:mod:`synth_magic.dask`). An empty range gives :func:`empty_frame`. ``given`` is as
+    :func:`generate`'s, for the range's rows only (its values start at row ``first * CHUNK``).
     """
     rows = check_rows(rows)
     if rows > MAX_ROWS:
@@ -512,7 +514,7 @@ def frame_of_chunks(plan: Plan, rows: int, seed: int, first: int, stop: int, *,
     messy = _messy_rate(plan, messy)
     parts: dict[str, list[Any]] = {c.name: [] for c in plan.columns}
     records = []
-    for _, chunk, record in _chunks(plan, rows, seed, first, stop, messy):
+    for _, chunk, record in _chunks(plan, rows, seed, first, stop, messy, given, first * CHUNK):
         for name, value in chunk.items():
             parts[name].append(value)
         records.append(record)

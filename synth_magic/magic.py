@@ -520,8 +520,10 @@ def _is_dataset(frame: Any) -> bool:
 
 
 def _namespace_entries(parsed: Parsed, result: Result) -> dict[str, Any]:
-    """The frame under VAR; a dataset's tables under their own names when no VAR was given."""
-    if _is_dataset(result.frame) and not parsed.named:
+    """The frame under VAR; a dataset's tables (lazy ones too) under their own names when no VAR was given."""
+    from collections.abc import Mapping
+
+    if isinstance(result.frame, Mapping) and not parsed.named:
         return dict(result.frame.items())
     return {parsed.var: result.frame}
 

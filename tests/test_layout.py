@@ -20,8 +20,8 @@ PINNED = {
         "load_ipython_extension", "plan", "synth",
     ],
     "synth_magic._dask": [
-        "INSTALL", "ROWS_PER_PARTITION", "SCHEDULER_ENV", "frame", "local_cluster", "partition",
-        "parts_target", "ranges", "require", "write", "write_part",
+        "INSTALL", "MAX_PICKED", "ROWS_PER_PARTITION", "SCHEDULER_ENV", "dataset", "frame", "local_cluster",
+        "partition", "parts_target", "ranges", "require", "rows_of", "write", "write_dataset", "write_part",
     ],
     "synth_magic._inputs": [
         "DEFAULT_ROWS", "ENGINES", "MAX_DESCRIPTION", "MAX_MESSY", "MAX_ROWS", "MAX_THREADS",
@@ -65,7 +65,7 @@ PINNED = {
         "Settings", "check_base_url", "default_cache_dir", "load_dotenv_once", "settings",
     ],
     "synth_magic.dask": [
-        "frame",
+        "dataset", "frame",
     ],
     "synth_magic.dataset": [
         "ACROSS", "AGGREGATES", "DISTRIBUTIONS", "Dataset", "DatasetPlan", "DatasetSchema", "Derived",
@@ -90,7 +90,8 @@ PINNED = {
         "empty_frame", "frame_of_chunks", "frames", "generate", "resolve_seed",
     ],
     "synth_magic.relate": [
-        "counts", "generate_dataset", "pick", "table_rows", "table_seed",
+        "check_pick", "chunk_counts", "counts", "counts_in", "generate_dataset", "given_columns", "own_rows", "pick",
+        "relations", "rollup", "rollup_add", "rollup_finish", "rollup_start", "table_rows", "table_seed",
     ],
     "synth_magic.generators": [
         "Ctx", "GENERATORS", "Generator", "PREFIX", "column_key", "prefix_stable",
