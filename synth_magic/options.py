@@ -84,8 +84,8 @@ OPTIONS: tuple[Option, ...] = (
            surfaces=("cli", "magic")),
     Option("refresh", "flag", "plan again instead of using the cached schema", surfaces=("cli", "magic")),
     Option("engine", "engine", "where the rows are made: local (this process) or dask (partitions on a Dask "
-           "cluster: a lazy dask DataFrame; with save, a folder of Parquet parts, or CSV parts with out/*.csv; "
-           "needs pip install synth-magic[dask])", "|".join(inputs.ENGINES), default="local", example="dask",
+           "cluster: a lazy dask DataFrame, one per table for a dataset; with save, a folder of Parquet parts per "
+           "table, or CSV parts with out/*.csv; needs pip install synth-magic[dask])", "|".join(inputs.ENGINES), default="local", example="dask",
            surfaces=("cli", "magic")),
     Option("scheduler", "text", "with --engine dask: the address of the Dask scheduler that writes the parts "
            "(default DASK_SCHEDULER_ADDRESS, else a local cluster sized to this machine)", "ADDRESS",
