@@ -15,6 +15,8 @@ __all__ = ["CHOICE", "GENERATORS", "decimal_domain", "draw_numeric", "evaluate",
 
 
 def span_domain(p: dict[str, Any], _: str) -> int:
+    if p.get("values"):
+        return len(p["values"])
     return int(p["max"]) - int(np.ceil(p["min"])) + 1
 
 
@@ -132,6 +134,10 @@ _SAMPLERS = {"uniform": _uniform, "normal": _normal, "lognormal": _lognormal, "p
 
 
 def _integer(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
+    if p.get("values"):  # numeric codes: one of the values, by their weights
+        weights = p.get("weights")
+        table = K.weighted(tuple(float(w) for w in weights)) if weights else None
+        return np.asarray(p["values"], dtype=np.int64)[ctx.pick(len(p["values"]), table)]
     return draw_numeric(ctx, p, integer=True)
 
 
