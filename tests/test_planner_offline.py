@@ -1147,6 +1147,112 @@ def test_values_ring_true_in_their_context(description: str, column: str, check:
     assert check(col), col
 
 
+@pytest.mark.parametrize(("name", "values", "weights", "discrete"), [
+    ("payment_type", ["1", "2", "3", "4"], [72, 26, 1.5, 0.5], True),  # NYC TLC codes
+    ("ratecode_id", ["1", "2", "5", "99"], [95, 3, 1, 1], True),
+    ("accident_severity", ["1", "2", "3"], None, True),  # STATS19 fatal / serious / slight
+    ("pclass", ["1", "2", "3"], [216, 184, 491], True),
+    ("vendorid", ["1", "2"], [30, 70], True),  # run together: still an id
+    ("rental_rate", ["0.99", "2.99", "4.99"], None, False),  # a measure keeps its range
+    ("discount_amount", ["0", "5", "10"], None, False),
+    ("cylinders", ["4", "6", "8"], None, False),
+])
+def test_numeric_codes_keep_their_values_and_measures_their_range(name: str, values: list[str],
+                                                                   weights: list[float] | None, discrete: bool) -> None:
+    d = offline.Draft(name, "category", {"values": values, **({"weights": weights} if weights else {})})
+    offline._numeric_choice(d)
+    assert d.type in ("integer", "float")
+    if discrete:
+        assert d.params["values"] == [int(v) for v in values] and d.params.get("weights") == weights
+        df = Schema.from_dict({"columns": [offline.Draft.column(d).to_dict()]}).generate(2000, seed=1)
+        assert set(df[name].unique()) <= {int(v) for v in values}
+    else:
+        assert "values" not in d.params and d.params["min"] == float(min(values, key=float))
+
+
+def test_a_category_of_dates_is_a_date() -> None:
+    d = offline.Draft("date", "category", {"values": ["10/25/1995 0:00:00", "9/10/1990 0:00:00", "8/5/1994 0:00:00"]})
+    offline._numeric_choice(d)
+    assert (d.type, d.params) == ("date", {"start": "1990-09-10", "end": "1995-10-25"})
+    d = offline.Draft("seen", "category", {"values": ["2013-01-01 05:30", "2013-02-01 00:00"]})
+    offline._numeric_choice(d)
+    assert (d.type, d.params["start"]) == ("datetime", "2013-01-01 05:30:00")
+
+
+@pytest.mark.parametrize(("columns", "fixed"), [
+    (['valid_start_date: date start=1970-01-01 end=2023-12-31', 'valid_end_date: date start=2099-12-31 end=2099-12-31'],
+     "valid_end_date"),  # OMOP's sentinel end of validity
+    (['start_date: date start=2020-01-01 end=2020-12-31', 'end_date: date start=2024-06-30 end=2024-06-30'], "end_date"),
+])
+def test_a_constant_date_is_not_moved_by_the_ordering_rule(columns: list[str], fixed: str) -> None:
+    drafts = [offline.Draft(c.name, c.type, dict(c.params)) for c in Schema.from_text("columns:\n  " + "\n  ".join(columns)).columns]
+    before = next(d for d in drafts if d.name == fixed).params
+    offline._order_dates(drafts)
+    assert next(d for d in drafts if d.name == fixed).params == before
+
+
+@pytest.mark.parametrize(("field", "ok"), [
+    ("ship instructions", lambda c: c.type in ("sentence", "paragraph")),  # the head, not 'ship', decides
+    ("return reason", lambda c: c.type in ("sentence", "category")),
+    ("refund reason", lambda c: c.type in ("sentence", "category")),
+    ("delivery notes", lambda c: c.type in ("sentence", "paragraph")),
+    ("order date", lambda c: c.type in ("date", "datetime")),
+    ("email address", lambda c: c.type == "email"),
+    ("admission rate", lambda c: c.type in ("percent", "float")),  # a rate is a share, not a price
+    ("success rate", lambda c: c.type in ("percent", "float")),
+    ("hourly rate", lambda c: c.type == "money"),
+    ("campaign contacts", lambda c: c.type in ("integer", "quantity")),  # people counted, not named
+])
+def test_the_head_word_decides_the_type(field: str, ok: Any) -> None:
+    schema = plan(f"widget records with id, {field} and created at")
+    col = next(c for c in schema.columns if c.name.startswith(L_name(field)[:-1]))
+    assert ok(col), col
+
+
+@pytest.mark.parametrize(("field", "type_", "lo", "hi", "unit"), [
+    ("crime rate per 100,000", "float", 0, 2000, "per 100000"),  # FBI UCR: 115-867 by state
+    ("birth rate per 1,000 people", "float", 0, 100, "per 1000"),
+    ("temperature in fahrenheit", "float", -20, 120, "F"),
+    ("co2 in ppm", "float", 400, 2000, "ppm"),
+    ("light in lux", "float", 0, 2000, "lux"),
+    ("pressure in hPa", "float", 900, 1100, "hPa"),
+    ("wind speed in m/s", "float", 0, 40, "m/s"),
+    ("price in cents", "integer", 100, 100_000, "cents"),  # money in minor units
+    ("prep time in minutes", "duration", 1, 180, "minutes"),  # a length of time, not a timestamp
+])
+def test_a_unit_or_scale_beside_a_field_gives_its_range(field: str, type_: str, lo: float, hi: float, unit: str) -> None:
+    name = L_name(re.sub(r"\s+(?:in|per)\s.*$", "", field))
+    col = plan(f"records with id, {field} and created at").column(name)
+    assert col.type == type_, col
+    assert lo <= col.params["min"] < col.params["max"] <= hi, col
+    assert unit in col.why, col
+
+
+def test_units_have_figures_and_sources() -> None:
+    units = K.knowledge().rules["units"]
+    assert {"per 100000", "per 1000", "ppm", "cents", "F", "C"} <= set(units)
+    for unit, entry in units.items():
+        assert entry.get("source"), unit
+        if not entry.get("minor"):  # figures a float column takes as they are
+            Schema.from_dict({"columns": [{"name": "x", "type": "float",
+                                           **{k: v for k, v in entry.items() if k != "source"}}]}).resolve()
+
+
+@pytest.mark.parametrize(("description", "columns", "values"), [
+    ("rides with ride id, start lat, start lng and member or casual", ["start_lat", "start_lng"], {}),
+    ("collisions with date, speed limit, urban or rural area and casualties", ["speed_limit", "urban_or_rural_area"],
+     {"urban_or_rural_area": ["urban", "rural area"]}),
+    ("hotel bookings with room type single, double or suite, guests and nightly rate", ["room_type"],
+     {"room_type": ["single", "double", "suite"]}),  # a list of values after a name still is one
+])
+def test_a_field_list_keeps_names_whose_last_word_is_part_of_them(description: str, columns: list[str],
+                                                                  values: dict[str, list[str]]) -> None:
+    schema = plan(description)
+    assert set(columns) <= set(schema.names), schema.names
+    for name, vals in values.items():
+        assert schema.column(name).params["values"] == vals
+
+
 def test_of_and_lists_columns_of_or_lists_values() -> None:
     schema = plan("professors with rank, discipline, years since phd, years of service, sex and salary")
     assert {"years_of_service", "sex", "salary"} <= set(schema.names)

@@ -404,7 +404,7 @@ def context_in(words: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
     return frozenset(found)
 
 
-_Rank = tuple[int, int, int, int, str]
+_Rank = tuple[int, int, int, int, int, str]
 
 
 def match_concept(key: str, context: frozenset[tuple[str, ...]] = frozenset()
@@ -413,8 +413,9 @@ def match_concept(key: str, context: frozenset[tuple[str, ...]] = frozenset()
 
     Precedence: most words matched (a concept's ``specificity`` overrides that for a
     pattern), then a concept whose ``context`` the description holds (``context``: the
-    phrases :func:`context_in` found), then ``priority``, then the match ending nearest
-    the end of the name. A concept derived from the named tables' columns of the same name
+    phrases :func:`context_in` found), then a match holding the name's last word (its head:
+    'ship instructions' is text, 'return reason' not a return), then ``priority``, then the
+    match ending nearest the end of the name. A concept derived from the named tables' columns of the same name
     counts its words like any other and yields to a written concept of the same count.
     """
     kb = knowledge()
@@ -434,21 +435,21 @@ def match_concept(key: str, context: frozenset[tuple[str, ...]] = frozenset()
         for j in range(i + 1, min(n, i + kb.longest) + 1):
             for form in {tuple(words[i:j]), tuple(sing[i:j])}:
                 for c in kb.by_words.get(form, ()):
-                    offer((c.specificity or j - i, bool(c.context), c.priority, j, c.key), c, None)
+                    offer((c.specificity or j - i, bool(c.context), j == n, c.priority, j, c.key), c, None)
     for c in kb.patterned:
         for p in c.patterns:
             m = p.search(key)
             if m:
                 span = len(key[:m.end()].split()) if m.end() else 0
                 count = len(_WORD.findall(m.group(0))) or 1
-                offer((c.specificity or count, bool(c.context), c.priority, span, c.key), c, m)
+                offer((c.specificity or count, bool(c.context), span == n, c.priority, span, c.key), c, m)
     whole = column_words(key)
     # A single word that a written concept knows stays that concept; a longer name may be
     # a column of named tables that says more than the words a written concept matched.
     if best is None or (len(whole) > 1 and best[0][0] < len(whole)):
         found = derived_concept(whole)
         if found is not None:
-            offer((len(whole), False, -1, n, found.key), found, None)
+            offer((len(whole), False, True, -1, n, found.key), found, None)
     return None if best is None else (best[1], best[2])
 
 
