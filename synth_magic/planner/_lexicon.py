@@ -615,7 +615,7 @@ def column_name(head: str) -> str:
     ws = ws[:5]
     last = ws[-1]
     if last not in COUNT_NOUNS and "_".join(ws) not in _plural_names() and \
-            not (len(ws) > 1 and ws[-2] in ("number", "num", "no", "of")):  # 'number of stations'
+            not (len(ws) > 1 and ("of" in ws[:-1] or ws[-2] in ("number", "num", "no"))):  # 'number of (test) takers'
         ws[-1] = singular(last)
     name = "_".join(ws)
     if name[0].isdigit():
