@@ -1141,6 +1141,21 @@ def test_event_pairs_are_ordered(description: str, earlier: str, later: str) -> 
     ("students with name, age and weekly study hours", "weekly_study_hours",
      lambda c: c.type == "integer" and c.params["max"] <= 60),
     ("sales with discount and price", "discount", lambda c: c.params["max"] <= 1),
+    # a sport's statistics by the sport named (football-data.co.uk, nba-games, Lahman)
+    ("premier league matches with home team, away team, full time result and away red cards", "full_time_result",
+     lambda c: c.params["values"] == ["H", "D", "A"]),
+    ("premier league matches with home team, away team, full time result and away red cards", "away_red_cards",
+     lambda c: c.type == "integer" and c.params["max"] <= 3),
+    ("nba games with game date, home points, home field goal percentage and home team wins", "home_field_goal_percentage",
+     lambda c: c.params["max"] <= 1),
+    ("nba games with game date, home points, home field goal percentage and home team wins", "home_points",
+     lambda c: c.type == "integer" and 90 <= c.params["mean"] <= 115),
+    # indoor sensors, New York's boroughs, SAT sections
+    ("office sensor readings with timestamp, temperature, humidity and co2", "co2",
+     lambda c: c.params["min"] >= 350 and c.params["max"] <= 5000),
+    ("restaurant inspections with camis, dba, boro and score", "boro", lambda c: "Staten Island" in c.params["values"]),
+    ("school sat results with dbn, school name and math average score", "math_average_score",
+     lambda c: (c.params["min"], c.params["max"]) == (200, 800)),
 ])
 def test_values_ring_true_in_their_context(description: str, column: str, check: Any) -> None:
     col = plan(description).column(column)
