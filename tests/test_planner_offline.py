@@ -1044,6 +1044,38 @@ def test_knowledge_may_be_split_into_folders_but_a_key_is_defined_once(tmp_path:
         K.reload()
 
 
+@pytest.mark.parametrize("damage", ["none", "truncated", "other files", "edited", "not json"])
+def test_the_parsed_knowledge_is_cached_as_checked_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        damage: str) -> None:
+    monkeypatch.setenv("SYNTH_CACHE_DIR", str(tmp_path / "cache"))
+    K.reload()
+    try:
+        first = K.knowledge()
+        path = K.cache_path()
+        assert path is not None and path.exists() and path.parent == tmp_path / "cache-knowledge"
+        data = path.read_bytes()
+        header, _, body = data.partition(b"\n")
+        if damage == "truncated":
+            path.write_bytes(data[: len(data) // 2])
+        elif damage == "other files":
+            path.write_bytes(header.replace(K.version().encode(), b"0" * 16) + b"\n" + body)
+        elif damage == "edited":  # the hash no longer matches: never trusted
+            path.write_bytes(header + b"\n" + body.replace(b'"sakila_payment"', b'"sakila_paymenT"', 1))
+        elif damage == "not json":
+            path.write_bytes(b"\x80\x04 pickle?")
+        K.reload()
+        read: list[str] = []
+        real = K.tomllib.loads
+        monkeypatch.setattr(K.tomllib, "loads", lambda text: read.append(text) or real(text))
+        again = K.knowledge()
+        assert bool(read) == (damage != "none")  # a sound cache is read instead of the files
+        assert [t.key for t in again.tables] == [t.key for t in first.tables]
+        assert again.rules == first.rules and len(again.concepts) == len(first.concepts)
+        assert K.cache_path().read_bytes().partition(b"\n")[0] == header  # a damaged file is written again
+    finally:
+        K.reload()
+
+
 def test_retrieval_scales_to_thousands_of_named_tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """5,000 more named tables: the right ones are still found by name, and a plan looks only
     at the entries its words reach (the inverted index), not at every entry."""
@@ -1243,14 +1275,14 @@ def test_a_unit_or_scale_beside_a_field_gives_its_range(field: str, type_: str, 
     assert unit in col.why, col
 
 
-def test_units_have_figures_and_sources() -> None:
+def test_units_have_figures_and_sources(monkeypatch: pytest.MonkeyPatch) -> None:
     units = K.knowledge().rules["units"]
     assert {"per 100000", "per 1000", "ppm", "cents", "F", "C"} <= set(units)
-    for unit, entry in units.items():
-        assert entry.get("source"), unit
-        if not entry.get("minor"):  # figures a float column takes as they are
-            Schema.from_dict({"columns": [{"name": "x", "type": "float",
-                                           **{k: v for k, v in entry.items() if k != "source"}}]}).resolve()
+    assert all(entry.get("source") for entry in units.values())
+    K.check()  # every unit's figures are a float column's parameters
+    monkeypatch.setitem(units, "zz", {"min": 5, "max": 1, "source": "probe"})
+    with pytest.raises(K.KnowledgeError, match="units.zz"):
+        K.check()
 
 
 @pytest.mark.parametrize(("description", "columns", "values"), [
