@@ -1224,6 +1224,9 @@ def test_a_category_of_dates_is_a_date() -> None:
     d = offline.Draft("seen", "category", {"values": ["2013-01-01 05:30", "2013-02-01 00:00"]})
     offline._numeric_choice(d)
     assert (d.type, d.params["start"]) == ("datetime", "2013-01-01 05:30:00")
+    d = offline.Draft("code", "category", {"values": ["2013-02-31", "2013-01-01"]})  # not a day: stays a category
+    offline._numeric_choice(d)
+    assert d.type == "category"
 
 
 @pytest.mark.parametrize(("columns", "fixed"), [

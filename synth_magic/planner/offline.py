@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -713,7 +714,9 @@ def _code_like(name: str) -> bool:
 def _numeric_choice(d: Draft) -> None:
     """A category whose values are all numbers (ratings 0.5-5, a rental rate of 0.99, 2.99 or
     4.99, a discount of 0-0.10) is a number: an integer or a float over their range, centred on
-    their weighted mean, so ranges and medians hold and the column sorts and sums as numbers."""
+    their weighted mean, so ranges and medians hold and the column sorts and sums as numbers.
+    Whole numbers of a code (payment_type, ratecode_id: see :func:`_code_like`) keep their
+    values and weights; a category of dates is a date (:func:`_date_choice`)."""
     values = d.params.get("values")
     if d.type != "category" or not values or len(values) < 2:
         return
@@ -763,7 +766,10 @@ def _date_choice(d: Draft, values: list[Any]) -> bool:
         y, mo, day = (m[1], m[2], m[3]) if m[1] else (m[6], m[4], m[5])  # type: ignore[index]
         hh, mm, ss = (int(m[7] or 0), int(m[8] or 0), int(m[9] or 0))  # type: ignore[index]
         stamps.append((int(y), int(mo), int(day), hh, mm, ss))
-    if not all(1 <= mo <= 12 and 1 <= day <= 31 for _, mo, day, *_ in stamps):
+    try:
+        for y, mo, day, hh, mm, ss in stamps:
+            datetime(y, mo, day, hh, mm, ss)  # a real day and time ('2/31' is not a date)
+    except ValueError:
         return False
     timed = any(t[3:] != (0, 0, 0) for t in stamps)
     fmt = "{:04d}-{:02d}-{:02d} {:02d}:{:02d}:{:02d}" if timed else "{:04d}-{:02d}-{:02d}"
