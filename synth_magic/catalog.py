@@ -445,7 +445,10 @@ _TYPE_LIST: list[TypeSpec] = [
              extra=(Param("unit", "enum", "minutes", choices=("seconds", "minutes", "hours", "days"),
                           help="unit of the numbers"),)),
     # numbers
-    _numeric("integer", "numbers", "Whole number", INT, 0, 100, "uniform", None),
+    _numeric("integer", "numbers", "Whole number", INT, 0, 100, "uniform", None,
+             extra=(Param("values", "floats", None, help="the only whole numbers it takes, for numeric codes "
+                          "(1, 2, 5, 99): drawn with weights, min and max then unused"),
+                    Param("weights", "floats", None, help="relative frequency of each value", per="values"))),
     _numeric("float", "numbers", "Decimal number", FLOAT, 0, 100, "uniform", 2),
     TypeSpec("boolean", "numbers", BOOL, "True/false flag",
              (Param("p_true", "share", 0.5, 0, 1, help="share of True values", by=True), _BY)),

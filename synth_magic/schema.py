@@ -645,6 +645,9 @@ def _relation_problem(spec: TypeSpec, p: dict[str, Any]) -> str | None:
                     return f"{param.name}{at} must have one number per value ({count})"
                 if sum(value) <= 0:
                     return f"{param.name}{at} must add up to more than 0"
+    codes = p.get("values") if spec.kind == INT else None
+    if codes is not None and (not codes or any(not float(v).is_integer() for v in codes) or len(set(codes)) != len(codes)):
+        return "values of a whole-number column must be distinct whole numbers (use a float column for others)"
     if spec.kind == INT and "min" in spec.param_index and "max" in spec.param_index:
         for key, e in _entries(spec, p, ("min", "max")):
             lo, hi = e["min"], e["max"]

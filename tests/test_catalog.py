@@ -58,7 +58,7 @@ def test_every_declared_relation_names_real_parameters(name):
         if p.refers:
             assert p.kind in ("column", "columns", "expr", "correlations") and set(p.refers) <= set(C.KINDS) and p.refers_error, p.name
         if p.per:
-            assert spec.param_index[p.per].kind == "strings", p.name
+            assert spec.param_index[p.per].kind in ("strings", "floats"), p.name  # one weight per value
         if p.choices:
             assert p.kind == "enum" and p.default in (*p.choices, None), p.name
     if spec.categories:

@@ -655,3 +655,27 @@ def test_money_is_on_the_scale_of_the_currency(locale, factor):
     assert by_row["JPY"] >= 50 * by_row["USD"]  # each row in its own currency
     assert (us.loc[us["currency"] == "JPY", "amount"] % 1 == 0).all()  # yen have no decimals
     assert here["invoice"].median() >= factor * us["invoice"].median()  # the locale's currency
+
+
+@pytest.mark.parametrize(("params", "unique"), [
+    ({"values": [1, 2, 5, 99], "weights": [70, 20, 5, 5]}, False),  # numeric codes (NYC TLC ratecode_id)
+    ({"values": [3, 7, 11]}, True),
+])
+def test_an_integer_with_values_takes_only_those_by_their_weights(params: dict, unique: bool) -> None:
+    rows = 3 if unique else 4000
+    df = Schema([Column("code", "integer", params, unique=unique)]).generate(rows, seed=3)
+    seen = df["code"]
+    assert pd.api.types.is_integer_dtype(seen) and set(seen.unique()) <= set(params["values"])
+    if unique:
+        assert seen.is_unique
+    else:
+        share = seen.value_counts(normalize=True)
+        assert abs(share[1] - 0.7) < 0.03 and abs(share[99] - 0.05) < 0.02
+
+
+@pytest.mark.parametrize("values", [[1.5, 2], [1, 1], []])
+def test_an_integer_takes_distinct_whole_values(values: list) -> None:
+    from synth_magic.errors import SchemaError
+
+    with pytest.raises(SchemaError, match="whole"):
+        Schema([Column("code", "integer", {"values": values})]).resolve()

@@ -1044,6 +1044,38 @@ def test_knowledge_may_be_split_into_folders_but_a_key_is_defined_once(tmp_path:
         K.reload()
 
 
+@pytest.mark.parametrize("damage", ["none", "truncated", "other files", "edited", "not json"])
+def test_the_parsed_knowledge_is_cached_as_checked_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        damage: str) -> None:
+    monkeypatch.setenv("SYNTH_CACHE_DIR", str(tmp_path / "cache"))
+    K.reload()
+    try:
+        first = K.knowledge()
+        path = K.cache_path()
+        assert path is not None and path.exists() and path.parent == tmp_path / "cache-knowledge"
+        data = path.read_bytes()
+        header, _, body = data.partition(b"\n")
+        if damage == "truncated":
+            path.write_bytes(data[: len(data) // 2])
+        elif damage == "other files":
+            path.write_bytes(header.replace(K.version().encode(), b"0" * 16) + b"\n" + body)
+        elif damage == "edited":  # the hash no longer matches: never trusted
+            path.write_bytes(header + b"\n" + body.replace(b'"sakila_payment"', b'"sakila_paymenT"', 1))
+        elif damage == "not json":
+            path.write_bytes(b"\x80\x04 pickle?")
+        K.reload()
+        read: list[str] = []
+        real = K.tomllib.loads
+        monkeypatch.setattr(K.tomllib, "loads", lambda text: read.append(text) or real(text))
+        again = K.knowledge()
+        assert bool(read) == (damage != "none")  # a sound cache is read instead of the files
+        assert [t.key for t in again.tables] == [t.key for t in first.tables]
+        assert again.rules == first.rules and len(again.concepts) == len(first.concepts)
+        assert K.cache_path().read_bytes().partition(b"\n")[0] == header  # a damaged file is written again
+    finally:
+        K.reload()
+
+
 def test_retrieval_scales_to_thousands_of_named_tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """5,000 more named tables: the right ones are still found by name, and a plan looks only
     at the entries its words reach (the inverted index), not at every entry."""
@@ -1141,10 +1173,134 @@ def test_event_pairs_are_ordered(description: str, earlier: str, later: str) -> 
     ("students with name, age and weekly study hours", "weekly_study_hours",
      lambda c: c.type == "integer" and c.params["max"] <= 60),
     ("sales with discount and price", "discount", lambda c: c.params["max"] <= 1),
+    # a sport's statistics by the sport named (football-data.co.uk, nba-games, Lahman)
+    ("premier league matches with home team, away team, full time result and away red cards", "full_time_result",
+     lambda c: c.params["values"] == ["H", "D", "A"]),
+    ("premier league matches with home team, away team, full time result and away red cards", "away_red_cards",
+     lambda c: c.type == "integer" and c.params["max"] <= 3),
+    ("nba games with game date, home points, home field goal percentage and home team wins", "home_field_goal_percentage",
+     lambda c: c.params["max"] <= 1),
+    ("nba games with game date, home points, home field goal percentage and home team wins", "home_points",
+     lambda c: c.type == "integer" and 90 <= c.params["mean"] <= 115),
+    # indoor sensors, New York's boroughs, SAT sections
+    ("office sensor readings with timestamp, temperature, humidity and co2", "co2",
+     lambda c: c.params["min"] >= 350 and c.params["max"] <= 5000),
+    ("restaurant inspections with camis, dba, boro and score", "boro", lambda c: "Staten Island" in c.params["values"]),
+    ("school sat results with dbn, school name and math average score", "math_average_score",
+     lambda c: (c.params["min"], c.params["max"]) == (200, 800)),
 ])
 def test_values_ring_true_in_their_context(description: str, column: str, check: Any) -> None:
     col = plan(description).column(column)
     assert check(col), col
+
+
+@pytest.mark.parametrize(("name", "values", "weights", "discrete"), [
+    ("payment_type", ["1", "2", "3", "4"], [72, 26, 1.5, 0.5], True),  # NYC TLC codes
+    ("ratecode_id", ["1", "2", "5", "99"], [95, 3, 1, 1], True),
+    ("accident_severity", ["1", "2", "3"], None, True),  # STATS19 fatal / serious / slight
+    ("pclass", ["1", "2", "3"], [216, 184, 491], True),
+    ("vendorid", ["1", "2"], [30, 70], True),  # run together: still an id
+    ("rental_rate", ["0.99", "2.99", "4.99"], None, False),  # a measure keeps its range
+    ("discount_amount", ["0", "5", "10"], None, False),
+    ("cylinders", ["4", "6", "8"], None, False),
+])
+def test_numeric_codes_keep_their_values_and_measures_their_range(name: str, values: list[str],
+                                                                   weights: list[float] | None, discrete: bool) -> None:
+    d = offline.Draft(name, "category", {"values": values, **({"weights": weights} if weights else {})})
+    offline._numeric_choice(d)
+    assert d.type in ("integer", "float")
+    if discrete:
+        assert d.params["values"] == [int(v) for v in values] and d.params.get("weights") == weights
+        df = Schema.from_dict({"columns": [offline.Draft.column(d).to_dict()]}).generate(2000, seed=1)
+        assert set(df[name].unique()) <= {int(v) for v in values}
+    else:
+        assert "values" not in d.params and d.params["min"] == float(min(values, key=float))
+
+
+def test_a_category_of_dates_is_a_date() -> None:
+    d = offline.Draft("date", "category", {"values": ["10/25/1995 0:00:00", "9/10/1990 0:00:00", "8/5/1994 0:00:00"]})
+    offline._numeric_choice(d)
+    assert (d.type, d.params) == ("date", {"start": "1990-09-10", "end": "1995-10-25"})
+    d = offline.Draft("seen", "category", {"values": ["2013-01-01 05:30", "2013-02-01 00:00"]})
+    offline._numeric_choice(d)
+    assert (d.type, d.params["start"]) == ("datetime", "2013-01-01 05:30:00")
+    d = offline.Draft("code", "category", {"values": ["2013-02-31", "2013-01-01"]})  # not a day: stays a category
+    offline._numeric_choice(d)
+    assert d.type == "category"
+
+
+@pytest.mark.parametrize(("columns", "fixed"), [
+    (['valid_start_date: date start=1970-01-01 end=2023-12-31', 'valid_end_date: date start=2099-12-31 end=2099-12-31'],
+     "valid_end_date"),  # OMOP's sentinel end of validity
+    (['start_date: date start=2020-01-01 end=2020-12-31', 'end_date: date start=2024-06-30 end=2024-06-30'], "end_date"),
+])
+def test_a_constant_date_is_not_moved_by_the_ordering_rule(columns: list[str], fixed: str) -> None:
+    drafts = [offline.Draft(c.name, c.type, dict(c.params)) for c in Schema.from_text("columns:\n  " + "\n  ".join(columns)).columns]
+    before = next(d for d in drafts if d.name == fixed).params
+    offline._order_dates(drafts)
+    assert next(d for d in drafts if d.name == fixed).params == before
+
+
+@pytest.mark.parametrize(("field", "ok"), [
+    ("ship instructions", lambda c: c.type in ("sentence", "paragraph")),  # the head, not 'ship', decides
+    ("return reason", lambda c: c.type in ("sentence", "category")),
+    ("refund reason", lambda c: c.type in ("sentence", "category")),
+    ("delivery notes", lambda c: c.type in ("sentence", "paragraph")),
+    ("order date", lambda c: c.type in ("date", "datetime")),
+    ("email address", lambda c: c.type == "email"),
+    ("admission rate", lambda c: c.type in ("percent", "float")),  # a rate is a share, not a price
+    ("success rate", lambda c: c.type in ("percent", "float")),
+    ("hourly rate", lambda c: c.type == "money"),
+    ("campaign contacts", lambda c: c.type in ("integer", "quantity")),  # people counted, not named
+])
+def test_the_head_word_decides_the_type(field: str, ok: Any) -> None:
+    schema = plan(f"widget records with id, {field} and created at")
+    col = next(c for c in schema.columns if c.name.startswith(L_name(field)[:-1]))
+    assert ok(col), col
+
+
+@pytest.mark.parametrize(("field", "type_", "lo", "hi", "unit"), [
+    ("crime rate per 100,000", "float", 0, 2000, "per 100000"),  # FBI UCR: 115-867 by state
+    ("birth rate per 1,000 people", "float", 0, 100, "per 1000"),
+    ("temperature in fahrenheit", "float", -20, 120, "F"),
+    ("co2 in ppm", "float", 400, 2000, "ppm"),
+    ("light in lux", "float", 0, 2000, "lux"),
+    ("pressure in hPa", "float", 900, 1100, "hPa"),
+    ("wind speed in m/s", "float", 0, 40, "m/s"),
+    ("price in cents", "integer", 100, 100_000, "cents"),  # money in minor units
+    ("prep time in minutes", "duration", 1, 180, "minutes"),  # a length of time, not a timestamp
+])
+def test_a_unit_or_scale_beside_a_field_gives_its_range(field: str, type_: str, lo: float, hi: float, unit: str) -> None:
+    name = L_name(re.sub(r"\s+(?:in|per)\s.*$", "", field))
+    col = plan(f"records with id, {field} and created at").column(name)
+    assert col.type == type_, col
+    assert lo <= col.params["min"] < col.params["max"] <= hi, col
+    assert unit in col.why, col
+
+
+def test_units_have_figures_and_sources(monkeypatch: pytest.MonkeyPatch) -> None:
+    units = K.knowledge().rules["units"]
+    assert {"per 100000", "per 1000", "ppm", "cents", "F", "C"} <= set(units)
+    assert all(entry.get("source") for entry in units.values())
+    K.check()  # every unit's figures are a float column's parameters
+    monkeypatch.setitem(units, "zz", {"min": 5, "max": 1, "source": "probe"})
+    with pytest.raises(K.KnowledgeError, match="units.zz"):
+        K.check()
+
+
+@pytest.mark.parametrize(("description", "columns", "values"), [
+    ("rides with ride id, start lat, start lng and member or casual", ["start_lat", "start_lng"], {}),
+    ("collisions with date, speed limit, urban or rural area and casualties", ["speed_limit", "urban_or_rural_area"],
+     {"urban_or_rural_area": ["urban", "rural area"]}),
+    ("hotel bookings with room type single, double or suite, guests and nightly rate", ["room_type"],
+     {"room_type": ["single", "double", "suite"]}),  # a list of values after a name still is one
+])
+def test_a_field_list_keeps_names_whose_last_word_is_part_of_them(description: str, columns: list[str],
+                                                                  values: dict[str, list[str]]) -> None:
+    schema = plan(description)
+    assert set(columns) <= set(schema.names), schema.names
+    for name, vals in values.items():
+        assert schema.column(name).params["values"] == vals
 
 
 def test_of_and_lists_columns_of_or_lists_values() -> None:

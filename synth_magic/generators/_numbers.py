@@ -16,6 +16,8 @@ __all__ = ["CHOICE", "GENERATORS", "REDRAWN", "below", "decimal_domain", "draw_n
 
 
 def span_domain(p: dict[str, Any], _: str) -> int:
+    if p.get("values"):
+        return len(p["values"])
     return int(p["max"]) - int(np.ceil(p["min"])) + 1
 
 
@@ -208,6 +210,10 @@ _SQRT2 = math.sqrt(2.0)
 
 
 def _integer(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
+    if p.get("values"):  # numeric codes: one of the values, by their weights
+        weights = p.get("weights")
+        table = K.weighted(tuple(float(w) for w in weights)) if weights else None
+        return np.asarray(p["values"], dtype=np.int64)[ctx.pick(len(p["values"]), table)]
     return draw_numeric(ctx, p, integer=True)
 
 

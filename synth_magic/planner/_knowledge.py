@@ -327,31 +327,109 @@ def _concept(i: int, entry: dict[str, Any], vocab: dict[str, dict[str, Any]]) ->
 
 def _probe(concept: Concept, where: str) -> None:
     """A one-column schema of the concept's type and parameters: the catalogue accepts it."""
-    from ..errors import SchemaError
-    from ..schema import Column, Schema
-
     probe = dict(concept.params)
     if concept.type == "code" and "pattern" not in probe:
         probe["pattern"] = "ID-####"  # a pattern made from the name ('order id' → ORD-######)
+    _schema_probe(concept.type, probe, where)
+
+
+def _schema_probe(type_: str, params: dict[str, Any], where: str) -> None:
+    from ..errors import SchemaError
+    from ..schema import Column, Schema
+
     try:
-        Schema([Column("probe", concept.type, probe)])
+        Schema([Column("probe", type_, params)])
     except SchemaError as exc:
         raise KnowledgeError(f"{where}: {exc}") from None
+
+
+CACHE_FORMAT = "1"  # bump when what the cache file holds changes
+
+
+def cache_path() -> Path | None:
+    """Where the files' parsed entries are kept for the next process: beside the schema cache,
+    ``<cache>-knowledge/knowledge-<format>-<hash of the files>.json`` (None: no cache folder)."""
+    import os
+
+    from ..errors import ConfigError
+
+    text = os.environ.get("SYNTH_CACHE_DIR", "").strip()
+    try:
+        from .._pool_cache import default_cache_dir
+
+        root = Path(text).expanduser() if text else default_cache_dir()
+    except ConfigError:
+        return None
+    return root.with_name(root.name + "-knowledge") / f"knowledge-{CACHE_FORMAT}-{version()}.json"
+
+
+def _entries() -> dict[str, dict[str, Any]]:
+    """Every kind's entries as the files hold them: from the cache file when it is sound (its
+    header names this format, the files' hash and the SHA-256 of the rest), else read from the
+    files and written there. The cache holds data only, checked again like the files are."""
+    path = cache_path()
+    found = _cached(path) if path is not None else None
+    if found is not None:
+        return found
+    entries = {name: _read(name) for name in FILES}
+    if path is not None:
+        _write_cache(path, entries)
+    return entries
+
+
+def _cached(path: Path) -> dict[str, dict[str, Any]] | None:
+    try:
+        header, _, body = path.read_bytes().partition(b"\n")
+        head = json.loads(header)
+        if not isinstance(head, dict) or head.get("format") != CACHE_FORMAT or head.get("version") != version() \
+                or head.get("sha256") != hashlib.sha256(body).hexdigest():
+            return None
+        entries = json.loads(body)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(entries, dict) or set(entries) != set(FILES) or \
+            not all(isinstance(v, dict) for v in entries.values()):
+        return None
+    return entries
+
+
+def _write_cache(path: Path, entries: dict[str, dict[str, Any]]) -> None:
+    import os
+    import tempfile
+
+    try:
+        body = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode()
+    except (TypeError, ValueError):  # a value JSON cannot hold (a TOML date): read the files each time
+        return
+    header = json.dumps({"format": CACHE_FORMAT, "version": version(), "sha256": hashlib.sha256(body).hexdigest()})
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".knowledge-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(header.encode() + b"\n" + body)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:  # a folder that cannot be written to costs only the reading
+        return
 
 
 @lru_cache(maxsize=1)
 def knowledge() -> Knowledge:
     """Every knowledge file, read once per process (structure checked; see :func:`check`)."""
-    vocab = _read("vocab.toml")
+    raw = _entries()
+    vocab = raw["vocab.toml"]
     for name, entry in vocab.items():
         values, weights = entry.get("values"), entry.get("weights")
         if not isinstance(values, list) or not values:
             raise KnowledgeError(f"vocabulary '{name}': needs a non-empty 'values' list")
         if weights is not None and len(weights) != len(values):
             raise KnowledgeError(f"vocabulary '{name}': one weight per value")
-    concepts = tuple(_concept(i, e, vocab) for i, e in enumerate(_read("concepts.toml").get("concept", [])))
-    domains = tuple(_domain(k, e, "domain", vocab) for k, e in _read("domains.toml").items())
-    tables = tuple(_domain(k, e, "table", vocab) for k, e in _read("tables.toml").items())
+    concepts = tuple(_concept(i, e, vocab) for i, e in enumerate(raw["concepts.toml"].get("concept", [])))
+    domains = tuple(_domain(k, e, "domain", vocab) for k, e in raw["domains.toml"].items())
+    tables = tuple(_domain(k, e, "table", vocab) for k, e in raw["tables.toml"].items())
     index: dict[tuple[str, ...], list[Concept]] = {}
     for c in concepts:
         for words in c.names:
@@ -362,7 +440,7 @@ def knowledge() -> Knowledge:
         for name in t.names:
             for said in (name, *t.labels.get(name, ())):
                 columns.setdefault(column_words(said), {}).setdefault(t.key, (t, name))
-    return Knowledge(vocab=vocab, concepts=concepts, domains=domains, tables=tables, rules=_read("rules.toml"),
+    return Knowledge(vocab=vocab, concepts=concepts, domains=domains, tables=tables, rules=raw["rules.toml"],
                      by_words={k: tuple(v) for k, v in index.items()}, longest=longest,
                      patterned=tuple(c for c in concepts if c.patterns),
                      table_columns={k: tuple(v[t] for t in sorted(v)) for k, v in columns.items()},
@@ -382,6 +460,11 @@ def check() -> Knowledge:
         dom.columns  # noqa: B018 - parsing validates
     for i, c in enumerate(kb.concepts):
         _probe(c, f"concept {i + 1} ({c.key!r})")
+    for unit, entry in kb.rules.get("units", {}).items():  # a unit's figures: a float column's parameters
+        if not isinstance(entry, dict) or not entry.get("source"):
+            raise KnowledgeError(f"rules.toml units.{unit}: needs its figures and a 'source'")
+        if not entry.get("minor"):
+            _schema_probe("float", {k: v for k, v in entry.items() if k != "source"}, f"rules.toml units.{unit}")
     keys = [d.key for d in kb.domains + kb.tables]
     if len(set(keys)) != len(keys):
         twice = sorted(k for k in set(keys) if keys.count(k) > 1)[0]
@@ -404,7 +487,7 @@ def context_in(words: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
     return frozenset(found)
 
 
-_Rank = tuple[int, int, int, int, str]
+_Rank = tuple[int, int, int, int, int, str]
 
 
 def match_concept(key: str, context: frozenset[tuple[str, ...]] = frozenset()
@@ -413,8 +496,9 @@ def match_concept(key: str, context: frozenset[tuple[str, ...]] = frozenset()
 
     Precedence: most words matched (a concept's ``specificity`` overrides that for a
     pattern), then a concept whose ``context`` the description holds (``context``: the
-    phrases :func:`context_in` found), then ``priority``, then the match ending nearest
-    the end of the name. A concept derived from the named tables' columns of the same name
+    phrases :func:`context_in` found), then a match holding the name's last word (its head:
+    'ship instructions' is text, 'return reason' not a return), then ``priority``, then the
+    match ending nearest the end of the name. A concept derived from the named tables' columns of the same name
     counts its words like any other and yields to a written concept of the same count.
     """
     kb = knowledge()
@@ -434,21 +518,21 @@ def match_concept(key: str, context: frozenset[tuple[str, ...]] = frozenset()
         for j in range(i + 1, min(n, i + kb.longest) + 1):
             for form in {tuple(words[i:j]), tuple(sing[i:j])}:
                 for c in kb.by_words.get(form, ()):
-                    offer((c.specificity or j - i, bool(c.context), c.priority, j, c.key), c, None)
+                    offer((c.specificity or j - i, bool(c.context), j == n, c.priority, j, c.key), c, None)
     for c in kb.patterned:
         for p in c.patterns:
             m = p.search(key)
             if m:
                 span = len(key[:m.end()].split()) if m.end() else 0
                 count = len(_WORD.findall(m.group(0))) or 1
-                offer((c.specificity or count, bool(c.context), c.priority, span, c.key), c, m)
+                offer((c.specificity or count, bool(c.context), span == n, c.priority, span, c.key), c, m)
     whole = column_words(key)
     # A single word that a written concept knows stays that concept; a longer name may be
     # a column of named tables that says more than the words a written concept matched.
     if best is None or (len(whole) > 1 and best[0][0] < len(whole)):
         found = derived_concept(whole)
         if found is not None:
-            offer((len(whole), False, -1, n, found.key), found, None)
+            offer((len(whole), False, True, -1, n, found.key), found, None)
     return None if best is None else (best[1], best[2])
 
 

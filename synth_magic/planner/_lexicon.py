@@ -268,8 +268,19 @@ _PROTECT = [
                r"[\w$€£&'+-]+", re.I),
     re.compile(r"\b(?:of|either)\s+[\w$€£&'+-]+\s+or\s+[\w$€£&'+-]+", re.I),
 ]
-_SPLIT = re.compile(r"\s*[,;]\s*(?:and\s+|or\s+|plus\s+|as well as\s+)?|\s+(?:and|plus|as well as|&)\s+(?=[\w$\"'`])",
+_SPLIT = re.compile(r"\s*(?:;|,(?!\d{3}(?!\d)))\s*(?:and\s+|or\s+|plus\s+|as well as\s+)?|\s+(?:and|plus|as well as|&)\s+(?=[\w$\"'`])",
                     re.I)
+
+
+def _value_ends(head: str) -> bool:
+    """Whether the last word of ``head`` may be the first of a list of values ('room type single'
+    of 'room type single, double or suite'), not part of the column's name: a word that ends
+    names ('order id') or that changes what the name means ('speed limit', 'start lng') is not."""
+    ws = head.split()
+    if ws[-1].lower() in _NAME_ENDS:
+        return False
+    whole, rest = K.match_concept(meaning_key(head)), K.match_concept(meaning_key(" ".join(ws[:-1])))
+    return whole is None or (rest is not None and rest[0] is whole[0])
 
 
 def split_list(rest: str) -> list[str]:
@@ -302,7 +313,7 @@ def split_list(rest: str) -> list[str]:
             j = len(out)
             while j > 0 and len(out[j - 1].split()) == 1 and _rule_cached(meaning_key(out[j - 1])) is None:
                 j -= 1
-            head_ok = j > 0 and len(out[j - 1].split()) >= 2 and out[j - 1].split()[-1].lower() not in _NAME_ENDS
+            head_ok = j > 0 and len(out[j - 1].split()) >= 2 and _value_ends(out[j - 1])
             start = j - 1 if head_ok else j
             if start < len(out):
                 merged = ", ".join(out[start:] + [part])
@@ -436,10 +447,17 @@ _UNITS: list[tuple[re.Pattern[str], str, str]] = [
     (re.compile(r"\b(?:grams?|g)\b", re.I), "mass", "g"),
     (re.compile(r"\b(?:lbs?|pounds)\b(?!\s+sterling)", re.I), "mass", "lb"),
     (re.compile(r"\b(?:km/h|kmh|kph)\b", re.I), "speed", "km/h"),
+    (re.compile(r"\b(?:m/s|mps|met(?:er|re)s per second)\b", re.I), "speed", "m/s"),
+    (re.compile(r"\b(?:knots?|kts?)\b", re.I), "speed", "knots"),
+    (re.compile(r"\b(?:ppm|parts per million)\b", re.I), "concentration", "ppm"),
+    (re.compile(r"\b(?:lux|lx)\b", re.I), "light", "lux"),
+    (re.compile(r"\b(?:hpa|hectopascals?|mbar|millibars?)\b", re.I), "pressure", "hPa"),
+    (re.compile(r"\b(?:mmhg|mm hg)\b", re.I), "pressure", "mmHg"),
+    (re.compile(r"\bcents?\b", re.I), "minor", "cents"),
     (re.compile(r"\b(?:mph)\b", re.I), "speed", "mph"),
     (re.compile(r"\b(?:km|kms|kilomet(?:er|re)s?)\b", re.I), "length", "km"),
     (re.compile(r"\b(?:miles?|mi)\b", re.I), "length", "miles"),
-    (re.compile(r"\b(?:mm|millimet(?:er|re)s?)\b", re.I), "length", "mm"),
+    (re.compile(r"\b(?:mm|millimet(?:er|re)s?)\b(?!\s*hg)", re.I), "length", "mm"),
     (re.compile(r"\b(?:cm|centimet(?:er|re)s?)\b", re.I), "length", "cm"),
     (re.compile(r"\b(?:square met(?:er|re)s?|sq\.? ?m|sqm|m2|m²)\b", re.I), "area", "sqm"),
     (re.compile(r"\b(?:square f(?:ee|oo)t|sq\.? ?ft|sqft|ft2)\b", re.I), "area", "sqft"),
@@ -467,6 +485,20 @@ _MONTH_IN_PHRASE = re.compile(r"\s*\b(?:in|during|for|from|of)\s+(?:the\s+month\
                               r"june|july|august|september|october|november|december)\s+((?:19|20)\d{2})\b", re.I)
 _WINDOW_IN_PHRASE = re.compile(r"\s*\b(?:in|during|for|from|of|since|after)\s+((?:19|20)\d{2})\b"
                                r"(?:\s*(?:-|to|and)\s*((?:19|20)\d{2}))?", re.I)
+
+
+# "crime rate per 100,000 (people)", "births per 1,000": a rate on that scale.
+_PER_SCALE = re.compile(r"\s*\bper\s+(100[,. ]?000|100k|hundred thousand|1[,. ]?000|1k|thousand)\b"
+                        r"(?:\s+(?:people|persons|population|residents|inhabitants|live births|births|capita))?", re.I)
+
+
+def per_scale(text: str) -> tuple[str, str] | None:
+    """('scale', 'per 100000') for 'per 100,000 people', ('scale', 'per 1000') for 'per 1k'."""
+    m = _PER_SCALE.search(text)
+    if not m:
+        return None
+    big = re.sub(r"[,. ]", "", m.group(1).lower()) in ("100000", "100k", "hundredthousand")
+    return "scale", "per 100000" if big else "per 1000"
 
 
 def unit_of(text: str) -> tuple[str, str] | None:
@@ -539,15 +571,22 @@ def parse_phrase(raw: str) -> Phrase:
     enum = enumeration(text)
     if enum:
         ph.values, text = enum[0], enum[1]
+    scale = _PER_SCALE.search(text)
+    if scale:
+        ph.unit = per_scale(scale.group(0))
+        text = (text[:scale.start()] + text[scale.end():]).strip()
     m = _IN_UNIT.search(text)
-    if m and unit_of(m.group(1)):
+    if ph.unit:
+        pass
+    elif m and unit_of(m.group(1)):
         ph.unit = unit_of(m.group(1))
         text = (text[:m.start()] + text[m.end():]).strip()
     elif re.search(r"[$€£¥]", raw):
         ph.unit = unit_of(raw)
     if ph.unit is None:
         u = unit_of(text)
-        if u and u[0] in ("time", "energy", "mass", "length", "area", "speed"):
+        if u and u[0] in ("time", "energy", "mass", "length", "area", "speed", "temperature", "concentration", "light",
+                          "pressure"):
             ph.unit = u
     text = re.sub(r"\s*(?:\([^)]*\)|\[[^\]]*\]|\{[^}]*\})\s*", " ", text)
     text = re.sub(r"\s+", " ", text).strip(" ,.:;-")
@@ -576,7 +615,7 @@ def column_name(head: str) -> str:
     ws = ws[:5]
     last = ws[-1]
     if last not in COUNT_NOUNS and "_".join(ws) not in _plural_names() and \
-            not (len(ws) > 1 and ws[-2] in ("number", "num", "no", "of")):  # 'number of stations'
+            not (len(ws) > 1 and ("of" in ws[:-1] or ws[-2] in ("number", "num", "no"))):  # 'number of (test) takers'
         ws[-1] = singular(last)
     name = "_".join(ws)
     if name[0].isdigit():

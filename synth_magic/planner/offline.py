@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -208,7 +209,7 @@ def pick_domain(subject: str, lower: str, fields: tuple[str, ...] = ()) -> K.Dom
 def _named_drafts(ph: L.Phrase, domain: K.Domain | None, used: set[str]) -> list[Draft]:
     name = L.column_name(ph.head)
     if not name and ph.values:  # "pending, shipped or delivered" alone: the column those values belong to
-        name = _column_for_values(ph.values, domain) or "category"
+        name = _column_for_values(ph.values, domain) or _or_name(ph) or "category"
     if ph.share and ph.share[0] == "true":  # "a fraud rate of 2%" is a 2% fraud flag
         name = re.sub(r"_(?:rate|share|ratio|percentage|prevalence)$", "", name)
     if not name:
@@ -234,10 +235,13 @@ def _named_drafts(ph: L.Phrase, domain: K.Domain | None, used: set[str]) -> list
         type_, params, how = L.infer(name)
         if flag and type_ != "boolean":
             type_, params, how = "boolean", {}, "rule"
+        last = (L.words(ph.head) or [""])[-1]
+        if type_ in PERSON and len(last) > 3 and L.singular(last) != last:  # 'campaign contacts': how many
+            type_, params, how = L.infer(f"number of {last}")
         if type_ == "duration":
             unit = next((u for u in ("seconds", "minutes", "hours", "days") if u in name.lower().split("_")), None)
             if unit:
-                params = {**_UNIT_DEFAULTS[unit], "distribution": "lognormal", "unit": unit}
+                params = {**(_unit_defaults(unit) or {}), "distribution": "lognormal", "unit": unit}
         why = {"rule": "typed by its name", "fuzzy": "typed by its name (spelling forgiven)",
                "guess": "not a name the planner knows; typed by its shape"}[how]
         draft = Draft(name, type_, params, source="named", why=f"named in the description ({_quote(ph.raw)}); {why}",
@@ -245,6 +249,14 @@ def _named_drafts(ph: L.Phrase, domain: K.Domain | None, used: set[str]) -> list
         _numeric_choice(draft)  # a concept read from named tables' columns: 'cylinders' 4, 6 or 8
     _apply_phrase(draft, ph)
     return [draft]
+
+
+def _or_name(ph: L.Phrase) -> str:
+    """'urban or rural area', 'member or casual' alone in a field list: a column named so (the
+    UK road-safety urban_or_rural_area, Divvy's member_casual), with those values."""
+    if len(ph.values) != 2 or not re.fullmatch(r"[\w-]+(?: [\w-]+)? or [\w-]+(?: [\w-]+)?", ph.raw.strip(), re.I):
+        return ""
+    return "_".join(L.words(ph.raw.lower()))
 
 
 def _column_for_values(values: list[str], domain: K.Domain | None) -> str | None:
@@ -447,28 +459,17 @@ def apply_values(d: Draft, values: list[str]) -> None:
     d.note(f"values {', '.join(values)} from the description")
 
 
-_UNIT_DEFAULTS: dict[str, dict[str, Any]] = {
-    "seconds": {"min": 1, "max": 3600, "mean": 180},
-    "minutes": {"min": 1, "max": 180, "mean": 25},
-    "hours": {"min": 1, "max": 48, "mean": 4},
-    "days": {"min": 1, "max": 60, "mean": 7},
-    "kg": {"min": 0.1, "max": 50, "distribution": "lognormal", "mean": 4, "decimals": 2},
-    "g": {"min": 1, "max": 2000, "distribution": "lognormal", "mean": 250, "decimals": 0},
-    "mg": {"min": 1, "max": 1000, "distribution": "lognormal", "mean": 100, "decimals": 0},
-    "lb": {"min": 0.2, "max": 110, "distribution": "lognormal", "mean": 9, "decimals": 2},
-    "km": {"min": 0.3, "max": 60, "distribution": "lognormal", "mean": 6, "decimals": 2},
-    "miles": {"min": 0.2, "max": 40, "distribution": "lognormal", "mean": 4, "decimals": 2},
-    "m": {"min": 1, "max": 5000, "distribution": "lognormal", "mean": 300, "decimals": 1},
-    "cm": {"min": 1, "max": 250, "distribution": "normal", "decimals": 1},
-    "mm": {"min": 0, "max": 100, "distribution": "exponential", "mean": 4, "decimals": 1},
-    "sqm": {"min": 15, "max": 300, "distribution": "lognormal", "mean": 80, "decimals": 0},
-    "sqft": {"min": 200, "max": 6000, "distribution": "lognormal", "mean": 1500, "decimals": 0},
-    "kWh": {"min": 0, "max": 10, "distribution": "lognormal", "mean": 1, "decimals": 3},
-    "C": {"min": -20, "max": 45, "distribution": "normal", "mean": 15, "std": 8, "decimals": 1},
-    "F": {"min": -5, "max": 110, "distribution": "normal", "mean": 59, "std": 15, "decimals": 1},
-    "km/h": {"min": 0, "max": 130, "distribution": "lognormal", "mean": 30, "decimals": 1},
-    "mph": {"min": 0, "max": 80, "distribution": "lognormal", "mean": 20, "decimals": 1},
-}
+@K.dependent
+@lru_cache(maxsize=1)
+def _unit_table() -> dict[str, dict[str, Any]]:
+    """The default figures of each unit (rules.toml [units]), without their sources."""
+    units = K.knowledge().rules.get("units", {})
+    return {u: {k: v for k, v in e.items() if k != "source"} for u, e in units.items()}
+
+
+def _unit_defaults(unit: str) -> dict[str, Any] | None:
+    e = _unit_table().get(unit)
+    return None if e is None or e.get("minor") else dict(e)
 
 
 _UNIT_WORDS = {"ms": ("millisecond", "msec"), "seconds": ("second", "sec", "secs"), "minutes": ("minute", "min", "mins"),
@@ -483,6 +484,13 @@ def apply_unit(d: Draft, kind: str, unit: str) -> None:
     if kind == "time" and named:
         d.note(f"in {unit}")
         return
+    if kind == "minor":  # 'price in cents': the amount in hundredths, as whole numbers
+        if d.type == "money" and "range" not in d.fixed:
+            d.type = "integer"
+            d.params = {k: round(v * 100) for k, v in d.params.items() if k in ("min", "max", "mean", "std")
+                        and isinstance(v, int | float)} | {"distribution": d.params.get("distribution", "lognormal")}
+        d.note(f"in {unit}")
+        return
     if "table" in d.fixed and d.type in NUMERIC and d.params.get("max") is not None and "range" not in d.fixed \
             and d.params.get("unit", unit) == unit:  # ChickWeight's 'weight in grams' keeps its 35-373
         d.note(f"in {unit}")
@@ -492,10 +500,12 @@ def apply_unit(d: Draft, kind: str, unit: str) -> None:
             if d.type not in ("float", "integer") or "range" not in d.fixed:
                 d.type, d.params = "float", {"min": 1, "max": 5000, "distribution": "lognormal", "mean": 120,
                                              "decimals": 1}
-        elif unit in _UNIT_DEFAULTS and d.type in ("duration", "word", "integer", "float") and "range" not in d.fixed:
-            if d.type != "duration" or d.params.get("unit", "minutes") != unit:
-                d.type, d.params = "duration", {**_UNIT_DEFAULTS[unit], "distribution": "lognormal", "unit": unit}
-        elif d.type == "duration" and unit in _UNIT_DEFAULTS:
+        elif _unit_defaults(unit) and "range" not in d.fixed and (
+                d.type in ("duration", "word", "integer", "float")
+                or (d.type in DATES and not {"date", "day", "at", "on"} & set(d.name.lower().split("_")))):
+            if d.type != "duration" or d.params.get("unit", "minutes") != unit:  # 'prep time in minutes': a length
+                d.type, d.params = "duration", {**_unit_defaults(unit), "distribution": "lognormal", "unit": unit}  # type: ignore[dict-item]
+        elif d.type == "duration" and _unit_defaults(unit):
             d.params["unit"] = unit
         d.note(f"in {unit}")
         return
@@ -510,9 +520,10 @@ def apply_unit(d: Draft, kind: str, unit: str) -> None:
         d.note("a percentage")
         return
     marked = unit.lower() in (d.origin or d.name).lower().split("_")
-    if unit in _UNIT_DEFAULTS and "range" not in d.fixed and not marked and d.type in ("word", "integer", "category",
-                                                                                       "float"):
-        d.type, d.params = "float", dict(_UNIT_DEFAULTS[unit])
+    defaults = _unit_defaults(unit)
+    kinds = ("word", "integer", "category", "float") + (("money", "percent") if kind == "scale" else ())
+    if defaults and "range" not in d.fixed and not marked and d.type in kinds:
+        d.type, d.params = "float", defaults
     d.note(f"in {unit}")
 
 
@@ -680,12 +691,38 @@ def _from_template(col: K.Col, domain: K.Domain) -> Draft:
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 
 
+# Head words of names whose numbers are codes (payment_type 1-6, ratecode_id 1, 2, ... 99,
+# accident_severity 1-3, pclass, day of week 1-7), not measures: their values stay discrete.
+_CODE_HEADS = {"id", "code", "cd", "type", "typ", "class", "cls", "category", "cat", "kind", "group", "grp",
+               "status", "mode", "tier", "grade", "key", "severity", "dow", "weekday", "quarter", "sex", "gender",
+               "region", "zone", "division", "district", "stage", "indicator", "ind", "flag", "fl", "control",
+               "level", "lvl", "pclass", "segment", "week"}
+_MEASURE_HEADS = {"rate", "amount", "amt", "price", "cost", "count", "number", "num", "score", "pct", "percent",
+                  "ratio", "total", "value", "size", "length", "weight", "rating", "duration", "age"}
+
+
+def _code_like(name: str) -> bool:
+    """Whether a column's numbers are codes: its head word (the last) says a code or kind,
+    or a run-together name ends in one ('ratecodeid', 'vendorid'); a measure head never does."""
+    ws = [w for w in L.meaning_key(name).split() if w]
+    if not ws or ws[-1] in _MEASURE_HEADS:
+        return False
+    head = ws[-1]
+    return head in _CODE_HEADS or (len(head) > 4 and head.endswith(("id", "code", "type", "class")))
+
+
 def _numeric_choice(d: Draft) -> None:
     """A category whose values are all numbers (ratings 0.5-5, a rental rate of 0.99, 2.99 or
     4.99, a discount of 0-0.10) is a number: an integer or a float over their range, centred on
-    their weighted mean, so ranges and medians hold and the column sorts and sums as numbers."""
+    their weighted mean, so ranges and medians hold and the column sorts and sums as numbers.
+    Whole numbers of a code (payment_type, ratecode_id: see :func:`_code_like`) keep their
+    values and weights; a category of dates is a date (:func:`_date_choice`)."""
     values = d.params.get("values")
-    if d.type != "category" or not values or len(values) < 2 or not all(_NUMBER.match(str(v)) for v in values):
+    if d.type != "category" or not values or len(values) < 2:
+        return
+    if _date_choice(d, values):
+        return
+    if not all(_NUMBER.match(str(v)) for v in values):
         return
     nums = [float(v) for v in values]
     weights = [float(w) for w in d.params.get("weights") or [1.0] * len(nums)]
@@ -702,11 +739,44 @@ def _numeric_choice(d: Draft) -> None:
     if decimals:
         d.type = "float"
         params["decimals"] = decimals
+    elif _code_like(d.name) and len(values) <= 64 and lo >= 0 and hi <= 1e9:  # codes keep their values: 1, 2, 5 or 99, not 1-99
+        d.type = "integer"
+        params = {"min": int(lo), "max": int(hi), "values": [int(x) for x in nums]}
+        if d.params.get("weights"):
+            params["weights"] = weights
     else:
         d.type = "integer"
         params["min"], params["max"] = int(lo), int(hi)
     d.params = params
     d.note(f"the numbers {', '.join(map(str, values[:6]))}{'...' if len(values) > 6 else ''} as a number")
+
+
+_DATE_TEXT = re.compile(r"^(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})/(\d{1,2})/(\d{4}))"
+                        r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+
+
+def _date_choice(d: Draft, values: list[Any]) -> bool:
+    """A category whose values are all dates ('10/25/1995 0:00:00', '2013-01-01') is a date
+    (or a datetime when the times are not all midnight) over their span."""
+    found = [_DATE_TEXT.match(str(v).strip()) for v in values]
+    if not all(found):
+        return False
+    stamps = []
+    for m in found:
+        y, mo, day = (m[1], m[2], m[3]) if m[1] else (m[6], m[4], m[5])  # type: ignore[index]
+        hh, mm, ss = (int(m[7] or 0), int(m[8] or 0), int(m[9] or 0))  # type: ignore[index]
+        stamps.append((int(y), int(mo), int(day), hh, mm, ss))
+    try:
+        for y, mo, day, hh, mm, ss in stamps:
+            datetime(y, mo, day, hh, mm, ss)  # a real day and time ('2/31' is not a date)
+    except ValueError:
+        return False
+    timed = any(t[3:] != (0, 0, 0) for t in stamps)
+    fmt = "{:04d}-{:02d}-{:02d} {:02d}:{:02d}:{:02d}" if timed else "{:04d}-{:02d}-{:02d}"
+    d.type = "datetime" if timed else "date"
+    d.params = {"start": fmt.format(*min(stamps)), "end": fmt.format(*max(stamps))}
+    d.note(f"the dates {values[0]}... as a {d.type} from {d.params['start']} to {d.params['end']}")
+    return True
 
 
 def _assemble(domain: K.Domain, named: list[Draft], explicit: bool, marker: str, head: str = "") -> list[Draft]:
@@ -1154,6 +1224,13 @@ def _prefix_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("(?:^|_)(?:" + "|".join(re.escape(p) for p in prefixes) + ")")
 
 
+def _fixed_date(d: Draft) -> bool:
+    """A constant date (OMOP's valid_end_date 2099-12-31 for every valid row) or one computed
+    from others keeps its value: ordering would move it."""
+    start, end = d.params.get("start"), d.params.get("end")
+    return "expr" in d.params or (start is not None and start == end)
+
+
 def _order_dates(drafts: list[Draft]) -> None:
     dated = [d for d in drafts if d.type in DATES]
     by_name = {d.name: d for d in dated}
@@ -1166,7 +1243,7 @@ def _order_dates(drafts: list[Draft]) -> None:
         return seen
 
     for d in dated:
-        if "after" in d.params or "step" in d.params or "window" in d.fixed:
+        if "after" in d.params or "step" in d.params or "window" in d.fixed or _fixed_date(d):
             continue
         name = d.name.lower()
         for earlier, later, date_gap, time_gap in L.date_order():
