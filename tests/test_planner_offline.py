@@ -592,6 +592,18 @@ def test_numbers_as_categories_are_numbers() -> None:
     assert 2.0 < df["rental_rate"].median() < 4.0
 
 
+@pytest.mark.parametrize(("description", "column", "values"), [
+    ("jira issues", "story_points", {1, 2, 3, 5, 8, 13, 21}),  # a few whole numbers with gaps stay those numbers
+    ("lending club loans", "term", {36, 60}),
+    ("jira issues with key, summary, story points and created", "story_points", {1, 2, 3, 5, 8, 13, 21}),
+])
+def test_a_few_whole_numbers_with_gaps_keep_their_values(description: str, column: str, values: set[int]) -> None:
+    schema = plan(description)
+    assert schema.column(column).type == "integer"
+    seen = set(schema.generate(400, seed=5)[column].dropna().tolist())
+    assert len(seen) >= 2 and seen <= values
+
+
 @pytest.mark.parametrize(("description", "column", "type_", "lo", "hi"), [
     # typed by the named tables' columns of that name, whose values are numbers
     ("cars with manufacturer, model, engine displacement, year, cylinders, transmission, drive, city mpg, "
