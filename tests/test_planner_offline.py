@@ -592,14 +592,37 @@ def test_numbers_as_categories_are_numbers() -> None:
     assert 2.0 < df["rental_rate"].median() < 4.0
 
 
+@pytest.mark.parametrize(("description", "column", "lo", "hi"), [
+    # the id of a node that reports again and again: a few tens of small integers, repeating
+    ("sensor readings with date, mote id, temperature and humidity", "mote_id", 1, 60),
+    ("readings with sensor id, timestamp and value", "sensor_id", 1, 60),
+    ("telemetry with node id, time and battery", "node_id", 1, 60),
+    # a mote's counter and its two AA cells where the description says sensors; a model's epochs elsewhere
+    ("sensor readings with epoch, mote id and voltage", "epoch", 1, 65535),
+    ("sensor readings with epoch, mote id and voltage", "voltage", 2.0, 3.2),
+    ("training runs with epoch, loss and accuracy", "epoch", 1, 100),
+    # road collisions: one or two vehicles, a casualty or two
+    ("road collisions with date, number of vehicles and number of casualties", "number_of_vehicles", 1, 12),
+    ("road collisions with date, number of vehicles and number of casualties", "number_of_casualties", 1, 20),
+])
+def test_sensor_and_collision_counts(description: str, column: str, lo: float, hi: float) -> None:
+    schema = plan(description)
+    df = schema.generate(600, seed=2)
+    assert lo <= df[column].min() and df[column].max() <= hi, (df[column].min(), df[column].max())
+    if column.endswith("_id"):
+        assert schema.column(column).type == "integer" and df[column].nunique() < 100  # repeats across rows
+
+
 @pytest.mark.parametrize(("description", "column", "values"), [
     ("jira issues", "story_points", {1, 2, 3, 5, 8, 13, 21}),  # a few whole numbers with gaps stay those numbers
     ("lending club loans", "term", {36, 60}),
+    ("road collisions with date, accident severity and speed limit", "speed_limit", {20, 30, 40, 50, 60, 70}),
+    ("road collisions with date, accident severity and speed limit", "accident_severity", {"Slight", "Serious", "Fatal"}),
     ("jira issues with key, summary, story points and created", "story_points", {1, 2, 3, 5, 8, 13, 21}),
 ])
-def test_a_few_whole_numbers_with_gaps_keep_their_values(description: str, column: str, values: set[int]) -> None:
+def test_a_few_whole_numbers_with_gaps_keep_their_values(description: str, column: str, values: set[object]) -> None:
     schema = plan(description)
-    assert schema.column(column).type == "integer"
+    assert schema.column(column).type == ("category" if "severity" in column else "integer")
     seen = set(schema.generate(400, seed=5)[column].dropna().tolist())
     assert len(seen) >= 2 and seen <= values
 
