@@ -1192,6 +1192,9 @@ def test_a_window_inside_a_phrase_is_not_part_of_the_name() -> None:
     ("hotel bookings with booking date, check-in date and check-out date", "booking_date", "check_in_date"),
     ("hotel bookings with booking date, check-in date and check-out date", "check_in_date", "check_out_date"),
     ("job postings with date posted and valid through", "date_posted", "valid_through"),
+    # double opt-in: confirmed after signing up, so a change after the opt-in is after the signup too
+    ("mailchimp list members", "timestamp_signup", "timestamp_opt"),
+    ("subscribers with email, signup date and confirmed date", "signup_date", "confirmed_date"),
 ])
 def test_event_pairs_are_ordered(description: str, earlier: str, later: str) -> None:
     schema = plan(description)
