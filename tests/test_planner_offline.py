@@ -365,6 +365,9 @@ def test_ranges(description: str, column: str, lo: float | None, hi: float | Non
     ("trades with side buy or sell", "side", ["buy", "sell"]),
     ("robots with zone A/B/C", "zone", ["A", "B", "C"]),
     ("students with grade A-F", "grade", ["A", "B", "C", "D", "E", "F"]),
+    # a diet is what an animal eats where the rows are animals, a person's eating pattern elsewhere
+    ("mammals with name, genus, diet and total sleep hours", "diet", ["herbivore", "omnivore", "carnivore", "insectivore"]),
+    ("customers with name, age and diet", "diet", ["Omnivore", "Vegetarian", "Vegan", "Pescatarian", "Flexitarian"]),
 ])
 def test_enumerations(description: str, column: str, values: list[str]) -> None:
     col = plan(description).column(column)
