@@ -338,9 +338,9 @@ def choose(matches: list[Match]) -> Match | None:
         if not (domain.matched >= t.matched) and (t.said, t.score) > (domain.said, domain.score):
             pick = t
             break
-        # the table's name says what the template's words do not, and its longer aliases hold
-        # those words too ('nba games': NBA's game logs, not the football-match template)
-        if (t.named and t.subject and domain.words and not (t.words <= domain.words)
+        # its own name (its league's, its vendor's; not a column's: 'email') says what the
+        # template's words do not, and its longer aliases hold those words too ('nba games': NBA's game logs, not the football-match template)
+        if (t.named and t.subject and domain.words and (t.words - domain.words) & _own_names(t.entry) - _concept_words()
                 and domain.words <= t.words | t.partial):
             pick = t
             break
