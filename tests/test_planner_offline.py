@@ -563,10 +563,9 @@ def test_planets_are_not_a_misspelt_plant() -> None:
     ("spotify tracks", "api_spotify_track"),
     ("hotel bookings", "hotels"),  # a dataset titled 'hotel booking demand' is not named by common words
     ("github foo", None),  # the vendor alone does not say which of its objects
-    # a league's or a vendor's name beside a generic word ('games') that the football template
-    # lists: the table whose name says the league, and whose longer aliases hold the generic word
+    # a league's or a city's name beside a generic word ('games') that the football template
+    # lists: the table whose alias says both, not the template
     ("nba games", "sports_nba_team_game_log"),
-    ("lahman games", "sports_lahman_allstar_full"),
     ("nyc road collisions", "opendata_nyc_collisions"),
 ])
 def test_a_table_named_by_its_own_name(description: str, key: str | None) -> None:

@@ -24,9 +24,7 @@ Precedence is by specificity: an entry that the description's words name comes b
 that only has the named fields as columns, unless those are rare columns (name, email and
 phone say little; city mpg, highway mpg and engine displacement say which table it is); a named table wins over the best domain template when
 it matches everything the template matched and more (its name, its context, more of the
-named fields), or when its name says a word the template's do not and its longer aliases hold
-the template's words ('nba games': NBA's game logs, not the football-match template);
-otherwise the higher score wins, a domain on a tie. Nothing scoring
+named fields); otherwise the higher score wins, a domain on a tie. Nothing scoring
 :data:`MIN_SCORE` or more: no entry (the planner composes the table from the nouns).
 """
 
@@ -109,7 +107,6 @@ class Match:
     subject: bool = False  # a phrase matched whole holds a word of the subject (not only of the field list)
     alias: bool = False  # the subject says whole an alias of it that holds its own name ('twitter tweets')
     vendor: bool = False  # only its context words matched ('github' alone: any GitHub object)
-    partial: set[str] = field(default_factory=set)  # subject words only in longer aliases or keywords of it
 
     @property
     def said(self) -> bool:
@@ -286,7 +283,6 @@ def _score(m: Match, weight: dict[str, float], positions: dict[str, list[int]], 
                                   and bool(set(ph.words) & _own_names(entry)))
         elif ph.kind == "alias":
             factor = PARTIAL
-            m.partial.update(w for w in said if weight[w])
         else:
             factor = KIND_WEIGHTS[ph.kind] * PARTIAL * 0.5
         if head and head in ph.words and whole:
@@ -336,12 +332,6 @@ def choose(matches: list[Match]) -> Match | None:
             pick = t
             break
         if not (domain.matched >= t.matched) and (t.said, t.score) > (domain.said, domain.score):
-            pick = t
-            break
-        # its own name (its league's, its vendor's; not a column's: 'email') says what the
-        # template's words do not, and its longer aliases hold those words too ('nba games': NBA's game logs, not the football-match template)
-        if (t.named and t.subject and domain.words and (t.words - domain.words) & _own_names(t.entry) - _concept_words()
-                and domain.words <= t.words | t.partial):
             pick = t
             break
         # the same words, but they are the table's own name and only the template's keywords
