@@ -1247,7 +1247,9 @@ def test_values_ring_true_in_their_context(description: str, column: str, check:
     ("vendorid", ["1", "2"], [30, 70], True),  # run together: still an id
     ("rental_rate", ["0.99", "2.99", "4.99"], None, False),  # a measure keeps its range
     ("discount_amount", ["0", "5", "10"], None, False),
-    ("cylinders", ["4", "6", "8"], None, False),
+    ("cylinders", ["4", "6", "8"], None, False),  # close together: a range
+    ("story_points", ["1", "2", "3", "5", "8", "13", "21"], [15, 22, 25, 20, 12, 5, 1], True),  # far apart
+    ("term", ["36", "60"], None, True),
 ])
 def test_numeric_codes_keep_their_values_and_measures_their_range(name: str, values: list[str],
                                                                    weights: list[float] | None, discrete: bool) -> None:
