@@ -365,6 +365,9 @@ def test_ranges(description: str, column: str, lo: float | None, hi: float | Non
     ("trades with side buy or sell", "side", ["buy", "sell"]),
     ("robots with zone A/B/C", "zone", ["A", "B", "C"]),
     ("students with grade A-F", "grade", ["A", "B", "C", "D", "E", "F"]),
+    # a diet is what an animal eats where the rows are animals, a person's eating pattern elsewhere
+    ("mammals with name, genus, diet and total sleep hours", "diet", ["herbivore", "omnivore", "carnivore", "insectivore"]),
+    ("customers with name, age and diet", "diet", ["Omnivore", "Vegetarian", "Vegan", "Pescatarian", "Flexitarian"]),
 ])
 def test_enumerations(description: str, column: str, values: list[str]) -> None:
     col = plan(description).column(column)
@@ -560,6 +563,10 @@ def test_planets_are_not_a_misspelt_plant() -> None:
     ("spotify tracks", "api_spotify_track"),
     ("hotel bookings", "hotels"),  # a dataset titled 'hotel booking demand' is not named by common words
     ("github foo", None),  # the vendor alone does not say which of its objects
+    # a league's or a city's name beside a generic word ('games') that the football template
+    # lists: the table whose alias says both, not the template
+    ("nba games", "sports_nba_team_game_log"),
+    ("nyc road collisions", "opendata_nyc_collisions"),
 ])
 def test_a_table_named_by_its_own_name(description: str, key: str | None) -> None:
     from synth_magic.planner.offline import pick_domain
@@ -585,6 +592,41 @@ def test_numbers_as_categories_are_numbers() -> None:
     assert col.type == "float" and col.params["min"] == 0.99 and col.params["max"] == 4.99
     df = schema.generate(500, seed=3)
     assert 2.0 < df["rental_rate"].median() < 4.0
+
+
+@pytest.mark.parametrize(("description", "column", "lo", "hi"), [
+    # the id of a node that reports again and again: a few tens of small integers, repeating
+    ("sensor readings with date, mote id, temperature and humidity", "mote_id", 1, 60),
+    ("readings with sensor id, timestamp and value", "sensor_id", 1, 60),
+    ("telemetry with node id, time and battery", "node_id", 1, 60),
+    # a mote's counter and its two AA cells where the description says sensors; a model's epochs elsewhere
+    ("sensor readings with epoch, mote id and voltage", "epoch", 1, 65535),
+    ("sensor readings with epoch, mote id and voltage", "voltage", 2.0, 3.2),
+    ("training runs with epoch, loss and accuracy", "epoch", 1, 100),
+    # road collisions: one or two vehicles, a casualty or two
+    ("road collisions with date, number of vehicles and number of casualties", "number_of_vehicles", 1, 12),
+    ("road collisions with date, number of vehicles and number of casualties", "number_of_casualties", 1, 20),
+])
+def test_sensor_and_collision_counts(description: str, column: str, lo: float, hi: float) -> None:
+    schema = plan(description)
+    df = schema.generate(600, seed=2)
+    assert lo <= df[column].min() and df[column].max() <= hi, (df[column].min(), df[column].max())
+    if column.endswith("_id"):
+        assert schema.column(column).type == "integer" and df[column].nunique() < 100  # repeats across rows
+
+
+@pytest.mark.parametrize(("description", "column", "values"), [
+    ("jira issues", "story_points", {1, 2, 3, 5, 8, 13, 21}),  # a few whole numbers with gaps stay those numbers
+    ("lending club loans", "term", {36, 60}),
+    ("road collisions with date, accident severity and speed limit", "speed_limit", {20, 30, 40, 50, 60, 70}),
+    ("road collisions with date, accident severity and speed limit", "accident_severity", {"Slight", "Serious", "Fatal"}),
+    ("jira issues with key, summary, story points and created", "story_points", {1, 2, 3, 5, 8, 13, 21}),
+])
+def test_a_few_whole_numbers_with_gaps_keep_their_values(description: str, column: str, values: set[object]) -> None:
+    schema = plan(description)
+    assert schema.column(column).type == ("category" if "severity" in column else "integer")
+    seen = set(schema.generate(400, seed=5)[column].dropna().tolist())
+    assert len(seen) >= 2 and seen <= values
 
 
 @pytest.mark.parametrize(("description", "column", "type_", "lo", "hi"), [
@@ -1152,6 +1194,9 @@ def test_a_window_inside_a_phrase_is_not_part_of_the_name() -> None:
     ("hotel bookings with booking date, check-in date and check-out date", "booking_date", "check_in_date"),
     ("hotel bookings with booking date, check-in date and check-out date", "check_in_date", "check_out_date"),
     ("job postings with date posted and valid through", "date_posted", "valid_through"),
+    # double opt-in: confirmed after signing up, so a change after the opt-in is after the signup too
+    ("mailchimp list members", "timestamp_signup", "timestamp_opt"),
+    ("subscribers with email, signup date and confirmed date", "signup_date", "confirmed_date"),
 ])
 def test_event_pairs_are_ordered(description: str, earlier: str, later: str) -> None:
     schema = plan(description)
@@ -1202,7 +1247,9 @@ def test_values_ring_true_in_their_context(description: str, column: str, check:
     ("vendorid", ["1", "2"], [30, 70], True),  # run together: still an id
     ("rental_rate", ["0.99", "2.99", "4.99"], None, False),  # a measure keeps its range
     ("discount_amount", ["0", "5", "10"], None, False),
-    ("cylinders", ["4", "6", "8"], None, False),
+    ("cylinders", ["4", "6", "8"], None, False),  # close together: a range
+    ("story_points", ["1", "2", "3", "5", "8", "13", "21"], [15, 22, 25, 20, 12, 5, 1], True),  # far apart
+    ("term", ["36", "60"], None, True),
 ])
 def test_numeric_codes_keep_their_values_and_measures_their_range(name: str, values: list[str],
                                                                    weights: list[float] | None, discrete: bool) -> None:

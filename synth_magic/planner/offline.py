@@ -711,12 +711,26 @@ def _code_like(name: str) -> bool:
     return head in _CODE_HEADS or (len(head) > 4 and head.endswith(("id", "code", "type", "class")))
 
 
+_STEPS = 16  # at most this many whole numbers, more gaps than numbers between them, are kept as they are
+
+
+def _steps(name: str, nums: list[float]) -> bool:
+    """A few whole numbers far apart that are not a measure's (story points 1, 2, 3, 5, 8, 13,
+    21; a loan term of 36 or 60): a range would make 4 and 37. A measure (a discount amount of
+    0, 5 or 10) or numbers close together (4, 6 or 8 cylinders) keep their range."""
+    ws = L.meaning_key(name).split()
+    distinct = len(set(nums))
+    return (distinct <= _STEPS and max(nums) - min(nums) + 1 - distinct > distinct
+            and not (ws and ws[-1] in _MEASURE_HEADS))
+
+
 def _numeric_choice(d: Draft) -> None:
     """A category whose values are all numbers (ratings 0.5-5, a rental rate of 0.99, 2.99 or
     4.99, a discount of 0-0.10) is a number: an integer or a float over their range, centred on
     their weighted mean, so ranges and medians hold and the column sorts and sums as numbers.
     Whole numbers of a code (payment_type, ratecode_id: see :func:`_code_like`) keep their
-    values and weights; a category of dates is a date (:func:`_date_choice`)."""
+    values and weights, and so do a few whole numbers far apart (:func:`_steps`); a category of
+    dates is a date (:func:`_date_choice`)."""
     values = d.params.get("values")
     if d.type != "category" or not values or len(values) < 2:
         return
@@ -739,7 +753,8 @@ def _numeric_choice(d: Draft) -> None:
     if decimals:
         d.type = "float"
         params["decimals"] = decimals
-    elif _code_like(d.name) and len(values) <= 64 and lo >= 0 and hi <= 1e9:  # codes keep their values: 1, 2, 5 or 99, not 1-99
+    elif (len(values) <= 64 if _code_like(d.name) else _steps(d.name, nums)) and lo >= 0 and hi <= 1e9:
+        # codes keep their values: 1, 2, 5 or 99, not 1-99
         d.type = "integer"
         params = {"min": int(lo), "max": int(hi), "values": [int(x) for x in nums]}
         if d.params.get("weights"):
