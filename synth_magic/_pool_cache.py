@@ -37,7 +37,8 @@ from .errors import ConfigError
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["FORMAT", "column", "default_cache_dir", "faker_version", "folder", "load", "locales", "strings"]
+__all__ = ["FORMAT", "beside_cache", "column", "default_cache_dir", "faker_version", "folder", "load", "locales",
+           "strings"]
 
 FORMAT = "1"  # bump when what a pool holds or how it is built changes
 _CHECKSUM, _ROWS = b"synth.checksum", b"synth.rows"
@@ -71,12 +72,18 @@ def faker_version() -> str:
     return version("faker")
 
 
-def folder() -> Path:
-    """This Faker version's pool folder, beside the schema cache: ``<cache>-pools/`` (the
-    schema cache's own folder is diskcache's, which counts any other file in it as damage)."""
+def beside_cache(suffix: str) -> Path:
+    """A folder beside the schema cache (``SYNTH_CACHE_DIR``, else the user cache):
+    ``<cache>-<suffix>/``. The schema cache's own folder is diskcache's, which counts any
+    other file in it as damage."""
     text = os.environ.get("SYNTH_CACHE_DIR", "").strip()
     root = Path(text).expanduser() if text else default_cache_dir()
-    return root.with_name(root.name + "-pools") / f"faker-{faker_version()}-{FORMAT}"
+    return root.with_name(f"{root.name}-{suffix}")
+
+
+def folder() -> Path:
+    """This Faker version's pool folder, beside the schema cache: ``<cache>-pools/``."""
+    return beside_cache("pools") / f"faker-{faker_version()}-{FORMAT}"
 
 
 def load(locale: str, name: str, schema: pa.Schema, build: Callable[[], pa.Table]) -> pa.Table:

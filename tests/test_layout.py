@@ -29,7 +29,7 @@ PINNED = {
         "check_messy", "check_path", "check_rows", "check_seed", "check_text", "threads", "whole_number",
     ],
     "synth_magic._pool_cache": [
-        "FORMAT", "column", "default_cache_dir", "faker_version", "folder", "load", "locales", "strings",
+        "FORMAT", "beside_cache", "column", "default_cache_dir", "faker_version", "folder", "load", "locales", "strings",
     ],
     "synth_magic._messages": [
         "CONTROL", "clip", "number", "one_line", "reject_constant", "shown_url",

@@ -349,18 +349,14 @@ CACHE_FORMAT = "1"  # bump when what the cache file holds changes
 def cache_path() -> Path | None:
     """Where the files' parsed entries are kept for the next process: beside the schema cache,
     ``<cache>-knowledge/knowledge-<format>-<hash of the files>.json`` (None: no cache folder)."""
-    import os
-
+    from .._pool_cache import beside_cache
     from ..errors import ConfigError
 
-    text = os.environ.get("SYNTH_CACHE_DIR", "").strip()
     try:
-        from .._pool_cache import default_cache_dir
-
-        root = Path(text).expanduser() if text else default_cache_dir()
+        folder = beside_cache("knowledge")
     except ConfigError:
         return None
-    return root.with_name(root.name + "-knowledge") / f"knowledge-{CACHE_FORMAT}-{version()}.json"
+    return folder / f"knowledge-{CACHE_FORMAT}-{version()}.json"
 
 
 def _entries() -> dict[str, dict[str, Any]]:
