@@ -121,7 +121,10 @@ def _stem_pools(locale: str, stem: str) -> tuple[pa.Array, ...]:
             pa.concat_arrays([K.join(sep, last) for sep in _STYLE_SEPS]))
 
 
+@functools.lru_cache(maxsize=256)
 def _at_domains(locale: str, domain: str | None) -> pa.Array:
+    """'@' and each domain: the one given, else the locale's free e-mail domains (joined
+    once, not once a chunk)."""
     if domain:
         return pa.array(["@" + domain], type=K.STR)
     return K.join("@", pools.sampled(locale, "free_email_domain"))
