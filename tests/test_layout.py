@@ -97,7 +97,7 @@ PINNED = {
         "Ctx", "GENERATORS", "Generator", "PREFIX", "column_key", "prefix_stable",
     ],
     "synth_magic.generators._base": [
-        "Ctx", "Domain", "Generator", "Make", "column_key", "stream_states", "streamed",
+        "Ctx", "Domain", "Generator", "Make", "column_key", "stream", "stream_states", "streamed",
     ],
     "synth_magic.generators._by": [
         "correlate", "groups", "mapped", "normal_quantile", "per_row",

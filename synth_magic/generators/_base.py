@@ -11,7 +11,7 @@ import numpy as np
 
 from . import _kernels as K
 
-__all__ = ["Ctx", "Domain", "Generator", "Make", "column_key", "stream_states", "streamed"]
+__all__ = ["Ctx", "Domain", "Generator", "Make", "column_key", "stream", "stream_states", "streamed"]
 
 
 def _tag(text: str) -> int:
@@ -122,6 +122,51 @@ def stream_states(seed: int, keys: np.ndarray) -> np.ndarray:
     return out.astype("<u4").view("<u8").astype(np.uint64)
 
 
+def _key_words(key: tuple[int, ...]) -> list[int]:
+    """A spawn key's 32-bit words as SeedSequence reads them (each number's, lowest first)."""
+    words = []
+    for part in key:
+        if part < 0:
+            raise ValueError("a spawn key's numbers must be non-negative")
+        words.append(part & _M32)
+        part >>= 32
+        while part:
+            words.append(part & _M32)
+            part >>= 32
+    return words
+
+
+def stream(seed: int, *key: int) -> np.random.Generator:
+    """``default_rng(SeedSequence(seed, spawn_key=key))`` for one key (numbers of any size):
+    :func:`stream_states`' steps for a single row in Python integers, where array
+    operations on one value would cost more than they save."""
+    pool, h = _seed_pool(int(seed))
+    p0, p1, p2, p3 = pool
+    for word in _key_words(key):  # hashmix(word) mixed into each of the pool's words in turn
+        vals = []
+        for _ in range(4):
+            value = ((word ^ h) * ((h * _MULT_A) & _M32)) & _M32
+            h = (h * _MULT_A) & _M32
+            vals.append(value ^ (value >> 16))
+        p0 = (_MIX_L * p0 - _MIX_R * vals[0]) & _M32
+        p0 ^= p0 >> 16
+        p1 = (_MIX_L * p1 - _MIX_R * vals[1]) & _M32
+        p1 ^= p1 >> 16
+        p2 = (_MIX_L * p2 - _MIX_R * vals[2]) & _M32
+        p2 ^= p2 >> 16
+        p3 = (_MIX_L * p3 - _MIX_R * vals[3]) & _M32
+        p3 ^= p3 >> 16
+    pool = (p0, p1, p2, p3)
+    out = []
+    for i, (xor, mul) in enumerate(_OUT_INT):
+        value = ((pool[i & 3] ^ xor) * mul) & _M32
+        out.append(value ^ (value >> 16))
+    return streamed(np.array(out, dtype="<u4").view("<u8"))
+
+
+_OUT_INT = tuple((int(xor), int(mul)) for xor, mul in _OUT)
+
+
 class _State:
     """Four 64-bit words standing in for a SeedSequence when a PCG64 is seeded."""
 
@@ -167,7 +212,7 @@ class Ctx:
     def shared_rng(self, tag: str) -> np.random.Generator:
         """A stream every column of the chunk can draw the same values from (one per ``tag``):
         columns that must agree row by row (a row's place) read it, whatever else the table has."""
-        return np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(_tag(tag), self.chunk, 3)))
+        return stream(self.seed, _tag(tag), self.chunk, 3)
 
     @property
     def index(self) -> np.ndarray:

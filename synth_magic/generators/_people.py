@@ -78,7 +78,7 @@ def _full_name_pieces(locale: str) -> K.Pieces:
     names = pools.names(locale)
     if names.family_first:
         return K.Pieces(names.last, names.first)
-    return K.Pieces(names.first, " ", names.last)
+    return K.Pieces(K.join(names.first, " "), names.last)  # the space glued on: two parts a row, not three
 
 
 def _gen_full_name(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
@@ -89,7 +89,7 @@ def _gen_full_name(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
     _name_aux(ctx, fidx, lidx)
     if names.family_first:
         return _full_name_pieces(ctx.locale).spell(lidx, fidx)
-    return _full_name_pieces(ctx.locale).spell(fidx, 0, lidx)
+    return _full_name_pieces(ctx.locale).spell(fidx, lidx)
 
 
 def _generic_slug(values: pa.Array) -> pa.Array:
