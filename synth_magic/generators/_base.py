@@ -48,18 +48,27 @@ def _mix(x: int, y: int) -> int:
     return result ^ (result >> 16)
 
 
+def _key_words(key: tuple[int, ...]) -> list[int]:
+    """A spawn key's 32-bit words as SeedSequence reads them (each number's, lowest first)."""
+    words = []
+    for part in key:
+        if part < 0:
+            raise ValueError("a spawn key's numbers must be non-negative")
+        words.append(part & _M32)
+        part >>= 32
+        while part:
+            words.append(part & _M32)
+            part >>= 32
+    return words
+
+
 @lru_cache(maxsize=256)
 def _seed_pool(seed: int) -> tuple[tuple[int, ...], int]:
     """The pool (and hash constant) once a seed's words are mixed in, padded to the pool's
     four words as SeedSequence pads a run entropy that comes with a spawn key."""
     if seed < 0:
         raise ValueError("a stream's seed must be non-negative")
-    run = []
-    while True:
-        run.append(seed & _M32)
-        seed >>= 32
-        if not seed:
-            break
+    run = _key_words((seed,))
     run += [0] * (4 - len(run))
     pool, h = [], _INIT_A
     for word in run[:4]:
@@ -70,10 +79,19 @@ def _seed_pool(seed: int) -> tuple[tuple[int, ...], int]:
             if src != dst:
                 value, h = _hashmix(pool[src], h)
                 pool[dst] = _mix(pool[dst], value)
-    for word in run[4:]:
+    return _mixed_in(pool, h, run[4:])
+
+
+def _mixed_in(pool: list[int] | tuple[int, ...], h: int, words: list[int]) -> tuple[tuple[int, ...], int]:
+    """Each word hashmixed into each of the pool's four words in turn (how SeedSequence
+    takes entropy beyond the pool's size, a spawn key's words included)."""
+    pool = list(pool)
+    for word in words:
         for dst in range(4):
-            value, h = _hashmix(word, h)
-            pool[dst] = _mix(pool[dst], value)
+            value = ((word ^ h) * ((h * _MULT_A) & _M32)) & _M32  # _hashmix, inline: a stream costs ~20 us
+            h = (h * _MULT_A) & _M32
+            value = (_MIX_L * pool[dst] - _MIX_R * (value ^ (value >> 16))) & _M32
+            pool[dst] = value ^ (value >> 16)
     return tuple(pool), h
 
 
@@ -122,41 +140,11 @@ def stream_states(seed: int, keys: np.ndarray) -> np.ndarray:
     return out.astype("<u4").view("<u8").astype(np.uint64)
 
 
-def _key_words(key: tuple[int, ...]) -> list[int]:
-    """A spawn key's 32-bit words as SeedSequence reads them (each number's, lowest first)."""
-    words = []
-    for part in key:
-        if part < 0:
-            raise ValueError("a spawn key's numbers must be non-negative")
-        words.append(part & _M32)
-        part >>= 32
-        while part:
-            words.append(part & _M32)
-            part >>= 32
-    return words
-
-
 def stream(seed: int, *key: int) -> np.random.Generator:
     """``default_rng(SeedSequence(seed, spawn_key=key))`` for one key (numbers of any size):
     :func:`stream_states`' steps for a single row in Python integers, where array
     operations on one value would cost more than they save."""
-    pool, h = _seed_pool(int(seed))
-    p0, p1, p2, p3 = pool
-    for word in _key_words(key):  # hashmix(word) mixed into each of the pool's words in turn
-        vals = []
-        for _ in range(4):
-            value = ((word ^ h) * ((h * _MULT_A) & _M32)) & _M32
-            h = (h * _MULT_A) & _M32
-            vals.append(value ^ (value >> 16))
-        p0 = (_MIX_L * p0 - _MIX_R * vals[0]) & _M32
-        p0 ^= p0 >> 16
-        p1 = (_MIX_L * p1 - _MIX_R * vals[1]) & _M32
-        p1 ^= p1 >> 16
-        p2 = (_MIX_L * p2 - _MIX_R * vals[2]) & _M32
-        p2 ^= p2 >> 16
-        p3 = (_MIX_L * p3 - _MIX_R * vals[3]) & _M32
-        p3 ^= p3 >> 16
-    pool = (p0, p1, p2, p3)
+    pool, _ = _mixed_in(*_seed_pool(int(seed)), _key_words(key))
     out = []
     for i, (xor, mul) in enumerate(_OUT_INT):
         value = ((pool[i & 3] ^ xor) * mul) & _M32
