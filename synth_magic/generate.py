@@ -38,7 +38,7 @@ from ._inputs import DEFAULT_ROWS, check_rows, check_seed, threads
 from .catalog import BOOL, CATEGORY, DATE, DATETIME, FLOAT, INT, STRING, TYPES
 from .errors import InputError, SchemaError
 from .generators import GENERATORS, Ctx, column_key, prefix_stable
-from .generators._base import stream_states, streamed
+from .generators._base import stream, stream_states, streamed
 from .generators._messy import mess, messy_categories
 
 if TYPE_CHECKING:
@@ -272,7 +272,7 @@ def _made(plan: Plan, rows: int, seed: int, chunk: int, messy: float, given: Giv
     if messy:  # on the whole chunk, then cut: the first rows do not depend on how many follow
         def rng_of(i: int) -> np.random.Generator:
             key = plan.columns[i].key if i >= 0 else 0xD0B
-            return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(key, chunk, 9)))
+            return stream(seed, key, chunk, 9)
 
         cols = [(c.name, c.kind, c.type, c.params, c.categories) for c in plan.columns]
         record = mess(out, cols, messy, start, rng_of)
@@ -365,7 +365,7 @@ def _entity_values(plan: Plan, col: PlannedColumn, seed: int) -> Any:
         gen = GENERATORS[col.type]
         size = gen.domain(col.params, plan.locale) if gen.domain is not None else None
         distinct = TYPES[col.type].unique == "always" or (size is not None and size >= n)
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(col.key, 0xE171)))
+        rng = stream(seed, col.key, 0xE171)
         ctx = Ctx(rng=rng, n=n, start=0, locale=plan.locale, cols={}, aux={}, unique=distinct,
                   key=column_key(seed, col.key), name=col.name, seed=seed, chunk=0)
         found = gen.make(ctx, col.params)

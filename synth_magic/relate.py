@@ -38,6 +38,7 @@ from ._inputs import DEFAULT_ROWS, check_rows
 from .catalog import CATEGORY, DATE, DATETIME, FLOAT, INT, STRING
 from .errors import InputError, SchemaError
 from .generate import CHUNK, generate, resolve_seed
+from .generators._base import stream
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,7 +60,7 @@ def table_seed(seed: int, table: str) -> int:
 
 
 def _rng(seed: int, tag: int, chunk: int, what: int) -> np.random.Generator:
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(tag, chunk, what)))
+    return stream(seed, tag, chunk, what)
 
 
 def _uniforms(seed: int, tag: int, stop: int, what: int, start: int = 0) -> np.ndarray:

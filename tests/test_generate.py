@@ -353,6 +353,19 @@ def test_stream_states_seed_numpys_own_streams(seed, keys):
         assert (ours == numpys).all(), (seed, key)
 
 
+@pytest.mark.parametrize(("seed", "key"), [
+    (0, ()), (42, (1,)), (7, (123456, 5, 3)),
+    (9, (2**63 + 11, 0xA2C, 4)),  # a 64-bit key number is two words (a series' column key)
+    (2**40 + 3, (0xFFFFFFFF, 2**32, 0)), (2**130 + 5, (1, 2)),
+])
+def test_one_stream_is_numpys_own(seed, key):
+    from synth_magic.generators._base import stream
+
+    ours = stream(seed, *key).integers(0, 2**63, 8)
+    numpys = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key)).integers(0, 2**63, 8)
+    assert (ours == numpys).all()
+
+
 def test_weighted_draws_follow_their_weights():
     from synth_magic.generators._kernels import Weighted
 

@@ -169,6 +169,36 @@ def test_dates_stay_in_their_window_and_follow_other_dates():
     assert (df["age"] == expected).all()
 
 
+@pytest.mark.parametrize("n", [0, 1, 7, 16384])
+def test_a_uuid_is_its_rows_sixteen_drawn_bytes(n):
+    """Each row spells the stream's next 16 bytes (as eight 16-bit groups) with the
+    version-4 and RFC 4122 variant bits set, as Python's uuid module reads them."""
+    import uuid
+
+    from synth_magic.generators import GENERATORS, Ctx
+
+    ctx = Ctx(rng=np.random.default_rng(5), n=n, start=0, locale="en_US", cols={}, aux={}, unique=False,
+              key=1, name="id")
+    made = GENERATORS["uuid"].make(ctx, {}).to_pylist()
+    groups = np.random.default_rng(5).integers(0, 1 << 16, (n, 8), dtype=np.uint16)
+    groups[:, 3] = groups[:, 3] & 0x0FFF | 0x4000
+    groups[:, 4] = groups[:, 4] & 0x3FFF | 0x8000
+    expected = [str(uuid.UUID("".join(f"{g:04x}" for g in row))) for row in groups]
+    assert made == expected
+    assert all(uuid.UUID(u).version == 4 and uuid.UUID(u).variant == uuid.RFC_4122 for u in made)
+
+
+def test_the_normal_quantile_is_the_inverse_cdf_in_the_middle_and_both_tails():
+    from statistics import NormalDist
+
+    from synth_magic.generators._by import normal_quantile
+
+    u = np.array([1e-300, 1e-12, 0.001, 0.02424, 0.02425, 0.3, 0.5, 0.7, 0.97575, 0.97576, 0.999, 1 - 1e-12])
+    exact = np.array([NormalDist().inv_cdf(v) for v in u])
+    assert np.allclose(normal_quantile(u), exact, rtol=2e-9, atol=1e-12)
+    assert normal_quantile(np.array(0.5)) == 0.0  # a single number too
+
+
 def test_time_of_day_is_within_hours():
     s = one("time", start="09:00", end="17:30")
     assert s.str.fullmatch(r"\d\d:\d\d:\d\d").all()

@@ -97,7 +97,7 @@ PINNED = {
         "Ctx", "GENERATORS", "Generator", "PREFIX", "column_key", "prefix_stable",
     ],
     "synth_magic.generators._base": [
-        "Ctx", "Domain", "Generator", "Make", "column_key", "stream_states", "streamed",
+        "Ctx", "Domain", "Generator", "Make", "column_key", "stream", "stream_states", "streamed",
     ],
     "synth_magic.generators._by": [
         "correlate", "groups", "mapped", "normal_quantile", "per_row",
@@ -118,7 +118,7 @@ PINNED = {
     "synth_magic.generators._kernels": [
         "Pieces", "STR", "Weighted", "Weighted2", "ascii_digits", "concat", "concat_ragged",
         "decimal_index", "decimal_pools", "digit_matrix", "digits_or_empty", "fill_pattern",
-        "fixed_width", "hex_bytes", "hex_groups", "join", "luhn_digit", "mod97",
+        "fixed_width", "hex_bytes", "hex_words", "join", "luhn_digit", "mod97",
         "pattern_domain", "scramble", "take", "to_str", "weighted", "weighted_index",
     ],
     "synth_magic.generators._messy": [

@@ -11,7 +11,7 @@ import numpy as np
 
 from . import _kernels as K
 
-__all__ = ["Ctx", "Domain", "Generator", "Make", "column_key", "stream_states", "streamed"]
+__all__ = ["Ctx", "Domain", "Generator", "Make", "column_key", "stream", "stream_states", "streamed"]
 
 
 def _tag(text: str) -> int:
@@ -48,18 +48,27 @@ def _mix(x: int, y: int) -> int:
     return result ^ (result >> 16)
 
 
+def _key_words(key: tuple[int, ...]) -> list[int]:
+    """A spawn key's 32-bit words as SeedSequence reads them (each number's, lowest first)."""
+    words = []
+    for part in key:
+        if part < 0:
+            raise ValueError("a spawn key's numbers must be non-negative")
+        words.append(part & _M32)
+        part >>= 32
+        while part:
+            words.append(part & _M32)
+            part >>= 32
+    return words
+
+
 @lru_cache(maxsize=256)
 def _seed_pool(seed: int) -> tuple[tuple[int, ...], int]:
     """The pool (and hash constant) once a seed's words are mixed in, padded to the pool's
     four words as SeedSequence pads a run entropy that comes with a spawn key."""
     if seed < 0:
         raise ValueError("a stream's seed must be non-negative")
-    run = []
-    while True:
-        run.append(seed & _M32)
-        seed >>= 32
-        if not seed:
-            break
+    run = _key_words((seed,))
     run += [0] * (4 - len(run))
     pool, h = [], _INIT_A
     for word in run[:4]:
@@ -70,10 +79,19 @@ def _seed_pool(seed: int) -> tuple[tuple[int, ...], int]:
             if src != dst:
                 value, h = _hashmix(pool[src], h)
                 pool[dst] = _mix(pool[dst], value)
-    for word in run[4:]:
+    return _mixed_in(pool, h, run[4:])
+
+
+def _mixed_in(pool: list[int] | tuple[int, ...], h: int, words: list[int]) -> tuple[tuple[int, ...], int]:
+    """Each word hashmixed into each of the pool's four words in turn (how SeedSequence
+    takes entropy beyond the pool's size, a spawn key's words included)."""
+    pool = list(pool)
+    for word in words:
         for dst in range(4):
-            value, h = _hashmix(word, h)
-            pool[dst] = _mix(pool[dst], value)
+            value = ((word ^ h) * ((h * _MULT_A) & _M32)) & _M32  # _hashmix, inline: a stream costs ~20 us
+            h = (h * _MULT_A) & _M32
+            value = (_MIX_L * pool[dst] - _MIX_R * (value ^ (value >> 16))) & _M32
+            pool[dst] = value ^ (value >> 16)
     return tuple(pool), h
 
 
@@ -122,6 +140,21 @@ def stream_states(seed: int, keys: np.ndarray) -> np.ndarray:
     return out.astype("<u4").view("<u8").astype(np.uint64)
 
 
+def stream(seed: int, *key: int) -> np.random.Generator:
+    """``default_rng(SeedSequence(seed, spawn_key=key))`` for one key (numbers of any size):
+    :func:`stream_states`' steps for a single row in Python integers, where array
+    operations on one value would cost more than they save."""
+    pool, _ = _mixed_in(*_seed_pool(int(seed)), _key_words(key))
+    out = []
+    for i, (xor, mul) in enumerate(_OUT_INT):
+        value = ((pool[i & 3] ^ xor) * mul) & _M32
+        out.append(value ^ (value >> 16))
+    return streamed(np.array(out, dtype="<u4").view("<u8"))
+
+
+_OUT_INT = tuple((int(xor), int(mul)) for xor, mul in _OUT)
+
+
 class _State:
     """Four 64-bit words standing in for a SeedSequence when a PCG64 is seeded."""
 
@@ -167,7 +200,7 @@ class Ctx:
     def shared_rng(self, tag: str) -> np.random.Generator:
         """A stream every column of the chunk can draw the same values from (one per ``tag``):
         columns that must agree row by row (a row's place) read it, whatever else the table has."""
-        return np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(_tag(tag), self.chunk, 3)))
+        return stream(self.seed, _tag(tag), self.chunk, 3)
 
     @property
     def index(self) -> np.ndarray:

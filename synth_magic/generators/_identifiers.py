@@ -15,19 +15,40 @@ from ._base import Ctx, Generator
 __all__ = ["GENERATORS", "PATTERN", "pattern"]
 
 
+_DASH = np.uint32(ord("-"))
+
+
 def _uuid(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
-    groups = ctx.rng.integers(0, 1 << 16, (ctx.n, 8), dtype=np.uint16)  # 8 x 4 hex digits
-    groups[:, 3] &= 0x0FFF
-    groups[:, 3] |= 0x4000  # version 4
-    groups[:, 4] &= 0x3FFF
-    groups[:, 4] |= 0x8000  # RFC 4122 variant
-    hexed = K.hex_groups(groups)
-    mat = np.empty((ctx.n, 36), dtype=np.uint8)
-    for dash in (8, 13, 18, 23):
-        mat[:, dash] = ord("-")
-    for dst, src, width in ((0, 0, 8), (9, 8, 4), (14, 12, 4), (19, 16, 4), (24, 20, 12)):
-        mat[:, dst:dst + width] = hexed[:, src:src + width]
-    return K.fixed_width(mat)
+    """Version-4 UUIDs: 16 random bytes a row in one draw (read as eight 16-bit groups),
+    the version and variant bits set in place, each group's four hex digits one 32-bit
+    word of a table, written as the nine words of a 36-byte row (the dashes shifted in)."""
+    groups = ctx.rng.integers(0, 1 << 64, (ctx.n, 2), dtype=np.uint64).view(np.uint16)
+    version, variant = groups[:, 3], groups[:, 4]
+    version &= 0x0FFF
+    version |= 0x4000  # version 4
+    variant &= 0x3FFF
+    variant |= 0x8000  # RFC 4122 variant
+    words = K.hex_words(groups)
+    row = np.empty((ctx.n, 9), dtype="<u4")  # xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx as 9 words
+    for dst, src in ((0, 0), (1, 1), (6, 5), (7, 6), (8, 7)):  # whole words where a group is aligned
+        row[:, dst] = words[:, src]
+    g2, g3, g4 = words[:, 2], words[:, 3], words[:, 4]  # bytes 9-12, 14-17, 19-22: across words
+    spare = np.empty(ctx.n, dtype="<u4")
+    out = row[:, 2]
+    np.left_shift(g2, 8, out=out)
+    out |= _DASH
+    out = row[:, 3]
+    np.right_shift(g2, 24, out=out)
+    out |= _DASH << np.uint32(8)
+    out |= np.left_shift(g3, 16, out=spare)
+    out = row[:, 4]
+    np.right_shift(g3, 16, out=out)
+    out |= _DASH << np.uint32(16)
+    out |= np.left_shift(g4, 24, out=spare)
+    out = row[:, 5]
+    np.right_shift(g4, 8, out=out)
+    out |= _DASH << np.uint32(24)
+    return K.fixed_width(row.view(np.uint8))
 
 
 def pattern(ctx: Ctx, p: dict[str, Any]) -> pa.Array:

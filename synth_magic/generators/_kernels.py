@@ -18,7 +18,7 @@ from .._syntax import PATTERN_CLASSES
 __all__ = [
     "STR", "Pieces", "Weighted", "Weighted2", "ascii_digits", "concat", "concat_ragged", "decimal_index",
     "decimal_pools", "digit_matrix", "digits_or_empty", "fill_pattern", "fixed_width", "hex_bytes",
-    "hex_groups", "join", "luhn_digit", "mod97", "pattern_domain", "scramble", "take", "to_str",
+    "hex_words", "join", "luhn_digit", "mod97", "pattern_domain", "scramble", "take", "to_str",
     "weighted", "weighted_index",
 ]
 
@@ -64,10 +64,10 @@ def _hex4() -> np.ndarray:
     return table
 
 
-def hex_groups(groups: np.ndarray) -> np.ndarray:
-    """An (n, k) uint16 matrix → (n, 4k) matrix of lower-case hex digits."""
-    n, k = groups.shape
-    return np.take(_hex4(), groups).view(np.uint8).reshape(n, 4 * k)
+def hex_words(groups: np.ndarray) -> np.ndarray:
+    """An (n, k) uint16 matrix → (n, k) uint32 words, each the four lower-case hex digits
+    of its group as bytes in reading order (little-endian)."""
+    return np.take(_hex4(), groups)
 
 
 def digit_matrix(values: np.ndarray, width: int) -> np.ndarray:
@@ -494,9 +494,8 @@ class Weighted:
         i = u.astype(np.int64)
         np.minimum(i, self.k - 1, out=i)
         u -= i
-        out = np.take(self.alias, i)  # the alias, or the slot itself where the fraction is below its share
-        np.copyto(out, i, where=u < np.take(self.prob, i))
-        return out
+        # the slot itself where the fraction is below its share, else its alias
+        return np.where(u < np.take(self.prob, i), i, np.take(self.alias, i))
 
 
 class Weighted2:

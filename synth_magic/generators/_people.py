@@ -78,7 +78,7 @@ def _full_name_pieces(locale: str) -> K.Pieces:
     names = pools.names(locale)
     if names.family_first:
         return K.Pieces(names.last, names.first)
-    return K.Pieces(names.first, " ", names.last)
+    return K.Pieces(K.join(names.first, " "), names.last)  # the space glued on: two parts a row, not three
 
 
 def _gen_full_name(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
@@ -89,7 +89,7 @@ def _gen_full_name(ctx: Ctx, p: dict[str, Any]) -> pa.Array:
     _name_aux(ctx, fidx, lidx)
     if names.family_first:
         return _full_name_pieces(ctx.locale).spell(lidx, fidx)
-    return _full_name_pieces(ctx.locale).spell(fidx, 0, lidx)
+    return _full_name_pieces(ctx.locale).spell(fidx, lidx)
 
 
 def _generic_slug(values: pa.Array) -> pa.Array:
@@ -121,7 +121,10 @@ def _stem_pools(locale: str, stem: str) -> tuple[pa.Array, ...]:
             pa.concat_arrays([K.join(sep, last) for sep in _STYLE_SEPS]))
 
 
+@functools.lru_cache(maxsize=256)
 def _at_domains(locale: str, domain: str | None) -> pa.Array:
+    """'@' and each domain: the one given, else the locale's free e-mail domains (joined
+    once, not once a chunk)."""
     if domain:
         return pa.array(["@" + domain], type=K.STR)
     return K.join("@", pools.sampled(locale, "free_email_domain"))

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from ._base import Ctx, Generator
+from ._base import Ctx, Generator, stream
 
 __all__ = ["GENERATORS", "entity_count", "layout"]
 
@@ -72,7 +72,7 @@ def _chain(ctx: Ctx, tag: tuple, phi: float, sigma: float, entities: int, chunk:
 
     def advance(at: int, state: np.ndarray) -> np.ndarray:
         _, steps = _spans(at * ctx.n, ctx.n, entities)
-        rng = np.random.default_rng(np.random.SeedSequence(ctx.seed, spawn_key=(ctx.key, 0xA2C, at + 1)))
+        rng = stream(ctx.seed, ctx.key, 0xA2C, at + 1)
         return _step(phi, sigma, steps, rng, state)
 
     with _lock:  # the latest kept boundary at or before this chunk (threads make chunks in any order)
@@ -80,7 +80,7 @@ def _chain(ctx: Ctx, tag: tuple, phi: float, sigma: float, entities: int, chunk:
         at = max((c for c in kept if c <= chunk), default=-1)
         state = kept.get(at)
     if state is None:
-        rng = np.random.default_rng(np.random.SeedSequence(ctx.seed, spawn_key=(ctx.key, 0xA2C, 0)))
+        rng = stream(ctx.seed, ctx.key, 0xA2C, 0)
         stationary = 0.0 if phi >= 1.0 else sigma / np.sqrt(1 - phi * phi)
         at, state = 0, stationary * rng.standard_normal(entities)
     while at < chunk:
