@@ -645,6 +645,9 @@ def test_a_field_typed_by_numeric_values_is_a_number(description: str, column: s
     ("salaries", "salary"), ("customer ratings", "customer_rating"), ("skus", "sku"), ("prs", "pr"),
     ("adults", "adults"), ("customers", "customers"), ("number of stations", "number_of_stations"),
     ("total of special requests", "total_of_special_requests"), ("shipping addresses", "shipping_address"),
+    # counted events, and anything after 'total' or 'num' (Medicare Part D's Tot_Clms, Tot_30day_Fills)
+    ("stops", "stops"), ("total claims", "total_claims"), ("total 30 day fills", "total_30_day_fills"),
+    ("num reviews", "num_reviews"), ("total charges", "total_charges"), ("total cost", "total_cost"),
 ])
 def test_a_named_field_keeps_the_plural_real_tables_use(said: str, name: str) -> None:
     from synth_magic.planner import _lexicon as L
@@ -1167,6 +1170,24 @@ def test_a_table_is_composed_from_the_nouns_when_nothing_fits(description: str, 
     schema = plan(description)
     assert [(c.name, c.type) for c in schema.columns] == expect
     assert schema.notes == [offline.COMPOSED_NOTE]
+
+
+@pytest.mark.parametrize(("description", "title"), [
+    # a weak match is not the table: the words it leaves out weigh more than the ones it has
+    ("nyc sat results", "nyc sat results"),  # only 'nyc' of NYC's restaurant inspections
+    ("uci occupancy detection", "uci occupancy detection"),  # a piece of bank transactions' 'fraud detection'
+    ("medicare part d prescribers", "medicare part d prescribers"),  # only 'medicare' of a CMS table
+    # a pick that has the head noun, or what the description says in other words, stays
+    ("intel berkeley lab sensor data", "IoT sensor readings"),
+    ("server access logs", "web access logs"),
+    ("bls consumer price index series data", "BLS time series data (series_id, year, period, value)"),
+    ("sakilla rentals", "Sakila rentals"),
+])
+def test_a_short_description_picks_only_a_specific_enough_match(description: str, title: str) -> None:
+    schema = plan(description)
+    assert schema.title == title
+    if title == description:
+        assert schema.notes == [offline.COMPOSED_NOTE]
 
 
 def test_a_colon_list_after_a_clause_is_the_table() -> None:

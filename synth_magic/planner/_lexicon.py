@@ -48,7 +48,14 @@ COUNT_NOUNS = {
     # people counted on a row (hotel bookings' adults, Rossmann's customers per day)
     "adults", "infants", "babies", "customers", "clients", "patients", "students", "workers", "residents",
     "households", "persons", "occupants", "riders", "spectators", "casualties", "injuries", "fatalities",
+    # events and acts counted on a row (a route's stops, a prescriber's claims and fills, a city's complaints)
+    "stops", "claims", "fills", "prescriptions", "doses", "beneficiaries", "complaints", "violations",
+    "incidents", "accidents", "crashes", "collisions", "readmissions", "discharges", "infections",
+    "hospitalizations", "vaccinations", "tests", "takers", "citations", "inspections", "donations",
 }
+# First words that make a name a count whatever its plural ('total claims', 'num reviews'):
+# the plural stays, as the real tables write it (Tot_Clms, TotalCharges → total_charges).
+_COUNT_LEADS = {"total", "num", "count", "n"}
 
 
 # ---------------------------------------------------------------- locales
@@ -614,8 +621,8 @@ def column_name(head: str) -> str:
         return ""
     ws = ws[:5]
     last = ws[-1]
-    if last not in COUNT_NOUNS and "_".join(ws) not in _plural_names() and \
-            not (len(ws) > 1 and ("of" in ws[:-1] or ws[-2] in ("number", "num", "no"))):  # 'number of (test) takers'
+    counted = len(ws) > 1 and ("of" in ws[:-1] or ws[-2] in ("number", "num", "no") or ws[0] in _COUNT_LEADS)
+    if last not in COUNT_NOUNS and "_".join(ws) not in _plural_names() and not counted:  # 'number of takers', 'total claims'
         ws[-1] = singular(last)
     name = "_".join(ws)
     if name[0].isdigit():

@@ -201,7 +201,53 @@ def pick_domain(subject: str, lower: str, fields: tuple[str, ...] = ()) -> K.Dom
     rest = lower[len(subj):] if subject and lower.startswith(subj) else ""
     named = tuple(K.column_words(f) for f in fields if f)
     found = R.choose(R.retrieve(subj, rest, head_noun(subject or lower), named))
-    return None if found is None else found.entry.dom
+    if found is None or (not fields and not _specific(found, subj)):
+        return None
+    return found.entry.dom
+
+
+def _specific(m: R.Match, subject: str) -> bool:
+    """A short description's pick must be about what it says. It is when it matched the head
+    noun whole ('intel berkeley lab sensor data': sensors); otherwise the rarity (idf) of the
+    subject's words it has, whole or (half) as a piece of a longer phrase, must reach that of
+    the words it does not have ('nyc sat results' is not NYC's restaurant inspections, that
+    only 'nyc' matched; 'uci occupancy detection' not bank transactions, that have a piece of
+    'fraud detection'); words whose initials are a word of the entry ('consumer price index',
+    BLS's cpi) are the entry's. A word the knowledge does not know ('prescribers') counts half the
+    rarest; a word any table's rows could be ('results', 'logs') only when the entry has it."""
+    idx = R.index()
+    head = head_noun(subject)
+    if head in m.words and head not in R.GENERIC_ROWS:
+        return True
+    top = _top_idf()
+    matched = missing = 0.0
+    ws = _SUBJECT_CUT.split(L.singular_text(subject), maxsplit=1)[0].split()
+    spelled = {w for n in (2, 3, 4) for i in range(len(ws) - n + 1)  # 'consumer price index': BLS's cpi
+               if "".join(x[0] for x in ws[i:i + n]) in m.entry.by_word for w in ws[i:i + n]}
+    for w in dict.fromkeys(ws):
+        if w in spelled:
+            matched += idx.idf.get(w, top / 2)
+            continue
+        if w not in idx.words:
+            w = idx.fuzzy.correct(w) or w  # 'sakilla rentals' matched 'sakila'
+        generic = w in R.GENERIC_ROWS
+        if w in R.STOP or w in _SUBJECT_SKIP or len(w) < 3 or not w.isalpha() or \
+                (generic and w not in m.entry.by_word):
+            continue
+        value = idx.idf.get(w, top / 2) * (2.0 if w == head and not generic else 1.0)
+        if w in m.words:
+            matched += value
+        elif w in m.entry.by_word:
+            matched, missing = matched + value / 2, missing + value / 2
+        else:
+            missing += value
+    return matched >= missing
+
+
+@K.dependent
+@lru_cache(maxsize=1)
+def _top_idf() -> float:
+    return max(R.index().idf.values(), default=1.0)
 
 
 # ------------------------------------------------------------ named columns
