@@ -1176,9 +1176,10 @@ def test_a_table_is_composed_from_the_nouns_when_nothing_fits(description: str, 
     # a weak match is not the table: the words it leaves out weigh more than the ones it has
     ("nyc sat results", "nyc sat results"),  # only 'nyc' of NYC's restaurant inspections
     ("uci occupancy detection", "uci occupancy detection"),  # a piece of bank transactions' 'fraud detection'
-    ("medicare part d prescribers", "medicare part d prescribers"),  # only 'medicare' of a CMS table
-    # a pick that has the head noun, or what the description says in other words, stays
+    # a pick that matched a word of its own whole stays, or its city's word and the head noun
     ("intel berkeley lab sensor data", "IoT sensor readings"),
+    ("nyc road collisions", "NYPD Motor Vehicle Collisions - Crashes"),
+    ("customer churn dataset", "customers"),
     ("server access logs", "web access logs"),
     ("bls consumer price index series data", "BLS time series data (series_id, year, period, value)"),
     ("sakilla rentals", "Sakila rentals"),
@@ -1254,6 +1255,31 @@ def test_event_pairs_are_ordered(description: str, earlier: str, later: str) -> 
     ("restaurant inspections with camis, dba, boro and score", "boro", lambda c: "Staten Island" in c.params["values"]),
     ("school sat results with dbn, school name and math average score", "math_average_score",
      lambda c: (c.params["min"], c.params["max"]) == (200, 800)),
+    # a field a standard or a well-known table fixes the values of, in a table the planner does not know
+    ("vulnerabilities with cve id, cvss base score, attack vector and user interaction", "cvss_base_score",
+     lambda c: (c.type, c.params["min"], c.params["max"]) == ("float", 0, 10)),
+    ("vulnerabilities with cve id, cvss base score, attack vector and user interaction", "attack_vector",
+     lambda c: set(c.params["values"]) == {"NETWORK", "ADJACENT_NETWORK", "LOCAL", "PHYSICAL"}),
+    ("species occurrences with kingdom and basis of record", "basis_of_record",
+     lambda c: "PRESERVED_SPECIMEN" in c.params["values"]),
+    ("colleges with name, control and admission rate", "control",
+     lambda c: set(c.params["values"]) == {"Public", "Private nonprofit", "Private for-profit"}),
+    ("human resources data with employee name, performance score and engagement survey", "performance_score",
+     lambda c: c.params["values"][0] == "Fully Meets"),
+    ("office sensor readings with temperature and occupancy", "occupancy",
+     lambda c: c.type == "boolean" and 0.1 < c.params["p_true"] < 0.4),
+    ("hotels with name and occupancy", "occupancy", lambda c: c.type == "percent"),  # not a room's sensor
+    # a date split into columns: each part its calendar number (Beijing PM2.5, Mauna Loa CO2)
+    ("hourly air pollution with year, month, day, hour and pm2.5", "hour",
+     lambda c: (c.type, c.params["min"], c.params["max"]) == ("integer", 0, 23)),
+    ("monthly co2 with year, month and average", "month",
+     lambda c: (c.type, c.params["min"], c.params["max"]) == ("integer", 1, 12)),
+    ("sales with month and amount", "month", lambda c: c.type == "month"),  # no year: the month's name
+    # counted events said in the plural are counts; a mean of anything is a number
+    ("US counties with county name, births and deaths", "births", lambda c: c.type == "integer"),
+    ("US counties with county name, births and deaths", "deaths", lambda c: c.type == "integer"),
+    ("monthly sunspots with year, month and mean sunspot number", "mean_sunspot_number",
+     lambda c: c.type == "float"),
 ])
 def test_values_ring_true_in_their_context(description: str, column: str, check: Any) -> None:
     col = plan(description).column(column)

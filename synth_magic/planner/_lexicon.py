@@ -667,11 +667,18 @@ _TEXTY = re.compile(r"\b(?:word|words|text|tag|tags|keyword|label|term|token|slu
 _COUNT_HINT = re.compile(r"^(?:number of|num|n|count of|no of|total) |\b(?:count|num|number)$")
 
 
+# A mean, median or standard deviation of something is a number, whatever its head noun names.
+_MEANS = {"mean", "average", "avg", "median", "std", "stdev", "sd"}
+_NOT_A_MEAN = ("code", "id", "uuid", "category", "title", "word", "date", "datetime")
+
+
 def infer(name: str) -> tuple[str, dict[str, Any], str]:
     """(type, params, how) for a column called ``name``; how is 'rule', 'fuzzy' or 'guess'."""
     key = meaning_key(name)
     hit = _rule_for(key)
     if hit is not None:
+        if hit[0] in _NOT_A_MEAN and key.split()[0] in _MEANS:  # 'mean sunspot number' is no code
+            return "float", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 100, "decimals": 2}, "rule"
         return hit[0], hit[1], "rule"
     fixed = _fuzzy_key(key)
     if fixed != key:

@@ -207,17 +207,21 @@ def pick_domain(subject: str, lower: str, fields: tuple[str, ...] = ()) -> K.Dom
 
 
 def _specific(m: R.Match, subject: str) -> bool:
-    """A short description's pick must be about what it says. It is when it matched the head
-    noun whole ('intel berkeley lab sensor data': sensors); otherwise the rarity (idf) of the
-    subject's words it has, whole or (half) as a piece of a longer phrase, must reach that of
-    the words it does not have ('nyc sat results' is not NYC's restaurant inspections, that
-    only 'nyc' matched; 'uci occupancy detection' not bank transactions, that have a piece of
-    'fraud detection'); words whose initials are a word of the entry ('consumer price index',
-    BLS's cpi) are the entry's. A word the knowledge does not know ('prescribers') counts half the
-    rarest; a word any table's rows could be ('results', 'logs') only when the entry has it."""
+    """A short description's pick must be about what it says. It is when it matched whole a
+    word of its own that is not only its vendor's or city's ('sakila', 'sensor'), or when only
+    such a word matched and the entry has the head noun too ('nyc road collisions'). Otherwise
+    the rarity (idf) of the subject's words it has, whole or (half) as a piece of a longer
+    phrase, must reach that of the words it does not have ('nyc sat results' is not NYC's
+    restaurant inspections, that only 'nyc' matched; 'uci occupancy detection' not bank
+    transactions, that have a piece of 'fraud detection'); words whose initials are a word of
+    the entry ('consumer price index', BLS's cpi) are its. A word the knowledge does not know
+    ('prescribers') counts half the rarest; a word any table's rows could be
+    ('results', 'logs') only when the entry has it."""
+    if m.words and not m.vendor:
+        return True
     idx = R.index()
     head = head_noun(subject)
-    if head in m.words and head not in R.GENERIC_ROWS:
+    if m.words and head in m.entry.by_word and head not in R.GENERIC_ROWS:
         return True
     top = _top_idf()
     matched = missing = 0.0
@@ -282,7 +286,9 @@ def _named_drafts(ph: L.Phrase, domain: K.Domain | None, used: set[str]) -> list
         if flag and type_ != "boolean":
             type_, params, how = "boolean", {}, "rule"
         last = (L.words(ph.head) or [""])[-1]
-        if type_ in PERSON and len(last) > 3 and L.singular(last) != last:  # 'campaign contacts': how many
+        kept = name.endswith(last) and last in L.COUNT_NOUNS  # a plural that stays one: a count
+        if len(last) > 3 and L.singular(last) != last and (  # 'campaign contacts', a county's 'births': how many
+                type_ in PERSON or (kept and (how == "guess" or type_ in ("date", "datetime", "birth_date")))):
             type_, params, how = L.infer(f"number of {last}")
         if type_ == "duration":
             unit = next((u for u in ("seconds", "minutes", "hours", "days") if u in name.lower().split("_")), None)
@@ -1226,8 +1232,25 @@ def _link(drafts: list[Draft]) -> None:
         elif "range" in birth.fixed or "window" in birth.fixed or "derive_from" not in age.params:
             age.params = {"derive_from": birth.name}
             age.note(f"counted from {birth.name}")
+    _date_parts(drafts)
     _order_dates(drafts)
     _durations(drafts)
+
+
+# A date split into columns (year, month, day, hour: Beijing's PRSA readings, Mauna Loa's CO2,
+# nycflights13): each part is the number it is in the calendar, not a month's name, a date or
+# a duration.
+_DATE_PARTS = {"month": (1, 12), "day": (1, 31), "hour": (0, 23), "minute": (0, 59)}
+
+
+def _date_parts(drafts: list[Draft]) -> None:
+    if not any(d.name == "year" and d.type in ("year", "integer") for d in drafts):
+        return
+    for d in drafts:
+        span = _DATE_PARTS.get(d.name)
+        if span and d.type not in ("integer", "formula") and "table" not in d.fixed and not d.fixed - {"table"}:
+            d.type, d.params = "integer", {"min": span[0], "max": span[1], "distribution": "uniform"}
+            d.note(f"the {d.name} of a date split into columns, {span[0]}-{span[1]}")
 
 
 def _durations(drafts: list[Draft]) -> None:
