@@ -1219,6 +1219,11 @@ def test_a_window_inside_a_phrase_is_not_part_of_the_name() -> None:
     # double opt-in: confirmed after signing up, so a change after the opt-in is after the signup too
     ("mailchimp list members", "timestamp_signup", "timestamp_opt"),
     ("subscribers with email, signup date and confirmed date", "signup_date", "confirmed_date"),
+    # leaving after joining, cancelling after starting, however it is said
+    ("staff with name, hire date and term date", "hire_date", "term_date"),
+    ("employees with name, start date and separation date", "start_date", "separation_date"),
+    ("members with name, join date and cancel date", "join_date", "cancel_date"),
+    ("subscriptions with start date, trial end and canceled at", "start_date", "canceled_at"),
 ])
 def test_event_pairs_are_ordered(description: str, earlier: str, later: str) -> None:
     schema = plan(description)
@@ -1264,6 +1269,8 @@ def test_event_pairs_are_ordered(description: str, earlier: str, later: str) -> 
      lambda c: "PRESERVED_SPECIMEN" in c.params["values"]),
     ("colleges with name, control and admission rate", "control",
      lambda c: set(c.params["values"]) == {"Public", "Private nonprofit", "Private for-profit"}),
+    ("colleges with name, control and admission rate", "admission_rate", lambda c: c.params["max"] == 1),  # a fraction
+    ("colleges with name, admission rate and average sat", "average_sat", lambda c: c.params["min"] >= 700),
     ("human resources data with employee name, performance score and engagement survey", "performance_score",
      lambda c: c.params["values"][0] == "Fully Meets"),
     ("office sensor readings with temperature and occupancy", "occupancy",
@@ -1363,6 +1370,7 @@ def test_the_head_word_decides_the_type(field: str, ok: Any) -> None:
     ("wind speed in m/s", "float", 0, 40, "m/s"),
     ("price in cents", "integer", 100, 100_000, "cents"),  # money in minor units
     ("prep time in minutes", "duration", 1, 180, "minutes"),  # a length of time, not a timestamp
+    ("energy in kwh per half hour", "float", 0, 10, "kWh/hh"),  # a smart meter's reading, not 'energy_half_hour'
 ])
 def test_a_unit_or_scale_beside_a_field_gives_its_range(field: str, type_: str, lo: float, hi: float, unit: str) -> None:
     name = L_name(re.sub(r"\s+(?:in|per)\s.*$", "", field))

@@ -448,6 +448,7 @@ _UNITS: list[tuple[re.Pattern[str], str, str]] = [
     (re.compile(r"\b(?:hours?|hrs?)\b", re.I), "time", "hours"),
     (re.compile(r"\bdays\b", re.I), "time", "days"),
     (re.compile(r"\bmonths\b", re.I), "time", "months"),
+    (re.compile(r"\bkwh_hh\b", re.I), "energy", "kWh/hh"),  # a smart meter's half-hourly reading
     (re.compile(r"\b(?:kwh|kilowatt[- ]hours?)\b", re.I), "energy", "kWh"),
     (re.compile(r"\b(?:kg|kgs|kilograms?|kilos?)\b", re.I), "mass", "kg"),
     (re.compile(r"\b(?:mg|milligrams?)\b", re.I), "mass", "mg"),
@@ -487,6 +488,7 @@ for _code in ("BRL", "MXN", "CNY", "KRW", "SEK", "NOK", "DKK", "PLN", "TRY", "RU
     _UNITS.append((re.compile(rf"\b{_code}\b", re.I), "currency", _code))
 _UNIT_AFTER = re.compile(r"\s*(%|percent|kgs?|g|mg|lbs?|kms?|miles?|m|cm|mm|minutes?|mins?|seconds?|secs?|hours?|"
                          r"hrs?|days?|ms|kwh|eur|usd|gbp|dollars?|euros?|sqm|m2|sq ?ft|sqft|°c|°f)\b", re.I)
+_PER_HALF_HOUR = re.compile(r"\bkwh\s*(?:/\s*hh|per\s+half[- ]?hour|/\s*half[- ]?hour)\b", re.I)
 _IN_UNIT = re.compile(r"\s*\b(?:in|as|measured in|expressed in)\s+(?:the\s+)?([^\s,;()]+(?:\s+[^\s,;()]+)?)", re.I)
 _MONTH_IN_PHRASE = re.compile(r"\s*\b(?:in|during|for|from|of)\s+(?:the\s+month\s+of\s+)?(january|february|march|april|may|"
                               r"june|july|august|september|october|november|december)\s+((?:19|20)\d{2})\b", re.I)
@@ -582,6 +584,7 @@ def parse_phrase(raw: str) -> Phrase:
     if scale:
         ph.unit = per_scale(scale.group(0))
         text = (text[:scale.start()] + text[scale.end():]).strip()
+    text = _PER_HALF_HOUR.sub("kwh_hh", text)  # 'energy in kwh per half hour': one unit, not part of the name
     m = _IN_UNIT.search(text)
     if ph.unit:
         pass
