@@ -1248,7 +1248,7 @@ def _date_parts(drafts: list[Draft]) -> None:
         return
     for d in drafts:
         span = _DATE_PARTS.get(d.name)
-        if span and d.type not in ("integer", "formula") and "table" not in d.fixed and not d.fixed - {"table"}:
+        if span and d.type not in ("integer", "formula") and not d.fixed:  # a table's own column or said: kept
             d.type, d.params = "integer", {"min": span[0], "max": span[1], "distribution": "uniform"}
             d.note(f"the {d.name} of a date split into columns, {span[0]}-{span[1]}")
 
