@@ -645,6 +645,9 @@ def test_a_field_typed_by_numeric_values_is_a_number(description: str, column: s
     ("salaries", "salary"), ("customer ratings", "customer_rating"), ("skus", "sku"), ("prs", "pr"),
     ("adults", "adults"), ("customers", "customers"), ("number of stations", "number_of_stations"),
     ("total of special requests", "total_of_special_requests"), ("shipping addresses", "shipping_address"),
+    # counted events, and anything after 'total' or 'num' (Medicare Part D's Tot_Clms, Tot_30day_Fills)
+    ("stops", "stops"), ("total claims", "total_claims"), ("total 30 day fills", "total_30_day_fills"),
+    ("num reviews", "num_reviews"), ("total charges", "total_charges"), ("total cost", "total_cost"),
 ])
 def test_a_named_field_keeps_the_plural_real_tables_use(said: str, name: str) -> None:
     from synth_magic.planner import _lexicon as L
@@ -1169,6 +1172,25 @@ def test_a_table_is_composed_from_the_nouns_when_nothing_fits(description: str, 
     assert schema.notes == [offline.COMPOSED_NOTE]
 
 
+@pytest.mark.parametrize(("description", "title"), [
+    # a weak match is not the table: the words it leaves out weigh more than the ones it has
+    ("nyc sat results", "nyc sat results"),  # only 'nyc' of NYC's restaurant inspections
+    ("uci occupancy detection", "uci occupancy detection"),  # a piece of bank transactions' 'fraud detection'
+    # a pick that matched a word of its own whole stays, or its city's word and the head noun
+    ("intel berkeley lab sensor data", "IoT sensor readings"),
+    ("nyc road collisions", "NYPD Motor Vehicle Collisions - Crashes"),
+    ("customer churn dataset", "customers"),
+    ("server access logs", "web access logs"),
+    ("bls consumer price index series data", "BLS time series data (series_id, year, period, value)"),
+    ("sakilla rentals", "Sakila rentals"),
+])
+def test_a_short_description_picks_only_a_specific_enough_match(description: str, title: str) -> None:
+    schema = plan(description)
+    assert schema.title == title
+    if title == description:
+        assert schema.notes == [offline.COMPOSED_NOTE]
+
+
 def test_a_colon_list_after_a_clause_is_the_table() -> None:
     schema = plan("patients where age is over 60: name, email, phone")
     assert schema.names == ["patient_id", "name", "email", "phone", "age"]
@@ -1197,6 +1219,11 @@ def test_a_window_inside_a_phrase_is_not_part_of_the_name() -> None:
     # double opt-in: confirmed after signing up, so a change after the opt-in is after the signup too
     ("mailchimp list members", "timestamp_signup", "timestamp_opt"),
     ("subscribers with email, signup date and confirmed date", "signup_date", "confirmed_date"),
+    # leaving after joining, cancelling after starting, however it is said
+    ("staff with name, hire date and term date", "hire_date", "term_date"),
+    ("employees with name, start date and separation date", "start_date", "separation_date"),
+    ("members with name, join date and cancel date", "join_date", "cancel_date"),
+    ("subscriptions with start date, trial end and canceled at", "start_date", "canceled_at"),
 ])
 def test_event_pairs_are_ordered(description: str, earlier: str, later: str) -> None:
     schema = plan(description)
@@ -1233,6 +1260,33 @@ def test_event_pairs_are_ordered(description: str, earlier: str, later: str) -> 
     ("restaurant inspections with camis, dba, boro and score", "boro", lambda c: "Staten Island" in c.params["values"]),
     ("school sat results with dbn, school name and math average score", "math_average_score",
      lambda c: (c.params["min"], c.params["max"]) == (200, 800)),
+    # a field a standard or a well-known table fixes the values of, in a table the planner does not know
+    ("vulnerabilities with cve id, cvss base score, attack vector and user interaction", "cvss_base_score",
+     lambda c: (c.type, c.params["min"], c.params["max"]) == ("float", 0, 10)),
+    ("vulnerabilities with cve id, cvss base score, attack vector and user interaction", "attack_vector",
+     lambda c: set(c.params["values"]) == {"NETWORK", "ADJACENT_NETWORK", "LOCAL", "PHYSICAL"}),
+    ("species occurrences with kingdom and basis of record", "basis_of_record",
+     lambda c: "PRESERVED_SPECIMEN" in c.params["values"]),
+    ("colleges with name, control and admission rate", "control",
+     lambda c: set(c.params["values"]) == {"Public", "Private nonprofit", "Private for-profit"}),
+    ("colleges with name, control and admission rate", "admission_rate", lambda c: c.params["max"] == 1),  # a fraction
+    ("colleges with name, admission rate and average sat", "average_sat", lambda c: c.params["min"] >= 700),
+    ("human resources data with employee name, performance score and engagement survey", "performance_score",
+     lambda c: c.params["values"][0] == "Fully Meets"),
+    ("office sensor readings with temperature and occupancy", "occupancy",
+     lambda c: c.type == "boolean" and 0.1 < c.params["p_true"] < 0.4),
+    ("hotels with name and occupancy", "occupancy", lambda c: c.type == "percent"),  # not a room's sensor
+    # a date split into columns: each part its calendar number (Beijing PM2.5, Mauna Loa CO2)
+    ("hourly air pollution with year, month, day, hour and pm2.5", "hour",
+     lambda c: (c.type, c.params["min"], c.params["max"]) == ("integer", 0, 23)),
+    ("monthly co2 with year, month and average", "month",
+     lambda c: (c.type, c.params["min"], c.params["max"]) == ("integer", 1, 12)),
+    ("sales with month and amount", "month", lambda c: c.type == "month"),  # no year: the month's name
+    # counted events said in the plural are counts; a mean of anything is a number
+    ("US counties with county name, births and deaths", "births", lambda c: c.type == "integer"),
+    ("US counties with county name, births and deaths", "deaths", lambda c: c.type == "integer"),
+    ("monthly sunspots with year, month and mean sunspot number", "mean_sunspot_number",
+     lambda c: c.type == "float"),
 ])
 def test_values_ring_true_in_their_context(description: str, column: str, check: Any) -> None:
     col = plan(description).column(column)
@@ -1316,6 +1370,7 @@ def test_the_head_word_decides_the_type(field: str, ok: Any) -> None:
     ("wind speed in m/s", "float", 0, 40, "m/s"),
     ("price in cents", "integer", 100, 100_000, "cents"),  # money in minor units
     ("prep time in minutes", "duration", 1, 180, "minutes"),  # a length of time, not a timestamp
+    ("energy in kwh per half hour", "float", 0, 10, "kWh/hh"),  # a smart meter's reading, not 'energy_half_hour'
 ])
 def test_a_unit_or_scale_beside_a_field_gives_its_range(field: str, type_: str, lo: float, hi: float, unit: str) -> None:
     name = L_name(re.sub(r"\s+(?:in|per)\s.*$", "", field))

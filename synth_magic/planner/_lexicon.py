@@ -48,7 +48,14 @@ COUNT_NOUNS = {
     # people counted on a row (hotel bookings' adults, Rossmann's customers per day)
     "adults", "infants", "babies", "customers", "clients", "patients", "students", "workers", "residents",
     "households", "persons", "occupants", "riders", "spectators", "casualties", "injuries", "fatalities",
+    # events and acts counted on a row (a route's stops, a prescriber's claims and fills, a city's complaints)
+    "stops", "claims", "fills", "prescriptions", "doses", "beneficiaries", "complaints", "violations",
+    "incidents", "accidents", "crashes", "collisions", "readmissions", "discharges", "infections",
+    "hospitalizations", "vaccinations", "tests", "takers", "citations", "inspections", "donations",
 }
+# First words that make a name a count whatever its plural ('total claims', 'num reviews'):
+# the plural stays, as the real tables write it (Tot_Clms, TotalCharges → total_charges).
+_COUNT_LEADS = {"total", "num", "count", "n"}
 
 
 # ---------------------------------------------------------------- locales
@@ -441,6 +448,7 @@ _UNITS: list[tuple[re.Pattern[str], str, str]] = [
     (re.compile(r"\b(?:hours?|hrs?)\b", re.I), "time", "hours"),
     (re.compile(r"\bdays\b", re.I), "time", "days"),
     (re.compile(r"\bmonths\b", re.I), "time", "months"),
+    (re.compile(r"\bkwh_hh\b", re.I), "energy", "kWh/hh"),  # a smart meter's half-hourly reading
     (re.compile(r"\b(?:kwh|kilowatt[- ]hours?)\b", re.I), "energy", "kWh"),
     (re.compile(r"\b(?:kg|kgs|kilograms?|kilos?)\b", re.I), "mass", "kg"),
     (re.compile(r"\b(?:mg|milligrams?)\b", re.I), "mass", "mg"),
@@ -480,6 +488,7 @@ for _code in ("BRL", "MXN", "CNY", "KRW", "SEK", "NOK", "DKK", "PLN", "TRY", "RU
     _UNITS.append((re.compile(rf"\b{_code}\b", re.I), "currency", _code))
 _UNIT_AFTER = re.compile(r"\s*(%|percent|kgs?|g|mg|lbs?|kms?|miles?|m|cm|mm|minutes?|mins?|seconds?|secs?|hours?|"
                          r"hrs?|days?|ms|kwh|eur|usd|gbp|dollars?|euros?|sqm|m2|sq ?ft|sqft|°c|°f)\b", re.I)
+_PER_HALF_HOUR = re.compile(r"\bkwh\s*(?:/\s*hh|per\s+half[- ]?hour|/\s*half[- ]?hour)\b", re.I)
 _IN_UNIT = re.compile(r"\s*\b(?:in|as|measured in|expressed in)\s+(?:the\s+)?([^\s,;()]+(?:\s+[^\s,;()]+)?)", re.I)
 _MONTH_IN_PHRASE = re.compile(r"\s*\b(?:in|during|for|from|of)\s+(?:the\s+month\s+of\s+)?(january|february|march|april|may|"
                               r"june|july|august|september|october|november|december)\s+((?:19|20)\d{2})\b", re.I)
@@ -575,6 +584,7 @@ def parse_phrase(raw: str) -> Phrase:
     if scale:
         ph.unit = per_scale(scale.group(0))
         text = (text[:scale.start()] + text[scale.end():]).strip()
+    text = _PER_HALF_HOUR.sub("kwh_hh", text)  # 'energy in kwh per half hour': one unit, not part of the name
     m = _IN_UNIT.search(text)
     if ph.unit:
         pass
@@ -614,8 +624,8 @@ def column_name(head: str) -> str:
         return ""
     ws = ws[:5]
     last = ws[-1]
-    if last not in COUNT_NOUNS and "_".join(ws) not in _plural_names() and \
-            not (len(ws) > 1 and ("of" in ws[:-1] or ws[-2] in ("number", "num", "no"))):  # 'number of (test) takers'
+    counted = len(ws) > 1 and ("of" in ws[:-1] or ws[-2] in ("number", "num", "no") or ws[0] in _COUNT_LEADS)
+    if last not in COUNT_NOUNS and "_".join(ws) not in _plural_names() and not counted:  # 'number of takers', 'total claims'
         ws[-1] = singular(last)
     name = "_".join(ws)
     if name[0].isdigit():
@@ -660,11 +670,18 @@ _TEXTY = re.compile(r"\b(?:word|words|text|tag|tags|keyword|label|term|token|slu
 _COUNT_HINT = re.compile(r"^(?:number of|num|n|count of|no of|total) |\b(?:count|num|number)$")
 
 
+# A mean, median or standard deviation of something is a number, whatever its head noun names.
+_MEANS = {"mean", "average", "avg", "median", "std", "stdev", "sd"}
+_NOT_A_MEAN = ("code", "id", "uuid", "category", "title", "word", "date", "datetime")
+
+
 def infer(name: str) -> tuple[str, dict[str, Any], str]:
     """(type, params, how) for a column called ``name``; how is 'rule', 'fuzzy' or 'guess'."""
     key = meaning_key(name)
     hit = _rule_for(key)
     if hit is not None:
+        if hit[0] in _NOT_A_MEAN and key.split()[0] in _MEANS:  # 'mean sunspot number' is no code
+            return "float", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 100, "decimals": 2}, "rule"
         return hit[0], hit[1], "rule"
     fixed = _fuzzy_key(key)
     if fixed != key:

@@ -201,7 +201,57 @@ def pick_domain(subject: str, lower: str, fields: tuple[str, ...] = ()) -> K.Dom
     rest = lower[len(subj):] if subject and lower.startswith(subj) else ""
     named = tuple(K.column_words(f) for f in fields if f)
     found = R.choose(R.retrieve(subj, rest, head_noun(subject or lower), named))
-    return None if found is None else found.entry.dom
+    if found is None or (not fields and not _specific(found, subj)):
+        return None
+    return found.entry.dom
+
+
+def _specific(m: R.Match, subject: str) -> bool:
+    """A short description's pick must be about what it says. It is when it matched whole a
+    word of its own that is not only its vendor's or city's ('sakila', 'sensor'), or when only
+    such a word matched and the entry has the head noun too ('nyc road collisions'). Otherwise
+    the rarity (idf) of the subject's words it has, whole or (half) as a piece of a longer
+    phrase, must reach that of the words it does not have ('nyc sat results' is not NYC's
+    restaurant inspections, that only 'nyc' matched; 'uci occupancy detection' not bank
+    transactions, that have a piece of 'fraud detection'); words whose initials are a word of
+    the entry ('consumer price index', BLS's cpi) are its. A word the knowledge does not know
+    ('prescribers') counts half the rarest; a word any table's rows could be
+    ('results', 'logs') only when the entry has it."""
+    if m.words and not m.vendor:
+        return True
+    idx = R.index()
+    head = head_noun(subject)
+    if m.words and head in m.entry.by_word and head not in R.GENERIC_ROWS:
+        return True
+    top = _top_idf()
+    matched = missing = 0.0
+    ws = _SUBJECT_CUT.split(L.singular_text(subject), maxsplit=1)[0].split()
+    spelled = {w for n in (2, 3, 4) for i in range(len(ws) - n + 1)  # 'consumer price index': BLS's cpi
+               if "".join(x[0] for x in ws[i:i + n]) in m.entry.by_word for w in ws[i:i + n]}
+    for w in dict.fromkeys(ws):
+        if w in spelled:
+            matched += idx.idf.get(w, top / 2)
+            continue
+        if w not in idx.words:
+            w = idx.fuzzy.correct(w) or w  # 'sakilla rentals' matched 'sakila'
+        generic = w in R.GENERIC_ROWS
+        if w in R.STOP or w in _SUBJECT_SKIP or len(w) < 3 or not w.isalpha() or \
+                (generic and w not in m.entry.by_word):
+            continue
+        value = idx.idf.get(w, top / 2) * (2.0 if w == head and not generic else 1.0)
+        if w in m.words:
+            matched += value
+        elif w in m.entry.by_word:
+            matched, missing = matched + value / 2, missing + value / 2
+        else:
+            missing += value
+    return matched >= missing
+
+
+@K.dependent
+@lru_cache(maxsize=1)
+def _top_idf() -> float:
+    return max(R.index().idf.values(), default=1.0)
 
 
 # ------------------------------------------------------------ named columns
@@ -236,7 +286,9 @@ def _named_drafts(ph: L.Phrase, domain: K.Domain | None, used: set[str]) -> list
         if flag and type_ != "boolean":
             type_, params, how = "boolean", {}, "rule"
         last = (L.words(ph.head) or [""])[-1]
-        if type_ in PERSON and len(last) > 3 and L.singular(last) != last:  # 'campaign contacts': how many
+        kept = name.endswith(last) and last in L.COUNT_NOUNS  # a plural that stays one: a count
+        if len(last) > 3 and L.singular(last) != last and (  # 'campaign contacts', a county's 'births': how many
+                type_ in PERSON or (kept and (how == "guess" or type_ in ("date", "datetime", "birth_date")))):
             type_, params, how = L.infer(f"number of {last}")
         if type_ == "duration":
             unit = next((u for u in ("seconds", "minutes", "hours", "days") if u in name.lower().split("_")), None)
@@ -1180,8 +1232,25 @@ def _link(drafts: list[Draft]) -> None:
         elif "range" in birth.fixed or "window" in birth.fixed or "derive_from" not in age.params:
             age.params = {"derive_from": birth.name}
             age.note(f"counted from {birth.name}")
+    _date_parts(drafts)
     _order_dates(drafts)
     _durations(drafts)
+
+
+# A date split into columns (year, month, day, hour: Beijing's PRSA readings, Mauna Loa's CO2,
+# nycflights13): each part is the number it is in the calendar, not a month's name, a date or
+# a duration.
+_DATE_PARTS = {"month": (1, 12), "day": (1, 31), "hour": (0, 23), "minute": (0, 59)}
+
+
+def _date_parts(drafts: list[Draft]) -> None:
+    if not any(d.name == "year" and d.type in ("year", "integer") for d in drafts):
+        return
+    for d in drafts:
+        span = _DATE_PARTS.get(d.name)
+        if span and d.type not in ("integer", "formula") and not d.fixed:  # a table's own column or said: kept
+            d.type, d.params = "integer", {"min": span[0], "max": span[1], "distribution": "uniform"}
+            d.note(f"the {d.name} of a date split into columns, {span[0]}-{span[1]}")
 
 
 def _durations(drafts: list[Draft]) -> None:
