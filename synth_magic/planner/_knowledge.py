@@ -24,7 +24,8 @@ import hashlib
 import json
 import re
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, fields
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -116,6 +117,34 @@ class Domain:
         return _columns(self.lines, self.core_names, self.vocab, f"{self.kind} '{self.key}'")
 
 
+class _KeptTable(Domain):
+    """A named table from the kept file: its entry (JSON text) is read and checked, like the
+    files' entries are, when a plan first looks at more than its key."""
+
+    def __init__(self, key: str, text: str, vocab: dict[str, dict[str, Any]]) -> None:
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "kind", "table")
+        object.__setattr__(self, "_text", text)
+        object.__setattr__(self, "_vocab", vocab)
+
+    def _read(self) -> Domain:
+        found = self.__dict__.get("_domain")
+        if found is None:
+            try:
+                entry = json.loads(self._text)
+            except (ValueError, RecursionError):
+                raise KnowledgeError(f"table '{self.key}': its kept copy is not JSON; delete the folder "
+                                     "<cache>-knowledge beside the schema cache") from None
+            found = _domain(self.key, entry, "table", self._vocab)
+            self.__dict__["_domain"] = found
+        return found
+
+
+for _field in fields(Domain):
+    if _field.name not in ("key", "kind"):
+        setattr(_KeptTable, _field.name, property(lambda self, name=_field.name: getattr(self._read(), name)))
+
+
 @dataclass(frozen=True)
 class Concept:
     """What a column name means: a catalogue type and its parameters."""
@@ -143,7 +172,7 @@ class Knowledge:
     by_words: dict[tuple[str, ...], tuple[Concept, ...]]
     longest: int
     patterned: tuple[Concept, ...]  # the concepts with patterns (few): tried on every name
-    table_columns: dict[tuple[str, ...], tuple[tuple[Domain, str], ...]]  # column words → (table, column)
+    table_columns: Mapping[tuple[str, ...], tuple[tuple[Domain, str], ...]]  # column words → (table, column)
     context_phrases: frozenset[tuple[str, ...]]  # every concept's context phrase
     context_longest: int = 1
 
@@ -343,12 +372,16 @@ def _schema_probe(type_: str, params: dict[str, Any], where: str) -> None:
         raise KnowledgeError(f"{where}: {exc}") from None
 
 
-CACHE_FORMAT = "1"  # bump when what the cache file holds changes
+CACHE_FORMAT = "2"  # bump when what the cache file holds changes
 
 
 def cache_path() -> Path | None:
     """Where the files' parsed entries are kept for the next process: beside the schema cache,
     ``<cache>-knowledge/knowledge-<format>-<hash of the files>.json`` (None: no cache folder)."""
+    return _kept_path(f"knowledge-{CACHE_FORMAT}-{version()}")
+
+
+def _kept_path(stem: str) -> Path | None:
     from .._pool_cache import beside_cache
     from ..errors import ConfigError
 
@@ -356,48 +389,64 @@ def cache_path() -> Path | None:
         folder = beside_cache("knowledge")
     except ConfigError:
         return None
-    return folder / f"knowledge-{CACHE_FORMAT}-{version()}.json"
+    return folder / f"{stem}.json"
 
 
-def _entries() -> dict[str, dict[str, Any]]:
-    """Every kind's entries as the files hold them: from the cache file when it is sound (its
-    header names this format, the files' hash and the SHA-256 of the rest), else read from the
-    files and written there. The cache holds data only, checked again like the files are."""
+def _entries() -> tuple[dict[str, dict[str, Any]], Path | None]:
+    """Every kind's entries: from the kept file when it is sound (its header names this
+    format, the files' hash and the SHA-256 of the rest; a named table is there as the JSON
+    text of its entry, read when a plan first looks at it), else read from the files, with
+    where to keep them once they have passed the checks (None: read from the kept file, or
+    no cache folder)."""
     path = cache_path()
     found = _cached(path) if path is not None else None
     if found is not None:
-        return found
-    entries = {name: _read(name) for name in FILES}
-    if path is not None:
-        _write_cache(path, entries)
-    return entries
+        return found, None
+    return {name: _read(name) for name in FILES}, path
 
 
 def _cached(path: Path) -> dict[str, dict[str, Any]] | None:
-    try:
-        header, _, body = path.read_bytes().partition(b"\n")
-        head = json.loads(header)
-        if not isinstance(head, dict) or head.get("format") != CACHE_FORMAT or head.get("version") != version() \
-                or head.get("sha256") != hashlib.sha256(body).hexdigest():
-            return None
-        entries = json.loads(body)
-    except (OSError, ValueError):
-        return None
+    entries = _read_kept(path, {"format": CACHE_FORMAT, "version": version()})
     if not isinstance(entries, dict) or set(entries) != set(FILES) or \
-            not all(isinstance(v, dict) for v in entries.values()):
+            not all(isinstance(v, dict) for v in entries.values()) or \
+            not all(isinstance(v, str) for v in entries["tables.toml"].values()):
         return None
     return entries
 
 
-def _write_cache(path: Path, entries: dict[str, dict[str, Any]]) -> None:
+def _keep(path: Path, entries: dict[str, dict[str, Any]]) -> None:
+    """Keep the files' entries (checked) for the next process; a named table as its JSON text."""
+    try:
+        tables = {k: json.dumps(v, ensure_ascii=False, separators=(",", ":")) for k, v in entries["tables.toml"].items()}
+    except (TypeError, ValueError):  # a value JSON cannot hold (a TOML date): read the files each time
+        return
+    _write_kept(path, {"format": CACHE_FORMAT, "version": version()}, {**entries, "tables.toml": tables})
+
+
+def _read_kept(path: Path, head: dict[str, str]) -> Any:
+    """The JSON body of a kept file whose header holds ``head`` and the body's SHA-256, or None."""
+    try:
+        header, _, body = path.read_bytes().partition(b"\n")
+        found = json.loads(header)
+        if not isinstance(found, dict) or any(found.get(k) != v for k, v in head.items()) \
+                or found.get("sha256") != hashlib.sha256(body).hexdigest():
+            return None
+        return json.loads(body)
+    except (OSError, ValueError, RecursionError):
+        return None
+
+
+def _write_kept(path: Path, head: dict[str, str], data: Any) -> None:
+    """Write ``data`` (JSON values only) under a header of ``head`` and its SHA-256, atomically;
+    a folder that cannot be written to costs only the building."""
     import os
     import tempfile
 
     try:
-        body = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode()
-    except (TypeError, ValueError):  # a value JSON cannot hold (a TOML date): read the files each time
+        body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    except (TypeError, ValueError):  # a value JSON cannot hold (a TOML date): built each time
         return
-    header = json.dumps({"format": CACHE_FORMAT, "version": version(), "sha256": hashlib.sha256(body).hexdigest()})
+    header = json.dumps({**head, "sha256": hashlib.sha256(body).hexdigest()})
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".knowledge-", suffix=".tmp")
@@ -408,14 +457,53 @@ def _write_cache(path: Path, entries: dict[str, dict[str, Any]]) -> None:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-    except OSError:  # a folder that cannot be written to costs only the reading
+    except OSError:
         return
+
+
+@lru_cache(maxsize=1)
+def _code() -> str:
+    """A hash of the planner's code (``planner/*.py``): what builds the kept derived data."""
+    h = hashlib.sha256()
+    try:
+        for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+            h.update(path.name.encode() + b"\0" + path.read_bytes())
+    except OSError:
+        return ""
+    return h.hexdigest()[:16]
+
+
+def kept(name: str, build: Callable[[], Any], sound: Callable[[Any], bool]) -> Any:
+    """Data derived from the knowledge (an index, a table of look-ups: JSON values only), kept
+    beside the schema cache for the next process: ``<cache>-knowledge/<name>-<hash>.json``,
+    the hash of the knowledge files and of the planner's code. The kept data is used when its
+    header names that hash, the SHA-256 of its body matches and ``sound`` accepts its
+    structure; else ``build()`` makes it and the file is written again. Data only: never
+    executed, never unpickled. The caller turns it into its objects the same way either way,
+    so kept and built data plan alike."""
+    stem = f"{name}-{version()}-{_code()}"
+    path = _kept_path(stem) if _code() else None
+    if path is not None:
+        found = _read_kept(path, {"format": name, "version": stem})
+        if found is not None and _sound(sound, found):
+            return found
+    data = build()
+    if path is not None:
+        _write_kept(path, {"format": name, "version": stem}, data)
+    return data
+
+
+def _sound(sound: Callable[[Any], bool], data: Any) -> bool:
+    try:
+        return bool(sound(data))
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError):  # a shape the check did not expect
+        return False
 
 
 @lru_cache(maxsize=1)
 def knowledge() -> Knowledge:
     """Every knowledge file, read once per process (structure checked; see :func:`check`)."""
-    raw = _entries()
+    raw, keep = _entries()
     vocab = raw["vocab.toml"]
     for name, entry in vocab.items():
         values, weights = entry.get("values"), entry.get("weights")
@@ -425,23 +513,73 @@ def knowledge() -> Knowledge:
             raise KnowledgeError(f"vocabulary '{name}': one weight per value")
     concepts = tuple(_concept(i, e, vocab) for i, e in enumerate(raw["concepts.toml"].get("concept", [])))
     domains = tuple(_domain(k, e, "domain", vocab) for k, e in raw["domains.toml"].items())
-    tables = tuple(_domain(k, e, "table", vocab) for k, e in raw["tables.toml"].items())
+    tables = tuple(_domain(k, e, "table", vocab) if keep else _KeptTable(k, e, vocab)
+                   for k, e in raw["tables.toml"].items())
+    if keep is not None:
+        _keep(keep, raw)
     index: dict[tuple[str, ...], list[Concept]] = {}
     for c in concepts:
         for words in c.names:
             index.setdefault(words, []).append(c)
     longest = max((len(w) for w in index), default=1)
-    columns: dict[tuple[str, ...], dict[str, tuple[Domain, str]]] = {}
-    for t in tables:
-        for name in t.names:
-            for said in (name, *t.labels.get(name, ())):
-                columns.setdefault(column_words(said), {}).setdefault(t.key, (t, name))
+    columns = kept("columns", lambda: _table_columns(tables), _columns_sound)
     return Knowledge(vocab=vocab, concepts=concepts, domains=domains, tables=tables, rules=raw["rules.toml"],
                      by_words={k: tuple(v) for k, v in index.items()}, longest=longest,
                      patterned=tuple(c for c in concepts if c.patterns),
-                     table_columns={k: tuple(v[t] for t in sorted(v)) for k, v in columns.items()},
+                     table_columns=_TableColumns(columns, tables),
                      context_phrases=frozenset(p for c in concepts for p in c.context),
                      context_longest=max((len(p) for c in concepts for p in c.context), default=1))
+
+
+def _table_columns(tables: tuple[Domain, ...]) -> dict[str, str]:
+    """The named tables' columns by their words (a column's name or label), kept as text:
+    ``"bill length"`` → ``"40.2 612.2"``, each table by its place and the column by its place
+    among the table's columns (tables in key order, one column each)."""
+    columns: dict[tuple[str, ...], dict[str, str]] = {}
+    for i, t in enumerate(tables):
+        for j, name in enumerate(t.names):
+            for said in (name, *t.labels.get(name, ())):
+                columns.setdefault(column_words(said), {}).setdefault(t.key, f"{i}.{j}")
+    return {" ".join(k): " ".join(v[t] for t in sorted(v)) for k, v in columns.items()}
+
+
+_PAIRS_TEXT = re.compile(r"[0-9. ]*")
+
+
+def _columns_sound(data: Any) -> bool:
+    return type(data) is dict and all(type(v) is str for v in data.values()) \
+        and bool(_PAIRS_TEXT.fullmatch("".join(data.values())))
+
+
+class _TableColumns(Mapping[tuple[str, ...], tuple[tuple[Domain, str], ...]]):
+    """Column words → (named table, its column), read from the kept text on first look-up
+    (a place that is not a table's or a column's is left out)."""
+
+    def __init__(self, data: dict[str, str], tables: tuple[Domain, ...]) -> None:
+        self._data = data
+        self._tables = tables
+        self._done: dict[tuple[str, ...], tuple[tuple[Domain, str], ...]] = {}
+
+    def __getitem__(self, words: tuple[str, ...]) -> tuple[tuple[Domain, str], ...]:
+        found = self._done.get(words)
+        if found is None:
+            pairs = []
+            for pair in self._data[" ".join(words)].split():  # KeyError: no table has such a column
+                i, _, j = pair.partition(".")
+                if i.isdigit() and j.isdigit() and int(i) < len(self._tables) \
+                        and int(j) < len(names := self._tables[int(i)].names):
+                    pairs.append((self._tables[int(i)], names[int(j)]))
+            found = self._done[words] = tuple(pairs)
+        return found
+
+    def __contains__(self, words: object) -> bool:
+        return isinstance(words, tuple) and " ".join(words) in self._data
+
+    def __iter__(self) -> Iterator[tuple[str, ...]]:
+        return (tuple(k.split()) for k in self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
 
 
 def check() -> Knowledge:
