@@ -116,15 +116,35 @@ class Domain:
         return _columns(self.lines, self.core_names, self.vocab, f"{self.kind} '{self.key}'")
 
 
+# What the kept file holds of a named table beside its entry's text: what code that looks at
+# every table reads (a typo vocabulary, the plural column names), so that it reads no entry.
+_KEPT_FIELDS = ("names", "keywords", "aliases")
+
+
 class _KeptTable(Domain):
     """A named table from the kept file: its entry (JSON text) is read and checked, like the
-    files' entries are, when a plan first looks at more than its key."""
+    files' entries are, when a plan first looks at more than its key, kind, column names,
+    keywords or aliases."""
 
-    def __init__(self, key: str, text: str, vocab: dict[str, dict[str, Any]]) -> None:
+    def __init__(self, key: str, kept: list[Any], vocab: dict[str, dict[str, Any]]) -> None:
         object.__setattr__(self, "key", key)
         object.__setattr__(self, "kind", "table")
-        object.__setattr__(self, "_text", text)
+        object.__setattr__(self, "_text", kept[0])
+        for name, value in zip(_KEPT_FIELDS, kept[1:], strict=True):
+            object.__setattr__(self, "_" + name, tuple(value))
         object.__setattr__(self, "_vocab", vocab)
+
+    @property
+    def names(self) -> tuple[str, ...]:  # type: ignore[override]
+        return self._names  # type: ignore[attr-defined, no-any-return]
+
+    @property
+    def keywords(self) -> tuple[str, ...]:  # type: ignore[override]
+        return self._keywords  # type: ignore[attr-defined, no-any-return]
+
+    @property
+    def aliases(self) -> tuple[str, ...]:  # type: ignore[override]
+        return self._aliases  # type: ignore[attr-defined, no-any-return]
 
     def _read(self) -> Domain:
         found = self.__dict__.get("_domain")
@@ -140,7 +160,7 @@ class _KeptTable(Domain):
 
 
 for _field in fields(Domain):
-    if _field.name not in ("key", "kind"):
+    if _field.name not in ("key", "kind", *_KEPT_FIELDS):
         setattr(_KeptTable, _field.name, property(lambda self, name=_field.name: getattr(self._read(), name)))
 
 
@@ -366,35 +386,39 @@ def cache_path() -> Path | None:
     return S.kept_path(f"knowledge-{CACHE_FORMAT}-{version()}")
 
 
-def _entries() -> tuple[dict[str, dict[str, Any]], Path | None]:
-    """Every kind's entries: from the kept file when it is sound (its header names this
-    format, the files' hash and the SHA-256 of the rest; a named table is there as the JSON
-    text of its entry, read when a plan first looks at it), else read from the files, with
-    where to keep them once they have passed the checks (None: read from the kept file, or
-    no cache folder)."""
+def _entries() -> tuple[dict[str, dict[str, Any]], bool, Path | None]:
+    """Every kind's entries, whether they come from the kept file, and where to keep them once
+    they have passed the checks (None: no cache folder, or already kept). The kept file is
+    read when it is sound (its header names this format, the files' hash and the SHA-256 of
+    the rest; a named table is there as the JSON text of its entry, read when a plan first
+    looks at it), else the files are read."""
     path = cache_path()
     found = _cached(path) if path is not None else None
     if found is not None:
-        return found, None
-    return {name: _read(name) for name in FILES}, path
+        return found, True, None
+    return {name: _read(name) for name in FILES}, False, path
 
 
 def _cached(path: Path) -> dict[str, dict[str, Any]] | None:
     entries = S.read_kept(path, {"format": CACHE_FORMAT, "version": version()})
     if not isinstance(entries, dict) or set(entries) != set(FILES) or \
             not all(isinstance(v, dict) for v in entries.values()) or \
-            not all(isinstance(v, str) for v in entries["tables.toml"].values()):
+            not all(type(v) is list and len(v) == 1 + len(_KEPT_FIELDS) and type(v[0]) is str
+                    and all(type(f) is list and all(type(x) is str for x in f) for f in v[1:])
+                    for v in entries["tables.toml"].values()):
         return None
     return entries
 
 
-def _keep(path: Path, entries: dict[str, dict[str, Any]]) -> None:
-    """Keep the files' entries (checked) for the next process; a named table as its JSON text."""
+def _keep(path: Path, entries: dict[str, dict[str, Any]], tables: tuple[Domain, ...]) -> None:
+    """Keep the files' entries (checked) for the next process; a named table as its JSON text
+    and the fields that code looking at every table reads (:data:`_KEPT_FIELDS`)."""
     try:
-        tables = {k: json.dumps(v, ensure_ascii=False, separators=(",", ":")) for k, v in entries["tables.toml"].items()}
+        kept = {t.key: [json.dumps(entries["tables.toml"][t.key], ensure_ascii=False, separators=(",", ":")),
+                        *(list(getattr(t, name)) for name in _KEPT_FIELDS)] for t in tables}
     except (TypeError, ValueError):  # a value JSON cannot hold (a TOML date): read the files each time
         return
-    S.write_kept(path, {"format": CACHE_FORMAT, "version": version()}, {**entries, "tables.toml": tables})
+    S.write_kept(path, {"format": CACHE_FORMAT, "version": version()}, {**entries, "tables.toml": kept})
 
 
 @lru_cache(maxsize=1)
@@ -439,7 +463,7 @@ def _sound(sound: Callable[[Any], bool], data: Any) -> bool:
 @lru_cache(maxsize=1)
 def knowledge() -> Knowledge:
     """Every knowledge file, read once per process (structure checked; see :func:`check`)."""
-    raw, keep = _entries()
+    raw, from_kept, keep = _entries()
     vocab = raw["vocab.toml"]
     for name, entry in vocab.items():
         values, weights = entry.get("values"), entry.get("weights")
@@ -449,10 +473,10 @@ def knowledge() -> Knowledge:
             raise KnowledgeError(f"vocabulary '{name}': one weight per value")
     concepts = tuple(_concept(i, e, vocab) for i, e in enumerate(raw["concepts.toml"].get("concept", [])))
     domains = tuple(_domain(k, e, "domain", vocab) for k, e in raw["domains.toml"].items())
-    tables = tuple(_domain(k, e, "table", vocab) if keep else _KeptTable(k, e, vocab)
+    tables = tuple(_KeptTable(k, e, vocab) if from_kept else _domain(k, e, "table", vocab)
                    for k, e in raw["tables.toml"].items())
     if keep is not None:
-        _keep(keep, raw)
+        _keep(keep, raw, tables)
     index: dict[tuple[str, ...], list[Concept]] = {}
     for c in concepts:
         for words in c.names:
