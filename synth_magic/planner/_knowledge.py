@@ -122,35 +122,32 @@ _KEPT_FIELDS = ("names", "keywords", "aliases")
 
 
 class _KeptTable(Domain):
-    """A named table from the kept file: its entry (JSON text) is read and checked, like the
-    files' entries are, when a plan first looks at more than its key, kind, column names,
-    keywords or aliases."""
+    """A named table from the kept file: its entry (JSON text in the file's blob) is read and
+    checked, like the files' entries are, when a plan first looks at more than its key, kind,
+    column names, keywords or aliases."""
 
-    def __init__(self, key: str, kept: list[Any], vocab: dict[str, dict[str, Any]]) -> None:
-        object.__setattr__(self, "key", key)
-        object.__setattr__(self, "kind", "table")
-        object.__setattr__(self, "_text", kept[0])
-        for name, value in zip(_KEPT_FIELDS, kept[1:], strict=True):
-            object.__setattr__(self, "_" + name, tuple(value))
-        object.__setattr__(self, "_vocab", vocab)
+    def __init__(self, key: str, kept: list[Any], blob: bytes, vocab: dict[str, dict[str, Any]]) -> None:
+        d = self.__dict__
+        d["key"], d["kind"], d["_kept"], d["_blob"], d["_vocab"] = key, "table", kept, blob, vocab
 
-    @property
-    def names(self) -> tuple[str, ...]:  # type: ignore[override]
-        return self._names  # type: ignore[attr-defined, no-any-return]
+    @cached_property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self._kept[2])  # type: ignore[attr-defined]
 
-    @property
+    @cached_property
     def keywords(self) -> tuple[str, ...]:  # type: ignore[override]
-        return self._keywords  # type: ignore[attr-defined, no-any-return]
+        return tuple(self._kept[3])  # type: ignore[attr-defined]
 
-    @property
+    @cached_property
     def aliases(self) -> tuple[str, ...]:  # type: ignore[override]
-        return self._aliases  # type: ignore[attr-defined, no-any-return]
+        return tuple(self._kept[4])  # type: ignore[attr-defined]
 
     def _read(self) -> Domain:
         found = self.__dict__.get("_domain")
         if found is None:
+            at, size = self._kept[0], self._kept[1]  # type: ignore[attr-defined]
             try:
-                entry = json.loads(self._text)
+                entry = json.loads(self._blob[at:at + size])  # type: ignore[attr-defined]
             except (ValueError, RecursionError):
                 raise KnowledgeError(f"table '{self.key}': its kept copy is not JSON; delete the folder "
                                      "<cache>-knowledge beside the schema cache") from None
@@ -292,6 +289,7 @@ def _columns(lines: tuple[str, ...], core: tuple[str, ...], vocab: dict[str, dic
 
 _DOMAIN_KEYS = {"title", "example", "keywords", "aliases", "context", "columns", "core", "source", "locale", "by",
                 "figures", "labels"}
+_UNREAD = ("figures", "by")  # what a plan never reads: not kept
 
 
 def _strings(entry: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
@@ -386,39 +384,51 @@ def cache_path() -> Path | None:
     return S.kept_path(f"knowledge-{CACHE_FORMAT}-{version()}")
 
 
-def _entries() -> tuple[dict[str, dict[str, Any]], bool, Path | None]:
-    """Every kind's entries, whether they come from the kept file, and where to keep them once
-    they have passed the checks (None: no cache folder, or already kept). The kept file is
-    read when it is sound (its header names this format, the files' hash and the SHA-256 of
-    the rest; a named table is there as the JSON text of its entry, read when a plan first
-    looks at it), else the files are read."""
+def _entries() -> tuple[dict[str, dict[str, Any]], bytes | None, Path | None]:
+    """Every kind's entries; the kept file's blob when they come from it (None: from the
+    files); where to keep them once they have passed the checks (None: no cache folder, or
+    already kept). The kept file is read when it is sound (its header names this format, the
+    files' hash and the SHA-256 of the rest; a named table's entry is JSON text in the blob,
+    read when a plan first looks at it), else the files are read."""
     path = cache_path()
     found = _cached(path) if path is not None else None
     if found is not None:
-        return found, True, None
-    return {name: _read(name) for name in FILES}, False, path
+        return found[0], found[1], None
+    return {name: _read(name) for name in FILES}, None, path
 
 
-def _cached(path: Path) -> dict[str, dict[str, Any]] | None:
-    entries = S.read_kept(path, {"format": CACHE_FORMAT, "version": version()})
-    if not isinstance(entries, dict) or set(entries) != set(FILES) or \
-            not all(isinstance(v, dict) for v in entries.values()) or \
-            not all(type(v) is list and len(v) == 1 + len(_KEPT_FIELDS) and type(v[0]) is str
-                    and all(type(f) is list and all(type(x) is str for x in f) for f in v[1:])
-                    for v in entries["tables.toml"].values()):
+def _cached(path: Path) -> tuple[dict[str, dict[str, Any]], bytes] | None:
+    found = S.read_kept(path, {"format": CACHE_FORMAT, "version": version()}, blob=True)
+    if found is None:
         return None
-    return entries
+    entries, blob = found
+    if not isinstance(entries, dict) or set(entries) != set(FILES) or \
+            not all(isinstance(v, dict) for v in entries.values()):
+        return None
+    kept = list(entries["tables.toml"].values())
+    n = 2 + len(_KEPT_FIELDS)
+    if not all(type(v) is list and len(v) == n and type(v[0]) is int and type(v[1]) is int for v in kept) or \
+            not all(type(f) is list for v in kept for f in v[2:]) or \
+            not all(type(x) is str for v in kept for f in v[2:] for x in f):
+        return None
+    return entries, blob
 
 
 def _keep(path: Path, entries: dict[str, dict[str, Any]], tables: tuple[Domain, ...]) -> None:
-    """Keep the files' entries (checked) for the next process; a named table as its JSON text
-    and the fields that code looking at every table reads (:data:`_KEPT_FIELDS`)."""
+    """Keep the files' entries (checked) for the next process: a named table as the place of
+    its entry's JSON text in the file's blob (without what no plan reads) and the fields that
+    code looking at every table reads (:data:`_KEPT_FIELDS`)."""
     try:
-        kept = {t.key: [json.dumps(entries["tables.toml"][t.key], ensure_ascii=False, separators=(",", ":")),
-                        *(list(getattr(t, name)) for name in _KEPT_FIELDS)] for t in tables}
+        texts = [json.dumps({k: v for k, v in entries["tables.toml"][t.key].items() if k not in _UNREAD},
+                            ensure_ascii=False, separators=(",", ":")).encode() for t in tables]
     except (TypeError, ValueError):  # a value JSON cannot hold (a TOML date): read the files each time
         return
-    S.write_kept(path, {"format": CACHE_FORMAT, "version": version()}, {**entries, "tables.toml": kept})
+    kept, at = {}, 0
+    for t, text in zip(tables, texts, strict=True):
+        kept[t.key] = [at, len(text), *(list(getattr(t, name)) for name in _KEPT_FIELDS)]
+        at += len(text)
+    S.write_kept(path, {"format": CACHE_FORMAT, "version": version()}, {**entries, "tables.toml": kept},
+                 b"".join(texts))
 
 
 @lru_cache(maxsize=1)
@@ -463,7 +473,7 @@ def _sound(sound: Callable[[Any], bool], data: Any) -> bool:
 @lru_cache(maxsize=1)
 def knowledge() -> Knowledge:
     """Every knowledge file, read once per process (structure checked; see :func:`check`)."""
-    raw, from_kept, keep = _entries()
+    raw, blob, keep = _entries()
     vocab = raw["vocab.toml"]
     for name, entry in vocab.items():
         values, weights = entry.get("values"), entry.get("weights")
@@ -473,7 +483,7 @@ def knowledge() -> Knowledge:
             raise KnowledgeError(f"vocabulary '{name}': one weight per value")
     concepts = tuple(_concept(i, e, vocab) for i, e in enumerate(raw["concepts.toml"].get("concept", [])))
     domains = tuple(_domain(k, e, "domain", vocab) for k, e in raw["domains.toml"].items())
-    tables = tuple(_KeptTable(k, e, vocab) if from_kept else _domain(k, e, "table", vocab)
+    tables = tuple(_domain(k, e, "table", vocab) if blob is None else _KeptTable(k, e, blob, vocab)
                    for k, e in raw["tables.toml"].items())
     if keep is not None:
         _keep(keep, raw, tables)

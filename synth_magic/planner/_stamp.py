@@ -99,29 +99,36 @@ def kept_path(stem: str) -> Path | None:
     return folder / f"{stem}.json"
 
 
-def read_kept(path: Path, head: dict[str, str]) -> Any:
-    """The JSON body of a kept file whose header holds ``head`` and the body's SHA-256, or None."""
+def read_kept(path: Path, head: dict[str, str], blob: bool = False) -> Any:
+    """The JSON body of a kept file whose header holds ``head`` and the SHA-256 of the rest,
+    or None; with ``blob``, (body, the bytes written after it)."""
     try:
-        header, _, body = path.read_bytes().partition(b"\n")
+        header, _, rest = path.read_bytes().partition(b"\n")
         found = json.loads(header)
         if not isinstance(found, dict) or any(found.get(k) != v for k, v in head.items()) \
-                or found.get("sha256") != hashlib.sha256(body).hexdigest():
+                or found.get("sha256") != hashlib.sha256(rest).hexdigest():
             return None
-        return json.loads(body)
+        size = found.get("body", len(rest))
+        if type(size) is not int or not 0 <= size <= len(rest):
+            return None
+        data = json.loads(rest[:size])
     except (OSError, ValueError, RecursionError):
         return None
+    return (data, rest[size:]) if blob else data
 
 
-def write_kept(path: Path, head: dict[str, str], data: Any) -> None:
-    """Write ``data`` (JSON values only) under a header of ``head`` and its SHA-256, atomically;
-    a folder that cannot be written to costs only the building."""
+def write_kept(path: Path, head: dict[str, str], data: Any, blob: bytes = b"") -> None:
+    """Write ``data`` (JSON values only), then ``blob``, under a header of ``head``, the body's
+    length and the SHA-256 of both, atomically; a folder that cannot be written to costs only
+    the building."""
     import tempfile
 
     try:
         body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     except (TypeError, ValueError):  # a value JSON cannot hold (a TOML date): built each time
         return
-    header = json.dumps({**head, "sha256": hashlib.sha256(body).hexdigest()})
+    body += blob
+    header = json.dumps({**head, "body": len(body) - len(blob), "sha256": hashlib.sha256(body).hexdigest()})
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".knowledge-", suffix=".tmp")
