@@ -428,7 +428,7 @@ def _keep(path: Path, entries: dict[str, dict[str, Any]], tables: tuple[Domain, 
         kept[t.key] = [at, len(text), *(list(getattr(t, name)) for name in _KEPT_FIELDS)]
         at += len(text)
     S.write_kept(path, {"format": CACHE_FORMAT, "version": version()}, {**entries, "tables.toml": kept},
-                 b"".join(texts))
+                 b"".join(texts), replaces="knowledge-")
 
 
 @lru_cache(maxsize=1)
@@ -459,7 +459,7 @@ def kept(name: str, build: Callable[[], Any], sound: Callable[[Any], bool]) -> A
             return found
     data = build()
     if path is not None:
-        S.write_kept(path, {"format": name, "version": stem}, data)
+        S.write_kept(path, {"format": name, "version": stem}, data, replaces=f"{name}-")
     return data
 
 

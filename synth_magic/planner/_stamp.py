@@ -117,10 +117,11 @@ def read_kept(path: Path, head: dict[str, str], blob: bool = False) -> Any:
     return (data, rest[size:]) if blob else data
 
 
-def write_kept(path: Path, head: dict[str, str], data: Any, blob: bytes = b"") -> None:
+def write_kept(path: Path, head: dict[str, str], data: Any, blob: bytes = b"", replaces: str = "") -> None:
     """Write ``data`` (JSON values only), then ``blob``, under a header of ``head``, the body's
     length and the SHA-256 of both, atomically; a folder that cannot be written to costs only
-    the building."""
+    the building. ``replaces``: the start of the names of the files this one outdates (the
+    same data for other knowledge or code), removed."""
     import tempfile
 
     try:
@@ -139,5 +140,8 @@ def write_kept(path: Path, head: dict[str, str], data: Any, blob: bytes = b"") -
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        for old in path.parent.glob(f"{replaces}*.json") if replaces else ():
+            if old.name != path.name:
+                old.unlink(missing_ok=True)
     except OSError:
         return
