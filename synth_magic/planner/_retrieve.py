@@ -162,7 +162,8 @@ def index() -> Index:
     n = len(doms)
     counts = {w: v.count(" ") + 1 for w, v in data["postings"].items()}
     idf = _idf_of(n)
-    def places(text: str) -> list[int]:
+
+    def places(text: str) -> list[int]:  # a place past the entries (a foreign file's) is left out
         return [i for i in map(int, text.split()) if i < n]
 
     return Index(_Entries(doms, data["phrases"], data["columns"]), _Kept(data["postings"], places),
