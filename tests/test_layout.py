@@ -163,8 +163,12 @@ PINNED = {
     ],
     "synth_magic.planner._knowledge": [
         "Col", "Concept", "Domain", "FILES", "KNOWLEDGE", "Knowledge", "KnowledgeError",
-        "UNIT_WORDS", "check", "column_words", "context_in", "dependent", "derived_concept",
+        "UNIT_WORDS", "check", "column_words", "context_in", "dependent", "derived_concept", "kept",
         "knowledge", "match_concept", "paths", "phrase_words", "reload", "squashed", "version",
+    ],
+    "synth_magic.planner._stamp": [
+        "FILES", "KNOWLEDGE", "VERSION", "files_hash", "kept_path", "kind_paths", "paths", "read_kept", "version",
+        "write_kept",
     ],
     "synth_magic.planner._lexicon": [
         "AGES", "CONTEXT", "COUNT_NOUNS", "LOCALE_WORDS", "Parts", "Phrase", "WORD", "age_range",

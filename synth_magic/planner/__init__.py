@@ -33,10 +33,27 @@ class Planner(Protocol):
     def plan(self, description: str) -> Schema: ...
 
 
-def _offline(settings: Settings) -> Planner:
-    from .offline import OfflinePlanner
+class _Offline:
+    """The offline planner as the registry gives it: its version (the cache key) is read
+    without importing the planner (:mod:`._stamp`), which is imported when it first plans."""
 
-    return OfflinePlanner()
+    name = "offline"
+    model = ""
+
+    @property
+    def version(self) -> str:
+        from ._stamp import version
+
+        return version()
+
+    def plan(self, description: str) -> Schema:
+        from .offline import OfflinePlanner
+
+        return OfflinePlanner().plan(description)
+
+
+def _offline(settings: Settings) -> Planner:
+    return _Offline()
 
 
 def _openai(settings: Settings) -> Planner:

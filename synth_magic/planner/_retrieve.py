@@ -31,8 +31,11 @@ named fields); otherwise the higher score wins, a domain on a tie. Nothing scori
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any, TypeVar, overload
 
 from . import _knowledge as K
 from ._words import Fuzzy, singular_text
@@ -121,11 +124,11 @@ class Match:
 
 @dataclass
 class Index:
-    entries: list[Entry]
-    postings: dict[str, list[int]]  # phrase word → entries
-    column_postings: dict[tuple[str, ...], list[int]]  # column words → entries
+    entries: Sequence[Entry]
+    postings: Mapping[str, list[int]]  # phrase word → entries
+    column_postings: Mapping[tuple[str, ...], list[int]]  # column words → entries
     idf: dict[str, float]
-    column_idf: dict[tuple[str, ...], float]
+    column_idf: Mapping[tuple[str, ...], float]
     words: dict[str, int]  # every phrase word and how many entries use it
     known: frozenset[str]  # those and every column word: never corrected as a typo
     column_words: dict[str, int]  # every column word and how many entries have it
@@ -139,15 +142,45 @@ def _phrase(text: str) -> tuple[str, ...]:
     return tuple(singular_text(text).split())
 
 
+# The index is kept as text, read only where a plan looks: an entry's phrases are
+# "a:words|k:words|c:words" (alias, keyword, context), its columns "words|words", a posting
+# the entries' places "3 17 240". Words are [a-z0-9]+ (singular_text, column_words), so the
+# separators never occur inside them.
+_KINDS = {"alias": "a", "keyword": "k", "context": "c"}
+_KIND_OF = {v: k for k, v in _KINDS.items()}
+
+
 @K.dependent
 @lru_cache(maxsize=1)
 def index() -> Index:
-    """The inverted index over every domain template and named table (built once)."""
+    """The inverted index over every domain template and named table: built once and kept
+    beside the schema cache for the next process (:func:`._knowledge.kept`), whose plans
+    read only the postings and entries their words reach."""
     kb = K.knowledge()
-    entries: list[Entry] = []
+    doms = kb.domains + kb.tables
+    data = K.kept("index", lambda: _index_data(doms), lambda found: _index_sound(found, len(doms)))
+    n = len(doms)
+    counts = {w: v.count(" ") + 1 for w, v in data["postings"].items()}
+    idf = _idf_of(n)
+
+    def places(text: str) -> list[int]:  # a place past the entries (a foreign file's) is left out
+        return [i for i in map(int, text.split()) if i < n]
+
+    return Index(_Entries(doms, data["phrases"], data["columns"]), _Kept(data["postings"], places),
+                 _Kept(data["column_postings"], places, joined=True), {w: idf(c) for w, c in counts.items()},
+                 _Kept(data["column_postings"], lambda v: idf(v.count(" ") + 1), joined=True), counts,
+                 frozenset(data["column_words"]) | frozenset(counts), data["column_words"])
+
+
+def _index_data(doms: tuple[K.Domain, ...]) -> dict[str, Any]:
+    """The index in its kept form (see above): every entry's phrases and column words, the
+    postings of phrase words and of column words, and how many entries have each column word."""
+    phrases_of: list[str] = []
+    columns_of: list[str] = []
     postings: dict[str, list[int]] = {}
-    cols: dict[tuple[str, ...], list[int]] = {}
-    for i, dom in enumerate(kb.domains + kb.tables):
+    cols: dict[str, list[int]] = {}
+    column_words: dict[str, int] = {}
+    for i, dom in enumerate(doms):
         phrases: dict[tuple[str, ...], str] = {}
         # A named table's title is one of its names; a template's title only describes it.
         named = (*dom.aliases, dom.title) if dom.kind == "table" else dom.aliases
@@ -157,21 +190,99 @@ def index() -> Index:
                 ws = _phrase(text)
                 if ws and ws not in phrases:
                     phrases[ws] = kind
-        columns = frozenset(K.column_words(said) for name in dom.names
-                            for said in (name, *dom.labels.get(name, ())))
+        columns = {K.column_words(said) for name in dom.names for said in (name, *dom.labels.get(name, ()))}
         columns |= {K.squashed(ws) for ws in columns}  # 'order key' is TPC-H's l_orderkey
-        entries.append(Entry(dom, tuple(Phrase(ws, kind) for ws, kind in phrases.items()), columns))
-        for w in {w for ws in phrases for w in ws}:
+        names = sorted(" ".join(ws) for ws in columns)
+        phrases_of.append("|".join(f"{_KINDS[kind]}:{' '.join(ws)}" for ws, kind in phrases.items()))
+        columns_of.append("|".join(names))
+        for w in sorted({w for ws in phrases for w in ws}):
             postings.setdefault(w, []).append(i)
-        for c in columns:
+        for c in names:
             cols.setdefault(c, []).append(i)
-    column_words: dict[str, int] = {}
-    for e in entries:
-        for w in {w for c in e.columns for w in c}:
+        for w in sorted({w for c in columns for w in c}):
             column_words[w] = column_words.get(w, 0) + 1
-    known = set(column_words) | set(postings)
-    return Index(entries, postings, cols, _idf(postings, len(entries)), _idf(cols, len(entries)),
-                 {w: len(v) for w, v in postings.items()}, frozenset(known), column_words)
+    return {"phrases": phrases_of, "columns": columns_of, "column_words": column_words,
+            "postings": {w: " ".join(map(str, v)) for w, v in postings.items()},
+            "column_postings": {c: " ".join(map(str, v)) for c, v in cols.items()}}
+
+
+_ENTRY_TEXT = re.compile(r"[a-z0-9 |:]*")  # an entry's phrases or columns, all entries joined
+_PLACES_TEXT = re.compile(r"[0-9 ]*")  # the postings, all joined
+
+
+def _index_sound(data: Any, n: int) -> bool:
+    """Kept index data has the shape :func:`_index_data` writes, for ``n`` entries: every text
+    is made of its characters (what is read from them is checked again where it is read: a
+    phrase of an unknown kind, a place that is not an entry's are left out)."""
+    phrases, columns = data["phrases"], data["columns"]
+    if not (type(phrases) is list and type(columns) is list and len(phrases) == n and len(columns) == n):
+        return False
+    texts = [*phrases, *columns]
+    if not all(type(t) is str for t in texts) or not _ENTRY_TEXT.fullmatch("".join(texts)):
+        return False
+    for name in ("postings", "column_postings"):
+        found = data[name]
+        if type(found) is not dict or not all(type(v) is str for v in found.values()) or \
+                not _PLACES_TEXT.fullmatch("".join(found.values())):
+            return False
+    counts = data["column_words"]
+    return type(counts) is dict and all(type(v) is int for v in counts.values())
+
+
+_V = TypeVar("_V")
+
+
+class _Kept(Mapping[Any, _V]):
+    """Kept text values read on first look-up (keys: words, or word tuples when ``joined``)."""
+
+    def __init__(self, raw: dict[str, str], read: Callable[[str], _V], joined: bool = False) -> None:
+        self._raw, self._read, self._joined = raw, read, joined
+        self._done: dict[Any, _V] = {}
+
+    def __getitem__(self, key: Any) -> _V:
+        try:
+            return self._done[key]
+        except KeyError:
+            pass
+        found = self._read(self._raw[" ".join(key) if self._joined else key])  # KeyError: not there
+        self._done[key] = found
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return (" ".join(key) if self._joined else key) in self._raw  # type: ignore[arg-type]
+
+    def __iter__(self) -> Iterator[Any]:
+        return (tuple(k.split()) for k in self._raw) if self._joined else iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
+class _Entries(Sequence[Entry]):
+    """The index's entries, each made from its kept phrases and columns when a plan reaches it."""
+
+    def __init__(self, doms: tuple[K.Domain, ...], phrases: list[str], columns: list[str]) -> None:
+        self._doms, self._phrases, self._columns = doms, phrases, columns
+        self._made: dict[int, Entry] = {}
+
+    @overload
+    def __getitem__(self, i: int) -> Entry: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Entry]: ...
+    def __getitem__(self, i: int | slice) -> Entry | Sequence[Entry]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(len(self))[i]]
+        i = range(len(self))[i]  # IndexError out of range; a negative place from the end
+        found = self._made.get(i)
+        if found is None:
+            phrases = tuple(Phrase(tuple(t[2:].split()), _KIND_OF[t[0]]) for t in self._phrases[i].split("|")
+                            if t[:1] in _KIND_OF and t[1:2] == ":" and t[2:].strip())
+            columns = frozenset(tuple(c.split()) for c in self._columns[i].split("|")) if self._columns[i] else frozenset()
+            found = self._made[i] = Entry(self._doms[i], phrases, columns)
+        return found
+
+    def __len__(self) -> int:
+        return len(self._doms)
 
 
 @K.dependent
@@ -181,10 +292,10 @@ def _concept_words() -> frozenset[str]:
     return frozenset(w for c in K.knowledge().concepts for ws in c.names for w in ws)
 
 
-def _idf(postings: dict, n: int) -> dict:  # type: ignore[type-arg]
-    """BM25's idf of each key, scaled so a key only one entry has weighs 1."""
+def _idf_of(n: int) -> Callable[[int], float]:
+    """BM25's idf of a key that ``count`` of ``n`` entries have, scaled so a key only one entry has weighs 1."""
     top = math.log(1 + (n - 0.5) / 1.5) or 1.0
-    return {k: math.log(1 + (n - len(v) + 0.5) / (len(v) + 0.5)) / top for k, v in postings.items()}
+    return lambda count: math.log(1 + (n - count + 0.5) / (count + 0.5)) / top
 
 
 @K.dependent

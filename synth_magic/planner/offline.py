@@ -33,10 +33,10 @@ from ..schema import Column, Schema, short_title
 from . import _knowledge as K
 from . import _lexicon as L
 from . import _retrieve as R
+from ._stamp import VERSION  # with the knowledge files' hash: OfflinePlanner.version
 
 __all__ = ["COMPOSED_NOTE", "FALLBACK_NOTE", "VERSION", "OfflinePlanner", "head_noun", "pick_domain", "plan"]
 
-VERSION = "3"  # with the knowledge files' hash: OfflinePlanner.version
 MAX_DESCRIPTION = 4000  # characters read; a description is a sentence or a paragraph
 MAX_PLANNED = 180  # columns from the list and template; constraints may add a few more (the schema allows 200)
 
