@@ -411,7 +411,8 @@ def _start(plan: Plan, rows: int, seed: int | None, fmt: str) -> tuple[bytes, It
     from .generate import CHUNK, frames, resolve_seed
 
     seed = resolve_seed(seed)
-    parts = encode(frames(plan, rows, seed=seed, rows_per_frame=CHUNK), fmt)
+    # CSV is encoded from Arrow tables of the generated columns: no DataFrame (the same bytes)
+    parts = encode(frames(plan, rows, seed=seed, rows_per_frame=CHUNK, arrow=fmt == "csv"), fmt)
     first = next(parts)
     if rows <= CHUNK:
         return first + b"".join(parts), None, seed
