@@ -7,7 +7,7 @@ One pure ASGI middleware (:class:`Guard`), so streamed bodies pass through untou
     request ─► request id (X-Request-ID echoed or made) ─► bearer token? ─► rate limit? ─► app
                                                    401 ◄──┘         429 ◄──┘
     response ◄─ X-Request-ID added ◄─ an unexpected exception becomes a 500 (no traceback sent)
-            └─► one JSON line in the access log: never a description, data or key
+            └─► one JSON line in the access log (with the worker's pid): never a description, data or key
 
 Error bodies are the seed's ``ErrorResponse``: ``{error_type, message, details, timestamp}``.
 """
@@ -18,6 +18,7 @@ import hmac
 import json
 import logging
 import math
+import os
 import re
 import time
 import uuid
@@ -161,7 +162,7 @@ class Guard:
     def _access(self, scope: Scope, state: dict[str, Any], seen: dict[str, Any], started: float) -> None:
         fields = {"request_id": state["request_id"], "method": scope.get("method"), "path": scope.get("path"),
                   "status": seen["status"], "ms": round((time.perf_counter() - started) * 1000, 1),
-                  "bytes": seen["bytes"], "client": _client(scope)}
+                  "bytes": seen["bytes"], "client": _client(scope), "pid": os.getpid()}
         if seen["status"] is not None and not seen["complete"]:
             fields["aborted"] = True  # the client went away mid-stream, or the stream failed
         fields.update(state.get("log") or {})

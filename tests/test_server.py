@@ -357,7 +357,8 @@ def test_request_ids_and_access_logs_hold_no_description_or_data(srv):
     assert entry | {"ms": 0, "bytes": 0, "ts": ""} == {
         "ts": "", "level": "info", "logger": "synth_magic.server", "message": "request", "request_id": "trace-42.a",
         "method": "POST", "path": "/generate", "status": 200, "ms": 0, "bytes": 0, "client": "127.0.0.1",
-        "rows": 30, "format": "csv", "source": r.headers["x-schema-source"]}
+        "rows": 30, "format": "csv", "source": r.headers["x-schema-source"],
+        "pid": srv.process.pid}  # one worker: uvicorn serves in its own process
     assert entry["bytes"] == len(r.content)
     assert srv.requests_logged(made)["status"] == 200
     text = srv.log_path.read_text()
