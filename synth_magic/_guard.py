@@ -99,8 +99,10 @@ class Guard:
     the app did not handle."""
 
     def __init__(self, app: App, *, token: str | None = None, rate_limit: RateLimit | None = None,
-                 protected: tuple[str, ...] = ()):
+                 protected: tuple[str, ...] = (), keepalive_requests: int = 0):
         self.app = app
+        self._keepalive_requests = keepalive_requests  # 0: no cap
+        self._served: dict[Any, int] = {}  # requests answered per open connection (the client's address and port)
         self._token = token.encode() if token else None
         self._rate_limit = rate_limit
         self._protected = protected
@@ -122,7 +124,7 @@ class Guard:
             if message["type"] == "http.response.start":
                 seen["status"] = message["status"]
                 message = {**message, "headers": [*message.get("headers", []),
-                                                   (b"x-request-id", request_id.encode())]}
+                                                   (b"x-request-id", request_id.encode()), *self._closing(scope)]}
             elif message["type"] == "http.response.body":
                 seen["bytes"] += len(message.get("body", b""))
                 seen["complete"] = not message.get("more_body", False)
@@ -142,6 +144,22 @@ class Guard:
                                   {"request_id": request_id})
         finally:
             self._access(scope, state, seen, started)
+
+    def _closing(self, scope: Scope) -> list[tuple[bytes, bytes]]:
+        """``Connection: close`` on a connection's ``keepalive_requests``-th answer (nginx's
+        ``keepalive_requests``): workers share one listening socket and a kept-alive connection
+        stays with the worker that accepted it, so a client that opens its connections at once
+        can leave one worker with most of them; a new connection goes to a worker free to accept it."""
+        if not self._keepalive_requests or not scope.get("client"):
+            return []
+        key = tuple(scope["client"])
+        served = self._served.pop(key, 0) + 1
+        if served >= self._keepalive_requests:
+            return [(b"connection", b"close")]
+        if len(self._served) >= 10_000:  # connections that closed first: forgetting them only restarts counts
+            self._served.clear()
+        self._served[key] = served
+        return []
 
     def _refusal(self, scope: Scope, headers: dict[bytes, bytes]) -> tuple[Any, ...] | None:
         if self._token is not None:

@@ -366,6 +366,17 @@ def test_request_ids_and_access_logs_hold_no_description_or_data(srv):
     assert marker not in text and values and not any(v in text for v in values)
 
 
+def test_a_kept_alive_connection_is_closed_after_its_share_of_answers(srv):
+    """Workers share one listening socket and a connection stays with the worker that accepted
+    it: the server closes each after KEEPALIVE_REQUESTS answers, so connections opened at once
+    are dealt out again; the client just opens another."""
+    with httpx.Client(base_url=srv.url, timeout=60) as client:
+        said = [client.get("/health").headers.get("connection") for _ in range(server.KEEPALIVE_REQUESTS + 1)]
+        r = client.post("/generate", json={**ECOMMERCE, "rows": 5})
+    assert said == [None] * (server.KEEPALIVE_REQUESTS - 1) + ["close", None]
+    assert r.status_code == 200 and len(rows_of(r.text)) == 6
+
+
 # --------------------------------------------------------------------------- auth, rate limit, CORS
 
 def test_bearer_token_rate_limit_and_cors(make_server):
