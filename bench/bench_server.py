@@ -76,7 +76,7 @@ def per_worker(log: Path, sent: dict[str, tuple[float, float]]) -> dict[str, obj
                              "server_p99_ms": p([t[1] for t in mine], 99),
                              "client_p50_ms": p([t[2] for t in mine], 50), "client_p99_ms": p([t[2] for t in mine], 99)}
     slowest = sorted(timed, key=lambda t: t[2])[-max(1, len(timed) // 100):]
-    return {"workers": workers, "slowest_1pct": {
+    return {"per_worker": workers, "slowest_1pct": {
         "client_ms_median": p([t[2] for t in slowest], 50), "server_ms_median": p([t[1] for t in slowest], 50),
         "before_server_ms_median": p([t[3] for t in slowest], 50), "after_server_ms_median": p([t[4] for t in slowest], 50),
         "by_worker": {str(pid): sum(t[0] == pid for t in slowest) for pid in sorted({t[0] for t in slowest})}}}
@@ -224,7 +224,7 @@ def main() -> int:
     print(f"server CPU per request: {result['server_cpu_ms_per_request']} ms; without HTTP, in this process: "
           f"{cpu['table_ms']} ms making the Arrow table + {cpu['encode_ms']} ms encoding the CSV (medians; "
           f"through a DataFrame: {cpu['through_dataframe_ms']} ms)")
-    for pid, w in result["workers"].items():
+    for pid, w in result["per_worker"].items():
         print(f"worker {pid}: {w['requests']} requests; in the server p50 {w['server_p50_ms']} ms, "
               f"p99 {w['server_p99_ms']} ms; at the client p50 {w['client_p50_ms']} ms, p99 {w['client_p99_ms']} ms")
     tail, lag = result["slowest_1pct"], result["client_loop_lag_ms"]
