@@ -21,12 +21,12 @@
   cache does not keep it.
 - Bodies are streamed a part of 16,384 rows at a time (:func:`synth_magic.export.encode`),
   so memory stays flat whatever the row count; a body of one part is sent whole, with its
-  length. CSV is encoded from Arrow tables of the generated columns (``frames(...,
-  arrow=True)``), without a DataFrame: the bytes ``synth -o x.csv`` writes.
+  length. ``X-Generation-Time`` is the time until the first part was ready: for requests of
+  up to 16,384 rows, the whole generation. CSV is encoded from Arrow tables of the generated
+  columns (``frames(..., arrow=True)``), without a DataFrame: the bytes ``synth -o x.csv`` writes.
 - A kept-alive connection is closed after :data:`KEEPALIVE_REQUESTS` answers: workers share
   one listening socket and a connection stays with the worker that accepted it, so clients
-  that connect at once can leave one worker with most of them until they reconnect. ``X-Generation-Time`` is the time until the first part was ready: for requests of
-  up to 16,384 rows, the whole generation.
+  that connect at once can leave one worker with most of them until they reconnect.
 """
 
 from __future__ import annotations
