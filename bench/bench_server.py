@@ -39,13 +39,47 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, workers: int, cache_dir: str) -> subprocess.Popen[bytes]:
+def start_server(port: int, workers: int, cache_dir: str, log: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "SYNTH_CACHE_DIR": cache_dir, "PYTHONPATH": str(ROOT)}
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "SYNTH_PLANNER", "SYNTH_SERVER_TOKEN", "SYNTH_SERVER_RATE_LIMIT"):
         env.pop(name, None)
-    return subprocess.Popen([sys.executable, "-m", "synth_magic", "serve", "--port", str(port),
-                             "--workers", str(workers), "--log-level", "warning"],
-                            env=env, stderr=subprocess.DEVNULL)
+    with open(log, "wb") as out:  # the access log: a JSON line per request, with the worker's pid
+        return subprocess.Popen([sys.executable, "-m", "synth_magic", "serve", "--port", str(port),
+                                 "--workers", str(workers), "--log-level", "info"], env=env, stderr=out)
+
+
+def per_worker(log: Path, sent: dict[str, tuple[float, float]]) -> dict[str, object]:
+    """From the access log and the client's wall-clock times per request id: each worker's
+    share of the requests, its time in the server (the app's middleware in to the last byte
+    out) and the client's latency; and for the slowest 1% of requests, how their time splits
+    into before the server's app saw them (client, kernel, the worker's event loop), in it,
+    and after its last byte (the client reading)."""
+    from datetime import datetime
+
+    entries = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    timed = []  # (pid, ms in the server, ms at the client, ms before the server, ms after it)
+    for e in entries:
+        if e.get("message") == "request" and e.get("request_id") in sent:
+            start, end = sent[e["request_id"]]
+            logged = datetime.fromisoformat(e["ts"].replace("Z", "+00:00")).timestamp()  # when the body was out
+            timed.append((e["pid"], e["ms"], (end - start) * 1000, (logged - start) * 1000 - e["ms"],
+                          (end - logged) * 1000))
+
+    def p(values: list[float], q: float) -> float:
+        values = sorted(values)
+        return round(values[min(len(values) - 1, int(round(q / 100 * len(values))) - 1)], 1)
+
+    workers = {}
+    for pid in sorted({t[0] for t in timed}):
+        mine = [t for t in timed if t[0] == pid]
+        workers[str(pid)] = {"requests": len(mine), "server_p50_ms": p([t[1] for t in mine], 50),
+                             "server_p99_ms": p([t[1] for t in mine], 99),
+                             "client_p50_ms": p([t[2] for t in mine], 50), "client_p99_ms": p([t[2] for t in mine], 99)}
+    slowest = sorted(timed, key=lambda t: t[2])[-max(1, len(timed) // 100):]
+    return {"per_worker": workers, "slowest_1pct": {
+        "client_ms_median": p([t[2] for t in slowest], 50), "server_ms_median": p([t[1] for t in slowest], 50),
+        "before_server_ms_median": p([t[3] for t in slowest], 50), "after_server_ms_median": p([t[4] for t in slowest], 50),
+        "by_worker": {str(pid): sum(t[0] == pid for t in slowest) for pid in sorted({t[0] for t in slowest})}}}
 
 
 def server_cpu_seconds(pid: int) -> float | None:
@@ -68,9 +102,12 @@ async def run(args: argparse.Namespace, url: str, pid: int) -> dict[str, object]
 
     descriptions = [e["value"]["description"] for e in EXAMPLES.values()]
     latencies: list[float] = []
+    by_id: dict[str, tuple[float, float]] = {}  # X-Request-ID -> wall-clock times sent and fully received
     errors: list[str] = []
     sent = 0
-    limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
+    # idle connections are dropped before uvicorn's 5 s keep-alive ends, so none is reused as the server closes it
+    limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency,
+                          keepalive_expiry=2)
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=args.timeout) as client:
         for _ in range(60):  # wait for the server
             try:
@@ -86,9 +123,10 @@ async def run(args: argparse.Namespace, url: str, pid: int) -> dict[str, object]
             while sent < args.requests:
                 i = sent
                 sent += 1
-                started = time.perf_counter()
+                started, sent_at, request_id = time.perf_counter(), time.time(), f"bench-{i}"
                 try:
-                    r = await client.post("/generate", json={"description": descriptions[i % 3], "rows": args.rows})
+                    r = await client.post("/generate", json={"description": descriptions[i % 3], "rows": args.rows},
+                                          headers={"X-Request-ID": request_id})
                     body = r.content
                     ok = (r.status_code == 200 and r.headers.get("x-row-count") == str(args.rows)
                           and body.count(b"\n") == args.rows + 1)
@@ -97,12 +135,24 @@ async def run(args: argparse.Namespace, url: str, pid: int) -> dict[str, object]
                 except httpx.HTTPError as exc:
                     errors.append(repr(exc))
                 latencies.append(time.perf_counter() - started)
+                by_id[request_id] = (sent_at, time.time())
+
+        lags: list[float] = []  # how late the client's own event loop wakes from a 10 ms sleep
+
+        async def watch_the_loop() -> None:
+            while sent < args.requests:
+                before = time.perf_counter()
+                await asyncio.sleep(0.01)
+                lags.append((time.perf_counter() - before - 0.01) * 1000)
 
         cpu_before = server_cpu_seconds(pid)
         started = time.perf_counter()
+        watcher = asyncio.ensure_future(watch_the_loop())
         await asyncio.gather(*(one_client() for _ in range(args.concurrency)))
         wall = time.perf_counter() - started
         cpu_after = server_cpu_seconds(pid)
+        await watcher
+        lags.sort()
     ms = sorted(x * 1000 for x in latencies)
     pct = {p: ms[min(len(ms) - 1, int(round(p / 100 * len(ms))) - 1)] for p in (50, 90, 99)}
     return {"requests": len(ms), "errors": len(errors), "first_errors": errors[:3], "rows": args.rows,
@@ -110,27 +160,35 @@ async def run(args: argparse.Namespace, url: str, pid: int) -> dict[str, object]
             "requests_per_s": round(len(ms) / wall, 1), "p50_ms": round(pct[50], 1), "p90_ms": round(pct[90], 1),
             "p99_ms": round(pct[99], 1), "max_ms": round(ms[-1], 1), "mean_ms": round(statistics.fmean(ms), 1),
             "server_cpu_ms_per_request": None if cpu_before is None or cpu_after is None
-            else round((cpu_after - cpu_before) * 1000 / len(ms), 2)}
+            else round((cpu_after - cpu_before) * 1000 / len(ms), 2), "latency_by_request_id": by_id,
+            "client_loop_lag_ms": {"p50": round(lags[len(lags) // 2], 1), "p99": round(lags[int(len(lags) * 0.99)], 1),
+                                   "max": round(lags[-1], 1)}}
 
 
 def pipeline_ms(rows: int, repeats: int = 30) -> dict[str, float]:
-    """CPU milliseconds per request in this process, without HTTP: one frame, then its encoding."""
+    """CPU milliseconds per request in this process, without HTTP: the Arrow table of the
+    generated columns, then its CSV (what the server does); and, for comparison, the same
+    CSV through a DataFrame (what ``synth -o x.csv`` does)."""
     from synth_magic import api
     from synth_magic.export import encode
     from synth_magic.generate import CHUNK, frames
 
     plans = [api.plan_with_source(e["value"]["description"], planner="offline", cache=False).schema.resolve()
              for e in EXAMPLES.values()]
-    frame_ms, encode_ms = [], []
+    table_ms, encode_ms, frame_path_ms = [], [], []
     for i in range(repeats * len(plans)):
         plan = plans[i % len(plans)]
         started = time.process_time()
-        parts = list(frames(plan, rows, seed=i, rows_per_frame=CHUNK))
+        parts = list(frames(plan, rows, seed=i, rows_per_frame=CHUNK, arrow=True))
         made = time.process_time()
         b"".join(encode(parts, "csv"))
-        frame_ms.append((made - started) * 1000)
-        encode_ms.append((time.process_time() - made) * 1000)
-    return {"frame_ms": round(statistics.median(frame_ms), 2), "encode_ms": round(statistics.median(encode_ms), 2)}
+        encoded = time.process_time()
+        b"".join(encode(frames(plan, rows, seed=i, rows_per_frame=CHUNK), "csv"))
+        table_ms.append((made - started) * 1000)
+        encode_ms.append((encoded - made) * 1000)
+        frame_path_ms.append((time.process_time() - encoded) * 1000)
+    return {"table_ms": round(statistics.median(table_ms), 2), "encode_ms": round(statistics.median(encode_ms), 2),
+            "through_dataframe_ms": round(statistics.median(frame_path_ms), 2)}
 
 
 def main() -> int:
@@ -148,12 +206,14 @@ def main() -> int:
     port = free_port()
     load = os.getloadavg()
     with tempfile.TemporaryDirectory() as cache_dir:
-        server = start_server(port, args.workers, cache_dir)
+        log = Path(cache_dir) / "server.log"
+        server = start_server(port, args.workers, cache_dir, log)
         try:
             result = asyncio.run(run(args, f"http://127.0.0.1:{port}", server.pid))
         finally:
             server.terminate()
             server.wait(15)
+        result |= per_worker(log, result.pop("latency_by_request_id"))
     result |= {"pipeline_cpu": cpu, "load_before": [round(x, 2) for x in load], "load_after": [round(x, 2) for x in os.getloadavg()],
                "cpus": os.cpu_count(), "python": platform.python_version(),
                "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
@@ -162,7 +222,16 @@ def main() -> int:
           f"{args.workers} worker(s) | p50 {result['p50_ms']} ms | p99 {result['p99_ms']} ms | "
           f"{result['requests_per_s']} requests/s | errors {result['errors']} |")
     print(f"server CPU per request: {result['server_cpu_ms_per_request']} ms; without HTTP, in this process: "
-          f"{cpu['frame_ms']} ms making the frame + {cpu['encode_ms']} ms encoding the CSV (medians)")
+          f"{cpu['table_ms']} ms making the Arrow table + {cpu['encode_ms']} ms encoding the CSV (medians; "
+          f"through a DataFrame: {cpu['through_dataframe_ms']} ms)")
+    for pid, w in result["per_worker"].items():
+        print(f"worker {pid}: {w['requests']} requests; in the server p50 {w['server_p50_ms']} ms, "
+              f"p99 {w['server_p99_ms']} ms; at the client p50 {w['client_p50_ms']} ms, p99 {w['client_p99_ms']} ms")
+    tail, lag = result["slowest_1pct"], result["client_loop_lag_ms"]
+    print(f"the client's own event loop woke late by p50 {lag['p50']} ms, p99 {lag['p99']} ms, max {lag['max']} ms")
+    print(f"slowest 1%: {tail['client_ms_median']} ms at the client: {tail['before_server_ms_median']} ms before "
+          f"the server's app saw it, {tail['server_ms_median']} ms in it, {tail['after_server_ms_median']} ms after "
+          f"its last byte (medians; log times to the ms); by worker {tail['by_worker']}")
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
     return 1 if result["errors"] else 0

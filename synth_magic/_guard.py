@@ -7,7 +7,7 @@ One pure ASGI middleware (:class:`Guard`), so streamed bodies pass through untou
     request ─► request id (X-Request-ID echoed or made) ─► bearer token? ─► rate limit? ─► app
                                                    401 ◄──┘         429 ◄──┘
     response ◄─ X-Request-ID added ◄─ an unexpected exception becomes a 500 (no traceback sent)
-            └─► one JSON line in the access log: never a description, data or key
+            └─► one JSON line in the access log (with the worker's pid): never a description, data or key
 
 Error bodies are the seed's ``ErrorResponse``: ``{error_type, message, details, timestamp}``.
 """
@@ -18,6 +18,7 @@ import hmac
 import json
 import logging
 import math
+import os
 import re
 import time
 import uuid
@@ -98,8 +99,10 @@ class Guard:
     the app did not handle."""
 
     def __init__(self, app: App, *, token: str | None = None, rate_limit: RateLimit | None = None,
-                 protected: tuple[str, ...] = ()):
+                 protected: tuple[str, ...] = (), keepalive_requests: int = 0):
         self.app = app
+        self._keepalive_requests = keepalive_requests  # 0: no cap
+        self._served: dict[Any, int] = {}  # requests answered per open connection (the client's address and port)
         self._token = token.encode() if token else None
         self._rate_limit = rate_limit
         self._protected = protected
@@ -121,7 +124,7 @@ class Guard:
             if message["type"] == "http.response.start":
                 seen["status"] = message["status"]
                 message = {**message, "headers": [*message.get("headers", []),
-                                                   (b"x-request-id", request_id.encode())]}
+                                                   (b"x-request-id", request_id.encode()), *self._closing(scope)]}
             elif message["type"] == "http.response.body":
                 seen["bytes"] += len(message.get("body", b""))
                 seen["complete"] = not message.get("more_body", False)
@@ -142,6 +145,22 @@ class Guard:
         finally:
             self._access(scope, state, seen, started)
 
+    def _closing(self, scope: Scope) -> list[tuple[bytes, bytes]]:
+        """``Connection: close`` on a connection's ``keepalive_requests``-th answer (nginx's
+        ``keepalive_requests``): workers share one listening socket and a kept-alive connection
+        stays with the worker that accepted it, so a client that opens its connections at once
+        can leave one worker with most of them; a new connection goes to a worker free to accept it."""
+        if not self._keepalive_requests or not scope.get("client"):
+            return []
+        key = tuple(scope["client"])
+        served = self._served.pop(key, 0) + 1
+        if served >= self._keepalive_requests:
+            return [(b"connection", b"close")]
+        if len(self._served) >= 10_000:  # connections that closed first: forgetting them only restarts counts
+            self._served.clear()
+        self._served[key] = served
+        return []
+
     def _refusal(self, scope: Scope, headers: dict[bytes, bytes]) -> tuple[Any, ...] | None:
         if self._token is not None:
             scheme, _, given = headers.get(b"authorization", b"").partition(b" ")
@@ -161,7 +180,7 @@ class Guard:
     def _access(self, scope: Scope, state: dict[str, Any], seen: dict[str, Any], started: float) -> None:
         fields = {"request_id": state["request_id"], "method": scope.get("method"), "path": scope.get("path"),
                   "status": seen["status"], "ms": round((time.perf_counter() - started) * 1000, 1),
-                  "bytes": seen["bytes"], "client": _client(scope)}
+                  "bytes": seen["bytes"], "client": _client(scope), "pid": os.getpid()}
         if seen["status"] is not None and not seen["complete"]:
             fields["aborted"] = True  # the client went away mid-stream, or the stream failed
         fields.update(state.get("log") or {})

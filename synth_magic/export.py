@@ -152,12 +152,16 @@ def neutralise_name(name: str) -> str:
     return neutralise(pa.array([name], pa.string()))[0].as_py()
 
 
-def to_arrow(df: pd.DataFrame, csv: bool, neutralise_formulas: bool = True) -> pa.Table:
+def to_arrow(df: pd.DataFrame | pa.Table, csv: bool, neutralise_formulas: bool = True) -> pa.Table:
     """The frame as an Arrow table; for CSV, midnight-only datetimes become dates, category
     columns their text and (with ``neutralise_formulas``) text and headers cannot run as
-    spreadsheet formulas."""
+    spreadsheet formulas. For CSV, ``df`` may also be a pyarrow Table of what ``pa.array``
+    makes of a frame's columns (``frames(..., arrow=True)``): the same bytes, without pandas."""
     import pyarrow as pa
 
+    given = isinstance(df, pa.Table)
+    if given and not csv:
+        raise TypeError("only CSV is encoded from an Arrow table; Parquet keeps the frame's pandas metadata")
     if not csv:
         # one thread: pyarrow's pool costs more to start than it saves, even at a million rows
         table = pa.Table.from_pandas(df, preserve_index=False, nthreads=1)
@@ -165,9 +169,11 @@ def to_arrow(df: pd.DataFrame, csv: bool, neutralise_formulas: bool = True) -> p
     # CSV keeps no pandas metadata: each column converted on its own (what from_pandas does
     # per column, without its schema bookkeeping), text neutralised once per distinct category
     names, columns = [], []
-    for name, values in df.items():
-        column = pa.array(values)
+    for name, values in zip(df.column_names, df.columns, strict=True) if given else df.items():
+        column = values if given else pa.array(values)
         if pa.types.is_dictionary(column.type):
+            if isinstance(column, pa.ChunkedArray):
+                column = column.combine_chunks()
             dictionary = neutralise(column.dictionary) if neutralise_formulas else column.dictionary
             column = dictionary.take(column.indices)
         elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
@@ -191,11 +197,13 @@ def _without_attributes(metadata: dict[bytes, bytes] | None) -> dict[bytes, byte
     return {**metadata, b"pandas": json.dumps(pandas_meta).encode()}
 
 
-def _as_dates(values: pd.Series) -> pa.Array | None:
+def _as_dates(values: pd.Series | pa.ChunkedArray) -> pa.Array | None:
     """A datetime column whose every value is a midnight, as Arrow dates; else None."""
     import numpy as np
     import pyarrow as pa
 
+    if isinstance(values, pa.ChunkedArray) and (values.type.unit != "s" or values.type.tz is not None):
+        values = values.to_pandas()
     held = values.to_numpy()
     if held.dtype != np.dtype("datetime64[s]"):
         return pa.array(values).cast(pa.date32()) if _midnights(values)[0] else None

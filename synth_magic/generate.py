@@ -480,21 +480,24 @@ def _messy_record(rate: float, records: list[dict[str, list]]) -> dict[str, Any]
 
 
 def frames(plan: Plan, rows: int | None = None, *, seed: int | None = None,
-           rows_per_frame: int | None = None, messy: float | None = None) -> Iterator[pd.DataFrame]:
+           rows_per_frame: int | None = None, messy: float | None = None,
+           arrow: bool = False) -> Iterator[pd.DataFrame | pa.Table]:
     """The same rows as :func:`generate`, as a stream of smaller frames (for big files);
     each frame's ``attrs["synth"]["messy"]`` says what was made messy in it. Frames have
     ``rows_per_frame`` rows (whole chunks), by default as many as fill about
-    :data:`BATCH_BYTES` (:func:`batch_chunks`)."""
+    :data:`BATCH_BYTES` (:func:`batch_chunks`). With ``arrow``, each is a pyarrow Table of
+    the same columns instead (see :func:`frame_of_chunks`)."""
     rows = _rows(plan, rows)
     seed = resolve_seed(seed)
     per = max(1, rows_per_frame // CHUNK) if rows_per_frame is not None else batch_chunks(plan)
     check_fits(plan, min(rows, per * CHUNK), streaming=True)
     for first in range(0, -(-rows // CHUNK), per):
-        yield frame_of_chunks(plan, rows, seed, first, first + per, messy=messy)
+        yield frame_of_chunks(plan, rows, seed, first, first + per, messy=messy, arrow=arrow)
 
 
 def frame_of_chunks(plan: Plan, rows: int, seed: int, first: int, stop: int, *,
-                    messy: float | None = None, given: Given | None = None) -> pd.DataFrame:
+                    messy: float | None = None, given: Given | None = None,
+                    arrow: bool = False) -> pd.DataFrame | pa.Table:
     """Chunks ``[first, stop)`` of a request for ``rows`` rows with ``seed``.
 
     These are rows ``first * CHUNK`` up to ``stop * CHUNK`` (at most ``rows``) of
@@ -502,6 +505,8 @@ def frame_of_chunks(plan: Plan, rows: int, seed: int, first: int, stop: int, *,
     nothing else, so ranges can be made in any order, in any process, on any machine
     (:mod:`synth_magic.dask`). An empty range gives :func:`empty_frame`. ``given`` is as
     :func:`generate`'s, for the range's rows only (its values start at row ``first * CHUNK``).
+    With ``arrow`` (and no ``messy``), a pyarrow Table of the columns the frame would have, made
+    without pandas: what ``pa.array`` makes of each column of the frame (an encoder's input).
     """
     rows = check_rows(rows)
     if rows > MAX_ROWS:
@@ -518,7 +523,13 @@ def frame_of_chunks(plan: Plan, rows: int, seed: int, first: int, stop: int, *,
         for name, value in chunk.items():
             parts[name].append(value)
         records.append(record)
+    if arrow and not messy:
+        cols = _in_frame_order(plan)
+        return pa.Table.from_arrays([_to_arrow(*_concat(parts[c.name], c), c) for c in cols],
+                                    names=[c.name for c in cols])
     df = _frame(plan, parts, first * CHUNK, bool(messy))
+    if arrow:
+        return pa.Table.from_pandas(df, preserve_index=False, nthreads=1)
     if messy:
         df.attrs["synth"] = {"seed": seed, "messy": _messy_record(messy, records)}
     return df
@@ -559,6 +570,16 @@ def _concat(parts: list[Any], col: PlannedColumn, messy: bool = False) -> tuple[
 def _in_frame_order(plan: Plan) -> list[PlannedColumn]:
     by_name = {c.name: c for c in plan.columns}
     return [by_name[name] for name in plan.order]
+
+
+def _to_arrow(values: Any, mask: np.ndarray | None, col: PlannedColumn) -> pa.Array | pa.ChunkedArray:
+    """A column as ``pa.array`` makes it of :func:`_to_pandas`' column (not messy): NaN and NaT are nulls."""
+    if col.kind == STRING:
+        return pa.chunked_array(values, type=pa.large_string())
+    if col.kind == CATEGORY:
+        codes = pa.array(values.astype(np.int8 if len(col.categories or ()) < 127 else np.int16), mask=values < 0)
+        return pa.DictionaryArray.from_arrays(codes, pa.array(list(col.categories or []), pa.large_string()))
+    return pa.array(values, mask=mask if col.kind in (INT, BOOL) and col.nullable else None, from_pandas=True)
 
 
 def _to_pandas(values: Any, mask: np.ndarray | None, col: PlannedColumn, messy: bool = False) -> Any:

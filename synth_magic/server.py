@@ -22,7 +22,11 @@
 - Bodies are streamed a part of 16,384 rows at a time (:func:`synth_magic.export.encode`),
   so memory stays flat whatever the row count; a body of one part is sent whole, with its
   length. ``X-Generation-Time`` is the time until the first part was ready: for requests of
-  up to 16,384 rows, the whole generation.
+  up to 16,384 rows, the whole generation. CSV is encoded from Arrow tables of the generated
+  columns (``frames(..., arrow=True)``), without a DataFrame: the bytes ``synth -o x.csv`` writes.
+- A kept-alive connection is closed after :data:`KEEPALIVE_REQUESTS` answers: workers share
+  one listening socket and a connection stays with the worker that accepted it, so clients
+  that connect at once can leave one worker with most of them until they reconnect.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import ipaddress
+import json
 import logging
 import os
 import sys
@@ -39,6 +44,7 @@ from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+import anyio
 import uvicorn
 from fastapi import FastAPI, Request, Response
 from fastapi.openapi.utils import get_openapi
@@ -51,13 +57,16 @@ from starlette.middleware.cors import CORSMiddleware
 from . import __version__, config
 from ._guard import ERROR_TYPES, LOGGER, Guard, RateLimit, error_body, log_config, timestamp
 from ._inputs import MAX_DESCRIPTION, check_locale
+from .cache import normalise
 from .errors import ConfigError, InputError, PlannerError, SchemaError, SynthError, SynthWarning
+from .export import encode, suggest_name
+from .generate import CHUNK, MAX_ROWS, frames, resolve_seed
 
 if TYPE_CHECKING:
     from .schema import Plan
 
 __all__ = [
-    "DEFAULT_MAX_ROWS", "ENV", "ERROR_TYPES", "EXAMPLES", "MAX_BODY", "MEDIA_TYPES", "MIN_DESCRIPTION",
+    "DEFAULT_MAX_ROWS", "ENV", "ERROR_TYPES", "EXAMPLES", "KEEPALIVE_REQUESTS", "MAX_BODY", "MEDIA_TYPES", "MIN_DESCRIPTION",
     "ErrorResponse", "HealthResponse", "ServerConfig", "build_parser", "create_app", "main", "serve_app",
 ]
 
@@ -65,6 +74,7 @@ DEFAULT_MAX_ROWS = 10_000
 MIN_DESCRIPTION = 10
 MAX_BODY = 64 << 10  # a 4,000-character description is at most 16 KiB of UTF-8
 MEMO_PLANS = 256
+KEEPALIVE_REQUESTS = 20  # answers per kept-alive connection, then Connection: close
 ENV = {"token": "SYNTH_SERVER_TOKEN", "max_rows": "SYNTH_SERVER_MAX_ROWS",
        "rate_limit": "SYNTH_SERVER_RATE_LIMIT", "cors_origins": "SYNTH_SERVER_CORS_ORIGINS"}
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet",
@@ -164,8 +174,6 @@ class ServerConfig:
 
 def _count(key: str, text: str, what: str) -> int:
     """``max_rows`` or ``rate_limit`` from text; ``what`` names the flag or variable in the message."""
-    from .generate import MAX_ROWS
-
     low, high = {"max_rows": (1, MAX_ROWS), "rate_limit": (0, 1_000_000)}[key]
     shown = text if len(text) <= 12 else text[:6] + "…"
     if not (text.isascii() and text.isdecimal() and low <= int(text) <= high):
@@ -280,8 +288,6 @@ def _validated(model: type[BaseModel], data: Any, max_rows: int) -> Any:
 
 
 async def _read_json(request: Request) -> Any:
-    import json
-
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media != "application/json":
         raise _Problem(415, "validation", "Send the request body as JSON with the header "
@@ -323,10 +329,6 @@ class _Plans:
         self.outcome: str | None = None  # "ok", "fallback" or "refused", once the planner was asked
 
     async def get(self, description: str, locale: str | None) -> _Prepared:
-        import anyio
-
-        from .cache import normalise
-
         text = normalise(description)
         kept = self._kept.get((text, locale))
         if kept is not None:
@@ -407,11 +409,9 @@ def _cache_accessible() -> bool:
 def _start(plan: Plan, rows: int, seed: int | None, fmt: str) -> tuple[bytes, Iterator[bytes] | None, int]:
     """The body's first part (errors surface here, before any byte is sent) and an iterator
     over the rest; for a request that fits in one part, the whole body and None."""
-    from .export import encode
-    from .generate import CHUNK, frames, resolve_seed
-
     seed = resolve_seed(seed)
-    parts = encode(frames(plan, rows, seed=seed, rows_per_frame=CHUNK), fmt)
+    # CSV is encoded from Arrow tables of the generated columns: no DataFrame (the same bytes)
+    parts = encode(frames(plan, rows, seed=seed, rows_per_frame=CHUNK, arrow=fmt == "csv"), fmt)
     first = next(parts)
     if rows <= CHUNK:
         return first + b"".join(parts), None, seed
@@ -419,8 +419,6 @@ def _start(plan: Plan, rows: int, seed: int | None, fmt: str) -> tuple[bytes, It
 
 
 async def _body(first: bytes, parts: Iterator[bytes], limiter: Any) -> AsyncIterator[bytes]:
-    import anyio
-
     try:
         yield first
         while (part := await anyio.to_thread.run_sync(next, parts, None, limiter=limiter)) is not None:
@@ -436,16 +434,12 @@ GENERATING_THREADS = 1  # per worker (scale with --workers, one per core): a sec
 
 def _limiter(app: FastAPI) -> Any:
     """The threads that generate parts at once (made on first use: it needs the event loop)."""
-    import anyio
-
     if getattr(app.state, "generating", None) is None:
         app.state.generating = anyio.CapacityLimiter(GENERATING_THREADS)
     return app.state.generating
 
 
 def _filename(title: str, fmt: str) -> str:
-    from .export import suggest_name
-
     return suggest_name(title, "." + fmt)
 
 
@@ -540,8 +534,6 @@ def create_app(server: ServerConfig | None = None) -> FastAPI:
         """Accepts a natural language description of the desired dataset and returns a file of
         synthetic data matching it (CSV by default), streamed. **Performance:** well under a
         second for the seed's examples (the seed's target was under 30 seconds)."""
-        import anyio
-
         wanted = _validated(model, await _read_json(request), server.max_rows)
         log = request.state.log = {"rows": wanted.rows, "format": wanted.format}
         started = time.perf_counter()
@@ -602,7 +594,7 @@ def create_app(server: ServerConfig | None = None) -> FastAPI:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    app.add_middleware(Guard, token=server.token, protected=("/generate",),
+    app.add_middleware(Guard, token=server.token, protected=("/generate",), keepalive_requests=KEEPALIVE_REQUESTS,
                        rate_limit=RateLimit(server.rate_limit) if server.rate_limit else None)
     if server.cors_origins:  # outside the guard: preflights and refusals carry CORS headers too
         app.add_middleware(CORSMiddleware, allow_origins=list(server.cors_origins), allow_methods=["GET", "POST"],
@@ -619,7 +611,7 @@ def serve_app() -> FastAPI:
 
     import pandas  # noqa: F401  (imported now rather than by the first request)
 
-    from . import api, generate  # noqa: F401
+    from . import api  # noqa: F401
 
     warnings.simplefilter("always", SynthWarning)
     logging.captureWarnings(True)

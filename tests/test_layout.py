@@ -202,7 +202,7 @@ PINNED = {
         "order_columns", "references", "short_title", "validate",
     ],
     "synth_magic.server": [
-        "DEFAULT_MAX_ROWS", "ENV", "ERROR_TYPES", "EXAMPLES", "ErrorResponse", "HealthResponse",
+        "DEFAULT_MAX_ROWS", "ENV", "ERROR_TYPES", "EXAMPLES", "ErrorResponse", "HealthResponse", "KEEPALIVE_REQUESTS",
         "MAX_BODY", "MEDIA_TYPES", "MIN_DESCRIPTION", "ServerConfig", "build_parser", "create_app",
         "main", "serve_app",
     ],

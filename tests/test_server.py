@@ -357,12 +357,24 @@ def test_request_ids_and_access_logs_hold_no_description_or_data(srv):
     assert entry | {"ms": 0, "bytes": 0, "ts": ""} == {
         "ts": "", "level": "info", "logger": "synth_magic.server", "message": "request", "request_id": "trace-42.a",
         "method": "POST", "path": "/generate", "status": 200, "ms": 0, "bytes": 0, "client": "127.0.0.1",
-        "rows": 30, "format": "csv", "source": r.headers["x-schema-source"]}
+        "rows": 30, "format": "csv", "source": r.headers["x-schema-source"],
+        "pid": srv.process.pid}  # one worker: uvicorn serves in its own process
     assert entry["bytes"] == len(r.content)
     assert srv.requests_logged(made)["status"] == 200
     text = srv.log_path.read_text()
     values = [v for v in rows_of(r.text)[1][:3] if len(v) > 3]
     assert marker not in text and values and not any(v in text for v in values)
+
+
+def test_a_kept_alive_connection_is_closed_after_its_share_of_answers(srv):
+    """Workers share one listening socket and a connection stays with the worker that accepted
+    it: the server closes each after KEEPALIVE_REQUESTS answers, so connections opened at once
+    are dealt out again; the client just opens another."""
+    with httpx.Client(base_url=srv.url, timeout=60) as client:
+        said = [client.get("/health").headers.get("connection") for _ in range(server.KEEPALIVE_REQUESTS + 1)]
+        r = client.post("/generate", json={**ECOMMERCE, "rows": 5})
+    assert said == [None] * (server.KEEPALIVE_REQUESTS - 1) + ["close", None]
+    assert r.status_code == 200 and len(rows_of(r.text)) == 6
 
 
 # --------------------------------------------------------------------------- auth, rate limit, CORS
