@@ -316,6 +316,10 @@ SPECS = [
           "health survey", "nhanes", "clinical", "body measurement"), "kg", priority=55, decimals=1),
     Spec("weight", "vehicle", ("weight", "curb weight", "vehicle weight"), "integer",
          ("car", "cars", "vehicle", "automobile", "auto mpg", "truck", "motor"), priority=55),
+    # children in a household or a respondent's family (surveys, censuses)
+    Spec("children", "general", ("children", "number of children", "kids", "childs", "nchild", "n children"), "integer",
+         ("survey", "respondent", "household", "family", "families", "census", "demographic", "marital", "gss"),
+         priority=60),
     # a person's height in cm
     Spec("height", "person", ("height", "stature", "height cm"), "float",
          ("patient", "person", "people", "adult", "athlete", "bmi", "nhanes", "player", "health survey",
