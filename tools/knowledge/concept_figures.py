@@ -303,13 +303,11 @@ class Spec:
 
 
 SPECS = [
-    # the weather's humidity and wind (outdoor: wetter than an office's 16-39 %)
+    # the weather's humidity (outdoor: wetter than an office's 16-39 %). Not its wind: the
+    # columns mix mph, knots, m/s and km/h and their names seldom say which.
     Spec("humidity", "general", ("humidity", "relative humidity", "rh"), "percent",
          ("weather", "climate", "meteorological", "forecast", "weather station", "noaa", "metar", "outdoor"),
          "percent", priority=60, decimals=0),
-    Spec("wind_speed", "general", ("wind", "wind speed", "windspeed", "wind spd"), "float",
-         ("weather", "climate", "meteorological", "forecast", "weather station", "noaa", "metar", "outdoor"),
-         priority=60, decimals=1),
     # a weight: of a person (kg), of a car (lb)
     Spec("weight", "person", ("weight", "body weight", "weight kg"), "float",
          ("patient", "person", "people", "adult", "athlete", "bmi", "obesity", "diet", "fitness", "gym",
