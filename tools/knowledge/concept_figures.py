@@ -308,9 +308,9 @@ SPECS = [
     Spec("humidity", "general", ("humidity", "relative humidity", "rh"), "percent",
          ("weather", "climate", "meteorological", "forecast", "weather station", "noaa", "metar", "outdoor"),
          "percent", priority=60, decimals=0),
-    # a weight: of a person (kg), of a car (lb)
+    # a weight: of a person (kg), of a car (lb); athletes and players keep their sports' own figures
     Spec("weight", "person", ("weight", "body weight", "weight kg"), "float",
-         ("patient", "person", "people", "adult", "athlete", "bmi", "obesity", "diet", "fitness", "gym",
+         ("patient", "person", "people", "adult", "bmi", "obesity", "diet", "fitness", "gym",
           "health survey", "nhanes", "clinical", "body measurement"), "kg", priority=55, decimals=1),
     Spec("weight", "vehicle", ("weight", "curb weight", "vehicle weight"), "integer",
          ("car", "cars", "vehicle", "automobile", "auto mpg", "truck", "motor"), priority=55),
@@ -320,8 +320,8 @@ SPECS = [
          priority=60),
     # a person's height in cm
     Spec("height", "person", ("height", "stature", "height cm"), "float",
-         ("patient", "person", "people", "adult", "athlete", "bmi", "nhanes", "player", "health survey",
-          "clinical", "body measurement"), "cm", priority=55, decimals=1),
+         ("patient", "person", "people", "adult", "bmi", "nhanes", "health survey", "clinical",
+          "body measurement"), "cm", priority=55, decimals=1),
 ]
 
 
