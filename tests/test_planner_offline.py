@@ -1174,10 +1174,11 @@ def test_a_table_is_composed_from_the_nouns_when_nothing_fits(description: str, 
 
 @pytest.mark.parametrize(("description", "title"), [
     # a weak match is not the table: the words it leaves out weigh more than the ones it has
-    ("nyc sat results", "nyc sat results"),  # only 'nyc' of NYC's restaurant inspections
-    ("uci occupancy detection", "uci occupancy detection"),  # a piece of bank transactions' 'fraud detection'
+    ("nyc pigeon counts", "nyc pigeon counts"),  # only 'nyc' of NYC's tables
     # a pick that matched a word of its own whole stays, or its city's word and the head noun
-    ("intel berkeley lab sensor data", "IoT sensor readings"),
+    ("warehouse sensor data", "IoT sensor readings"),
+    ("nyc sat results", "NYC 2012 SAT results by high school (NYC Open Data)"),
+    ("uci occupancy detection", "Occupancy Detection dataset (UCI, office room sensors)"),
     ("nyc road collisions", "NYPD Motor Vehicle Collisions - Crashes"),
     ("customer churn dataset", "customers"),
     ("server access logs", "web access logs"),
