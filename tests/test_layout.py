@@ -167,8 +167,8 @@ PINNED = {
         "knowledge", "match_concept", "paths", "phrase_words", "reload", "squashed", "version",
     ],
     "synth_magic.planner._stamp": [
-        "FILES", "KNOWLEDGE", "VERSION", "files_hash", "kept_path", "kind_paths", "paths", "read_kept", "version",
-        "write_kept",
+        "FILES", "KNOWLEDGE", "VERSION", "code_hash", "files_hash", "kept_path", "kind_paths", "paths", "read_kept",
+        "version", "write_kept",
     ],
     "synth_magic.planner._lexicon": [
         "AGES", "CONTEXT", "COUNT_NOUNS", "LOCALE_WORDS", "Parts", "Phrase", "WORD", "age_range",

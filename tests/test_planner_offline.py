@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from synth_magic.planner import _knowledge as K
+from synth_magic.planner import _stamp as S
 from synth_magic.planner import offline
 from synth_magic.planner.offline import OfflinePlanner, plan
 from synth_magic.schema import SOURCES, Schema
@@ -240,7 +241,7 @@ def test_recognisable_content_is_not_fallback(description: str) -> None:
 def test_planner_interface() -> None:
     planner = OfflinePlanner()
     assert planner.name == "offline" and planner.model == ""
-    assert planner.version == f"{offline.VERSION}-{K.version()}"
+    assert planner.version == f"{offline.VERSION}-{K.version()}-{S.code_hash()}"
     assert planner.plan("bank customers").to_json() == plan("bank customers").to_json()
 
 

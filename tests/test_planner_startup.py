@@ -184,13 +184,25 @@ def test_the_kept_files_follow_the_planner_code(fresh, monkeypatch):
     and replaces the files of the other."""
     plan("sakila payments")
     K.reload()
-    K._code.cache_clear()
-    monkeypatch.setattr(K, "_code", lambda: "0123456789abcdef")
+    monkeypatch.setattr(S, "code_hash", lambda folder=None: "0123456789abcdef")
     built = _spy(monkeypatch)
     plan("sakila payments")
     assert "_index_data" in built and "_table_columns" in built
     for name in ("index", "columns"):  # the outdated files are removed: one of each is kept
         assert _kept(name).name.endswith("-0123456789abcdef.json")
+
+
+def test_the_version_follows_the_planner_code(tmp_path):
+    """A change to the planner's code alone changes the version (the schema cache key) too."""
+    here = Path(S.__file__).resolve().parent
+    same, edited = tmp_path / "same", tmp_path / "edited"
+    for folder in (same, edited):
+        folder.mkdir()
+        for path in here.glob("*.py"):
+            shutil.copy(path, folder / path.name)
+    (edited / "offline.py").write_text((here / "offline.py").read_text() + "\n# a change\n")
+    assert S.code_hash(same) == S.code_hash() and S.version().endswith("-" + S.code_hash())
+    assert S.code_hash(edited) != S.code_hash()
 
 
 # ------------------------------------------------------------------ the version, light
@@ -210,7 +222,7 @@ def test_the_registry_gives_the_version_without_importing_the_planner(isolated_e
     for _ in range(2):  # the hash computed, then read from the kept stamp
         out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True,
                              timeout=60).stdout.splitlines()
-        assert out[0] == OfflinePlanner().version == f"{S.VERSION}-{K.version()}"
+        assert out[0] == OfflinePlanner().version == f"{S.VERSION}-{K.version()}-{S.code_hash()}"
         assert out[1:] in ([], [""]), out
 
 
@@ -321,7 +333,7 @@ def test_the_schema_cache_key_follows_an_edited_knowledge_folder(folder, monkeyp
     try:
         chosen = planners.get_planner(config.settings(planner="offline"))
         before = chosen.version
-        assert before == f"{S.VERSION}-{_full_hash(folder)}"
+        assert before == f"{S.VERSION}-{_full_hash(folder)}-{S.code_hash()}"
         (folder / "vocab.toml").write_bytes((folder / "vocab.toml").read_bytes() + b"\n")
         S.version.cache_clear()  # a new process
         assert chosen.version != before

@@ -20,7 +20,6 @@ files: it is part of the offline planner's cache key.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import tomllib
@@ -431,18 +430,6 @@ def _keep(path: Path, entries: dict[str, dict[str, Any]], tables: tuple[Domain, 
                  b"".join(texts), replaces="knowledge-")
 
 
-@lru_cache(maxsize=1)
-def _code() -> str:
-    """A hash of the planner's code (``planner/*.py``): what builds the kept derived data."""
-    h = hashlib.sha256()
-    try:
-        for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
-            h.update(path.name.encode() + b"\0" + path.read_bytes())
-    except OSError:
-        return ""
-    return h.hexdigest()[:16]
-
-
 def kept(name: str, build: Callable[[], Any], sound: Callable[[Any], bool]) -> Any:
     """Data derived from the knowledge (an index, a table of look-ups: JSON values only), kept
     beside the schema cache for the next process: ``<cache>-knowledge/<name>-<hash>.json``,
@@ -451,8 +438,8 @@ def kept(name: str, build: Callable[[], Any], sound: Callable[[Any], bool]) -> A
     structure; else ``build()`` makes it and the file is written again. Data only: never
     executed, never unpickled. The caller turns it into its objects the same way either way,
     so kept and built data plan alike."""
-    stem = f"{name}-{version()}-{_code()}"
-    path = S.kept_path(stem) if _code() else None
+    stem = f"{name}-{version()}-{S.code_hash()}"
+    path = S.kept_path(stem)
     if path is not None:
         found = S.read_kept(path, {"format": name, "version": stem})
         if found is not None and _sound(sound, found):

@@ -33,7 +33,8 @@ from ..schema import Column, Schema, short_title
 from . import _knowledge as K
 from . import _lexicon as L
 from . import _retrieve as R
-from ._stamp import VERSION  # with the knowledge files' hash: OfflinePlanner.version
+from . import _stamp as S
+from ._stamp import VERSION
 
 __all__ = ["COMPOSED_NOTE", "FALLBACK_NOTE", "VERSION", "OfflinePlanner", "head_noun", "pick_domain", "plan"]
 
@@ -96,8 +97,8 @@ class OfflinePlanner:
 
     @property
     def version(self) -> str:
-        """Part of the schema cache key: the code's VERSION and a hash of the knowledge files."""
-        return f"{VERSION}-{K.version()}"
+        """Part of the schema cache key: VERSION, a hash of the knowledge files and one of the code."""
+        return f"{VERSION}-{K.version()}-{S.code_hash()}"
 
     def plan(self, description: str) -> Schema:
         return plan(description)
