@@ -162,7 +162,7 @@ PINNED = {
         "read_answer", "suggest_type", "table", "to_dataset", "to_schema",
     ],
     "synth_magic.planner._knowledge": [
-        "Col", "Concept", "Domain", "FILES", "KNOWLEDGE", "Knowledge", "KnowledgeError",
+        "Col", "Concept", "Domain", "FILES", "KNOWLEDGE", "KeptText", "Knowledge", "KnowledgeError",
         "UNIT_WORDS", "check", "column_words", "context_in", "dependent", "derived_concept", "kept",
         "knowledge", "match_concept", "paths", "phrase_words", "reload", "squashed", "version",
     ],

@@ -33,7 +33,7 @@ from . import _stamp as S
 from ._stamp import FILES
 from ._words import singular as _singular
 
-__all__ = ["FILES", "KNOWLEDGE", "UNIT_WORDS", "Col", "Concept", "Domain", "Knowledge", "KnowledgeError", "check",
+__all__ = ["FILES", "KNOWLEDGE", "UNIT_WORDS", "Col", "Concept", "Domain", "KeptText", "Knowledge", "KnowledgeError", "check",
            "column_words", "context_in", "dependent", "derived_concept", "kept", "knowledge", "match_concept", "paths",
            "phrase_words", "reload", "squashed", "version"]
 
@@ -483,7 +483,7 @@ def knowledge() -> Knowledge:
     return Knowledge(vocab=vocab, concepts=concepts, domains=domains, tables=tables, rules=raw["rules.toml"],
                      by_words={k: tuple(v) for k, v in index.items()}, longest=longest,
                      patterned=tuple(c for c in concepts if c.patterns),
-                     table_columns=_TableColumns(columns, tables),
+                     table_columns=KeptText(columns, _table_pairs(tables), joined=True),
                      context_phrases=frozenset(p for c in concepts for p in c.context),
                      context_longest=max((len(p) for c in concepts for p in c.context), default=1))
 
@@ -508,35 +508,47 @@ def _columns_sound(data: Any) -> bool:
         and bool(_PAIRS_TEXT.fullmatch("".join(data.values())))
 
 
-class _TableColumns(Mapping[tuple[str, ...], tuple[tuple[Domain, str], ...]]):
-    """Column words → (named table, its column), read from the kept text on first look-up
-    (a place that is not a table's or a column's is left out)."""
+_V = TypeVar("_V")
 
-    def __init__(self, data: dict[str, str], tables: tuple[Domain, ...]) -> None:
-        self._data = data
-        self._tables = tables
-        self._done: dict[tuple[str, ...], tuple[tuple[Domain, str], ...]] = {}
 
-    def __getitem__(self, words: tuple[str, ...]) -> tuple[tuple[Domain, str], ...]:
-        found = self._done.get(words)
-        if found is None:
-            pairs = []
-            for pair in self._data[" ".join(words)].split():  # KeyError: no table has such a column
-                i, _, j = pair.partition(".")
-                if i.isdigit() and j.isdigit() and int(i) < len(self._tables) \
-                        and int(j) < len(names := self._tables[int(i)].names):
-                    pairs.append((self._tables[int(i)], names[int(j)]))
-            found = self._done[words] = tuple(pairs)
+class KeptText(Mapping[Any, _V]):
+    """Kept text values (an index's postings, a look-up's places), each read by ``read`` on
+    first look-up; keys are words, or word tuples kept joined by spaces when ``joined``."""
+
+    def __init__(self, raw: dict[str, str], read: Callable[[str], _V], joined: bool = False) -> None:
+        self._raw, self._read, self._joined = raw, read, joined
+        self._done: dict[Any, _V] = {}
+
+    def __getitem__(self, key: Any) -> _V:
+        try:
+            return self._done[key]
+        except KeyError:
+            pass
+        found = self._read(self._raw[" ".join(key) if self._joined else key])  # KeyError: not there
+        self._done[key] = found
         return found
 
-    def __contains__(self, words: object) -> bool:
-        return isinstance(words, tuple) and " ".join(words) in self._data
+    def __contains__(self, key: object) -> bool:
+        return (" ".join(key) if self._joined else key) in self._raw  # type: ignore[arg-type]
 
-    def __iter__(self) -> Iterator[tuple[str, ...]]:
-        return (tuple(k.split()) for k in self._data)
+    def __iter__(self) -> Iterator[Any]:
+        return (tuple(k.split()) for k in self._raw) if self._joined else iter(self._raw)
 
     def __len__(self) -> int:
-        return len(self._data)
+        return len(self._raw)
+
+
+def _table_pairs(tables: tuple[Domain, ...]) -> Callable[[str], tuple[tuple[Domain, str], ...]]:
+    """Kept places ``"40.2 612.2"`` → (named table, its column); a place that is not a table's
+    or a column's is left out."""
+    def read(text: str) -> tuple[tuple[Domain, str], ...]:
+        pairs = []
+        for pair in text.split():
+            i, _, j = pair.partition(".")
+            if i.isdigit() and j.isdigit() and int(i) < len(tables) and int(j) < len(names := tables[int(i)].names):
+                pairs.append((tables[int(i)], names[int(j)]))
+        return tuple(pairs)
+    return read
 
 
 def check() -> Knowledge:

@@ -32,10 +32,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, TypeVar, overload
+from typing import Any, overload
 
 from . import _knowledge as K
 from ._words import Fuzzy, singular_text
@@ -166,9 +166,9 @@ def index() -> Index:
     def places(text: str) -> list[int]:  # a place past the entries (a foreign file's) is left out
         return [i for i in map(int, text.split()) if i < n]
 
-    return Index(_Entries(doms, data["phrases"], data["columns"]), _Kept(data["postings"], places),
-                 _Kept(data["column_postings"], places, joined=True), {w: idf(c) for w, c in counts.items()},
-                 _Kept(data["column_postings"], lambda v: idf(v.count(" ") + 1), joined=True), counts,
+    return Index(_Entries(doms, data["phrases"], data["columns"]), K.KeptText(data["postings"], places),
+                 K.KeptText(data["column_postings"], places, joined=True), {w: idf(c) for w, c in counts.items()},
+                 K.KeptText(data["column_postings"], lambda v: idf(v.count(" ") + 1), joined=True), counts,
                  frozenset(data["column_words"]) | frozenset(counts), data["column_words"])
 
 
@@ -227,35 +227,6 @@ def _index_sound(data: Any, n: int) -> bool:
             return False
     counts = data["column_words"]
     return type(counts) is dict and all(type(v) is int for v in counts.values())
-
-
-_V = TypeVar("_V")
-
-
-class _Kept(Mapping[Any, _V]):
-    """Kept text values read on first look-up (keys: words, or word tuples when ``joined``)."""
-
-    def __init__(self, raw: dict[str, str], read: Callable[[str], _V], joined: bool = False) -> None:
-        self._raw, self._read, self._joined = raw, read, joined
-        self._done: dict[Any, _V] = {}
-
-    def __getitem__(self, key: Any) -> _V:
-        try:
-            return self._done[key]
-        except KeyError:
-            pass
-        found = self._read(self._raw[" ".join(key) if self._joined else key])  # KeyError: not there
-        self._done[key] = found
-        return found
-
-    def __contains__(self, key: object) -> bool:
-        return (" ".join(key) if self._joined else key) in self._raw  # type: ignore[arg-type]
-
-    def __iter__(self) -> Iterator[Any]:
-        return (tuple(k.split()) for k in self._raw) if self._joined else iter(self._raw)
-
-    def __len__(self) -> int:
-        return len(self._raw)
 
 
 class _Entries(Sequence[Entry]):
