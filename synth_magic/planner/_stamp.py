@@ -49,11 +49,12 @@ def kind_paths(folder: Path, name: str) -> list[Path]:
     return [p for p in (folder / name, *sorted([*sub.glob("*.toml"), *sub.glob("*.json")])) if p.exists()]
 
 
-@lru_cache(maxsize=1)
-def version() -> str:
-    """The offline planner's version (part of the schema cache key), once per process: a change
-    to a knowledge file or to the planner's code plans afresh."""
-    return f"{VERSION}-{files_hash(KNOWLEDGE)}-{code_hash()}"
+@lru_cache(maxsize=4)
+def version(folder: Path | None = None) -> str:
+    """The offline planner's version (part of the schema cache key) for the knowledge files in
+    ``folder`` (by default :data:`KNOWLEDGE`), once per process: a change to a knowledge file or
+    to the planner's code plans afresh."""
+    return f"{VERSION}-{files_hash(folder or KNOWLEDGE)}-{code_hash()}"
 
 
 @lru_cache(maxsize=4)

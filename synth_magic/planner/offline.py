@@ -98,7 +98,7 @@ class OfflinePlanner:
     @property
     def version(self) -> str:
         """Part of the schema cache key: VERSION, a hash of the knowledge files and one of the code."""
-        return f"{VERSION}-{K.version()}-{S.code_hash()}"
+        return S.version(K.KNOWLEDGE)
 
     def plan(self, description: str) -> Schema:
         return plan(description)
