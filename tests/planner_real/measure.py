@@ -3,6 +3,7 @@
     python tests/planner_real/measure.py            # dev and held-out figures
     python tests/planner_real/measure.py --failures # and what failed, case by case
     python tests/planner_real/measure.py --set older  # shared/planner-cases.json and planner_cases_extra.json
+    python tests/planner_real/measure.py --set dev --batch probe-24  # only the cases marked "batch": "probe-24"
 
 Each case in ``dev.json`` / ``heldout.json`` is a real public table described twice, as a
 person would type it: ``short`` (its name) and ``fields`` (its columns). For each style the
@@ -243,12 +244,15 @@ def measure_case(case: dict[str, Any], style: str, plan: Any) -> Result:
     return r
 
 
-def measure(name: str, plan: Any = None) -> dict[str, Result]:
-    """Results by style ('short', 'fields') and for both ('all') over one case set."""
+def measure(name: str, plan: Any = None, batch: str | None = None) -> dict[str, Result]:
+    """Results by style ('short', 'fields') and for both ('all') over one case set (only the
+    cases of ``batch``, when given)."""
     if plan is None:
         from synth_magic.planner.offline import plan
     out = {s: Result() for s in (*STYLES, "all")}
     for case in load(name):
+        if batch is not None and case.get("batch") != batch:
+            continue
         for style in (s for s in STYLES if s in case):
             r = measure_case(case, style, plan)
             out[style].add(r)
@@ -261,10 +265,12 @@ def main() -> None:
     parser.add_argument("--failures", action="store_true", help="list every concept or check that failed")
     parser.add_argument("--set", choices=(*SETS, "older"), action="append",
                         help="which case sets (default: dev and heldout; 'older': the planner test cases)")
+    parser.add_argument("--batch", help="only the cases of this batch (a case's \"batch\": the cases written "
+                                            "together, to measure before and after tuning for others)")
     args = parser.parse_args()
     for name in args.set or SETS:
-        results = measure(name)
-        n = len(load(name))
+        results = measure(name, batch=args.batch)
+        n = sum(args.batch is None or c.get("batch") == args.batch for c in load(name))
         for style in (*STYLES, "all") if name != "older" else ("all",):
             r = results[style]
             print(f"{name:8s} {style:6s} cases {n:3d}  concept recall {r.recall:6.1%} ({r.found}/{r.concepts})  "
