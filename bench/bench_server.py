@@ -97,6 +97,45 @@ def server_cpu_seconds(pid: int) -> float | None:
     return total / ticks if found else None
 
 
+class Connection:
+    """A lean HTTP/1.1 client connection (keep-alive, Content-Length or chunked bodies): the
+    load generator shares the machine's cores with the server, so it should spend as little
+    CPU per request as it can (httpx, pure-Python h11 underneath, spends several ms a request
+    here and its own delays then count as the server's latency; ``--client httpx`` shows it)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def post(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        self.writer.write(f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nContent-Type: application/json\r\n"
+                          f"Content-Length: {len(body)}\r\n{head}\r\n".encode() + body)
+        lines = (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        got = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)}
+        if "content-length" in got:
+            data = await self.reader.readexactly(int(got["content-length"]))
+        else:  # chunked
+            parts = []
+            while size := int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16):
+                parts.append(await self.reader.readexactly(size + 2))
+            await self.reader.readuntil(b"\r\n")
+            data = b"".join(p[:-2] for p in parts)
+        if got.get("connection", "").lower() == "close":
+            self.close()
+        return status, got, data
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
 async def run(args: argparse.Namespace, url: str, pid: int) -> dict[str, object]:
     import httpx
 
@@ -105,6 +144,7 @@ async def run(args: argparse.Namespace, url: str, pid: int) -> dict[str, object]
     by_id: dict[str, tuple[float, float]] = {}  # X-Request-ID -> wall-clock times sent and fully received
     errors: list[str] = []
     sent = 0
+    host, port = url.rsplit("/", 1)[1].split(":")
     # idle connections are dropped before uvicorn's 5 s keep-alive ends, so none is reused as the server closes it
     limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency,
                           keepalive_expiry=2)
@@ -118,24 +158,36 @@ async def run(args: argparse.Namespace, url: str, pid: int) -> dict[str, object]
         for d in descriptions:  # plan once, warm the pools: what a running service has done already
             (await client.post("/generate", json={"description": d, "rows": args.rows})).raise_for_status()
 
+        async def post(connection: Connection | None, i: int, request_id: str) -> tuple[int, dict[str, str], bytes]:
+            body = {"description": descriptions[i % 3], "rows": args.rows}
+            if connection is None:
+                r = await client.post("/generate", json=body, headers={"X-Request-ID": request_id})
+                return r.status_code, dict(r.headers), r.content
+            return await asyncio.wait_for(connection.post("/generate", json.dumps(body).encode(),
+                                                          {"X-Request-ID": request_id}), args.timeout)
+
         async def one_client() -> None:
             nonlocal sent
+            connection = Connection(host, int(port)) if args.client == "raw" else None
             while sent < args.requests:
                 i = sent
                 sent += 1
                 started, sent_at, request_id = time.perf_counter(), time.time(), f"bench-{i}"
                 try:
-                    r = await client.post("/generate", json={"description": descriptions[i % 3], "rows": args.rows},
-                                          headers={"X-Request-ID": request_id})
-                    body = r.content
-                    ok = (r.status_code == 200 and r.headers.get("x-row-count") == str(args.rows)
+                    status, headers, body = await post(connection, i, request_id)
+                    ok = (status == 200 and headers.get("x-row-count") == str(args.rows)
                           and body.count(b"\n") == args.rows + 1)
                     if not ok:
-                        errors.append(f"{r.status_code} {body[:200]!r}")
-                except httpx.HTTPError as exc:
+                        errors.append(f"{status} {body[:200]!r}")
+                except (TimeoutError, httpx.HTTPError, OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError,
+                        ValueError) as exc:
                     errors.append(repr(exc))
+                    if connection is not None:
+                        connection.close()
                 latencies.append(time.perf_counter() - started)
                 by_id[request_id] = (sent_at, time.time())
+            if connection is not None:
+                connection.close()
 
         lags: list[float] = []  # how late the client's own event loop wakes from a 10 ms sleep
 
@@ -145,12 +197,12 @@ async def run(args: argparse.Namespace, url: str, pid: int) -> dict[str, object]
                 await asyncio.sleep(0.01)
                 lags.append((time.perf_counter() - before - 0.01) * 1000)
 
-        cpu_before = server_cpu_seconds(pid)
+        cpu_before, client_cpu = server_cpu_seconds(pid), time.process_time()
         started = time.perf_counter()
         watcher = asyncio.ensure_future(watch_the_loop())
         await asyncio.gather(*(one_client() for _ in range(args.concurrency)))
         wall = time.perf_counter() - started
-        cpu_after = server_cpu_seconds(pid)
+        cpu_after, client_cpu = server_cpu_seconds(pid), time.process_time() - client_cpu
         await watcher
         lags.sort()
     ms = sorted(x * 1000 for x in latencies)
@@ -161,6 +213,7 @@ async def run(args: argparse.Namespace, url: str, pid: int) -> dict[str, object]
             "p99_ms": round(pct[99], 1), "max_ms": round(ms[-1], 1), "mean_ms": round(statistics.fmean(ms), 1),
             "server_cpu_ms_per_request": None if cpu_before is None or cpu_after is None
             else round((cpu_after - cpu_before) * 1000 / len(ms), 2), "latency_by_request_id": by_id,
+            "client": args.client, "client_cpu_ms_per_request": round(client_cpu * 1000 / len(ms), 2),
             "client_loop_lag_ms": {"p50": round(lags[len(lags) // 2], 1), "p99": round(lags[int(len(lags) * 0.99)], 1),
                                    "max": round(lags[-1], 1)}}
 
@@ -197,6 +250,8 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=1, help="server worker processes")
+    parser.add_argument("--client", choices=("raw", "httpx"), default="raw",
+                        help="the load generator's HTTP client: a lean one (default) or httpx (more CPU a request)")
     parser.add_argument("--timeout", type=float, default=60, help="seconds per request before it counts as an error")
     parser.add_argument("--json", help="also write the result to this file")
     args = parser.parse_args()
@@ -221,7 +276,8 @@ def main() -> int:
     print(f"\n| {result['requests']:,} requests × {args.rows:,} rows, {args.concurrency} clients, "
           f"{args.workers} worker(s) | p50 {result['p50_ms']} ms | p99 {result['p99_ms']} ms | "
           f"{result['requests_per_s']} requests/s | errors {result['errors']} |")
-    print(f"server CPU per request: {result['server_cpu_ms_per_request']} ms; without HTTP, in this process: "
+    print(f"server CPU per request: {result['server_cpu_ms_per_request']} ms (the load generator's, {args.client}: "
+          f"{result['client_cpu_ms_per_request']} ms); without HTTP, in this process: "
           f"{cpu['table_ms']} ms making the Arrow table + {cpu['encode_ms']} ms encoding the CSV (medians; "
           f"through a DataFrame: {cpu['through_dataframe_ms']} ms)")
     for pid, w in result["per_worker"].items():
