@@ -429,7 +429,7 @@ async def _body(first: bytes, parts: Iterator[bytes], limiter: Any) -> AsyncIter
 
 
 GENERATING_THREADS = 1  # per worker (scale with --workers, one per core): a second thread in one process fights
-# over the GIL; bench_server.py, 2 workers, 16 clients: p99 ~275 ms with 1, ~380-440 ms with 2
+# over the GIL; bench_server.py through httpx, 2 workers, 16 clients: p99 ~275 ms with 1, ~380-440 ms with 2
 
 
 def _limiter(app: FastAPI) -> Any:
