@@ -18,15 +18,18 @@ import hmac
 import json
 import logging
 import math
+import mmap
 import os
 import re
+import struct
 import time
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["ERROR_TYPES", "LOGGER", "Guard", "JSONFormatter", "RateLimit", "error_body", "log_config", "timestamp"]
+__all__ = ["ERROR_TYPES", "LOGGER", "Guard", "JSONFormatter", "Loads", "RateLimit", "error_body", "log_config",
+           "timestamp"]
 
 ERROR_TYPES = ("validation", "generation_failure", "rate_limit", "api_failure")
 LOGGER = "synth_magic.server"
@@ -93,15 +96,111 @@ class RateLimit:
             del self._buckets[client]
 
 
+class Loads:
+    """The requests in flight in each worker of one ``synth serve``, in a small file the
+    workers map into memory, so a worker can tell that it is busier than another.
+
+    Workers share one listening socket and a kept-alive connection stays with the worker
+    that accepted it, so one worker may hold most connections while another idles. A worker
+    that has :data:`SHED_AT` more requests in flight than the least busy one answers with
+    ``Connection: close``; the client connects again, and a free worker is as likely as
+    any to accept. Each worker writes only its own slot (a pid and a count, 16 bytes);
+    slots are claimed under a file lock, and a dead worker's slot is taken over.
+    """
+
+    SLOTS = 64
+    SHED_AT = 3  # requests in flight beyond the least busy worker's: fewer would close connections for noise
+    _SLOT = struct.Struct("<qq")  # pid, requests in flight
+
+    def __init__(self, path: str) -> None:
+        import fcntl
+
+        self._file = open(path, "r+b")  # noqa: SIM115 - kept open for the map's life
+        try:
+            if os.fstat(self._file.fileno()).st_size < self.SLOTS * self._SLOT.size:
+                raise ValueError(f"{path} is not a loads file")
+            self._map = mmap.mmap(self._file.fileno(), self.SLOTS * self._SLOT.size)
+            fcntl.flock(self._file, fcntl.LOCK_EX)
+            try:
+                self._slot = next(i for i in range(self.SLOTS) if not _alive(self._pid(i)))
+                self._SLOT.pack_into(self._map, self._slot * self._SLOT.size, os.getpid(), 0)
+            finally:
+                fcntl.flock(self._file, fcntl.LOCK_UN)
+        except BaseException:
+            self._file.close()
+            raise
+        self._count = 0
+
+    @classmethod
+    def create(cls) -> str:
+        """A new, empty loads file (its path); the caller removes it when the server stops."""
+        import tempfile
+
+        fd, path = tempfile.mkstemp(prefix="synth-serve-", suffix=".loads")
+        with os.fdopen(fd, "wb") as out:
+            out.write(bytes(cls.SLOTS * cls._SLOT.size))
+        return path
+
+    @classmethod
+    def attach(cls, path: str | None) -> Loads | None:
+        """This worker's slot in the file at ``path``; None without one (a single process,
+        or a system without file locks), when the server does not share out connections."""
+        if not path:
+            return None
+        try:
+            loads = cls(path)
+        except (OSError, ValueError, ImportError, StopIteration):
+            return None
+        import atexit
+
+        atexit.register(loads.close)
+        return loads
+
+    def _pid(self, slot: int) -> int:
+        return self._SLOT.unpack_from(self._map, slot * self._SLOT.size)[0]
+
+    def add(self, n: int) -> None:
+        self._count += n
+        struct.pack_into("<q", self._map, self._slot * self._SLOT.size + 8, self._count)
+
+    def busier(self) -> bool:
+        """Whether another live worker has at least :data:`SHED_AT` fewer requests in flight."""
+        for i in range(self.SLOTS):
+            if i != self._slot:
+                pid, count = self._SLOT.unpack_from(self._map, i * self._SLOT.size)
+                if pid and self._count - count >= self.SHED_AT and _alive(pid):
+                    return True
+        return False
+
+    def close(self) -> None:
+        if not self._map.closed:
+            self._SLOT.pack_into(self._map, self._slot * self._SLOT.size, 0, 0)
+            self._map.close()
+            self._file.close()
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class Guard:
     """Request ids, optional bearer auth and rate limit on ``protected`` paths, access logs,
     and a 500 ``generation_failure`` (with the request id, without a traceback) for anything
     the app did not handle."""
 
     def __init__(self, app: App, *, token: str | None = None, rate_limit: RateLimit | None = None,
-                 protected: tuple[str, ...] = (), keepalive_requests: int = 0):
+                 protected: tuple[str, ...] = (), keepalive_requests: int = 0, loads: Loads | None = None):
         self.app = app
         self._keepalive_requests = keepalive_requests  # 0: no cap
+        self._loads = loads  # the workers' requests in flight: a busier worker closes connections
         self._served: dict[Any, int] = {}  # requests answered per open connection (the client's address and port)
         self._token = token.encode() if token else None
         self._rate_limit = rate_limit
@@ -130,6 +229,8 @@ class Guard:
                 seen["complete"] = not message.get("more_body", False)
             await send(message)
 
+        if self._loads is not None:
+            self._loads.add(1)
         try:
             refusal = self._refusal(scope, headers) if scope["path"] in self._protected else None
             if refusal is not None:
@@ -143,18 +244,21 @@ class Guard:
                                   f"Something went wrong on our side; please report request id {request_id}.",
                                   {"request_id": request_id})
         finally:
+            if self._loads is not None:
+                self._loads.add(-1)
             self._access(scope, state, seen, started)
 
     def _closing(self, scope: Scope) -> list[tuple[bytes, bytes]]:
         """``Connection: close`` on a connection's ``keepalive_requests``-th answer (nginx's
-        ``keepalive_requests``): workers share one listening socket and a kept-alive connection
+        ``keepalive_requests``), and on any answer while this worker is busier than another
+        (:class:`Loads`): workers share one listening socket and a kept-alive connection
         stays with the worker that accepted it, so a client that opens its connections at once
         can leave one worker with most of them; a new connection goes to a worker free to accept it."""
         if not self._keepalive_requests or not scope.get("client"):
             return []
         key = tuple(scope["client"])
         served = self._served.pop(key, 0) + 1
-        if served >= self._keepalive_requests:
+        if served >= self._keepalive_requests or (self._loads is not None and self._loads.busier()):
             return [(b"connection", b"close")]
         if len(self._served) >= 10_000:  # connections that closed first: forgetting them only restarts counts
             self._served.clear()

@@ -24,9 +24,11 @@
   length. ``X-Generation-Time`` is the time until the first part was ready: for requests of
   up to 16,384 rows, the whole generation. CSV is encoded from Arrow tables of the generated
   columns (``frames(..., arrow=True)``), without a DataFrame: the bytes ``synth -o x.csv`` writes.
-- A kept-alive connection is closed after :data:`KEEPALIVE_REQUESTS` answers: workers share
-  one listening socket and a connection stays with the worker that accepted it, so clients
-  that connect at once can leave one worker with most of them until they reconnect.
+- A kept-alive connection is closed after :data:`KEEPALIVE_REQUESTS` answers, and at once
+  by a worker busier than another (:class:`~synth_magic._guard.Loads`: with ``--workers``,
+  each worker's requests in flight are in a small shared file): workers share one listening
+  socket and a connection stays with the worker that accepted it, so clients that connect
+  at once can leave one worker with most of them until they reconnect.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
 from . import __version__, config
-from ._guard import ERROR_TYPES, LOGGER, Guard, RateLimit, error_body, log_config, timestamp
+from ._guard import ERROR_TYPES, LOGGER, Guard, Loads, RateLimit, error_body, log_config, timestamp
 from ._inputs import MAX_DESCRIPTION, check_locale
 from .cache import normalise
 from .errors import ConfigError, InputError, PlannerError, SchemaError, SynthError, SynthWarning
@@ -75,6 +77,7 @@ MIN_DESCRIPTION = 10
 MAX_BODY = 64 << 10  # a 4,000-character description is at most 16 KiB of UTF-8
 MEMO_PLANS = 256
 KEEPALIVE_REQUESTS = 20  # answers per kept-alive connection, then Connection: close
+LOADS_ENV = "SYNTH_SERVER_LOADS"  # set by synth serve for its workers: the file of their requests in flight
 ENV = {"token": "SYNTH_SERVER_TOKEN", "max_rows": "SYNTH_SERVER_MAX_ROWS",
        "rate_limit": "SYNTH_SERVER_RATE_LIMIT", "cors_origins": "SYNTH_SERVER_CORS_ORIGINS"}
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet",
@@ -515,8 +518,9 @@ requests for the same description share one planning call); generate the rows; s
 """
 
 
-def create_app(server: ServerConfig | None = None) -> FastAPI:
-    """The FastAPI app (settings from the ``SYNTH_SERVER_*`` variables when ``server`` is None)."""
+def create_app(server: ServerConfig | None = None, loads: Loads | None = None) -> FastAPI:
+    """The FastAPI app (settings from the ``SYNTH_SERVER_*`` variables when ``server`` is None);
+    ``loads``: the workers' requests in flight, when this is one of several (:class:`~synth_magic._guard.Loads`)."""
     server = server or ServerConfig.from_env()
     model = _request_model(server.max_rows)
     plans = _Plans()
@@ -595,6 +599,7 @@ def create_app(server: ServerConfig | None = None) -> FastAPI:
 
     app.openapi = openapi  # type: ignore[method-assign]
     app.add_middleware(Guard, token=server.token, protected=("/generate",), keepalive_requests=KEEPALIVE_REQUESTS,
+                       loads=loads,
                        rate_limit=RateLimit(server.rate_limit) if server.rate_limit else None)
     if server.cors_origins:  # outside the guard: preflights and refusals carry CORS headers too
         app.add_middleware(CORSMiddleware, allow_origins=list(server.cors_origins), allow_methods=["GET", "POST"],
@@ -616,10 +621,12 @@ def serve_app() -> FastAPI:
     warnings.simplefilter("always", SynthWarning)
     logging.captureWarnings(True)
     server = ServerConfig.from_env()
+    loads = Loads.attach(os.environ.get(LOADS_ENV))
     logging.getLogger(LOGGER).info("ready", extra={"fields": {
         "pid": os.getpid(), "max_rows": server.max_rows, "auth": server.token is not None,
-        "rate_limit_per_minute": server.rate_limit, "cors_origins": list(server.cors_origins)}})
-    return create_app(server)
+        "rate_limit_per_minute": server.rate_limit, "cors_origins": list(server.cors_origins),
+        "shares_connections": loads is not None}})
+    return create_app(server, loads)
 
 
 # --------------------------------------------------------------------------- synth serve
@@ -670,10 +677,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not _loopback(args.host) and server.token is None:
         logging.getLogger(LOGGER).warning(
             f"listening on {args.host} without SYNTH_SERVER_TOKEN: anyone who can reach this address can use it")
-    uvicorn.run("synth_magic.server:serve_app", factory=True, host=args.host, port=args.port, workers=args.workers,
-                log_config=logging_config, log_level=args.log_level, access_log=False, server_header=False,
-                proxy_headers=bool(args.forwarded_allow_ips), forwarded_allow_ips=args.forwarded_allow_ips,
-                timeout_graceful_shutdown=10)
+    # several workers tell each other their requests in flight, so a busier one sheds connections
+    loads = Loads.create() if args.workers > 1 else None
+    if loads is not None:
+        os.environ[LOADS_ENV] = loads
+    try:
+        uvicorn.run("synth_magic.server:serve_app", factory=True, host=args.host, port=args.port,
+                    workers=args.workers, log_config=logging_config, log_level=args.log_level, access_log=False,
+                    server_header=False, proxy_headers=bool(args.forwarded_allow_ips),
+                    forwarded_allow_ips=args.forwarded_allow_ips, timeout_graceful_shutdown=10)
+    finally:
+        if loads is not None:
+            os.environ.pop(LOADS_ENV, None)
+            os.unlink(loads)
     return 0
 
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
+import os
+import struct
+import subprocess
+import sys
 
 import pytest
 
@@ -83,3 +88,86 @@ def test_log_config_sends_every_logger_through_the_json_formatter():
         "uvicorn": ["stderr"], "uvicorn.error": ["stderr"], _guard.LOGGER: ["stderr"], "py.warnings": ["stderr"],
         "uvicorn.access": []}
     assert config["loggers"][_guard.LOGGER]["level"] == "WARNING"
+
+
+# --------------------------------------------------------------------------- workers' loads
+
+def test_a_worker_is_busier_when_another_has_fewer_requests_in_flight():
+    path = _guard.Loads.create()
+    try:
+        a, b = _guard.Loads(path), _guard.Loads(path)  # two workers' slots (one pid here: both alive)
+        assert a._slot != b._slot
+        for _ in range(_guard.Loads.SHED_AT - 1):
+            a.add(1)
+        assert not a.busier() and not b.busier()  # a difference below SHED_AT is noise
+        a.add(1)
+        assert a.busier() and not b.busier()
+        b.add(1)
+        assert not a.busier()
+        b.close()  # a worker that stopped counts no more
+        a.add(5)
+        assert not a.busier()
+        a.close()
+    finally:
+        os.unlink(path)
+
+
+def test_a_dead_workers_slot_is_taken_over_and_ignored():
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    path = _guard.Loads.create()
+    try:
+        with open(path, "r+b") as f:  # slot 0: a worker that died with nothing in flight
+            f.write(struct.pack("<qq", dead.pid, 0))
+        with open(path, "r+b") as f:
+            f.seek(16)
+            f.write(struct.pack("<qq", dead.pid, 0))  # slot 1 too
+        a = _guard.Loads(path)
+        assert a._slot == 0  # taken over
+        a.add(_guard.Loads.SHED_AT + 2)
+        assert not a.busier()  # slot 1's worker is dead: not a free worker to shed to
+        a.close()
+    finally:
+        os.unlink(path)
+
+
+@pytest.mark.parametrize("path", [None, "", "/nonexistent/synth.loads"])
+def test_without_a_loads_file_nothing_is_shared(path):
+    assert _guard.Loads.attach(path) is None
+
+
+def test_a_file_of_the_wrong_size_is_not_a_loads_file(tmp_path):
+    (tmp_path / "x.loads").write_bytes(b"\0" * 10)
+    assert _guard.Loads.attach(str(tmp_path / "x.loads")) is None
+
+
+def test_the_busier_worker_answers_with_connection_close():
+    path = _guard.Loads.create()
+    try:
+        mine, other = _guard.Loads(path), _guard.Loads(path)  # the other worker: nothing in flight
+        answered: list[list[tuple[bytes, bytes]]] = []
+
+        async def app(scope, receive, send):
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": b"ok", "more_body": False})
+
+        async def send(message):
+            if message["type"] == "http.response.start":
+                answered.append(message["headers"])
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        guard = _guard.Guard(app, keepalive_requests=100, loads=mine)
+        scope = {"type": "http", "method": "GET", "path": "/health", "headers": [], "client": ("127.0.0.1", 5000)}
+        asyncio.run(guard(dict(scope), receive, send))  # 1 in flight against 0: not busier
+        for _ in range(_guard.Loads.SHED_AT - 1):  # requests of other connections still in flight here
+            mine.add(1)
+        asyncio.run(guard(dict(scope), receive, send))
+        closing = [(b"connection", b"close") in headers for headers in answered]
+        assert closing == [False, True]
+        assert mine._count == _guard.Loads.SHED_AT - 1  # each request counted in, then out
+        mine.close()
+        other.close()
+    finally:
+        os.unlink(path)

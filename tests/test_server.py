@@ -375,6 +375,7 @@ def test_a_kept_alive_connection_is_closed_after_its_share_of_answers(srv):
         r = client.post("/generate", json={**ECOMMERCE, "rows": 5})
     assert said == [None] * (server.KEEPALIVE_REQUESTS - 1) + ["close", None]
     assert r.status_code == 200 and len(rows_of(r.text)) == 6
+    assert not any(e.get("shares_connections") for e in srv.log if e.get("message") == "ready")  # one worker
 
 
 # --------------------------------------------------------------------------- auth, rate limit, CORS
@@ -555,8 +556,9 @@ def test_an_unexpected_error_is_a_500_with_a_request_id_and_no_traceback(tmp_pat
     assert any(rec.exc_info and rec.fields["request_id"] == "boom-1" for rec in caplog.records)
 
 
-def test_workers_share_the_schema_cache(make_server):
-    s = make_server("--workers", "2")
+def test_workers_share_the_schema_cache(make_server, tmp_path):
+    (tmp_path / "tmp").mkdir()
+    s = make_server("--workers", "2", env={"TMPDIR": str(tmp_path / "tmp")})
     request = {"description": "library loans with book title, member and due date", "rows": 3}
     assert s.post(request).headers["x-schema-source"] == "offline"
     sources = set()
@@ -564,7 +566,12 @@ def test_workers_share_the_schema_cache(make_server):
         with httpx.Client(base_url=s.url) as fresh:
             sources.add(fresh.post("/generate", json=request).headers["x-schema-source"])
     assert sources == {"cache"}
-    assert len({e["pid"] for e in s.log if e.get("message") == "ready"}) == 2
+    ready = [e for e in s.log if e.get("message") == "ready"]
+    assert len({e["pid"] for e in ready}) == 2
+    assert all(e["shares_connections"] for e in ready)  # they tell each other their requests in flight
+    assert len(list((tmp_path / "tmp").glob("synth-serve-*.loads"))) == 1
+    s.stop()
+    assert not list((tmp_path / "tmp").glob("synth-serve-*.loads"))  # removed when the server stops
 
 
 def test_a_description_of_related_tables_is_a_clear_400(srv):
