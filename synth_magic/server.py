@@ -77,7 +77,7 @@ MIN_DESCRIPTION = 10
 MAX_BODY = 64 << 10  # a 4,000-character description is at most 16 KiB of UTF-8
 MEMO_PLANS = 256
 KEEPALIVE_REQUESTS = 20  # answers per kept-alive connection, then Connection: close
-LOADS_ENV = "SYNTH_SERVER_LOADS"  # set by synth serve for its workers: the file of their requests in flight
+LOADS_ENV = "_SYNTH_SERVER_LOADS"  # internal, set by synth serve for its workers: the file of their requests in flight
 ENV = {"token": "SYNTH_SERVER_TOKEN", "max_rows": "SYNTH_SERVER_MAX_ROWS",
        "rate_limit": "SYNTH_SERVER_RATE_LIMIT", "cors_origins": "SYNTH_SERVER_CORS_ORIGINS"}
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet",
