@@ -35,7 +35,7 @@ PINNED = {
         "CONTROL", "clip", "number", "one_line", "reject_constant", "shown_url",
     ],
     "synth_magic._guard": [
-        "ERROR_TYPES", "Guard", "JSONFormatter", "LOGGER", "RateLimit", "error_body", "log_config",
+        "ERROR_TYPES", "Guard", "JSONFormatter", "LOGGER", "Loads", "RateLimit", "error_body", "log_config",
         "timestamp",
     ],
     "synth_magic._syntax": [
