@@ -1173,6 +1173,31 @@ def test_a_table_is_composed_from_the_nouns_when_nothing_fits(description: str, 
     assert schema.notes == [offline.COMPOSED_NOTE]
 
 
+@pytest.mark.parametrize(("description", "expect"), [
+    # a figure said with its frequency is a series: the period's columns, then the figure
+    ("monthly sunspot numbers", [("year", "year"), ("month", "integer"), ("sunspot_number", "integer")]),
+    ("weekly flu cases", [("year", "year"), ("week", "integer"), ("flu_cases", "integer")]),
+    ("annual gdp per capita", [("year", "year"), ("gdp", None)]),
+    ("quarterly earnings", [("year", "year"), ("quarter", "integer"), ("earnings", None)]),
+    ("daily river discharge", [("date", "date"), ("river_discharge", "float")]),
+    ("monthly unemployment rate by state", [("year", "year"), ("month", "integer"), ("unemployment_rate", "percent"),
+                                            ("state", "state")]),
+])
+def test_a_figure_with_its_frequency_is_composed_as_a_series(description: str, expect: list[Any]) -> None:
+    schema = plan(description)
+    assert len(schema.columns) == len(expect) and schema.notes == [offline.COMPOSED_NOTE]
+    assert [(c.name, t and c.type) for c, (_, t) in zip(schema.columns, expect, strict=True)] == expect
+    figure = schema.columns[-1] if expect[-1][0] != "state" else schema.columns[-2]
+    assert figure.type in offline.NUMERIC
+    if "month" in schema.names:
+        assert (schema.column("month").params["min"], schema.column("month").params["max"]) == (1, 12)
+
+
+def test_a_frequency_beside_rows_of_things_is_not_a_series() -> None:
+    assert "commuter_id" in plan("daily commuters").names  # the rows are commuters, not a figure
+    assert plan("daily asdf").notes == [offline.FALLBACK_NOTE]
+
+
 @pytest.mark.parametrize(("description", "title"), [
     # a weak match is not the table: the words it leaves out weigh more than the ones it has
     ("nyc pigeon counts", "nyc pigeon counts"),  # only 'nyc' of NYC's tables

@@ -651,6 +651,9 @@ def _compose(subject: str) -> list[Draft]:
     ('by state and month') that the concepts know are its attributes. [] for keyboard mash."""
     text = L.singular_text(subject)
     head = head_noun(subject)
+    series = _series(subject)
+    if series:
+        return series + _dimensions(subject, series)
     if not _wordlike(head):
         return []
     people, _ = _composition()
@@ -678,6 +681,55 @@ def _compose(subject: str) -> list[Draft]:
     if measure is not None:
         out.append(measure)
     return out + _dimensions(subject, out)
+
+
+# A figure said with its frequency ('monthly sunspot numbers', 'annual gdp growth') is a time
+# series: one row a period, the period's columns as real series tables write them (NOAA's
+# Mauna Loa CO2 and SILSO's sunspots: year, month; CDC FluView: year, week; World Bank
+# WDI: year), then the figure.
+_FREQUENCIES: dict[str, tuple[tuple[str, str, dict[str, Any]], ...]] = {
+    "hourly": (("timestamp", "datetime", {}),),
+    "daily": (("date", "date", {}),),
+    "weekly": (("year", "year", {}), ("week", "integer", {"min": 1, "max": 52, "distribution": "uniform"})),
+    "monthly": (("year", "year", {}), ("month", "integer", {"min": 1, "max": 12, "distribution": "uniform"})),
+    "quarterly": (("year", "year", {}), ("quarter", "integer", {"min": 1, "max": 4, "distribution": "uniform"})),
+    "annual": (("year", "year", {}),),
+    "yearly": (("year", "year", {}),),
+}
+_COUNT_HEADS = {"number", "count", "total", "tally"}
+
+
+def _series(subject: str) -> list[Draft]:
+    """'monthly unemployment rate': the period's columns and the figure (typed by its name, or
+    by its head word, a number when neither says one); [] when the subject names no frequency
+    or nothing but it, or when its rows are people or things ('daily commuters')."""
+    raw = _SUBJECT_CUT.split(subject.lower(), maxsplit=1)[0]
+    ws = re.findall(r"[a-z0-9]+", raw)
+    freq = next((w for w in ws if w in _FREQUENCIES), None)
+    if freq is None:
+        return []
+    rest = [w for w in ws if w != freq and w not in _SUBJECT_SKIP and w not in R.STOP and not w.isdigit()]
+    people, _ = _composition()
+    if not rest or not (_wordlike(rest[-1]) or re.fullmatch(r"[a-z]+\d*[a-z]*", rest[-1]) and
+                        L.infer(rest[-1])[2] == "rule") or L.singular(rest[-1]) in people:  # 'co2', 'gdp'
+        return []
+    head = L.singular(rest[-1])
+    counted = _is_event(head) and rest[-1] != head  # 'weekly flu cases': how many in the period
+    said = L.infer(rest[-1])
+    as_said = counted or (rest[-1] != head and said[2] == "rule" and said[0] in NUMERIC)  # 'quarterly earnings'
+    if rest[-1] != head and not as_said and head not in _COUNT_HEADS:
+        return []  # 'daily commuters': the rows are things, not a figure
+    name = "_".join(rest if as_said else rest[:-1] + [head])
+    type_, params, how = L.infer(name)
+    if how != "rule" or type_ not in NUMERIC:
+        type_, params, how = L.infer(head if not counted else rest[-1])
+    if how != "rule" or type_ not in NUMERIC:
+        type_, params = ("integer", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 60}) \
+            if counted or head in _COUNT_HEADS else \
+            ("float", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 100, "decimals": 2})
+    why = f"a {freq} series (composed from the description's nouns)"
+    out = [Draft(n, t, dict(p), source="named", why=why) for n, t, p in _FREQUENCIES[freq]]
+    return out + [Draft(name, type_, _copy(params), source="named", why=f"the {freq} figure ('{' '.join(rest)}')")]
 
 
 def _dimensions(subject: str, have: list[Draft]) -> list[Draft]:
