@@ -1179,7 +1179,7 @@ def test_a_table_is_composed_from_the_nouns_when_nothing_fits(description: str, 
     ("weekly flu cases", [("year", "year"), ("week", "integer"), ("flu_cases", "integer")]),
     ("annual gdp per capita", [("year", "year"), ("gdp", None)]),
     ("quarterly earnings", [("year", "year"), ("quarter", "integer"), ("earnings", None)]),
-    ("daily river discharge", [("date", "date"), ("river_discharge", "float")]),
+    ("daily snow depth", [("date", "date"), ("snow_depth", None)]),
     ("monthly unemployment rate by state", [("year", "year"), ("month", "integer"), ("unemployment_rate", "percent"),
                                             ("state", "state")]),
 ])
