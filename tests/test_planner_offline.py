@@ -1193,6 +1193,20 @@ def test_a_figure_with_its_frequency_is_composed_as_a_series(description: str, e
         assert (schema.column("month").params["min"], schema.column("month").params["max"]) == (1, 12)
 
 
+@pytest.mark.parametrize("description", ["webflow items", "contentful entries", "vercel deployments", "zork api objects"])
+def test_a_product_s_objects_are_composed_as_api_objects(description: str) -> None:
+    schema = plan(description)
+    assert schema.names == ["id", "name", "status", "owner", "created_at", "updated_at"]
+    assert schema.column("id").unique and schema.notes == [offline.COMPOSED_NOTE]
+    df = schema.generate(200, seed=1)
+    assert (df["updated_at"] >= df["created_at"]).all()
+
+
+@pytest.mark.parametrize("description", ["comet sightings", "shopping cart items", "volcanoes"])
+def test_known_things_are_not_api_objects(description: str) -> None:
+    assert "owner" not in plan(description).names
+
+
 def test_a_frequency_beside_rows_of_things_is_not_a_series() -> None:
     assert "commuter_id" in plan("daily commuters").names  # the rows are commuters, not a figure
     assert plan("daily asdf").notes == [offline.FALLBACK_NOTE]

@@ -651,7 +651,7 @@ def _compose(subject: str) -> list[Draft]:
     ('by state and month') that the concepts know are its attributes. [] for keyboard mash."""
     text = L.singular_text(subject)
     head = head_noun(subject)
-    series = _series(subject)
+    series = _series(subject) or _api_object(subject)
     if series:
         return series + _dimensions(subject, series)
     if not _wordlike(head):
@@ -730,6 +730,44 @@ def _series(subject: str) -> list[Draft]:
     why = f"a {freq} series (composed from the description's nouns)"
     out = [Draft(n, t, dict(p), source="named", why=why) for n, t, p in _FREQUENCIES[freq]]
     return out + [Draft(name, type_, _copy(params), source="named", why=f"the {freq} figure ('{' '.join(rest)}')")]
+
+
+# Nouns that are a software product's objects ('webflow items', 'contentful entries', 'jenkins
+# builds', 'lastpass vaults'): with a product's name the knowledge does not know, or said to be
+# an API's objects, the rows are API objects. What every API object has: an id, a name, a
+# status, an owner and its created and updated times (Stripe, GitHub, Notion, Contentful,
+# Webflow and Vercel objects alike).
+_OBJECT_NOUNS = frozenset({
+    "item", "record", "entry", "document", "file", "object", "resource", "build", "deploy", "deployment",
+    "pipeline", "vault", "workspace", "project", "folder", "asset", "attachment", "webhook", "workflow", "job",
+    "collection", "environment", "instance", "repository", "repo", "artifact", "release", "integration",
+    "form", "board", "note", "site", "app", "bucket", "secret", "key", "token", "space", "entity", "model",
+})
+_API_WORDS = frozenset({"api", "object", "resource", "endpoint", "webhook", "sdk"})
+_API_COLUMNS = (("id", "id", {}), ("name", "title", {"min_words": 1, "max_words": 4}), ("status", "", {}),
+                ("owner", "", {}), ("created_at", "datetime", {}), ("updated_at", "datetime", {}))
+
+
+def _api_object(subject: str) -> list[Draft]:
+    """'webflow items', 'vercel deployments', 'contentful entries': a product's objects, with
+    the columns every API object has; [] unless the rows' noun is a software object and the
+    word before it is a name the knowledge does not know (or the subject says 'api' or
+    'object')."""
+    raw = _SUBJECT_CUT.split(L.singular_text(subject), maxsplit=1)[0]
+    ws = [w for w in re.findall(r"[a-z0-9]+", raw) if w not in R.STOP or w in _OBJECT_NOUNS]
+    if len(ws) < 2 or ws[-1] not in _OBJECT_NOUNS:
+        return []
+    noun, before = ws[-1], [w for w in ws[:-1] if w not in _API_WORDS]
+    known = R.index().known
+    if not before or not (set(ws) & _API_WORDS or (before[-1] not in known and _wordlike(before[-1]))):
+        return []  # 'nvd cve records' are CVEs: the word before the noun is a thing the knowledge knows
+    why = f"what every API object has (the rows are {noun}s of {' '.join(before)})"
+    out = []
+    for name, type_, params in _API_COLUMNS:
+        if not type_:
+            type_, params, _ = L.infer(name)
+        out.append(Draft(name, type_, _copy(params), unique=name == "id", source="named", why=why))
+    return out
 
 
 def _dimensions(subject: str, have: list[Draft]) -> list[Draft]:
