@@ -1158,13 +1158,17 @@ def test_retrieval_scales_to_thousands_of_named_tables(tmp_path: Path, monkeypat
         K.reload()
 
 
+# an event's place, as event tables write it
+PLACE = [("location", "city"), ("latitude", "latitude"), ("longitude", "longitude")]
+
+
 @pytest.mark.parametrize(("description", "expect"), [
     # (old faithful eruptions, star wars characters, chick weights and US arrests are datasets
     # the knowledge now holds: tests/test_knowledge_datasets.py)
-    ("comet sightings", [("sighting_id", "id"), ("sighting_time", "datetime")]),
-    ("dragon boat races", [("race_id", "id"), ("race_time", "datetime")]),
+    ("comet sightings", [("sighting_id", "id"), ("sighting_time", "datetime"), *PLACE]),
+    ("dragon boat races", [("race_id", "id"), ("race_time", "datetime"), *PLACE]),
     ("treehouse builders", [("builder_id", "id"), ("builder_name", "title")]),
-    ("meteor sightings by state", [("sighting_id", "id"), ("sighting_time", "datetime"), ("state", "state")]),
+    ("meteor sightings by state", [("sighting_id", "id"), ("sighting_time", "datetime"), *PLACE, ("state", "state")]),
     ("volcanoes", [("volcano_id", "id"), ("volcano_name", "title")]),
 ])
 def test_a_table_is_composed_from_the_nouns_when_nothing_fits(description: str, expect: list[Any]) -> None:

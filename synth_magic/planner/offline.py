@@ -672,6 +672,7 @@ def _compose(subject: str) -> list[Draft]:
         out.append(Draft("name", "full_name", {}, source="named", why=f"each {entity}'s name"))
     elif _is_event(entity):
         out.append(Draft(f"{entity}_time", "datetime", {}, source="named", why=f"when each {entity} happened"))
+        out += _event_place(entity)
     else:
         type_, params, how = L.infer(f"{entity}_name")
         if how != "rule" or type_ not in _NAME_TYPES:
@@ -681,6 +682,20 @@ def _compose(subject: str) -> list[Draft]:
     if measure is not None:
         out.append(measure)
     return out + _dimensions(subject, out)
+
+
+# Where an event happened, as event tables write it (USGS earthquakes, NUFORC sightings,
+# NOAA storm events, police incidents, collisions: a place name and its coordinates).
+_EVENT_PLACE = ("location", "latitude", "longitude")
+
+
+def _event_place(entity: str) -> list[Draft]:
+    out = []
+    for name in _EVENT_PLACE:
+        type_, params, how = L.infer(name)
+        if how == "rule":
+            out.append(Draft(name, type_, _copy(params), source="named", why=f"where each {entity} happened"))
+    return out
 
 
 # A figure said with its frequency ('monthly sunspot numbers', 'annual gdp growth') is a time
