@@ -1168,6 +1168,8 @@ PLACE = [("location", "city"), ("latitude", "latitude"), ("longitude", "longitud
     ("comet sightings", [("sighting_id", "id"), ("sighting_time", "datetime"), *PLACE]),
     ("dragon boat races", [("race_id", "id"), ("race_time", "datetime"), *PLACE]),
     ("treehouse builders", [("builder_id", "id"), ("builder_name", "title")]),
+    ("buoy observations", [("observation_id", "id"), ("observation_time", "datetime"), ("buoy_id", "code"),
+                           ("value", "float"), *PLACE]),
     ("meteor sightings by state", [("sighting_id", "id"), ("sighting_time", "datetime"), *PLACE, ("state", "state")]),
     ("volcanoes", [("volcano_id", "id"), ("volcano_name", "title")]),
 ])

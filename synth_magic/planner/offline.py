@@ -672,7 +672,7 @@ def _compose(subject: str) -> list[Draft]:
         out.append(Draft("name", "full_name", {}, source="named", why=f"each {entity}'s name"))
     elif _is_event(entity):
         out.append(Draft(f"{entity}_time", "datetime", {}, source="named", why=f"when each {entity} happened"))
-        out += _event_place(entity)
+        out += _measured(entity, before) + _event_place(entity)
     else:
         type_, params, how = L.infer(f"{entity}_name")
         if how != "rule" or type_ not in _NAME_TYPES:
@@ -696,6 +696,21 @@ def _event_place(entity: str) -> list[Draft]:
         if how == "rule":
             out.append(Draft(name, type_, _copy(params), source="named", why=f"where each {entity} happened"))
     return out
+
+
+# Rows that are readings of something: what was read (the station or the thing named before
+# the noun: 'buoy observations' → buoy_id) and the value read, as NDBC, GHCN or OpenAQ rows.
+_MEASUREMENTS = frozenset({"observation", "measurement", "reading", "sample"})
+
+
+def _measured(entity: str, before: list[str]) -> list[Draft]:
+    if entity not in _MEASUREMENTS:
+        return []
+    thing = before[-2] if len(before) >= 2 and before[-1] == entity else "station"
+    return [Draft(f"{thing}_id", "code", {"pattern": f"{thing[:3].upper()}-#####"}, source="named",
+                  why=f"what each {entity} is of"),
+            Draft("value", "float", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 100, "decimals": 2},
+                  source="named", why=f"the value of each {entity} (a guess: name it for its figures)")]
 
 
 # A figure said with its frequency ('monthly sunspot numbers', 'annual gdp growth') is a time
