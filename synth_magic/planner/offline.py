@@ -699,7 +699,7 @@ def _event_place(entity: str) -> list[Draft]:
 
 
 # Rows that are readings of something: what was read (the station or the thing named before
-# the noun: 'buoy observations' → buoy_id) and the value read, as NDBC, GHCN or OpenAQ rows.
+# the noun: 'glacier observations' → glacier_id) and the value read, as NDBC, GHCN or OpenAQ rows.
 _MEASUREMENTS = frozenset({"observation", "measurement", "reading", "sample"})
 
 
@@ -713,7 +713,7 @@ def _measured(entity: str, before: list[str]) -> list[Draft]:
                   source="named", why=f"the value of each {entity} (a guess: name it for its figures)")]
 
 
-# A figure said with its frequency ('monthly sunspot numbers', 'annual gdp growth') is a time
+# A figure said with its frequency ('monthly meteor counts', 'annual gdp growth') is a time
 # series: one row a period, the period's columns as real series tables write them (NOAA's
 # Mauna Loa CO2 and SILSO's sunspots: year, month; CDC FluView: year, week; World Bank
 # WDI: year), then the figure.
