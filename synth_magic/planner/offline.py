@@ -651,6 +651,9 @@ def _compose(subject: str) -> list[Draft]:
     ('by state and month') that the concepts know are its attributes. [] for keyboard mash."""
     text = L.singular_text(subject)
     head = head_noun(subject)
+    series = _series(subject) or _api_object(subject)
+    if series:
+        return series + _dimensions(subject, series)
     if not _wordlike(head):
         return []
     people, _ = _composition()
@@ -669,6 +672,7 @@ def _compose(subject: str) -> list[Draft]:
         out.append(Draft("name", "full_name", {}, source="named", why=f"each {entity}'s name"))
     elif _is_event(entity):
         out.append(Draft(f"{entity}_time", "datetime", {}, source="named", why=f"when each {entity} happened"))
+        out += _measured(entity, before) + _event_place(entity)
     else:
         type_, params, how = L.infer(f"{entity}_name")
         if how != "rule" or type_ not in _NAME_TYPES:
@@ -678,6 +682,122 @@ def _compose(subject: str) -> list[Draft]:
     if measure is not None:
         out.append(measure)
     return out + _dimensions(subject, out)
+
+
+# Where an event happened, as event tables write it (USGS earthquakes, NUFORC sightings,
+# NOAA storm events, police incidents, collisions: a place name and its coordinates).
+_EVENT_PLACE = ("location", "latitude", "longitude")
+
+
+def _event_place(entity: str) -> list[Draft]:
+    out = []
+    for name in _EVENT_PLACE:
+        type_, params, how = L.infer(name)
+        if how == "rule":
+            out.append(Draft(name, type_, _copy(params), source="named", why=f"where each {entity} happened"))
+    return out
+
+
+# Rows that are readings of something: what was read (the station or the thing named before
+# the noun: 'glacier observations' → glacier_id) and the value read, as NDBC, GHCN or OpenAQ rows.
+_MEASUREMENTS = frozenset({"observation", "measurement", "reading", "sample"})
+
+
+def _measured(entity: str, before: list[str]) -> list[Draft]:
+    if entity not in _MEASUREMENTS:
+        return []
+    thing = before[-2] if len(before) >= 2 and before[-1] == entity else "station"
+    return [Draft(f"{thing}_id", "code", {"pattern": f"{thing[:3].upper()}-#####"}, source="named",
+                  why=f"what each {entity} is of"),
+            Draft("value", "float", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 100, "decimals": 2},
+                  source="named", why=f"the value of each {entity} (a guess: name it for its figures)")]
+
+
+# A figure said with its frequency ('monthly meteor counts', 'annual gdp growth') is a time
+# series: one row a period, the period's columns as real series tables write them (NOAA's
+# Mauna Loa CO2 and SILSO's sunspots: year, month; CDC FluView: year, week; World Bank
+# WDI: year), then the figure.
+_FREQUENCIES: dict[str, tuple[tuple[str, str, dict[str, Any]], ...]] = {
+    "hourly": (("timestamp", "datetime", {}),),
+    "daily": (("date", "date", {}),),
+    "weekly": (("year", "year", {}), ("week", "integer", {"min": 1, "max": 52, "distribution": "uniform"})),
+    "monthly": (("year", "year", {}), ("month", "integer", {"min": 1, "max": 12, "distribution": "uniform"})),
+    "quarterly": (("year", "year", {}), ("quarter", "integer", {"min": 1, "max": 4, "distribution": "uniform"})),
+    "annual": (("year", "year", {}),),
+    "yearly": (("year", "year", {}),),
+}
+_COUNT_HEADS = {"number", "count", "total", "tally"}
+
+
+def _series(subject: str) -> list[Draft]:
+    """'monthly unemployment rate': the period's columns and the figure (typed by its name, or
+    by its head word, a number when neither says one); [] when the subject names no frequency
+    or nothing but it, or when its rows are people or things ('daily commuters')."""
+    raw = _SUBJECT_CUT.split(subject.lower(), maxsplit=1)[0]
+    ws = re.findall(r"[a-z0-9]+", raw)
+    freq = next((w for w in ws if w in _FREQUENCIES), None)
+    if freq is None:
+        return []
+    rest = [w for w in ws if w != freq and w not in _SUBJECT_SKIP and w not in R.STOP and not w.isdigit()]
+    people, _ = _composition()
+    if not rest or not (_wordlike(rest[-1]) or re.fullmatch(r"[a-z]+\d*[a-z]*", rest[-1]) and
+                        L.infer(rest[-1])[2] == "rule") or L.singular(rest[-1]) in people:  # 'co2', 'gdp'
+        return []
+    head = L.singular(rest[-1])
+    counted = _is_event(head) and rest[-1] != head  # 'weekly flu cases': how many in the period
+    said = L.infer(rest[-1])
+    as_said = counted or (rest[-1] != head and said[2] == "rule" and said[0] in NUMERIC)  # 'quarterly earnings'
+    if rest[-1] != head and not as_said and head not in _COUNT_HEADS:
+        return []  # 'daily commuters': the rows are things, not a figure
+    name = "_".join(rest if as_said else rest[:-1] + [head])
+    type_, params, how = L.infer(name)
+    if how != "rule" or type_ not in NUMERIC:
+        type_, params, how = L.infer(head if not counted else rest[-1])
+    if how != "rule" or type_ not in NUMERIC:
+        type_, params = ("integer", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 60}) \
+            if counted or head in _COUNT_HEADS else \
+            ("float", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 100, "decimals": 2})
+    why = f"a {freq} series (composed from the description's nouns)"
+    out = [Draft(n, t, dict(p), source="named", why=why) for n, t, p in _FREQUENCIES[freq]]
+    return out + [Draft(name, type_, _copy(params), source="named", why=f"the {freq} figure ('{' '.join(rest)}')")]
+
+
+# Nouns that are a software product's objects ('webflow items', 'contentful entries', 'jenkins
+# builds', 'lastpass vaults'): with a product's name the knowledge does not know, or said to be
+# an API's objects, the rows are API objects. What every API object has: an id, a name, a
+# status, an owner and its created and updated times (Stripe, GitHub, Notion, Contentful,
+# Webflow and Vercel objects alike).
+_OBJECT_NOUNS = frozenset({
+    "item", "record", "entry", "document", "file", "object", "resource", "build", "deploy", "deployment",
+    "pipeline", "vault", "workspace", "project", "folder", "asset", "attachment", "webhook", "workflow", "job",
+    "collection", "environment", "instance", "repository", "repo", "artifact", "release", "integration",
+    "form", "board", "note", "site", "app", "bucket", "secret", "key", "token", "space", "entity", "model",
+})
+_API_WORDS = frozenset({"api", "object", "resource", "endpoint", "webhook", "sdk"})
+_API_COLUMNS = (("id", "id", {}), ("name", "title", {"min_words": 1, "max_words": 4}), ("status", "", {}),
+                ("owner", "", {}), ("created_at", "datetime", {}), ("updated_at", "datetime", {}))
+
+
+def _api_object(subject: str) -> list[Draft]:
+    """'webflow items', 'vercel deployments', 'contentful entries': a product's objects, with
+    the columns every API object has; [] unless the rows' noun is a software object and the
+    word before it is a name the knowledge does not know (or the subject says 'api' or
+    'object')."""
+    raw = _SUBJECT_CUT.split(L.singular_text(subject), maxsplit=1)[0]
+    ws = [w for w in re.findall(r"[a-z0-9]+", raw) if w not in R.STOP or w in _OBJECT_NOUNS]
+    if len(ws) < 2 or ws[-1] not in _OBJECT_NOUNS:
+        return []
+    noun, before = ws[-1], [w for w in ws[:-1] if w not in _API_WORDS]
+    known = R.index().known
+    if not before or not (set(ws) & _API_WORDS or (before[-1] not in known and _wordlike(before[-1]))):
+        return []  # 'nvd cve records' are CVEs: the word before the noun is a thing the knowledge knows
+    why = f"what every API object has (the rows are {noun}s of {' '.join(before)})"
+    out = []
+    for name, type_, params in _API_COLUMNS:
+        if not type_:
+            type_, params, _ = L.infer(name)
+        out.append(Draft(name, type_, _copy(params), unique=name == "id", source="named", why=why))
+    return out
 
 
 def _dimensions(subject: str, have: list[Draft]) -> list[Draft]:
