@@ -1392,6 +1392,28 @@ def test_units_have_figures_and_sources(monkeypatch: pytest.MonkeyPatch) -> None
         K.check()
 
 
+@pytest.mark.parametrize(("field", "lo", "hi"), [
+    ("murder rate per 100,000", 1, 15),  # US states: AER Guns, castle, USArrests
+    ("larceny rate per 100,000", 1000, 4000),  # a hundred times a murder rate on the same scale
+    ("motor vehicle theft per 100,000", 100, 700),  # not larceny's 'theft'
+    ("infant mortality per 1,000 live births", 2, 80),
+    ("crime rate per 100,000", 0, 2000),  # no kind said: the unit's own figures
+])
+def test_a_rate_per_100000_has_the_figures_of_what_it_counts(field: str, lo: float, hi: float) -> None:
+    name = L_name(re.sub(r"\s+per\s.*$", "", field))
+    col = plan(f"records with id, {field} and created at").column(name)
+    assert lo <= col.params["min"] < col.params["max"] <= hi, col
+
+
+def test_a_unit_kind_needs_words_figures_and_a_source(monkeypatch: pytest.MonkeyPatch) -> None:
+    units = K.knowledge().rules["units"]
+    assert all(k.get("source") and k.get("words") for k in units["per 100000"]["kinds"])
+    monkeypatch.setitem(units, "zz", {"min": 0, "max": 1, "source": "probe", "kinds": [{"words": ["a"], "min": 0,
+                                                                                         "max": 1}]})
+    with pytest.raises(K.KnowledgeError, match="units.zz kinds 1"):
+        K.check()
+
+
 @pytest.mark.parametrize(("description", "columns", "values"), [
     ("rides with ride id, start lat, start lng and member or casual", ["start_lat", "start_lng"], {}),
     ("collisions with date, speed limit, urban or rural area and casualties", ["speed_limit", "urban_or_rural_area"],

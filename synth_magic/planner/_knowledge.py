@@ -567,7 +567,13 @@ def check() -> Knowledge:
         if not isinstance(entry, dict) or not entry.get("source"):
             raise KnowledgeError(f"rules.toml units.{unit}: needs its figures and a 'source'")
         if not entry.get("minor"):
-            _schema_probe("float", {k: v for k, v in entry.items() if k != "source"}, f"rules.toml units.{unit}")
+            _schema_probe("float", {k: v for k, v in entry.items() if k not in ("source", "kinds")},
+                          f"rules.toml units.{unit}")
+        for i, kind in enumerate(entry.get("kinds", ())):  # figures by the column name's words
+            where = f"rules.toml units.{unit} kinds {i + 1}"
+            if not isinstance(kind, dict) or not kind.get("source") or not kind.get("words"):
+                raise KnowledgeError(f"{where}: needs its 'words', figures and a 'source'")
+            _schema_probe("float", {k: v for k, v in kind.items() if k not in ("source", "words")}, where)
     keys = [d.key for d in kb.domains + kb.tables]
     if len(set(keys)) != len(keys):
         twice = sorted(k for k in set(keys) if keys.count(k) > 1)[0]

@@ -515,14 +515,31 @@ def apply_values(d: Draft, values: list[str]) -> None:
 @K.dependent
 @lru_cache(maxsize=1)
 def _unit_table() -> dict[str, dict[str, Any]]:
-    """The default figures of each unit (rules.toml [units]), without their sources."""
+    """The default figures of each unit (rules.toml [units]), without their sources; a unit's
+    ``kinds`` (figures by the words of the column's name) as (words, figures) pairs."""
     units = K.knowledge().rules.get("units", {})
-    return {u: {k: v for k, v in e.items() if k != "source"} for u, e in units.items()}
+    table = {}
+    for u, e in units.items():
+        figures = {k: v for k, v in e.items() if k not in ("source", "kinds")}
+        figures["kinds"] = tuple((tuple(k["words"]), {n: v for n, v in k.items() if n not in ("words", "source")})
+                                 for k in e.get("kinds", ()))
+        table[u] = figures
+    return table
 
 
-def _unit_defaults(unit: str) -> dict[str, Any] | None:
+def _unit_defaults(unit: str, name: str = "") -> dict[str, Any] | None:
+    """A unit's figures for a column: those of the unit's first kind whose words the column's
+    name holds ('murder_rate' per 100,000), else the unit's own."""
     e = _unit_table().get(unit)
-    return None if e is None or e.get("minor") else dict(e)
+    if e is None or e.get("minor"):
+        return None
+    if name and e["kinds"]:
+        tokens = [L.singular(w) for w in name.lower().split("_") if w]
+        joined = f" {' '.join(tokens)} "
+        for words, figures in e["kinds"]:
+            if any(f" {L.singular_text(w)} " in joined for w in words):
+                return dict(figures)
+    return {k: v for k, v in e.items() if k != "kinds"}
 
 
 _UNIT_WORDS = {"ms": ("millisecond", "msec"), "seconds": ("second", "sec", "secs"), "minutes": ("minute", "min", "mins"),
@@ -573,7 +590,7 @@ def apply_unit(d: Draft, kind: str, unit: str) -> None:
         d.note("a percentage")
         return
     marked = unit.lower() in (d.origin or d.name).lower().split("_")
-    defaults = _unit_defaults(unit)
+    defaults = _unit_defaults(unit, d.name)
     kinds = ("word", "integer", "category", "float") + (("money", "percent") if kind == "scale" else ())
     if defaults and "range" not in d.fixed and not marked and d.type in kinds:
         d.type, d.params = "float", defaults
