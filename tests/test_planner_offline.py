@@ -1414,6 +1414,14 @@ def test_a_unit_kind_needs_words_figures_and_a_source(monkeypatch: pytest.Monkey
         K.check()
 
 
+def test_a_derived_concept_takes_the_middle_tables_range() -> None:
+    # named tables hold 'min temperature' in °C and °F: the union would span -70 to 100
+    concept = K.derived_concept(("min", "temperature"))
+    assert concept is not None
+    params = dict(concept.params)
+    assert -40 <= params["min"] < params["max"] <= 60, params
+
+
 @pytest.mark.parametrize(("description", "columns", "values"), [
     ("rides with ride id, start lat, start lng and member or casual", ["start_lat", "start_lng"], {}),
     ("collisions with date, speed limit, urban or rural area and casualties", ["speed_limit", "urban_or_rural_area"],
