@@ -1414,6 +1414,18 @@ def test_a_unit_kind_needs_words_figures_and_a_source(monkeypatch: pytest.Monkey
         K.check()
 
 
+@pytest.mark.parametrize(("field", "lo", "hi"), [
+    ("normalized temperature", 0, 1),  # a scale the name says, whatever it measures
+    ("scaled income", 0, 1),
+    ("standardized score", -4, 4),
+    ("ratio of family income to poverty", 0, 6),  # a ratio, not an amount of income
+])
+def test_a_scale_the_name_says_bounds_the_values(field: str, lo: float, hi: float) -> None:
+    schema = plan(f"widget records with id, {field} and created at")
+    col = next(c for c in schema.columns if c.name.startswith(L_name(field)[:8]))
+    assert col.type == "float" and lo <= col.params["min"] < col.params["max"] <= hi, col
+
+
 def test_a_derived_concept_takes_the_middle_tables_range() -> None:
     # named tables hold 'min temperature' in °C and °F: the union would span -70 to 100
     concept = K.derived_concept(("min", "temperature"))
