@@ -1426,6 +1426,24 @@ def test_a_scale_the_name_says_bounds_the_values(field: str, lo: float, hi: floa
     assert col.type == "float" and lo <= col.params["min"] < col.params["max"] <= hi, col
 
 
+@pytest.mark.parametrize(("description", "column", "lo", "hi"), [
+    ("songs with title, artist, duration in seconds and popularity", "duration", 10, 3600),  # a duration_ms / 1000
+    ("counties with name, population in thousands and area", "population", 0, 2_000_000),  # people / 1000
+    ("movies with title and budget in millions of dollars", "budget", 0, 1000),
+])
+def test_a_unit_or_magnitude_said_converts_the_figures(description: str, column: str, lo: float, hi: float) -> None:
+    col = plan(description).column(column)
+    assert lo <= col.params["min"] < col.params["max"] <= hi, col
+
+
+def test_a_magnitude_is_read_beside_a_unit() -> None:
+    from synth_magic.planner import _lexicon as L
+
+    ph = L.parse_phrase("gross in millions of dollars")
+    assert (ph.head, ph.magnitude, ph.unit) == ("gross", "millions", ("currency", "USD"))
+    assert L.parse_phrase("thousands of visitors").magnitude is None  # a count, not a magnitude
+
+
 def test_a_derived_concept_takes_the_middle_tables_range() -> None:
     # named tables hold 'min temperature' in °C and °F: the union would span -70 to 100
     concept = K.derived_concept(("min", "temperature"))

@@ -496,6 +496,12 @@ _WINDOW_IN_PHRASE = re.compile(r"\s*\b(?:in|during|for|from|of|since|after)\s+((
                                r"(?:\s*(?:-|to|and)\s*((?:19|20)\d{2}))?", re.I)
 
 
+# "sales in millions", "population (thousands)", "revenue in billions of dollars": the
+# magnitude the figures are counted in, beside any unit.
+_MAGNITUDE = re.compile(r"\s*(?:\bin\s+(?:the\s+)?)?\(?\b(thousands|millions|billions)\b\)?"
+                        r"(?:\s+of\s+((?:us\s+)?[^\s,;()]+))?", re.I)
+MAGNITUDES = {"thousands": 1e3, "millions": 1e6, "billions": 1e9}
+
 # "crime rate per 100,000 (people)", "births per 1,000": a rate on that scale.
 _PER_SCALE = re.compile(r"\s*\bper\s+(100[,. ]?000|100k|hundred thousand|1[,. ]?000|1k|thousand)\b"
                         r"(?:\s+(?:people|persons|population|residents|inhabitants|live births|births|capita))?", re.I)
@@ -532,6 +538,7 @@ class Phrase:
     window: tuple[str, str] | None = None
     vague: bool = False  # "billing information": the name is a topic, not a column
     flag: bool = False  # said "X flag" / "X indicator": a flag, whatever X alone would mean
+    magnitude: str | None = None  # "sales in millions": the figures counted in thousands, millions, billions
 
 
 _LEAD_FILLER = re.compile(r"^(?:(?:a|an|the|their|its|his|her|our|my|some|each|every|all|any|optional|"
@@ -580,6 +587,13 @@ def parse_phrase(raw: str) -> Phrase:
     enum = enumeration(text)
     if enum:
         ph.values, text = enum[0], enum[1]
+    mag = _MAGNITUDE.search(text)
+    if mag and mag.start() > 0:  # 'thousands of visitors' alone is no magnitude of a named column
+        ph.magnitude = mag.group(1).lower()
+        of = unit_of(mag.group(2)) if mag.group(2) else None  # 'in millions of dollars': the unit too
+        end = mag.end() if of else mag.end(1) + (1 if text[mag.end(1):mag.end(1) + 1] == ")" else 0)
+        text = (text[:mag.start()] + " " + text[end:]).strip()
+        ph.unit = ph.unit or of
     scale = _PER_SCALE.search(text)
     if scale:
         ph.unit = per_scale(scale.group(0))

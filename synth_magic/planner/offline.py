@@ -434,6 +434,8 @@ def _apply_phrase(d: Draft, ph: L.Phrase) -> None:
         apply_values(d, ph.values)
     if ph.unit:
         apply_unit(d, *ph.unit)
+    if ph.magnitude:
+        apply_magnitude(d, ph.magnitude)
     if ph.share:
         apply_share(d, *ph.share)
 
@@ -546,6 +548,42 @@ _UNIT_WORDS = {"ms": ("millisecond", "msec"), "seconds": ("second", "sec", "secs
                "hours": ("hour", "hr", "hrs"), "days": ("day",)}
 
 
+_TIME_FACTOR = {"ms": 0.001, "seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
+
+
+def _time_unit_of(name: str) -> str | None:
+    """The time unit a column's name says ('duration_ms' → 'ms', 'trip_minutes' → 'minutes')."""
+    for w in (L.singular(t) for t in name.lower().split("_")):
+        for unit, spellings in _UNIT_WORDS.items():
+            if w == unit or w == L.singular(unit) or w in spellings:
+                return unit
+    return None
+
+
+def _convert_time(d: Draft, unit: str) -> bool:
+    """A column whose figures are in another time unit than the one said ('duration in
+    seconds' typed from Spotify's duration_ms): its figures converted, so 30,000-1,200,000 ms
+    become 30-1,200 seconds. False when the figures' unit is the one said, or unknown."""
+    have = d.params.get("unit") if d.type == "duration" else None
+    have = have or (_time_unit_of(d.origin) if d.origin else None)
+    if d.type not in NUMERIC or have is None or have == unit or unit not in _TIME_FACTOR \
+            or have not in _TIME_FACTOR or d.params.get("max") is None:
+        return False
+    factor = _TIME_FACTOR[have] / _TIME_FACTOR[unit]
+    for key in ("min", "max", "mean", "std"):
+        v = d.params.get(key)
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            v = v * factor
+            d.params[key] = round(v) if d.type in ("integer", "duration") and abs(v) >= 10 else float(f"{v:.3g}")
+    if d.type == "duration":
+        d.params["unit"] = unit
+    elif d.type == "integer" and isinstance(d.params.get("min"), float):
+        d.type = "float"
+        d.params.setdefault("decimals", 2)
+    d.note(f"in {unit} (figures converted from {have})")
+    return True
+
+
 def apply_unit(d: Draft, kind: str, unit: str) -> None:
     # 'weekly study hours', 'duration_ms': a concept of that name already has its figures in that unit
     said = {L.singular(w) for w in d.name.lower().split("_")}
@@ -560,6 +598,8 @@ def apply_unit(d: Draft, kind: str, unit: str) -> None:
             d.params = {k: round(v * 100) for k, v in d.params.items() if k in ("min", "max", "mean", "std")
                         and isinstance(v, int | float)} | {"distribution": d.params.get("distribution", "lognormal")}
         d.note(f"in {unit}")
+        return
+    if kind == "time" and "range" not in d.fixed and _convert_time(d, unit):
         return
     if "table" in d.fixed and d.type in NUMERIC and d.params.get("max") is not None and "range" not in d.fixed \
             and d.params.get("unit", unit) == unit:  # ChickWeight's 'weight in grams' keeps its 35-373
@@ -595,6 +635,26 @@ def apply_unit(d: Draft, kind: str, unit: str) -> None:
     if defaults and "range" not in d.fixed and not marked and d.type in kinds:
         d.type, d.params = "float", defaults
     d.note(f"in {unit}")
+
+
+def apply_magnitude(d: Draft, magnitude: str) -> None:
+    """'population in thousands', 'sales in millions': figures of single units divided by the
+    magnitude (a county's 1,000-10,000,000 people are 1-10,000 thousand); figures already
+    below it (a price of 1-500) are taken to be counted in it already."""
+    factor = L.MAGNITUDES[magnitude]
+    top = d.params.get("max")
+    if d.type in ("money", "integer", "float", "quantity") and "range" not in d.fixed \
+            and isinstance(top, int | float) and top >= factor:
+        for key in ("min", "max", "mean", "std"):
+            v = d.params.get(key)
+            if isinstance(v, int | float) and not isinstance(v, bool):
+                d.params[key] = float(f"{v / factor:.3g}")
+        if d.type in ("integer", "quantity"):
+            d.type = "float"
+        d.params["decimals"] = 2 if d.params["max"] >= 10 else 3
+        if d.params.get("min", 0) <= 0 < d.params["max"] and d.params.get("distribution") == "lognormal":
+            d.params["min"] = 0
+    d.note(f"in {magnitude}")
 
 
 def apply_share(d: Draft, kind: str, share: float) -> None:
