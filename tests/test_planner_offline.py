@@ -1444,6 +1444,17 @@ def test_a_magnitude_is_read_beside_a_unit() -> None:
     assert L.parse_phrase("thousands of visitors").magnitude is None  # a count, not a magnitude
 
 
+@pytest.mark.parametrize(("field", "column", "lo", "hi"), [
+    ("rating out of 10", "rating", 1, 10),  # a short scale starts at 1 (IMDb)
+    ("score out of 100", "score", 0, 100),
+    ("satisfaction on a scale of 1 to 7", "satisfaction", 1, 7),  # the scale's words leave the name
+    ("score on a 0-100 scale", "score", 0, 100),
+])
+def test_a_scale_said_bounds_a_score(field: str, column: str, lo: float, hi: float) -> None:
+    col = plan(f"survey responses with id, {field} and created at").column(column)
+    assert (col.params["min"], col.params["max"]) == (lo, hi), col
+
+
 def test_a_derived_concept_takes_the_middle_tables_range() -> None:
     # named tables hold 'min temperature' in °C and °F: the union would span -70 to 100
     concept = K.derived_concept(("min", "temperature"))

@@ -350,6 +350,9 @@ def _number(text: str) -> float:
 
 
 _RANGES = [
+    # a scale said whole ('on a 0-100 scale', 'on a scale of 1 to 10'): its words leave the name too
+    re.compile(rf"\b(?:on|in)\s+an?\s+({_NUM})\s*(?:-|–|to)\s*({_NUM})(?:\s*point)?\s+scale\b", re.I),
+    re.compile(rf"\b(?:on|in)\s+an?\s+scale\s+(?:of|from)\s+({_NUM})\s*(?:-|–|to)\s*({_NUM})", re.I),
     re.compile(rf"\b(?:between|from)\s+{_CUR}({_NUM})\s*(?:and|to|-|–)\s*{_CUR}({_NUM})", re.I),
     re.compile(rf"\(\s*{_CUR}({_NUM})\s*(?:-|–|to|\.\.)\s*{_CUR}({_NUM})\s*\)", re.I),
     re.compile(rf"(?<![\w./-]){_CUR}({_NUM})\s*(?:-|–|to|\.\.)\s*{_CUR}({_NUM})(?![\w./-])", re.I),
@@ -360,8 +363,19 @@ _UPPER = re.compile(rf"(?:\b(?:under|below|less than|at most|up to|max(?:imum)?(
                     rf"not more than|within)\s+|<=?\s*){_CUR}({_NUM})", re.I)
 
 
+# 'rating out of 10': a score's top; its bottom is 1 on a short scale (stars 1-5, IMDb 1-10)
+# and 0 on a long one (a score out of 100) or a fraction's (out of 1).
+_OUT_OF = re.compile(rf"\bout\s+of\s+({_NUM})(?!\s*(?:%|percent|people|cases|patients|students|games|matches|"
+                     rf"attempts|shots|tries|trials|points possible))\b", re.I)
+
+
 def number_range(phrase: str) -> tuple[float | None, float | None, str]:
-    """(lo, hi, the text that said so) for 'between 5 and 500', '0-100', 'over $100'."""
+    """(lo, hi, the text that said so) for 'between 5 and 500', '0-100', 'over $100', 'out of 10'."""
+    m = _OUT_OF.search(phrase)
+    if m:
+        top = _number(m.group(1))
+        if top > 0:
+            return (1.0 if 2 <= top <= 10 else 0.0), top, m.group(0)
     for pattern in _RANGES:
         m = pattern.search(phrase)
         if m:
