@@ -1455,6 +1455,17 @@ def test_a_scale_said_bounds_a_score(field: str, column: str, lo: float, hi: flo
     assert (col.params["min"], col.params["max"]) == (lo, hi), col
 
 
+def test_numbers_beside_not_available_are_numbers_with_the_rest_missing() -> None:
+    d = offline.Draft("hospital_overall_rating", "category",
+                      {"values": ["Not Available", "1", "2", "3", "4", "5"], "weights": [40, 5, 12, 18, 16, 9]})
+    offline._numeric_choice(d)
+    assert d.type == "integer" and (d.params["min"], d.params["max"]) == (1, 5), d
+    assert d.null_rate == 0.4
+    words = offline.Draft("grade", "category", {"values": ["Not Available", "A", "B"]})
+    offline._numeric_choice(words)
+    assert words.type == "category" and words.null_rate == 0  # words stay words
+
+
 def test_a_derived_concept_takes_the_middle_tables_range() -> None:
     # named tables hold 'min temperature' in °C and °F: the union would span -70 to 100
     concept = K.derived_concept(("min", "temperature"))

@@ -819,6 +819,7 @@ def _from_template(col: K.Col, domain: K.Domain) -> Draft:
 
 
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+_NOT_AVAILABLE = re.compile(r"^(?:not available|n/?a|null|none|unknown|missing|not applicable|-|\.|)$", re.I)
 
 
 # Head words of names whose numbers are codes (payment_type 1-6, ratecode_id 1, 2, ... 99,
@@ -866,10 +867,20 @@ def _numeric_choice(d: Draft) -> None:
         return
     if _date_choice(d, values):
         return
+    weights = [float(w) for w in d.params.get("weights") or [1.0] * len(values)]
+    missing = [i for i, v in enumerate(values) if _NOT_AVAILABLE.match(str(v).strip())]
+    if missing and len(values) - len(missing) >= 2 and len(weights) == len(values) and \
+            all(_NUMBER.match(str(v)) for i, v in enumerate(values) if i not in missing):
+        # CMS's 'Not Available' among ratings 1-5: numbers, and the rest missing
+        total = sum(weights) or 1.0
+        d.null_rate = max(d.null_rate, round(sum(weights[i] for i in missing) / total, 4))
+        values = [v for i, v in enumerate(values) if i not in missing]
+        weights = [w for i, w in enumerate(weights) if i not in missing]
+        d.params = {**d.params, "values": values, "weights": weights}
+        d.note(f"{d.null_rate:.0%} not available")
     if not all(_NUMBER.match(str(v)) for v in values):
         return
     nums = [float(v) for v in values]
-    weights = [float(w) for w in d.params.get("weights") or [1.0] * len(nums)]
     total = sum(weights) or 1.0
     mean = sum(x * w for x, w in zip(nums, weights, strict=False)) / total
     std = (sum(w * (x - mean) ** 2 for x, w in zip(nums, weights, strict=False)) / total) ** 0.5
