@@ -1466,6 +1466,20 @@ def test_numbers_beside_not_available_are_numbers_with_the_rest_missing() -> Non
     assert words.type == "category" and words.null_rate == 0  # words stay words
 
 
+@pytest.mark.parametrize(("field", "column", "share"), [
+    ("is student", "is_student", None),  # a yes/no, not a student's name
+    ("has children", "has_children", None),  # not a count of children
+    ("has insurance", "has_insurance", 0.92),  # CPS 2022: 7.9 % uninsured
+    ("homeowner", "homeowner", 0.66),  # Census HVS 2023: 65.9 %
+    ("veteran", "veteran", 0.06),
+    ("employed", "employed", 0.6),  # an '-ed' flag takes its prior too
+])
+def test_a_yes_no_about_a_person_is_a_flag_with_a_typical_share(field: str, column: str, share: float | None) -> None:
+    col = plan(f"people with id, {field} and created at").column(column)
+    assert col.type == "boolean", col
+    assert col.params.get("p_true") == share, col
+
+
 def test_a_derived_concept_takes_the_middle_tables_range() -> None:
     # named tables hold 'min temperature' in °C and °F: the union would span -70 to 100
     concept = K.derived_concept(("min", "temperature"))

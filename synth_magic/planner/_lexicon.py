@@ -561,6 +561,8 @@ _LEAD_FILLER = re.compile(r"^(?:(?:a|an|the|their|its|his|her|our|my|some|each|e
 _TRAIL_FILLER = re.compile(r"(?:\s+(?:flag|indicator|field|column|data|info|information|details?|"
                            r"list|fields|columns|boolean|bool|yes/no|true/false|attribute|"
                            r"in which|that|which|if any))+$", re.I)
+_IS_HAS = re.compile(r"^(?:(?:whether|if)\s+(?:they|he|she|it|the \w+)?\s*)?(?:is|are|has|have|was|were|had)\s+"
+                     r"(?!(?:a|an|the|no|many|much|several|some|\d+|how|what|number|count|total)\b)\w+(?:\s+\w+)?$", re.I)
 _VAGUE = re.compile(r"\b(?:information|info|details?|data|demographics|metadata|stats|statistics)\b", re.I)
 
 
@@ -629,7 +631,11 @@ def parse_phrase(raw: str) -> Phrase:
     text = re.sub(r"\s*(?:\([^)]*\)|\[[^\]]*\]|\{[^}]*\})\s*", " ", text)
     text = re.sub(r"\s+", " ", text).strip(" ,.:;-")
     ph.vague = bool(_VAGUE.search(text))
-    text = _LEAD_FILLER.sub("", text)
+    # 'is student', 'has children', 'whether they were promoted': a yes/no, whatever the noun alone is
+    if _IS_HAS.match(text):  # the verb stays in the name: is_student, has_children
+        text = re.sub(r"^(?:whether|if)\s+(?:(?:they|he|she|it|the \w+)\s+)?", "", text, flags=re.I)
+    else:
+        text = _LEAD_FILLER.sub("", text)
     trail = _TRAIL_FILLER.search(text)
     ph.flag = bool(trail and re.search(r"\b(?:flag|indicator)\b", trail.group(0), re.I))
     text = _TRAIL_FILLER.sub("", text).strip()
@@ -720,8 +726,8 @@ def infer(name: str) -> tuple[str, dict[str, Any], str]:
         return "integer", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 40}, "guess"
     if _MEASURE.search(key):
         return "float", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 100, "decimals": 2}, "guess"
-    if key.endswith("ed") and " " not in key:
-        return "boolean", {"p_true": 0.5}, "guess"
+    if key.endswith("ed") and " " not in key:  # 'employed', 'married': a flag, its share from the priors
+        return "boolean", {}, "guess"
     if _TEXTY.search(key):
         return "word", {}, "guess"
     # An unknown name that does not say text is most often a measure in real tables.
