@@ -1480,6 +1480,13 @@ def test_a_yes_no_about_a_person_is_a_flag_with_a_typical_share(field: str, colu
     assert col.params.get("p_true") == share, col
 
 
+def test_a_temperature_unit_said_once_holds_for_the_other_temperatures() -> None:
+    schema = plan("weather observations with date, max temperature in F and min temperature")
+    low = schema.column("min_temperature")
+    assert low.params["min"] >= 0 and low.params["max"] >= 80, low  # °F, not °C
+    assert "other temperatures" in low.why
+
+
 def test_a_derived_concept_takes_the_middle_tables_range() -> None:
     # named tables hold 'min temperature' in °C and °F: the union would span -70 to 100
     concept = K.derived_concept(("min", "temperature"))

@@ -159,6 +159,7 @@ def _plan_in_context(text: str) -> Schema:
     else:
         _in_context(drafts, domain)
         _apply_global(drafts, lower, parts)
+        _shared_temperature_unit(drafts)
         _link(drafts)
     drafts = _unique_names(drafts)
     found = L.detect_locale(lower)
@@ -635,6 +636,31 @@ def apply_unit(d: Draft, kind: str, unit: str) -> None:
     if defaults and "range" not in d.fixed and not marked and d.type in kinds:
         d.type, d.params = "float", defaults
     d.note(f"in {unit}")
+
+
+_TEMP_NAME = re.compile(r"(?:^|_)(?:temp|temperature|tmax|tmin|tavg|dew_point|dewpoint|feels_like|heat_index)(?:$|_)")
+_TEMP_UNIT = re.compile(r"(?:^|_)(f|fahrenheit|c|celsius)$|; in ([FC])(?:;|$)")
+
+
+def _shared_temperature_unit(drafts: list[Draft]) -> None:
+    """'max temperature in F and min temperature': a temperature unit said for one column holds
+    for the description's other temperatures, which said none."""
+    said = {}
+    for d in drafts:
+        m = _TEMP_UNIT.search(d.name.lower()) or _TEMP_UNIT.search(d.why) if _TEMP_NAME.search(d.name.lower()) else None
+        if m:
+            said[d.name] = "F" if (m.group(1) or m.group(2) or "").lower() in ("f", "fahrenheit") else "C"
+    if len(set(said.values())) != 1:
+        return
+    unit = next(iter(said.values()))
+    for d in drafts:
+        if d.name in said or not _TEMP_NAME.search(d.name.lower()) or d.type not in ("float", "integer") \
+                or d.fixed & {"range", "table"} or d.source != "named":
+            continue
+        defaults = _unit_defaults(unit, d.name)
+        if defaults:
+            d.type, d.params = "float", defaults
+            d.note(f"in {unit}, as the description's other temperatures")
 
 
 def apply_magnitude(d: Draft, magnitude: str) -> None:
