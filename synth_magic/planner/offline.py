@@ -160,6 +160,7 @@ def _plan_in_context(text: str) -> Schema:
         _in_context(drafts, domain)
         _apply_global(drafts, lower, parts)
         _shared_temperature_unit(drafts)
+        _percent_bounds(drafts)
         _link(drafts)
     drafts = _unique_names(drafts)
     found = L.detect_locale(lower)
@@ -636,6 +637,22 @@ def apply_unit(d: Draft, kind: str, unit: str) -> None:
     if defaults and "range" not in d.fixed and not marked and d.type in kinds:
         d.type, d.params = "float", defaults
     d.note(f"in {unit}")
+
+
+_PERCENT_NAME = re.compile(r"(?:^|_)(?:rate|pct|percent|percentage|perc)(?:$|_)")
+
+
+def _percent_bounds(drafts: list[Draft]) -> None:
+    """A rate or percentage of 0-100 whose figures run a little past 100 (ISLR College's
+    Grad.Rate of 118, a data entry error) stops at 100; a range the description said stays."""
+    for d in drafts:
+        top, low = d.params.get("max"), d.params.get("min")
+        if d.type in ("integer", "float", "percent") and "range" not in d.fixed and _PERCENT_NAME.search(d.name.lower()) \
+                and isinstance(top, int | float) and isinstance(low, int | float) and low >= 0 and 100 < top <= 130:
+            d.params["max"] = 100
+            if isinstance(d.params.get("mean"), int | float) and d.params["mean"] >= 100:
+                d.params.pop("mean")
+            d.note("a percentage: at most 100")
 
 
 _TEMP_NAME = re.compile(r"(?:^|_)(?:temp|temperature|tmax|tmin|tavg|dew_point|dewpoint|feels_like|heat_index)(?:$|_)")
