@@ -1490,9 +1490,10 @@ def test_a_temperature_unit_said_once_holds_for_the_other_temperatures() -> None
 def test_a_percentage_past_100_stops_at_100() -> None:
     drafts = [offline.Draft("grad_rate", "integer", {"min": 10, "max": 118, "mean": 65}),
               offline.Draft("growth_pct", "float", {"min": -20, "max": 300}),  # can fall and grow past 100
-              offline.Draft("heart_rate", "integer", {"min": 40, "max": 180})]  # no percentage
+              offline.Draft("heart_rate", "integer", {"min": 40, "max": 120}),  # no percentage
+              offline.Draft("exchange_rate", "float", {"min": 0.5, "max": 125})]
     offline._percent_bounds(drafts)
-    assert [d.params["max"] for d in drafts] == [100, 300, 180]
+    assert [d.params["max"] for d in drafts] == [100, 300, 120, 125]
 
 
 def test_a_derived_concept_takes_the_middle_tables_range() -> None:

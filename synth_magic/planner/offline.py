@@ -639,7 +639,13 @@ def apply_unit(d: Draft, kind: str, unit: str) -> None:
     d.note(f"in {unit}")
 
 
-_PERCENT_NAME = re.compile(r"(?:^|_)(?:rate|pct|percent|percentage|perc)(?:$|_)")
+# a percentage by its name: 'pct', 'percent', or a rate of people or events that succeed
+# (graduation, retention, vaccination...), not a heart rate, an exchange rate or a bit rate
+_PERCENT_NAME = re.compile(r"(?:^|_)(?:pct|percent|percentage|perc)(?:$|_)|(?:^|_)(?:grad|graduation|completion|"
+                           r"success|retention|acceptance|admission|approval|conversion|response|participation|"
+                           r"employment|unemployment|literacy|vaccination|occupancy|survival|poverty|churn|"
+                           r"attrition|enrollment|turnout|pass|win|open|click|bounce|default|vacancy|utilization)"
+                           r"_rate$")
 
 
 def _percent_bounds(drafts: list[Draft]) -> None:
@@ -647,7 +653,8 @@ def _percent_bounds(drafts: list[Draft]) -> None:
     Grad.Rate of 118, a data entry error) stops at 100; a range the description said stays."""
     for d in drafts:
         top, low = d.params.get("max"), d.params.get("min")
-        if d.type in ("integer", "float", "percent") and "range" not in d.fixed and _PERCENT_NAME.search(d.name.lower()) \
+        if d.type in ("integer", "float", "percent") and "range" not in d.fixed \
+                and (d.type == "percent" or _PERCENT_NAME.search(d.name.lower())) \
                 and isinstance(top, int | float) and isinstance(low, int | float) and low >= 0 and 100 < top <= 130:
             d.params["max"] = 100
             if isinstance(d.params.get("mean"), int | float) and d.params["mean"] >= 100:
