@@ -38,7 +38,7 @@ KINDS: list[tuple[str, list[str], list[tuple[str, str, str]]]] = [
     ("per 100000", ["assault", "assaults", "aggravated assault"], [
         ("causaldata", "castle", "assault"), ("datasets", "USArrests", "Assault")]),
     ("per 100000", ["burglary", "burglaries"], [("causaldata", "castle", "burglary")]),
-    ("per 100000", ["motor", "vehicle theft", "auto theft", "car theft"], [("causaldata", "castle", "motor")]),
+    ("per 100000", ["vehicle theft", "auto theft", "car theft"], [("causaldata", "castle", "motor")]),
     ("per 100000", ["larceny", "theft"], [("causaldata", "castle", "larceny")]),
     ("per 100000", ["violent", "violent crime"], [("AER", "Guns", "violent"), ("stevedata", "af_crime93", "violent")]),
     ("per 1000", ["infant", "infant mortality", "child mortality"], [
