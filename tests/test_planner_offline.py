@@ -1496,6 +1496,14 @@ def test_a_percentage_past_100_stops_at_100() -> None:
     assert [d.params["max"] for d in drafts] == [100, 300, 120, 125]
 
 
+@pytest.mark.parametrize("name", ["stops", "assists", "siblings", "open issues", "retries"])
+def test_an_unknown_plural_is_a_count(name: str) -> None:
+    from synth_magic.planner import _lexicon as L
+
+    type_, params, _ = L.infer(name)
+    assert type_ == "integer" and params["min"] >= 0, (type_, params)
+
+
 def test_a_derived_concept_takes_the_middle_tables_range() -> None:
     # named tables hold 'min temperature' in °C and °F: the union would span -70 to 100
     concept = K.derived_concept(("min", "temperature"))

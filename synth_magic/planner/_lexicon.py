@@ -726,6 +726,12 @@ def infer(name: str) -> tuple[str, dict[str, Any], str]:
         return "integer", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 40}, "guess"
     if _MEASURE.search(key):
         return "float", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 100, "decimals": 2}, "guess"
+    last = key.split()[-1]
+    if len(last) > 3 and singular(last) != last and not _TEXTY.search(key):
+        # an unknown plural ('stops', 'assists', 'siblings', 'open issues'): how many, not a measure
+        hit = _rule_for(f"number of {last}")
+        if hit is not None and hit[0] == "integer":
+            return hit[0], hit[1], "guess"
     if key.endswith("ed") and " " not in key:  # 'employed', 'married': a flag, its share from the priors
         return "boolean", {}, "guess"
     if _TEXTY.search(key):
