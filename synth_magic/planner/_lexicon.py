@@ -712,7 +712,7 @@ _NOT_A_MEAN = ("code", "id", "uuid", "category", "title", "word", "date", "datet
 def infer(name: str) -> tuple[str, dict[str, Any], str]:
     """(type, params, how) for a column called ``name``; how is 'rule', 'fuzzy' or 'guess'."""
     key = meaning_key(name)
-    hit = _rule_for(key)
+    hit = _modifier_rule(key) or _rule_for(key)
     if hit is not None:
         if hit[0] in _NOT_A_MEAN and key.split()[0] in _MEANS:  # 'mean sunspot number' is no code
             return "float", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 100, "decimals": 2}, "rule"
@@ -738,6 +738,25 @@ def infer(name: str) -> tuple[str, dict[str, Any], str]:
         return "word", {}, "guess"
     # An unknown name that does not say text is most often a measure in real tables.
     return "float", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 100, "decimals": 2}, "guess"
+
+
+# Head nouns that say nothing of their own: 'rating value' (schema.org ratingValue) is a
+# rating and 'pressure value' a pressure, not an amount of money; their modifier decides when it
+# is a number of another kind. A name the concepts know whole ('order value') keeps its concept.
+_EMPTY_HEADS = {"value", "values", "val"}
+_MODIFIER_TYPES = {"rating", "integer", "float", "percent", "age", "year", "quantity", "duration"}
+
+
+def _modifier_rule(key: str) -> tuple[str, dict[str, Any]] | None:
+    ws = key.split()
+    if len(ws) < 2 or ws[-1] not in _EMPTY_HEADS:
+        return None
+    whole = K.match_concept(key, CONTEXT.get())
+    if whole is not None and any(len(n) > 1 and tuple(map(singular, n)) == tuple(map(singular, ws[-len(n):]))
+                                 for n in whole[0].names):
+        return None  # a name it knows whole: 'order value', 'cart value'
+    hit = _rule_for(" ".join(ws[:-1]))
+    return hit if hit is not None and hit[0] in _MODIFIER_TYPES else None
 
 
 # The concepts' context phrases the description being planned holds ('nyc', 'school'): set
