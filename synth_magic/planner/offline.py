@@ -586,6 +586,13 @@ def _convert_time(d: Draft, unit: str) -> bool:
     return True
 
 
+def _concept_in_unit(d: Draft, unit: str) -> bool:
+    """Whether the concept the column's name matches gives its figures in the unit said
+    ('significant wave height in meters': NDBC's 0.1-15 m, not any length of 1-5,000 m)."""
+    hit = K.match_concept(L.meaning_key(d.name), L.CONTEXT.get())
+    return hit is not None and bool(hit[0].unit) and hit[0].unit == unit and d.params.get("max") is not None
+
+
 def apply_unit(d: Draft, kind: str, unit: str) -> None:
     # 'weekly study hours', 'duration_ms': a concept of that name already has its figures in that unit
     said = {L.singular(w) for w in d.name.lower().split("_")}
@@ -631,7 +638,7 @@ def apply_unit(d: Draft, kind: str, unit: str) -> None:
             d.type, d.params = "percent", {}
         d.note("a percentage")
         return
-    marked = unit.lower() in (d.origin or d.name).lower().split("_")
+    marked = unit.lower() in (d.origin or d.name).lower().split("_") or _concept_in_unit(d, unit)
     defaults = _unit_defaults(unit, d.name)
     kinds = ("word", "integer", "category", "float") + (("money", "percent") if kind == "scale" else ())
     if defaults and "range" not in d.fixed and not marked and d.type in kinds:
