@@ -705,6 +705,11 @@ _COUNT_HINT = re.compile(r"^(?:number of|num|n|count of|no of|total) |\b(?:count
 
 
 # A mean, median or standard deviation of something is a number, whatever its head noun names.
+def is_count_name(key: str) -> bool:
+    """'number of stops', 'stop count': a name that says it counts."""
+    return bool(_COUNT_HINT.search(key))
+
+
 _MEANS = {"mean", "average", "avg", "median", "std", "stdev", "sd"}
 _NOT_A_MEAN = ("code", "id", "uuid", "category", "title", "word", "date", "datetime")
 

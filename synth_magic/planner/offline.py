@@ -938,6 +938,8 @@ def _numeric_choice(d: Draft) -> None:
     if not all(_NUMBER.match(str(v)) for v in values):
         return
     nums = [float(v) for v in values]
+    if _flag_01(d, nums, weights):
+        return
     total = sum(weights) or 1.0
     mean = sum(x * w for x, w in zip(nums, weights, strict=False)) / total
     std = (sum(w * (x - mean) ** 2 for x, w in zip(nums, weights, strict=False)) / total) ** 0.5
@@ -962,6 +964,38 @@ def _numeric_choice(d: Draft) -> None:
         params["min"], params["max"] = int(lo), int(hi)
     d.params = params
     d.note(f"the numbers {', '.join(map(str, values[:6]))}{'...' if len(values) > 6 else ''} as a number")
+
+
+def _flag_01(d: Draft, nums: list[float], weights: list[float]) -> bool:
+    """Values 0 and 1 only are a flag written 0/1 (GTFS calendar.txt's monday..sunday: 1 the
+    service runs that day; Titanic's survived): a boolean with the 1s' share. A count ('stops' 0
+    or 1) and a code (GTFS direction_id 0 or 1: one way or the other) keep their numbers."""
+    if set(nums) != {0.0, 1.0} or len(weights) != len(nums) or _code_like(d.name):
+        return False
+    key = L.meaning_key(d.name)
+    last = key.split()[-1] if key else ""
+    if L.is_count_name(key) or (len(last) > 3 and L.singular(last) != last):
+        return False
+    total = sum(weights) or 1.0
+    d.type = "boolean"
+    d.params = {"p_true": round(sum(w for x, w in zip(nums, weights, strict=False) if x == 1.0) / total, 4)}
+    d.note("1 or 0, a flag")
+    return True
+
+
+def _recent_years(drafts: list[Draft]) -> None:
+    """A year a table is kept by (fiscal, calendar, tax, reporting: the ``[recent_years]`` rule
+    of knowledge/rules.toml), not set by the description or a named table's column: the recent
+    years up to this one, not a fixed window."""
+    rule = K.knowledge().rules.get("recent_years")
+    if not rule:
+        return
+    kinds = set(rule["words"])
+    this_year = datetime.now().year
+    for d in drafts:
+        if d.type == "year" and not d.fixed and not d.origin and kinds & set(L.meaning_key(d.name).split()):
+            d.params = {"min": this_year - int(rule["span"]), "max": this_year, "distribution": "uniform"}
+            d.note(f"the recent {rule['span']} years ({rule['source']})")
 
 
 _DATE_TEXT = re.compile(r"^(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})/(\d{1,2})/(\d{4}))"
@@ -1379,6 +1413,7 @@ def _link(drafts: list[Draft]) -> None:
             age.params = {"derive_from": birth.name}
             age.note(f"counted from {birth.name}")
     _date_parts(drafts)
+    _recent_years(drafts)
     _order_dates(drafts)
     _durations(drafts)
 
