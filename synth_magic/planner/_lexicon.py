@@ -1016,14 +1016,19 @@ def global_currency(lower: str) -> str | None:
     return u[1] if u and u[0] == "currency" else None
 
 
-def date_order() -> list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, str], tuple[str, str]]]:
+_Order = tuple[tuple[str, ...], tuple[str, ...], tuple[str, str], tuple[str, str], bool]
+
+
+def date_order() -> list[_Order]:
     """(earlier name prefixes, later name prefixes, gap for a date column, gap for a datetime
-    column), from the ``[[order]]`` rules of ``knowledge/rules.toml``."""
+    column, whether the later column keeps its window's end), from the ``[[order]]`` rules of
+    ``knowledge/rules.toml``."""
     return _DATE_ORDER()
 
 
 @K.dependent
 @lru_cache(maxsize=1)
-def _DATE_ORDER() -> list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, str], tuple[str, str]]]:
-    return [(tuple(r["earlier"]), tuple(r["later"]), tuple(r["date_gap"]), tuple(r["time_gap"]))  # type: ignore[misc]
+def _DATE_ORDER() -> list[_Order]:
+    return [(tuple(r["earlier"]), tuple(r["later"]), tuple(r["date_gap"]), tuple(r["time_gap"]),  # type: ignore[misc]
+             bool(r.get("keep_end", False)))
             for r in K.knowledge().rules.get("order", [])]

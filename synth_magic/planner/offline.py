@@ -1511,7 +1511,7 @@ def _order_dates(drafts: list[Draft]) -> None:
         if "after" in d.params or "step" in d.params or "window" in d.fixed or _fixed_date(d):
             continue
         name = d.name.lower()
-        for earlier, later, date_gap, time_gap in L.date_order():
+        for earlier, later, date_gap, time_gap, keep_end in L.date_order():
             if not _prefixed(name, later) or _prefixed(name, earlier):
                 continue
             base = next((e for e in dated if e is not d and _prefixed(e.name.lower(), earlier)
@@ -1519,7 +1519,10 @@ def _order_dates(drafts: list[Draft]) -> None:
             if base is None:
                 continue
             lo, hi = date_gap if d.type == "date" else time_gap
+            window = {k: d.params[k] for k in ("start", "end") if k in d.params} or {"end": "today"}
             d.params = {"after": base.name, "min_gap": lo, "max_gap": hi}
+            if keep_end:  # a gap of years: the event has happened by the window's end (else today)
+                d.params.update(window)
             _touch(d, f"after {base.name}")
             break
 
