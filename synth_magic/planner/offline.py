@@ -1463,7 +1463,7 @@ def _durations(drafts: list[Draft]) -> None:
 def _totals(drafts: list[Draft]) -> None:
     """A total that is the sum of its parts ('subtotal, tax, freight and total due'), by the
     ``[[total]]`` rules of knowledge/rules.toml."""
-    money = [d for d in drafts if d.type in ("money", "float", "integer", "formula") and _IDENT.match(d.name)]
+    money = [d for d in drafts if d.type in ("money", "float", "integer", "duration", "formula") and _IDENT.match(d.name)]
     for rule in K.knowledge().rules.get("total", []):
         total = next((d for d in money if d.name.lower() in rule["total"] and "range" not in d.fixed), None)
         if total is None:
@@ -1475,7 +1475,8 @@ def _totals(drafts: list[Draft]) -> None:
         if len(parts) < 2:
             continue
         expr = " + ".join(d.name for d in parts) + "".join(f" - {d.name}" for d in minus)
-        total.type, total.params, total.unique = "formula", {"expr": expr, "decimals": 2}, False
+        whole = all(d.type in ("integer", "duration") for d in parts + minus)  # minutes add up to minutes
+        total.type, total.params, total.unique = "formula", {"expr": expr, "decimals": 0 if whole else 2}, False
         _touch(total, f"= {expr}")
         return
 
