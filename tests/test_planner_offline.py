@@ -1576,3 +1576,71 @@ def test_a_named_tables_labels_retrieve_it_and_type_its_fields(tmp_path: Path, m
 ])
 def test_enumerations_in_any_brackets_win_over_the_template(description: str, column: str, values: list[str]) -> None:
     assert plan(description).column(column).params["values"] == values
+
+
+@pytest.mark.parametrize(("description", "column"), [
+    ("universities with name, world rank, country and score", "world_rank"),
+    ("players with name, overall rank and nationality", "overall_rank"),  # not FIFA's 'overall' rating
+    ("songs with title, artist, peak position and weeks on chart", "peak_position"),  # not a football position
+])
+def test_a_rank_is_a_position_not_an_id(description: str, column: str) -> None:
+    col = plan(description).column(column)
+    assert col.type == "integer" and col.params["min"] == 1 and not col.unique, col
+
+
+@pytest.mark.parametrize(("name", "type_"), [
+    ("rating value", "rating"),  # schema.org ratingValue
+    ("pressure value", "float"),
+    ("order value", "money"),  # a name known whole keeps its concept
+    ("property value", "money"),
+])
+def test_an_empty_head_yields_to_its_modifier(name: str, type_: str) -> None:
+    from synth_magic.planner import _lexicon as L
+
+    assert L.infer(name)[0] == type_
+
+
+def test_a_category_of_0_and_1_is_a_flag_unless_a_count_or_a_code() -> None:
+    flag = offline.Draft("monday", "category", {"values": [1, 0], "weights": [75, 25]})
+    code = offline.Draft("direction_id", "category", {"values": [0, 1], "weights": [50, 50]})
+    count = offline.Draft("stops", "category", {"values": [0, 1], "weights": [90, 10]})
+    for d in (flag, code, count):
+        offline._numeric_choice(d)
+    assert flag.type == "boolean" and flag.params == {"p_true": 0.75}
+    assert code.type == "integer" and count.type == "integer"
+
+
+def test_a_fiscal_or_calendar_year_spans_recent_years() -> None:
+    from datetime import datetime
+
+    schema = plan("budget lines with fiscal year, calendar year, department and amount")
+    for name in ("fiscal_year", "calendar_year"):
+        col = schema.column(name)
+        assert col.params["max"] == datetime.now().year and col.params["min"] == datetime.now().year - 12, col
+    said = plan("budget lines with fiscal year between 1990 and 1999 and amount").column("fiscal_year")
+    assert said.params["min"] == 1990 and said.params["max"] == 1999
+
+
+def test_a_pay_basis_is_its_vocabulary() -> None:
+    col = plan("employees with name, pay basis and base salary").column("pay_basis")
+    assert col.type == "category" and {"per Annum", "per Hour", "per Day"} <= set(col.params["values"])
+
+
+def test_an_animals_outcome_follows_its_birth_within_its_window() -> None:
+    schema = plan("animals with animal id, date of birth, outcome date and outcome type")
+    df = schema.generate(500, seed=2)
+    assert (df["outcome_date"].dropna() >= df.loc[df["outcome_date"].notna(), "date_of_birth"]).all()
+    end = schema.column("outcome_date").params.get("end")
+    assert end is not None and str(df["outcome_date"].max()) <= str(end)
+
+
+def test_a_total_time_is_the_sum_of_its_stages() -> None:
+    df = plan("recipes with name, prep time in minutes, cook time in minutes and total time in minutes").generate(
+        200, seed=4)
+    assert (df["total_time"] == df["prep_time"] + df["cook_time"]).all()
+
+
+def test_a_unit_said_keeps_a_concepts_figures_in_that_unit() -> None:
+    col = plan("buoy observations with station id, significant wave height in meters").column(
+        "significant_wave_height")
+    assert col.params["max"] <= 20, col  # NDBC's metres of sea, not any length of 1-5,000 m
