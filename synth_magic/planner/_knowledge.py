@@ -567,7 +567,13 @@ def check() -> Knowledge:
         if not isinstance(entry, dict) or not entry.get("source"):
             raise KnowledgeError(f"rules.toml units.{unit}: needs its figures and a 'source'")
         if not entry.get("minor"):
-            _schema_probe("float", {k: v for k, v in entry.items() if k != "source"}, f"rules.toml units.{unit}")
+            _schema_probe("float", {k: v for k, v in entry.items() if k not in ("source", "kinds")},
+                          f"rules.toml units.{unit}")
+        for i, kind in enumerate(entry.get("kinds", ())):  # figures by the column name's words
+            where = f"rules.toml units.{unit} kinds {i + 1}"
+            if not isinstance(kind, dict) or not kind.get("source") or not kind.get("words"):
+                raise KnowledgeError(f"{where}: needs its 'words', figures and a 'source'")
+            _schema_probe("float", {k: v for k, v in kind.items() if k not in ("source", "words")}, where)
     keys = [d.key for d in kb.domains + kb.tables]
     if len(set(keys)) != len(keys):
         twice = sorted(k for k in set(keys) if keys.count(k) > 1)[0]
@@ -644,14 +650,19 @@ _DERIVE_FROM = 7
 _NUMERIC_RANGE = ("min", "max")
 
 
+def _middle(xs: list[Any]) -> Any:
+    """The median of a few numbers (the lower middle one of an even count: a value one table has)."""
+    return sorted(xs)[(len(xs) - 1) // 2]
+
+
 @dependent
 @lru_cache(maxsize=4096)
 def derived_concept(words: tuple[str, ...]) -> Concept | None:
     """A concept read from the named tables' columns called ``words`` ('bill length' from
     palmer penguins' bill_length_mm), when those tables agree on the type.
 
-    The majority type wins when it holds at least two thirds of the tables; numeric ranges
-    widen to cover every table; a category keeps the values of the tables that agree with
+    The majority type wins when it holds at least two thirds of the tables; a numeric range,
+    mean and spread are the middle table's (the median of each); a category keeps the values of the tables that agree with
     the first; parameters naming other columns are dropped. None when nothing agrees.
     """
     hits = knowledge().table_columns.get(words, ())[:_DERIVE_FROM]
@@ -679,7 +690,15 @@ def derived_concept(words: tuple[str, ...]) -> Concept | None:
         los = [c.params["min"] for _, c in agree if isinstance(c.params.get("min"), int | float)]
         his = [c.params["max"] for _, c in agree if isinstance(c.params.get("max"), int | float)]
         if los and his and isinstance(params["min"], int | float):
-            params["min"], params["max"] = min(los), max(his)
+            # the typical table's range, not their union: one table in °F and one in °C, or one
+            # outlier, would make a range no real column spans ('min temperature' -70 to 100)
+            params["min"], params["max"] = _middle(los), _middle(his)
+            for key in ("mean", "std"):
+                got = [c.params[key] for _, c in agree if isinstance(c.params.get(key), int | float)]
+                if key in params and len(got) == len(agree):
+                    params[key] = _middle(got)
+            if params["min"] >= params["max"]:
+                params["min"], params["max"] = min(los), max(his)
             if "mean" in params and not params["min"] < params["mean"] < params["max"]:
                 params.pop("mean")
     tables = ", ".join(d.key for d, _ in agree)

@@ -350,6 +350,9 @@ def _number(text: str) -> float:
 
 
 _RANGES = [
+    # a scale said whole ('on a 0-100 scale', 'on a scale of 1 to 10'): its words leave the name too
+    re.compile(rf"\b(?:on|in)\s+an?\s+({_NUM})\s*(?:-|–|to)\s*({_NUM})(?:\s*point)?\s+scale\b", re.I),
+    re.compile(rf"\b(?:on|in)\s+an?\s+scale\s+(?:of|from)\s+({_NUM})\s*(?:-|–|to)\s*({_NUM})", re.I),
     re.compile(rf"\b(?:between|from)\s+{_CUR}({_NUM})\s*(?:and|to|-|–)\s*{_CUR}({_NUM})", re.I),
     re.compile(rf"\(\s*{_CUR}({_NUM})\s*(?:-|–|to|\.\.)\s*{_CUR}({_NUM})\s*\)", re.I),
     re.compile(rf"(?<![\w./-]){_CUR}({_NUM})\s*(?:-|–|to|\.\.)\s*{_CUR}({_NUM})(?![\w./-])", re.I),
@@ -360,8 +363,19 @@ _UPPER = re.compile(rf"(?:\b(?:under|below|less than|at most|up to|max(?:imum)?(
                     rf"not more than|within)\s+|<=?\s*){_CUR}({_NUM})", re.I)
 
 
+# 'rating out of 10': a score's top; its bottom is 1 on a short scale (stars 1-5, IMDb 1-10)
+# and 0 on a long one (a score out of 100) or a fraction's (out of 1).
+_OUT_OF = re.compile(rf"\bout\s+of\s+({_NUM})(?!\s*(?:%|percent|people|cases|patients|students|games|matches|"
+                     rf"attempts|shots|tries|trials|points possible))\b", re.I)
+
+
 def number_range(phrase: str) -> tuple[float | None, float | None, str]:
-    """(lo, hi, the text that said so) for 'between 5 and 500', '0-100', 'over $100'."""
+    """(lo, hi, the text that said so) for 'between 5 and 500', '0-100', 'over $100', 'out of 10'."""
+    m = _OUT_OF.search(phrase)
+    if m:
+        top = _number(m.group(1))
+        if top > 0:
+            return (1.0 if 2 <= top <= 10 else 0.0), top, m.group(0)
     for pattern in _RANGES:
         m = pattern.search(phrase)
         if m:
@@ -496,6 +510,12 @@ _WINDOW_IN_PHRASE = re.compile(r"\s*\b(?:in|during|for|from|of|since|after)\s+((
                                r"(?:\s*(?:-|to|and)\s*((?:19|20)\d{2}))?", re.I)
 
 
+# "sales in millions", "population (thousands)", "revenue in billions of dollars": the
+# magnitude the figures are counted in, beside any unit.
+_MAGNITUDE = re.compile(r"\s*(?:\bin\s+(?:the\s+)?)?\(?\b(thousands|millions|billions)\b\)?"
+                        r"(?:\s+of\s+((?:us\s+)?[^\s,;()]+))?", re.I)
+MAGNITUDES = {"thousands": 1e3, "millions": 1e6, "billions": 1e9}
+
 # "crime rate per 100,000 (people)", "births per 1,000": a rate on that scale.
 _PER_SCALE = re.compile(r"\s*\bper\s+(100[,. ]?000|100k|hundred thousand|1[,. ]?000|1k|thousand)\b"
                         r"(?:\s+(?:people|persons|population|residents|inhabitants|live births|births|capita))?", re.I)
@@ -532,6 +552,7 @@ class Phrase:
     window: tuple[str, str] | None = None
     vague: bool = False  # "billing information": the name is a topic, not a column
     flag: bool = False  # said "X flag" / "X indicator": a flag, whatever X alone would mean
+    magnitude: str | None = None  # "sales in millions": the figures counted in thousands, millions, billions
 
 
 _LEAD_FILLER = re.compile(r"^(?:(?:a|an|the|their|its|his|her|our|my|some|each|every|all|any|optional|"
@@ -540,6 +561,8 @@ _LEAD_FILLER = re.compile(r"^(?:(?:a|an|the|their|its|his|her|our|my|some|each|e
 _TRAIL_FILLER = re.compile(r"(?:\s+(?:flag|indicator|field|column|data|info|information|details?|"
                            r"list|fields|columns|boolean|bool|yes/no|true/false|attribute|"
                            r"in which|that|which|if any))+$", re.I)
+_IS_HAS = re.compile(r"^(?:(?:whether|if)\s+(?:they|he|she|it|the \w+)?\s*)?(?:is|are|has|have|was|were|had)\s+"
+                     r"(?!(?:a|an|the|no|many|much|several|some|\d+|how|what|number|count|total)\b)\w+(?:\s+\w+)?$", re.I)
 _VAGUE = re.compile(r"\b(?:information|info|details?|data|demographics|metadata|stats|statistics)\b", re.I)
 
 
@@ -580,6 +603,13 @@ def parse_phrase(raw: str) -> Phrase:
     enum = enumeration(text)
     if enum:
         ph.values, text = enum[0], enum[1]
+    mag = _MAGNITUDE.search(text)
+    if mag and mag.start() > 0:  # 'thousands of visitors' alone is no magnitude of a named column
+        ph.magnitude = mag.group(1).lower()
+        of = unit_of(mag.group(2)) if mag.group(2) else None  # 'in millions of dollars': the unit too
+        end = mag.end() if of else mag.end(1) + (1 if text[mag.end(1):mag.end(1) + 1] == ")" else 0)
+        text = (text[:mag.start()] + " " + text[end:]).strip()
+        ph.unit = ph.unit or of
     scale = _PER_SCALE.search(text)
     if scale:
         ph.unit = per_scale(scale.group(0))
@@ -601,7 +631,11 @@ def parse_phrase(raw: str) -> Phrase:
     text = re.sub(r"\s*(?:\([^)]*\)|\[[^\]]*\]|\{[^}]*\})\s*", " ", text)
     text = re.sub(r"\s+", " ", text).strip(" ,.:;-")
     ph.vague = bool(_VAGUE.search(text))
-    text = _LEAD_FILLER.sub("", text)
+    # 'is student', 'has children', 'whether they were promoted': a yes/no, whatever the noun alone is
+    if _IS_HAS.match(text):  # the verb stays in the name: is_student, has_children
+        text = re.sub(r"^(?:whether|if)\s+(?:(?:they|he|she|it|the \w+)\s+)?", "", text, flags=re.I)
+    else:
+        text = _LEAD_FILLER.sub("", text)
     trail = _TRAIL_FILLER.search(text)
     ph.flag = bool(trail and re.search(r"\b(?:flag|indicator)\b", trail.group(0), re.I))
     text = _TRAIL_FILLER.sub("", text).strip()
@@ -671,6 +705,11 @@ _COUNT_HINT = re.compile(r"^(?:number of|num|n|count of|no of|total) |\b(?:count
 
 
 # A mean, median or standard deviation of something is a number, whatever its head noun names.
+def is_count_name(key: str) -> bool:
+    """'number of stops', 'stop count': a name that says it counts."""
+    return bool(_COUNT_HINT.search(key))
+
+
 _MEANS = {"mean", "average", "avg", "median", "std", "stdev", "sd"}
 _NOT_A_MEAN = ("code", "id", "uuid", "category", "title", "word", "date", "datetime")
 
@@ -678,7 +717,7 @@ _NOT_A_MEAN = ("code", "id", "uuid", "category", "title", "word", "date", "datet
 def infer(name: str) -> tuple[str, dict[str, Any], str]:
     """(type, params, how) for a column called ``name``; how is 'rule', 'fuzzy' or 'guess'."""
     key = meaning_key(name)
-    hit = _rule_for(key)
+    hit = _modifier_rule(key) or _rule_for(key)
     if hit is not None:
         if hit[0] in _NOT_A_MEAN and key.split()[0] in _MEANS:  # 'mean sunspot number' is no code
             return "float", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 100, "decimals": 2}, "rule"
@@ -692,12 +731,37 @@ def infer(name: str) -> tuple[str, dict[str, Any], str]:
         return "integer", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 40}, "guess"
     if _MEASURE.search(key):
         return "float", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 100, "decimals": 2}, "guess"
-    if key.endswith("ed") and " " not in key:
-        return "boolean", {"p_true": 0.5}, "guess"
+    last = key.split()[-1]
+    if len(last) > 3 and singular(last) != last and not _TEXTY.search(key):
+        # an unknown plural ('stops', 'assists', 'siblings', 'open issues'): how many, not a measure
+        hit = _rule_for(f"number of {last}")
+        if hit is not None and hit[0] == "integer":
+            return hit[0], hit[1], "guess"
+    if key.endswith("ed") and " " not in key:  # 'employed', 'married': a flag, its share from the priors
+        return "boolean", {}, "guess"
     if _TEXTY.search(key):
         return "word", {}, "guess"
     # An unknown name that does not say text is most often a measure in real tables.
     return "float", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 100, "decimals": 2}, "guess"
+
+
+# Head nouns that say nothing of their own: 'rating value' (schema.org ratingValue) is a
+# rating and 'pressure value' a pressure, not an amount of money; their modifier decides when it
+# is a number of another kind. A name the concepts know whole ('order value') keeps its concept.
+_EMPTY_HEADS = {"value", "values", "val"}
+_MODIFIER_TYPES = {"rating", "integer", "float", "percent", "age", "year", "quantity", "duration"}
+
+
+def _modifier_rule(key: str) -> tuple[str, dict[str, Any]] | None:
+    ws = key.split()
+    if len(ws) < 2 or ws[-1] not in _EMPTY_HEADS:
+        return None
+    whole = K.match_concept(key, CONTEXT.get())
+    if whole is not None and any(len(n) > 1 and tuple(map(singular, n)) == tuple(map(singular, ws[-len(n):]))
+                                 for n in whole[0].names):
+        return None  # a name it knows whole: 'order value', 'cart value'
+    hit = _rule_for(" ".join(ws[:-1]))
+    return hit if hit is not None and hit[0] in _MODIFIER_TYPES else None
 
 
 # The concepts' context phrases the description being planned holds ('nyc', 'school'): set
@@ -952,14 +1016,19 @@ def global_currency(lower: str) -> str | None:
     return u[1] if u and u[0] == "currency" else None
 
 
-def date_order() -> list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, str], tuple[str, str]]]:
+_Order = tuple[tuple[str, ...], tuple[str, ...], tuple[str, str], tuple[str, str], bool]
+
+
+def date_order() -> list[_Order]:
     """(earlier name prefixes, later name prefixes, gap for a date column, gap for a datetime
-    column), from the ``[[order]]`` rules of ``knowledge/rules.toml``."""
+    column, whether the later column keeps its window's end), from the ``[[order]]`` rules of
+    ``knowledge/rules.toml``."""
     return _DATE_ORDER()
 
 
 @K.dependent
 @lru_cache(maxsize=1)
-def _DATE_ORDER() -> list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, str], tuple[str, str]]]:
-    return [(tuple(r["earlier"]), tuple(r["later"]), tuple(r["date_gap"]), tuple(r["time_gap"]))  # type: ignore[misc]
+def _DATE_ORDER() -> list[_Order]:
+    return [(tuple(r["earlier"]), tuple(r["later"]), tuple(r["date_gap"]), tuple(r["time_gap"]),  # type: ignore[misc]
+             bool(r.get("keep_end", False)))
             for r in K.knowledge().rules.get("order", [])]

@@ -159,6 +159,8 @@ def _plan_in_context(text: str) -> Schema:
     else:
         _in_context(drafts, domain)
         _apply_global(drafts, lower, parts)
+        _shared_temperature_unit(drafts)
+        _percent_bounds(drafts)
         _link(drafts)
     drafts = _unique_names(drafts)
     found = L.detect_locale(lower)
@@ -434,6 +436,8 @@ def _apply_phrase(d: Draft, ph: L.Phrase) -> None:
         apply_values(d, ph.values)
     if ph.unit:
         apply_unit(d, *ph.unit)
+    if ph.magnitude:
+        apply_magnitude(d, ph.magnitude)
     if ph.share:
         apply_share(d, *ph.share)
 
@@ -515,18 +519,78 @@ def apply_values(d: Draft, values: list[str]) -> None:
 @K.dependent
 @lru_cache(maxsize=1)
 def _unit_table() -> dict[str, dict[str, Any]]:
-    """The default figures of each unit (rules.toml [units]), without their sources."""
+    """The default figures of each unit (rules.toml [units]), without their sources; a unit's
+    ``kinds`` (figures by the words of the column's name) as (words, figures) pairs."""
     units = K.knowledge().rules.get("units", {})
-    return {u: {k: v for k, v in e.items() if k != "source"} for u, e in units.items()}
+    table = {}
+    for u, e in units.items():
+        figures = {k: v for k, v in e.items() if k not in ("source", "kinds")}
+        figures["kinds"] = tuple((tuple(k["words"]), {n: v for n, v in k.items() if n not in ("words", "source")})
+                                 for k in e.get("kinds", ()))
+        table[u] = figures
+    return table
 
 
-def _unit_defaults(unit: str) -> dict[str, Any] | None:
+def _unit_defaults(unit: str, name: str = "") -> dict[str, Any] | None:
+    """A unit's figures for a column: those of the unit's first kind whose words the column's
+    name holds ('murder_rate' per 100,000), else the unit's own."""
     e = _unit_table().get(unit)
-    return None if e is None or e.get("minor") else dict(e)
+    if e is None or e.get("minor"):
+        return None
+    if name and e["kinds"]:
+        tokens = [L.singular(w) for w in name.lower().split("_") if w]
+        joined = f" {' '.join(tokens)} "
+        for words, figures in e["kinds"]:
+            if any(f" {L.singular_text(w)} " in joined for w in words):
+                return dict(figures)
+    return {k: v for k, v in e.items() if k != "kinds"}
 
 
 _UNIT_WORDS = {"ms": ("millisecond", "msec"), "seconds": ("second", "sec", "secs"), "minutes": ("minute", "min", "mins"),
                "hours": ("hour", "hr", "hrs"), "days": ("day",)}
+
+
+_TIME_FACTOR = {"ms": 0.001, "seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
+
+
+def _time_unit_of(name: str) -> str | None:
+    """The time unit a column's name says ('duration_ms' → 'ms', 'trip_minutes' → 'minutes')."""
+    for w in (L.singular(t) for t in name.lower().split("_")):
+        for unit, spellings in _UNIT_WORDS.items():
+            if w == unit or w == L.singular(unit) or w in spellings:
+                return unit
+    return None
+
+
+def _convert_time(d: Draft, unit: str) -> bool:
+    """A column whose figures are in another time unit than the one said ('duration in
+    seconds' typed from Spotify's duration_ms): its figures converted, so 30,000-1,200,000 ms
+    become 30-1,200 seconds. False when the figures' unit is the one said, or unknown."""
+    have = d.params.get("unit") if d.type == "duration" else None
+    have = have or (_time_unit_of(d.origin) if d.origin else None)
+    if d.type not in NUMERIC or have is None or have == unit or unit not in _TIME_FACTOR \
+            or have not in _TIME_FACTOR or d.params.get("max") is None:
+        return False
+    factor = _TIME_FACTOR[have] / _TIME_FACTOR[unit]
+    for key in ("min", "max", "mean", "std"):
+        v = d.params.get(key)
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            v = v * factor
+            d.params[key] = round(v) if d.type in ("integer", "duration") and abs(v) >= 10 else float(f"{v:.3g}")
+    if d.type == "duration":
+        d.params["unit"] = unit
+    elif d.type == "integer" and isinstance(d.params.get("min"), float):
+        d.type = "float"
+        d.params.setdefault("decimals", 2)
+    d.note(f"in {unit} (figures converted from {have})")
+    return True
+
+
+def _concept_in_unit(d: Draft, unit: str) -> bool:
+    """Whether the concept the column's name matches gives its figures in the unit said
+    ('significant wave height in meters': NDBC's 0.1-15 m, not any length of 1-5,000 m)."""
+    hit = K.match_concept(L.meaning_key(d.name), L.CONTEXT.get())
+    return hit is not None and bool(hit[0].unit) and hit[0].unit == unit and d.params.get("max") is not None
 
 
 def apply_unit(d: Draft, kind: str, unit: str) -> None:
@@ -543,6 +607,8 @@ def apply_unit(d: Draft, kind: str, unit: str) -> None:
             d.params = {k: round(v * 100) for k, v in d.params.items() if k in ("min", "max", "mean", "std")
                         and isinstance(v, int | float)} | {"distribution": d.params.get("distribution", "lognormal")}
         d.note(f"in {unit}")
+        return
+    if kind == "time" and "range" not in d.fixed and _convert_time(d, unit):
         return
     if "table" in d.fixed and d.type in NUMERIC and d.params.get("max") is not None and "range" not in d.fixed \
             and d.params.get("unit", unit) == unit:  # ChickWeight's 'weight in grams' keeps its 35-373
@@ -572,12 +638,80 @@ def apply_unit(d: Draft, kind: str, unit: str) -> None:
             d.type, d.params = "percent", {}
         d.note("a percentage")
         return
-    marked = unit.lower() in (d.origin or d.name).lower().split("_")
-    defaults = _unit_defaults(unit)
+    marked = unit.lower() in (d.origin or d.name).lower().split("_") or _concept_in_unit(d, unit)
+    defaults = _unit_defaults(unit, d.name)
     kinds = ("word", "integer", "category", "float") + (("money", "percent") if kind == "scale" else ())
     if defaults and "range" not in d.fixed and not marked and d.type in kinds:
         d.type, d.params = "float", defaults
     d.note(f"in {unit}")
+
+
+# a percentage by its name: 'pct', 'percent', or a rate of people or events that succeed
+# (graduation, retention, vaccination...), not a heart rate, an exchange rate or a bit rate
+_PERCENT_NAME = re.compile(r"(?:^|_)(?:pct|percent|percentage|perc)(?:$|_)|(?:^|_)(?:grad|graduation|completion|"
+                           r"success|retention|acceptance|admission|approval|conversion|response|participation|"
+                           r"employment|unemployment|literacy|vaccination|occupancy|survival|poverty|churn|"
+                           r"attrition|enrollment|turnout|pass|win|open|click|bounce|default|vacancy|utilization)"
+                           r"_rate$")
+
+
+def _percent_bounds(drafts: list[Draft]) -> None:
+    """A rate or percentage of 0-100 whose figures run a little past 100 (ISLR College's
+    Grad.Rate of 118, a data entry error) stops at 100; a range the description said stays."""
+    for d in drafts:
+        top, low = d.params.get("max"), d.params.get("min")
+        if d.type in ("integer", "float", "percent") and "range" not in d.fixed \
+                and (d.type == "percent" or _PERCENT_NAME.search(d.name.lower())) \
+                and isinstance(top, int | float) and isinstance(low, int | float) and low >= 0 and 100 < top <= 130:
+            d.params["max"] = 100
+            if isinstance(d.params.get("mean"), int | float) and d.params["mean"] >= 100:
+                d.params.pop("mean")
+            d.note("a percentage: at most 100")
+
+
+_TEMP_NAME = re.compile(r"(?:^|_)(?:temp|temperature|tmax|tmin|tavg|dew_point|dewpoint|feels_like|heat_index)(?:$|_)")
+_TEMP_UNIT = re.compile(r"(?:^|_)(f|fahrenheit|c|celsius)$|; in ([FC])(?:;|$)")
+
+
+def _shared_temperature_unit(drafts: list[Draft]) -> None:
+    """'max temperature in F and min temperature': a temperature unit said for one column holds
+    for the description's other temperatures, which said none."""
+    said = {}
+    for d in drafts:
+        m = _TEMP_UNIT.search(d.name.lower()) or _TEMP_UNIT.search(d.why) if _TEMP_NAME.search(d.name.lower()) else None
+        if m:
+            said[d.name] = "F" if (m.group(1) or m.group(2) or "").lower() in ("f", "fahrenheit") else "C"
+    if len(set(said.values())) != 1:
+        return
+    unit = next(iter(said.values()))
+    for d in drafts:
+        if d.name in said or not _TEMP_NAME.search(d.name.lower()) or d.type not in ("float", "integer") \
+                or d.fixed & {"range", "table"} or d.source != "named":
+            continue
+        defaults = _unit_defaults(unit, d.name)
+        if defaults:
+            d.type, d.params = "float", defaults
+            d.note(f"in {unit}, as the description's other temperatures")
+
+
+def apply_magnitude(d: Draft, magnitude: str) -> None:
+    """'population in thousands', 'sales in millions': figures of single units divided by the
+    magnitude (a county's 1,000-10,000,000 people are 1-10,000 thousand); figures already
+    below it (a price of 1-500) are taken to be counted in it already."""
+    factor = L.MAGNITUDES[magnitude]
+    top = d.params.get("max")
+    if d.type in ("money", "integer", "float", "quantity") and "range" not in d.fixed \
+            and isinstance(top, int | float) and top >= factor:
+        for key in ("min", "max", "mean", "std"):
+            v = d.params.get(key)
+            if isinstance(v, int | float) and not isinstance(v, bool):
+                d.params[key] = float(f"{v / factor:.3g}")
+        if d.type in ("integer", "quantity"):
+            d.type = "float"
+        d.params["decimals"] = 2 if d.params["max"] >= 10 else 3
+        if d.params.get("min", 0) <= 0 < d.params["max"] and d.params.get("distribution") == "lognormal":
+            d.params["min"] = 0
+    d.note(f"in {magnitude}")
 
 
 def apply_share(d: Draft, kind: str, share: float) -> None:
@@ -862,6 +996,7 @@ def _from_template(col: K.Col, domain: K.Domain) -> Draft:
 
 
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+_NOT_AVAILABLE = re.compile(r"^(?:not available|n/?a|null|none|unknown|missing|not applicable|-|\.|)$", re.I)
 
 
 # Head words of names whose numbers are codes (payment_type 1-6, ratecode_id 1, 2, ... 99,
@@ -909,10 +1044,22 @@ def _numeric_choice(d: Draft) -> None:
         return
     if _date_choice(d, values):
         return
+    weights = [float(w) for w in d.params.get("weights") or [1.0] * len(values)]
+    missing = [i for i, v in enumerate(values) if _NOT_AVAILABLE.match(str(v).strip())]
+    if missing and len(values) - len(missing) >= 2 and len(weights) == len(values) and \
+            all(_NUMBER.match(str(v)) for i, v in enumerate(values) if i not in missing):
+        # CMS's 'Not Available' among ratings 1-5: numbers, and the rest missing
+        total = sum(weights) or 1.0
+        d.null_rate = max(d.null_rate, round(sum(weights[i] for i in missing) / total, 4))
+        values = [v for i, v in enumerate(values) if i not in missing]
+        weights = [w for i, w in enumerate(weights) if i not in missing]
+        d.params = {**d.params, "values": values, "weights": weights}
+        d.note(f"{d.null_rate:.0%} not available")
     if not all(_NUMBER.match(str(v)) for v in values):
         return
     nums = [float(v) for v in values]
-    weights = [float(w) for w in d.params.get("weights") or [1.0] * len(nums)]
+    if _flag_01(d, nums, weights):
+        return
     total = sum(weights) or 1.0
     mean = sum(x * w for x, w in zip(nums, weights, strict=False)) / total
     std = (sum(w * (x - mean) ** 2 for x, w in zip(nums, weights, strict=False)) / total) ** 0.5
@@ -937,6 +1084,38 @@ def _numeric_choice(d: Draft) -> None:
         params["min"], params["max"] = int(lo), int(hi)
     d.params = params
     d.note(f"the numbers {', '.join(map(str, values[:6]))}{'...' if len(values) > 6 else ''} as a number")
+
+
+def _flag_01(d: Draft, nums: list[float], weights: list[float]) -> bool:
+    """Values 0 and 1 only are a flag written 0/1 (GTFS calendar.txt's monday..sunday: 1 the
+    service runs that day; Titanic's survived): a boolean with the 1s' share. A count ('stops' 0
+    or 1) and a code (GTFS direction_id 0 or 1: one way or the other) keep their numbers."""
+    if set(nums) != {0.0, 1.0} or len(weights) != len(nums) or _code_like(d.name):
+        return False
+    key = L.meaning_key(d.name)
+    last = key.split()[-1] if key else ""
+    if L.is_count_name(key) or (len(last) > 3 and L.singular(last) != last):
+        return False
+    total = sum(weights) or 1.0
+    d.type = "boolean"
+    d.params = {"p_true": round(sum(w for x, w in zip(nums, weights, strict=False) if x == 1.0) / total, 4)}
+    d.note("1 or 0, a flag")
+    return True
+
+
+def _recent_years(drafts: list[Draft]) -> None:
+    """A year a table is kept by (fiscal, calendar, tax, reporting: the ``[recent_years]`` rule
+    of knowledge/rules.toml), not set by the description or a named table's column: the recent
+    years up to this one, not a fixed window."""
+    rule = K.knowledge().rules.get("recent_years")
+    if not rule:
+        return
+    kinds = set(rule["words"])
+    this_year = datetime.now().year
+    for d in drafts:
+        if d.type == "year" and not d.fixed and not d.origin and kinds & set(L.meaning_key(d.name).split()):
+            d.params = {"min": this_year - int(rule["span"]), "max": this_year, "distribution": "uniform"}
+            d.note(f"the recent {rule['span']} years ({rule['source']})")
 
 
 _DATE_TEXT = re.compile(r"^(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})/(\d{1,2})/(\d{4}))"
@@ -1354,6 +1533,7 @@ def _link(drafts: list[Draft]) -> None:
             age.params = {"derive_from": birth.name}
             age.note(f"counted from {birth.name}")
     _date_parts(drafts)
+    _recent_years(drafts)
     _order_dates(drafts)
     _durations(drafts)
 
@@ -1403,7 +1583,7 @@ def _durations(drafts: list[Draft]) -> None:
 def _totals(drafts: list[Draft]) -> None:
     """A total that is the sum of its parts ('subtotal, tax, freight and total due'), by the
     ``[[total]]`` rules of knowledge/rules.toml."""
-    money = [d for d in drafts if d.type in ("money", "float", "integer", "formula") and _IDENT.match(d.name)]
+    money = [d for d in drafts if d.type in ("money", "float", "integer", "duration", "formula") and _IDENT.match(d.name)]
     for rule in K.knowledge().rules.get("total", []):
         total = next((d for d in money if d.name.lower() in rule["total"] and "range" not in d.fixed), None)
         if total is None:
@@ -1415,7 +1595,8 @@ def _totals(drafts: list[Draft]) -> None:
         if len(parts) < 2:
             continue
         expr = " + ".join(d.name for d in parts) + "".join(f" - {d.name}" for d in minus)
-        total.type, total.params, total.unique = "formula", {"expr": expr, "decimals": 2}, False
+        whole = all(d.type in ("integer", "duration") for d in parts + minus)  # minutes add up to minutes
+        total.type, total.params, total.unique = "formula", {"expr": expr, "decimals": 0 if whole else 2}, False
         _touch(total, f"= {expr}")
         return
 
@@ -1451,7 +1632,7 @@ def _order_dates(drafts: list[Draft]) -> None:
         if "after" in d.params or "step" in d.params or "window" in d.fixed or _fixed_date(d):
             continue
         name = d.name.lower()
-        for earlier, later, date_gap, time_gap in L.date_order():
+        for earlier, later, date_gap, time_gap, keep_end in L.date_order():
             if not _prefixed(name, later) or _prefixed(name, earlier):
                 continue
             base = next((e for e in dated if e is not d and _prefixed(e.name.lower(), earlier)
@@ -1459,7 +1640,10 @@ def _order_dates(drafts: list[Draft]) -> None:
             if base is None:
                 continue
             lo, hi = date_gap if d.type == "date" else time_gap
+            window = {k: d.params[k] for k in ("start", "end") if k in d.params} or {"end": "today"}
             d.params = {"after": base.name, "min_gap": lo, "max_gap": hi}
+            if keep_end:  # a gap of years: the event has happened by the window's end (else today)
+                d.params.update(window)
             _touch(d, f"after {base.name}")
             break
 

@@ -322,6 +322,11 @@ SPECS = [
     Spec("height", "person", ("height", "stature", "height cm"), "float",
          ("patient", "person", "people", "adult", "bmi", "nhanes", "health survey", "clinical",
           "body measurement"), "cm", priority=55, decimals=1),
+    # a rate or a percentage written 0-100 ('readmission rate', 'poverty pct'): where real ones
+    # lie, not anywhere from 0 to 100; fractions 0-1 are left out (a name seldom says which)
+    Spec("rate", "general", ("rate",), "percent", (), "percent", priority=45, decimals=1),
+    Spec("percent", "general", ("percent", "pct", "percentage", "perc"), "percent", (), "percent", priority=45,
+         decimals=1),
 ]
 
 
