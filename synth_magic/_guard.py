@@ -28,6 +28,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import UTC, datetime
 from typing import Any
 
+from .export import process_alive
+
 __all__ = ["ERROR_TYPES", "LOGGER", "Guard", "JSONFormatter", "Loads", "RateLimit", "error_body", "log_config",
            "timestamp"]
 
@@ -122,7 +124,7 @@ class Loads:
             self._map = mmap.mmap(self._file.fileno(), self.SLOTS * self._SLOT.size)
             fcntl.flock(self._file, fcntl.LOCK_EX)
             try:
-                self._slot = next(i for i in range(self.SLOTS) if not _alive(self._pid(i)))
+                self._slot = next(i for i in range(self.SLOTS) if not process_alive(self._pid(i)))
                 self._SLOT.pack_into(self._map, self._slot * self._SLOT.size, os.getpid(), 0)
             finally:
                 fcntl.flock(self._file, fcntl.LOCK_UN)
@@ -168,7 +170,7 @@ class Loads:
         for i in range(self.SLOTS):
             if i != self._slot:
                 pid, count = self._SLOT.unpack_from(self._map, i * self._SLOT.size)
-                if pid and self._count - count >= self.SHED_AT and _alive(pid):
+                if pid and self._count - count >= self.SHED_AT and process_alive(pid):
                     return True
         return False
 
@@ -177,18 +179,6 @@ class Loads:
             self._SLOT.pack_into(self._map, self._slot * self._SLOT.size, 0, 0)
             self._map.close()
             self._file.close()
-
-
-def _alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class Guard:

@@ -36,8 +36,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CSV_SAFETY_ENV", "DATABASES", "ENCODINGS", "FORMATS", "csv_safety_default", "encode", "neutralise",
-    "neutralise_name", "save", "save_dataset", "save_frames", "suggest_name", "suggest_path", "tables_target",
-    "target", "to_arrow",
+    "neutralise_name", "process_alive", "save", "save_dataset", "save_frames", "suggest_name", "suggest_path",
+    "tables_target", "target", "to_arrow",
 ]
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
@@ -263,11 +263,15 @@ def _remove_stale_parts(folder: Path) -> None:
         for entry in os.scandir(folder):
             m = _PART.match(entry.name)
             if m and m.group(1) == _host() and entry.is_file(follow_symlinks=False) \
-                    and not _alive(int(m.group(2))):
+                    and not process_alive(int(m.group(2))):
                 _remove(entry.path)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether ``pid`` is a running process of this machine (another user's counts; 0 or
+    below is none): a stale temporary file's writer, a ``synth serve`` worker's slot."""
+    if pid <= 0:
+        return False
     if pid == os.getpid():
         return True
     try:

@@ -78,7 +78,7 @@ PINNED = {
     ],
     "synth_magic.export": [
         "CSV_SAFETY_ENV", "DATABASES", "ENCODINGS", "FORMATS", "csv_safety_default", "encode", "neutralise",
-        "neutralise_name", "save", "save_dataset", "save_frames", "suggest_name", "suggest_path",
+        "neutralise_name", "process_alive", "save", "save_dataset", "save_frames", "suggest_name", "suggest_path",
         "tables_target", "target", "to_arrow",
     ],
     "synth_magic.formula": [
