@@ -562,6 +562,16 @@ def _time_unit_of(name: str) -> str | None:
     return None
 
 
+def _scale_figures(params: dict[str, Any], factor: float, whole: bool = False) -> None:
+    """A column's figures (min, max, mean, std) times ``factor``, to three significant digits
+    (whole numbers from 10 on, when ``whole``)."""
+    for key in ("min", "max", "mean", "std"):
+        v = params.get(key)
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            v = v * factor
+            params[key] = round(v) if whole and abs(v) >= 10 else float(f"{v:.3g}")
+
+
 def _convert_time(d: Draft, unit: str) -> bool:
     """A column whose figures are in another time unit than the one said ('duration in
     seconds' typed from Spotify's duration_ms): its figures converted, so 30,000-1,200,000 ms
@@ -571,12 +581,7 @@ def _convert_time(d: Draft, unit: str) -> bool:
     if d.type not in NUMERIC or have is None or have == unit or unit not in _TIME_FACTOR \
             or have not in _TIME_FACTOR or d.params.get("max") is None:
         return False
-    factor = _TIME_FACTOR[have] / _TIME_FACTOR[unit]
-    for key in ("min", "max", "mean", "std"):
-        v = d.params.get(key)
-        if isinstance(v, int | float) and not isinstance(v, bool):
-            v = v * factor
-            d.params[key] = round(v) if d.type in ("integer", "duration") and abs(v) >= 10 else float(f"{v:.3g}")
+    _scale_figures(d.params, _TIME_FACTOR[have] / _TIME_FACTOR[unit], whole=d.type in ("integer", "duration"))
     if d.type == "duration":
         d.params["unit"] = unit
     elif d.type == "integer" and isinstance(d.params.get("min"), float):
@@ -702,10 +707,7 @@ def apply_magnitude(d: Draft, magnitude: str) -> None:
     top = d.params.get("max")
     if d.type in ("money", "integer", "float", "quantity") and "range" not in d.fixed \
             and isinstance(top, int | float) and top >= factor:
-        for key in ("min", "max", "mean", "std"):
-            v = d.params.get(key)
-            if isinstance(v, int | float) and not isinstance(v, bool):
-                d.params[key] = float(f"{v / factor:.3g}")
+        _scale_figures(d.params, 1 / factor)
         if d.type in ("integer", "quantity"):
             d.type = "float"
         d.params["decimals"] = 2 if d.params["max"] >= 10 else 3
