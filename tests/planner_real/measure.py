@@ -62,6 +62,11 @@ def load(name: str) -> list[dict[str, Any]]:
     return json.loads((HERE / f"{name}.json").read_text(encoding="utf-8"))["cases"]
 
 
+def cases(name: str, batch: str | None = None) -> list[dict[str, Any]]:
+    """A set's cases, only those of ``batch`` when given."""
+    return [c for c in load(name) if batch is None or c.get("batch") == batch]
+
+
 def _older() -> list[dict[str, Any]]:
     """shared/planner-cases.json and tests/planner_cases_extra.json, one style ('short')."""
     cases, seen = [], set()
@@ -250,9 +255,7 @@ def measure(name: str, plan: Any = None, batch: str | None = None) -> dict[str, 
     if plan is None:
         from synth_magic.planner.offline import plan
     out = {s: Result() for s in (*STYLES, "all")}
-    for case in load(name):
-        if batch is not None and case.get("batch") != batch:
-            continue
+    for case in cases(name, batch):
         for style in (s for s in STYLES if s in case):
             r = measure_case(case, style, plan)
             out[style].add(r)
@@ -270,7 +273,7 @@ def main() -> None:
     args = parser.parse_args()
     for name in args.set or SETS:
         results = measure(name, batch=args.batch)
-        n = sum(args.batch is None or c.get("batch") == args.batch for c in load(name))
+        n = len(cases(name, args.batch))
         for style in (*STYLES, "all") if name != "older" else ("all",):
             r = results[style]
             print(f"{name:8s} {style:6s} cases {n:3d}  concept recall {r.recall:6.1%} ({r.found}/{r.concepts})  "
