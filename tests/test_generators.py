@@ -448,7 +448,12 @@ def test_target_follows_several_drivers():
 
 # ---------------------------------------------------------------- dates relative to today
 
-TODAY = pd.Timestamp.now("UTC").normalize().tz_localize(None)
+def today() -> pd.Timestamp:
+    """The generator's today (UTC midnight), read when a test runs: a module constant went
+    stale when a run crossed midnight."""
+    return pd.Timestamp.now("UTC").normalize().tz_localize(None)
+
+
 PAST_EVENTS = [
     Column("signed_up", "date"),
     Column("seen", "datetime"),
@@ -460,13 +465,15 @@ PAST_EVENTS = [
 
 
 def test_default_windows_end_today_and_past_events_never_come_after_it():
+    before = today()
     df = frame(*PAST_EVENTS, rows=20_000)
+    after = today()  # the same day unless the frame was made across midnight
     for name in ("signed_up", "seen", "last_login", "shipped", "born"):
-        assert df[name].max() <= TODAY, name
-    assert df["signed_up"].min() >= TODAY - pd.Timedelta(days=366)
-    assert df["seen"].max() > TODAY - pd.Timedelta(days=3)  # the window reaches the present
+        assert df[name].max() <= after, name
+    assert df["signed_up"].min() >= before - pd.Timedelta(days=366)
+    assert df["seen"].max() > before - pd.Timedelta(days=3)  # the window reaches the present
     # an order shipped 2 to 9 days after it was placed: the last days' orders are not shipped yet
-    recent = df["signed_up"] > TODAY - pd.Timedelta(days=2)
+    recent = df["signed_up"] > after - pd.Timedelta(days=2)
     assert df.loc[recent, "shipped"].isna().all() and df.loc[~recent, "shipped"].notna().all()
     assert (df["shipped"] - df["signed_up"]).dropna().between(pd.Timedelta(days=2), pd.Timedelta(days=9)).all()
     assert df["age"].between(18, 80).all()
@@ -474,7 +481,7 @@ def test_default_windows_end_today_and_past_events_never_come_after_it():
 
 def test_a_date_without_an_end_may_follow_its_date_into_the_future():
     df = frame(Column("issued", "date"), Column("due", "date", {"after": "issued", "min_gap": "30d", "max_gap": "30d"}))
-    assert df["due"].max() > TODAY and ((df["due"] - df["issued"]) == pd.Timedelta(days=30)).all()
+    assert df["due"].max() > today() and ((df["due"] - df["issued"]) == pd.Timedelta(days=30)).all()
 
 
 # ---------------------------------------------------------------- date arithmetic
