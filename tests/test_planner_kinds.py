@@ -1,0 +1,56 @@
+"""Short descriptions of tables the knowledge does not hold by name: the planner gives what a
+table of that KIND has (a log, network connections, a payroll, a figure by period)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from synth_magic.planner.offline import plan
+
+
+def _has(names: list[str], *patterns: str) -> list[str]:
+    """The patterns no planned column name matches."""
+    return [p for p in patterns if not any(re.search(p, n) for n in names)]
+
+
+@pytest.mark.parametrize("description", ["zeek conn log", "netflow records", "firewall connection log",
+                                         "bro conn logs", "tcp connections"])
+def test_connections_have_hosts_ports_protocol_and_state(description: str) -> None:
+    schema = plan(description)
+    assert not _has(schema.names, "^ts$|time", "source_ip", "source_port", "destination_ip", "destination_port",
+                    "protocol", "duration", "bytes", "conn_state"), schema.names
+    df = schema.generate(500, seed=1)
+    assert set(df["protocol"]) <= {"tcp", "udp", "icmp"}
+    assert df["destination_port"].between(0, 65535).all() and df["source_port"].between(1024, 65535).all()
+    assert set(df["conn_state"]) <= {"S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR", "RSTOS0", "RSTRH", "SH",
+                                     "SHR", "OTH"}
+
+
+@pytest.mark.parametrize("description", ["kafka broker log", "application logs", "payment service logs",
+                                         "error log entries"])
+def test_a_log_of_no_known_kind_is_log_events_not_web_access(description: str) -> None:
+    """Only 'log' matched: the rows are log records (time, source, level, message), not the
+    web server's requests (method, path, status code)."""
+    schema = plan(description)
+    assert not _has(schema.names, "timestamp", "host", "service", "level", "message"), schema.names
+    assert not {"method", "path", "status_code"} & set(schema.names), schema.names  # not HTTP requests
+    df = schema.generate(300, seed=2)
+    assert set(df["level"]) <= {"DEBUG", "INFO", "WARN", "ERROR", "FATAL"}
+
+
+@pytest.mark.parametrize("description", ["web server access logs", "server access logs", "http logs"])
+def test_web_logs_stay_web_access_logs(description: str) -> None:
+    assert {"method", "path", "status_code"} <= set(plan(description).names)
+
+
+@pytest.mark.parametrize("description", ["nyc citywide payroll", "county payroll", "payroll"])
+def test_a_payroll_has_department_title_salary_basis_hours_and_overtime(description: str) -> None:
+    schema = plan(description)
+    assert not _has(schema.names, "fiscal_year", "last_name", "first_name", "department", "job_title",
+                    "pay_basis", "base_salary", "regular_hours", "overtime_hours", "gross_pay", "net_pay"), schema.names
+    df = schema.generate(400, seed=3)
+    assert set(df["pay_basis"]) <= {"per Annum", "per Hour", "per Day", "Prorated Annual"}
+    assert df["regular_hours"].between(0, 2088).all()
+    assert (df["net_pay"] <= df["gross_pay"]).all()
