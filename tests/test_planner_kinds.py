@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from synth_magic.planner import offline
 from synth_magic.planner.offline import plan
 
 
@@ -54,3 +55,28 @@ def test_a_payroll_has_department_title_salary_basis_hours_and_overtime(descript
     assert set(df["pay_basis"]) <= {"per Annum", "per Hour", "per Day", "Prorated Annual"}
     assert df["regular_hours"].between(0, 2088).all()
     assert (df["net_pay"] <= df["gross_pay"]).all()
+
+
+@pytest.mark.parametrize(("description", "period", "figure"), [
+    ("airline passengers by month", ["year", "month"], "airline_passengers"),
+    ("births per year", ["year"], "births"),
+    ("website visitors by day", ["date"], "website_visitors"),
+    ("sales by month", ["year", "month"], "sales"),
+])
+def test_a_figure_by_a_period_is_a_series(description: str, period: list[str], figure: str) -> None:
+    """'X by month': a row a month (the period's columns, then X), not a row a flight or a sale;
+    the period is not one more column ('by day' is the date)."""
+    schema = plan(description)
+    assert schema.names == [*period, figure] and schema.notes == [offline.COMPOSED_NOTE]
+    assert schema.column(figure).type in offline.NUMERIC
+
+
+def test_a_count_by_period_is_a_tally_not_one_row_s_figure() -> None:
+    """Passengers in a month are many, not the one to six of a booking."""
+    df = plan("airline passengers by month").generate(1000, seed=4)
+    assert df["airline_passengers"].median() > 10
+
+
+def test_a_named_table_by_period_keeps_its_columns() -> None:
+    names = plan("Texas housing sales by city and month").names
+    assert {"city", "year", "month", "sales", "volume", "listings"} <= set(names)
