@@ -80,3 +80,28 @@ def test_a_count_by_period_is_a_tally_not_one_row_s_figure() -> None:
 def test_a_named_table_by_period_keeps_its_columns() -> None:
     names = plan("Texas housing sales by city and month").names
     assert {"city", "year", "month", "sales", "volume", "listings"} <= set(names)
+
+
+@pytest.mark.parametrize(("description", "expect"), [
+    ("unemployment rate by state", [("state", "state"), ("unemployment_rate", "percent")]),
+    ("median income by zip code", [("zip_code", None), ("median_income", "money")]),
+    ("average rent by city", [("city", "city"), ("average_rent", "money")]),
+])
+def test_a_measure_by_what_the_concepts_know_is_a_breakdown(description: str, expect: list[tuple[str, str | None]]) -> None:
+    """'X by Y': a row a value of Y, then X as its measure, not rows of an event called X
+    (an 'unemployment' with its time and coordinates)."""
+    schema = plan(description)
+    assert [(c.name, t and c.type) for c, (_, t) in zip(schema.columns, expect, strict=True)] == expect
+    assert schema.notes == [offline.COMPOSED_NOTE]
+
+
+def test_events_by_a_place_stay_events_that_say_it() -> None:
+    names = plan("osha inspections by state").names
+    assert names[0] == "inspection_id" and "inspection_time" in names and "state" in names
+
+
+def test_a_pick_that_only_the_breakdown_reached_is_not_the_table() -> None:
+    """'volcanoes by country': the World Bank's countries matched only 'country'."""
+    schema = plan("volcanoes by country")
+    assert schema.names == ["volcano_id", "volcano_name", "country"]
+    assert "gdp_per_capita" in plan("gdp by country").names  # WDI has the rows' own words as columns

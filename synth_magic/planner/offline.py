@@ -231,6 +231,8 @@ def _specific(m: R.Match, subject: str) -> bool:
     the entry ('consumer price index', BLS's cpi) are its. A word the knowledge does not know
     ('prescribers') counts half the rarest; a word any table's rows could be
     ('results', 'logs') only when the entry has it."""
+    if _only_the_breakdown(m, subject):
+        return False
     if m.words and not m.vendor:
         return True
     idx = R.index()
@@ -260,6 +262,19 @@ def _specific(m: R.Match, subject: str) -> bool:
         else:
             missing += value
     return matched >= missing
+
+
+def _only_the_breakdown(m: R.Match, subject: str) -> bool:
+    """Only words of what the rows are broken down by matched ('volcanoes by country' reached
+    the World Bank's countries by 'country'), and the pick has none of the rows' words as
+    columns either: it is not about the rows."""
+    text = L.singular_text(subject)
+    if not _DIMENSION.search(text):
+        return False
+    rows = _SUBJECT_CUT.split(text, maxsplit=1)[0]
+    said = {w for w in rows.split() if w not in R.STOP and w not in _SUBJECT_SKIP and len(w) >= 3}
+    columns = {w for col in m.entry.columns for w in col}  # 'gdp by country': WDI has gdp columns
+    return bool(said) and bool(m.words) and not (m.words | columns) & said
 
 
 @K.dependent
@@ -801,6 +816,9 @@ def _compose(subject: str) -> list[Draft]:
     series = _series(subject) or _api_object(subject)
     if series:  # 'by month' is the series' own period, not one more column
         return series + [d for d in _dimensions(subject, series) if d.name not in _BY_PERIOD]
+    breakdown = _breakdown(subject)
+    if breakdown:
+        return breakdown
     if not _wordlike(head):
         return []
     people, _ = _composition()
@@ -829,6 +847,27 @@ def _compose(subject: str) -> list[Draft]:
     if measure is not None:
         out.append(measure)
     return out + _dimensions(subject, out)
+
+
+def _breakdown(subject: str) -> list[Draft]:
+    """'unemployment rate by state', 'median income by zip code', 'average rent by city': a
+    measure broken down by what the concepts know (a state, a zip code, an age group) has a
+    row a value of those, then the measure its name types; [] when the rows are things or
+    events ('job postings by city', 'meteor sightings by state': rows that say their state) or
+    the breakdown is by nothing the concepts know."""
+    dims = _dimensions(subject, [])
+    if not dims:
+        return []
+    raw = _SUBJECT_CUT.split(L.singular_text(subject), maxsplit=1)[0]
+    ws = [w for w in re.findall(r"[a-z0-9]+", raw) if w not in _SUBJECT_SKIP and w not in R.STOP and not w.isdigit()]
+    if not ws or not _wordlike(ws[-1]) or ws[-1] in _composition()[1]:
+        return []
+    name = "_".join(ws)
+    type_, params, how = L.infer(name)
+    if how != "rule" or type_ not in NUMERIC:
+        return []
+    why = f"the measure the description breaks down ('{' '.join(ws)}')"
+    return dims + [Draft(name, type_, _copy(params), source="named", why=why)]
 
 
 # Where an event happened, as event tables write it (USGS earthquakes, NUFORC sightings,
