@@ -105,3 +105,16 @@ def test_a_pick_that_only_the_breakdown_reached_is_not_the_table() -> None:
     schema = plan("volcanoes by country")
     assert schema.names == ["volcano_id", "volcano_name", "country"]
     assert "gdp_per_capita" in plan("gdp by country").names  # WDI has the rows' own words as columns
+
+
+@pytest.mark.parametrize("description", ["circleci pipelines", "jenkins jobs"])
+def test_an_unknown_product_s_objects_are_not_the_template_of_their_noun(description: str) -> None:
+    """A CI product's pipelines are not a CRM's sales pipeline, its jobs not job postings."""
+    schema = plan(description)
+    assert schema.names == ["id", "name", "status", "owner", "created_at", "updated_at"]
+
+
+@pytest.mark.parametrize(("description", "title"), [("clickup tasks", "tasks"), ("remote jobs", "job postings"),
+                                                    ("sales pipeline deals", "CRM leads")])
+def test_a_template_its_own_words_reach_stays(description: str, title: str) -> None:
+    assert plan(description).title == title

@@ -231,7 +231,7 @@ def _specific(m: R.Match, subject: str) -> bool:
     the entry ('consumer price index', BLS's cpi) are its. A word the knowledge does not know
     ('prescribers') counts half the rarest; a word any table's rows could be
     ('results', 'logs') only when the entry has it."""
-    if _only_the_breakdown(m, subject):
+    if _only_the_breakdown(m, subject) or _a_product_s_objects(m, subject):
         return False
     if m.words and not m.vendor:
         return True
@@ -262,6 +262,13 @@ def _specific(m: R.Match, subject: str) -> bool:
         else:
             missing += value
     return matched >= missing
+
+
+def _a_product_s_objects(m: R.Match, subject: str) -> bool:
+    """A template that only the rows' noun reached, when that noun is a software object's and a
+    product's name the knowledge does not know says whose ('circleci pipelines' are CI runs, not
+    a CRM's sales pipeline; 'jenkins jobs' are not job postings): the rows are its API objects."""
+    return m.entry.dom.kind == "domain" and m.words <= {head_noun(subject)} and bool(_api_object(subject))
 
 
 def _only_the_breakdown(m: R.Match, subject: str) -> bool:
