@@ -118,3 +118,12 @@ def test_an_unknown_product_s_objects_are_not_the_template_of_their_noun(descrip
                                                     ("sales pipeline deals", "CRM leads")])
 def test_a_template_its_own_words_reach_stays(description: str, title: str) -> None:
     assert plan(description).title == title
+
+
+@pytest.mark.parametrize("description", ["imdb movies", "tmdb films", "movies"])
+def test_movies_have_what_movie_tables_carry(description: str) -> None:
+    """IMDb, TMDB and the IMDb Top 1000 all carry a rating certificate, an overview and votes."""
+    schema = plan(description)
+    assert not _has(schema.names, "title", "genre", "certificate", "overview", "vote_count", "meta_score"), schema.names
+    df = schema.generate(500, seed=5)
+    assert df["meta_score"].between(0, 100).all() and (df["vote_count"] % 1 == 0).all()
