@@ -127,3 +127,10 @@ def test_movies_have_what_movie_tables_carry(description: str) -> None:
     assert not _has(schema.names, "title", "genre", "certificate", "overview", "vote_count", "meta_score"), schema.names
     df = schema.generate(500, seed=5)
     assert df["meta_score"].between(0, 100).all() and (df["vote_count"] % 1 == 0).all()
+
+
+def test_fraud_is_as_rare_as_in_real_card_data() -> None:
+    """ULB 0.17%, PaySim 0.13%, Sparkov 0.58% of transactions are fraud: under 1%, not 2%."""
+    df = plan("credit card fraud detection").generate(20000, seed=6)
+    assert 0.001 <= df["is_fraud"].mean() <= 0.01
+    assert plan("transactions with a fraud rate of 2%").generate(20000, seed=6)["is_fraud"].mean() > 0.015
