@@ -128,6 +128,8 @@ def _plan_in_context(text: str) -> Schema:
     parts = L.split_description(text)
     phrases = [L.parse_phrase(raw) for raw in parts.phrases]
     domain = pick_domain(parts.subject, lower, fields=tuple(L.column_name(ph.head) for ph in phrases))
+    if not phrases and _period_rows(parts.subject, domain):
+        domain = None  # 'airline passengers by month': a row a month, not a flight
     named: list[Draft] = []
     used: set[str] = set()
     for ph in phrases:
@@ -209,6 +211,15 @@ def pick_domain(subject: str, lower: str, fields: tuple[str, ...] = ()) -> K.Dom
     return found.entry.dom
 
 
+def _period_rows(subject: str, domain: K.Domain | None) -> bool:
+    """A short description that breaks a figure down by a period ('airline passengers by month',
+    'sales per year') has a row a period: a domain template's rows (a flight, a sale) are not
+    that, so the series is composed (a named table the words name, 'Texas housing sales by city
+    and month', keeps its own columns)."""
+    return bool(subject) and domain is not None and domain.kind == "domain" and bool(_by_period(subject)) \
+        and bool(_series(subject))
+
+
 def _specific(m: R.Match, subject: str) -> bool:
     """A short description's pick must be about what it says. It is when it matched whole a
     word of its own that is not only its vendor's or city's ('sakila', 'sensor'), or when only
@@ -220,6 +231,8 @@ def _specific(m: R.Match, subject: str) -> bool:
     the entry ('consumer price index', BLS's cpi) are its. A word the knowledge does not know
     ('prescribers') counts half the rarest; a word any table's rows could be
     ('results', 'logs') only when the entry has it."""
+    if _only_the_breakdown(m, subject) or _a_product_s_objects(m, subject):
+        return False
     if m.words and not m.vendor:
         return True
     idx = R.index()
@@ -249,6 +262,26 @@ def _specific(m: R.Match, subject: str) -> bool:
         else:
             missing += value
     return matched >= missing
+
+
+def _a_product_s_objects(m: R.Match, subject: str) -> bool:
+    """A template that only the rows' noun reached, when that noun is a software object's and a
+    product's name the knowledge does not know says whose ('circleci pipelines' are CI runs, not
+    a CRM's sales pipeline; 'jenkins jobs' are not job postings): the rows are its API objects."""
+    return m.entry.dom.kind == "domain" and m.words <= {head_noun(subject)} and bool(_api_object(subject))
+
+
+def _only_the_breakdown(m: R.Match, subject: str) -> bool:
+    """Only words of what the rows are broken down by matched ('volcanoes by country' reached
+    the World Bank's countries by 'country'), and the pick has none of the rows' words as
+    columns either: it is not about the rows."""
+    text = L.singular_text(subject)
+    if not _DIMENSION.search(text):
+        return False
+    rows = _SUBJECT_CUT.split(text, maxsplit=1)[0]
+    said = {w for w in rows.split() if w not in R.STOP and w not in _SUBJECT_SKIP and len(w) >= 3}
+    columns = {w for col in m.entry.columns for w in col}  # 'gdp by country': WDI has gdp columns
+    return bool(said) and bool(m.words) and not (m.words | columns) & said
 
 
 @K.dependent
@@ -788,8 +821,11 @@ def _compose(subject: str) -> list[Draft]:
     text = L.singular_text(subject)
     head = head_noun(subject)
     series = _series(subject) or _api_object(subject)
-    if series:
-        return series + _dimensions(subject, series)
+    if series:  # 'by month' is the series' own period, not one more column
+        return series + [d for d in _dimensions(subject, series) if d.name not in _BY_PERIOD]
+    breakdown = _breakdown(subject)
+    if breakdown:
+        return breakdown
     if not _wordlike(head):
         return []
     people, _ = _composition()
@@ -818,6 +854,27 @@ def _compose(subject: str) -> list[Draft]:
     if measure is not None:
         out.append(measure)
     return out + _dimensions(subject, out)
+
+
+def _breakdown(subject: str) -> list[Draft]:
+    """'unemployment rate by state', 'median income by zip code', 'average rent by city': a
+    measure broken down by what the concepts know (a state, a zip code, an age group) has a
+    row a value of those, then the measure its name types; [] when the rows are things or
+    events ('job postings by city', 'meteor sightings by state': rows that say their state) or
+    the breakdown is by nothing the concepts know."""
+    dims = _dimensions(subject, [])
+    if not dims:
+        return []
+    raw = _SUBJECT_CUT.split(L.singular_text(subject), maxsplit=1)[0]
+    ws = [w for w in re.findall(r"[a-z0-9]+", raw) if w not in _SUBJECT_SKIP and w not in R.STOP and not w.isdigit()]
+    if not ws or not _wordlike(ws[-1]) or ws[-1] in _composition()[1]:
+        return []
+    name = "_".join(ws)
+    type_, params, how = L.infer(name)
+    if how != "rule" or type_ not in NUMERIC:
+        return []
+    why = f"the measure the description breaks down ('{' '.join(ws)}')"
+    return dims + [Draft(name, type_, _copy(params), source="named", why=why)]
 
 
 # Where an event happened, as event tables write it (USGS earthquakes, NUFORC sightings,
@@ -865,6 +922,20 @@ _FREQUENCIES: dict[str, tuple[tuple[str, str, dict[str, Any]], ...]] = {
 _COUNT_HEADS = {"number", "count", "total", "tally"}
 
 
+# 'passengers by month', 'births per year': a figure broken down by a period is a series of
+# that period, as a frequency word says ('monthly passengers'): the period's frequency.
+_BY_PERIOD = {"hour": "hourly", "day": "daily", "date": "daily", "week": "weekly", "month": "monthly",
+              "quarter": "quarterly", "year": "annual"}
+_BY_PERIOD_RE = re.compile(r"\b(?:by|per|each)\s+(hour|day|date|week|month|quarter|year)s?\b")
+
+
+def _by_period(subject: str) -> str:
+    """The frequency a subject's 'by <period>' says ('airline passengers by month': monthly),
+    '' when it says none."""
+    found = _BY_PERIOD_RE.search(subject.lower())
+    return _BY_PERIOD[found.group(1)] if found else ""
+
+
 def _series(subject: str) -> list[Draft]:
     """'monthly unemployment rate': the period's columns and the figure (typed by its name, or
     by its head word, a number when neither says one); [] when the subject names no frequency
@@ -872,23 +943,28 @@ def _series(subject: str) -> list[Draft]:
     raw = _SUBJECT_CUT.split(subject.lower(), maxsplit=1)[0]
     ws = re.findall(r"[a-z0-9]+", raw)
     freq = next((w for w in ws if w in _FREQUENCIES), None)
+    by = "" if freq else _by_period(subject)
+    freq = freq or by or None
     if freq is None:
         return []
     rest = [w for w in ws if w != freq and w not in _SUBJECT_SKIP and w not in R.STOP and not w.isdigit()]
     people, _ = _composition()
     if not rest or not (_wordlike(rest[-1]) or re.fullmatch(r"[a-z]+\d*[a-z]*", rest[-1]) and
-                        L.infer(rest[-1])[2] == "rule") or L.singular(rest[-1]) in people:  # 'co2', 'gdp'
+                        L.infer(rest[-1])[2] == "rule") or (L.singular(rest[-1]) in people and not by):  # 'co2', 'gdp'
         return []
     head = L.singular(rest[-1])
-    counted = _is_event(head) and rest[-1] != head  # 'weekly flu cases': how many in the period
+    # 'weekly flu cases': how many in the period; 'passengers by month': how many each month
+    counted = (_is_event(head) or bool(by)) and rest[-1] != head
     said = L.infer(rest[-1])
     as_said = counted or (rest[-1] != head and said[2] == "rule" and said[0] in NUMERIC)  # 'quarterly earnings'
     if rest[-1] != head and not as_said and head not in _COUNT_HEADS:
         return []  # 'daily commuters': the rows are things, not a figure
     name = "_".join(rest if as_said else rest[:-1] + [head])
-    type_, params, how = L.infer(name)
-    if how != "rule" or type_ not in NUMERIC:
-        type_, params, how = L.infer(head if not counted else rest[-1])
+    type_, params, how = "", {}, "guess"
+    if not (by and counted):  # how many in a period, not one row's figure (a booking's 1-6 passengers)
+        type_, params, how = L.infer(name)
+        if how != "rule" or type_ not in NUMERIC:
+            type_, params, how = L.infer(head if not counted else rest[-1])
     if how != "rule" or type_ not in NUMERIC:
         type_, params = ("integer", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 60}) \
             if counted or head in _COUNT_HEADS else \
