@@ -1244,6 +1244,9 @@ def test_a_frequency_beside_rows_of_things_is_not_a_series() -> None:
     ("server access logs", "web access logs"),
     ("bls consumer price index series data", "BLS time series data (series_id, year, period, value)"),
     ("sakilla rentals", "Sakila rentals"),
+    # no word is rare, but the table has all three, whole its head noun and one more
+    ("minneapolis police stops", "Minneapolis Police Department 2017 Stop Data (carData MplsStops)"),
+    ("airline passengers by month", "airline passengers by month"),  # a table without months is not it
 ])
 def test_a_short_description_picks_only_a_specific_enough_match(description: str, title: str) -> None:
     schema = plan(description)

@@ -378,10 +378,21 @@ def _score(m: Match, weight: dict[str, float], positions: dict[str, list[int]], 
                 into[w] = value
     score = sum(best.values())
     m.vendor = bool(strong) and strong <= _own_names(entry, ("context",))
+    m.named = m.named or _covers(entry, strong, weight, subject, head)
     if score:
         score += sum(v for w, v in context.items() if w not in best)
         m.words = strong
     m.score = score
+
+
+def _covers(entry: Entry, strong: set[str], weight: dict[str, float], subject: set[str], head: str) -> bool:
+    """A subject of three words or more that the entry's own phrases hold every word of, whole
+    its head noun and one more: 'minneapolis police stops' names the Minneapolis Police
+    Department's stop data though no one of those words is rare. Two words say too little
+    ('nba players', 'customer churn': any of several tables), and a word the entry lacks is
+    another table ('nyc road collisions' are not Britain's STATS19 road collisions)."""
+    said = {w for w in subject if weight.get(w) and w not in STOP and not w.isdigit()}
+    return len(said) >= 3 and head in strong and len(said & strong) >= 2 and all(w in entry.by_word for w in said)
 
 
 def _overlap(m: Match, named: list[tuple[str, ...]], idx: Index) -> None:
