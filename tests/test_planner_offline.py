@@ -969,7 +969,7 @@ def test_the_version_hashes_the_knowledge_files(tmp_path: Path, monkeypatch: pyt
     ("product category", "product_category"), ("host name", "domain_name"), ("number of contacts", "integer"),
     ("years at the company", "integer"), ("defaulted the next month", "boolean"), ("party size", "integer"),
     ("order status", "order_status"), ("gdp per capita", "money"), ("life expectancy", "float"),
-    ("ship mode", "category"), ("risk level", "category"), ("genus", "float"),
+    ("ship mode", "category"), ("risk level", "category"), ("genus", "category"),
 ])
 def test_a_whole_phrase_beats_a_word_inside_it(name: str, type_: str) -> None:
     from synth_magic.planner._lexicon import infer

@@ -1,0 +1,126 @@
+"""How the offline planner types KINDS of names it has no entry for (issue 12: typing by
+concept, then by shape). Each test states a kind with a sentence of that kind."""
+
+from __future__ import annotations
+
+import pytest
+
+from synth_magic.planner import _lexicon as L
+from synth_magic.planner.offline import plan
+
+
+def columns(description: str) -> dict[str, tuple[str, dict]]:
+    return {c.name: (c.type, dict(c.params)) for c in plan(description).columns}
+
+
+# ------------------------------------------------------- a plain noun is a category
+
+@pytest.mark.parametrize("name", ["habitat", "supplement", "cultivar", "flavour"])
+def test_a_plain_noun_nobody_listed_is_a_category_not_a_number(name):
+    type_, params, how = L.infer(name)
+    assert (type_, how) == ("category", "guess") and len(params["values"]) >= 2
+
+
+def test_a_bare_token_is_still_read_as_a_measure():
+    assert L.infer("qx7")[0] == "float"
+
+
+def test_a_network_connection_has_a_protocol_and_a_service_from_their_vocabularies():
+    cols = columns("connections with timestamp, uid, originator host, protocol and connection state")
+    assert cols["protocol"][0] == "category" and set(cols["protocol"][1]["values"]) == {"tcp", "udp", "icmp"}
+    token = L.CONTEXT.set(frozenset({("connection",)}))
+    try:
+        assert {"dns", "http", "ssl"} <= set(L.infer("service")[1]["values"])
+    finally:
+        L.CONTEXT.reset(token)
+
+
+# ----------------------------------------------------- a measure head is a measurement
+
+def test_a_measure_head_is_a_measurement_with_figures_from_real_tables():
+    type_, params, _ = L.infer("tooth_length")
+    assert type_ == "float" and params["distribution"] == "normal" and 1 < params["min"] < params["max"] <= 100
+
+
+# ------------------------------------------------------ 'X state' is a status unless a place
+
+@pytest.mark.parametrize("name", ["connection_state", "account_state", "job_state"])
+def test_a_state_of_a_process_is_a_status_not_a_us_state(name):
+    type_, params, _ = L.infer(name)
+    assert type_ != "state"
+    assert type_ == "order_status" or "active" in params.get("values", []) or type_ == "category"
+
+
+@pytest.mark.parametrize("name", ["state", "home_state", "billing_state", "us_state", "state_name"])
+def test_a_place_state_stays_a_state(name):
+    assert L.infer(name)[0] == "state"
+
+
+def test_a_state_code_is_a_usps_abbreviation():
+    type_, params, _ = L.infer("state_code")
+    assert type_ == "category" and {"CA", "NY", "TX", "DC"} <= set(params["values"]) and len(params["values"]) == 51
+
+
+def test_one_row_per_us_state_has_a_state_column_of_states_and_no_one_id():
+    cols = columns("one row per US state with murder arrests, assault arrests and urban population percent")
+    assert "one_id" not in cols
+    states = [n for n, (t, p) in cols.items() if "state" in n]
+    assert states and all(cols[n][0] == "state" for n in states) and len(states) == 1
+
+
+# ----------------------------------------------------------------- flags said in words
+
+@pytest.mark.parametrize("phrase", ["class (fraud or not)", "smoker (yes/no)", "diabetic or not", "senior (y/n)"])
+def test_a_flag_said_in_words_is_boolean(phrase):
+    cols = columns(f"patients with age, {phrase} and sex")
+    assert [t for n, (t, _) in cols.items() if n.split("_")[0] in phrase] == ["boolean"]
+
+
+def test_the_word_said_yes_to_gives_the_share():
+    cols = columns("card transactions with time, amount and class (fraud or not)")
+    assert cols["class"] == ("boolean", {"p_true": 0.02})
+
+
+# --------------------------------------------------------------------- 'per' in a name
+
+def test_a_rate_per_unit_is_named_whole_and_typed_by_its_rate():
+    cols = columns("car crashes by state with drivers in fatal collisions per billion miles and premiums")
+    name = next(n for n in cols if n.startswith("drivers"))
+    assert name == "drivers_in_fatal_collisions_per_billion_miles" and cols[name][0] == "float"
+
+
+def test_a_unit_per_day_is_a_rate_not_the_row_frequency():
+    cols = columns("guinea pigs with tooth length, supplement type and dose in milligrams per day")
+    assert "dose" in cols and cols["dose"][0] in ("float", "integer")
+    assert not any(t in ("date", "datetime") for t, _ in cols.values())
+    assert L.step("workers with hours worked per week") is None
+    assert L.step("sensor data, one row per day") == ("1d", "per day")
+
+
+def test_an_agent_after_by_does_not_type_the_name():
+    type_, _, _ = L.infer("losses_incurred_by_insurers")
+    assert type_ != "company"
+
+
+# ------------------------------------------------------------------ 'number of X' counts X
+
+def test_number_of_x_takes_the_figures_of_x_counted():
+    assert L.infer("number_of_passengers")[1] == L.infer("passenger_count")[1]
+    assert L.infer("number_of_passengers")[1]["max"] < 50
+
+
+def test_number_of_an_unknown_thing_is_the_general_count():
+    type_, params, _ = L.infer("number_of_qqzorbs")
+    assert type_ == "integer" and params["max"] == 50
+
+
+# ------------------------------------------------------------- durations by what lasts
+
+@pytest.mark.parametrize("description, lo, hi", [
+    ("telemarketing calls with client age and duration", 60, 600),  # seconds
+    ("network connections with originator host, protocol and duration", 1, 120),
+    ("flights with carrier, origin and duration", 60, 400),  # minutes
+])
+def test_a_duration_has_figures_by_what_lasts(description, lo, hi):
+    type_, params = columns(description)["duration"]
+    assert type_ in ("duration", "integer", "float") and lo <= params["mean"] <= hi
