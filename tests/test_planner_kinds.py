@@ -124,3 +124,22 @@ def test_number_of_an_unknown_thing_is_the_general_count():
 def test_a_duration_has_figures_by_what_lasts(description, lo, hi):
     type_, params = columns(description)["duration"]
     assert type_ in ("duration", "integer", "float") and lo <= params["mean"] <= hi
+
+
+def test_over_an_age_alone_is_a_flag_not_a_range():
+    ph = L.parse_phrase("over 18")
+    assert ph.yes_no == "" and ph.lo is None and ph.head == "over 18"
+    cols = columns("posts with id, subreddit, title, score, created utc, over 18 and url")
+    assert cols["over_18"][0] == "boolean"
+
+
+@pytest.mark.parametrize("name, type_", [("county_name", "state"), ("town_name", "city"), ("province_name", "state")])
+def test_the_name_of_a_place_is_that_place_not_a_person(name, type_):
+    assert L.infer(name)[0] == type_
+
+
+def test_a_population_by_what_the_rows_are():
+    cols = columns("US counties with state fips code, county name and population estimate")
+    pop = cols["population_estimate"][1]
+    assert pop["min"] < 100 and 50_000 < pop["mean"] < 200_000 and pop["max"] < 20_000_000
+    assert cols["state_fips_code"] == ("integer", {"min": 1, "max": 56, "distribution": "uniform"})

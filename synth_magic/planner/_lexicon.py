@@ -592,6 +592,9 @@ def parse_phrase(raw: str) -> Phrase:
         open_ended = re.match(r"\s*(?:since|after)", w.group(0), re.I) and not w.group(2)
         ph.window = (f"{w.group(1)}-01-01", "today" if open_ended else f"{w.group(2) or w.group(1)}-12-31")
         text = (text[:w.start()] + text[w.end():]).strip()
+    if _OVER_AGE.fullmatch(text):  # 'over 18', 'under 21' alone: a yes/no about the row (Reddit's over_18), no range
+        ph.yes_no, ph.head = "", text
+        return ph
     lo, hi, said = number_range(text)
     if said:
         ph.lo, ph.hi, ph.range_text = lo, hi, said.strip()
@@ -664,6 +667,7 @@ def parse_phrase(raw: str) -> Phrase:
 
 # 'per billion miles', 'per insured driver', 'per day' ending a named field: the unit of a rate.
 _RATE = re.compile(r"\s+per\s+((?:(?:\d[\d,.]*|a|an|one|each|billion|million|thousand|hundred)\s+)?[a-z]+(?:\s+[a-z]+)?)\s*$", re.I)
+_OVER_AGE = re.compile(r"(?:over|under|above|below)\s+\d{1,3}", re.I)
 _YES_NO = re.compile(r"\s*\(\s*(?:(?:(?P<what>[a-z]+(?: [a-z]+)?) or not)|yes ?/ ?no|yes or no|y ?/ ?n|true ?/ ?false|"
                      r"true or false|0 ?/ ?1|1 ?= ?yes,? 0 ?= ?no)\s*\)|\b(?P<bare>(?!whether\b)[a-z]+(?: [a-z]+)?) or not\b"
                      r"|\s*\b(?:yes ?/ ?no|y ?/ ?n|true ?/ ?false)$", re.I)
@@ -767,6 +771,8 @@ def infer(name: str) -> tuple[str, dict[str, Any], str]:
         hit = "float", {**hit[1], "decimals": 2}
     if hit is not None and hit[0] == "state":
         hit = _state_or_status(key) or hit
+    if hit is not None and hit[0] in ("full_name", "first_name", "last_name", "title"):
+        hit = _place_name(key) or hit
     if hit is not None:
         if hit[0] in _NOT_A_MEAN and key.split()[0] in _MEANS:  # 'mean sunspot number' is no code
             return "float", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 100, "decimals": 2}, "rule"
@@ -909,6 +915,15 @@ _PLACE_STATES = {
     "site", "warehouse", "dealer", "agent", "broker", "physician", "doctor", "prescriber", "practice", "clinic",
     "team", "university", "college", "campus", "city", "county", "zip", "district", "region", "residency",
 }
+
+
+def _place_name(key: str) -> tuple[str, dict[str, Any]] | None:
+    """'county name', 'town name', 'province name': the name of a place is that place, not a person's."""
+    ws = key.split()
+    if len(ws) < 2 or ws[-1] != "name":
+        return None
+    hit = _rule_for(" ".join(ws[:-1]))
+    return hit if hit is not None and hit[0] in ("city", "state", "country") else None
 
 
 def _state_or_status(key: str) -> tuple[str, dict[str, Any]] | None:

@@ -756,7 +756,7 @@ _ENTITY_TYPES = ("city", "country", "company", "product_name", "full_name", "tit
 def _entity_column(subject: str, named: list[Draft]) -> list[Draft]:
     """'cities with population': the rows are cities, so a city column leads."""
     head = head_noun(subject)
-    if not head or any(d.name == head for d in named):
+    if not head or any(d.name in (head, f"{head}_name") for d in named):  # 'counties with county name'
         return []
     type_, params, how = L.infer(head)
     if how == "guess" or type_ not in _ENTITY_TYPES:
