@@ -143,3 +143,12 @@ def test_a_population_by_what_the_rows_are():
     pop = cols["population_estimate"][1]
     assert pop["min"] < 100 and 50_000 < pop["mean"] < 200_000 and pop["max"] < 20_000_000
     assert cols["state_fips_code"] == ("integer", {"min": 1, "max": 56, "distribution": "uniform"})
+
+
+@pytest.mark.parametrize("name", ["stay_length", "song_length", "call_length", "shift_length"])
+def test_the_length_of_something_that_lasts_is_a_duration(name):
+    assert L.infer(name)[0] == "duration"
+
+
+def test_a_measure_head_decides_over_the_word_before_it():
+    assert L.infer("body_length")[0] == "float"

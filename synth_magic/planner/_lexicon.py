@@ -738,6 +738,14 @@ _MEASURE = re.compile(r"\b(?:diameter|width|depth|length|radius|volume|speed|vel
 # open-data tables such as iris, Cars93, cuckoos, quakes, diamonds, Melanoma).
 _MEASURE_HEADS = {"length": (4.55, 35.5), "width": (8, 17.5), "depth": (40, 79.2), "diameter": (7.8, 100),
                   "thickness": (7, 99)}
+# Things that last: their 'length' is a duration ('stay length', 'video length'), not a size.
+_EVENTS = {"stay", "video", "song", "track", "call", "session", "visit", "trip", "flight", "movie", "film", "game",
+           "match", "meeting", "shift", "employment", "audio", "clip", "podcast", "episode", "wait", "outage", "ride",
+           "commute", "lesson", "class", "lecture", "course", "treatment", "hospitalization", "admission", "contract",
+           "tenure", "stream", "recording", "show", "broadcast", "event", "journey", "drive", "run", "workout",
+           "exercise", "sleep", "nap", "break", "interview", "speech", "talk", "conversation", "chat", "queue time",
+           "delay", "downtime", "activity", "task", "job", "process", "phase", "stage", "period", "season", "term",
+           "marriage", "incubation", "pregnancy", "gestation", "illness", "absence", "leave", "vacation", "holiday"}
 _TEXTY = re.compile(r"\b(?:word|words|text|tag|tags|keyword|label|term|token|slug|handle|alias|nickname|code name|motto)\b")
 _COUNT_HINT = re.compile(r"^(?:number of|num|n|count of|no of|total) |\b(?:count|num|number)$")
 
@@ -773,6 +781,8 @@ def infer(name: str) -> tuple[str, dict[str, Any], str]:
         hit = _state_or_status(key) or hit
     if hit is not None and hit[0] in ("full_name", "first_name", "last_name", "title"):
         hit = _place_name(key) or hit
+    if hit is not None and _modifier_only(key, hit):  # 'song length', 'shift length': the head decides, not 'song'
+        hit = None
     if hit is not None:
         if hit[0] in _NOT_A_MEAN and key.split()[0] in _MEANS:  # 'mean sunspot number' is no code
             return "float", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 100, "decimals": 2}, "rule"
@@ -785,6 +795,10 @@ def infer(name: str) -> tuple[str, dict[str, Any], str]:
     if _COUNT_HINT.search(key):
         return "integer", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 40}, "guess"
     head = singular(key.split()[-1])
+    if head == "length" and len(key.split()) > 1 and singular(key.split()[-2]) in _EVENTS:
+        # 'stay length', 'video length': how long an event lasts is a duration, as its 'duration' is
+        hit = _rule_for(" ".join([*key.split()[:-1], "duration"]))
+        return ("duration", {}, "guess") if hit is None or hit[0] != "duration" else (*hit, "rule")
     if head in _MEASURE_HEADS:  # 'tooth length', 'shell width': a measurement of a thing, not an amount
         lo, hi = _MEASURE_HEADS[head]
         return "float", {"min": lo, "max": hi, "distribution": "normal", "mean": round((lo + hi) / 2, 2),
@@ -915,6 +929,14 @@ _PLACE_STATES = {
     "site", "warehouse", "dealer", "agent", "broker", "physician", "doctor", "prescriber", "practice", "clinic",
     "team", "university", "college", "campus", "city", "county", "zip", "district", "region", "residency",
 }
+
+
+def _modifier_only(key: str, hit: tuple[str, dict[str, Any]]) -> bool:
+    """A measure head ('length', 'width') no concept knows, whose type came from the word before it alone."""
+    ws = key.split()
+    if len(ws) < 2 or singular(ws[-1]) not in (*_MEASURE_HEADS, "length") or _rule_for(ws[-1]) is not None:
+        return False
+    return _rule_for(" ".join(ws[:-1])) == hit
 
 
 def _place_name(key: str) -> tuple[str, dict[str, Any]] | None:
