@@ -152,3 +152,17 @@ def test_the_length_of_something_that_lasts_is_a_duration(name):
 
 def test_a_measure_head_decides_over_the_word_before_it():
     assert L.infer("body_length")[0] == "float"
+
+
+@pytest.mark.parametrize("name, type_", [("cholesterol_level", "integer"), ("glucose_level", "integer"),
+                                         ("risk_level", "category"), ("salary_level", "money")])
+def test_a_level_of_a_measured_thing_is_its_figure(name, type_):
+    assert L.infer(name)[0] == type_
+
+
+def test_a_plural_head_counts_whatever_the_word_before_it_is():
+    assert L.infer("cpu_cores")[0] == "integer"
+
+
+def test_a_ships_flag_state_is_a_country():
+    assert L.infer("flag_state")[0] == "country"

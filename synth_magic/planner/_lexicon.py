@@ -781,8 +781,9 @@ def infer(name: str) -> tuple[str, dict[str, Any], str]:
         hit = _state_or_status(key) or hit
     if hit is not None and hit[0] in ("full_name", "first_name", "last_name", "title"):
         hit = _place_name(key) or hit
-    if hit is not None and _modifier_only(key, hit):  # 'song length', 'shift length': the head decides, not 'song'
-        hit = None
+    if hit is not None and _modifier_only(key, hit):  # 'song length', 'cpu cores': the head decides, not 'song'
+        head = _rule_for(key.split()[-1])
+        hit = head if head is not None and head[0] == "integer" else None
     if hit is not None:
         if hit[0] in _NOT_A_MEAN and key.split()[0] in _MEANS:  # 'mean sunspot number' is no code
             return "float", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 100, "decimals": 2}, "rule"
@@ -926,17 +927,21 @@ _PLACE_STATES = {
     "state", "federal", "indian", "australian", "german", "brazilian", "mexican", "nigerian", "malaysian",
     "sovereign", "independent", "neighboring", "neighbouring", "bordering", "lower", "upper", "northern", "southern",
     "eastern", "western", "coastal", "swing", "battleground", "red", "blue", "plant", "farm", "mine", "branch",
-    "site", "warehouse", "dealer", "agent", "broker", "physician", "doctor", "prescriber", "practice", "clinic",
+    "site", "warehouse", "dealer", "agent", "flag", "port", "nation", "country", "broker", "physician", "doctor", "prescriber", "practice", "clinic",
     "team", "university", "college", "campus", "city", "county", "zip", "district", "region", "residency",
 }
 
 
 def _modifier_only(key: str, hit: tuple[str, dict[str, Any]]) -> bool:
-    """A measure head ('length', 'width') no concept knows, whose type came from the word before it alone."""
+    """A head whose type came from the word before it alone: a measure head ('length', 'width') no
+    concept knows, or a plural of things counted ('cpu cores': how many cores, not a cpu percent)."""
     ws = key.split()
-    if len(ws) < 2 or singular(ws[-1]) not in (*_MEASURE_HEADS, "length") or _rule_for(ws[-1]) is not None:
+    if len(ws) < 2 or _rule_for(" ".join(ws[:-1])) != hit:
         return False
-    return _rule_for(" ".join(ws[:-1])) == hit
+    if singular(ws[-1]) in (*_MEASURE_HEADS, "length"):
+        return _rule_for(ws[-1]) is None
+    head = _rule_for(ws[-1])
+    return len(ws[-1]) > 3 and singular(ws[-1]) != ws[-1] and head is not None and head[0] == "integer" and head != hit
 
 
 def _place_name(key: str) -> tuple[str, dict[str, Any]] | None:
@@ -969,16 +974,22 @@ _EMPTY_HEADS = {"value", "values", "val"}
 _MODIFIER_TYPES = {"rating", "integer", "float", "percent", "age", "year", "quantity", "duration"}
 
 
+# 'cholesterol level', 'glucose reading', 'salary level': a level of a measured thing is that thing's figure;
+# a level the concepts know whole ('risk level', 'education level') or of an unmeasured thing ('skill level') is a grade.
+_LEVEL_HEADS = {"level", "levels", "reading", "readings", "concentration", "measurement"}
+
+
 def _modifier_rule(key: str) -> tuple[str, dict[str, Any]] | None:
     ws = key.split()
-    if len(ws) < 2 or ws[-1] not in _EMPTY_HEADS:
+    if len(ws) < 2 or ws[-1] not in _EMPTY_HEADS | _LEVEL_HEADS:
         return None
     whole = K.match_concept(key, CONTEXT.get())
     if whole is not None and any(len(n) > 1 and tuple(map(singular, n)) == tuple(map(singular, ws[-len(n):]))
                                  for n in whole[0].names):
         return None  # a name it knows whole: 'order value', 'cart value'
     hit = _rule_for(" ".join(ws[:-1]))
-    return hit if hit is not None and hit[0] in _MODIFIER_TYPES else None
+    types = _MODIFIER_TYPES | {"money"} if ws[-1] in _LEVEL_HEADS else _MODIFIER_TYPES
+    return hit if hit is not None and hit[0] in types else None
 
 
 # The concepts' context phrases the description being planned holds ('nyc', 'school'): set
