@@ -957,8 +957,8 @@ def _state_or_status(key: str) -> tuple[str, dict[str, Any]] | None:
     ws = key.split()
     if len(ws) < 2 or ws[-1] not in ("state", "states") or ws[-2] in _PLACE_STATES:
         return None
-    if K.match_concept(" ".join(ws[:-1]), CONTEXT.get()) is not None and _rule_for(" ".join(ws[:-1]))[0] in (  # type: ignore[index]
-            "city", "country", "address", "state"):
+    place = _rule_for(" ".join(ws[:-1]))
+    if place is not None and place[0] in ("city", "country", "address", "state"):
         return None  # 'station state' is where a station is
     status = " ".join([*ws[:-1], "status"])
     hit = _rule_for(status)
