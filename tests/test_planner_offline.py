@@ -1056,7 +1056,10 @@ def test_no_planned_column_of_random_words_for_names_that_are_not_text() -> None
 # Floors for the real-world sets (tests/planner_real): the figures measured when this was
 # written, so a regression fails. The issue's targets (held-out recall 95 %, checks 90 %)
 # are not reached yet; raise these as the knowledge grows.
-REAL_FLOORS = {("dev", "short"): (0.96, 0.94), ("dev", "fields"): (0.99, 0.95),
+# dev holds probe batches written before tuning (docs/planner.md); batch probe-25t's 12 cases
+# brought dev's short figures to 95.2% / 91.95% and fields' checks to 93.9% (the 250 earlier
+# cases: 96.4% / 94.7% and 99.8% / 96.0%).
+REAL_FLOORS = {("dev", "short"): (0.95, 0.91), ("dev", "fields"): (0.99, 0.93),
                ("heldout", "short"): (0.90, 0.82), ("heldout", "fields"): (0.99, 0.79)}
 
 
