@@ -166,3 +166,9 @@ def test_a_plural_head_counts_whatever_the_word_before_it_is():
 
 def test_a_ships_flag_state_is_a_country():
     assert L.infer("flag_state")[0] == "country"
+
+
+def test_number_of_x_takes_the_named_tables_count_of_x_over_the_general_pattern():
+    # CRM company objects (HubSpot, Salesforce) count their employees in the hundreds, not 0-50
+    type_, params, _ = L.infer("number_of_employees")
+    assert type_ == "integer" and params["max"] > 1000 and params["mean"] > 50

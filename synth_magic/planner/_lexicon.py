@@ -887,11 +887,26 @@ def _counted_rule(key: str) -> tuple[str, dict[str, Any]] | None:
     what = m.group(1)
     general = _general_counts()
     for form in (f"number of {what}", f"{singular_text(what)} count", what):
-        hit = _rule_for(form)
+        hit = _named_count(form) or _rule_for(form)
         if hit is None or hit[0] != "integer" or "values" in hit[1] or _frozen(hit) in general:
             continue  # a general count pattern ('number of ...', '... count'): the thing counted may know better
         return hit
     return None
+
+
+def _named_count(form: str) -> tuple[str, dict[str, Any]] | None:
+    """A count the concepts name whole ('number of employees', read from the named tables' CRM
+    company columns), which the general 'number of ...' pattern would otherwise outrank."""
+    kb, context = K.knowledge(), CONTEXT.get()
+    ws = tuple(form.split())
+    derived = K.derived_concept(K.column_words(form))
+    found = [c for c in (*kb.by_words.get(ws, ()), *kb.by_words.get(tuple(map(singular, ws)), ()),
+                         *((derived,) if derived is not None else ()))
+             if c.type == "integer" and c.params and not c.patterns and (not c.context or set(c.context) & context)]
+    if not found:
+        return None
+    best = max(found, key=lambda c: (bool(c.context), not c.derived, c.priority))
+    return best.type, {k: (list(v) if isinstance(v, list) else v) for k, v in best.params}
 
 
 def _frozen(hit: tuple[str, dict[str, Any]]) -> tuple[str, tuple[tuple[str, Any], ...]]:
