@@ -172,3 +172,8 @@ def test_number_of_x_takes_the_named_tables_count_of_x_over_the_general_pattern(
     # CRM company objects (HubSpot, Salesforce) count their employees in the hundreds, not 0-50
     type_, params, _ = L.infer("number_of_employees")
     assert type_ == "integer" and params["max"] > 1000 and params["mean"] > 50
+
+
+@pytest.mark.parametrize("name", ["turbidity", "brightness", "tonnage", "rainfall", "evaporation", "caffeine", "throughput"])
+def test_a_noun_that_names_a_quantity_by_its_make_is_a_number(name):
+    assert L.infer(name)[0] == "float"

@@ -818,7 +818,7 @@ def infer(name: str) -> tuple[str, dict[str, Any], str]:
         return "word", {}, "guess"
     # A plain noun nobody listed ('protocol', 'service', 'habitat') names a kind of thing, not
     # a quantity: a category, its values from the vocabulary of that noun when there is one.
-    if _nounlike(last):
+    if _nounlike(last) and not _quantity_noun(last):
         return "category", _category_values(last), "guess"
     # A bare token (an abbreviation, a code: 'hwy', 'x1') is most often a measure in real tables.
     return "float", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 100, "decimals": 2}, "guess"
@@ -851,6 +851,27 @@ def _named_rate(key: str) -> bool:
             if "per" in form and (K.knowledge().by_words.get(form) or K.knowledge().by_words.get(tuple(key.split()[i:i + n]))):
                 return True
     return False
+
+
+# Nouns that name a quantity by their make ('acidity', 'brightness', 'tonnage', 'rainfall',
+# 'cloud cover', 'throughput', 'evaporation') or a measured substance ('caffeine', 'nitrate'):
+# a number, not a category, though no measure word says so.
+_QUANTITY_END = re.compile(r"(?:idity|inity|osity|ivity|icity|ility|ness|fall|cover|put|runoff|sium|cium|dium|"
+                           r"(?:ton|mile|acre|volt|watt|foot|dos|yard|leak|shrink|percent|cover|us|wast)age)$")
+_NOT_QUANTITY = {"activity", "nationality", "ethnicity", "facility", "ability", "disability", "liability", "mobility",
+                 "utility", "nobility", "civility", "business", "witness", "illness", "wilderness", "fitness",
+                 "wellness"}
+_QUANTITY_WORDS = {"evaporation", "precipitation", "insolation", "circulation", "saturation", "radiation", "transpiration",
+                   "acceleration", "deviation", "variation", "inflation", "ventilation", "respiration", "sedimentation",
+                   "caffeine", "nicotine", "nitrate", "nitrite", "phosphate", "sulfate", "sulphate", "chloride", "fluoride",
+                   "ammonia", "lactate", "creatinine", "bilirubin", "albumin", "insulin", "hemoglobin", "haemoglobin",
+                   "ferritin", "cortisol", "testosterone", "methane", "ethanol", "benzene", "arsenic", "mercury",
+                   "amplitude", "latitude", "longitude", "magnitude", "altitude", "payroll", "attendance", "turnout",
+                   "headcount", "footfall", "tonnage", "runoff", "cloudcover", "throughput", "bandwidth", "latency"}
+
+
+def _quantity_noun(word: str) -> bool:
+    return word in _QUANTITY_WORDS or (word not in _NOT_QUANTITY and bool(_QUANTITY_END.search(word)))
 
 
 def _nounlike(word: str) -> bool:
