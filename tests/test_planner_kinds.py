@@ -1,136 +1,179 @@
-"""Short descriptions of tables the knowledge does not hold by name: the planner gives what a
-table of that KIND has (a log, network connections, a payroll, a figure by period)."""
+"""How the offline planner types KINDS of names it has no entry for (issue 12: typing by
+concept, then by shape). Each test states a kind with a sentence of that kind."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from synth_magic.planner import offline
+from synth_magic.planner import _lexicon as L
 from synth_magic.planner.offline import plan
 
 
-def _has(names: list[str], *patterns: str) -> list[str]:
-    """The patterns no planned column name matches."""
-    return [p for p in patterns if not any(re.search(p, n) for n in names)]
+def columns(description: str) -> dict[str, tuple[str, dict]]:
+    return {c.name: (c.type, dict(c.params)) for c in plan(description).columns}
 
 
-@pytest.mark.parametrize("description", ["zeek conn log", "netflow records", "firewall connection log",
-                                         "bro conn logs", "tcp connections"])
-def test_connections_have_hosts_ports_protocol_and_state(description: str) -> None:
-    schema = plan(description)
-    assert not _has(schema.names, "^ts$|time", "source_ip", "source_port", "destination_ip", "destination_port",
-                    "protocol", "duration", "bytes", "conn_state"), schema.names
-    df = schema.generate(500, seed=1)
-    assert set(df["protocol"]) <= {"tcp", "udp", "icmp"}
-    assert df["destination_port"].between(0, 65535).all() and df["source_port"].between(1024, 65535).all()
-    assert set(df["conn_state"]) <= {"S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR", "RSTOS0", "RSTRH", "SH",
-                                     "SHR", "OTH"}
+# ------------------------------------------------------- a plain noun is a category
+
+@pytest.mark.parametrize("name", ["habitat", "supplement", "cultivar", "flavour"])
+def test_a_plain_noun_nobody_listed_is_a_category_not_a_number(name):
+    type_, params, how = L.infer(name)
+    assert (type_, how) == ("category", "guess") and len(params["values"]) >= 2
 
 
-@pytest.mark.parametrize("description", ["kafka broker log", "application logs", "payment service logs",
-                                         "error log entries"])
-def test_a_log_of_no_known_kind_is_log_events_not_web_access(description: str) -> None:
-    """Only 'log' matched: the rows are log records (time, source, level, message), not the
-    web server's requests (method, path, status code)."""
-    schema = plan(description)
-    assert not _has(schema.names, "timestamp", "host", "service", "level", "message"), schema.names
-    assert not {"method", "path", "status_code"} & set(schema.names), schema.names  # not HTTP requests
-    df = schema.generate(300, seed=2)
-    assert set(df["level"]) <= {"DEBUG", "INFO", "WARN", "ERROR", "FATAL"}
+def test_a_bare_token_is_still_read_as_a_measure():
+    assert L.infer("qx7")[0] == "float"
 
 
-@pytest.mark.parametrize("description", ["web server access logs", "server access logs", "http logs"])
-def test_web_logs_stay_web_access_logs(description: str) -> None:
-    assert {"method", "path", "status_code"} <= set(plan(description).names)
+def test_a_network_connection_has_a_protocol_and_a_service_from_their_vocabularies():
+    cols = columns("connections with timestamp, uid, originator host, protocol and connection state")
+    assert cols["protocol"][0] == "category" and set(cols["protocol"][1]["values"]) == {"tcp", "udp", "icmp"}
+    token = L.CONTEXT.set(frozenset({("connection",)}))
+    try:
+        assert {"dns", "http", "ssl"} <= set(L.infer("service")[1]["values"])
+    finally:
+        L.CONTEXT.reset(token)
 
 
-@pytest.mark.parametrize("description", ["nyc citywide payroll", "county payroll", "payroll"])
-def test_a_payroll_has_department_title_salary_basis_hours_and_overtime(description: str) -> None:
-    schema = plan(description)
-    assert not _has(schema.names, "fiscal_year", "last_name", "first_name", "department", "job_title",
-                    "pay_basis", "base_salary", "regular_hours", "overtime_hours", "gross_pay", "net_pay"), schema.names
-    df = schema.generate(400, seed=3)
-    assert set(df["pay_basis"]) <= {"per Annum", "per Hour", "per Day", "Prorated Annual"}
-    assert df["regular_hours"].between(0, 2088).all()
-    assert (df["net_pay"] <= df["gross_pay"]).all()
+# ----------------------------------------------------- a measure head is a measurement
+
+def test_a_measure_head_is_a_measurement_with_figures_from_real_tables():
+    type_, params, _ = L.infer("tooth_length")
+    assert type_ == "float" and params["distribution"] == "normal" and 1 < params["min"] < params["max"] <= 100
 
 
-@pytest.mark.parametrize(("description", "period", "figure"), [
-    ("airline passengers by month", ["year", "month"], "airline_passengers"),
-    ("births per year", ["year"], "births"),
-    ("website visitors by day", ["date"], "website_visitors"),
-    ("sales by month", ["year", "month"], "sales"),
+# ------------------------------------------------------ 'X state' is a status unless a place
+
+@pytest.mark.parametrize("name", ["connection_state", "account_state", "job_state"])
+def test_a_state_of_a_process_is_a_status_not_a_us_state(name):
+    type_, params, _ = L.infer(name)
+    assert type_ != "state"
+    assert type_ == "order_status" or "active" in params.get("values", []) or type_ == "category"
+
+
+@pytest.mark.parametrize("name", ["state", "home_state", "billing_state", "us_state", "state_name"])
+def test_a_place_state_stays_a_state(name):
+    assert L.infer(name)[0] == "state"
+
+
+def test_a_state_code_is_a_usps_abbreviation():
+    type_, params, _ = L.infer("state_code")
+    assert type_ == "category" and {"CA", "NY", "TX", "DC"} <= set(params["values"]) and len(params["values"]) == 51
+
+
+def test_one_row_per_us_state_has_a_state_column_of_states_and_no_one_id():
+    cols = columns("one row per US state with murder arrests, assault arrests and urban population percent")
+    assert "one_id" not in cols
+    states = [n for n, (t, p) in cols.items() if "state" in n]
+    assert states and all(cols[n][0] == "state" for n in states) and len(states) == 1
+
+
+# ----------------------------------------------------------------- flags said in words
+
+@pytest.mark.parametrize("phrase", ["class (fraud or not)", "smoker (yes/no)", "diabetic or not", "senior (y/n)"])
+def test_a_flag_said_in_words_is_boolean(phrase):
+    cols = columns(f"patients with age, {phrase} and sex")
+    assert [t for n, (t, _) in cols.items() if n.split("_")[0] in phrase] == ["boolean"]
+
+
+def test_the_word_said_yes_to_gives_the_share():
+    cols = columns("card transactions with time, amount and class (fraud or not)")
+    assert cols["class"] == ("boolean", {"p_true": 0.02})
+
+
+# --------------------------------------------------------------------- 'per' in a name
+
+def test_a_rate_per_unit_is_named_whole_and_typed_by_its_rate():
+    cols = columns("car crashes by state with drivers in fatal collisions per billion miles and premiums")
+    name = next(n for n in cols if n.startswith("drivers"))
+    assert name == "drivers_in_fatal_collisions_per_billion_miles" and cols[name][0] == "float"
+
+
+def test_a_unit_per_day_is_a_rate_not_the_row_frequency():
+    cols = columns("guinea pigs with tooth length, supplement type and dose in milligrams per day")
+    assert "dose" in cols and cols["dose"][0] in ("float", "integer")
+    assert not any(t in ("date", "datetime") for t, _ in cols.values())
+    assert L.step("workers with hours worked per week") is None
+    assert L.step("sensor data, one row per day") == ("1d", "per day")
+
+
+def test_an_agent_after_by_does_not_type_the_name():
+    type_, _, _ = L.infer("losses_incurred_by_insurers")
+    assert type_ != "company"
+
+
+# ------------------------------------------------------------------ 'number of X' counts X
+
+def test_number_of_x_takes_the_figures_of_x_counted():
+    assert L.infer("number_of_passengers")[1] == L.infer("passenger_count")[1]
+    assert L.infer("number_of_passengers")[1]["max"] < 50
+
+
+def test_number_of_an_unknown_thing_is_the_general_count():
+    type_, params, _ = L.infer("number_of_qqzorbs")
+    assert type_ == "integer" and params["max"] == 50
+
+
+# ------------------------------------------------------------- durations by what lasts
+
+@pytest.mark.parametrize("description, lo, hi", [
+    ("telemarketing calls with client age and duration", 60, 600),  # seconds
+    ("network connections with originator host, protocol and duration", 1, 120),
+    ("flights with carrier, origin and duration", 60, 400),  # minutes
 ])
-def test_a_figure_by_a_period_is_a_series(description: str, period: list[str], figure: str) -> None:
-    """'X by month': a row a month (the period's columns, then X), not a row a flight or a sale;
-    the period is not one more column ('by day' is the date)."""
-    schema = plan(description)
-    assert schema.names == [*period, figure] and schema.notes == [offline.COMPOSED_NOTE]
-    assert schema.column(figure).type in offline.NUMERIC
+def test_a_duration_has_figures_by_what_lasts(description, lo, hi):
+    type_, params = columns(description)["duration"]
+    assert type_ in ("duration", "integer", "float") and lo <= params["mean"] <= hi
 
 
-def test_a_count_by_period_is_a_tally_not_one_row_s_figure() -> None:
-    """Passengers in a month are many, not the one to six of a booking."""
-    df = plan("airline passengers by month").generate(1000, seed=4)
-    assert df["airline_passengers"].median() > 10
+def test_over_an_age_alone_is_a_flag_not_a_range():
+    ph = L.parse_phrase("over 18")
+    assert ph.yes_no == "" and ph.lo is None and ph.head == "over 18"
+    cols = columns("posts with id, subreddit, title, score, created utc, over 18 and url")
+    assert cols["over_18"][0] == "boolean"
 
 
-def test_a_named_table_by_period_keeps_its_columns() -> None:
-    names = plan("Texas housing sales by city and month").names
-    assert {"city", "year", "month", "sales", "volume", "listings"} <= set(names)
+@pytest.mark.parametrize("name, type_", [("county_name", "state"), ("town_name", "city"), ("province_name", "state")])
+def test_the_name_of_a_place_is_that_place_not_a_person(name, type_):
+    assert L.infer(name)[0] == type_
 
 
-@pytest.mark.parametrize(("description", "expect"), [
-    ("unemployment rate by state", [("state", "state"), ("unemployment_rate", "percent")]),
-    ("median income by zip code", [("zip_code", None), ("median_income", "money")]),
-    ("average rent by city", [("city", "city"), ("average_rent", "money")]),
-])
-def test_a_measure_by_what_the_concepts_know_is_a_breakdown(description: str, expect: list[tuple[str, str | None]]) -> None:
-    """'X by Y': a row a value of Y, then X as its measure, not rows of an event called X
-    (an 'unemployment' with its time and coordinates)."""
-    schema = plan(description)
-    assert [(c.name, t and c.type) for c, (_, t) in zip(schema.columns, expect, strict=True)] == expect
-    assert schema.notes == [offline.COMPOSED_NOTE]
+def test_a_population_by_what_the_rows_are():
+    cols = columns("US counties with state fips code, county name and population estimate")
+    pop = cols["population_estimate"][1]
+    assert pop["min"] < 100 and 50_000 < pop["mean"] < 200_000 and pop["max"] < 20_000_000
+    assert cols["state_fips_code"] == ("integer", {"min": 1, "max": 56, "distribution": "uniform"})
 
 
-def test_events_by_a_place_stay_events_that_say_it() -> None:
-    names = plan("osha inspections by state").names
-    assert names[0] == "inspection_id" and "inspection_time" in names and "state" in names
+@pytest.mark.parametrize("name", ["stay_length", "song_length", "call_length", "shift_length"])
+def test_the_length_of_something_that_lasts_is_a_duration(name):
+    assert L.infer(name)[0] == "duration"
 
 
-def test_a_pick_that_only_the_breakdown_reached_is_not_the_table() -> None:
-    """'volcanoes by country': the World Bank's countries matched only 'country'."""
-    schema = plan("volcanoes by country")
-    assert schema.names == ["volcano_id", "volcano_name", "country"]
-    assert "gdp_per_capita" in plan("gdp by country").names  # WDI has the rows' own words as columns
+def test_a_measure_head_decides_over_the_word_before_it():
+    assert L.infer("body_length")[0] == "float"
 
 
-@pytest.mark.parametrize("description", ["circleci pipelines", "jenkins jobs"])
-def test_an_unknown_product_s_objects_are_not_the_template_of_their_noun(description: str) -> None:
-    """A CI product's pipelines are not a CRM's sales pipeline, its jobs not job postings."""
-    schema = plan(description)
-    assert schema.names == ["id", "name", "status", "owner", "created_at", "updated_at"]
+@pytest.mark.parametrize("name, type_", [("cholesterol_level", "integer"), ("glucose_level", "integer"),
+                                         ("risk_level", "category"), ("salary_level", "money")])
+def test_a_level_of_a_measured_thing_is_its_figure(name, type_):
+    assert L.infer(name)[0] == type_
 
 
-@pytest.mark.parametrize(("description", "title"), [("clickup tasks", "tasks"), ("remote jobs", "job postings"),
-                                                    ("sales pipeline deals", "CRM leads")])
-def test_a_template_its_own_words_reach_stays(description: str, title: str) -> None:
-    assert plan(description).title == title
+def test_a_plural_head_counts_whatever_the_word_before_it_is():
+    assert L.infer("cpu_cores")[0] == "integer"
 
 
-@pytest.mark.parametrize("description", ["imdb movies", "tmdb films", "movies"])
-def test_movies_have_what_movie_tables_carry(description: str) -> None:
-    """IMDb, TMDB and the IMDb Top 1000 all carry a rating certificate, an overview and votes."""
-    schema = plan(description)
-    assert not _has(schema.names, "title", "genre", "certificate", "overview", "vote_count", "meta_score"), schema.names
-    df = schema.generate(500, seed=5)
-    assert df["meta_score"].between(0, 100).all() and (df["vote_count"] % 1 == 0).all()
+def test_a_ships_flag_state_is_a_country():
+    assert L.infer("flag_state")[0] == "country"
 
 
-def test_fraud_is_as_rare_as_in_real_card_data() -> None:
-    """ULB 0.17%, PaySim 0.13%, Sparkov 0.58% of transactions are fraud: under 1%, not 2%."""
-    df = plan("credit card fraud detection").generate(20000, seed=6)
-    assert 0.001 <= df["is_fraud"].mean() <= 0.01
-    assert plan("transactions with a fraud rate of 2%").generate(20000, seed=6)["is_fraud"].mean() > 0.015
+def test_number_of_x_takes_the_named_tables_count_of_x_over_the_general_pattern():
+    # CRM company objects (HubSpot, Salesforce) count their employees in the hundreds, not 0-50
+    type_, params, _ = L.infer("number_of_employees")
+    assert type_ == "integer" and params["max"] > 1000 and params["mean"] > 50
+
+
+@pytest.mark.parametrize("name", ["turbidity", "brightness", "tonnage", "rainfall", "evaporation", "caffeine", "throughput"])
+def test_a_noun_that_names_a_quantity_by_its_make_is_a_number(name):
+    assert L.infer(name)[0] == "float"

@@ -969,7 +969,7 @@ def test_the_version_hashes_the_knowledge_files(tmp_path: Path, monkeypatch: pyt
     ("product category", "product_category"), ("host name", "domain_name"), ("number of contacts", "integer"),
     ("years at the company", "integer"), ("defaulted the next month", "boolean"), ("party size", "integer"),
     ("order status", "order_status"), ("gdp per capita", "money"), ("life expectancy", "float"),
-    ("ship mode", "category"), ("risk level", "category"), ("genus", "float"),
+    ("ship mode", "category"), ("risk level", "category"), ("genus", "category"),
 ])
 def test_a_whole_phrase_beats_a_word_inside_it(name: str, type_: str) -> None:
     from synth_magic.planner._lexicon import infer
@@ -1056,9 +1056,8 @@ def test_no_planned_column_of_random_words_for_names_that_are_not_text() -> None
 # Floors for the real-world sets (tests/planner_real): the figures measured when this was
 # written, so a regression fails. The issue's targets (held-out recall 95 %, checks 90 %)
 # are not reached yet; raise these as the knowledge grows.
-# (dev's floors fell with the 12 probe-25n cases, new tables measured before any tuning:
-# without them dev scores short 97.3 % / 95.7 %, fields 99.7 % / 95.7 %.)
-REAL_FLOORS = {("dev", "short"): (0.95, 0.93), ("dev", "fields"): (0.99, 0.93),
+# dev holds probe batches written before tuning (docs/planner.md), which lower its figures.
+REAL_FLOORS = {("dev", "short"): (0.94, 0.91), ("dev", "fields"): (0.99, 0.92),
                ("heldout", "short"): (0.90, 0.82), ("heldout", "fields"): (0.99, 0.79)}
 
 
@@ -1067,8 +1066,9 @@ def test_real_cases_have_one_id_each_and_no_case_is_in_both_sets():
     of them (the same id, or the same short description)."""
     cases = {name: _real().load(name) for name in ("dev", "heldout")}
     for name, found in cases.items():
-        ids = [c["id"] for c in found]
-        assert len(ids) == len(set(ids)), f"{name}.json: an id is used twice"
+        for key in ("id", "short"):  # one table twice (two probe batches picked it) would count twice
+            said = [c[key].lower().strip() for c in found]
+            assert len(said) == len(set(said)), f"{name}.json: a case's {key} is used twice"
     for key in ("id", "short"):
         dev, held = ({c[key].lower().strip() for c in cases[n]} for n in ("dev", "heldout"))
         assert not dev & held, f"a held-out case's {key} is in dev.json: remove it from dev.json"

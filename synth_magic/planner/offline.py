@@ -189,9 +189,13 @@ _SUBJECT_SKIP = {"data", "dataset", "record", "table", "list", "row", "entry", "
                  "collection", "database"}
 
 
+_ROW_PER = re.compile(r"^.*?\b(?:one|a|an|each|single)\s+(?:row|record|line|entry|observation)\s+"
+                      r"(?:per|for each|for every|for|by|=)\s+(?:(?:a|an|the|each|every)\s+)?")
+
+
 def head_noun(subject: str) -> str:
     """The noun that says what a row is: 'a list of 200 employees' → 'employee'."""
-    text = L.singular_text(subject)
+    text = _ROW_PER.sub("", L.singular_text(subject))  # 'one row per us state': the rows are states
     text = re.sub(r"^.*?\b(?:list|table|set|dataset|sample|collection|bunch|number|log)\s+of\s+", "", text)
     text = _SUBJECT_CUT.split(text, maxsplit=1)[0]
     ws = [w for w in text.split() if w not in _SUBJECT_SKIP and not w.isdigit()]
@@ -335,8 +339,25 @@ def _named_drafts(ph: L.Phrase, domain: K.Domain | None, used: set[str]) -> list
         draft = Draft(name, type_, params, source="named", why=f"named in the description ({_quote(ph.raw)}); {why}",
                       unique=type_ in ("uuid", "id") or (type_ == "code" and name.endswith(("_id", "_number"))))
         _numeric_choice(draft)  # a concept read from named tables' columns: 'cylinders' 4, 6 or 8
+    _said_yes_no(draft, ph)
     _apply_phrase(draft, ph)
     return [draft]
+
+
+def _said_yes_no(d: Draft, ph: L.Phrase) -> None:
+    """'class (fraud or not)', 'smoker (yes/no)': a flag whatever the name alone would be; the
+    word said yes to ('fraud') gives the share when rules.toml's [flag_priors] knows it."""
+    if ph.yes_no is None:
+        return
+    if d.type != "boolean":
+        d.type, d.params = "boolean", {}
+        d.note("said to be yes or no")
+    priors = K.knowledge().rules.get("flag_priors", {})
+    said = " ".join(L.words(ph.yes_no))
+    prior = next((p for k, p in priors.items() if said and re.search(rf"\b{re.escape(k)}", said)), None)
+    if prior is not None and "p_true" not in d.params:
+        d.params["p_true"] = prior
+        d.note(f"true for about {prior:.0%}, as is typical of {said}")
 
 
 def _or_name(ph: L.Phrase) -> str:
@@ -768,7 +789,7 @@ _ENTITY_TYPES = ("city", "country", "company", "product_name", "full_name", "tit
 def _entity_column(subject: str, named: list[Draft]) -> list[Draft]:
     """'cities with population': the rows are cities, so a city column leads."""
     head = head_noun(subject)
-    if not head or any(d.name == head for d in named):
+    if not head or any(d.name in (head, f"{head}_name") for d in named):  # 'counties with county name'
         return []
     type_, params, how = L.infer(head)
     if how == "guess" or type_ not in _ENTITY_TYPES:
@@ -1020,7 +1041,8 @@ def _dimensions(subject: str, have: list[Draft]) -> list[Draft]:
     for raw in L.split_list(dims.group(1)) if dims else ():
         name = L.column_name(raw)
         type_, params, how = L.infer(name) if name else ("", {}, "guess")
-        if how == "rule" and not any(d.name == name or d.origin == name for d in have + out):
+        place = type_ in _ENTITY_TYPES and any(d.type == type_ for d in have + out)  # 'one row per us state' has its state
+        if how == "rule" and not place and not any(d.name == name or d.origin == name for d in have + out):
             out.append(Draft(name, type_, params, source="named", why=f"the description breaks the rows down by {raw}"))
     return out
 
@@ -1316,6 +1338,8 @@ def _in_context(drafts: list[Draft], domain: K.Domain | None = None) -> None:
             continue
         concept = hit[0]
         d.type, d.params = concept.type, {k: (list(v) if isinstance(v, list) else v) for k, v in concept.params}
+        if concept.type == "duration" and concept.unit and d.params:  # the figures' unit: a unit said converts them
+            d.params["unit"] = concept.unit
         d.unique = False
         _touch(d, f"as in the description's context ({concept.source or 'knowledge'})")
 
