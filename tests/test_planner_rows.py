@@ -65,3 +65,27 @@ def test_a_report_follows_what_it_reports() -> None:
         df = schema.generate(1000, seed=2)
         occ, rep = _col(schema, "occ").name, _col(schema, "rptd|reported").name
         assert (df[rep] >= df[occ]).all()
+
+
+# ------------------------------------------------------------------ totals of their parts
+
+@pytest.mark.parametrize("text, total", [
+    ("video game sales", "global_sales"),
+    ("games with name, platform, na sales, eu sales, jp sales, other sales and global sales", "global_sales"),
+    ("counties with name, male population, female population and total population", "total_population"),
+])
+def test_a_total_named_before_its_parts_word_is_their_sum(text: str, total: str) -> None:
+    schema = plan(text)
+    col = _col(schema, f"^{total}$")
+    assert col.type == "formula"
+    df = schema.generate(500, seed=1)
+    stem = total.split("_", 1)[1]
+    parts = [c.name for c in schema.columns if c.name.endswith("_" + stem) and c.name != total]
+    assert len(parts) >= 2
+    assert (df[total] + 1e-9 >= df[parts].sum(axis=1).round(2)).all()
+
+
+def test_another_figure_of_the_same_thing_is_no_part() -> None:
+    # OWID: total_cases is not new_cases + weekly_cases
+    col = _col(plan("covid by country with date, new cases, weekly cases and total cases"), "^total_cases$")
+    assert col.type != "formula"

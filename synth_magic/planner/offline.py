@@ -1664,6 +1664,31 @@ def _totals(drafts: list[Draft]) -> None:
         total.type, total.params, total.unique = "formula", {"expr": expr, "decimals": 0 if whole else 2}, False
         _touch(total, f"= {expr}")
         return
+    _stem_totals(money)
+
+
+def _stem_totals(numbers: list[Draft]) -> None:
+    """A total named by a whole word before the parts' own word is their sum (the ``[stem_total]``
+    rule: vgsales global_sales = na_sales + eu_sales + jp_sales + other_sales, a census table's
+    total_population of its male_ and female_population); parts that are a rate, a mean or
+    another count of the same thing (OWID's new_cases beside total_cases) are no parts."""
+    rule = K.knowledge().rules.get("stem_total")
+    if not rule:
+        return
+    totals, not_parts = set(rule["total"]), set(rule.get("not_parts", ()))
+    for total in numbers:
+        head, _, stem = total.name.lower().partition("_")
+        if head not in totals or not stem or total.type == "formula" or total.fixed & {"range", "values"}:
+            continue
+        parts = [d for d in numbers if d is not total and d.type != "formula" and d.name.lower().endswith("_" + stem)]
+        words = [d.name.lower()[:-len(stem) - 1].split("_") for d in parts]
+        if len(parts) < 2 or any(not w[0] or set(w) & (totals | not_parts) for w in words):
+            continue
+        expr = " + ".join(d.name for d in parts)
+        whole = all(d.type == "integer" for d in parts)
+        decimals = 0 if whole else max(int(d.params.get("decimals", 2)) for d in parts)
+        total.type, total.params, total.unique = "formula", {"expr": expr, "decimals": decimals}, False
+        _touch(total, f"= {expr}")
 
 
 def _prefixed(name: str, prefixes: tuple[str, ...]) -> bool:
