@@ -123,3 +123,32 @@ def test_a_dimension_of_a_named_table_keeps_its_years() -> None:
     """'countries by year with ...' of gapminder: its years 1952-2007, not recent ones."""
     year = _col(plan("countries by year with continent, life expectancy, population and GDP per capita"), "^year$")
     assert (year.params.get("min"), year.params.get("max")) == (1952, 2007)
+
+
+# ------------------------------------------------------------------ named tables' columns of the right kind
+
+@pytest.mark.parametrize("line, says", [
+    ("overall_rank: id unique", "a rank typed as an id"),
+    ("rank: id", "a rank typed as an id"),
+    ("year: year", "a year without the table's years"),
+    ("season: integer", "a year without the table's years"),
+])
+def test_a_named_table_column_of_the_wrong_kind_is_found(line: str, says: str) -> None:
+    bad = K._domain("bad_table", {"title": "Bad", "columns": ["country: country", line]}, "table", {})
+    problems = K.kind_problems(bad)
+    assert problems and says in problems[0]
+
+
+@pytest.mark.parametrize("line", ["overall_rank: integer min=1 max=156", "driver_standings_id: id unique",
+                                  "year: year min=1952 max=2007", "year: integer values=[2000, 2004, 2008]"])
+def test_a_named_table_column_of_its_kind_passes(line: str) -> None:
+    good = K._domain("good_table", {"title": "Good", "columns": ["country: country", line]}, "table", {})
+    assert K.kind_problems(good) == []
+
+
+def test_every_named_table_has_its_columns_of_their_kind() -> None:
+    kb = K.knowledge()
+    found = {t.key: p for t in kb.tables if (p := K.kind_problems(t))}
+    assert not found, found
+    rank = _col(plan("world happiness report"), "rank")
+    assert rank.type == "integer" and rank.params["max"] == 156
