@@ -230,6 +230,14 @@ _CORRELATE = Param("correlate", "correlations", None,
                    refers_error="Column '{column}' can only be correlated with numeric columns, not '{ref}'.")
 
 
+_BOUND_ERROR = "Column '{column}': '%s' can only name an integer or number column, not '{ref}'."
+_AT_MOST = Param("at_most", "column", None, help="a number column this one is never above, row by row (a sale "
+                 "price at most its list price); values drawn above it are folded back under it",
+                 refers=(INT, FLOAT), refers_error=_BOUND_ERROR % "at_most")
+_AT_LEAST = Param("at_least", "column", None, help="a number column this one is never below, row by row (a "
+                  "price at least its minimum price)", refers=(INT, FLOAT), refers_error=_BOUND_ERROR % "at_least")
+
+
 def _numeric_params(lo: float, hi: float, dist: str, decimals: int | None) -> tuple[Param, ...]:
     params = (
         Param("min", "float", lo, -1e15, 1e15, help="smallest value", by=True),
@@ -240,7 +248,7 @@ def _numeric_params(lo: float, hi: float, dist: str, decimals: int | None) -> tu
     )
     if decimals is not None:
         params += (_int("decimals", decimals, 0, 6, "digits after the decimal point"),)
-    return params + (_BY, _CORRELATE)
+    return params + (_BY, _CORRELATE, _AT_MOST, _AT_LEAST)
 
 
 def _choice(name: str, group: str, help: str, values: list[str] | None, weights: list[float] | None = None,

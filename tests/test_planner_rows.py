@@ -152,3 +152,31 @@ def test_every_named_table_has_its_columns_of_their_kind() -> None:
     assert not found, found
     rank = _col(plan("world happiness report"), "rank")
     assert rank.type == "integer" and rank.params["max"] == 156
+
+
+# ------------------------------------------------------------------ numbers bounded by another of the row
+
+@pytest.mark.parametrize("text, column, bounds", [
+    ("products with name, price and msrp", "price", {"at_most": "msrp"}),
+    ("products with name, sale price and list price", "sale_price", {"at_most": "list_price"}),
+    ("1993 car models", "price", {"at_most": "max_price", "at_least": "min_price"}),
+    ("ghcn daily weather", "tmin", {"at_most": "tmax"}),
+])
+def test_a_number_is_bounded_by_its_pair(text: str, column: str, bounds: dict[str, str]) -> None:
+    schema = plan(text)
+    col = _col(schema, f"^{column}$")
+    assert {k: col.params.get(k) for k in bounds} == bounds
+    df = schema.generate(1000, seed=1)
+    if "at_most" in bounds:
+        assert (df[column] <= df[bounds["at_most"]]).all()
+    if "at_least" in bounds:
+        assert (df[column] >= df[bounds["at_least"]]).all()
+
+
+def test_a_pair_whose_figures_cannot_both_hold_is_not_bounded() -> None:
+    from synth_magic.planner.offline import Draft, _bounds
+
+    price = Draft("price", "money", {"min": 500, "max": 900})
+    msrp = Draft("msrp", "money", {"min": 1, "max": 100})  # another pair of the same names
+    _bounds([price, msrp])
+    assert "at_most" not in price.params

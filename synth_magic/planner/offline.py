@@ -1659,6 +1659,34 @@ def _link(drafts: list[Draft]) -> None:
     _recent_years(drafts)
     _order_dates(drafts)
     _durations(drafts)
+    _bounds(drafts)
+
+
+_BOUNDED = ("money", "integer", "float", "percent", "quantity", "rating")
+
+
+def _bounds(drafts: list[Draft]) -> None:
+    """A number never above (or below) another of the row, by the ``[[bound]]`` rules of
+    knowledge/rules.toml: a sale price at most its list price, a close between the low and the
+    high. Only between numbers the generator bounds (not a formula, not a unique column), and
+    only when the bound's figures can hold the column's (its top is no lower than the column's
+    bottom)."""
+    numbers = {d.name.lower(): d for d in drafts if d.type in _BOUNDED and not d.unique}
+    for rule in K.knowledge().rules.get("bound", []):
+        for d in (numbers[n] for n in rule["column"] if n in numbers):
+            for key in ("at_most", "at_least"):
+                if d.params.get(key):
+                    continue
+                bound = next((numbers[n] for n in rule.get(key, ()) if n in numbers and numbers[n] is not d), None)
+                if bound is None or d.name in (bound.params.get("at_most"), bound.params.get("at_least")):
+                    continue
+                b_lo, b_hi, lo, hi = (bound.params.get("min"), bound.params.get("max"), d.params.get("min"),
+                                      d.params.get("max"))
+                if key == "at_most" and b_hi is not None and lo is not None and b_hi < lo \
+                        or key == "at_least" and b_lo is not None and hi is not None and b_lo > hi:
+                    continue  # figures that cannot both hold: another pair of the same names
+                d.params[key] = bound.name
+                _touch(d, f"never {'above' if key == 'at_most' else 'below'} {bound.name}")
 
 
 # A date split into columns (year, month, day, hour: Beijing's PRSA readings, Mauna Loa's CO2,
