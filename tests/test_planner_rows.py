@@ -180,3 +180,12 @@ def test_a_pair_whose_figures_cannot_both_hold_is_not_bounded() -> None:
     msrp = Draft("msrp", "money", {"min": 1, "max": 100})  # another pair of the same names
     _bounds([price, msrp])
     assert "at_most" not in price.params
+
+
+def test_parts_of_another_scale_than_the_total_make_no_sum() -> None:
+    from synth_magic.planner.offline import Draft, _stem_totals
+
+    total = Draft("global_sales", "float", {"min": 0.01, "max": 82.74})  # millions of copies
+    parts = [Draft(f"{r}_sales", "money", {"min": 10, "max": 50000}) for r in ("na", "eu", "jp")]
+    _stem_totals([*parts, total])
+    assert total.type == "float"

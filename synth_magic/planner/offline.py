@@ -1757,7 +1757,8 @@ def _stem_totals(numbers: list[Draft]) -> None:
     """A total named by a whole word before the parts' own word is their sum (the ``[stem_total]``
     rule: vgsales global_sales = na_sales + eu_sales + jp_sales + other_sales, a census table's
     total_population of its male_ and female_population); parts that are a rate, a mean or
-    another count of the same thing (OWID's new_cases beside total_cases) are no parts."""
+    another count of the same thing (OWID's new_cases beside total_cases) are no parts, nor
+    are parts whose figures run ten times past the total's own (another scale)."""
     rule = K.knowledge().rules.get("stem_total")
     if not rule:
         return
@@ -1770,6 +1771,10 @@ def _stem_totals(numbers: list[Draft]) -> None:
         words = [d.name.lower()[:-len(stem) - 1].split("_") for d in parts]
         if len(parts) < 2 or any(not w[0] or set(w) & (totals | not_parts) for w in words):
             continue
+        top = total.params.get("max")
+        if isinstance(top, int | float) and any(isinstance(d.params.get("max"), int | float)
+                                                and d.params["max"] > 10 * top for d in parts):
+            continue  # parts of another scale than the total's figures (sales in units beside millions)
         expr = " + ".join(d.name for d in parts)
         whole = all(d.type == "integer" for d in parts)
         decimals = 0 if whole else max(int(d.params.get("decimals", 2)) for d in parts)
