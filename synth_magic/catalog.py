@@ -359,7 +359,10 @@ _TYPE_LIST: list[TypeSpec] = [
     TypeSpec("birth_date", "people", DATE, "Birth date for an age range (or from an age column)",
              (_int("min_age", 18, 0, 120, "youngest age"), _int("max_age", 80, 0, 120, "oldest age"),
               _col("derive_from", "an age column the birth date agrees with", (INT, FLOAT),
-                   "Column '{column}': a birth date can only follow a numeric age column."), _AS_OF),
+                   "Column '{column}': a birth date can only follow a numeric age column."), _AS_OF,
+              _col("age_at", "a date column the ages are counted at, row by row (a patient's age at admission: "
+                   "born before it)", TIME_KINDS, "Column '{column}': 'age_at' can only name a date or datetime "
+                   "column, not '{ref}'.")),
              unique="never", orders=_range("min_age", "max_age")),
     _pool("job_title", "people", "Job title", "job", size=32),
     TypeSpec("username", "people", STRING, "User name (from a name column when given)",

@@ -189,3 +189,38 @@ def test_parts_of_another_scale_than_the_total_make_no_sum() -> None:
     parts = [Draft(f"{r}_sales", "money", {"min": 10, "max": 50000}) for r in ("na", "eu", "jp")]
     _stem_totals([*parts, total])
     assert total.type == "float"
+
+
+# ------------------------------------------------------------------ born before the events of a life
+
+@pytest.mark.parametrize("text, event, youngest", [
+    ("employees with name, date of birth and hire date", "hire_date", 18),
+    ("patients with name, birth date, admission date and discharge date", "admission_date", 0),
+    ("students with name, date of birth and enrollment date", "enrollment_date", 17),
+])
+def test_a_person_is_born_before_the_events_of_their_life(text: str, event: str, youngest: int) -> None:
+    import pandas as pd
+
+    schema = plan(text)
+    birth = next(c for c in schema.columns if c.type == "birth_date")
+    assert birth.params["age_at"] == event
+    window = _col(schema, f"^{event}$").params
+    df = schema.generate(2000, seed=1)
+    age = (pd.to_datetime(df[event]) - pd.to_datetime(df[birth.name])).dt.days / 365.25
+    assert age.min() >= youngest
+    assert df[event].min() >= pd.Timestamp(window["start"])  # the event keeps its window
+
+
+def test_a_birth_date_counts_ages_at_a_date_column() -> None:
+    import pandas as pd
+
+    from synth_magic.errors import SchemaError
+    from synth_magic.schema import Schema
+
+    schema = Schema.from_text("columns:\n  hired: date start=2010-01-01 end=2025-12-31\n"
+                              "  born: birth_date min_age=18 max_age=65 age_at=hired")
+    df = schema.generate(3000, seed=1)
+    age = (pd.to_datetime(df.hired) - pd.to_datetime(df.born)).dt.days / 365.25
+    assert 18 <= age.min() and age.max() < 66
+    with pytest.raises(SchemaError, match="'age_at' can only name a date or datetime column, not 'a'"):
+        Schema.from_text("columns:\n  a: word\n  b: birth_date age_at=a").generate(3, seed=1)

@@ -1658,8 +1658,27 @@ def _link(drafts: list[Draft]) -> None:
     _date_parts(drafts)
     _recent_years(drafts)
     _order_dates(drafts)
+    _born_before(drafts)
     _durations(drafts)
     _bounds(drafts)
+
+
+def _born_before(drafts: list[Draft]) -> None:
+    """A person's birth date comes before the events of their life the table dates (the
+    ``[life_events]`` rule): their ages are counted at the first such date of the row, so a
+    patient admitted last year was born before it and an employee hired in 2010 was an adult
+    then, while the event keeps its own window."""
+    rule = K.knowledge().rules.get("life_events")
+    birth = next((d for d in drafts if d.type == "birth_date" and not d.params.get("derive_from")
+                  and not d.params.get("age_at") and not d.fixed & {"range", "window"}), None)
+    if not rule or birth is None:
+        return
+    words = tuple(rule["words"])
+    event = next((d for d in drafts if d.type in DATES and not d.params.get("after") and not _fixed_date(d)
+                  and _prefixed(d.name.lower(), words)), None)
+    if event is not None:
+        birth.params["age_at"] = event.name
+        _touch(birth, f"ages counted at {event.name}")
 
 
 _BOUNDED = ("money", "integer", "float", "percent", "quantity", "rating")
