@@ -224,3 +224,14 @@ def test_a_birth_date_counts_ages_at_a_date_column() -> None:
     assert 18 <= age.min() and age.max() < 66
     with pytest.raises(SchemaError, match="'age_at' can only name a date or datetime column, not 'a'"):
         Schema.from_text("columns:\n  a: word\n  b: birth_date age_at=a").generate(3, seed=1)
+
+
+# ------------------------------------------------------------------ flags' shares by what they flag
+
+@pytest.mark.parametrize("name, lo, hi", [("is_fraud", 0.001, 0.01), ("no_show", 0.15, 0.25), ("churned", 0.15, 0.3)])
+def test_a_flag_s_share_is_what_it_flags_in_real_data(name: str, lo: float, hi: float) -> None:
+    from synth_magic.planner.offline import Draft, _link
+
+    flag = Draft(name, "boolean", {})
+    _link([flag])
+    assert lo <= flag.params["p_true"] <= hi
