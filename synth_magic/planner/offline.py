@@ -611,7 +611,7 @@ def _temperature_unit(d: Draft) -> str | None:
     lo, hi = d.params.get("min"), d.params.get("max")
     if not isinstance(lo, int | float) or not isinstance(hi, int | float):
         return None
-    if 180 <= lo and hi <= 340:
+    if lo >= 180 and hi <= 340:
         return "K"
     if 60 < hi <= 135 and lo >= -80:
         return "F"
