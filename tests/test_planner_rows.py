@@ -247,3 +247,16 @@ def test_a_field_said_in_full_reaches_a_named_table_s_short_column() -> None:
     precip = _col(plan("hourly weather at nyc airports with origin, temperature, humidity and precipitation"),
                   "^precipitation$")
     assert precip.params["max"] == 1.21
+
+
+# ------------------------------------------------------------------ durations of the table's dates
+
+def test_a_time_named_by_what_it_waits_for_is_the_difference_of_its_dates() -> None:
+    schema = plan("tickets with created at, first response at, resolved at, response time in hours "
+                  "and resolution time in hours")
+    response, resolution = _col(schema, "^response_time$"), _col(schema, "^resolution_time$")
+    assert response.params["expr"] == "first_response_at - created_at"
+    assert resolution.params["expr"] == "resolved_at - created_at"
+    df = schema.generate(500, seed=1)
+    hours = (df.resolved_at - df.created_at).dt.total_seconds() / 3600
+    assert (df.resolution_time - hours).abs().max() < 0.06

@@ -1726,21 +1726,26 @@ def _date_parts(drafts: list[Draft]) -> None:
 
 def _durations(drafts: list[Draft]) -> None:
     """A duration column that is the difference of the table's ordered dates (the
-    ``[duration]`` rule of knowledge/rules.toml): length of stay = discharge - admission."""
+    ``[duration]`` rule of knowledge/rules.toml): length of stay = discharge - admission; a
+    resolution or response time (a time of one of ``span_words``) = resolved - created, of the
+    pair whose later date shares its word ('resolution' - resolved_at, 'response' - first_response_at)."""
     rule = K.knowledge().rules.get("duration")
-    pair = next(((d, d.params["after"]) for d in drafts if d.type in DATES and d.params.get("after")), None)
-    if not rule or pair is None:
+    pairs = [(d, d.params["after"]) for d in drafts if d.type in DATES and d.params.get("after")]
+    if not rule or not pairs:
         return
-    later, earlier = pair
-    words, units = set(rule["words"]), rule.get("units", {})
+    words, units, spans = set(rule["words"]), rule.get("units", {}), set(rule.get("span_words", ()))
     for d in drafts:
         toks = d.name.lower().split("_")
+        span = bool(spans & set(toks)) and ("time" in toks or "to" in toks)  # 'resolution time', 'time to close'
         # a template's or named table's own column keeps its figures (OMOP days_supply is not end - start)
-        if d.origin or d is later or d.name == earlier or d.fixed & {"range", "values", "window"} \
-                or not words & set(toks):
+        if d.origin or any(d is later or d.name == earlier for later, earlier in pairs) \
+                or d.fixed & {"range", "values", "window"} or not (words & set(toks) or span):
             continue
-        if d.type not in ("integer", "float", "duration", "date") or {"date", "at", "time", "on"} & set(toks):
+        if d.type not in ("integer", "float", "duration", "date") or ({"date", "at", "on"} | ({"time"} - (
+                {"time"} if span else set()))) & set(toks):
             continue
+        later, earlier = next(((la, e) for la, e in pairs if any(t[:5] == w[:5] for t in toks if len(t) > 4
+                                                                for w in la.name.lower().split("_"))), pairs[0])
         m = re.search(r"\bin (seconds|minutes|hours|days)\b", d.why)  # 'trip duration in minutes'
         said = m.group(1) if m else None
         unit = next((units[t] for t in reversed(toks) if t in units), None) or said or \
