@@ -1056,7 +1056,9 @@ def test_no_planned_column_of_random_words_for_names_that_are_not_text() -> None
 # Floors for the real-world sets (tests/planner_real): the figures measured when this was
 # written, so a regression fails. The targets (held-out recall 95 %, checks 90 %)
 # are not reached yet; raise these as the knowledge grows.
-REAL_FLOORS = {("dev", "short"): (0.96, 0.94), ("dev", "fields"): (0.99, 0.95),
+# dev holds probe batches written before tuning (probe-25r: 12 tables at 82 % / 65 % short):
+# its floors are the whole set's figures with them.
+REAL_FLOORS = {("dev", "short"): (0.95, 0.92), ("dev", "fields"): (0.99, 0.94),
                ("heldout", "short"): (0.90, 0.82), ("heldout", "fields"): (0.99, 0.79)}
 
 
