@@ -230,6 +230,14 @@ _CORRELATE = Param("correlate", "correlations", None,
                    refers_error="Column '{column}' can only be correlated with numeric columns, not '{ref}'.")
 
 
+_BOUND_ERROR = "Column '{column}': '%s' can only name an integer or number column, not '{ref}'."
+_AT_MOST = Param("at_most", "column", None, help="a number column this one is never above, row by row (a sale "
+                 "price at most its list price); values drawn above it are folded back under it",
+                 refers=(INT, FLOAT), refers_error=_BOUND_ERROR % "at_most")
+_AT_LEAST = Param("at_least", "column", None, help="a number column this one is never below, row by row (a "
+                  "price at least its minimum price)", refers=(INT, FLOAT), refers_error=_BOUND_ERROR % "at_least")
+
+
 def _numeric_params(lo: float, hi: float, dist: str, decimals: int | None) -> tuple[Param, ...]:
     params = (
         Param("min", "float", lo, -1e15, 1e15, help="smallest value", by=True),
@@ -240,7 +248,7 @@ def _numeric_params(lo: float, hi: float, dist: str, decimals: int | None) -> tu
     )
     if decimals is not None:
         params += (_int("decimals", decimals, 0, 6, "digits after the decimal point"),)
-    return params + (_BY, _CORRELATE)
+    return params + (_BY, _CORRELATE, _AT_MOST, _AT_LEAST)
 
 
 def _choice(name: str, group: str, help: str, values: list[str] | None, weights: list[float] | None = None,
@@ -351,7 +359,10 @@ _TYPE_LIST: list[TypeSpec] = [
     TypeSpec("birth_date", "people", DATE, "Birth date for an age range (or from an age column)",
              (_int("min_age", 18, 0, 120, "youngest age"), _int("max_age", 80, 0, 120, "oldest age"),
               _col("derive_from", "an age column the birth date agrees with", (INT, FLOAT),
-                   "Column '{column}': a birth date can only follow a numeric age column."), _AS_OF),
+                   "Column '{column}': a birth date can only follow a numeric age column."), _AS_OF,
+              _col("age_at", "a date column the ages are counted at, row by row (a patient's age at admission: "
+                   "born before it)", TIME_KINDS, "Column '{column}': 'age_at' can only name a date or datetime "
+                   "column, not '{ref}'.")),
              unique="never", orders=_range("min_age", "max_age")),
     _pool("job_title", "people", "Job title", "job", size=32),
     TypeSpec("username", "people", STRING, "User name (from a name column when given)",

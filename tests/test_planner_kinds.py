@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from synth_magic.planner import _knowledge as K
 from synth_magic.planner import _lexicon as L
 from synth_magic.planner.offline import plan
 
@@ -78,7 +79,8 @@ def test_a_flag_said_in_words_is_boolean(phrase):
 
 def test_the_word_said_yes_to_gives_the_share():
     cols = columns("card transactions with time, amount and class (fraud or not)")
-    assert cols["class"] == ("boolean", {"p_true": 0.02})
+    fraud = K.knowledge().rules["flag_priors"]["fraud"]  # rules.toml's share of fraud
+    assert cols["class"] == ("boolean", {"p_true": fraud}) and fraud < 0.05
 
 
 # --------------------------------------------------------------------- 'per' in a name

@@ -36,7 +36,7 @@ BAD = [
     ({"name": "x", "type": "datetime", "step": "soon"},
      "Column 'x': step must be a duration like 30s, 5min, 2h or 3d, of at most 36525d (a hundred years), not 'soon'."),
     ({"name": "x", "type": "money", "colour": "red"},
-     "Column 'x': type 'money' has no parameter 'colour' (it takes min, max, distribution, mean, std, decimals, by, correlate)."),
+     "Column 'x': type 'money' has no parameter 'colour' (it takes min, max, distribution, mean, std, decimals, by, correlate, at_most, at_least)."),
     ({"name": "x", "type": "uuid", "null_rate": 2}, "Column 'x': null_rate must be a share between 0 and 0.99."),
     ({"name": "1x", "type": "uuid"},
      "Column name '1x' is not usable; start with a letter and use letters, digits, spaces or _ (at most 64 characters)."),

@@ -51,7 +51,32 @@ def draw_numeric(ctx: Ctx, p: dict[str, Any], integer: bool) -> np.ndarray:
         x = np.round(x, decimals)
     if p.get("correlate"):
         x = correlate(ctx, x, p["correlate"], g)
+    if p.get("at_least") or p.get("at_most"):
+        x = _bounded(ctx, p, x, lo, hi, decimals)
     return x.astype(np.int64) if integer else x
+
+
+def _bounded(ctx: Ctx, p: dict[str, Any], x: np.ndarray, lo: Any, hi: Any, decimals: int) -> np.ndarray:
+    """Values kept at or above ``at_least``'s and at or below ``at_most``'s column, row by row:
+    one past a bound is folded back inside by as much as it passed it (a sale price drawn
+    $30 above its list price is $30 under it), within the column's own range and the other
+    bound where that allows, else at the bound (the upper one when the bounds cross). A row
+    whose bound is missing is masked afterwards, as every value derived from a missing one."""
+    n = len(x)
+    low = np.full(n, -np.inf) if not p.get("at_least") else np.asarray(ctx.cols[p["at_least"]], dtype=np.float64)
+    high = np.full(n, np.inf) if not p.get("at_most") else np.asarray(ctx.cols[p["at_most"]], dtype=np.float64)
+    low, high = np.where(np.isnan(low), -np.inf, low), np.where(np.isnan(high), np.inf, high)
+    scale = 10.0 ** decimals  # to the column's digits, on the bounds' inner side
+    floor_, top = np.maximum(low, lo), np.minimum(high, hi)  # where a folded value may land
+    with np.errstate(invalid="ignore", over="ignore"):
+        under, over = x < low, x > high
+        folded = np.where(under, 2 * low - x, np.where(over, 2 * high - x, x))
+        folded = np.minimum(np.maximum(folded, floor_), top)
+        folded = np.minimum(np.maximum(folded, low), high)  # the bounds over the column's own range
+        folded = np.where(under, np.ceil(folded * scale - 1e-9), np.floor(folded * scale + 1e-9)) / scale
+        folded = np.where(folded < low, np.ceil(low * scale - 1e-9) / scale, folded)  # rounded past a bound:
+        folded = np.where(folded > high, np.floor(high * scale + 1e-9) / scale, folded)  # the upper one wins
+    return np.where(under | over, folded, x)
 
 
 def below(ctx: Ctx, k: Any) -> np.ndarray:

@@ -228,7 +228,9 @@ def _gen_age(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
 
 
 def _gen_birth_date(ctx: Ctx, p: dict[str, Any]) -> np.ndarray:
-    now = _as_of(p).astype(np.int64)
+    at = p.get("age_at")  # ages at each row's own date (an admission, a hire): born that long before it
+    now = ctx.cols[at].astype("datetime64[s]").astype(np.int64) if at and at in ctx.cols \
+        else _as_of(p).astype(np.int64)
     source = p.get("derive_from")
     if source and source in ctx.cols:
         years = np.asarray(ctx.cols[source], dtype=np.float64) + ctx.rng.random(ctx.n)

