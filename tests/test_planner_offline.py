@@ -1247,6 +1247,8 @@ def test_a_frequency_beside_rows_of_things_is_not_a_series() -> None:
     # no word is rare, but the table has all three, whole its head noun and one more
     ("minneapolis police stops", "Minneapolis Police Department 2017 Stop Data (carData MplsStops)"),
     ("airline passengers by month", "airline passengers by month"),  # a table without months is not it
+    # only the place's name matched, and the table has not the rows' noun: composed, not the LA riots
+    ("los angeles parking citations", "los angeles parking citations"),
 ])
 def test_a_short_description_picks_only_a_specific_enough_match(description: str, title: str) -> None:
     schema = plan(description)

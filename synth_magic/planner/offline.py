@@ -236,7 +236,7 @@ def _specific(m: R.Match, subject: str) -> bool:
     the entry ('consumer price index', BLS's cpi) are its. A word the knowledge does not know
     ('prescribers') counts half the rarest; a word any table's rows could be
     ('results', 'logs') only when the entry has it."""
-    if _only_the_breakdown(m, subject) or _a_product_s_objects(m, subject):
+    if _only_the_breakdown(m, subject) or _a_product_s_objects(m, subject) or _only_the_place(m, subject):
         return False
     if m.words and not m.vendor:
         return True
@@ -267,6 +267,25 @@ def _specific(m: R.Match, subject: str) -> bool:
         else:
             missing += value
     return matched >= missing
+
+
+def _only_the_place(m: R.Match, subject: str) -> bool:
+    """All the pick matched whole is a place's name, and it has not the rows' noun: 'los angeles
+    parking citations' are not the 1992 Los Angeles riots, nor 'paris bakeries' Paris's metro
+    stations ('nyc road collisions' are NYPD's collisions: the head noun is theirs)."""
+    place = _place_words()
+    return bool(m.words) and m.words <= place and head_noun(subject) not in m.entry.by_word
+
+
+@K.dependent
+@lru_cache(maxsize=1)
+def _place_words() -> frozenset[str]:
+    """The words of the places the knowledge knows by name: the cities whose coordinates it
+    holds (a latitude concept's context) and the US states and countries of rules/core_places.json."""
+    kb = K.knowledge()
+    phrases = [p for c in kb.concepts if c.type == "latitude" for p in c.context]
+    phrases += [tuple(L.singular_text(name).split()) for name in kb.rules.get("places", {})]
+    return frozenset(w for p in phrases for w in p)
 
 
 def _a_product_s_objects(m: R.Match, subject: str) -> bool:
