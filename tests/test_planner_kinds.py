@@ -152,6 +152,24 @@ def test_the_length_of_something_that_lasts_is_a_duration(name):
     assert L.infer(name)[0] == "duration"
 
 
+@pytest.mark.parametrize(("said", "name"), [("age 80 or older", "age_80_or_older"),
+                                             ("aged 65 or over", "aged_65_or_over"),
+                                             ("income 50000 or more", "income_50000_or_more")])
+def test_a_threshold_or_more_is_a_flag_not_two_values(said, name):
+    cols = columns(f"hospital stays with length of stay in days, died and {said}")
+    assert cols[name] == ("boolean", {}), cols
+
+
+def test_an_enumeration_with_or_still_gives_its_values():
+    assert L.parse_phrase("red or blue").values == ["red", "blue"] and L.parse_phrase("1 or 2").values == ["1", "2"]
+
+
+@pytest.mark.parametrize("description", ["hospital stays", "inpatient stays"])
+def test_a_hospital_stay_is_a_patient_record_not_a_hotel_stay(description):
+    assert plan(description).title == "patient records"
+    assert plan("hotel stays").title != "patient records"
+
+
 def test_a_measure_head_decides_over_the_word_before_it():
     assert L.infer("body_length")[0] == "float"
 

@@ -592,7 +592,9 @@ def parse_phrase(raw: str) -> Phrase:
         open_ended = re.match(r"\s*(?:since|after)", w.group(0), re.I) and not w.group(2)
         ph.window = (f"{w.group(1)}-01-01", "today" if open_ended else f"{w.group(2) or w.group(1)}-12-31")
         text = (text[:w.start()] + text[w.end():]).strip()
-    if _OVER_AGE.fullmatch(text):  # 'over 18', 'under 21' alone: a yes/no about the row (Reddit's over_18), no range
+    if _OVER_AGE.fullmatch(text) or _OR_MORE.fullmatch(text):
+        # 'over 18', 'under 21', 'age 80 or older', '3 or more children' alone: a yes/no about the
+        # row (Reddit's over_18, Medpar's age80), not a range nor two values
         ph.yes_no, ph.head = "", text
         return ph
     lo, hi, said = number_range(text)
@@ -668,6 +670,8 @@ def parse_phrase(raw: str) -> Phrase:
 # 'per billion miles', 'per insured driver', 'per day' ending a named field: the unit of a rate.
 _RATE = re.compile(r"\s+per\s+((?:(?:\d[\d,.]*|a|an|one|each|billion|million|thousand|hundred)\s+)?[a-z]+(?:\s+[a-z]+)?)\s*$", re.I)
 _OVER_AGE = re.compile(r"(?:over|under|above|below)\s+\d{1,3}", re.I)
+_OR_MORE = re.compile(r"(?:[a-z]+\s+){0,3}\d[\d,.]*\s+or\s+(?:older|over|more|above|higher|greater|younger|under|"
+                      r"less|fewer|below|lower)(?:\s+[a-z]+){0,2}", re.I)
 _YES_NO = re.compile(r"\s*\(\s*(?:(?:(?P<what>[a-z]+(?: [a-z]+)?) or not)|yes ?/ ?no|yes or no|y ?/ ?n|true ?/ ?false|"
                      r"true or false|0 ?/ ?1|1 ?= ?yes,? 0 ?= ?no)\s*\)|\b(?P<bare>(?!whether\b)[a-z]+(?: [a-z]+)?) or not\b"
                      r"|\s*\b(?:yes ?/ ?no|y ?/ ?n|true ?/ ?false)$", re.I)
