@@ -197,3 +197,13 @@ def test_number_of_x_takes_the_named_tables_count_of_x_over_the_general_pattern(
 @pytest.mark.parametrize("name", ["turbidity", "brightness", "tonnage", "rainfall", "evaporation", "caffeine", "throughput"])
 def test_a_noun_that_names_a_quantity_by_its_make_is_a_number(name):
     assert L.infer(name)[0] == "float"
+
+
+@pytest.mark.parametrize(("name", "values"), [
+    ("socioeconomic_status", {"low", "middle", "high"}), ("smoking_status", {"never", "former", "current"}),
+    ("weight_status", {"underweight", "healthy weight", "overweight", "obese"}),
+    ("insurance_status", {"insured", "uninsured"}), ("school_type", {"public", "private"})])
+def test_a_persons_status_has_its_own_categories_not_an_accounts(name, values):
+    type_, params, _ = L.infer(name)
+    assert type_ == "category" and set(params["values"]) == values
+    assert set(L.infer("account_status")[1]["values"]) >= {"active", "inactive"}  # an account's stays one
