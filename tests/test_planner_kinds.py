@@ -207,3 +207,11 @@ def test_a_persons_status_has_its_own_categories_not_an_accounts(name, values):
     type_, params, _ = L.infer(name)
     assert type_ == "category" and set(params["values"]) == values
     assert set(L.infer("account_status")[1]["values"]) >= {"active", "inactive"}  # an account's stays one
+
+
+@pytest.mark.parametrize(("name", "type_"), [("area_name", "city"), ("neighborhood_name", "city"),
+                                             ("agency_name", "company"), ("school_name", "company"),
+                                             ("program_name", "title"), ("customer_name", "full_name"),
+                                             ("contact_name", "full_name")])
+def test_the_name_of_a_thing_is_not_a_persons_name(name, type_):
+    assert L.infer(name)[0] == type_

@@ -984,13 +984,39 @@ def _modifier_only(key: str, hit: tuple[str, dict[str, Any]]) -> bool:
     return len(ws[-1]) > 3 and singular(ws[-1]) != ws[-1] and head is not None and head[0] == "integer" and head != hit
 
 
+# What a 'X name' names when X is not a person: a part of a city or a region ('area name',
+# 'district name': LAPD's area_name, Chicago's community area) reads as a place's name; an
+# organisation or a site ('agency name', 'school name', 'facility name') as an organisation's;
+# a made thing ('program name', 'project name') as a title. A person's name otherwise.
+_NAMED_PLACES = {"area", "district", "zone", "precinct", "ward", "neighborhood", "neighbourhood", "borough", "region",
+                 "division", "beat", "sector", "tract", "village", "suburb", "locality", "community", "quarter",
+                 "parish", "municipality", "township", "province", "county", "town", "place", "location"}
+_NAMED_BODIES = {"agency", "school", "facility", "hospital", "clinic", "institution", "organization", "organisation",
+                 "university", "college", "library", "museum", "church", "club", "bank", "hotel", "restaurant",
+                 "business", "establishment", "venue", "office", "branch", "plant", "farm", "airline", "carrier",
+                 "operator", "utility", "provider", "employer", "charity", "nonprofit", "firm", "practice", "lab",
+                 "laboratory", "pharmacy", "dealer", "dealership", "brand", "publisher", "manufacturer", "sponsor"}
+_NAMED_THINGS = {"program", "programme", "project", "campaign", "event", "dataset", "game", "album", "show", "series",
+                 "feature", "model", "experiment", "study", "trial", "policy", "plan", "package", "report",
+                 "document", "initiative", "grant", "award", "exhibit", "exhibition", "conference", "festival"}
+
+
 def _place_name(key: str) -> tuple[str, dict[str, Any]] | None:
-    """'county name', 'town name', 'province name': the name of a place is that place, not a person's."""
+    """'county name', 'town name', 'province name': the name of a place is that place, not a
+    person's; 'area name', 'agency name', 'program name' the name of a part of a city, of an
+    organisation, of a made thing (:data:`_NAMED_PLACES`, :data:`_NAMED_BODIES`, :data:`_NAMED_THINGS`)."""
     ws = key.split()
     if len(ws) < 2 or ws[-1] != "name":
         return None
     hit = _rule_for(" ".join(ws[:-1]))
-    return hit if hit is not None and hit[0] in ("city", "state", "country") else None
+    if hit is not None and hit[0] in ("city", "state", "country"):
+        return hit
+    what = singular(ws[-2])
+    if what in _NAMED_PLACES:
+        return "city", {}
+    if what in _NAMED_BODIES:
+        return "company", {}
+    return ("title", {}) if what in _NAMED_THINGS else None
 
 
 def _state_or_status(key: str) -> tuple[str, dict[str, Any]] | None:
