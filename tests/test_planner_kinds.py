@@ -215,3 +215,9 @@ def test_a_persons_status_has_its_own_categories_not_an_accounts(name, values):
                                              ("contact_name", "full_name")])
 def test_the_name_of_a_thing_is_not_a_persons_name(name, type_):
     assert L.infer(name)[0] == type_
+
+
+def test_an_age_said_is_not_the_templates_age_group():
+    cols = columns("nypd arrests with arrest key, arrest date, age and latitude")
+    assert cols["age"][0] in ("integer", "age") and "values" not in cols["age"][1]
+    assert columns("nypd arrests with arrest key, arrest date, age group and latitude")["age_group"][0] == "category"

@@ -434,7 +434,8 @@ SYNONYMS = {"client": "customer", "buyer": "customer", "shopper": "customer", "p
             "money": "amount", "temp": "temperature", "precip": "precipitation", "humid": "humidity"}
 # Words that make a column a different kind of value than the words it shares with a name
 # ('opens' is a count, open_rate a share; 'ship' is not ship_date).
-_KIND_WORDS = {"rate", "ratio", "share", "percent", "pct", "percentage", "date", "time", "at", "id", "url", "type"}
+_KIND_WORDS = {"rate", "ratio", "share", "percent", "pct", "percentage", "date", "time", "at", "id", "url", "type",
+               "group", "band", "bracket", "bucket", "class", "category"}  # an age is not an age group
 
 
 def _domain_column_exact(name: str, domain: K.Domain, used: set[str]) -> K.Col | None:
