@@ -221,3 +221,10 @@ def test_an_age_said_is_not_the_templates_age_group():
     cols = columns("nypd arrests with arrest key, arrest date, age and latitude")
     assert cols["age"][0] in ("integer", "age") and "values" not in cols["age"][1]
     assert columns("nypd arrests with arrest key, arrest date, age group and latitude")["age_group"][0] == "category"
+
+
+def test_the_code_of_a_category_is_its_one_letter_codes():
+    assert L.infer("sex_code")[:2] == ("category", {"values": ["M", "F"], "weights": [52, 48]})
+    type_, params, _ = L.infer("race_code")
+    assert type_ == "category" and all(len(v) == 1 for v in params["values"]) and len(params["values"]) >= 3
+    assert L.infer("product_code")[0] == "code"  # a thing's code stays a code

@@ -785,6 +785,8 @@ def infer(name: str) -> tuple[str, dict[str, Any], str]:
         hit = _state_or_status(key) or hit
     if hit is not None and hit[0] in ("full_name", "first_name", "last_name", "title"):
         hit = _place_name(key) or hit
+    if hit is not None and hit[0] == "code" and key.endswith(" code"):
+        hit = _category_code(key) or hit
     if hit is not None and _modifier_only(key, hit):  # 'song length', 'cpu cores': the head decides, not 'song'
         head = _rule_for(key.split()[-1])
         hit = head if head is not None and head[0] == "integer" else None
@@ -1017,6 +1019,27 @@ def _place_name(key: str) -> tuple[str, dict[str, Any]] | None:
     if what in _NAMED_BODIES:
         return "company", {}
     return ("title", {}) if what in _NAMED_THINGS else None
+
+
+def _category_code(key: str) -> tuple[str, dict[str, Any]] | None:
+    """'sex code', 'race code': the code of a category is its values' one-letter codes (M, F;
+    W, B, A, H: LAPD's vict_sex and vict_descent, CDC WONDER's race codes), not a made-up
+    'SEX-######'; None when the category's values do not start with distinct letters."""
+    what = _rule_for(key[:-len(" code")])
+    if what is None:
+        return None
+    if what[0] == "gender":
+        return "category", {"values": ["M", "F"], "weights": [52, 48]}
+    values = what[1].get("values") if what[0] == "category" else None
+    if not isinstance(values, list) or len(values) < 2 or not all(isinstance(v, str) and v[:1].isalpha() for v in values):
+        return None
+    letters = [v[0].upper() for v in values]
+    if len(set(letters)) != len(letters):
+        return None
+    params: dict[str, Any] = {"values": letters}
+    if what[1].get("weights"):
+        params["weights"] = list(what[1]["weights"])
+    return "category", params
 
 
 def _state_or_status(key: str) -> tuple[str, dict[str, Any]] | None:
