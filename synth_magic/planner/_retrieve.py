@@ -17,8 +17,9 @@ entries. Each matched word is weighted by its rarity across entries (BM25's idf,
 
 A named table must be named: a whole alias of several words, a context word, or a rare word
 that is a whole phrase of it (at most three entries' phrases and columns use it, and no column
-concept: 'penguins', not 'cities'; 'planets' does not name 'HSAUR planets'); or have three of
-the named fields as columns.
+concept: 'penguins', not 'cities'; 'planets' does not name 'HSAUR planets'); or every word of a
+subject of three or more, its head noun and one more whole ('minneapolis police stops'); or
+have three of the named fields as columns.
 
 Precedence is by specificity: an entry that the description's words name comes before one
 that only has the named fields as columns, unless those are rare columns (name, email and
