@@ -157,7 +157,7 @@ def test_the_length_of_something_that_lasts_is_a_duration(name):
                                              ("income 50000 or more", "income_50000_or_more")])
 def test_a_threshold_or_more_is_a_flag_not_two_values(said, name):
     cols = columns(f"hospital stays with length of stay in days, died and {said}")
-    assert cols[name] == ("boolean", {}), cols
+    assert cols[name][0] == "boolean" and "values" not in cols[name][1], cols
 
 
 def test_an_enumeration_with_or_still_gives_its_values():
@@ -228,3 +228,10 @@ def test_the_code_of_a_category_is_its_one_letter_codes():
     type_, params, _ = L.infer("race_code")
     assert type_ == "category" and all(len(v) == 1 for v in params["values"]) and len(params["values"]) >= 3
     assert L.infer("product_code")[0] == "code"  # a thing's code stays a code
+
+
+def test_a_flag_said_as_a_participle_is_a_flag_and_true_for_a_minority():
+    cols = columns("police stops with date, vehicle searched, loan approved and top speed")
+    share = K.knowledge().rules["flag_default"]["p_true"]
+    assert cols["vehicle_searched"] == ("boolean", {"p_true": share}) and 0.1 < share < 0.5
+    assert cols["loan_approved"][0] == "boolean" and cols["top_speed"][0] != "boolean"  # 'speed' is no participle

@@ -1532,16 +1532,18 @@ def test_numbers_beside_not_available_are_numbers_with_the_rest_missing() -> Non
 
 
 @pytest.mark.parametrize(("field", "column", "share"), [
-    ("is student", "is_student", None),  # a yes/no, not a student's name
-    ("has children", "has_children", None),  # not a count of children
+    ("is student", "is_student", "default"),  # a yes/no, not a student's name; rules.toml [flag_default]
+    ("has children", "has_children", "default"),  # not a count of children
     ("has insurance", "has_insurance", 0.92),  # CPS 2022: 7.9 % uninsured
     ("homeowner", "homeowner", 0.66),  # Census HVS 2023: 65.9 %
     ("veteran", "veteran", 0.06),
     ("employed", "employed", 0.6),  # an '-ed' flag takes its prior too
 ])
-def test_a_yes_no_about_a_person_is_a_flag_with_a_typical_share(field: str, column: str, share: float | None) -> None:
+def test_a_yes_no_about_a_person_is_a_flag_with_a_typical_share(field: str, column: str, share: float | str) -> None:
     col = plan(f"people with id, {field} and created at").column(column)
     assert col.type == "boolean", col
+    if share == "default":  # no prior knows it: the median share of real tables' flags
+        share = K.knowledge().rules["flag_default"]["p_true"]
     assert col.params.get("p_true") == share, col
 
 

@@ -818,7 +818,8 @@ def infer(name: str) -> tuple[str, dict[str, Any], str]:
         hit = _rule_for(f"number of {last}")
         if hit is not None and hit[0] == "integer":
             return hit[0], hit[1], "guess"
-    if key.endswith("ed") and " " not in key:  # 'employed', 'married': a flag, its share from the priors
+    if _participle(last) and (" " not in key or _nounlike(key.split()[0])):
+        # 'employed', 'married', 'vehicle searched', 'citation issued': a flag, its share from the priors
         return "boolean", {}, "guess"
     if _TEXTY.search(key):
         return "word", {}, "guess"
@@ -874,6 +875,16 @@ _QUANTITY_WORDS = {"evaporation", "precipitation", "insolation", "circulation", 
                    "ferritin", "cortisol", "testosterone", "methane", "ethanol", "benzene", "arsenic", "mercury",
                    "amplitude", "latitude", "longitude", "magnitude", "altitude", "payroll", "attendance", "turnout",
                    "headcount", "footfall", "tonnage", "runoff", "cloudcover", "throughput", "bandwidth", "latency"}
+
+
+# Words ending in -ed that are no verb's participle ('wind speed', 'seed', 'flower bed').
+_ED_NOUNS = {"speed", "seed", "feed", "breed", "need", "bed", "shed", "weed", "reed", "creed", "greed", "steed",
+             "deed", "red", "bred", "hundred", "kindred", "sled", "shred", "embed", "bled", "fled", "led", "wed"}
+
+
+def _participle(word: str) -> bool:
+    """'searched', 'issued', 'approved': a past participle, not a noun such as 'speed'."""
+    return len(word) > 4 and word.endswith("ed") and word not in _ED_NOUNS and not word.endswith("eed")
 
 
 def _quantity_noun(word: str) -> bool:

