@@ -329,6 +329,7 @@ def _domain(key: str, entry: Any, kind: str, vocab: dict[str, dict[str, Any]]) -
 
 
 _CONCEPT_KEYS = {"names", "patterns", "type", "priority", "specificity", "unit", "source", "by", "note", "context"}
+_TIME_UNITS = ("seconds", "minutes", "hours", "days")  # a duration's units (the catalogue's 'unit' choices)
 
 
 def _concept(i: int, entry: dict[str, Any], vocab: dict[str, dict[str, Any]]) -> Concept:
@@ -345,6 +346,9 @@ def _concept(i: int, entry: dict[str, Any], vocab: dict[str, dict[str, Any]]) ->
         raise KnowledgeError(f"{where}: type '{type_}' has no parameter {unknown[0]!r}")
     if not names and not entry.get("patterns"):
         raise KnowledgeError(f"{where}: needs 'names' or 'patterns'")
+    unit = str(entry.get("unit", ""))
+    if type_ == "duration" and params and "unit" not in params and unit in _TIME_UNITS:
+        params["unit"] = unit  # the figures' unit, so that a unit said converts them
     try:
         patterns = tuple(re.compile(p) for p in entry.get("patterns", ()))
     except re.error as exc:
@@ -352,7 +356,7 @@ def _concept(i: int, entry: dict[str, Any], vocab: dict[str, dict[str, Any]]) ->
     return Concept(key=(names or [entry["patterns"][0]])[0], type=type_, params=tuple(params.items()),
                    names=tuple(phrase_words(n) for n in names), patterns=patterns,
                    priority=int(entry.get("priority", 0)), specificity=int(entry.get("specificity", 0)),
-                   unit=str(entry.get("unit", "")), source=str(entry.get("source", "")),
+                   unit=unit, source=str(entry.get("source", "")),
                    context=tuple(phrase_words(c) for c in entry.get("context", ())))
 
 

@@ -1111,8 +1111,6 @@ def _rule_cached(key: str, context: frozenset[tuple[str, ...]] = frozenset()
         prefixes = K.knowledge().rules.get("id_prefix", {})
         prefix = prefixes.get(singular(entity), singular(entity)[:3].upper())
         params = (("pattern", f"{prefix}-######"),)
-    if concept.type == "duration" and concept.unit in ("seconds", "minutes", "hours", "days") and params:
-        params = (*params, ("unit", concept.unit))  # the figures' unit, so a unit said converts them
     return concept.type, params
 
 

@@ -1417,8 +1417,6 @@ def _in_context(drafts: list[Draft], domain: K.Domain | None = None) -> None:
             continue
         concept = hit[0]
         d.type, d.params = concept.type, {k: (list(v) if isinstance(v, list) else v) for k, v in concept.params}
-        if concept.type == "duration" and concept.unit and d.params:  # the figures' unit: a unit said converts them
-            d.params["unit"] = concept.unit
         d.unique = False
         _touch(d, f"as in the description's context ({concept.source or 'knowledge'})")
 
