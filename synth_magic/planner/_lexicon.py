@@ -736,6 +736,8 @@ _MEASURE = re.compile(r"\b(?:diameter|width|depth|length|radius|volume|speed|vel
                       r"quantity|number|num|count|weight|mass|score|rate|duration|capacity|temperature|"
                       r"distance|budget|cost|price|balance|pressure|energy|power|efficiency|yield|strength|"
                       r"metric|kpi|estimate|forecast|target|threshold|limit|offset|delta|change|growth)\b")
+
+
 def _measure_heads() -> dict[str, list[float]]:
     """A measurement's [min, max] by its head word when no concept knows the name (rules.toml
     ``[measure_heads]``, read from the named tables' real columns)."""
@@ -754,12 +756,12 @@ _TEXTY = re.compile(r"\b(?:word|words|text|tag|tags|keyword|label|term|token|slu
 _COUNT_HINT = re.compile(r"^(?:number of|num|n|count of|no of|total) |\b(?:count|num|number)$")
 
 
-# A mean, median or standard deviation of something is a number, whatever its head noun names.
 def is_count_name(key: str) -> bool:
     """'number of stops', 'stop count': a name that says it counts."""
     return bool(_COUNT_HINT.search(key))
 
 
+# A mean, median or standard deviation of something is a number, whatever its head noun names.
 _MEANS = {"mean", "average", "avg", "median", "std", "stdev", "sd"}
 _NOT_A_MEAN = ("code", "id", "uuid", "category", "title", "word", "date", "datetime")
 
@@ -767,9 +769,9 @@ _NOT_A_MEAN = ("code", "id", "uuid", "category", "title", "word", "date", "datet
 def infer(name: str) -> tuple[str, dict[str, Any], str]:
     """(type, params, how) for a column called ``name``; how is 'rule', 'fuzzy' or 'guess'."""
     key = meaning_key(name)
-    part = _typed_part(key)
-    rate = part != key and "per" in key.split()[1:] and not _named_rate(key)
-    key = part if rate or not _named_rate(key) else key
+    part, named_rate = _typed_part(key), _named_rate(key)
+    rate = part != key and "per" in key.split()[1:] and not named_rate
+    key = part if rate or not named_rate else key
     hit = _modifier_rule(key) or _counted_rule(key) or _rule_for(key)
     if rate:  # a rate the concepts know by its denominator ('per billion miles') has those figures
         ws = meaning_key(name).split()
@@ -799,7 +801,7 @@ def infer(name: str) -> tuple[str, dict[str, Any], str]:
         hit = _rule_for(fixed)
         if hit is not None:
             return hit[0], hit[1], "fuzzy"
-    if _COUNT_HINT.search(key):
+    if is_count_name(key):
         return "integer", {"min": 0, "max": 1000, "distribution": "lognormal", "mean": 40}, "guess"
     head = singular(key.split()[-1])
     if head == "length" and len(key.split()) > 1 and singular(key.split()[-2]) in _EVENTS:
@@ -877,14 +879,14 @@ _QUANTITY_WORDS = {"evaporation", "precipitation", "insolation", "circulation", 
                    "headcount", "footfall", "tonnage", "runoff", "cloudcover", "throughput", "bandwidth", "latency"}
 
 
-# Words ending in -ed that are no verb's participle ('wind speed', 'seed', 'flower bed').
-_ED_NOUNS = {"speed", "seed", "feed", "breed", "need", "bed", "shed", "weed", "reed", "creed", "greed", "steed",
-             "deed", "red", "bred", "hundred", "kindred", "sled", "shred", "embed", "bled", "fled", "led", "wed"}
+# Words of five letters or more ending in -ed, not in -eed ('speed', 'seed'), that are no
+# verb's participle.
+_ED_NOUNS = {"hundred", "kindred", "shred", "embed"}
 
 
 def _participle(word: str) -> bool:
-    """'searched', 'issued', 'approved': a past participle, not a noun such as 'speed'."""
-    return len(word) > 4 and word.endswith("ed") and word not in _ED_NOUNS and not word.endswith("eed")
+    """'searched', 'issued', 'approved': a past participle, not a noun such as 'speed' or 'bed'."""
+    return len(word) > 4 and word.endswith("ed") and not word.endswith("eed") and word not in _ED_NOUNS
 
 
 def _quantity_noun(word: str) -> bool:
