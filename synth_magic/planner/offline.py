@@ -1864,8 +1864,8 @@ def _durations(drafts: list[Draft]) -> None:
         if d.origin or any(d is later or d.name == earlier for later, earlier in pairs) \
                 or d.fixed & {"range", "values", "window"} or not (words & set(toks) or span):
             continue
-        if d.type not in ("integer", "float", "duration", "date") or ({"date", "at", "on"} | ({"time"} - (
-                {"time"} if span else set()))) & set(toks):
+        if d.type not in ("integer", "float", "duration", "date") or \
+                ({"date", "at", "on"} | (set() if span else {"time"})) & set(toks):  # 'resolution time' may say time
             continue
         later, earlier = next(((la, e) for la, e in pairs if any(t[:5] == w[:5] for t in toks if len(t) > 4
                                                                 for w in la.name.lower().split("_"))), pairs[0])
